@@ -1,0 +1,74 @@
+/**
+ * The one error catalogue. Every error a client can see carries Twilio's numeric code and HTTP status;
+ * callers tell errors apart by `code`, never by message text. The HTTP layer renders any ApiError as
+ * Twilio's JSON `{code, message, more_info, status}`.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get moreInfo(): string {
+    return `https://www.twilio.com/docs/errors/${this.code}`;
+  }
+
+  toJSON() {
+    return { code: this.code, message: this.message, more_info: this.moreInfo, status: this.status };
+  }
+}
+
+const e = (code: number, status: number, message: string) => new ApiError(code, status, message);
+
+export const errors = {
+  // Platform
+  invalidParameter: (name: string, detail?: string) =>
+    e(20001, 400, detail ? `Invalid parameter ${name}: ${detail}` : `Invalid parameter ${name}`),
+  missingParameter: (name: string) => e(20001, 400, `Missing required parameter ${name} in the post body`),
+  authenticate: () => e(20003, 401, 'Authenticate'),
+  methodNotAllowed: (method: string) => e(20004, 405, `Method ${method} not allowed`),
+  accountNotActive: () => e(20005, 401, 'Account not active'),
+  forbidden: (why: string) => e(20403, 403, why),
+  notFound: (path: string) => e(20404, 404, `The requested resource ${path} was not found`),
+  tooManyRequests: () => e(20429, 429, 'Too Many Requests'),
+  internal: () => e(20500, 500, 'Internal Server Error'),
+  unsupportedMediaType: (type: string) =>
+    e(20415, 415, `Unsupported Content-Type ${type}: send application/x-www-form-urlencoded`),
+  payloadTooLarge: (limit: number) => e(20413, 413, `Request body larger than ${limit} bytes`),
+  malformedBody: () => e(20400, 400, 'Malformed request body'),
+  invalidPageToken: () => e(21481, 400, 'Invalid PageToken'),
+  invalidPageSize: () => e(20001, 400, 'Invalid parameter PageSize: must be between 1 and 1000'),
+  invalidUrl: (name: string) => e(21502, 400, `Invalid ${name}: must be an absolute http or https URL`),
+  invalidMethod: (name: string) => e(21503, 400, `Invalid ${name}: must be GET or POST`),
+  accountClosed: () => e(20005, 400, 'Account is closed and cannot be changed'),
+  invalidAccountStatus: () => e(20001, 400, 'Invalid parameter Status: must be active, suspended or closed'),
+
+  // Phone numbers
+  phoneNumberInvalid: (value: string) => e(21421, 400, `PhoneNumber ${value} is invalid`),
+  phoneNumberUnavailable: (value: string) => e(21422, 400, `PhoneNumber ${value} is not available`),
+  noNumbersInAreaCode: (areaCode: string) => e(21452, 400, `No phone numbers found in area code ${areaCode}`),
+  phoneNumberRequired: () => e(21451, 400, 'A PhoneNumber or AreaCode is required'),
+  invalidApplicationSid: (name: string) => e(21218, 400, `Invalid ${name}`),
+  countryNotSupported: (country: string) => e(21452, 404, `No phone numbers available for country ${country}`),
+} as const;
+
+/**
+ * Alerts: failures that happen outside a request (a webhook that failed, TwiML that did not parse).
+ * They are recorded and listed, never thrown at an API client.
+ */
+export const ALERTS = {
+  httpRetrievalFailure: { code: 11200, text: 'HTTP retrieval failure' },
+  httpConnectionFailure: { code: 11205, text: 'HTTP connection failure' },
+  httpTimeout: { code: 11205, text: 'HTTP connection failure: timed out' },
+  httpBadHost: { code: 11210, text: 'HTTP bad host name' },
+  responseTooLarge: { code: 11750, text: 'TwiML response body too large' },
+  documentParseFailure: { code: 12100, text: 'Document parse failure' },
+  invalidContentType: { code: 12300, text: 'Invalid Content-Type' },
+  unsupportedVerb: { code: 12200, text: 'Schema validation warning: unsupported verb or attribute' },
+} as const;
+
+export type AlertKind = keyof typeof ALERTS;

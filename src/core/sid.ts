@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+
+/** Two-letter prefixes of the SIDs Switchboard issues, as Twilio spells them. */
+export const SID_PREFIXES = {
+  account: 'AC',
+  key: 'SK',
+  phoneNumber: 'PN',
+  application: 'AP',
+  message: 'SM',
+  mms: 'MM',
+  media: 'ME',
+  call: 'CA',
+  recording: 'RE',
+  messagingService: 'MG',
+  verifyService: 'VA',
+  verification: 'VE',
+  room: 'RM',
+  participant: 'PA',
+  track: 'MT',
+  webhookRequest: 'WR',
+  alert: 'NO',
+  carrier: 'CR',
+  request: 'RQ',
+} as const;
+
+export type SidKind = keyof typeof SID_PREFIXES;
+export type SidPrefix = (typeof SID_PREFIXES)[SidKind];
+
+/** A SID carries its kind in the type system so an AccountSid cannot be passed where a MessageSid is wanted. */
+export type Sid<P extends string> = string & { readonly __sid: P };
+export type AccountSid = Sid<'AC'>;
+export type KeySid = Sid<'SK'>;
+export type PhoneNumberSid = Sid<'PN'>;
+export type ApplicationSid = Sid<'AP'>;
+export type MessageSid = Sid<'SM'> | Sid<'MM'>;
+export type MediaSid = Sid<'ME'>;
+export type CallSid = Sid<'CA'>;
+export type RecordingSid = Sid<'RE'>;
+export type MessagingServiceSid = Sid<'MG'>;
+export type VerifyServiceSid = Sid<'VA'>;
+export type VerificationSid = Sid<'VE'>;
+export type RoomSid = Sid<'RM'>;
+export type ParticipantSid = Sid<'PA'>;
+export type WebhookRequestSid = Sid<'WR'>;
+export type AlertSid = Sid<'NO'>;
+
+const SID_PATTERN = /^[A-Z]{2}[0-9a-f]{32}$/;
+
+export function newSid<P extends SidPrefix>(prefix: P): Sid<P> {
+  return (prefix + randomBytes(16).toString('hex')) as Sid<P>;
+}
+
+/** Narrows an untrusted string (a URL segment, a form field) to a SID of one prefix. */
+export function isSid<P extends SidPrefix>(value: unknown, prefix: P): value is Sid<P> {
+  return typeof value === 'string' && value.startsWith(prefix) && SID_PATTERN.test(value);
+}
+
+export function asSid<P extends SidPrefix>(value: string, prefix: P): Sid<P> | undefined {
+  return isSid(value, prefix) ? value : undefined;
+}
