@@ -40,6 +40,7 @@ export const errors = {
     e(20415, 415, `Unsupported Content-Type ${type}: send application/x-www-form-urlencoded`),
   payloadTooLarge: (limit: number) => e(20413, 413, `Request body larger than ${limit} bytes`),
   malformedBody: () => e(20400, 400, 'Malformed request body'),
+  badRequest: (status: number, detail: string) => e(20400, status, `Bad request: ${detail}`),
   invalidPageToken: () => e(21481, 400, 'Invalid PageToken'),
   invalidPageSize: () => e(20001, 400, 'Invalid parameter PageSize: must be between 1 and 1000'),
   invalidUrl: (name: string) => e(21502, 400, `Invalid ${name}: must be an absolute http or https URL`),

@@ -1,0 +1,78 @@
+import { isAbsolute, join } from 'node:path';
+import { OPTIONS, type Config, type OptionSpec } from './schema.js';
+
+export class ConfigError extends Error {}
+
+function coerce(spec: OptionSpec, raw: string, source: string): string | number | boolean {
+  if (spec.type === 'int') {
+    if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${source}: expected an integer, got "${raw}"`);
+    return Number(raw);
+  }
+  if (spec.type === 'bool') {
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off|)$/i.test(raw)) return false;
+    throw new ConfigError(`${source}: expected true or false, got "${raw}"`);
+  }
+  return raw;
+}
+
+/** Parses `--flag value`, `--flag=value` and bare boolean flags; unknown flags are an error, not a surprise. */
+export function parseFlags(argv: readonly string[]): Map<OptionSpec, string> {
+  const out = new Map<OptionSpec, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const spec = OPTIONS.find((o) => o.flag === name);
+    if (!spec) throw new ConfigError(`unknown option ${name} (see --help)`);
+    if (eq > 0) out.set(spec, arg.slice(eq + 1));
+    else if (spec.type === 'bool' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))) out.set(spec, 'true');
+    else {
+      const value = argv[++i];
+      if (value === undefined) throw new ConfigError(`${name} needs a value`);
+      out.set(spec, value);
+    }
+  }
+  return out;
+}
+
+/** Defaults, then environment, then flags: validated once at start. */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Config {
+  const flags = parseFlags(argv);
+  const values: Record<string, unknown> = {};
+  for (const spec of OPTIONS) {
+    let value: unknown = spec.default;
+    const fromEnv = env[spec.env];
+    if (fromEnv !== undefined && fromEnv !== '') value = coerce(spec, fromEnv, spec.env);
+    const fromFlag = flags.get(spec);
+    if (fromFlag !== undefined) value = coerce(spec, fromFlag, spec.flag);
+    values[spec.key] = value;
+  }
+  const config = values as unknown as Config;
+  config.dataDir = isAbsolute(config.dataDir) ? config.dataDir : join(cwd, config.dataDir);
+  config.databaseUrl ??= join(config.dataDir, 'switchboard.db');
+  validate(config);
+  return config;
+}
+
+function validate(c: Config): void {
+  if (c.port < 0 || c.port > 65535) throw new ConfigError(`port ${c.port} is out of range`);
+  if (c.sipPort < -1 || c.sipPort > 65535) throw new ConfigError(`SIP port ${c.sipPort} is out of range`);
+  if (c.accountSid !== undefined && !/^AC[0-9a-f]{32}$/.test(c.accountSid)) {
+    throw new ConfigError('SWITCHBOARD_ACCOUNT_SID must be AC followed by 32 lowercase hex digits');
+  }
+  if ((c.accountSid === undefined) !== (c.authToken === undefined)) {
+    throw new ConfigError('SWITCHBOARD_ACCOUNT_SID and SWITCHBOARD_AUTH_TOKEN are set together or not at all');
+  }
+  if (c.authToken !== undefined && c.authToken.length < 8) throw new ConfigError('SWITCHBOARD_AUTH_TOKEN is too short (min 8 characters)');
+  if (c.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(c.publicUrl)) throw new ConfigError('SWITCHBOARD_PUBLIC_URL must be an http(s) URL');
+  if (c.bodyLimit < 1024) throw new ConfigError('body limit must be at least 1024 bytes');
+}
+
+export function helpText(): string {
+  const rows = OPTIONS.map((o) => {
+    const def = o.default === undefined ? '' : ` (default: ${String(o.default)})`;
+    return `  ${(o.flag + (o.type === 'bool' ? '' : ' <value>')).padEnd(28)} ${o.env.padEnd(34)} ${o.help}${def}`;
+  });
+  return ['Usage: switchboard start [options]', '', 'Every option has an environment variable:', ...rows].join('\n');
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { AccountsService, Principal } from '../accounts/service.js';
+import { ApiError, errors } from '../core/errors.js';
+import type { Metrics } from './metrics.js';
+import { parseForm, type Params } from './params.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+    /** The resource a request acted on, for the log line. */
+    resourceSid: string | null;
+  }
+}
+
+export interface ServerOptions {
+  bodyLimit: number;
+  logLevel: string;
+  accounts: AccountsService;
+  metrics: Metrics;
+}
+
+/** Paths served without credentials. Everything else is an API path and needs HTTP Basic auth. */
+const PUBLIC_PATHS = [/^\/healthz$/, /^\/metrics$/, /^\/console(\/|$)/, /^\/media\//, /^\/favicon\.ico$/];
+
+/**
+ * Twilio's SDKs call `https://api.twilio.com/2010-04-01/...json`; the compat kit maps that to
+ * `/api/2010-04-01/...json`. Routes are registered once, without the `/api` alias and the `.json` suffix.
+ */
+export function rewriteUrl(url: string): string {
+  const q = url.indexOf('?');
+  let path = q >= 0 ? url.slice(0, q) : url;
+  const query = q >= 0 ? url.slice(q) : '';
+  if (path.startsWith('/api/2010-04-01')) path = path.slice(4);
+  if (path.endsWith('.json')) path = path.slice(0, -5);
+  return path + query;
+}
+
+export function createServer(opts: ServerOptions): FastifyInstance {
+  const app = Fastify({
+    logger: { level: opts.logLevel, redact: ['req.headers.authorization'] },
+    // One log line per request is written in onResponse (with account and resource), not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: opts.bodyLimit,
+    genReqId: () => randomUUID(),
+    rewriteUrl: (req) => rewriteUrl(req.url ?? '/'),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Errors raised before routing (a URL that is not valid percent-encoding, say) get Twilio's shape too.
+    frameworkErrors: (err, _req, reply) => {
+      const apiError = toApiError(err);
+      void reply.code(apiError.status).send(apiError.toJSON());
+    },
+  });
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('resourceSid', null);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, parseForm(body as string));
+  });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      const parsed: unknown = (body as string).length === 0 ? {} : JSON.parse(body as string);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return done(errors.malformedBody(), undefined);
+      done(null, parsed);
+    } catch {
+      done(errors.malformedBody(), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (req) => {
+    const path = req.url.split('?')[0]!;
+    if (PUBLIC_PATHS.some((re) => re.test(path))) return;
+    req.principal = await authenticate(req, opts.accounts);
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    opts.metrics.httpRequests.inc({ route, method: req.method, status: reply.statusCode });
+    opts.metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
+    req.log.info({
+      method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10,
+      account: req.principal?.accountSid, sid: req.resourceSid ?? undefined,
+    }, 'request');
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const apiError = toApiError(err);
+    if (apiError.status >= 500) req.log.error({ err }, 'unhandled error');
+    void reply.code(apiError.status).send(apiError.toJSON());
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const e = errors.notFound(req.url.split('?')[0]!);
+    void reply.code(404).send(e.toJSON());
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_req, reply) => {
+    void reply.header('content-type', opts.metrics.registry.contentType);
+    return opts.metrics.registry.metrics();
+  });
+  return app;
+}
+
+async function authenticate(req: FastifyRequest, accounts: AccountsService): Promise<Principal> {
+  const header = req.headers.authorization;
+  if (!header?.startsWith('Basic ')) throw errors.authenticate();
+  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw errors.authenticate();
+  return accounts.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
+}
+
+/** Maps framework errors (body too large, unknown content type, bad JSON) to the catalogue. */
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const code = (err as { code?: string }).code;
+  const statusCode = (err as { statusCode?: number }).statusCode;
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return errors.payloadTooLarge((err as { limit?: number }).limit ?? 0);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return errors.unsupportedMediaType('of this request');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return errors.malformedBody();
+  }
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return errors.badRequest(statusCode, (err as Error).message);
+  return errors.internal();
+}
+
+/** A request's parameters: the form body for writes, the query string for reads (Twilio's SDKs do both). */
+export function paramsOf(req: FastifyRequest): Params {
+  const body = (req.body ?? {}) as Params;
+  const query = (req.query ?? {}) as Params;
+  return { ...query, ...body };
+}

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/clock.js';
+import type { Executor, JobRow, JobsRepository } from '../store/repositories/jobs.js';
+
+export interface NewJob {
+  queue: string;
+  payload: unknown;
+  runAt?: number;
+  maxAttempts?: number;
+}
+
+export interface Job<P = unknown> {
+  id: string;
+  queue: string;
+  payload: P;
+  attempts: number;
+  maxAttempts: number;
+}
+
+/** What a handler tells the worker: done, try again later, or give up. */
+export type JobOutcome = { kind: 'done' } | { kind: 'retry'; delayMs: number; error: string } | { kind: 'dead'; error: string };
+
+export type JobHandler<P = unknown> = (job: Job<P>) => Promise<JobOutcome>;
+
+/**
+ * Durable work queue: jobs are rows, written in the same transaction as the work they describe, so an
+ * accepted request and its follow-up work commit together or not at all.
+ */
+export class JobQueue {
+  constructor(private readonly repo: JobsRepository, private readonly clock: Clock) {}
+
+  rows(jobs: NewJob[]): JobRow[] {
+    const now = this.clock.now();
+    return jobs.map((j) => ({
+      id: randomUUID(), queue: j.queue, payload: JSON.stringify(j.payload), run_at: j.runAt ?? now,
+      attempts: 0, max_attempts: j.maxAttempts ?? 10, locked_by: null, locked_until: null, last_error: null, date_created: now,
+    }));
+  }
+
+  async enqueue(jobs: NewJob[], executor?: Executor): Promise<void> {
+    await this.repo.insert(this.rows(jobs), executor);
+  }
+
+  async claim<P>(queue: string, worker: string, limit: number, leaseMs: number): Promise<Job<P>[]> {
+    const rows = await this.repo.claim(queue, worker, limit, this.clock.now(), leaseMs);
+    return rows.map((r) => ({ id: r.id, queue: r.queue, payload: JSON.parse(r.payload) as P, attempts: r.attempts, maxAttempts: r.max_attempts }));
+  }
+
+  complete(ids: string[], worker: string): Promise<void> {
+    return this.repo.complete(ids, worker);
+  }
+
+  retry(id: string, worker: string, delayMs: number, error: string): Promise<void> {
+    return this.repo.reschedule(id, worker, this.clock.now() + delayMs, error);
+  }
+
+  depths(): Promise<Record<string, number>> {
+    return this.repo.depths();
+  }
+}

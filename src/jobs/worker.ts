@@ -1,0 +1,88 @@
+import type { Job, JobHandler, JobQueue } from './queue.js';
+
+export interface WorkerOptions {
+  queue: string;
+  workerId: string;
+  handler: JobHandler;
+  /** Jobs claimed per poll and run concurrently. */
+  batch: number;
+  pollMs: number;
+  leaseMs: number;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * Polls one queue, runs claimed jobs concurrently, and completes them in one statement per batch.
+ * `kick()` wakes it early when work was just enqueued by this process, so latency is not the poll period.
+ */
+export class Worker {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = false;
+  private again = false;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(private readonly jobs: JobQueue, private readonly opts: WorkerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  /** Stops claiming and waits for the jobs in hand: what SIGTERM's drain needs. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.idle;
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.idle = this.tick(); }, ms);
+    this.timer.unref?.();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped || this.running) return;
+    this.running = true;
+    let claimed = 0;
+    try {
+      const jobs = await this.jobs.claim(this.opts.queue, this.opts.workerId, this.opts.batch, this.opts.leaseMs);
+      claimed = jobs.length;
+      if (jobs.length > 0) await this.runAll(jobs);
+    } catch (err) {
+      this.opts.onError?.(err);
+    } finally {
+      this.running = false;
+    }
+    if (this.stopped) return;
+    const busy = claimed === this.opts.batch || this.again;
+    this.again = false;
+    this.schedule(busy ? 0 : this.opts.pollMs);
+  }
+
+  private async runAll(jobs: Job[]): Promise<void> {
+    const done: string[] = [];
+    await Promise.all(jobs.map(async (job) => {
+      let outcome;
+      try {
+        outcome = await this.opts.handler(job);
+      } catch (err) {
+        outcome = { kind: 'retry' as const, delayMs: 1000 * 2 ** Math.min(job.attempts, 8), error: String(err) };
+      }
+      if (outcome.kind === 'done' || outcome.kind === 'dead' || job.attempts >= job.maxAttempts) {
+        if (outcome.kind !== 'done') this.opts.onError?.(new Error(`job ${job.id} on ${job.queue} gave up: ${'error' in outcome ? outcome.error : ''}`));
+        done.push(job.id);
+      } else {
+        await this.jobs.retry(job.id, this.opts.workerId, outcome.delayMs, outcome.error);
+      }
+    }));
+    await this.jobs.complete(done, this.opts.workerId);
+  }
+}

@@ -1,0 +1,57 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
+
+/**
+ * Keyset pagination over (date_created, sid). A cursor names the row a page starts after, so pages stay
+ * stable while rows are inserted concurrently (no row is skipped or shown twice), unlike OFFSET paging.
+ */
+export interface Cursor {
+  readonly dateCreated: number;
+  readonly sid: string;
+  /** 'next' pages move in list order from the cursor; 'prev' pages move back toward the head. */
+  readonly direction: 'next' | 'prev';
+}
+
+export interface PageQuery {
+  readonly pageSize: number;
+  readonly cursor?: Cursor | undefined;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly hasNext: boolean;
+  readonly hasPrev: boolean;
+}
+
+export type ListOrder = 'asc' | 'desc';
+
+interface Keyed { date_created: number; sid: string }
+
+export async function paginate<DB, TB extends keyof DB, O extends Keyed>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  order: ListOrder,
+  page: PageQuery,
+): Promise<Page<O>> {
+  const { cursor, pageSize } = page;
+  const backwards = cursor?.direction === 'prev';
+  // Walking backwards flips the scan direction; the rows are put back in list order afterwards.
+  const scanAsc = (order === 'asc') !== backwards;
+  let q = query;
+  if (cursor) {
+    const op = scanAsc ? sql.raw('>') : sql.raw('<');
+    q = q.where(sql<boolean>`(date_created, sid) ${op} (${cursor.dateCreated}, ${cursor.sid})`);
+  }
+  const dir = scanAsc ? 'asc' : 'desc';
+  const rows = (await q
+    .orderBy(sql.ref('date_created'), dir)
+    .orderBy(sql.ref('sid'), dir)
+    .limit(pageSize + 1)
+    .execute()) as O[];
+  const more = rows.length > pageSize;
+  if (more) rows.pop();
+  if (backwards) rows.reverse();
+  return {
+    items: rows,
+    hasNext: backwards ? true : more,
+    hasPrev: backwards ? more : cursor !== undefined,
+  };
+}

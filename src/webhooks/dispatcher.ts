@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { ALERTS, type AlertKind } from '../core/errors.js';
+import type { JobOutcome, JobQueue, NewJob } from '../jobs/queue.js';
+import type { Executor } from '../store/repositories/jobs.js';
+import type { WebhookLog } from './log.js';
+import { computeSignature, type SignedParams } from './signature.js';
+
+export interface WebhookTarget {
+  url: string;
+  method: 'GET' | 'POST';
+}
+
+export interface WebhookCall {
+  accountSid: string;
+  resourceSid?: string | null;
+  /** What the request is for, shown in the inspector: `sms-inbound`, `sms-status`, `voice`, ... */
+  purpose: string;
+  primary: WebhookTarget;
+  fallback?: WebhookTarget | null;
+  params: Record<string, string | string[]>;
+}
+
+export interface WebhookResult {
+  ok: boolean;
+  status: number | null;
+  contentType: string | null;
+  body: string;
+  /** The target that answered (primary or fallback). */
+  target: WebhookTarget;
+  alertCode: number | null;
+  webhookRequestSid: string;
+}
+
+export interface DispatcherOptions {
+  timeoutMs: number;
+  /** Largest response body kept (TwiML documents are at most 64 KiB at Twilio). */
+  maxResponseBytes: number;
+  userAgent: string;
+}
+
+const EXCERPT = 16 * 1024;
+export const WEBHOOK_QUEUE = 'webhook';
+
+interface AttemptResult extends Omit<WebhookResult, 'target' | 'webhookRequestSid'> { alert: AlertKind | null; detail: string }
+
+/**
+ * Every outgoing webhook goes through here: signed as Twilio signs, GET or POST, with a timeout, a fallback
+ * URL where one is set, a record of each request and response, and an alert when it fails.
+ * `request` is for webhooks whose answer is needed now (TwiML); `enqueue` is for status callbacks, which
+ * are durable and retried with backoff.
+ */
+export class WebhookDispatcher {
+  private readonly tokens = new Map<string, { token: string; at: number }>();
+
+  constructor(
+    private readonly log: WebhookLog,
+    private readonly authTokenOf: (accountSid: string) => Promise<string | undefined>,
+    private readonly opts: DispatcherOptions,
+    private readonly onDelivery?: (purpose: string, outcome: 'ok' | 'failed') => void,
+  ) {}
+
+  async request(call: WebhookCall): Promise<WebhookResult> {
+    const first = await this.attempt(call, call.primary, 1);
+    if (first.result.ok || !call.fallback?.url) return first.result;
+    const second = await this.attempt(call, call.fallback, 1);
+    return second.result;
+  }
+
+  /** A durable callback job, written with the caller's transaction when one is given. */
+  job(call: WebhookCall, maxAttempts = 4): NewJob {
+    return { queue: WEBHOOK_QUEUE, payload: call, maxAttempts };
+  }
+
+  async enqueue(queue: JobQueue, calls: WebhookCall[], executor?: Executor): Promise<void> {
+    await queue.enqueue(calls.map((c) => this.job(c)), executor);
+  }
+
+  /** The job handler for the webhook queue: 5xx and connection failures are retried, 4xx are not. */
+  async runJob(call: WebhookCall, attempt: number): Promise<JobOutcome> {
+    const { result } = await this.attempt(call, call.primary, attempt);
+    if (result.ok) return { kind: 'done' };
+    if (result.status !== null && result.status >= 400 && result.status < 500) return { kind: 'dead', error: `HTTP ${result.status}` };
+    return { kind: 'retry', delayMs: Math.min(1000 * 2 ** (attempt - 1), 60_000), error: result.status === null ? 'connection failure' : `HTTP ${result.status}` };
+  }
+
+  private async token(accountSid: string): Promise<string> {
+    const cached = this.tokens.get(accountSid);
+    if (cached && Date.now() - cached.at < 5000) return cached.token;
+    const token = (await this.authTokenOf(accountSid)) ?? '';
+    this.tokens.set(accountSid, { token, at: Date.now() });
+    return token;
+  }
+
+  private async attempt(call: WebhookCall, target: WebhookTarget, attempt: number): Promise<{ result: WebhookResult }> {
+    const token = await this.token(call.accountSid);
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(call.params)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
+    let url = target.url;
+    let signed: SignedParams = call.params;
+    if (target.method === 'GET') {
+      url += (url.includes('?') ? '&' : '?') + body.toString();
+      signed = {};
+    }
+    const headers: Record<string, string> = {
+      'User-Agent': this.opts.userAgent,
+      'X-Twilio-Signature': computeSignature(token, url, signed),
+      'I-Twilio-Idempotency-Token': randomUUID(),
+      Accept: '*/*',
+    };
+    if (target.method === 'POST') headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=utf-8';
+    const requestBody = target.method === 'POST' ? body.toString() : '';
+    const started = performance.now();
+    const outcome = await this.send(url, target.method, headers, requestBody);
+    const latency = Math.round(performance.now() - started);
+    const row = await this.log.recordRequest({
+      account_sid: call.accountSid, resource_sid: call.resourceSid ?? null, purpose: call.purpose, method: target.method, url,
+      request_headers: JSON.stringify(redact(headers)), request_body: requestBody,
+      response_status: outcome.status, response_headers: outcome.headers ? JSON.stringify(outcome.headers) : null,
+      response_body: outcome.body.slice(0, EXCERPT), latency_ms: latency,
+      error_code: outcome.alert ? alertCode(outcome.alert) : null, error_message: outcome.alert ? outcome.detail : null, attempt,
+    });
+    this.onDelivery?.(call.purpose, outcome.ok ? 'ok' : 'failed');
+    if (outcome.alert) {
+      await this.log.raise({
+        accountSid: call.accountSid, kind: outcome.alert, detail: outcome.detail, resourceSid: call.resourceSid ?? null,
+        requestUrl: url, requestMethod: target.method, webhookRequestSid: row.sid,
+      });
+    }
+    return {
+      result: {
+        ok: outcome.ok, status: outcome.status, contentType: outcome.contentType, body: outcome.body, target,
+        alertCode: outcome.alert ? alertCode(outcome.alert) : null, webhookRequestSid: row.sid,
+      },
+    };
+  }
+
+  private async send(url: string, method: string, headers: Record<string, string>, body: string): Promise<AttemptResult & { headers: Record<string, string> | null }> {
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body: method === 'POST' ? body : undefined, signal: AbortSignal.timeout(this.opts.timeoutMs), redirect: 'follow' });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+      const alert: AlertKind = cause === 'ENOTFOUND' || cause === 'EAI_AGAIN' ? 'httpBadHost' : (err as Error).name === 'TimeoutError' ? 'httpTimeout' : 'httpConnectionFailure';
+      return { ok: false, status: null, contentType: null, body: '', alertCode: null, alert, detail: String(cause), headers: null };
+    }
+    const text = await readLimited(res, this.opts.maxResponseBytes);
+    const responseHeaders = Object.fromEntries(res.headers.entries());
+    const contentType = res.headers.get('content-type');
+    if (text === null) {
+      return { ok: false, status: res.status, contentType, body: '', alertCode: null, alert: 'responseTooLarge', detail: `over ${this.opts.maxResponseBytes} bytes`, headers: responseHeaders };
+    }
+    if (!res.ok) {
+      return { ok: false, status: res.status, contentType, body: text, alertCode: null, alert: 'httpRetrievalFailure', detail: `HTTP ${res.status}`, headers: responseHeaders };
+    }
+    return { ok: true, status: res.status, contentType, body: text, alertCode: null, alert: null, detail: '', headers: responseHeaders };
+  }
+}
+
+async function readLimited(res: Response, limit: number): Promise<string | null> {
+  if (!res.body) return '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Uint8Array).byteLength;
+    if (size > limit) {
+      await res.body.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(Buffer.from(chunk as Uint8Array));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function redact(headers: Record<string, string>): Record<string, string> {
+  // The signature is derived from the auth token; it is shown truncated so it cannot be replayed from logs.
+  return { ...headers, 'X-Twilio-Signature': headers['X-Twilio-Signature']!.slice(0, 6) + '…' };
+}
+
+function alertCode(kind: AlertKind): number {
+  return ALERTS[kind].code;
+}
