@@ -11,6 +11,20 @@ Commands:
 
 Run \`switchboard start --help\` for the options.`;
 
+/**
+ * What bin/switchboard.js runs: sets the exit code and lets the process end on its own once everything is
+ * closed, so buffered log lines are flushed rather than cut off by process.exit().
+ */
+export function main(argv: string[]): void {
+  run(argv).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+      console.error(`switchboard: ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+    },
+  );
+}
+
 /** The `switchboard` command. Returns the process exit code. */
 export async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -26,6 +26,10 @@ import { SettingsRepository } from './store/repositories/settings.js';
 import { WebhookLogRepository } from './store/repositories/webhookLog.js';
 import { WEBHOOK_QUEUE, WebhookDispatcher, type WebhookCall } from './webhooks/dispatcher.js';
 import { WebhookLog } from './webhooks/log.js';
+import { createMessaging, type Messaging } from './messaging/module.js';
+import { messageRoutes } from './http/resources/messages/routes.js';
+import { messagingServiceRoutes } from './http/resources/messagingServices/routes.js';
+import { virtualPhoneRoutes } from './http/resources/virtualPhones/routes.js';
 
 export interface Switchboard {
   readonly app: FastifyInstance;
@@ -35,12 +39,19 @@ export interface Switchboard {
   readonly root: { accountSid: string; authToken: string };
   readonly store: Store;
   readonly events: EventBus;
+  readonly messaging: Messaging;
+  /** Every outgoing webhook goes through this; products get it from here, tests drive it directly. */
+  readonly webhooks: WebhookDispatcher;
+  /** The durable job queue (status callbacks and other deferred work). */
+  readonly jobs: JobQueue;
   /** Stops taking requests, lets in-flight work finish, closes the store. */
   close(): Promise<void>;
 }
 
 export interface StartOptions {
   clock?: Clock;
+  /** Where the JSON log goes (default stdout): tests capture it to check what is and is not logged. */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** The composition root: config -> backends -> services -> HTTP. The only module that wires concrete parts. */
@@ -66,9 +77,10 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   const webhookLog = new WebhookLog(new WebhookLogRepository(db), events, clock);
   const webhooks = new WebhookDispatcher(webhookLog, (sid) => accounts.authTokenOf(sid), {
     timeoutMs: config.webhookTimeoutMs, maxResponseBytes: 64 * 1024, userAgent: 'TwilioProxy/1.1 (Switchboard)',
+    retryBaseMs: config.webhookRetryBaseMs,
   }, (purpose, outcome) => metrics.webhookDeliveries.inc({ purpose, outcome }));
 
-  const app = createServer({ bodyLimit: config.bodyLimit, logLevel: config.logLevel, accounts, metrics });
+  const app = createServer({ bodyLimit: config.bodyLimit, logLevel: config.logLevel, accounts, metrics, logStream: opts.logStream });
   const workers = [
     new Worker(jobs, {
       queue: WEBHOOK_QUEUE, workerId, batch: 50, pollMs: 250, leaseMs: config.webhookTimeoutMs * 2,
@@ -79,11 +91,23 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
 
   let publicUrl = config.publicUrl?.replace(/\/$/, '') ?? '';
   const origin = () => publicUrl;
+  const webhookWorker = workers[0]!;
+  const messaging = createMessaging({
+    db, dialect: store.dialect, clock, events, jobs, webhooks, webhookLog, workerId, publicUrl: origin,
+    mps: { 'long-code': config.mpsLongCode, 'toll-free': config.mpsTollFree, 'short-code': config.mpsShortCode },
+    simulator: { latencyMs: config.deterministic ? 0 : config.simulatorLatencyMs, failureRate: config.deterministic ? 0 : config.simulatorFailureRate },
+    mediaMaxBytes: config.mediaMaxBytes,
+    onCallbacksQueued: () => webhookWorker.kick(),
+    onError: (err) => app.log.warn({ err }, 'messaging job failed'),
+  });
   accountRoutes(app, accounts);
   keyRoutes(app, accounts);
   applicationRoutes(app, accounts, applications);
   phoneNumberRoutes(app, accounts, numbers);
   inspectorRoutes(app, accounts, webhookLog, origin);
+  messageRoutes(app, accounts, messaging.service);
+  messagingServiceRoutes(app, accounts, messaging.services, origin);
+  virtualPhoneRoutes(app, messaging.phones, origin);
 
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -92,13 +116,15 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   if (!publicUrl) publicUrl = url;
   for (const w of workers) w.start();
+  await messaging.start();
 
   let closing: Promise<void> | undefined;
   return {
-    app, url, publicUrl, store, events,
+    app, url, publicUrl, store, events, messaging, webhooks, jobs,
     root: { accountSid: root.sid, authToken: root.auth_token },
     close: () => (closing ??= (async () => {
       await app.close();
+      await messaging.stop();
       await Promise.all(workers.map((w) => w.stop()));
       await store.close();
     })()),

@@ -141,7 +141,9 @@ describe('platform core through the official twilio-node SDK', () => {
     const created = [app.sid];
     for (let i = 0; i < 11; i++) created.push((await s.client.applications.create({ friendlyName: 'paging' })).sid);
     const seen: string[] = [];
-    let page = await s.client.applications.page({ friendlyName: 'paging', pageSize: 5 });
+    // nextPage() returns the generic Page type, which lacks ApplicationPage's extra inspect member.
+    type AppPage = Pick<Awaited<ReturnType<typeof s.client.applications.page>>, 'instances' | 'nextPage' | 'previousPage'>;
+    let page: AppPage = await s.client.applications.page({ friendlyName: 'paging', pageSize: 5 });
     const pages = [page];
     for (;;) {
       seen.push(...page.instances.map((a) => a.sid));

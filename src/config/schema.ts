@@ -24,9 +24,15 @@ export interface Config {
   sipHost: string;
   bodyLimit: number;
   webhookTimeoutMs: number;
+  webhookRetryBaseMs: number;
   numberPool: string | undefined;
   simulatorLatencyMs: number;
   deterministic: boolean;
+  mpsLongCode: number;
+  mpsTollFree: number;
+  mpsShortCode: number;
+  mediaMaxBytes: number;
+  simulatorFailureRate: number;
 }
 
 export const OPTIONS: readonly OptionSpec[] = [
@@ -42,7 +48,13 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'sipHost', flag: '--sip-host', env: 'SWITCHBOARD_SIP_HOST', type: 'string', default: '127.0.0.1', help: 'address SIP and RTP bind to' },
   { key: 'bodyLimit', flag: '--body-limit', env: 'SWITCHBOARD_BODY_LIMIT', type: 'int', default: 1_048_576, help: 'largest accepted request body in bytes' },
   { key: 'webhookTimeoutMs', flag: '--webhook-timeout', env: 'SWITCHBOARD_WEBHOOK_TIMEOUT_MS', type: 'int', default: 15_000, help: 'webhook request timeout in milliseconds (Twilio: 15 s)' },
+  { key: 'webhookRetryBaseMs', flag: '--webhook-retry-base', env: 'SWITCHBOARD_WEBHOOK_RETRY_BASE_MS', type: 'int', default: 1000, help: 'first retry delay of a failed status callback in milliseconds; doubles per attempt, capped at 60 s' },
   { key: 'numberPool', flag: '--number-pool', env: 'SWITCHBOARD_NUMBER_POOL', type: 'string', default: undefined, help: 'file listing the E.164 numbers that can be bought (default: a generated pool)' },
   { key: 'simulatorLatencyMs', flag: '--simulator-latency', env: 'SWITCHBOARD_SIMULATOR_LATENCY_MS', type: 'int', default: 0, help: 'simulated carrier delivery latency in milliseconds' },
   { key: 'deterministic', flag: '--deterministic', env: 'SWITCHBOARD_DETERMINISTIC', type: 'bool', default: false, help: 'test mode: no simulated latency or random failures' },
+  { key: 'mpsLongCode', flag: '--mps-long-code', env: 'SWITCHBOARD_MPS_LONG_CODE', type: 'int', default: 1, help: 'message segments per second per long-code sender' },
+  { key: 'mpsTollFree', flag: '--mps-toll-free', env: 'SWITCHBOARD_MPS_TOLL_FREE', type: 'int', default: 3, help: 'message segments per second per toll-free sender' },
+  { key: 'mpsShortCode', flag: '--mps-short-code', env: 'SWITCHBOARD_MPS_SHORT_CODE', type: 'int', default: 100, help: 'message segments per second per short-code sender' },
+  { key: 'mediaMaxBytes', flag: '--media-max-bytes', env: 'SWITCHBOARD_MEDIA_MAX_BYTES', type: 'int', default: 5 * 1024 * 1024, help: 'largest MMS media file accepted, in bytes' },
+  { key: 'simulatorFailureRate', flag: '--simulator-failure-rate', env: 'SWITCHBOARD_SIMULATOR_FAILURE_RATE', type: 'int', default: 0, help: 'percent of simulated deliveries that come back undelivered (30003)' },
 ];

@@ -55,6 +55,29 @@ export const errors = {
   phoneNumberRequired: () => e(21451, 400, 'A PhoneNumber or AreaCode is required'),
   invalidApplicationSid: (name: string) => e(21218, 400, `Invalid ${name}`),
   countryNotSupported: (country: string) => e(21452, 404, `No phone numbers available for country ${country}`),
+  // Messaging
+  toRequired: () => e(21604, 400, "A 'To' phone number is required."),
+  fromRequired: () => e(21603, 400, "A 'From' phone number is required."),
+  bodyRequired: () => e(21602, 400, 'Message body is required.'),
+  invalidTo: (to: string) => e(21211, 400, `The 'To' number ${to} is not a valid phone number.`),
+  invalidFrom: (from: string) => e(21212, 400, `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`),
+  fromNotOwned: (from: string) => e(21606, 400, `The From phone number ${from} is not a valid, SMS-capable inbound phone number or short code for your account.`),
+  bodyTooLong: () => e(21617, 400, 'The concatenated message body exceeds the 1600 character limit.'),
+  unsubscribed: () => e(21610, 400, 'Attempt to send to unsubscribed recipient'),
+  notMobile: () => e(21614, 400, "'To' number is not a valid mobile number"),
+  cannotRoute: () => e(21612, 400, "The 'To' phone number is not currently reachable via SMS."),
+  noPermission: () => e(21408, 400, 'Permission to send an SMS has not been enabled for the region indicated by the \'To\' number'),
+  queueFull: () => e(21611, 400, "This 'From' number has exceeded the maximum number of queued messages"),
+  invalidMessagingService: (sid: string) => e(21705, 400, `The Messaging Service Sid ${sid} is invalid.`),
+  serviceHasNoSenders: () => e(21703, 400, 'The Messaging Service does not have a phone number available to send a message.'),
+  tooManyMedia: () => e(21623, 400, 'Too many MediaUrl parameters: at most 10'),
+  invalidMediaUrl: (url: string) => e(21620, 400, `Invalid media URL(s): ${url}`),
+  sendAtMissing: () => e(35111, 400, "SendAt timestamp is missing: it is required when ScheduleType is 'fixed'."),
+  sendAtOutOfRange: () => e(35114, 400, 'SendAt time must be between 900 seconds and 35 days (3024000 seconds) in the future, inclusive.'),
+  scheduleNeedsService: () => e(35118, 400, 'MessagingServiceSid is required to schedule a message.'),
+  notCancelable: () => e(20009, 400, 'Only a scheduled message can be canceled.'),
+  cannotDeleteInFlight: () => e(20009, 400, 'Cannot delete a message that is still being sent.'),
+  phoneNumberInOtherService: () => e(21710, 409, 'Phone Number is already in another Messaging Service.'),
 } as const;
 
 /**
@@ -70,6 +93,13 @@ export const ALERTS = {
   documentParseFailure: { code: 12100, text: 'Document parse failure' },
   invalidContentType: { code: 12300, text: 'Invalid Content-Type' },
   unsupportedVerb: { code: 12200, text: 'Schema validation warning: unsupported verb or attribute' },
+  tooManyRedirects: { code: 11215, text: 'HTTP too many redirects' },
+  messageToInvalid: { code: 14101, text: "Message TwiML: 'To' attribute is invalid" },
+  messageFromInvalid: { code: 14102, text: "Message TwiML: 'From' attribute is invalid" },
+  messageBodyInvalid: { code: 14103, text: 'Message TwiML: invalid Body' },
+  messageVerbFailed: { code: 14107, text: 'Message TwiML: the reply could not be sent' },
+  mediaFetchFailed: { code: 12300, text: 'Media could not be fetched or has an unsupported type' },
+  mediaTooLarge: { code: 11751, text: 'Media message - Media exceeds messaging provider size limit' },
 } as const;
 
 export type AlertKind = keyof typeof ALERTS;

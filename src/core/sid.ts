@@ -21,6 +21,7 @@ export const SID_PREFIXES = {
   alert: 'NO',
   carrier: 'CR',
   request: 'RQ',
+  virtualPhoneMessage: 'VP',
 } as const;
 
 export type SidKind = keyof typeof SID_PREFIXES;

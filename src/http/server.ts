@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AccountsService, Principal } from '../accounts/service.js';
 import { ApiError, errors } from '../core/errors.js';
 import type { Metrics } from './metrics.js';
@@ -18,6 +18,8 @@ export interface ServerOptions {
   logLevel: string;
   accounts: AccountsService;
   metrics: Metrics;
+  /** Log destination; pino writes to stdout when unset. */
+  logStream?: NodeJS.WritableStream | undefined;
 }
 
 /** Paths served without credentials. Everything else is an API path and needs HTTP Basic auth. */
@@ -38,7 +40,8 @@ export function rewriteUrl(url: string): string {
 
 export function createServer(opts: ServerOptions): FastifyInstance {
   const app = Fastify({
-    logger: { level: opts.logLevel, redact: ['req.headers.authorization'] },
+    // pino writes to stdout when stream is undefined.
+    logger: { level: opts.logLevel, redact: ['req.headers.authorization'], stream: opts.logStream },
     // One log line per request is written in onResponse (with account and resource), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit,
@@ -46,7 +49,8 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     rewriteUrl: (req) => rewriteUrl(req.url ?? '/'),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // Errors raised before routing (a URL that is not valid percent-encoding, say) get Twilio's shape too.
-    frameworkErrors: (err, _req, reply) => {
+    // The reply is annotated: the option's generic signature otherwise leaves reply.code() uncallable under tsc.
+    frameworkErrors: (err, _req, reply: FastifyReply) => {
       const apiError = toApiError(err);
       void reply.code(apiError.status).send(apiError.toJSON());
     },

@@ -121,6 +121,99 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface MessagesTable {
+  sid: string;
+  account_sid: string;
+  messaging_service_sid: string | null;
+  direction: string;
+  from_number: string;
+  to_number: string;
+  body: string;
+  status: string;
+  num_segments: number;
+  num_media: number;
+  encoding: string;
+  error_code: number | null;
+  error_message: string | null;
+  status_callback: string | null;
+  application_sid: string | null;
+  validity_period: number | null;
+  send_at: number | null;
+  carrier: string | null;
+  carrier_ids: string | null;
+  /** MediaUrl values still to fetch (JSON array); null once fetched into message_media. */
+  media_urls: string | null;
+  /** When the message is next due for pipeline work; null once it left the pipeline. */
+  run_at: number | null;
+  locked_by: string | null;
+  locked_until: number | null;
+  attempts: number;
+  date_created: number;
+  date_updated: number;
+  date_sent: number | null;
+}
+
+export interface MessageMediaTable {
+  sid: string;
+  account_sid: string;
+  message_sid: string;
+  content_type: string;
+  size: number;
+  data: Buffer;
+  date_created: number;
+  date_updated: number;
+}
+
+export interface SenderScheduleTable {
+  sender: string;
+  next_free_at: number;
+}
+
+export interface OptOutsTable {
+  account_sid: string;
+  sender: string;
+  recipient: string;
+  date_created: number;
+}
+
+export interface MessagingServicesTable {
+  sid: string;
+  account_sid: string;
+  friendly_name: string;
+  inbound_request_url: string | null;
+  inbound_method: string;
+  fallback_url: string | null;
+  fallback_method: string;
+  status_callback: string | null;
+  sticky_sender: number;
+  smart_encoding: number;
+  validity_period: number;
+  use_inbound_webhook_on_number: number;
+  area_code_geomatch: number;
+  fallback_to_long_code: number;
+  mms_converter: number;
+  date_created: number;
+  date_updated: number;
+}
+
+export interface StickySendersTable {
+  service_sid: string;
+  recipient: string;
+  sender: string;
+}
+
+export interface VirtualPhoneMessagesTable {
+  sid: string;
+  account_sid: string;
+  phone: string;
+  peer: string;
+  direction: string;
+  body: string;
+  media: string;
+  message_sid: string;
+  date_created: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -130,4 +223,11 @@ export interface Database {
   alerts: AlertsTable;
   jobs: JobsTable;
   settings: SettingsTable;
+  messages: MessagesTable;
+  message_media: MessageMediaTable;
+  sender_schedule: SenderScheduleTable;
+  opt_outs: OptOutsTable;
+  messaging_services: MessagingServicesTable;
+  sticky_senders: StickySendersTable;
+  virtual_phone_messages: VirtualPhoneMessagesTable;
 }

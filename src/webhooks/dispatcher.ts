@@ -36,6 +36,8 @@ export interface DispatcherOptions {
   /** Largest response body kept (TwiML documents are at most 64 KiB at Twilio). */
   maxResponseBytes: number;
   userAgent: string;
+  /** First retry delay of a durable callback; doubled per attempt up to a minute. */
+  retryBaseMs: number;
 }
 
 const EXCERPT = 16 * 1024;
@@ -80,7 +82,7 @@ export class WebhookDispatcher {
     const { result } = await this.attempt(call, call.primary, attempt);
     if (result.ok) return { kind: 'done' };
     if (result.status !== null && result.status >= 400 && result.status < 500) return { kind: 'dead', error: `HTTP ${result.status}` };
-    return { kind: 'retry', delayMs: Math.min(1000 * 2 ** (attempt - 1), 60_000), error: result.status === null ? 'connection failure' : `HTTP ${result.status}` };
+    return { kind: 'retry', delayMs: Math.min(this.opts.retryBaseMs * 2 ** (attempt - 1), 60_000), error: result.status === null ? 'connection failure' : `HTTP ${result.status}` };
   }
 
   private async token(accountSid: string): Promise<string> {
@@ -116,7 +118,8 @@ export class WebhookDispatcher {
       account_sid: call.accountSid, resource_sid: call.resourceSid ?? null, purpose: call.purpose, method: target.method, url,
       request_headers: JSON.stringify(redact(headers)), request_body: requestBody,
       response_status: outcome.status, response_headers: outcome.headers ? JSON.stringify(outcome.headers) : null,
-      response_body: outcome.body.slice(0, EXCERPT), latency_ms: latency,
+      // No response at all (refused, timed out) is recorded as null, not an empty body, so the inspector says so.
+      response_body: outcome.status === null ? null : outcome.body.slice(0, EXCERPT), latency_ms: latency,
       error_code: outcome.alert ? alertCode(outcome.alert) : null, error_message: outcome.alert ? outcome.detail : null, attempt,
     });
     this.onDelivery?.(call.purpose, outcome.ok ? 'ok' : 'failed');

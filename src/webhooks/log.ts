@@ -10,10 +10,21 @@ import type { AlertRow, WebhookLogRepository, WebhookRequestRow } from '../store
  * webhook call returns), and they are cheap single-row inserts.
  */
 export class WebhookLog {
+  private last = 0;
+
   constructor(private readonly repo: WebhookLogRepository, private readonly events: EventBus, private readonly clock: Clock) {}
 
+  /**
+   * Lists sort by (date_created, sid) and SIDs are random, so two records in one millisecond (a refused
+   * primary and its fallback) could list in either order. Strictly increasing stamps keep "newest first" true.
+   */
+  private stamp(): number {
+    this.last = Math.max(this.clock.now(), this.last + 1);
+    return this.last;
+  }
+
   async recordRequest(row: Omit<WebhookRequestRow, 'sid' | 'date_created'>): Promise<WebhookRequestRow> {
-    const full: WebhookRequestRow = { ...row, sid: newSid('WR'), date_created: this.clock.now() };
+    const full: WebhookRequestRow = { ...row, sid: newSid('WR'), date_created: this.stamp() };
     await this.repo.insertRequest(full);
     this.events.emit('webhook.request', {
       accountSid: full.account_sid, sid: full.sid, resourceSid: full.resource_sid, purpose: full.purpose,
@@ -28,7 +39,7 @@ export class WebhookLog {
       sid: newSid('NO'), account_sid: input.accountSid, resource_sid: input.resourceSid ?? null, error_code: alert.code,
       log_level: 'error', alert_text: input.detail ? `${alert.text}: ${input.detail}` : alert.text,
       request_url: input.requestUrl ?? null, request_method: input.requestMethod ?? null,
-      webhook_request_sid: input.webhookRequestSid ?? null, date_created: this.clock.now(),
+      webhook_request_sid: input.webhookRequestSid ?? null, date_created: this.stamp(),
     };
     await this.repo.insertAlert(row);
     this.events.emit('alert', { accountSid: row.account_sid, sid: row.sid, code: row.error_code, resourceSid: row.resource_sid });

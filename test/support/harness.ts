@@ -6,7 +6,7 @@ import twilio from 'twilio';
 import { httpClient } from '../../src/compat/httpClient.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { startSwitchboard, type Switchboard } from '../../src/main.js';
+import { startSwitchboard, type StartOptions, type Switchboard } from '../../src/main.js';
 
 /**
  * Which store the suite runs against: `SWITCHBOARD_TEST_STORE=postgres` gives every server its own
@@ -48,7 +48,7 @@ async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<vo
   };
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, env: Record<string, string> = {}, opts: StartOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-test-'));
   let dropDb: (() => Promise<void>) | undefined;
   let databaseUrl = join(dataDir, 'switchboard.db');
@@ -61,7 +61,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, env: Reco
     ...loadConfig([], { SWITCHBOARD_PORT: '0', SWITCHBOARD_SIP_PORT: '-1', SWITCHBOARD_LOG_LEVEL: 'warn', ...env }, dataDir),
     dataDir, databaseUrl, deterministic: true, ...overrides,
   };
-  const sb = await startSwitchboard(config);
+  const sb = await startSwitchboard(config, opts);
   const { accountSid, authToken } = sb.root;
   const clientFor = (sid: string, secret: string, acct?: string) =>
     twilio(sid, secret, { httpClient: httpClient(sb.url) as never, ...(acct ? { accountSid: acct } : {}) });

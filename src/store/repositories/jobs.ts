@@ -1,9 +1,10 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DialectName } from '../db.js';
 import type { Database, JobsTable } from '../schema.js';
 
 export type JobRow = JobsTable;
-export type Executor = Kysely<Database> | Transaction<Database>;
+export type { Executor } from '../transactor.js';
+import type { Executor } from '../transactor.js';
 
 /**
  * SQL of the durable work queue. Claims take a lease (locked_until): a node that dies mid-job loses its

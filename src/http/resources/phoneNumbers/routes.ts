@@ -7,7 +7,7 @@ import { originalPath, targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
-import { presentAvailableNumber, presentIncomingNumber } from './presenter.js';
+import { countryName, presentAvailableNumber, presentIncomingNumber } from './presenter.js';
 
 export function readNumberSettings(p: ParamReader): NumberSettings {
   return {
@@ -104,7 +104,7 @@ export function phoneNumberRoutes(app: FastifyInstance, accounts: AccountsServic
     const cc = CountryCode.toUpperCase();
     const uri = `/2010-04-01/Accounts/${account.sid}/AvailablePhoneNumbers/${cc}`;
     return {
-      country_code: cc, country: cc, beta: false, uri: `${uri}.json`,
+      country_code: cc, country: countryName(cc), beta: false, uri: `${uri}.json`,
       subresource_uris: { local: `${uri}/Local.json`, mobile: `${uri}/Mobile.json`, toll_free: `${uri}/TollFree.json` },
     };
   });

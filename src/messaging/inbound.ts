@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { Clock } from '../core/clock.js';
+import { ApiError, type AlertKind } from '../core/errors.js';
+import type { EventBus } from '../core/events.js';
+import { newSid } from '../core/sid.js';
+import type { JobOutcome, JobQueue } from '../jobs/queue.js';
+import type { ApplicationsRepository } from '../store/repositories/applications.js';
+import type { MessageRow, MessagesRepository } from '../store/repositories/messages.js';
+import type { MessagingServicesRepository } from '../store/repositories/messagingServices.js';
+import type { OptOutsRepository } from '../store/repositories/optOuts.js';
+import type { PhoneNumberRow, PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
+import type { Transactor } from '../store/transactor.js';
+import { parseTwiml, type MessagingVerb } from '../twiml/index.js';
+import type { WebhookCall, WebhookDispatcher, WebhookResult, WebhookTarget } from '../webhooks/dispatcher.js';
+import type { WebhookLog } from '../webhooks/log.js';
+import { inboundParams } from './callbacks.js';
+import { countSegments } from './encoding/index.js';
+import type { MediaFetcher } from './media.js';
+import { REPLIES, matchKeyword } from './optout.js';
+import type { MessagesService } from './service.js';
+
+export const INBOUND_QUEUE = 'sms.inbound';
+const MAX_REDIRECTS = 10;
+
+export interface IncomingSms {
+  from: string;
+  to: string;
+  body: string;
+  media: { url: string; contentType: string }[];
+  /** Makes a redelivered message (after a crash, or a carrier's retry) land once: same key, same SID. */
+  idempotencyKey?: string;
+}
+
+export interface InboundDeps {
+  messages: MessagesRepository;
+  numbers: PhoneNumbersRepository;
+  applications: ApplicationsRepository;
+  services: MessagingServicesRepository;
+  optOuts: OptOutsRepository;
+  jobs: JobQueue;
+  tx: Transactor;
+  clock: Clock;
+  events: EventBus;
+  webhooks: WebhookDispatcher;
+  log: WebhookLog;
+  outbound: MessagesService;
+  media: MediaFetcher;
+  onJobsQueued: () => void;
+}
+
+/**
+ * Messages arriving at a number an account owns: recorded, opt-out keywords honoured, then handed to the
+ * number's SmsUrl (or its Application, or its Messaging Service) and the TwiML answer carried out.
+ */
+export class InboundService {
+  constructor(private readonly d: InboundDeps) {}
+
+  /** Records an inbound message; returns undefined when no account owns the To number. */
+  async receive(sms: IncomingSms): Promise<MessageRow | undefined> {
+    const owner = await this.d.numbers.findByNumber(sms.to);
+    if (!owner) return undefined;
+    const now = this.d.clock.now();
+    const sid = sms.idempotencyKey ? derivedSid(sms.idempotencyKey, sms.media.length > 0) : (sms.media.length ? newSid('MM') : newSid('SM'));
+    const existing = await this.d.messages.find(sid);
+    if (existing) return existing;
+    const row: MessageRow = {
+      sid, account_sid: owner.account_sid, messaging_service_sid: owner.messaging_service_sid, direction: 'inbound',
+      from_number: sms.from, to_number: sms.to, body: sms.body, status: 'received',
+      num_segments: countSegments(sms.body).segments, num_media: sms.media.length, encoding: countSegments(sms.body).encoding,
+      error_code: null, error_message: null, status_callback: null, application_sid: owner.sms_application_sid,
+      validity_period: null, send_at: null, carrier: null, carrier_ids: null, media_urls: null,
+      run_at: null, locked_by: null, locked_until: null, attempts: 0, date_created: now, date_updated: now, date_sent: now,
+    };
+    const keyword = matchKeyword(sms.body);
+    const optOutSender = owner.messaging_service_sid ?? owner.phone_number;
+    await this.d.tx.transaction(async (trx) => {
+      await this.d.messages.insert(row, trx);
+      if (keyword === 'stop') await this.d.optOuts.add(owner.account_sid, optOutSender, sms.from, now, trx);
+      if (keyword === 'start') await this.d.optOuts.remove(owner.account_sid, optOutSender, sms.from, trx);
+      await this.d.jobs.enqueue([{ queue: INBOUND_QUEUE, payload: { sid, media: sms.media }, maxAttempts: 3 }], trx);
+    });
+    this.d.events.emit('message.status', { accountSid: row.account_sid, sid, status: 'received', direction: 'inbound' });
+    this.d.onJobsQueued();
+    if (keyword) {
+      await this.d.outbound.create(owner.account_sid, {
+        to: sms.from, from: owner.phone_number, body: REPLIES[keyword], mediaUrls: [], direction: 'outbound-reply', skipOptOutCheck: true,
+      }).catch(() => undefined);
+    }
+    return row;
+  }
+
+  /** Job handler: fetch the app's TwiML for an inbound message and carry it out. */
+  async handle(payload: { sid: string; media: { url: string; contentType: string }[] }): Promise<JobOutcome> {
+    const m = await this.d.messages.find(payload.sid);
+    if (!m) return { kind: 'done' };
+    const owner = await this.d.numbers.findByNumber(m.to_number);
+    if (!owner) return { kind: 'done' };
+    const target = await this.webhookFor(owner);
+    if (!target) return { kind: 'done' };
+    const media = payload.media.length ? await this.d.media.storeInbound(m.account_sid, m.sid, payload.media) : [];
+    const params = { ...inboundParams(m, media), ...geoParams(m) };
+    let call: WebhookCall = { accountSid: m.account_sid, resourceSid: m.sid, purpose: 'sms-inbound', primary: target.primary, fallback: target.fallback, params };
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const result = await this.d.webhooks.request(call);
+      if (!result.ok) return { kind: 'done' };
+      const next = await this.execute(m, result, call);
+      if (!next) return { kind: 'done' };
+      call = { ...call, primary: next, fallback: null };
+    }
+    await this.alert(m, 'tooManyRedirects', `more than ${MAX_REDIRECTS} redirects`, call.primary.url);
+    return { kind: 'done' };
+  }
+
+  private async webhookFor(n: PhoneNumberRow): Promise<{ primary: WebhookTarget; fallback: WebhookTarget | null } | undefined> {
+    const pick = (url: string | null, method: string, fbUrl: string | null, fbMethod: string) => url
+      ? { primary: { url, method: asMethod(method) }, fallback: fbUrl ? { url: fbUrl, method: asMethod(fbMethod) } : null } : undefined;
+    if (n.sms_application_sid) {
+      const app = await this.d.applications.findOwned(n.account_sid, n.sms_application_sid);
+      if (app) return pick(app.sms_url, app.sms_method, app.sms_fallback_url, app.sms_fallback_method);
+    }
+    if (n.messaging_service_sid) {
+      const svc = await this.d.services.findOwned(n.account_sid, n.messaging_service_sid);
+      if (svc && !(svc.use_inbound_webhook_on_number && n.sms_url)) {
+        return pick(svc.inbound_request_url, svc.inbound_method, svc.fallback_url, svc.fallback_method);
+      }
+    }
+    return pick(n.sms_url, n.sms_method, n.sms_fallback_url, n.sms_fallback_method);
+  }
+
+  /** Runs a TwiML answer; returns the next document's target when it ends in a Redirect. */
+  private async execute(m: MessageRow, result: WebhookResult, call: WebhookCall): Promise<WebhookTarget | undefined> {
+    const body = result.body.trim();
+    if (body === '') return undefined;
+    if (result.contentType && !/xml|html|text\/plain/i.test(result.contentType)) {
+      await this.alert(m, 'invalidContentType', `${result.contentType} is not TwiML`, result.target.url);
+      return undefined;
+    }
+    const parsed = parseTwiml(body, { dialect: 'messaging' });
+    if (!parsed.ok) {
+      await this.alert(m, parsed.alert.code === 12100 ? 'documentParseFailure' : 'unsupportedVerb', parsed.alert.message, result.target.url);
+      return undefined;
+    }
+    for (const verb of parsed.verbs as MessagingVerb[]) {
+      if (verb.verb === 'Redirect') return { url: new URL(verb.url, result.target.url).toString(), method: verb.method };
+      try {
+        const reply = await this.d.outbound.create(m.account_sid, {
+          to: verb.to ?? m.from_number, from: verb.from ?? m.to_number, body: verb.body,
+          mediaUrls: verb.media.map((u) => new URL(u, result.target.url).toString()),
+          statusCallback: verb.statusCallback ? new URL(verb.statusCallback, result.target.url).toString() : undefined,
+          direction: 'outbound-reply',
+        });
+        if (verb.action) {
+          const actionUrl = new URL(verb.action, result.target.url).toString();
+          await this.d.webhooks.request({ ...call, purpose: 'sms-action', primary: { url: actionUrl, method: verb.method }, fallback: null,
+            params: { ...call.params, SmsStatus: reply.status, MessageStatus: reply.status, ReplyMessageSid: reply.sid } });
+        }
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        await this.alert(m, replyAlert(err.code), err.message, result.target.url);
+      }
+    }
+    return undefined;
+  }
+
+  private async alert(m: MessageRow, kind: AlertKind, detail: string, url: string): Promise<void> {
+    await this.d.log.raise({ accountSid: m.account_sid, kind, detail, resourceSid: m.sid, requestUrl: url });
+  }
+}
+
+function replyAlert(code: number): AlertKind {
+  if (code === 21211 || code === 21604 || code === 21610 || code === 21614) return 'messageToInvalid';
+  if (code === 21212 || code === 21606 || code === 21603) return 'messageFromInvalid';
+  if (code === 21602 || code === 21617) return 'messageBodyInvalid';
+  return 'messageVerbFailed';
+}
+
+function asMethod(m: string): 'GET' | 'POST' {
+  return m.toUpperCase() === 'GET' ? 'GET' : 'POST';
+}
+
+function derivedSid(key: string, mms: boolean): string {
+  return (mms ? 'MM' : 'SM') + createHash('sha256').update('inbound:' + key).digest('hex').slice(0, 32);
+}
+
+/** FromCountry/ToCountry from the numbers themselves; city, state and zip need data we do not have. */
+function geoParams(m: MessageRow): Record<string, string> {
+  const country = (n: string) => {
+    const parsed = parsePhoneNumberFromString(n);
+    return parsed?.country ?? parsed?.getPossibleCountries()[0] ?? '';
+  };
+  return { FromCountry: country(m.from_number), ToCountry: country(m.to_number) };
+}

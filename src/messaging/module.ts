@@ -1,0 +1,111 @@
+import type { Clock } from '../core/clock.js';
+import type { EventBus } from '../core/events.js';
+import type { JobQueue } from '../jobs/queue.js';
+import { Worker } from '../jobs/worker.js';
+import type { DialectName } from '../store/db.js';
+import type { Database } from '../store/schema.js';
+import type { Kysely } from 'kysely';
+import { ApplicationsRepository } from '../store/repositories/applications.js';
+import { MediaRepository } from '../store/repositories/media.js';
+import { MessagesRepository } from '../store/repositories/messages.js';
+import { MessagingServicesRepository } from '../store/repositories/messagingServices.js';
+import { OptOutsRepository } from '../store/repositories/optOuts.js';
+import { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
+import { transactor } from '../store/transactor.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
+import type { WebhookLog } from '../webhooks/log.js';
+import { SimulatorCarrier } from './carriers/simulator.js';
+import type { Route } from './router.js';
+import { MessageRouter } from './router.js';
+import { INBOUND_QUEUE, InboundService } from './inbound.js';
+import { MediaFetcher } from './media.js';
+import { SendPipeline } from './pipeline.js';
+import { MessagesService } from './service.js';
+import { MessagingServicesService } from './services.js';
+import { VirtualPhones } from './virtualPhones.js';
+
+export interface MessagingOptions {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  clock: Clock;
+  events: EventBus;
+  jobs: JobQueue;
+  webhooks: WebhookDispatcher;
+  webhookLog: WebhookLog;
+  workerId: string;
+  publicUrl: () => string;
+  mps: { 'long-code': number; 'toll-free': number; 'short-code': number };
+  simulator: { latencyMs: number; failureRate: number };
+  mediaMaxBytes: number;
+  routes?: Route[];
+  onCallbacksQueued: () => void;
+  onError: (err: unknown) => void;
+}
+
+/** Messaging's internals wired together; main.ts sees only what this returns. */
+export function createMessaging(o: MessagingOptions) {
+  const messagesRepo = new MessagesRepository(o.db, o.dialect);
+  const numbersRepo = new PhoneNumbersRepository(o.db);
+  const servicesRepo = new MessagingServicesRepository(o.db);
+  const tx = transactor(o.db);
+  let inbound: InboundService | undefined;
+  const phones = new VirtualPhones(messagesRepo, numbersRepo, () => inbound!, o.clock);
+  const simulator = new SimulatorCarrier(phones, o.simulator);
+  const router = new MessageRouter(o.routes ?? [], simulator);
+  const media = new MediaFetcher(new MediaRepository(o.db), messagesRepo, tx, o.webhookLog, o.clock, { maxBytes: o.mediaMaxBytes, timeoutMs: 15_000, publicUrl: o.publicUrl });
+  let pipeline: SendPipeline | undefined;
+  const service = new MessagesService({
+    messages: messagesRepo, media: new MediaRepository(o.db), optOuts: new OptOutsRepository(o.db), services: servicesRepo,
+    numbers: numbersRepo, applications: new ApplicationsRepository(o.db), tx, clock: o.clock,
+    limits: { mps: o.mps, maxBacklogMs: 10 * 3600_000 }, onQueued: () => pipeline?.kick(),
+  });
+  const inboundWorkerRef: { worker?: Worker } = {};
+  inbound = new InboundService({
+    messages: messagesRepo, numbers: numbersRepo, applications: new ApplicationsRepository(o.db), services: servicesRepo,
+    optOuts: new OptOutsRepository(o.db), jobs: o.jobs, tx, clock: o.clock, events: o.events, webhooks: o.webhooks,
+    log: o.webhookLog, outbound: service, media, onJobsQueued: () => inboundWorkerRef.worker?.kick(),
+  });
+  const inboundService = inbound;
+  pipeline = new SendPipeline({
+    messages: messagesRepo, services: servicesRepo, numbers: numbersRepo, jobs: o.jobs, webhooks: o.webhooks, tx,
+    clock: o.clock, events: o.events, router, media, service,
+    deliverInternally: async (m) => {
+      const items = (await media.ensureFetched(m));
+      await inboundService.receive({ from: m.from_number, to: m.to_number, body: m.body, media: items.kind === 'ok' ? items.items : [], idempotencyKey: m.sid });
+    },
+    onCallbacksQueued: o.onCallbacksQueued, maxBacklogMs: 10 * 3600_000, workerId: o.workerId, batch: 500, leaseMs: 30_000,
+  });
+  const sendPipeline = pipeline;
+  inboundWorkerRef.worker = new Worker(o.jobs, {
+    queue: INBOUND_QUEUE, workerId: o.workerId, batch: 20, pollMs: 200, leaseMs: 120_000,
+    handler: (job) => inboundService.handle(job.payload as { sid: string; media: { url: string; contentType: string }[] }),
+    onError: o.onError,
+  });
+  const inboundWorker = inboundWorkerRef.worker;
+
+  return {
+    service,
+    inbound: inboundService,
+    phones,
+    services: new MessagingServicesService(servicesRepo, numbersRepo, o.clock),
+    router,
+    async start() {
+      for (const carrier of router.carriers()) {
+        await carrier.start({
+          report: (r) => sendPipeline.report(r),
+          inbound: (sms) => { void inboundService.receive({ from: sms.from, to: sms.to, body: sms.body, media: sms.media, idempotencyKey: sms.carrierMessageId ? `${sms.carrier}:${sms.carrierMessageId}` : undefined }).catch(o.onError); },
+        });
+      }
+      sendPipeline.start();
+      inboundWorker.start();
+    },
+    async stop() {
+      await sendPipeline.stop();
+      await inboundWorker.stop();
+      for (const carrier of router.carriers()) await carrier.stop();
+      await sendPipeline.flushReports();
+    },
+  };
+}
+
+export type Messaging = ReturnType<typeof createMessaging>;

@@ -1,0 +1,247 @@
+import type { Clock } from '../core/clock.js';
+import type { EventBus } from '../core/events.js';
+import type { JobQueue, NewJob } from '../jobs/queue.js';
+import type { MessageChanges, MessageRow, MessagesRepository } from '../store/repositories/messages.js';
+import type { MessagingServicesRepository } from '../store/repositories/messagingServices.js';
+import type { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
+import type { Executor, Transactor } from '../store/transactor.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
+import { statusCallback } from './callbacks.js';
+import type { Carrier, DeliveryReport, OutboundSms, SubmitResult } from './carriers/types.js';
+import type { MediaFetcher } from './media.js';
+import type { MessageRouter } from './router.js';
+import type { MessagesService } from './service.js';
+
+export interface PipelineDeps {
+  messages: MessagesRepository;
+  services: MessagingServicesRepository;
+  numbers: PhoneNumbersRepository;
+  jobs: JobQueue;
+  webhooks: WebhookDispatcher;
+  tx: Transactor;
+  clock: Clock;
+  events: EventBus;
+  router: MessageRouter;
+  media: MediaFetcher;
+  service: MessagesService;
+  /** Hands a message to an account that owns its To number (idempotent per outbound SID). */
+  deliverInternally: (m: MessageRow) => Promise<void>;
+  onCallbacksQueued: () => void;
+  maxBacklogMs: number;
+  workerId: string;
+  batch: number;
+  leaseMs: number;
+}
+
+const RETRY_LIMIT = 12;
+
+/**
+ * The send pipeline. Messages are their own work items: a row with `run_at` set is due work, claimed under
+ * a lease. Every status change is a conditional UPDATE (so statuses only move forward) committed together
+ * with its status-callback job.
+ */
+export class SendPipeline {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private again = false;
+  private stopped = true;
+  private idle: Promise<void> = Promise.resolve();
+  private reports: { report: DeliveryReport; tries: number }[] = [];
+  private flushing: Promise<void> | undefined;
+
+  constructor(private readonly d: PipelineDeps) {}
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) { this.again = true; return; }
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.idle;
+    await this.flushReports();
+  }
+
+  /** Delivery reports from carriers, applied in batches. */
+  report(report: DeliveryReport): void {
+    this.reports.push({ report, tries: 0 });
+    if (!this.flushing) this.flushing = new Promise((r) => setImmediate(r)).then(() => this.flushReports()).finally(() => { this.flushing = undefined; });
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.idle = this.tick(); }, ms);
+    this.timer.unref?.();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped || this.running) return;
+    this.running = true;
+    let claimed = 0;
+    try {
+      const rows = await this.d.messages.claimDue(this.d.workerId, this.d.batch, this.d.clock.now(), this.d.leaseMs);
+      claimed = rows.length;
+      if (rows.length) await this.process(rows);
+    } catch (err) {
+      console.error('send pipeline error', err);
+    } finally {
+      this.running = false;
+    }
+    if (this.stopped) return;
+    const busy = claimed === this.d.batch || this.again;
+    this.again = false;
+    this.schedule(busy ? 0 : 100);
+  }
+
+  private async process(rows: MessageRow[]): Promise<void> {
+    const now = this.d.clock.now();
+    const toSend: MessageRow[] = [];
+    const callbacks: NewJob[] = [];
+    await this.d.tx.transaction(async (trx) => {
+      for (const m of rows) {
+        if (m.status === 'scheduled' || m.status === 'accepted') {
+          await this.assignSender(m, now, trx, callbacks);
+        } else if (m.status === 'queued') {
+          if (m.validity_period && now > m.date_created + m.validity_period * 1000) {
+            await this.move(m, ['queued'], { status: 'failed', error_code: 30036, error_message: 'Validity Period Expired', run_at: null, locked_by: null, locked_until: null }, trx, callbacks);
+          } else if (await this.move(m, ['queued'], { status: 'sending', date_updated: now }, trx, callbacks)) {
+            toSend.push({ ...m, status: 'sending' });
+          }
+        } else if (m.status === 'sending') {
+          toSend.push(m); // a retry, or work a dead node left behind when its lease ran out
+        } else {
+          await this.d.messages.update(m.sid, { run_at: null, locked_by: null, locked_until: null }, trx);
+        }
+      }
+      await this.d.jobs.enqueue(callbacks, trx);
+    });
+    if (callbacks.length) this.d.onCallbacksQueued();
+    if (toSend.length) await this.send(toSend);
+  }
+
+  /** Messaging Service messages get their sender now: the recipient's sticky sender, else one from the pool. */
+  private async assignSender(m: MessageRow, now: number, trx: Executor, callbacks: NewJob[]): Promise<void> {
+    const serviceSid = m.messaging_service_sid!;
+    const pool = await this.d.services.senders(serviceSid, trx);
+    const release = { locked_by: null, locked_until: null };
+    if (pool.length === 0) {
+      await this.move(m, ['scheduled', 'accepted'], { status: 'failed', error_code: 21703, error_message: 'Messaging Service has no senders', run_at: null, ...release }, trx, callbacks);
+      return;
+    }
+    const sticky = await this.d.services.stickySender(serviceSid, m.to_number, trx);
+    const sender = pool.find((n) => n.phone_number === sticky) ?? pool[hash(m.to_number) % pool.length]!;
+    if (sender.phone_number !== sticky) await this.d.services.setStickySender(serviceSid, m.to_number, sender.phone_number, trx);
+    const cost = this.d.service.costMs(sender.phone_number, sender.number_type, m.num_segments);
+    const slot = await this.d.messages.reserveSlot(sender.phone_number, now, cost, this.d.maxBacklogMs, trx);
+    if (slot === undefined) {
+      await this.move(m, ['scheduled', 'accepted'], { status: 'failed', error_code: 21611, error_message: 'Sender queue full', run_at: null, ...release }, trx, callbacks);
+      return;
+    }
+    await this.move(m, ['scheduled', 'accepted'], { status: 'queued', from_number: sender.phone_number, run_at: slot, date_updated: now, ...release }, trx, callbacks);
+  }
+
+  private async send(batch: MessageRow[]): Promise<void> {
+    const owned = new Set((await Promise.all([...new Set(batch.map((m) => m.to_number))]
+      .map(async (to) => ((await this.d.numbers.findByNumber(to)) ? to : null)))).filter((v): v is string => v !== null));
+    const results = new Map<string, SubmitResult>();
+    const byCarrier = new Map<string, { carrier: Carrier; items: OutboundSms[] }>();
+    for (const m of batch) {
+      const media = await this.d.media.ensureFetched(m);
+      if (media.kind === 'failed') { results.set(m.sid, { kind: 'failed', errorCode: media.errorCode, errorMessage: media.message }); continue; }
+      const route = this.d.router.choose(m.from_number, m.to_number, owned.has(m.to_number));
+      if (route.kind === 'none') { results.set(m.sid, { kind: 'retry', delayMs: 5000, reason: 'no route up' }); continue; }
+      if (route.kind === 'internal') {
+        await this.d.deliverInternally(m);
+        results.set(m.sid, { kind: 'submitted', carrierIds: [m.sid] });
+        this.report({ carrier: 'internal', messageSid: m.sid, status: 'delivered' });
+        continue;
+      }
+      const entry = byCarrier.get(route.carrier.name) ?? { carrier: route.carrier, items: [] };
+      entry.items.push({ sid: m.sid, accountSid: m.account_sid, from: m.from_number, to: m.to_number, body: m.body,
+        encoding: m.encoding as OutboundSms['encoding'], segments: m.num_segments, media: media.items });
+      byCarrier.set(route.carrier.name, entry);
+    }
+    await Promise.all([...byCarrier.values()].map(async ({ carrier, items }) => {
+      let out: SubmitResult[];
+      try { out = await carrier.submit(items); } catch (err) { out = items.map(() => ({ kind: 'retry', delayMs: 2000, reason: String(err) })); }
+      items.forEach((item, i) => results.set(item.sid, out[i]!));
+    }));
+    await this.applyResults(batch, results, byCarrier);
+  }
+
+  private async applyResults(batch: MessageRow[], results: Map<string, SubmitResult>, byCarrier: Map<string, { carrier: { name: string }; items: OutboundSms[] }>): Promise<void> {
+    const carrierOf = new Map<string, string>();
+    for (const { carrier, items } of byCarrier.values()) for (const i of items) carrierOf.set(i.sid, carrier.name);
+    const now = this.d.clock.now();
+    const callbacks: NewJob[] = [];
+    const release = { locked_by: null, locked_until: null };
+    await this.d.tx.transaction(async (trx) => {
+      for (const m of batch) {
+        const r = results.get(m.sid)!;
+        if (r.kind === 'submitted') {
+          await this.move(m, ['sending'], { status: 'sent', date_sent: now, date_updated: now, carrier: carrierOf.get(m.sid) ?? 'internal', carrier_ids: JSON.stringify(r.carrierIds), run_at: null, ...release }, trx, callbacks);
+        } else if (r.kind === 'failed' || m.attempts >= RETRY_LIMIT) {
+          const code = r.kind === 'failed' ? r.errorCode : 30008;
+          const text = r.kind === 'failed' ? r.errorMessage : `Unknown error: ${r.reason}`;
+          await this.move(m, ['sending'], { status: 'failed', error_code: code, error_message: text, date_updated: now, run_at: null, ...release }, trx, callbacks);
+        } else {
+          await this.d.messages.update(m.sid, { run_at: now + r.delayMs, ...release }, trx);
+        }
+      }
+      await this.d.jobs.enqueue(callbacks, trx);
+    });
+    if (callbacks.length) this.d.onCallbacksQueued();
+  }
+
+  /** A conditional status change plus, when it happened, its status callback in the same transaction. */
+  private async move(m: MessageRow, from: readonly string[], changes: MessageChanges, trx: Executor, callbacks: NewJob[]): Promise<boolean> {
+    const ok = await this.d.messages.transition(m.sid, from, changes, trx);
+    if (ok) {
+      const next = { ...m, ...changes } as MessageRow;
+      if (next.status_callback) callbacks.push(this.d.webhooks.job(statusCallback(next, next.status_callback)));
+      this.d.events.emit('message.status', { accountSid: m.account_sid, sid: m.sid, status: next.status, direction: m.direction });
+    }
+    return ok;
+  }
+
+  async flushReports(): Promise<void> {
+    if (this.reports.length === 0) return;
+    const pending = this.reports;
+    this.reports = [];
+    const retry: typeof pending = [];
+    const callbacks: NewJob[] = [];
+    const now = this.d.clock.now();
+    await this.d.tx.transaction(async (trx) => {
+      for (const item of pending) {
+        const { report } = item;
+        const m = report.messageSid ? await this.d.messages.find(report.messageSid, trx)
+          : report.carrierId ? await this.d.messages.findByCarrierId(report.carrier, report.carrierId) : undefined;
+        if (!m) continue;
+        if (m.status === 'sending' && item.tries < 200) { retry.push({ report, tries: item.tries + 1 }); continue; }
+        if (report.status === 'sent') continue;
+        const changes: MessageChanges = { status: report.status, date_updated: now };
+        if (report.status !== 'delivered') { changes.error_code = report.errorCode ?? 30008; changes.error_message = 'Delivery failed'; }
+        await this.move(m, ['sent'], changes, trx, callbacks);
+      }
+      await this.d.jobs.enqueue(callbacks, trx);
+    });
+    if (callbacks.length) this.d.onCallbacksQueued();
+    if (retry.length) {
+      this.reports.push(...retry);
+      setTimeout(() => { void this.flushReports(); }, 10).unref?.();
+    }
+  }
+}
+
+function hash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
+  return h;
+}
