@@ -69,9 +69,8 @@ export function createMessaging(o: MessagingOptions) {
   pipeline = new SendPipeline({
     messages: messagesRepo, services: servicesRepo, numbers: numbersRepo, jobs: o.jobs, webhooks: o.webhooks, tx,
     clock: o.clock, events: o.events, router, media, service,
-    deliverInternally: async (m) => {
-      const items = (await media.ensureFetched(m));
-      await inboundService.receive({ from: m.from_number, to: m.to_number, body: m.body, media: items.kind === 'ok' ? items.items : [], idempotencyKey: m.sid });
+    deliverInternally: async (m, items) => {
+      await inboundService.receive({ from: m.from_number, to: m.to_number, body: m.body, media: items, idempotencyKey: m.sid });
     },
     onCallbacksQueued: o.onCallbacksQueued, maxBacklogMs: 10 * 3600_000, workerId: o.workerId, batch: 500, leaseMs: 30_000,
   });

@@ -25,7 +25,7 @@ export interface PipelineDeps {
   media: MediaFetcher;
   service: MessagesService;
   /** Hands a message to an account that owns its To number (idempotent per outbound SID). */
-  deliverInternally: (m: MessageRow) => Promise<void>;
+  deliverInternally: (m: MessageRow, media: { url: string; contentType: string }[]) => Promise<void>;
   onCallbacksQueued: () => void;
   maxBacklogMs: number;
   workerId: string;
@@ -158,7 +158,7 @@ export class SendPipeline {
       const route = this.d.router.choose(m.from_number, m.to_number, owned.has(m.to_number));
       if (route.kind === 'none') { results.set(m.sid, { kind: 'retry', delayMs: 5000, reason: 'no route up' }); continue; }
       if (route.kind === 'internal') {
-        await this.d.deliverInternally(m);
+        await this.d.deliverInternally(m, media.items);
         results.set(m.sid, { kind: 'submitted', carrierIds: [m.sid] });
         this.report({ carrier: 'internal', messageSid: m.sid, status: 'delivered' });
         continue;
