@@ -1,0 +1,27 @@
+/** Public API of the media engine. */
+export { RtpSession } from './session.js';
+export type { RtpSessionEvents, RtpSessionOptions, RtpStats } from './session.js';
+export { MediaClock, sharedMediaClock } from './clock.js';
+export type { ClockClient, MediaClockOptions } from './clock.js';
+export { PlaybackQueue } from './playback.js';
+export type { AudioInput, PlayOptions, PlayResult } from './playback.js';
+export { Recorder } from './recorder.js';
+export { DtmfReceiver, DtmfSender, digitToEvent, eventToDigit, DTMF_DIGITS } from './dtmf.js';
+export type { DtmfSendOptions } from './dtmf.js';
+export {
+  ALAW_TO_LINEAR, ULAW_TO_LINEAR, LINEAR_TO_ALAW, LINEAR_TO_ULAW, PAYLOAD_TYPE, SILENCE_BYTE,
+  decodeToPcm, encodePcm, decodeInto, encodeInto,
+} from './g711.js';
+export type { G711Codec } from './g711.js';
+export { createRtpHeader, encodeRtp, parseRtp, writeRtpHeader, RTP_HEADER_BYTES } from './rtp.js';
+export type { RtpHeader } from './rtp.js';
+export { readWav, wavToPcm8k, writeWav, WavError } from './wav.js';
+export type { DecodedWav, WavFormat, WavInfo } from './wav.js';
+export { decodeMp3To8k, downmixTo8k, Mp3Error } from './mp3.js';
+export { resampleLinear, resampleTo8k, toInt16 } from './resample.js';
+export {
+  SilenceDetector, concatPcm, dbfs, generateBeep, isSilent, rms, silence, trimTrailingSilence,
+} from './audio-utils.js';
+export type { BeepOptions, SilenceDetectorOptions } from './audio-utils.js';
+export { createAnswer, createOffer, parseAnswer } from './sdp.js';
+export type { AnswerOptions, AnswerResult, Direction, NegotiatedMedia, OfferOptions } from './sdp.js';

@@ -1,0 +1,245 @@
+/**
+ * One call's RTP stream: a UDP socket, the outgoing SSRC/sequence/timestamp, symmetric RTP (send to where
+ * the peer's packets come from, RFC 4961 style latching), playback driven by the shared media clock, DTMF
+ * in both directions and optional recording. The packet paths reuse preallocated buffers.
+ */
+import { createSocket } from 'node:dgram';
+import type { RemoteInfo, Socket } from 'node:dgram';
+import { randomInt } from 'node:crypto';
+import { isIPv6 } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { decodeInto, PAYLOAD_TYPE } from './g711.js';
+import type { G711Codec } from './g711.js';
+import { createRtpHeader, parseRtp, RTP_HEADER_BYTES, writeRtpHeader } from './rtp.js';
+import { DtmfReceiver, DtmfSender } from './dtmf.js';
+import type { DtmfSendOptions } from './dtmf.js';
+import { PlaybackQueue } from './playback.js';
+import type { AudioInput, PlayOptions, PlayResult } from './playback.js';
+import { Recorder } from './recorder.js';
+import { sharedMediaClock } from './clock.js';
+import type { ClockClient, MediaClock } from './clock.js';
+import { Emitter } from './emitter.js';
+
+export interface RtpSessionOptions {
+  /** Bind address; default 0.0.0.0. */
+  host?: string;
+  /** 0 (default) lets the OS choose; ignored when portRange is set. */
+  port?: number;
+  /** Pick a random even port in this range (production: open firewall range). */
+  portRange?: { min: number; max: number };
+  codec?: G711Codec;
+  /** Payload type of telephone-event, null to disable; default 101. */
+  dtmfPayloadType?: number | null;
+  remote?: { host: string; port: number };
+  /** Send to the source of received packets (default true). */
+  symmetric?: boolean;
+  clock?: MediaClock;
+}
+
+export type RtpSessionEvents = {
+  /** An RFC 4733 event ended (reported once per event). */
+  digit: [digit: string, durationMs: number];
+  /** The first packet of an event arrived (the key is still down). */
+  digitStart: [digit: string];
+  /** Outgoing packets now go to this address (first packet received, or NAT rebinding). */
+  latched: [remote: { host: string; port: number }];
+};
+
+export interface RtpStats {
+  packetsSent: number;
+  packetsReceived: number;
+  /** performance.now() of the last packet received, 0 if none. */
+  lastReceivedAt: number;
+  sendErrors: number;
+}
+
+const SAMPLES = 160; // 20 ms at 8 kHz
+const RING = 8; // dgram may still hold a buffer briefly after send(): rotate instead of reusing one
+
+export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient {
+  readonly ssrc = randomInt(1, 0xffffffff);
+  readonly stats: RtpStats = { packetsSent: 0, packetsReceived: 0, lastReceivedAt: 0, sendErrors: 0 };
+  remote: { host: string; port: number } | null;
+  codec: G711Codec;
+  dtmfPayloadType: number | null;
+  /** Sees every received audio frame (decoded PCM, reused buffer: copy what you keep). */
+  onAudio: ((frame: Int16Array, samples: number) => void) | null = null;
+  private readonly playback = new PlaybackQueue();
+  private readonly dtmfOut = new DtmfSender();
+  private readonly dtmfIn: DtmfReceiver;
+  private readonly header = createRtpHeader();
+  private readonly frame = new Int16Array(2048);
+  private readonly ring: Buffer[] = [];
+  private ringIndex = 0;
+  private seq = randomInt(0, 0x10000);
+  private timestamp = randomInt(0, 0x7fffffff);
+  private marker = true;
+  private latched = false;
+  private latchedSsrc = 0;
+  private recorder: Recorder | null = null;
+  private closed = false;
+  private readonly symmetric: boolean;
+  private readonly clock: MediaClock;
+
+  private constructor(private readonly socket: Socket, readonly port: number, readonly host: string, options: RtpSessionOptions) {
+    super();
+    this.codec = options.codec ?? 'PCMU';
+    this.dtmfPayloadType = options.dtmfPayloadType === undefined ? 101 : options.dtmfPayloadType;
+    this.remote = options.remote ? { ...options.remote } : null;
+    this.symmetric = options.symmetric ?? true;
+    this.clock = options.clock ?? sharedMediaClock;
+    for (let i = 0; i < RING; i++) this.ring.push(Buffer.alloc(RTP_HEADER_BYTES + SAMPLES));
+    this.dtmfIn = new DtmfReceiver((digit, ms) => this.emit('digit', digit, ms));
+    this.dtmfIn.onStart = (digit) => {
+      this.playback.interrupt(digit);
+      this.emit('digitStart', digit);
+    };
+    socket.on('message', this.onPacket);
+    socket.on('error', () => void this.stats.sendErrors++);
+    this.clock.add(this);
+  }
+
+  static async open(options: RtpSessionOptions = {}): Promise<RtpSession> {
+    const host = options.host ?? '0.0.0.0';
+    const range = options.portRange;
+    const attempts = range ? 50 : 1;
+    let lastError: unknown;
+    const base = range ? range.min + (range.min & 1) : 0; // RTP on even ports (RFC 3550 11)
+    const slots = range ? Math.max(1, Math.floor((range.max - base) / 2) + 1) : 1;
+    for (let i = 0; i < attempts; i++) {
+      const port = range ? base + 2 * randomInt(0, slots) : (options.port ?? 0);
+      const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('error', reject);
+          socket.bind(port, host, () => {
+            socket.off('error', reject);
+            resolve();
+          });
+        });
+        return new RtpSession(socket, socket.address().port, host, options);
+      } catch (err) {
+        lastError = err;
+        socket.close();
+      }
+    }
+    throw lastError;
+  }
+
+  /** Where to send until packets arrive (from the SDP); resets latching. */
+  setRemote(host: string, port: number): void {
+    this.remote = { host, port };
+    this.latched = false;
+  }
+
+  setCodec(codec: G711Codec, dtmfPayloadType: number | null = this.dtmfPayloadType): void {
+    this.codec = codec;
+    this.dtmfPayloadType = dtmfPayloadType;
+  }
+
+  play(input: AudioInput, options?: PlayOptions): Promise<PlayResult> {
+    if (this.closed) return Promise.resolve('stopped');
+    return this.playback.enqueue(input, options);
+  }
+
+  stopPlayback(): void {
+    this.playback.stop();
+  }
+
+  get playing(): boolean {
+    return this.playback.playing;
+  }
+
+  /** Sends RFC 4733 digits (`w`/`W` pause 0.5 s/1 s). Resolves when the last one went out. */
+  sendDigits(digits: string, options?: DtmfSendOptions): Promise<void> {
+    if (this.closed || this.dtmfPayloadType === null) return Promise.resolve();
+    return this.dtmfOut.enqueue(digits, options);
+  }
+
+  startRecording(maxSeconds = 3600): void {
+    this.recorder = new Recorder(maxSeconds * 8000);
+  }
+
+  /** Stops recording and returns the audio (8 kHz PCM16), or null when nothing was recording. */
+  stopRecording(): Int16Array | null {
+    const r = this.recorder;
+    this.recorder = null;
+    return r ? r.toPcm() : null;
+  }
+
+  get recordingMs(): number {
+    return this.recorder?.durationMs ?? 0;
+  }
+
+  tick(): void {
+    const ts = this.timestamp;
+    this.timestamp = (ts + SAMPLES) >>> 0;
+    if (this.closed) return;
+    const buf = this.ring[this.ringIndex] as Buffer;
+    this.ringIndex = (this.ringIndex + 1) % RING;
+    if (this.dtmfPayloadType !== null && this.dtmfOut.active) {
+      const kind = this.dtmfOut.next(buf, RTP_HEADER_BYTES, ts, SAMPLES);
+      if (kind !== 0) {
+        if (!this.remote) return;
+        writeRtpHeader(buf, kind === 2, this.dtmfPayloadType, this.seq, this.dtmfOut.timestamp, this.ssrc);
+        return this.send(buf, RTP_HEADER_BYTES + 4);
+      }
+    }
+    this.playback.fill(this.codec, buf, RTP_HEADER_BYTES, SAMPLES);
+    if (!this.remote) return;
+    writeRtpHeader(buf, this.marker, PAYLOAD_TYPE[this.codec], this.seq, ts, this.ssrc);
+    this.marker = false;
+    this.send(buf, RTP_HEADER_BYTES + SAMPLES);
+  }
+
+  skip(ticks: number): void {
+    this.timestamp = (this.timestamp + ticks * SAMPLES) >>> 0;
+  }
+
+  private send(buf: Buffer, length: number): void {
+    const remote = this.remote;
+    if (!remote) return;
+    this.seq = (this.seq + 1) & 0xffff;
+    this.stats.packetsSent++;
+    this.socket.send(buf, 0, length, remote.port, remote.host);
+  }
+
+  private readonly onPacket = (msg: Buffer, rinfo: RemoteInfo): void => {
+    if (this.closed || !parseRtp(msg, msg.length, this.header)) return;
+    const h = this.header;
+    if (this.symmetric) this.latch(rinfo, h.ssrc);
+    this.stats.packetsReceived++;
+    this.stats.lastReceivedAt = performance.now();
+    if (h.payloadType === this.dtmfPayloadType) {
+      this.dtmfIn.push(h.timestamp, msg, h.payloadOffset, h.payloadLength);
+      return;
+    }
+    const law: G711Codec | null = h.payloadType === 0 ? 'PCMU' : h.payloadType === 8 ? 'PCMA' : null;
+    if (!law) return;
+    const n = Math.min(h.payloadLength, this.frame.length);
+    decodeInto(law, msg, h.payloadOffset, n, this.frame, 0);
+    if (this.recorder) this.recorder.push(this.frame, n, h.timestamp);
+    if (this.onAudio) this.onAudio(this.frame, n);
+  };
+
+  /** Latch on the first packet; move only if the same stream (SSRC) shows up from a new address. */
+  private latch(rinfo: RemoteInfo, ssrc: number): void {
+    const r = this.remote;
+    const same = r !== null && r.port === rinfo.port && r.host === rinfo.address;
+    if (this.latched && (same || ssrc !== this.latchedSsrc)) return;
+    this.latched = true;
+    this.latchedSsrc = ssrc;
+    if (same) return;
+    this.remote = { host: rinfo.address, port: rinfo.port };
+    this.emit('latched', this.remote);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.clock.remove(this);
+    this.playback.stop();
+    this.dtmfOut.clear();
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+}

@@ -1,0 +1,20 @@
+/** Public API of the SIP stack. Everything else in this folder is an implementation detail. */
+export { createSipEndpoint, SipEndpoint } from './endpoint.js';
+export type { EndpointEvents, IncomingRequest, SipEndpointOptions } from './endpoint.js';
+export { IncomingCall, CallEndedError } from './incoming-call.js';
+export { OutgoingCall } from './outgoing-call.js';
+export type { InviteOptions, InviteOutcome } from './outgoing-call.js';
+export { SipCall } from './call.js';
+export type { CallEvents, CallState, EndReason, Provisional, ReInvite } from './call.js';
+export type { SipHeader, SipMessage, SipRequest, SipResponse } from './message.js';
+export { getHeader, getHeaders } from './message.js';
+export { parseMessage } from './parser.js';
+export type { ParseResult } from './parser.js';
+export { serializeMessage, createResponse, reasonPhrase } from './serialize.js';
+export { parseUri, formatUri, parseNameAddr, formatNameAddr, parseVia, userOf } from './header-values.js';
+export type { NameAddr, SipUri, Via } from './header-values.js';
+export { buildAuthorization, parseChallenge, verifyDigest } from './digest.js';
+export type { DigestChallenge, DigestCredentials } from './digest.js';
+export type { Destination, SipProtocol } from './transport.js';
+export { DEFAULT_TIMERS } from './timers.js';
+export type { Scheduler, TimerConfig } from './timers.js';
