@@ -16,6 +16,7 @@ export const DEBIAN_TEST_PACKAGES = [
   { pkg: 'sox', probe: 'sox' },
   { pkg: 'libnet-smpp-perl', probe: null, file: '/usr/share/perl5/Net/SMPP.pm' },
   { pkg: 'python3-twilio', probe: null, file: '/usr/lib/python3/dist-packages/twilio/__init__.py' },
+  { pkg: 'chromium', probe: 'chromium' },
 ];
 
 function mtime(path) {
@@ -49,6 +50,10 @@ function ensureBuilt() {
   if (mtime(join(root, 'dist/.tsbuildinfo')) < newestIn(join(root, 'src'))) {
     console.error('switchboard: compiling TypeScript...');
     run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+  }
+  if (mtime(join(root, 'dist/console-ui/index.html')) < newestIn(join(root, 'console'))) {
+    console.error('switchboard: building the web console...');
+    run('npm', ['run', '--silent', 'build:console']);
   }
 }
 

@@ -81,12 +81,15 @@ async function start(argv: string[]): Promise<number> {
   sb.app.log.info({ url: sb.url, accountSid }, 'switchboard started');
 
   await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
+    // Both handlers go after the first signal, so a second one (either kind) ends the process at once.
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
       sb.app.log.info({ signal }, 'draining in-flight work');
       resolve();
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
   await sb.close();
   return 0;

@@ -14,6 +14,8 @@ import { phoneNumberRoutes } from './http/resources/phoneNumbers/routes.js';
 import { createServer } from './http/server.js';
 import { JobQueue } from './jobs/queue.js';
 import { Worker } from './jobs/worker.js';
+import { ConcurrencyLimiter } from './jobs/concurrency.js';
+import { ClusterRepository } from './store/repositories/cluster.js';
 import { FilePool, GeneratedPool } from './numbers/pool.js';
 import { NumbersService } from './numbers/service.js';
 import { migrate, openStore, type Store } from './store/db.js';
@@ -30,6 +32,18 @@ import { createMessaging, type Messaging } from './messaging/module.js';
 import { messageRoutes } from './http/resources/messages/routes.js';
 import { messagingServiceRoutes } from './http/resources/messagingServices/routes.js';
 import { virtualPhoneRoutes } from './http/resources/virtualPhones/routes.js';
+import { carrierRoutes } from './http/resources/carriers/routes.js';
+import { ConfigError } from './config/load.js';
+import { CarrierConfigError, loadCarriersFile } from './messaging/carriers/config.js';
+import { createVerify } from './verify/module.js';
+import { verifyRoutes } from './http/resources/verify/routes.js';
+import { lookupRoutes } from './http/resources/lookup/routes.js';
+import { registerConsole } from './console/index.js';
+import { createVoice, type Voice } from './voice/module.js';
+import { parseTrunk, TrunkConfigError } from './voice/trunk.js';
+import { callRoutes } from './http/resources/calls/routes.js';
+import { recordingRoutes } from './http/resources/recordings/routes.js';
+import { virtualCallRoutes } from './http/resources/virtualCalls/routes.js';
 
 export interface Switchboard {
   readonly app: FastifyInstance;
@@ -40,6 +54,8 @@ export interface Switchboard {
   readonly store: Store;
   readonly events: EventBus;
   readonly messaging: Messaging;
+  /** Calls, recordings, virtual phones on calls, and the SIP endpoint (`voice.sipPorts()`). */
+  readonly voice: Voice;
   /** Every outgoing webhook goes through this; products get it from here, tests drive it directly. */
   readonly webhooks: WebhookDispatcher;
   /** The durable job queue (status callbacks and other deferred work). */
@@ -57,6 +73,18 @@ export interface StartOptions {
 /** The composition root: config -> backends -> services -> HTTP. The only module that wires concrete parts. */
 export async function startSwitchboard(config: Config, opts: StartOptions = {}): Promise<Switchboard> {
   const clock = opts.clock ?? systemClock;
+  let carriers;  // read before opening anything, so a bad file leaves nothing to close
+  try {
+    carriers = config.carriersFile ? loadCarriersFile(config.carriersFile) : [];
+  } catch (err) {
+    // A bad carriers file is a configuration mistake: exit code 2 with the message, like a bad flag.
+    throw err instanceof CarrierConfigError ? new ConfigError(err.message) : err;
+  }
+  try {
+    if (config.sipTrunk) parseTrunk(config.sipTrunk); // a bad trunk URI is a configuration mistake too
+  } catch (err) {
+    throw err instanceof TrunkConfigError ? new ConfigError(err.message) : err;
+  }
   const store = openStore(config.databaseUrl);
   await migrate(store);
   const { db } = store;
@@ -80,10 +108,14 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     retryBaseMs: config.webhookRetryBaseMs,
   }, (purpose, outcome) => metrics.webhookDeliveries.inc({ purpose, outcome }));
 
-  const app = createServer({ bodyLimit: config.bodyLimit, logLevel: config.logLevel, accounts, metrics, logStream: opts.logStream });
+  const limiter = new ConcurrencyLimiter(config.apiConcurrency, new ClusterRepository(db), workerId, clock);
+  await limiter.start();
+  const app = createServer({ limiter, bodyLimit: config.bodyLimit, logLevel: config.logLevel, accounts, metrics, logStream: opts.logStream });
   const workers = [
     new Worker(jobs, {
-      queue: WEBHOOK_QUEUE, workerId, batch: 50, pollMs: 250, leaseMs: config.webhookTimeoutMs * 2,
+      queue: WEBHOOK_QUEUE, workerId, batch: 200, pollMs: 250, leaseMs: config.webhookTimeoutMs * 2,
+      // A message's callbacks (sending, sent, delivered) reach the app in order, even within one batch.
+      orderKey: (job) => (job.payload as WebhookCall).resourceSid ?? undefined,
       handler: (job) => webhooks.runJob(job.payload as WebhookCall, job.attempts),
       onError: (err) => app.log.warn({ err }, 'webhook job failed'),
     }),
@@ -97,8 +129,11 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     mps: { 'long-code': config.mpsLongCode, 'toll-free': config.mpsTollFree, 'short-code': config.mpsShortCode },
     simulator: { latencyMs: config.deterministic ? 0 : config.simulatorLatencyMs, failureRate: config.deterministic ? 0 : config.simulatorFailureRate },
     mediaMaxBytes: config.mediaMaxBytes,
+    leaseMs: config.leaseMs,
+    carriers,
     onCallbacksQueued: () => webhookWorker.kick(),
     onError: (err) => app.log.warn({ err }, 'messaging job failed'),
+    onCarrierWarning: (message) => app.log.warn({ component: 'carrier' }, message),
   });
   accountRoutes(app, accounts);
   keyRoutes(app, accounts);
@@ -108,7 +143,22 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   messageRoutes(app, accounts, messaging.service);
   messagingServiceRoutes(app, accounts, messaging.services, origin);
   virtualPhoneRoutes(app, messaging.phones, origin);
+  carrierRoutes(app, messaging.carriers, root.sid, origin);
+  metrics.trackCarriers(() => messaging.carriers.list().map((m) => ({ name: m.config.name, up: m.carrier.health().up, counters: m.carrier.counters?.() })));
+  const voice = createVoice({
+    db, clock, events, jobs, webhooks, webhookLog, publicUrl: origin, metrics: metrics.registry,
+    sipPort: config.sipPort, sipHost: config.sipHost, sipPublicHost: config.sipPublicHost, sipTrunk: config.sipTrunk, rtpPorts: config.rtpPorts,
+    onCallbacksQueued: () => webhookWorker.kick(),
+    onError: (err) => app.log.warn({ err }, 'voice call failed'),
+  });
+  callRoutes(app, accounts, voice.calls, voice.recordings);
+  recordingRoutes(app, accounts, voice.recordings);
+  virtualCallRoutes(app, voice.phones, voice.virtualCalls, origin);
+  verifyRoutes(app, createVerify({ db, clock, sms: messaging.service, messagingServices: messaging.services, calls: voice.verifySender }), origin);
+  lookupRoutes(app, origin);
+  await registerConsole(app, { accounts, settings: new SettingsRepository(db), events, messages: messaging.service, clock, publicUrl: origin });
 
+  await voice.start(); // binds SIP before HTTP: a taken SIP port fails the start, not the first call
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -120,12 +170,14 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
 
   let closing: Promise<void> | undefined;
   return {
-    app, url, publicUrl, store, events, messaging, webhooks, jobs,
+    app, url, publicUrl, store, events, messaging, voice, webhooks, jobs,
     root: { accountSid: root.sid, authToken: root.auth_token },
     close: () => (closing ??= (async () => {
       await app.close();
+      await voice.stop();
       await messaging.stop();
       await Promise.all(workers.map((w) => w.stop()));
+      await limiter.stop();
       await store.close();
     })()),
   };

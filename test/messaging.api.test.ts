@@ -97,7 +97,7 @@ describe('the Messages resource', () => {
     const slow = await startTestServer();
     try {
       const n = (await slow.client.incomingPhoneNumbers.create({ areaCode: '212' })).phoneNumber;
-      const sent = [];
+      const sent: { sid: string }[] = [];
       for (let i = 0; i < 3; i++) sent.push(await slow.client.messages.create({ to: '+15558670002', from: n, body: `m${i}` }));
       await eventually(async () => ((await slow.client.messages(sent[0]!.sid).fetch()).status === 'delivered' ? true : undefined));
       // Messages 2 and 3 are scheduled one and two seconds later: still queued now.

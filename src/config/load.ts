@@ -58,6 +58,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
 function validate(c: Config): void {
   if (c.port < 0 || c.port > 65535) throw new ConfigError(`port ${c.port} is out of range`);
   if (c.sipPort < -1 || c.sipPort > 65535) throw new ConfigError(`SIP port ${c.sipPort} is out of range`);
+  if (c.rtpPorts !== undefined && !validPortRange(c.rtpPorts)) throw new ConfigError('SWITCHBOARD_RTP_PORTS must be a range such as 10000-20000 (ascending, within 1024-65535)');
   if (c.accountSid !== undefined && !/^AC[0-9a-f]{32}$/.test(c.accountSid)) {
     throw new ConfigError('SWITCHBOARD_ACCOUNT_SID must be AC followed by 32 lowercase hex digits');
   }
@@ -68,12 +69,20 @@ function validate(c: Config): void {
   if (c.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(c.publicUrl)) throw new ConfigError('SWITCHBOARD_PUBLIC_URL must be an http(s) URL');
   for (const k of ['mpsLongCode', 'mpsTollFree', 'mpsShortCode'] as const) if (c[k] < 1) throw new ConfigError(`${k} must be at least 1`);
   if (c.simulatorFailureRate < 0 || c.simulatorFailureRate > 100) throw new ConfigError('simulator failure rate is a percentage (0-100)');
+  if (c.leaseMs < 1000) throw new ConfigError('lease must be at least 1000 ms');
+  if (c.apiConcurrency < 1) throw new ConfigError('API concurrency must be at least 1');
   if (c.bodyLimit < 1024) throw new ConfigError('body limit must be at least 1024 bytes');
   // Checked here so a typo fails at start with exit code 2, not as a stack trace from the logger or a timer.
   if (!LOG_LEVELS.includes(c.logLevel)) throw new ConfigError(`SWITCHBOARD_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${c.logLevel}"`);
   if (c.webhookTimeoutMs < 1) throw new ConfigError('SWITCHBOARD_WEBHOOK_TIMEOUT_MS must be at least 1');
   if (c.webhookRetryBaseMs < 0) throw new ConfigError('SWITCHBOARD_WEBHOOK_RETRY_BASE_MS must not be negative');
   if (c.simulatorLatencyMs < 0) throw new ConfigError('SWITCHBOARD_SIMULATOR_LATENCY_MS must not be negative');
+}
+
+/** `MIN-MAX` with room for at least one RTP port pair. */
+function validPortRange(value: string): boolean {
+  const m = /^(\d{4,5})-(\d{4,5})$/.exec(value.trim());
+  return m !== null && Number(m[1]) >= 1024 && Number(m[2]) <= 65535 && Number(m[1]) + 1 < Number(m[2]);
 }
 
 const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

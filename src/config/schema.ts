@@ -22,6 +22,9 @@ export interface Config {
   logLevel: string;
   sipPort: number;
   sipHost: string;
+  sipPublicHost: string | undefined;
+  sipTrunk: string | undefined;
+  rtpPorts: string | undefined;
   bodyLimit: number;
   webhookTimeoutMs: number;
   webhookRetryBaseMs: number;
@@ -32,7 +35,10 @@ export interface Config {
   mpsTollFree: number;
   mpsShortCode: number;
   mediaMaxBytes: number;
+  apiConcurrency: number;
+  leaseMs: number;
   simulatorFailureRate: number;
+  carriersFile: string | undefined;
 }
 
 export const OPTIONS: readonly OptionSpec[] = [
@@ -46,6 +52,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'logLevel', flag: '--log-level', env: 'SWITCHBOARD_LOG_LEVEL', type: 'string', default: 'info', help: 'fatal, error, warn, info, debug, trace or silent' },
   { key: 'sipPort', flag: '--sip-port', env: 'SWITCHBOARD_SIP_PORT', type: 'int', default: 5060, help: 'SIP port, UDP and TCP (0 picks a free one, -1 disables SIP)' },
   { key: 'sipHost', flag: '--sip-host', env: 'SWITCHBOARD_SIP_HOST', type: 'string', default: '127.0.0.1', help: 'address SIP and RTP bind to' },
+  { key: 'sipPublicHost', flag: '--sip-public-host', env: 'SWITCHBOARD_SIP_PUBLIC_HOST', type: 'string', default: undefined, help: 'address written in SIP Contact/Via and SDP (default: the SIP host, 127.0.0.1 when it is 0.0.0.0)' },
+  { key: 'sipTrunk', flag: '--sip-trunk', env: 'SWITCHBOARD_SIP_TRUNK', type: 'string', default: undefined, help: 'SIP trunk for calls to phone numbers, e.g. sip:user:secret@trunk.example.com:5060;transport=tcp;prefix=00 (see docs/voice.md); without it such calls go to virtual phones' },
+  { key: 'rtpPorts', flag: '--rtp-ports', env: 'SWITCHBOARD_RTP_PORTS', type: 'string', default: undefined, help: 'UDP port range for RTP, e.g. 10000-20000 (default: any free port)' },
   { key: 'bodyLimit', flag: '--body-limit', env: 'SWITCHBOARD_BODY_LIMIT', type: 'int', default: 1_048_576, help: 'largest accepted request body in bytes' },
   { key: 'webhookTimeoutMs', flag: '--webhook-timeout', env: 'SWITCHBOARD_WEBHOOK_TIMEOUT_MS', type: 'int', default: 15_000, help: 'webhook request timeout in milliseconds (Twilio: 15 s)' },
   { key: 'webhookRetryBaseMs', flag: '--webhook-retry-base', env: 'SWITCHBOARD_WEBHOOK_RETRY_BASE_MS', type: 'int', default: 1000, help: 'first retry delay of a failed status callback in milliseconds; doubles per attempt, capped at 60 s' },
@@ -55,6 +64,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'mpsLongCode', flag: '--mps-long-code', env: 'SWITCHBOARD_MPS_LONG_CODE', type: 'int', default: 1, help: 'message segments per second per long-code sender' },
   { key: 'mpsTollFree', flag: '--mps-toll-free', env: 'SWITCHBOARD_MPS_TOLL_FREE', type: 'int', default: 3, help: 'message segments per second per toll-free sender' },
   { key: 'mpsShortCode', flag: '--mps-short-code', env: 'SWITCHBOARD_MPS_SHORT_CODE', type: 'int', default: 100, help: 'message segments per second per short-code sender' },
+  { key: 'apiConcurrency', flag: '--api-concurrency', env: 'SWITCHBOARD_API_CONCURRENCY', type: 'int', default: 100, help: 'concurrent API requests per account across all nodes (more get 429, code 20429)' },
+  { key: 'leaseMs', flag: '--lease-ms', env: 'SWITCHBOARD_LEASE_MS', type: 'int', default: 30_000, help: 'how long a node holds claimed send work before another node may take it over' },
   { key: 'mediaMaxBytes', flag: '--media-max-bytes', env: 'SWITCHBOARD_MEDIA_MAX_BYTES', type: 'int', default: 5 * 1024 * 1024, help: 'largest MMS media file accepted, in bytes' },
+  { key: 'carriersFile', flag: '--carriers-file', env: 'SWITCHBOARD_CARRIERS_FILE', type: 'string', default: undefined, help: 'JSON file of SMPP carriers and their routes (see docs/smpp.md); more can be added through /switchboard/v1/Carriers' },
   { key: 'simulatorFailureRate', flag: '--simulator-failure-rate', env: 'SWITCHBOARD_SIMULATOR_FAILURE_RATE', type: 'int', default: 0, help: 'percent of simulated deliveries that come back undelivered (30003)' },
 ];

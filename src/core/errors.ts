@@ -78,6 +78,25 @@ export const errors = {
   notCancelable: () => e(20009, 400, 'Only a scheduled message can be canceled.'),
   cannotDeleteInFlight: () => e(20009, 400, 'Cannot delete a message that is still being sent.'),
   phoneNumberInOtherService: () => e(21710, 409, 'Phone Number is already in another Messaging Service.'),
+  // Verify
+  verifyInvalidParameter: (name: string, detail: string) => e(60200, 400, `Invalid parameter \`${name}\`: ${detail}`),
+  verifyMaxCheckAttempts: () => e(60202, 429, 'Max check attempts reached'),
+  verifyMaxSendAttempts: () => e(60203, 429, 'Max send attempts reached'),
+  verifyLandline: () => e(60205, 400, 'SMS is not supported by landline phone number'),
+  verifyCallUnavailable: () => e(60200, 400, 'Invalid parameter `Channel`: the call channel needs the voice module, which this server does not run'),
+  verifyNoSender: () => e(21603, 400, 'Verify has no number to send from: add an SMS-capable phone number to this account, or set Switchboard.MessagingServiceSid on the Verify service'),
+  // Voice
+  callToRequired: () => e(21201, 400, "No 'To' number is specified"),
+  callFromRequired: () => e(21213, 400, "No 'From' number is specified"),
+  callInvalidTo: (to: string) => e(21211, 400, `Invalid 'To' Phone Number: ${to}`),
+  callInvalidFrom: (from: string) => e(21212, 400, `Invalid 'From' Phone Number: ${from}`),
+  callFromNotOwned: (from: string) => e(21210, 400, `The source phone number provided, ${from}, is not yet verified for your account. You may only make calls from phone numbers that you've verified or purchased from Switchboard.`),
+  callInstructionsRequired: () => e(21205, 400, "Either a 'Url', 'Twiml' or 'ApplicationSid' parameter is required"),
+  callInvalidApplication: (sid: string) => e(21218, 400, `Invalid ApplicationSid ${sid}: it does not exist on this account or has no VoiceUrl`),
+  callTwimlTooLarge: () => e(21230, 400, 'The Twiml parameter is larger than 4000 characters'),
+  callInvalidState: (detail: string) => e(21220, 400, `Invalid call state: ${detail}`),
+  callDeleteLive: () => e(20009, 400, 'Cannot delete a call that is still queued, ringing or in progress'),
+  recordingFormatUnavailable: (format: string) => e(20415, 415, `Recordings are not available as ${format} on this server: it has no ${format.toUpperCase()} encoder. Download the .wav instead (same URL ending in .wav); see docs/voice.md`),
 } as const;
 
 /**
@@ -100,6 +119,11 @@ export const ALERTS = {
   messageVerbFailed: { code: 14107, text: 'Message TwiML: the reply could not be sent' },
   mediaFetchFailed: { code: 12300, text: 'Media could not be fetched or has an unsupported type' },
   mediaTooLarge: { code: 11751, text: 'Media message - Media exceeds messaging provider size limit' },
+  voiceVerbUnsupported: { code: 12200, text: 'Schema validation warning: this verb is not supported by the voice interpreter' },
+  voiceAudioFetchFailed: { code: 11200, text: 'HTTP retrieval failure: the audio for <Play> could not be fetched' },
+  voiceAudioUnsupported: { code: 12300, text: 'Invalid Content-Type: the audio for <Play> is not WAV or MP3' },
+  voiceSayFailed: { code: 13520, text: 'Say: the text could not be spoken' },
+  voiceCallFailed: { code: 13227, text: 'Call failed: the far end could not be reached' },
 } as const;
 
 export type AlertKind = keyof typeof ALERTS;

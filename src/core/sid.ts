@@ -14,6 +14,7 @@ export const SID_PREFIXES = {
   messagingService: 'MG',
   verifyService: 'VA',
   verification: 'VE',
+  verificationAttempt: 'VL',
   room: 'RM',
   participant: 'PA',
   track: 'MT',
@@ -49,6 +50,19 @@ const SID_PATTERN = /^[A-Z]{2}[0-9a-f]{32}$/;
 
 export function newSid<P extends SidPrefix>(prefix: P): Sid<P> {
   return (prefix + randomBytes(16).toString('hex')) as Sid<P>;
+}
+
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * A SID whose hex sorts in creation order (48-bit milliseconds, a 16-bit counter, 64 random bits), for
+ * records listed newest-first by (date_created, sid) where many are made in the same millisecond.
+ */
+export function newOrderedSid<P extends SidPrefix>(prefix: P, nowMs: number = Date.now()): Sid<P> {
+  if (nowMs > lastMs) { lastMs = nowMs; counter = 0; } else counter = (counter + 1) & 0xffff;
+  const head = lastMs.toString(16).padStart(12, '0').slice(-12) + counter.toString(16).padStart(4, '0');
+  return (prefix + head + randomBytes(8).toString('hex')) as Sid<P>;
 }
 
 /** Narrows an untrusted string (a URL segment, a form field) to a SID of one prefix. */

@@ -20,6 +20,43 @@ export class Metrics {
     labelNames: ['purpose', 'outcome'] as const, registers: [this.registry],
   });
 
+  /**
+   * Per-carrier health and counters, read from the carriers when /metrics is scraped (the carriers keep
+   * their own counts, which the Carriers API shows too, so the two never disagree).
+   */
+  trackCarriers(source: () => CarrierSample[]): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'switchboard_carrier_up', help: '1 while the carrier is bound', labelNames: ['carrier'] as const, registers,
+      collect() {
+        this.reset();
+        for (const c of source()) this.set({ carrier: c.name }, c.up ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'switchboard_carrier_parts_per_second', help: 'Parts accepted per second over the last 10 s', labelNames: ['carrier'] as const, registers,
+      collect() {
+        this.reset();
+        for (const c of source()) if (c.counters) this.set({ carrier: c.name }, c.counters.partsPerSecond);
+      },
+    });
+    const counter = (name: string, help: string, pick: (c: CarrierCountersSample) => Record<string, number>, label: string) =>
+      new Counter({
+        name, help, labelNames: ['carrier', label] as const, registers,
+        collect() {
+          // Absolute values from the carrier: reset, then set by incrementing from zero.
+          this.reset();
+          for (const c of source()) {
+            if (!c.counters) continue;
+            for (const [value, n] of Object.entries(pick(c.counters))) if (n > 0) this.inc({ carrier: c.name, [label]: value }, n);
+          }
+        },
+      });
+    counter('switchboard_carrier_messages_total', 'Messages handed to a carrier, by outcome', (c) => ({ submitted: c.submitted, failed: c.failed, retried: c.retried }), 'outcome');
+    counter('switchboard_carrier_parts_total', 'submit_sm parts, by outcome', (c) => ({ accepted: c.partsSubmitted, throttled: c.throttled }), 'outcome');
+    counter('switchboard_carrier_events_total', 'Receipts and MO messages received from a carrier', (c) => ({ receipt: c.receipts, inbound: c.inbound }), 'kind');
+  }
+
   constructor(queueDepths?: () => Promise<Record<string, number>>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
     if (queueDepths) {
@@ -33,4 +70,21 @@ export class Metrics {
       });
     }
   }
+}
+
+interface CarrierCountersSample {
+  submitted: number;
+  failed: number;
+  retried: number;
+  partsSubmitted: number;
+  throttled: number;
+  receipts: number;
+  inbound: number;
+  partsPerSecond: number;
+}
+
+export interface CarrierSample {
+  name: string;
+  up: boolean;
+  counters?: CarrierCountersSample | undefined;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AccountsService, Principal } from '../accounts/service.js';
 import { ApiError, errors } from '../core/errors.js';
+import type { ConcurrencyLimiter } from '../jobs/concurrency.js';
 import type { Metrics } from './metrics.js';
 import { parseForm, type Params } from './params.js';
 
@@ -10,6 +11,8 @@ declare module 'fastify' {
     principal: Principal | null;
     /** The resource a request acted on, for the log line. */
     resourceSid: string | null;
+    /** The account whose concurrency slot this request holds, released when it ends. */
+    heldSlot: string | null;
   }
 }
 
@@ -18,12 +21,26 @@ export interface ServerOptions {
   logLevel: string;
   accounts: AccountsService;
   metrics: Metrics;
+  /** Per-account API concurrency limit (20429 beyond it), shared across nodes. */
+  limiter?: ConcurrencyLimiter | undefined;
   /** Log destination; pino writes to stdout when unset. */
   logStream?: NodeJS.WritableStream | undefined;
 }
 
+/**
+ * A second way to authenticate API requests besides Basic auth (the console's session cookie with its CSRF
+ * header). Returns null when the request does not use it; Basic auth then applies. Set once at wiring time.
+ */
+export type SessionAuthenticator = (req: FastifyRequest) => Promise<Principal | null>;
+const sessionAuthenticators = new WeakMap<FastifyInstance, SessionAuthenticator>();
+export function useSessionAuth(app: FastifyInstance, authenticator: SessionAuthenticator): void {
+  sessionAuthenticators.set(app, authenticator);
+}
+
 /** Paths served without credentials. Everything else is an API path and needs HTTP Basic auth. */
-const PUBLIC_PATHS = [/^\/healthz$/, /^\/metrics$/, /^\/console(\/|$)/, /^\/media\//, /^\/favicon\.ico$/];
+const PUBLIC_PATHS = [/^\/healthz$/, /^\/metrics$/, /^\/console(\/|$)/, /^\/media\//, /^\/favicon\.ico$/,
+  // Recording audio (RecordingUrl + .wav/.mp3): apps and players fetch it as is; the RE SID is unguessable.
+  /^(\/api)?\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Recordings\/RE[0-9a-f]{32}\.(wav|mp3)$/];
 
 /**
  * Twilio's SDKs call `https://api.twilio.com/2010-04-01/...json`; the compat kit maps that to
@@ -41,7 +58,7 @@ export function rewriteUrl(url: string): string {
 export function createServer(opts: ServerOptions): FastifyInstance {
   const app = Fastify({
     // pino writes to stdout when stream is undefined.
-    logger: { level: opts.logLevel, redact: ['req.headers.authorization'], stream: opts.logStream },
+    logger: { level: opts.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], stream: opts.logStream },
     // One log line per request is written in onResponse (with account and resource), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit,
@@ -58,6 +75,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
 
   app.decorateRequest('principal', null);
   app.decorateRequest('resourceSid', null);
+  app.decorateRequest('heldSlot', null);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -67,7 +85,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     try {
       const parsed: unknown = (body as string).length === 0 ? {} : JSON.parse(body as string);
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return done(errors.malformedBody(), undefined);
-      done(null, parsed);
+      done(null, jsonToParams(parsed as Record<string, unknown>));
     } catch {
       done(errors.malformedBody(), undefined);
     }
@@ -76,10 +94,30 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   app.addHook('onRequest', async (req) => {
     const path = req.url.split('?')[0]!;
     if (PUBLIC_PATHS.some((re) => re.test(path))) return;
-    req.principal = await authenticate(req, opts.accounts);
+    // An Authorization header always means Basic auth, so SDK calls never depend on a stray cookie.
+    const viaSession = req.headers.authorization === undefined ? sessionAuthenticators.get(app) : undefined;
+    req.principal = (viaSession && await viaSession(req)) ?? await authenticate(req, opts.accounts);
+    if (opts.limiter) {
+      if (!opts.limiter.tryAcquire(req.principal.accountSid)) throw errors.tooManyRequests();
+      req.heldSlot = req.principal.accountSid;
+    }
+  });
+  const releaseSlot = async (req: FastifyRequest) => {
+    if (req.heldSlot && opts.limiter) opts.limiter.release(req.heldSlot);
+    req.heldSlot = null;
+  };
+  app.addHook('onRequestAbort', releaseSlot);
+
+  // PostgreSQL text cannot hold U+0000 (it fails the query, a 500); no Twilio parameter has a use for it.
+  app.addHook('preHandler', async (req) => {
+    for (const source of [req.params, req.query, req.body]) {
+      const name = nulParameter(source);
+      if (name !== undefined) throw errors.invalidParameter(name, 'contains a NUL character');
+    }
   });
 
   app.addHook('onResponse', async (req, reply) => {
+    await releaseSlot(req);
     const route = req.routeOptions.url ?? 'unmatched';
     opts.metrics.httpRequests.inc({ route, method: req.method, status: reply.statusCode });
     opts.metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
@@ -117,6 +155,15 @@ async function authenticate(req: FastifyRequest, accounts: AccountsService): Pro
   return accounts.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
 }
 
+function nulParameter(source: unknown): string | undefined {
+  if (source === null || typeof source !== 'object') return undefined;
+  for (const [key, value] of Object.entries(source)) {
+    if (key.includes('\0')) return key.replace(/\0/g, '');
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string' && v.includes('\0')) return key;
+  }
+  return undefined;
+}
+
 /** Maps framework errors (body too large, unknown content type, bad JSON) to the catalogue. */
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
@@ -130,6 +177,17 @@ function toApiError(err: unknown): ApiError {
   }
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return errors.badRequest(statusCode, (err as Error).message);
   return errors.internal();
+}
+
+/** JSON bodies carry numbers and booleans; parameters are read as a form would carry them: strings. */
+function jsonToParams(body: Record<string, unknown>): Params {
+  const out: Params = {};
+  const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+  for (const [k, v] of Object.entries(body)) {
+    if (v === undefined || v === null) continue;
+    out[k] = Array.isArray(v) ? v.map(text) : text(v);
+  }
+  return out;
 }
 
 /** A request's parameters: the form body for writes, the query string for reads (Twilio's SDKs do both). */

@@ -9,6 +9,11 @@ export interface WorkerOptions {
   pollMs: number;
   leaseMs: number;
   onError?: (err: unknown) => void;
+  /**
+   * Jobs with the same key run one after another, in claim order (run_at), instead of concurrently: a
+   * message's status callbacks must reach the app in the order the statuses changed.
+   */
+  orderKey?: (job: Job) => string | undefined;
 }
 
 /**
@@ -69,7 +74,8 @@ export class Worker {
 
   private async runAll(jobs: Job[]): Promise<void> {
     const done: string[] = [];
-    await Promise.all(jobs.map(async (job) => {
+    const chains = new Map<string, Promise<void>>();
+    const run = async (job: Job) => {
       let outcome;
       try {
         outcome = await this.opts.handler(job);
@@ -82,6 +88,13 @@ export class Worker {
       } else {
         await this.jobs.retry(job.id, this.opts.workerId, outcome.delayMs, outcome.error);
       }
+    };
+    await Promise.all(jobs.map((job) => {
+      const key = this.opts.orderKey?.(job);
+      if (key === undefined) return run(job);
+      const next = (chains.get(key) ?? Promise.resolve()).then(() => run(job));
+      chains.set(key, next);
+      return next;
     }));
     await this.jobs.complete(done, this.opts.workerId);
   }

@@ -21,8 +21,23 @@ const MAGIC_TO: Record<string, () => Error> = {
 export function normalizeNumber(value: string): string | undefined {
   const trimmed = value.trim();
   if (/^\d{3,6}$/.test(trimmed)) return trimmed; // short code
-  const parsed = parsePhoneNumberFromString(trimmed.startsWith('+') ? trimmed : `+${trimmed}`);
-  return parsed?.isPossible() ? parsed.number : undefined;
+  return memo(normalized, trimmed, () => {
+    const parsed = parsePhoneNumberFromString(trimmed.startsWith('+') ? trimmed : `+${trimmed}`);
+    return parsed?.isPossible() ? parsed.number : undefined;
+  });
+}
+
+// Parsing with libphonenumber costs tens of microseconds, paid on every create for the same few senders:
+// results (pure functions of the text) are kept in small bounded maps.
+const normalized = new Map<string, string | undefined>();
+const kinds = new Map<string, SenderKind>();
+
+function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  if (cache.has(key)) return cache.get(key) as T;
+  const value = compute();
+  if (cache.size >= 10_000) cache.clear();
+  cache.set(key, value);
+  return value;
 }
 
 export function checkMagicTo(to: string): void {
@@ -35,5 +50,5 @@ export type SenderKind = 'long-code' | 'toll-free' | 'short-code';
 export function senderKind(from: string, numberType?: string): SenderKind {
   if (/^\d{3,6}$/.test(from)) return 'short-code';
   if (numberType === 'tollfree') return 'toll-free';
-  return parsePhoneNumberFromString(from)?.getType() === 'TOLL_FREE' ? 'toll-free' : 'long-code';
+  return memo(kinds, from, () => (parsePhoneNumberFromString(from)?.getType() === 'TOLL_FREE' ? 'toll-free' : 'long-code'));
 }

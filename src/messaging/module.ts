@@ -6,15 +6,21 @@ import type { DialectName } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import type { Kysely } from 'kysely';
 import { ApplicationsRepository } from '../store/repositories/applications.js';
+import { CarriersRepository } from '../store/repositories/carriers.js';
 import { MediaRepository } from '../store/repositories/media.js';
+import { MessagePartsRepository } from '../store/repositories/messageParts.js';
 import { MessagesRepository } from '../store/repositories/messages.js';
 import { MessagingServicesRepository } from '../store/repositories/messagingServices.js';
 import { OptOutsRepository } from '../store/repositories/optOuts.js';
 import { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
+import { GroupCommitter } from '../store/groupCommit.js';
 import { transactor } from '../store/transactor.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { WebhookLog } from '../webhooks/log.js';
+import type { CarrierConfig } from './carriers/config.js';
+import { CarrierManager } from './carriers/manager.js';
 import { SimulatorCarrier } from './carriers/simulator.js';
+import type { CarrierEvents } from './carriers/types.js';
 import type { Route } from './router.js';
 import { MessageRouter } from './router.js';
 import { INBOUND_QUEUE, InboundService } from './inbound.js';
@@ -37,9 +43,14 @@ export interface MessagingOptions {
   mps: { 'long-code': number; 'toll-free': number; 'short-code': number };
   simulator: { latencyMs: number; failureRate: number };
   mediaMaxBytes: number;
+  leaseMs: number;
   routes?: Route[];
+  /** Carriers from the carriers file; more can be added through the Carriers API. */
+  carriers?: CarrierConfig[];
   onCallbacksQueued: () => void;
   onError: (err: unknown) => void;
+  /** Carrier link trouble worth a log line (rebinds, protocol errors); defaults to onError. */
+  onCarrierWarning?: (message: string) => void;
 }
 
 /** Messaging's internals wired together; main.ts sees only what this returns. */
@@ -52,11 +63,15 @@ export function createMessaging(o: MessagingOptions) {
   const phones = new VirtualPhones(messagesRepo, numbersRepo, () => inbound!, o.clock);
   const simulator = new SimulatorCarrier(phones, o.simulator);
   const router = new MessageRouter(o.routes ?? [], simulator);
+  const carriers = new CarrierManager({
+    repo: new CarriersRepository(o.db), router, clock: o.clock, fileCarriers: o.carriers ?? [],
+    onWarning: o.onCarrierWarning ?? ((message) => o.onError(new Error(message))),
+  });
   const media = new MediaFetcher(new MediaRepository(o.db), messagesRepo, tx, o.webhookLog, o.clock, { maxBytes: o.mediaMaxBytes, timeoutMs: 15_000, publicUrl: o.publicUrl });
   let pipeline: SendPipeline | undefined;
   const service = new MessagesService({
     messages: messagesRepo, media: new MediaRepository(o.db), optOuts: new OptOutsRepository(o.db), services: servicesRepo,
-    numbers: numbersRepo, applications: new ApplicationsRepository(o.db), tx, clock: o.clock,
+    numbers: numbersRepo, applications: new ApplicationsRepository(o.db), group: new GroupCommitter(o.db), clock: o.clock,
     limits: { mps: o.mps, maxBacklogMs: 10 * 3600_000 }, onQueued: () => pipeline?.kick(),
   });
   const inboundWorkerRef: { worker?: Worker } = {};
@@ -67,12 +82,12 @@ export function createMessaging(o: MessagingOptions) {
   });
   const inboundService = inbound;
   pipeline = new SendPipeline({
-    messages: messagesRepo, services: servicesRepo, numbers: numbersRepo, jobs: o.jobs, webhooks: o.webhooks, tx,
+    messages: messagesRepo, parts: new MessagePartsRepository(o.db, o.dialect), services: servicesRepo, numbers: numbersRepo, jobs: o.jobs, webhooks: o.webhooks, tx,
     clock: o.clock, events: o.events, router, media, service,
     deliverInternally: async (m, items) => {
       await inboundService.receive({ from: m.from_number, to: m.to_number, body: m.body, media: items, idempotencyKey: m.sid });
     },
-    onCallbacksQueued: o.onCallbacksQueued, maxBacklogMs: 10 * 3600_000, workerId: o.workerId, batch: 500, leaseMs: 30_000,
+    onCallbacksQueued: o.onCallbacksQueued, maxBacklogMs: 10 * 3600_000, workerId: o.workerId, batch: 500, leaseMs: o.leaseMs,
   });
   const sendPipeline = pipeline;
   inboundWorkerRef.worker = new Worker(o.jobs, {
@@ -88,19 +103,24 @@ export function createMessaging(o: MessagingOptions) {
     phones,
     services: new MessagingServicesService(servicesRepo, numbersRepo, o.clock),
     router,
+    carriers,
     async start() {
-      for (const carrier of router.carriers()) {
-        await carrier.start({
-          report: (r) => sendPipeline.report(r),
-          inbound: (sms) => { void inboundService.receive({ from: sms.from, to: sms.to, body: sms.body, media: sms.media, idempotencyKey: sms.carrierMessageId ? `${sms.carrier}:${sms.carrierMessageId}` : undefined }).catch(o.onError); },
-        });
-      }
+      // Both settle once stored: an SMPP carrier acknowledges its SMSC only then (and asks for a resend on failure).
+      const events: CarrierEvents = {
+        report: (r) => sendPipeline.report(r),
+        inbound: async (sms) => {
+          await inboundService.receive({ from: sms.from, to: sms.to, body: sms.body, media: sms.media, idempotencyKey: sms.carrierMessageId ? `${sms.carrier}:${sms.carrierMessageId}` : undefined });
+        },
+      };
+      for (const carrier of router.carriers()) await carrier.start(events);
+      await carriers.start(events);
       sendPipeline.start();
       inboundWorker.start();
     },
     async stop() {
       await sendPipeline.stop();
       await inboundWorker.stop();
+      await carriers.stop();
       for (const carrier of router.carriers()) await carrier.stop();
       await sendPipeline.flushReports();
     },

@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';
 import type { JobQueue, NewJob } from '../jobs/queue.js';
 import type { MessageChanges, MessageRow, MessagesRepository } from '../store/repositories/messages.js';
+import type { MessagePartRow, MessagePartsRepository } from '../store/repositories/messageParts.js';
 import type { MessagingServicesRepository } from '../store/repositories/messagingServices.js';
 import type { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
 import type { Executor, Transactor } from '../store/transactor.js';
@@ -10,10 +11,12 @@ import { statusCallback } from './callbacks.js';
 import type { Carrier, DeliveryReport, OutboundSms, SubmitResult } from './carriers/types.js';
 import type { MediaFetcher } from './media.js';
 import type { MessageRouter } from './router.js';
+import { DeliveryReports } from './reports.js';
 import type { MessagesService } from './service.js';
 
 export interface PipelineDeps {
   messages: MessagesRepository;
+  parts: MessagePartsRepository;
   services: MessagingServicesRepository;
   numbers: PhoneNumbersRepository;
   jobs: JobQueue;
@@ -34,6 +37,8 @@ export interface PipelineDeps {
 }
 
 const RETRY_LIMIT = 12;
+/** Twilio's default validity period: how long a message may wait for a carrier that refuses or is down. */
+const DEFAULT_VALIDITY_S = 36_000;
 
 /**
  * The send pipeline. Messages are their own work items: a row with `run_at` set is due work, claimed under
@@ -46,10 +51,16 @@ export class SendPipeline {
   private again = false;
   private stopped = true;
   private idle: Promise<void> = Promise.resolve();
-  private reports: { report: DeliveryReport; tries: number }[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly reports: DeliveryReports;
 
-  constructor(private readonly d: PipelineDeps) {}
+  constructor(private readonly d: PipelineDeps) {
+    this.reports = new DeliveryReports({
+      messages: d.messages, parts: d.parts, tx: d.tx, now: () => d.clock.now(),
+      move: (m, from, changes, trx, callbacks) => this.move(m, from, changes, trx, callbacks),
+      enqueue: (callbacks, trx) => d.jobs.enqueue(callbacks, trx),
+      onCallbacksQueued: d.onCallbacksQueued,
+    });
+  }
 
   start(): void {
     this.stopped = false;
@@ -66,13 +77,17 @@ export class SendPipeline {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.idle;
-    await this.flushReports();
+    await this.reports.flush();
   }
 
-  /** Delivery reports from carriers, applied in batches. */
-  report(report: DeliveryReport): void {
-    this.reports.push({ report, tries: 0 });
-    if (!this.flushing) this.flushing = new Promise((r) => setImmediate(r)).then(() => this.flushReports()).finally(() => { this.flushing = undefined; });
+  /** Delivery reports from carriers, applied in batches; settles once stored (see reports.ts). */
+  report(report: DeliveryReport): Promise<void> {
+    return this.reports.add(report);
+  }
+
+  /** Final flush at shutdown, after the carriers stopped: reports still unmatched are refused. */
+  flushReports(): Promise<void> {
+    return this.reports.stop();
   }
 
   private schedule(ms: number): void {
@@ -97,7 +112,8 @@ export class SendPipeline {
     if (this.stopped) return;
     const busy = claimed === this.d.batch || this.again;
     this.again = false;
-    this.schedule(busy ? 0 : 100);
+    // Idle polling finds paced (future) work and other nodes' expired claims; 50 ms keeps sends near their slot.
+    this.schedule(busy ? 0 : 50);
   }
 
   private async process(rows: MessageRow[]): Promise<void> {
@@ -105,20 +121,29 @@ export class SendPipeline {
     const toSend: MessageRow[] = [];
     const callbacks: NewJob[] = [];
     await this.d.tx.transaction(async (trx) => {
+      const starting: MessageRow[] = [];
       for (const m of rows) {
         if (m.status === 'scheduled' || m.status === 'accepted') {
           await this.assignSender(m, now, trx, callbacks);
         } else if (m.status === 'queued') {
           if (m.validity_period && now > m.date_created + m.validity_period * 1000) {
             await this.move(m, ['queued'], { status: 'failed', error_code: 30036, error_message: 'Validity Period Expired', run_at: null, locked_by: null, locked_until: null }, trx, callbacks);
-          } else if (await this.move(m, ['queued'], { status: 'sending', date_updated: now }, trx, callbacks)) {
-            toSend.push({ ...m, status: 'sending' });
+          } else {
+            starting.push(m);
           }
         } else if (m.status === 'sending') {
           toSend.push(m); // a retry, or work a dead node left behind when its lease ran out
         } else {
           await this.d.messages.update(m.sid, { run_at: null, locked_by: null, locked_until: null }, trx);
         }
+      }
+      // One statement for the whole batch: queued -> sending is the same change for every message.
+      const sending = { status: 'sending', date_updated: now };
+      const moved = await this.d.messages.transitionMany(starting.map((m) => m.sid), ['queued'], sending, trx);
+      for (const m of starting) {
+        if (!moved.has(m.sid)) continue;
+        this.moved(m, sending, callbacks);
+        toSend.push({ ...m, status: 'sending' });
       }
       await this.d.jobs.enqueue(callbacks, trx);
     });
@@ -148,15 +173,14 @@ export class SendPipeline {
   }
 
   private async send(batch: MessageRow[]): Promise<void> {
-    const owned = new Set((await Promise.all([...new Set(batch.map((m) => m.to_number))]
-      .map(async (to) => ((await this.d.numbers.findByNumber(to)) ? to : null)))).filter((v): v is string => v !== null));
+    const owned = await this.d.numbers.ownedNumbersAmong([...new Set(batch.map((m) => m.to_number))]);
     const results = new Map<string, SubmitResult>();
     const byCarrier = new Map<string, { carrier: Carrier; items: OutboundSms[] }>();
     for (const m of batch) {
       const media = await this.d.media.ensureFetched(m);
       if (media.kind === 'failed') { results.set(m.sid, { kind: 'failed', errorCode: media.errorCode, errorMessage: media.message }); continue; }
       const route = this.d.router.choose(m.from_number, m.to_number, owned.has(m.to_number));
-      if (route.kind === 'none') { results.set(m.sid, { kind: 'retry', delayMs: 5000, reason: 'no route up' }); continue; }
+      if (route.kind === 'none') { results.set(m.sid, { kind: 'retry', delayMs: 5000, reason: 'no route up', free: true }); continue; }
       if (route.kind === 'internal') {
         await this.d.deliverInternally(m, media.items);
         results.set(m.sid, { kind: 'submitted', carrierIds: [m.sid] });
@@ -181,62 +205,60 @@ export class SendPipeline {
     for (const { carrier, items } of byCarrier.values()) for (const i of items) carrierOf.set(i.sid, carrier.name);
     const now = this.d.clock.now();
     const callbacks: NewJob[] = [];
+    const parts: MessagePartRow[] = [];
     const release = { locked_by: null, locked_until: null };
     await this.d.tx.transaction(async (trx) => {
+      const sent = new Map<string, { m: MessageRow; carrierIds: string[] }[]>();
       for (const m of batch) {
         const r = results.get(m.sid)!;
+        const expired = now > m.date_created + (m.validity_period ?? DEFAULT_VALIDITY_S) * 1000;
         if (r.kind === 'submitted') {
-          await this.move(m, ['sending'], { status: 'sent', date_sent: now, date_updated: now, carrier: carrierOf.get(m.sid) ?? 'internal', carrier_ids: JSON.stringify(r.carrierIds), run_at: null, ...release }, trx, callbacks);
-        } else if (r.kind === 'failed' || m.attempts >= RETRY_LIMIT) {
-          const code = r.kind === 'failed' ? r.errorCode : 30008;
-          const text = r.kind === 'failed' ? r.errorMessage : `Unknown error: ${r.reason}`;
+          const carrier = carrierOf.get(m.sid) ?? 'internal';
+          const group = sent.get(carrier) ?? [];
+          group.push({ m, carrierIds: r.carrierIds });
+          sent.set(carrier, group);
+        } else if (r.kind === 'retry' && r.free && !expired) {
+          // The carrier refused or never saw it (throttling, pacing, no bind): slower, but no attempt used up.
+          await this.d.messages.update(m.sid, { run_at: now + r.delayMs, attempts: Math.max(0, m.attempts - 1), ...release }, trx);
+        } else if (r.kind === 'failed' || m.attempts >= RETRY_LIMIT || expired) {
+          const code = r.kind === 'failed' ? r.errorCode : expired ? 30036 : 30008;
+          const text = r.kind === 'failed' ? r.errorMessage : expired ? `Validity Period Expired: ${r.reason}` : `Unknown error: ${r.reason}`;
           await this.move(m, ['sending'], { status: 'failed', error_code: code, error_message: text, date_updated: now, run_at: null, ...release }, trx, callbacks);
         } else {
           await this.d.messages.update(m.sid, { run_at: now + r.delayMs, ...release }, trx);
         }
       }
+      // sending -> sent in one statement per carrier; carrier_ids differ per message (CASE on the SID).
+      for (const [carrier, items] of sent) {
+        const changes = { status: 'sent', date_sent: now, date_updated: now, carrier, run_at: null, ...release };
+        const moved = await this.d.messages.transitionManyWithIds(items.map((i) => ({ sid: i.m.sid, carrierIds: JSON.stringify(i.carrierIds) })), ['sending'], changes, trx);
+        for (const { m, carrierIds } of items) {
+          if (!moved.has(m.sid)) continue;
+          this.moved(m, { ...changes, carrier_ids: JSON.stringify(carrierIds) }, callbacks);
+          // Carriers that report by their own ids get one row per part: receipts find the message through it.
+          if (carrierIds.length === 1 && carrierIds[0] === m.sid) continue;
+          carrierIds.forEach((id, i) => parts.push({ carrier, carrier_id: id, message_sid: m.sid, seq: i + 1, total: carrierIds.length, status: 'sent', error_code: null, date_updated: now }));
+        }
+      }
+      await this.d.parts.insert(parts, trx);
       await this.d.jobs.enqueue(callbacks, trx);
     });
     if (callbacks.length) this.d.onCallbacksQueued();
+    this.reports.retryWaitingSoon();
   }
 
   /** A conditional status change plus, when it happened, its status callback in the same transaction. */
   private async move(m: MessageRow, from: readonly string[], changes: MessageChanges, trx: Executor, callbacks: NewJob[]): Promise<boolean> {
     const ok = await this.d.messages.transition(m.sid, from, changes, trx);
-    if (ok) {
-      const next = { ...m, ...changes } as MessageRow;
-      if (next.status_callback) callbacks.push(this.d.webhooks.job(statusCallback(next, next.status_callback)));
-      this.d.events.emit('message.status', { accountSid: m.account_sid, sid: m.sid, status: next.status, direction: m.direction });
-    }
+    if (ok) this.moved(m, changes, callbacks);
     return ok;
   }
 
-  async flushReports(): Promise<void> {
-    if (this.reports.length === 0) return;
-    const pending = this.reports;
-    this.reports = [];
-    const retry: typeof pending = [];
-    const callbacks: NewJob[] = [];
-    const now = this.d.clock.now();
-    await this.d.tx.transaction(async (trx) => {
-      for (const item of pending) {
-        const { report } = item;
-        const m = report.messageSid ? await this.d.messages.find(report.messageSid, trx)
-          : report.carrierId ? await this.d.messages.findByCarrierId(report.carrier, report.carrierId) : undefined;
-        if (!m) continue;
-        if (m.status === 'sending' && item.tries < 200) { retry.push({ report, tries: item.tries + 1 }); continue; }
-        if (report.status === 'sent') continue;
-        const changes: MessageChanges = { status: report.status, date_updated: now };
-        if (report.status !== 'delivered') { changes.error_code = report.errorCode ?? 30008; changes.error_message = 'Delivery failed'; }
-        await this.move(m, ['sent'], changes, trx, callbacks);
-      }
-      await this.d.jobs.enqueue(callbacks, trx);
-    });
-    if (callbacks.length) this.d.onCallbacksQueued();
-    if (retry.length) {
-      this.reports.push(...retry);
-      setTimeout(() => { void this.flushReports(); }, 10).unref?.();
-    }
+  /** What follows a status change that happened: its status callback (same transaction) and the event. */
+  private moved(m: MessageRow, changes: MessageChanges, callbacks: NewJob[]): void {
+    const next = { ...m, ...changes } as MessageRow;
+    if (next.status_callback) callbacks.push(this.d.webhooks.job(statusCallback(next, next.status_callback)));
+    this.d.events.emit('message.status', { accountSid: m.account_sid, sid: m.sid, status: next.status, direction: m.direction });
   }
 }
 

@@ -8,7 +8,7 @@ import type { MessageFilter, MessageRow, MessagesRepository } from '../store/rep
 import type { MessagingServiceRow, MessagingServicesRepository } from '../store/repositories/messagingServices.js';
 import type { OptOutsRepository } from '../store/repositories/optOuts.js';
 import type { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
-import type { Transactor } from '../store/transactor.js';
+import type { GroupCommitter } from '../store/groupCommit.js';
 import { MAGIC_FROM_VALID, checkMagicTo, normalizeNumber, senderKind, type SenderKind } from './addresses.js';
 import { MAX_BODY_LENGTH, countSegments, smartEncode } from './encoding/index.js';
 
@@ -42,7 +42,8 @@ export interface MessagesServiceDeps {
   services: MessagingServicesRepository;
   numbers: PhoneNumbersRepository;
   applications: ApplicationsRepository;
-  tx: Transactor;
+  /** Creates arriving together commit together (see store/groupCommit.ts). */
+  group: GroupCommitter;
   clock: Clock;
   limits: MessagingLimits;
   /** Wakes the send pipeline after a commit so latency is not a poll period. */
@@ -129,7 +130,7 @@ export class MessagesService {
       run_at: runAt, locked_by: null, locked_until: null, attempts: 0,
       date_created: now, date_updated: now, date_sent: null,
     };
-    await deps.tx.transaction(async (trx) => {
+    await deps.group.run(async (trx) => {
       if (status === 'queued') {
         const slot = await deps.messages.reserveSlot(row.from_number, now, this.costMs(row.from_number, numberType, row.num_segments), deps.limits.maxBacklogMs, trx);
         if (slot === undefined) throw errors.queueFull();

@@ -23,12 +23,14 @@ export class VirtualPhones implements VirtualPhoneInbox {
 
   async receive(batch: readonly OutboundSms[]): Promise<void> {
     const now = this.clock.now();
-    for (const m of batch) {
-      await this.messages.insertVirtual({
-        sid: newSid('VP'), account_sid: m.accountSid, phone: m.to, peer: m.from, direction: 'received',
-        body: m.body, media: JSON.stringify(m.media), message_sid: m.sid, date_created: now,
-      });
-    }
+    await this.messages.insertVirtualMany(batch.map((m) => ({
+      sid: newSid('VP'), account_sid: m.accountSid, phone: m.to, peer: m.from, direction: 'received',
+      body: m.body, media: JSON.stringify(m.media), message_sid: m.sid, date_created: now,
+    })));
+  }
+
+  overdueReports(carrier: string, sentBefore: number): Promise<string[]> {
+    return this.messages.sentWithoutReport(carrier, sentBefore);
   }
 
   async send(accountSid: string, input: { from: string; to: string; body: string; mediaUrls: string[] }): Promise<VirtualPhoneMessageRow> {

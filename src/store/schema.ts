@@ -214,6 +214,166 @@ export interface VirtualPhoneMessagesTable {
   date_created: number;
 }
 
+export interface VerifyServicesTable {
+  sid: string;
+  account_sid: string;
+  friendly_name: string;
+  code_length: number;
+  lookup_enabled: number;
+  psd2_enabled: number;
+  skip_sms_to_landlines: number;
+  dtmf_input_required: number;
+  tts_name: string | null;
+  do_not_share_warning_enabled: number;
+  custom_code_enabled: number;
+  verify_event_subscription_enabled: number;
+  /** Seconds a code stays valid (Switchboard extension; Twilio: 600, changed only through its support). */
+  code_lifetime: number;
+  /** Where Verify's SMS come from (Switchboard extension); null: the account's first number. */
+  messaging_service_sid: string | null;
+  date_created: number;
+  date_updated: number;
+}
+
+export interface VerificationsTable {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  to_number: string;
+  channel: string;
+  status: string;
+  /** HMAC-SHA256 of the code under the server's Verify key, bound to the verification SID. */
+  code_hash: string;
+  /** The code sealed (AES-256-GCM) while pending, so a resend can send the same code; null afterwards. */
+  code_sealed: string | null;
+  locale: string;
+  /** JSON: the lookup object the API returns. */
+  lookup: string;
+  send_attempts: number;
+  check_attempts: number;
+  /** service_sid + To while pending, null otherwise: a unique column, so one open verification per To. */
+  open_key: string | null;
+  expires_at: number;
+  date_created: number;
+  date_updated: number;
+}
+
+export interface VerificationAttemptsTable {
+  sid: string;
+  account_sid: string;
+  verification_sid: string;
+  channel: string;
+  /** The message or call that carried the code. */
+  channel_sid: string | null;
+  date_created: number;
+}
+
+export interface MessagePartsTable {
+  carrier: string;
+  carrier_id: string;
+  message_sid: string;
+  /** 1-based part number and the number of parts the message went out in. */
+  seq: number;
+  total: number;
+  status: string;
+  error_code: number | null;
+  date_updated: number;
+}
+
+export interface CarriersTable {
+  name: string;
+  /** The carrier's settings as JSON (CarrierConfig), password included. */
+  config: string;
+  date_created: number;
+  date_updated: number;
+}
+
+export interface ClusterNodesTable {
+  id: string;
+  started_at: number;
+  heartbeat_at: number;
+}
+
+export interface CallsTable {
+  sid: string;
+  account_sid: string;
+  parent_call_sid: string | null;
+  /** inbound, outbound-api or outbound-dial. */
+  direction: string;
+  from_number: string;
+  to_number: string;
+  /** The account's number the call came in on or went out from. */
+  phone_number_sid: string | null;
+  status: string;
+  /** Where the other side is: sip (a URI), trunk, virtual (a simulated phone), internal (one of our numbers). */
+  endpoint: string;
+  start_time: number | null;
+  end_time: number | null;
+  /** Whole seconds, set when the call ends. */
+  duration: number | null;
+  forwarded_from: string | null;
+  caller_name: string | null;
+  url: string | null;
+  method: string;
+  fallback_url: string | null;
+  fallback_method: string;
+  twiml: string | null;
+  application_sid: string | null;
+  status_callback: string | null;
+  status_callback_method: string;
+  /** JSON array of initiated, ringing, answered, completed. */
+  status_callback_events: string;
+  /** SequenceNumber of the last status callback sent (-1: none yet). */
+  callback_seq: number;
+  timeout: number;
+  time_limit: number;
+  send_digits: string | null;
+  record: number;
+  /** The process running the live call, and until when it promises to be alive (see voice/calls/recovery.ts). */
+  node_id: string | null;
+  lease_until: number | null;
+  date_created: number;
+  date_updated: number;
+}
+
+export interface RecordingsTable {
+  sid: string;
+  account_sid: string;
+  call_sid: string;
+  /** RecordVerb or OutboundAPI. */
+  source: string;
+  status: string;
+  channels: number;
+  /** Whole seconds. */
+  duration: number;
+  start_time: number;
+  error_code: number | null;
+  /** The audio as 8 kHz mu-law (half the size of PCM16; converted when served). */
+  audio: Buffer;
+  date_created: number;
+  date_updated: number;
+}
+
+export interface VirtualCallEventsTable {
+  call_sid: string;
+  seq: number;
+  account_sid: string;
+  phone: string;
+  /** say, play, digits, pause, beep, pressed, hangup, ... */
+  kind: string;
+  /** JSON object with the event's details. */
+  detail: string;
+  date_created: number;
+}
+
+export interface VirtualPhoneBehaviorsTable {
+  account_sid: string;
+  phone: string;
+  /** JSON: how the phone answers calls (see voice/virtual/behavior.ts). */
+  behavior: string;
+  date_updated: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -223,6 +383,7 @@ export interface Database {
   alerts: AlertsTable;
   jobs: JobsTable;
   settings: SettingsTable;
+  cluster_nodes: ClusterNodesTable;
   messages: MessagesTable;
   message_media: MessageMediaTable;
   sender_schedule: SenderScheduleTable;
@@ -230,4 +391,13 @@ export interface Database {
   messaging_services: MessagingServicesTable;
   sticky_senders: StickySendersTable;
   virtual_phone_messages: VirtualPhoneMessagesTable;
+  verify_services: VerifyServicesTable;
+  verifications: VerificationsTable;
+  verification_attempts: VerificationAttemptsTable;
+  message_parts: MessagePartsTable;
+  carriers: CarriersTable;
+  calls: CallsTable;
+  recordings: RecordingsTable;
+  virtual_call_events: VirtualCallEventsTable;
+  virtual_phone_behaviors: VirtualPhoneBehaviorsTable;
 }

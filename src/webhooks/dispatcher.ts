@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ALERTS, type AlertKind } from '../core/errors.js';
 import type { JobOutcome, JobQueue, NewJob } from '../jobs/queue.js';
 import type { Executor } from '../store/repositories/jobs.js';
+import { HttpFailure, httpRequest, type HttpResponse } from './http.js';
 import type { WebhookLog } from './log.js';
 import { computeSignature, type SignedParams } from './signature.js';
 
@@ -18,6 +19,11 @@ export interface WebhookCall {
   primary: WebhookTarget;
   fallback?: WebhookTarget | null;
   params: Record<string, string | string[]>;
+  /**
+   * Sent as I-Twilio-Idempotency-Token. One value per webhook, kept across its retries and its fallback, so
+   * an app can drop a delivery it already handled (jobs run at least once). Set by `job()`, else per request.
+   */
+  idempotencyToken?: string;
 }
 
 export interface WebhookResult {
@@ -61,7 +67,8 @@ export class WebhookDispatcher {
     private readonly onDelivery?: (purpose: string, outcome: 'ok' | 'failed') => void,
   ) {}
 
-  async request(call: WebhookCall): Promise<WebhookResult> {
+  async request(input: WebhookCall): Promise<WebhookResult> {
+    const call = input.idempotencyToken ? input : { ...input, idempotencyToken: randomUUID() };
     const first = await this.attempt(call, call.primary, 1);
     if (first.result.ok || !call.fallback?.url) return first.result;
     const second = await this.attempt(call, call.fallback, 1);
@@ -70,7 +77,7 @@ export class WebhookDispatcher {
 
   /** A durable callback job, written with the caller's transaction when one is given. */
   job(call: WebhookCall, maxAttempts = 4): NewJob {
-    return { queue: WEBHOOK_QUEUE, payload: call, maxAttempts };
+    return { queue: WEBHOOK_QUEUE, payload: { ...call, idempotencyToken: call.idempotencyToken ?? randomUUID() }, maxAttempts };
   }
 
   async enqueue(queue: JobQueue, calls: WebhookCall[], executor?: Executor): Promise<void> {
@@ -106,7 +113,7 @@ export class WebhookDispatcher {
     const headers: Record<string, string> = {
       'User-Agent': this.opts.userAgent,
       'X-Twilio-Signature': computeSignature(token, url, signed),
-      'I-Twilio-Idempotency-Token': randomUUID(),
+      'I-Twilio-Idempotency-Token': call.idempotencyToken ?? randomUUID(),
       Accept: '*/*',
     };
     if (target.method === 'POST') headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=utf-8';
@@ -138,41 +145,25 @@ export class WebhookDispatcher {
   }
 
   private async send(url: string, method: string, headers: Record<string, string>, body: string): Promise<AttemptResult & { headers: Record<string, string> | null }> {
-    let res: Response;
+    let res: HttpResponse;
     try {
-      res = await fetch(url, { method, headers, body: method === 'POST' ? body : undefined, signal: AbortSignal.timeout(this.opts.timeoutMs), redirect: 'follow' });
+      res = await httpRequest(url, { method, headers, body, timeoutMs: this.opts.timeoutMs, maxBytes: this.opts.maxResponseBytes });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-      const alert: AlertKind = cause === 'ENOTFOUND' || cause === 'EAI_AGAIN' ? 'httpBadHost' : (err as Error).name === 'TimeoutError' ? 'httpTimeout' : 'httpConnectionFailure';
-      return { ok: false, status: null, contentType: null, body: '', alertCode: null, alert, detail: String(cause), headers: null };
+      const kind = err instanceof HttpFailure ? err.kind : 'connection';
+      const alert: AlertKind = kind === 'bad-host' ? 'httpBadHost' : kind === 'timeout' ? 'httpTimeout' : kind === 'too-many-redirects' ? 'tooManyRedirects' : 'httpConnectionFailure';
+      return { ok: false, status: null, contentType: null, body: '', alertCode: null, alert, detail: (err as Error).message, headers: null };
     }
-    const text = await readLimited(res, this.opts.maxResponseBytes);
-    const responseHeaders = Object.fromEntries(res.headers.entries());
-    const contentType = res.headers.get('content-type');
-    if (text === null) {
-      return { ok: false, status: res.status, contentType, body: '', alertCode: null, alert: 'responseTooLarge', detail: `over ${this.opts.maxResponseBytes} bytes`, headers: responseHeaders };
+    const contentType = res.headers['content-type'] ?? null;
+    if (res.body === undefined) {
+      return { ok: false, status: res.status, contentType, body: '', alertCode: null, alert: 'responseTooLarge', detail: `over ${this.opts.maxResponseBytes} bytes`, headers: res.headers };
     }
-    if (!res.ok) {
-      return { ok: false, status: res.status, contentType, body: text, alertCode: null, alert: 'httpRetrievalFailure', detail: `HTTP ${res.status}`, headers: responseHeaders };
+    if (res.status < 200 || res.status >= 300) {
+      return { ok: false, status: res.status, contentType, body: res.body, alertCode: null, alert: 'httpRetrievalFailure', detail: `HTTP ${res.status}`, headers: res.headers };
     }
-    return { ok: true, status: res.status, contentType, body: text, alertCode: null, alert: null, detail: '', headers: responseHeaders };
+    return { ok: true, status: res.status, contentType, body: res.body, alertCode: null, alert: null, detail: '', headers: res.headers };
   }
 }
 
-async function readLimited(res: Response, limit: number): Promise<string | null> {
-  if (!res.body) return '';
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += (chunk as Uint8Array).byteLength;
-    if (size > limit) {
-      await res.body.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(Buffer.from(chunk as Uint8Array));
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function redact(headers: Record<string, string>): Record<string, string> {
   // The signature is derived from the auth token; it is shown truncated so it cannot be replayed from logs.

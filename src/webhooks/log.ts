@@ -1,31 +1,32 @@
 import { ALERTS, type AlertKind } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';
-import { newSid } from '../core/sid.js';
+import { newOrderedSid } from '../core/sid.js';
 import type { Page, PageQuery } from '../store/paging.js';
 import type { AlertRow, WebhookLogRepository, WebhookRequestRow } from '../store/repositories/webhookLog.js';
 
-/**
- * Writes webhook records and alerts. Writes are awaited (a record is visible to the API the moment the
- * webhook call returns), and they are cheap single-row inserts.
- */
+/** Writes webhook records and alerts, and reads them back for the inspector. */
 export class WebhookLog {
-  private last = 0;
+  private pending: { row: WebhookRequestRow; done: () => void; fail: (e: unknown) => void }[] = [];
+  private flushScheduled = false;
 
   constructor(private readonly repo: WebhookLogRepository, private readonly events: EventBus, private readonly clock: Clock) {}
 
   /**
-   * Lists sort by (date_created, sid) and SIDs are random, so two records in one millisecond (a refused
-   * primary and its fallback) could list in either order. Strictly increasing stamps keep "newest first" true.
+   * Records are written in group commits: every record made in the same turn of the event loop goes in one
+   * multi-row insert, and each caller resumes once its row is committed (so it is visible when this returns).
+   * SIDs sort in creation order, so "newest first" holds within a millisecond too.
    */
-  private stamp(): number {
-    this.last = Math.max(this.clock.now(), this.last + 1);
-    return this.last;
-  }
-
   async recordRequest(row: Omit<WebhookRequestRow, 'sid' | 'date_created'>): Promise<WebhookRequestRow> {
-    const full: WebhookRequestRow = { ...row, sid: newSid('WR'), date_created: this.stamp() };
-    await this.repo.insertRequest(full);
+    const now = this.clock.now();
+    const full: WebhookRequestRow = { ...row, sid: newOrderedSid('WR', now), date_created: now };
+    await new Promise<void>((done, fail) => {
+      this.pending.push({ row: full, done, fail });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
     this.events.emit('webhook.request', {
       accountSid: full.account_sid, sid: full.sid, resourceSid: full.resource_sid, purpose: full.purpose,
       url: full.url, status: full.response_status, errorCode: full.error_code,
@@ -33,13 +34,26 @@ export class WebhookLog {
     return full;
   }
 
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      await this.repo.insertRequests(batch.map((b) => b.row));
+      for (const b of batch) b.done();
+    } catch (err) {
+      for (const b of batch) b.fail(err);
+    }
+  }
+
   async raise(input: { accountSid: string; kind: AlertKind; detail?: string; resourceSid?: string | null; requestUrl?: string | null; requestMethod?: string | null; webhookRequestSid?: string | null }): Promise<AlertRow> {
     const alert = ALERTS[input.kind];
+    const now = this.clock.now();
     const row: AlertRow = {
-      sid: newSid('NO'), account_sid: input.accountSid, resource_sid: input.resourceSid ?? null, error_code: alert.code,
+      sid: newOrderedSid('NO', now), account_sid: input.accountSid, resource_sid: input.resourceSid ?? null, error_code: alert.code,
       log_level: 'error', alert_text: input.detail ? `${alert.text}: ${input.detail}` : alert.text,
       request_url: input.requestUrl ?? null, request_method: input.requestMethod ?? null,
-      webhook_request_sid: input.webhookRequestSid ?? null, date_created: this.stamp(),
+      webhook_request_sid: input.webhookRequestSid ?? null, date_created: now,
     };
     await this.repo.insertAlert(row);
     this.events.emit('alert', { accountSid: row.account_sid, sid: row.sid, code: row.error_code, resourceSid: row.resource_sid });

@@ -3,6 +3,8 @@ import type { Carrier, CarrierEvents, OutboundSms, SubmitResult } from './types.
 /** Where the simulator's network ends: the inboxes of virtual phones. Writes are idempotent per message. */
 export interface VirtualPhoneInbox {
   receive(batch: readonly OutboundSms[]): Promise<void>;
+  /** Messages this carrier took (status sent) whose delivery report is overdue: a node died before sending it. */
+  overdueReports(carrier: string, sentBefore: number): Promise<string[]>;
 }
 
 export interface SimulatorOptions {
@@ -25,8 +27,20 @@ export class SimulatorCarrier implements Carrier {
 
   constructor(private readonly inbox: VirtualPhoneInbox, private readonly opts: SimulatorOptions) {}
 
+  private sweeper: NodeJS.Timeout | undefined;
+
+  /**
+   * Reports live in memory until their latency passes. A node killed in between loses them, so a sweep
+   * re-reports what is overdue; the phone already has the message (its inbox is in the database).
+   */
   async start(events: CarrierEvents): Promise<void> {
     this.events = events;
+    const sweep = async () => {
+      const overdue = await this.inbox.overdueReports(this.name, Date.now() - this.opts.latencyMs - 5000);
+      for (const sid of overdue) events.report({ carrier: this.name, messageSid: sid, status: 'delivered' });
+    };
+    this.sweeper = setInterval(() => { void sweep().catch(() => undefined); }, 2000);
+    this.sweeper.unref?.();
   }
 
   async submit(batch: readonly OutboundSms[]): Promise<SubmitResult[]> {
@@ -57,6 +71,7 @@ export class SimulatorCarrier implements Carrier {
 
   /** Reports still waiting for their latency are delivered now, so a drained shutdown leaves none behind. */
   async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
     for (const [t, deliver] of this.pending) {
       clearTimeout(t);
       deliver();

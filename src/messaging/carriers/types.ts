@@ -15,8 +15,12 @@ export interface OutboundSms {
 export type SubmitResult =
   | { kind: 'submitted'; carrierIds: string[] }
   | { kind: 'failed'; errorCode: number; errorMessage: string }
-  /** Not taken this time (throttled, link down, timeout): the pipeline tries again later. */
-  | { kind: 'retry'; delayMs: number; reason: string };
+  /**
+   * Not taken this time (throttled, link down, timeout): the pipeline tries again later. `free` retries
+   * (the carrier refused or never saw the message: throttling, pacing, no bind) do not use up one of the
+   * message's attempts; they are bounded by its validity period instead.
+   */
+  | { kind: 'retry'; delayMs: number; reason: string; free?: boolean };
 
 export interface DeliveryReport {
   carrier: string;
@@ -37,9 +41,28 @@ export interface InboundSms {
   carrierMessageId?: string;
 }
 
+/**
+ * What a carrier hands back. Both may return a promise that settles once the event is stored: a carrier
+ * that can make its peer resend (SMPP) acknowledges only then, and asks for a resend when it rejects.
+ */
 export interface CarrierEvents {
-  report(report: DeliveryReport): void;
-  inbound(message: InboundSms): void;
+  report(report: DeliveryReport): void | Promise<void>;
+  inbound(message: InboundSms): void | Promise<void>;
+}
+
+/** Counters since start, for the Carriers API and Prometheus. */
+export interface CarrierCounters {
+  /** Messages accepted (every part), failed for good, and sent back to the pipeline to retry. */
+  submitted: number;
+  failed: number;
+  retried: number;
+  /** submit_sm accepted, and throttling answers (ESME_RTHROTTLED, ESME_RMSGQFUL). */
+  partsSubmitted: number;
+  throttled: number;
+  receipts: number;
+  inbound: number;
+  /** Parts accepted per second over the last 10 seconds. */
+  partsPerSecond: number;
 }
 
 /** Every carrier (simulator, SMPP, HTTP upstreams) behind one interface, exercised by one contract test. */
@@ -49,5 +72,6 @@ export interface Carrier {
   submit(batch: readonly OutboundSms[]): Promise<SubmitResult[]>;
   /** Health for the API and metrics. */
   health(): { up: boolean; detail: string };
+  counters?(): CarrierCounters;
   stop(): Promise<void>;
 }

@@ -2,12 +2,20 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { DialectName } from '../db.js';
 import * as m0001 from './0001_core.js';
 import { messagingMigration } from './0002_messaging.js';
+import { carriersMigration } from './0004_carriers.js';
+import { verifyMigration } from './0003_verify.js';
+import { clusterMigration } from './0005_cluster.js';
+import { voiceMigration } from './0006_voice.js';
 
 /** Every migration, in order. Forward-only: a released entry is never edited or removed. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_core': m0001,
     '0002_messaging': messagingMigration(dialect),
+    '0003_verify': verifyMigration,
+    '0004_carriers': carriersMigration(),
+    '0005_cluster': clusterMigration,
+    '0006_voice': voiceMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,19 +1,25 @@
 import type { Kysely } from 'kysely';
 import type { AccountSid } from '../../core/sid.js';
+import { arg, compiled } from '../compiled.js';
 import { paginate, type Page, type PageQuery } from '../paging.js';
 import type { AccountsTable, Database } from '../schema.js';
 
 export type AccountRow = AccountsTable;
 
 export class AccountsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  // Every authenticated request reads its account: compiled once.
+  private readonly bySid: ReturnType<typeof compiled<AccountRow, [string]>>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.bySid = compiled<AccountRow, [string]>(db, (q) => q.selectFrom('accounts').selectAll().where('sid', '=', arg(0)));
+  }
 
   async insert(row: AccountRow): Promise<void> {
     await this.db.insertInto('accounts').values(row).execute();
   }
 
   async find(sid: string): Promise<AccountRow | undefined> {
-    return this.db.selectFrom('accounts').selectAll().where('sid', '=', sid).executeTakeFirst();
+    return (await this.bySid(null, sid))[0];
   }
 
   /** The account itself and its subaccounts: what an account's credentials may see. */

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DialectName } from '../db.js';
+import { arg, compiled } from '../compiled.js';
 import { paginate, type Page, type PageQuery } from '../paging.js';
 import type { Database, MessagesTable, VirtualPhoneMessagesTable } from '../schema.js';
 import type { Executor } from '../transactor.js';
@@ -16,11 +17,31 @@ export interface MessageFilter {
   dateSentAfter?: number | undefined;
 }
 
+const MESSAGE_COLUMNS = ['sid', 'account_sid', 'messaging_service_sid', 'direction', 'from_number', 'to_number', 'body', 'status',
+  'num_segments', 'num_media', 'encoding', 'error_code', 'error_message', 'status_callback', 'application_sid', 'validity_period',
+  'send_at', 'carrier', 'carrier_ids', 'media_urls', 'run_at', 'locked_by', 'locked_until', 'attempts', 'date_created',
+  'date_updated', 'date_sent'] as const satisfies readonly (keyof MessageRow)[];
+
 export class MessagesRepository {
-  constructor(private readonly db: Kysely<Database>, private readonly dialect: DialectName) {}
+  // The statements every message passes through, compiled once (see store/compiled.ts).
+  private readonly insertOne: ReturnType<typeof compiled<unknown, unknown[]>>;
+  private readonly bySid: ReturnType<typeof compiled<MessageRow, [string]>>;
+  private readonly slotOf: ReturnType<typeof compiled<{ next_free_at: number }, [string]>>;
+  private readonly setSlot: ReturnType<typeof compiled<unknown, [number, string]>>;
+
+  constructor(private readonly db: Kysely<Database>, private readonly dialect: DialectName) {
+    this.insertOne = compiled(db, (q) => q.insertInto('messages')
+      .values(Object.fromEntries(MESSAGE_COLUMNS.map((c, i) => [c, arg(i)])) as unknown as MessageRow));
+    this.bySid = compiled(db, (q) => q.selectFrom('messages').selectAll().where('sid', '=', arg(0)));
+    this.slotOf = compiled(db, (q) => {
+      const select = q.selectFrom('sender_schedule').select('next_free_at').where('sender', '=', arg(0));
+      return dialect === 'postgres' ? select.forUpdate() : select;
+    });
+    this.setSlot = compiled(db, (q) => q.updateTable('sender_schedule').set({ next_free_at: arg(0) as unknown as number }).where('sender', '=', arg(1)));
+  }
 
   async insert(row: MessageRow, ex: Executor = this.db): Promise<void> {
-    await ex.insertInto('messages').values(row).execute();
+    await this.insertOne(ex, ...MESSAGE_COLUMNS.map((c) => row[c]));
   }
 
   /**
@@ -28,13 +49,11 @@ export class MessagesRepository {
    * when the message may go, or undefined when that is further out than the backlog allows.
    */
   async reserveSlot(sender: string, now: number, costMs: number, maxBacklogMs: number, ex: Executor): Promise<number | undefined> {
-    let q = ex.selectFrom('sender_schedule').select('next_free_at').where('sender', '=', sender);
-    if (this.dialect === 'postgres') q = q.forUpdate();
-    const current = await q.executeTakeFirst();
+    const current = (await this.slotOf(ex, sender))[0];
     const runAt = Math.max(now, current?.next_free_at ?? 0);
     if (runAt - now > maxBacklogMs) return undefined;
     const next = runAt + costMs;
-    if (current) await ex.updateTable('sender_schedule').set({ next_free_at: next }).where('sender', '=', sender).execute();
+    if (current) await this.setSlot(ex, next, sender);
     else {
       await ex.insertInto('sender_schedule').values({ sender, next_free_at: next })
         .onConflict((oc) => oc.column('sender').doUpdateSet({ next_free_at: sql`excluded.next_free_at` })).execute();
@@ -67,12 +86,39 @@ export class MessagesRepository {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  /** `transition` for many messages at once (same change for all); returns the SIDs that moved. */
+  async transitionMany(sids: readonly string[], from: readonly string[], changes: MessageChanges, ex: Executor = this.db): Promise<Set<string>> {
+    const moved = new Set<string>();
+    for (let i = 0; i < sids.length; i += 500) {
+      const rows = await ex.updateTable('messages').set(changes).where('sid', 'in', sids.slice(i, i + 500)).where('status', 'in', from)
+        .returning('sid').execute();
+      for (const r of rows) moved.add(r.sid);
+    }
+    return moved;
+  }
+
+  /**
+   * `transitionMany` that also sets each message's own carrier_ids (a CASE on the SID), so a whole batch of
+   * submit results is one statement rather than one per message.
+   */
+  async transitionManyWithIds(items: readonly { sid: string; carrierIds: string }[], from: readonly string[], changes: MessageChanges, ex: Executor = this.db): Promise<Set<string>> {
+    const moved = new Set<string>();
+    for (let i = 0; i < items.length; i += 300) {
+      const chunk = items.slice(i, i + 300);
+      const ids = sql<string>`CASE sid ${sql.join(chunk.map((c) => sql`WHEN ${c.sid} THEN ${c.carrierIds}`), sql` `)} END`;
+      const rows = await ex.updateTable('messages').set({ ...changes, carrier_ids: ids }).where('sid', 'in', chunk.map((c) => c.sid))
+        .where('status', 'in', from).returning('sid').execute();
+      for (const r of rows) moved.add(r.sid);
+    }
+    return moved;
+  }
+
   async update(sid: string, changes: MessageChanges, ex: Executor = this.db): Promise<void> {
     await ex.updateTable('messages').set(changes).where('sid', '=', sid).execute();
   }
 
   async find(sid: string, ex: Executor = this.db): Promise<MessageRow | undefined> {
-    return ex.selectFrom('messages').selectAll().where('sid', '=', sid).executeTakeFirst();
+    return (await this.bySid(ex, sid))[0];
   }
 
   async findOwned(accountSid: string, sid: string): Promise<MessageRow | undefined> {
@@ -105,6 +151,21 @@ export class MessagesRepository {
     const r = await ex.insertInto('virtual_phone_messages').values(row)
       .onConflict((oc) => oc.column('message_sid').doNothing()).executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  /** A batch of deliveries to virtual phones in one statement; repeats (same message) are ignored. */
+  async insertVirtualMany(rows: VirtualPhoneMessageRow[], ex: Executor = this.db): Promise<void> {
+    for (let i = 0; i < rows.length; i += 1000) {
+      await ex.insertInto('virtual_phone_messages').values(rows.slice(i, i + 1000))
+        .onConflict((oc) => oc.column('message_sid').doNothing()).execute();
+    }
+  }
+
+  /** Messages a carrier accepted long enough ago that their delivery report should have come (bounded). */
+  async sentWithoutReport(carrier: string, sentBefore: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('messages').select('sid').where('status', '=', 'sent')
+      .where('carrier', '=', carrier).where('date_sent', '<', sentBefore).limit(1000).execute();
+    return rows.map((r) => r.sid);
   }
 
   async listVirtual(accountSid: string, phone: string, page: PageQuery): Promise<Page<VirtualPhoneMessageRow>> {

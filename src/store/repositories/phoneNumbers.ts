@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { arg, compiled } from '../compiled.js';
 import { paginate, type Page, type PageQuery } from '../paging.js';
 import type { Database, PhoneNumbersTable } from '../schema.js';
 
@@ -13,7 +14,12 @@ export interface PhoneNumberFilter {
 }
 
 export class PhoneNumbersRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  // Every send and every inbound message looks its numbers up: compiled once.
+  private readonly byNumber: ReturnType<typeof compiled<PhoneNumberRow, [string]>>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.byNumber = compiled<PhoneNumberRow, [string]>(db, (q) => q.selectFrom('phone_numbers').selectAll().where('phone_number', '=', arg(0)));
+  }
 
   /** Inserts unless the number is already owned; returns false when someone else holds it. */
   async insertIfFree(row: PhoneNumberRow): Promise<boolean> {
@@ -28,7 +34,7 @@ export class PhoneNumbersRepository {
 
   /** Who owns a number, across all accounts: used to route inbound traffic. */
   async findByNumber(phoneNumber: string): Promise<PhoneNumberRow | undefined> {
-    return this.db.selectFrom('phone_numbers').selectAll().where('phone_number', '=', phoneNumber).executeTakeFirst();
+    return (await this.byNumber(null, phoneNumber))[0];
   }
 
   async ownedNumbersAmong(candidates: string[]): Promise<Set<string>> {

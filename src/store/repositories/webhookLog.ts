@@ -9,8 +9,10 @@ export type AlertRow = AlertsTable;
 export class WebhookLogRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insertRequest(row: WebhookRequestRow): Promise<void> {
-    await this.db.insertInto('webhook_requests').values(row).execute();
+  /** Many rows in one statement (and so one commit): the webhook log is written in group commits. */
+  async insertRequests(rows: WebhookRequestRow[]): Promise<void> {
+    // SQLite allows at most 32766 bound parameters per statement: 16 columns x 1000 rows stays well below.
+    for (let i = 0; i < rows.length; i += 1000) await this.db.insertInto('webhook_requests').values(rows.slice(i, i + 1000)).execute();
   }
 
   async insertAlert(row: AlertRow): Promise<void> {

@@ -33,6 +33,11 @@ export class MediaClock {
   skippedTicks = 0;
   /** Largest lateness seen at wake-up, in ms, for metrics. */
   maxLatenessMs = 0;
+  /**
+   * Metrics hook: after each tick, how late its last frame went out (ms past the tick's ideal time), and
+   * how many sessions it served. One call per 20 ms tick, never per packet.
+   */
+  onTick: ((latenessMs: number, clients: number) => void) | null = null;
 
   constructor(options: MediaClockOptions = {}) {
     this.intervalMs = options.intervalMs ?? 20;
@@ -97,6 +102,7 @@ export class MediaClock {
           // One broken session must not silence every other call.
         }
       }
+      if (this.onTick) this.onTick(this.now() - (this.start + this.count * this.intervalMs), this.clients.length);
     }
     this.ticking = false;
     if (this.pendingRemovals.length) {

@@ -20,6 +20,11 @@ export interface ReceiptBehaviour {
   tlvs?: boolean;
   /** Write the id in the text in decimal although ids are hex (a common SMSC habit). */
   textIdDecimal?: boolean;
+  /**
+   * Keep a receipt until the ESME acknowledges it, resending while no bind can take it (as real SMSCs
+   * store receipts across reconnects). Bounded: 100 tries, 50 ms apart.
+   */
+  retry?: boolean;
 }
 
 export interface SmscFaults {
@@ -63,8 +68,18 @@ export interface MoParams {
   tlvs?: DeliverSmPdu['tlvs'];
 }
 
+export interface AcceptedSubmit {
+  pdu: SubmitSmPdu;
+  id: string;
+  numeric: number;
+}
+
 export class TestSmsc {
   readonly submits: SubmitSmPdu[] = [];
+  /** Submits answered ESME_ROK, with the id given (what the SMSC will deliver). */
+  readonly accepted: AcceptedSubmit[] = [];
+  /** Per-submit receipt choice, over `receipts`: false sends none (see `deliverReceipt`). */
+  receiptRule: ((pdu: SubmitSmPdu, index: number) => ReceiptBehaviour | false) | null = null;
   readonly binds: BindPdu[] = [];
   /** Responses our deliver_sm got from the ESME (receipts and MO). */
   readonly deliverResponses: Pdu[] = [];
@@ -204,10 +219,24 @@ export class TestSmsc {
     const numeric = this.nextId++;
     const id = this.options.idFormat === 'decimal' ? String(numeric) : numeric.toString(16).toUpperCase();
     reply(Status.ESME_ROK, id);
-    const r = this.options.receipts;
+    this.accepted.push({ pdu, id, numeric });
+    const r = this.receiptRule ? this.receiptRule(pdu, this.accepted.length - 1) : this.options.receipts;
     if (r !== false && (pdu.registeredDelivery & 0x03) !== 0) {
-      this.later(r?.delayMs ?? 5, () => void this.sendReceipt(pdu, id, numeric, r ?? {}));
+      this.later(r?.delayMs ?? 5, () => void this.deliverWithRetry(pdu, id, numeric, r ?? {}, 0));
     }
+  }
+
+  /** Sends a receipt now for the accepted submit at `index` (tests that hold receipts back). */
+  deliverReceipt(index: number, r: ReceiptBehaviour = {}): Promise<Pdu | null> {
+    const a = this.accepted[index];
+    if (!a) return Promise.resolve(null);
+    return this.sendReceipt(a.pdu, a.id, a.numeric, r);
+  }
+
+  private async deliverWithRetry(pdu: SubmitSmPdu, id: string, numeric: number, r: ReceiptBehaviour, tries: number): Promise<void> {
+    const resp = await this.sendReceipt(pdu, id, numeric, r);
+    if (!r.retry || (resp && resp.status === Status.ESME_ROK) || tries >= 100 || !this.server) return;
+    this.later(50, () => void this.deliverWithRetry(pdu, id, numeric, r, tries + 1));
   }
 
   private sendReceipt(submit: SubmitSmPdu, id: string, numeric: number, r: ReceiptBehaviour): Promise<Pdu | null> {

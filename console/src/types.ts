@@ -1,0 +1,98 @@
+/** The JSON shapes the console reads: the subset of each API resource that a page shows. */
+
+export interface Session {
+  username: string;
+  via: 'auth-token' | 'api-key';
+  home_account_sid: string;
+  account_sid: string;
+  accounts: { sid: string; friendly_name: string; status: string; parent_sid: string | null }[];
+  csrf_token: string;
+  base_url: string;
+  expires_at: string;
+}
+
+export interface Account { sid: string; friendly_name: string; auth_token: string; status: string }
+
+export interface IncomingNumber {
+  sid: string;
+  phone_number: string;
+  friendly_name: string;
+  date_created: string;
+  sms_url: string | null; sms_method: string;
+  sms_fallback_url: string | null; sms_fallback_method: string;
+  voice_url: string | null; voice_method: string;
+  voice_fallback_url: string | null; voice_fallback_method: string;
+  status_callback: string | null; status_callback_method: string;
+}
+
+export interface AvailableNumber { phone_number: string; friendly_name: string; locality: string | null; region: string | null; iso_country: string }
+
+export interface Message {
+  sid: string;
+  account_sid: string;
+  from: string | null;
+  to: string;
+  body: string;
+  status: string;
+  direction: string;
+  num_segments: string;
+  num_media: string;
+  error_code: number | null;
+  error_message: string | null;
+  messaging_service_sid: string | null;
+  date_created: string;
+  date_sent: string | null;
+  date_updated: string;
+}
+
+export interface MessageExtra { sid: string; encoding: string; num_segments: number }
+
+export interface WebhookRequest {
+  sid: string;
+  resource_sid: string | null;
+  purpose: string;
+  method: string;
+  url: string;
+  attempt: number;
+  request: { headers: Record<string, string> | null; body: string };
+  response: { status: number | null; headers: Record<string, string> | null; body: string | null } | null;
+  latency_ms: number | null;
+  error_code: number | null;
+  error_message: string | null;
+  date_created: string;
+}
+
+export interface Alert {
+  sid: string;
+  resource_sid: string | null;
+  error_code: string;
+  alert_text: string;
+  webhook_request_sid: string | null;
+  more_info: string;
+  date_created: string;
+}
+
+export interface VirtualPhone { phone_number: string; messages: number; last_activity: string }
+
+export interface PhoneMessage {
+  sid: string;
+  phone_number: string;
+  peer: string;
+  direction: 'sent' | 'received';
+  body: string;
+  media: string[] | { url: string; contentType?: string }[];
+  message_sid: string | null;
+  date_created: string;
+}
+
+export interface Call { sid: string; from: string; to: string; status: string; direction: string; duration: string | null; date_created: string }
+
+export interface VerifyService { sid: string; friendly_name: string; code_length: number; date_created: string }
+
+/** The live stream's events, as src/core/events.ts defines them. */
+export interface LiveEvents {
+  'message.status': { accountSid: string; sid: string; status: string; direction: string };
+  'webhook.request': { accountSid: string; sid: string; resourceSid: string | null; purpose: string; url: string; status: number | null; errorCode: number | null };
+  'alert': { accountSid: string; sid: string; code: number; resourceSid: string | null };
+  'call.status': { accountSid: string; sid: string; status: string };
+}

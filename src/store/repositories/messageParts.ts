@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { DialectName } from '../db.js';
+import type { Database, MessagePartsTable, MessagesTable } from '../schema.js';
+import type { Executor } from '../transactor.js';
+
+export type MessagePartRow = MessagePartsTable;
+
+/** The parts carriers accepted, by the carrier's id: receipt matching and multipart status, kept in the store. */
+export class MessagePartsRepository {
+  constructor(private readonly db: Kysely<Database>, private readonly dialect: DialectName) {}
+
+  /**
+   * Records accepted parts. An SMSC that restarts may hand out an id again: the newer message wins, since
+   * receipts for the older one can no longer be told apart anyway.
+   */
+  async insert(rows: MessagePartRow[], ex: Executor = this.db): Promise<void> {
+    if (rows.length === 0) return;
+    await ex.insertInto('message_parts').values(rows)
+      .onConflict((oc) => oc.columns(['carrier', 'carrier_id']).doUpdateSet((eb) => ({
+        message_sid: eb.ref('excluded.message_sid'), seq: eb.ref('excluded.seq'), total: eb.ref('excluded.total'),
+        status: eb.ref('excluded.status'), error_code: eb.ref('excluded.error_code'), date_updated: eb.ref('excluded.date_updated'),
+      })))
+      .execute();
+  }
+
+  async find(carrier: string, carrierId: string, ex: Executor = this.db): Promise<MessagePartRow | undefined> {
+    return ex.selectFrom('message_parts').selectAll().where('carrier', '=', carrier).where('carrier_id', '=', carrierId).executeTakeFirst();
+  }
+
+  /** A part and its message in one query: what a receipt for a single-part message needs. */
+  async findWithMessage(carrier: string, carrierId: string, ex: Executor = this.db): Promise<{ total: number; message: MessagesTable } | undefined> {
+    const row = await ex.selectFrom('message_parts').innerJoin('messages', 'messages.sid', 'message_parts.message_sid')
+      .selectAll('messages').select('message_parts.total as part_total')
+      .where('message_parts.carrier', '=', carrier).where('message_parts.carrier_id', '=', carrierId).executeTakeFirst();
+    if (!row) return undefined;
+    const { part_total: total, ...message } = row;
+    return { total, message };
+  }
+
+  async forMessage(messageSid: string, ex: Executor = this.db): Promise<MessagePartRow[]> {
+    return ex.selectFrom('message_parts').selectAll().where('message_sid', '=', messageSid).orderBy('seq').execute();
+  }
+
+  async update(carrier: string, carrierId: string, changes: { status: string; error_code: number | null; date_updated: number }, ex: Executor = this.db): Promise<void> {
+    await ex.updateTable('message_parts').set(changes).where('carrier', '=', carrier).where('carrier_id', '=', carrierId).execute();
+  }
+
+  /**
+   * Serializes status work on one message across nodes (PostgreSQL row lock until commit): two receipts for
+   * two parts of one message, applied at once, must not each miss the other's part. SQLite transactions
+   * are serialized already.
+   */
+  async lockMessage(messageSid: string, ex: Executor): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await ex.selectFrom('messages').select('sid').where('sid', '=', messageSid).forUpdate().execute();
+  }
+}

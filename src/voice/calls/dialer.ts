@@ -1,0 +1,91 @@
+/**
+ * Where an outbound call goes. A `sip:` URI is dialled directly; a phone number one of our accounts owns
+ * loops back into our own SIP endpoint (so calling your own IVR runs it); other numbers go through the SIP
+ * trunk, or, with no trunk configured, to a virtual phone.
+ */
+import { errors } from '../../core/errors.js';
+import type { PhoneNumbersRepository } from '../../store/repositories/phoneNumbers.js';
+import type { InviteOptions, SipEndpoint } from '../sip/index.js';
+import { trunkNumber, trunkUri, type SipTrunk } from '../trunk.js';
+import type { VirtualPhones } from '../virtual/phones.js';
+import type { Connector } from './peer.js';
+import { SipConnector, type MediaOptions } from './sip-peers.js';
+
+export type Endpoint = 'sip' | 'trunk' | 'virtual' | 'internal';
+
+export interface Route {
+  endpoint: Endpoint;
+  connector(call: { sid: string; accountSid: string; from: string; to: string; timeoutSeconds: number }): Promise<Connector>;
+}
+
+export interface DialerDeps {
+  /** The SIP endpoint once bound; null while SIP is disabled or not started. */
+  sip: () => SipEndpoint | null;
+  trunk: SipTrunk | null;
+  media: MediaOptions;
+  numbers: PhoneNumbersRepository;
+  phones: VirtualPhones;
+}
+
+export const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** `+1 (415) 555-0100` and `14155550100` style input to E.164, or null. */
+export function toE164(value: string): string | null {
+  const compact = value.replace(/[\s().-]/g, '');
+  const withPlus = compact.startsWith('+') ? compact : /^\d{8,15}$/.test(compact) ? `+${compact}` : compact;
+  return E164.test(withPlus) ? withPlus : null;
+}
+
+export function isSipUri(value: string): boolean {
+  return /^sips?:[^\s@]+@[^\s]+$/i.test(value) || /^sips?:[^\s@]+$/i.test(value);
+}
+
+export class Dialer {
+  constructor(private readonly d: DialerDeps) {}
+
+  get sipEnabled(): boolean {
+    return this.d.sip() !== null;
+  }
+
+  /** Throws the API error when the call cannot go anywhere (SIP disabled for a SIP URI). */
+  async route(to: string): Promise<Route> {
+    const sip = this.d.sip();
+    if (isSipUri(to)) {
+      if (!sip) throw errors.invalidParameter('To', 'SIP calling is disabled on this server (SWITCHBOARD_SIP_PORT=-1)');
+      return { endpoint: 'sip', connector: async (c) => this.sipConnector(sip, to, this.fromUri(c.from), c.timeoutSeconds) };
+    }
+    if (sip && (await this.d.numbers.findByNumber(to))) {
+      const port = sip.ports.udp ?? sip.ports.tcp ?? 5060;
+      const target = `sip:${to}@${this.d.media.publicHost}:${port}`;
+      return { endpoint: 'internal', connector: async (c) => this.sipConnector(sip, target, this.fromUri(c.from), c.timeoutSeconds) };
+    }
+    const trunk = this.d.trunk;
+    if (trunk && sip) {
+      return {
+        endpoint: 'trunk',
+        connector: async (c) => {
+          const from = `sip:${trunkNumber(trunk, c.from)}@${trunk.fromHost}`;
+          const options: InviteOptions = { from, to: trunkUri(trunk, c.to).replace(/;transport=tcp$/, ''), timeoutMs: c.timeoutSeconds * 1000, transport: trunk.transport };
+          if (trunk.username !== null && trunk.password !== null) {
+            options.auth = { username: trunk.username, password: trunk.password, ...(trunk.realm ? { realm: trunk.realm } : {}) };
+          }
+          return new SipConnector(sip, trunkUri(trunk, c.to), options, this.d.media);
+        },
+      };
+    }
+    return {
+      endpoint: 'virtual',
+      connector: async (c) => this.d.phones.connector({ sid: c.sid, accountSid: c.accountSid, phone: c.to, timeoutSeconds: c.timeoutSeconds },
+        await this.d.phones.behavior(c.accountSid, c.to)),
+    };
+  }
+
+  private fromUri(from: string): string {
+    const user = /^\+?[0-9]+$/.test(from) ? from : encodeURIComponent(from);
+    return `sip:${user}@${this.d.media.publicHost}`;
+  }
+
+  private sipConnector(sip: SipEndpoint, target: string, from: string, timeoutSeconds: number): Connector {
+    return new SipConnector(sip, target, { from, timeoutMs: timeoutSeconds * 1000 }, this.d.media);
+  }
+}

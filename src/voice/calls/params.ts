@@ -1,0 +1,63 @@
+/** The parameters Twilio sends with every voice request and status callback. */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { rfc2822 } from '../../core/dates.js';
+import type { CallRow } from '../../store/repositories/calls.js';
+
+export type CallEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
+export const CALL_EVENTS: readonly CallEvent[] = ['initiated', 'ringing', 'answered', 'completed'];
+
+const countries = new Map<string, string>();
+
+/** The country of a number, for FromCountry/ToCountry (city, state and zip need data we do not have). */
+function country(n: string): string {
+  let c = countries.get(n);
+  if (c === undefined) {
+    const parsed = n.startsWith('+') ? parsePhoneNumberFromString(n) : undefined;
+    c = parsed?.country ?? parsed?.getPossibleCountries()[0] ?? '';
+    if (countries.size > 10_000) countries.clear();
+    countries.set(n, c);
+  }
+  return c;
+}
+
+/** CallSid, AccountSid, From, To, Caller, Called, CallStatus, Direction, ApiVersion and the optional ones. */
+export function callParams(c: CallRow): Record<string, string> {
+  const params: Record<string, string> = {
+    CallSid: c.sid, AccountSid: c.account_sid, From: c.from_number, To: c.to_number, Caller: c.from_number, Called: c.to_number,
+    CallStatus: c.status, Direction: c.direction, ApiVersion: '2010-04-01',
+    FromCountry: country(c.from_number), ToCountry: country(c.to_number),
+    CallerCountry: country(c.from_number), CalledCountry: country(c.to_number),
+  };
+  if (c.parent_call_sid) params.ParentCallSid = c.parent_call_sid;
+  if (c.forwarded_from) params.ForwardedFrom = c.forwarded_from;
+  if (c.caller_name) params.CallerName = c.caller_name;
+  return params;
+}
+
+/** A status callback's parameters: the call's, plus sequence, timestamp, source and, at the end, durations. */
+export function statusParams(c: CallRow, sequence: number, now: number): Record<string, string> {
+  const params = callParams(c);
+  params.CallbackSource = 'call-progress-events';
+  params.SequenceNumber = String(sequence);
+  params.Timestamp = rfc2822(now) ?? '';
+  if (c.duration !== null) {
+    params.CallDuration = String(c.duration);
+    params.Duration = String(Math.ceil(c.duration / 60));
+  }
+  return params;
+}
+
+/** The event a status change reports, if any. */
+export function eventFor(status: string): CallEvent | null {
+  switch (status) {
+    case 'queued': return 'initiated';
+    case 'ringing': return 'ringing';
+    case 'in-progress': return 'answered';
+    case 'completed': case 'busy': case 'failed': case 'no-answer': case 'canceled': return 'completed';
+    default: return null;
+  }
+}
+
+export function isFinal(status: string): boolean {
+  return eventFor(status) === 'completed';
+}

@@ -1,0 +1,301 @@
+/**
+ * One live call: routes its state through the lifecycle (ringing -> in-progress -> a final status), hosts
+ * the interpreter (fetching documents, alerts, recordings), and takes live changes from the Calls API
+ * (redirect, hang up, cancel). Everything here runs on the node that owns the call's media.
+ */
+import type { AlertKind } from '../../core/errors.js';
+import { LIVE_STATUSES, type CallRow } from '../../store/repositories/calls.js';
+import type { HttpMethod, VoiceVerb } from '../../twiml/index.js';
+import { parseTwiml } from '../../twiml/index.js';
+import type { WebhookDispatcher, WebhookResult } from '../../webhooks/dispatcher.js';
+import type { WebhookLog } from '../../webhooks/log.js';
+import { interpret, type DocumentSource, type Ending, type InterpreterHost, type LoadedDocument } from '../interpreter.js';
+import type { CallControl, SavedRecording } from '../verbs/index.js';
+import type { RecordingsService } from '../recordings/service.js';
+import type { CallLifecycle } from './lifecycle.js';
+import { callParams } from './params.js';
+import type { CallPeer, Connector } from './peer.js';
+
+export interface SessionDeps {
+  lifecycle: CallLifecycle;
+  webhooks: WebhookDispatcher;
+  log: WebhookLog;
+  recordings: RecordingsService;
+  onEnded: (sid: string) => void;
+}
+
+const ALERT_FOR_CODE: Record<number, AlertKind> = { 12100: 'documentParseFailure', 12200: 'unsupportedVerb', 11750: 'responseTooLarge' };
+
+export class CallSession implements InterpreterHost {
+  ended = false;
+  /** Settles once the final status is stored. */
+  readonly done: Promise<void>;
+  private resolveDone: () => void = () => undefined;
+  private peer: CallPeer | null = null;
+  private answeredAt: number | null = null;
+  private docAbort = new AbortController();
+  private pending: DocumentSource | null = null;
+  private cancelRing: (() => void) | null = null;
+  private limitTimer: NodeJS.Timeout | null = null;
+  private stopCallRecording: (() => Int16Array) | null = null;
+  private finishing: Promise<void> | null = null;
+
+  constructor(private readonly d: SessionDeps, private row: CallRow, readonly onGatherInput: string | null = null) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  get sid(): string {
+    return this.row.sid;
+  }
+
+  get current(): CallRow {
+    return this.row;
+  }
+
+  get answered(): boolean {
+    return this.answeredAt !== null;
+  }
+
+  // ----- live changes from the API -----
+
+  /** Runs `source` at once (the current verb stops), or when the call is answered if it is still ringing. */
+  redirect(source: DocumentSource): void {
+    if (this.ended) return;
+    this.pending = source;
+    if (this.answered) {
+      this.docAbort.abort('redirect');
+      this.peer?.leg.stopAudio();
+    }
+  }
+
+  /** Status=completed hangs up any live call; Status=canceled only one that is not answered yet. */
+  async end(status: 'completed' | 'canceled'): Promise<void> {
+    if (this.ended) return this.done;
+    if (!this.answered) {
+      this.cancelRing?.();
+      if (this.peer) void this.finish({ kind: 'reject', reason: 'rejected' }, 'canceled');
+    } else if (status === 'completed') {
+      this.stopInterpreting('hangup');
+      void this.finish({ kind: 'hangup' });
+    }
+    return this.done;
+  }
+
+  // ----- running -----
+
+  async runInbound(peer: CallPeer, first: DocumentSource): Promise<void> {
+    this.attach(peer);
+    await this.interpretFrom(first);
+  }
+
+  async runOutbound(connector: Connector, first: DocumentSource): Promise<void> {
+    const placement = connector.connect(() => void this.move(['queued'], { status: 'ringing' }));
+    this.cancelRing = () => placement.cancel();
+    const r = await placement.result;
+    this.cancelRing = null;
+    if ('status' in r) {
+      if (r.detail && r.status === 'failed') await this.alert('voiceCallFailed', r.detail);
+      return this.finishUnanswered(r.status);
+    }
+    this.attach(r.answered);
+    if (this.ended) return this.finish({ kind: 'hangup' });
+    await this.answer();
+    if (this.row.send_digits && !this.ended) await r.answered.leg.sendDigits(this.row.send_digits);
+    await this.interpretFrom(this.pending ?? first);
+  }
+
+  private attach(peer: CallPeer): void {
+    this.peer = peer;
+    peer.onHangup(() => {
+      if (this.ended) return;
+      this.stopInterpreting('hangup');
+      void this.finish({ kind: 'hangup' }, undefined, true);
+    });
+  }
+
+  private async interpretFrom(first: DocumentSource): Promise<void> {
+    let ending: Ending;
+    try {
+      ending = await interpret(this, first);
+    } catch (err) {
+      await this.alert('voiceVerbUnsupported', `the call failed: ${(err as Error).message}`).catch(() => undefined);
+      ending = { kind: 'hangup' };
+    }
+    await this.finish(ending);
+  }
+
+  /** Answers once: inbound calls are answered by their first verb other than Reject. */
+  async answer(): Promise<void> {
+    if (this.answeredAt !== null || this.ended || !this.peer) return;
+    this.answeredAt = this.d.lifecycle.now();
+    try {
+      await this.peer.answer();
+    } catch {
+      return; // the caller hung up meanwhile: the hangup handler ends the call
+    }
+    if (this.ended) return;
+    await this.move(['queued', 'ringing'], { status: 'in-progress', start_time: this.answeredAt });
+    const limit = this.row.time_limit;
+    if (limit > 0) this.limitTimer = setTimeout(() => void this.end('completed'), limit * 1000);
+    if (this.row.record) this.stopCallRecording = this.peer.leg.recordCall(Math.min(limit || 14_400, 14_400));
+  }
+
+  private stopInterpreting(reason: 'hangup'): void {
+    this.ended = true;
+    this.docAbort.abort(reason);
+    this.peer?.leg.stopAudio();
+  }
+
+  private finish(ending: Ending, status?: 'canceled', remote = false): Promise<void> {
+    this.finishing ??= this.doFinish(ending, status, remote);
+    return this.finishing;
+  }
+
+  private async doFinish(ending: Ending, forced: 'canceled' | undefined, remote: boolean): Promise<void> {
+    this.ended = true;
+    if (this.limitTimer) clearTimeout(this.limitTimer);
+    const peer = this.peer;
+    let status: string;
+    if (this.answered) {
+      status = 'completed';
+      if (!remote) await peer?.hangup().catch(() => undefined);
+    } else if (forced) {
+      status = forced;
+      peer?.reject('rejected');
+    } else if (remote) {
+      status = 'no-answer';
+    } else if (ending.kind === 'reject') {
+      peer?.reject(ending.reason);
+      status = ending.reason === 'busy' ? 'busy' : 'no-answer';
+    } else {
+      // The app gave us nothing to run (fetch or parse failure): the call could not go ahead.
+      await peer?.hangup().catch(() => undefined);
+      status = 'failed';
+    }
+    await this.saveCallRecording();
+    const now = this.d.lifecycle.now();
+    const duration = this.answeredAt === null ? 0 : Math.max(0, Math.round((now - this.answeredAt) / 1000));
+    await this.move(LIVE_STATUSES, { status, end_time: now, duration, node_id: null, lease_until: null });
+    await peer?.leg.close().catch(() => undefined);
+    this.d.onEnded(this.row.sid);
+    this.resolveDone();
+  }
+
+  private async finishUnanswered(status: 'busy' | 'no-answer' | 'failed' | 'canceled'): Promise<void> {
+    this.finishing ??= (async () => {
+      this.ended = true;
+      await this.move(LIVE_STATUSES, { status, end_time: this.d.lifecycle.now(), duration: 0, node_id: null, lease_until: null });
+      this.d.onEnded(this.row.sid);
+      this.resolveDone();
+    })();
+    return this.finishing;
+  }
+
+  private async saveCallRecording(): Promise<void> {
+    const stop = this.stopCallRecording;
+    this.stopCallRecording = null;
+    if (!stop || this.answeredAt === null) return;
+    const pcm = stop();
+    if (pcm.length) await this.d.recordings.save(this.row, pcm, this.answeredAt, 'OutboundAPI', null).catch(() => undefined);
+  }
+
+  private async move(from: readonly string[], changes: Partial<CallRow>): Promise<void> {
+    const next = await this.d.lifecycle.move(this.row, from, changes);
+    if (next) this.row = next;
+  }
+
+  // ----- InterpreterHost -----
+
+  takePending(): DocumentSource | null {
+    const p = this.pending;
+    this.pending = null;
+    return p;
+  }
+
+  async load(source: DocumentSource): Promise<LoadedDocument | null> {
+    if (source.kind === 'twiml') {
+      const verbs = await this.parse(source.xml, null);
+      return verbs ? { verbs, url: null } : null;
+    }
+    const call = (primary: { url: string; method: HttpMethod }, fallback: { url: string; method: HttpMethod } | null) => this.d.webhooks.request({
+      accountSid: this.row.account_sid, resourceSid: this.row.sid, purpose: 'voice', primary, fallback,
+      params: { ...callParams(this.row), ...source.params },
+    });
+    let result = await call({ url: source.url, method: source.method }, source.fallback);
+    if (!result.ok) return null;
+    let verbs = await this.document(result);
+    // A document that does not parse gets the fallback URL too, as an HTTP failure does.
+    if (!verbs && source.fallback && result.target.url !== source.fallback.url && !this.ended) {
+      result = await call(source.fallback, null);
+      if (!result.ok) return null;
+      verbs = await this.document(result);
+    }
+    return verbs ? { verbs, url: result.target.url } : null;
+  }
+
+  /** Twilio reads text/plain aloud and plays audio responses; anything else must be TwiML. */
+  private async document(result: WebhookResult): Promise<VoiceVerb[] | null> {
+    const type = (result.contentType ?? '').toLowerCase();
+    if (type.startsWith('audio/')) return [{ verb: 'Play', url: result.target.url, loop: 1, digits: null }];
+    if (type.startsWith('text/plain') && !result.body.trimStart().startsWith('<')) {
+      return [{ verb: 'Say', text: result.body.trim(), voice: 'man', language: 'en-US', loop: 1, ssml: null }];
+    }
+    if (type && !/xml|html|text\/plain/.test(type)) {
+      await this.alert('invalidContentType', `${result.contentType} is not TwiML`, result.target.url);
+      return null;
+    }
+    return this.parse(result.body, result.target.url);
+  }
+
+  private async parse(xml: string, url: string | null): Promise<VoiceVerb[] | null> {
+    if (xml.trim() === '') {
+      await this.alert('documentParseFailure', 'the response was empty: a voice webhook must answer with TwiML', url ?? undefined);
+      return null;
+    }
+    const parsed = parseTwiml(xml, { dialect: 'voice' });
+    if (parsed.ok) return parsed.verbs;
+    await this.alert(ALERT_FOR_CODE[parsed.alert.code] ?? 'documentParseFailure', parsed.alert.message, url ?? undefined);
+    return null;
+  }
+
+  control(documentUrl: string | null): CallControl {
+    // Each document gets a fresh signal after an outside redirect; after a hangup it stays aborted.
+    if (!this.ended && this.docAbort.signal.aborted) this.docAbort = new AbortController();
+    const signal = this.docAbort.signal;
+    const peer = this.peer;
+    if (!peer) throw new Error('a call runs TwiML only once it has a far end');
+    return {
+      callSid: this.row.sid, accountSid: this.row.account_sid, leg: peer.leg, signal, documentUrl,
+      answered: this.answered, onGatherInput: this.onGatherInput,
+      answer: () => this.answer(),
+      resolve: (url) => {
+        try { return new URL(url, documentUrl ?? undefined).toString(); } catch { return null; }
+      },
+      alert: (kind, detail, url) => this.alert(kind, detail, url),
+      saveRecording: (pcm, startedAt, callback): Promise<SavedRecording> => this.d.recordings.save(this.row, pcm, startedAt, 'RecordVerb', callback),
+      notify: async (url, method, params) => {
+        await this.d.webhooks.request({ accountSid: this.row.account_sid, resourceSid: this.row.sid, purpose: 'voice-action', primary: { url, method }, params: { ...callParams(this.row), ...params } });
+      },
+      sleep: (ms) => sleep(ms, signal),
+      now: () => this.d.lifecycle.now(),
+    };
+  }
+
+  private async alert(kind: AlertKind, detail: string, url?: string): Promise<void> {
+    await this.d.log.raise({ accountSid: this.row.account_sid, kind, detail, resourceSid: this.row.sid, requestUrl: url ?? null });
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(true), ms);
+    const onAbort = (): void => done(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+    function done(v: boolean): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(v);
+    }
+  });
+}

@@ -1,0 +1,95 @@
+/** A call's far end over SIP: speech and audio go out through the call's RtpSession, digits come back from it. */
+import { generateBeep, Recorder, silence } from '../media/index.js';
+import type { RtpSession } from '../media/index.js';
+import type { TtsEngine } from '../tts/index.js';
+import type { AudioCache } from '../audio/fetch.js';
+import { LegAudioError, type CallLeg, type LegPlayOptions, type PlayOutcome } from './types.js';
+
+const SECOND_OF_SILENCE = silence(1000);
+const BEEP = generateBeep();
+
+export class SipLeg implements CallLeg {
+  readonly kind = 'sip' as const;
+  private readonly listeners = new Set<(digit: string) => void>();
+  private tap: ((frame: Int16Array, samples: number) => void) | null = null;
+  private callRecorder: Recorder | null = null;
+
+  constructor(readonly rtp: RtpSession, private readonly tts: TtsEngine, private readonly audio: AudioCache) {
+    rtp.on('digit', (d) => {
+      for (const l of [...this.listeners]) l(d);
+    });
+    // One hook fans out to the verb's silence detector and the whole-call recording (Record=true).
+    rtp.onAudio = (frame, samples) => {
+      this.tap?.(frame, samples);
+      this.callRecorder?.push(frame, samples);
+    };
+  }
+
+  async say(text: string, voice: string, language: string, o: LegPlayOptions): Promise<PlayOutcome> {
+    let pcm: Int16Array;
+    try {
+      pcm = await this.tts.synthesize({ text, voice, language });
+    } catch (err) {
+      throw new LegAudioError('tts', (err as Error).message);
+    }
+    return this.rtp.play(pcm, { loop: o.loop, interruptOnDigit: o.interruptible });
+  }
+
+  async play(url: string, o: LegPlayOptions): Promise<PlayOutcome> {
+    const pcm = await this.audio.get(url);
+    return this.rtp.play(pcm, { loop: o.loop, interruptOnDigit: o.interruptible });
+  }
+
+  silence(ms: number, interruptible: boolean): Promise<PlayOutcome> {
+    // Whole seconds loop one shared buffer: a long <Pause> allocates nothing.
+    if (ms % 1000 === 0) return this.rtp.play(SECOND_OF_SILENCE, { loop: ms / 1000, interruptOnDigit: interruptible });
+    return this.rtp.play(silence(ms), { interruptOnDigit: interruptible });
+  }
+
+  async beep(): Promise<void> {
+    await this.rtp.play(BEEP);
+  }
+
+  sendDigits(digits: string): Promise<void> {
+    return this.rtp.sendDigits(digits);
+  }
+
+  onDigit(listener: (digit: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  listening(): void {
+    // A real caller presses keys when they like.
+  }
+
+  startRecording(maxSeconds: number, onFrame: (frame: Int16Array, samples: number) => void): void {
+    this.tap = onFrame;
+    this.rtp.startRecording(maxSeconds);
+  }
+
+  stopRecording(): Int16Array {
+    this.tap = null;
+    return this.rtp.stopRecording() ?? new Int16Array(0);
+  }
+
+  recordCall(maxSeconds: number): () => Int16Array {
+    const recorder = new Recorder(maxSeconds * 8000);
+    this.callRecorder = recorder;
+    return () => {
+      if (this.callRecorder === recorder) this.callRecorder = null;
+      return recorder.toPcm();
+    };
+  }
+
+  stopAudio(): void {
+    this.rtp.stopPlayback();
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    this.tap = null;
+    this.rtp.onAudio = null;
+    await this.rtp.close();
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Programmable Voice wired together: the SIP endpoint (UDP+TCP), media and TTS, the Calls and Recordings
+ * services, virtual phones, and crash recovery. main.ts sees only what createVoice returns.
+ */
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Clock } from '../core/clock.js';
+import type { EventBus } from '../core/events.js';
+import type { JobQueue } from '../jobs/queue.js';
+import { ApplicationsRepository } from '../store/repositories/applications.js';
+import { CallsRepository, type CallRow } from '../store/repositories/calls.js';
+import { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
+import { RecordingsRepository } from '../store/repositories/recordings.js';
+import { VirtualCallsRepository } from '../store/repositories/virtualCalls.js';
+import type { Database } from '../store/schema.js';
+import { transactor } from '../store/transactor.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
+import type { WebhookLog } from '../webhooks/log.js';
+import { AudioCache } from './audio/fetch.js';
+import { Dialer } from './calls/dialer.js';
+import { InboundCalls } from './calls/inbound.js';
+import { CallLifecycle } from './calls/lifecycle.js';
+import type { CallPeer } from './calls/peer.js';
+import { CallRecovery } from './calls/recovery.js';
+import { CallsService } from './calls/service.js';
+import { CallSession } from './calls/session.js';
+import type { MediaOptions } from './calls/sip-peers.js';
+import type { DocumentSource } from './interpreter.js';
+import { sharedMediaClock } from './media/index.js';
+import { RecordingsService } from './recordings/service.js';
+import { createSipEndpoint, type SipEndpoint } from './sip/index.js';
+import { parseTrunk, type SipTrunk } from './trunk.js';
+import { createDefaultTts } from './tts/index.js';
+import { voiceVerifySender } from './verify-sender.js';
+import { VirtualCalls } from './virtual/calls.js';
+import { VirtualPhones } from './virtual/phones.js';
+
+export interface VoiceOptions {
+  db: Kysely<Database>;
+  clock: Clock;
+  events: EventBus;
+  jobs: JobQueue;
+  webhooks: WebhookDispatcher;
+  webhookLog: WebhookLog;
+  publicUrl: () => string;
+  /** -1 disables SIP (virtual phones still work); 0 picks a free port. */
+  sipPort: number;
+  sipHost: string;
+  sipPublicHost?: string | undefined;
+  /** SWITCHBOARD_SIP_TRUNK; parsed here (a bad value throws TrunkConfigError before anything starts). */
+  sipTrunk?: string | undefined;
+  /** `MIN-MAX` */
+  rtpPorts?: string | undefined;
+  /** Stable across restarts of the same server, so its calls from a previous life are ended at start. */
+  nodeId?: string | undefined;
+  leaseMs?: number | undefined;
+  metrics?: Registry | undefined;
+  onCallbacksQueued: () => void;
+  onError: (err: unknown) => void;
+}
+
+export function createVoice(o: VoiceOptions) {
+  const trunk: SipTrunk | null = o.sipTrunk ? parseTrunk(o.sipTrunk) : null;
+  const nodeId = o.nodeId ?? `${hostname()}:${o.sipPort > 0 ? `sip${o.sipPort}` : `pid${process.pid}`}`;
+  const leaseMs = o.leaseMs ?? 30_000;
+  const calls = new CallsRepository(o.db);
+  const numbers = new PhoneNumbersRepository(o.db);
+  const applications = new ApplicationsRepository(o.db);
+  const tx = transactor(o.db);
+  const lifecycle = new CallLifecycle({ calls, jobs: o.jobs, tx, webhooks: o.webhooks, events: o.events, clock: o.clock, onCallbacksQueued: o.onCallbacksQueued });
+  const recordings = new RecordingsService({ repo: new RecordingsRepository(o.db), tx, jobs: o.jobs, webhooks: o.webhooks, clock: o.clock, publicUrl: o.publicUrl, onCallbacksQueued: o.onCallbacksQueued });
+  const audio = new AudioCache();
+  const tts = createDefaultTts();
+  const phones = new VirtualPhones(new VirtualCallsRepository(o.db), calls, audio, o.clock);
+  const bindHost = o.sipHost;
+  const publicHost = o.sipPublicHost ?? (bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost);
+  const range = o.rtpPorts ? /^(\d+)-(\d+)$/.exec(o.rtpPorts.trim()) : null;
+  const media: MediaOptions = { host: bindHost, publicHost, tts, audio, ...(range ? { portRange: { min: Number(range[1]), max: Number(range[2]) } } : {}) };
+  let sip: SipEndpoint | null = null;
+  const sessions = new Map<string, CallSession>();
+  const sessionDeps = {
+    lifecycle, webhooks: o.webhooks, log: o.webhookLog, recordings,
+    onEnded: (sid: string) => {
+      sessions.delete(sid);
+      phones.forget(sid);
+    },
+  };
+  const dialer = new Dialer({ sip: () => sip, trunk, media, numbers, phones });
+
+  /** Stores a new inbound call and runs it; errors end up in the log, never in the caller's stack. */
+  const startInbound = async (row: CallRow, peer: CallPeer, first: DocumentSource): Promise<void> => {
+    const stored = await lifecycle.create(row);
+    const session = new CallSession(sessionDeps, stored);
+    sessions.set(stored.sid, session);
+    void session.runInbound(peer, first).catch(o.onError);
+  };
+  const inbound = new InboundCalls({ numbers, applications, media, nodeId, leaseMs, now: () => o.clock.now(), start: startInbound, onError: o.onError });
+  const service = new CallsService({
+    calls, numbers, applications, lifecycle, dialer, clock: o.clock, nodeId, leaseMs, sessions,
+    dial: (row, route, first, onGatherInput) => {
+      const session = new CallSession(sessionDeps, row, onGatherInput);
+      sessions.set(row.sid, session);
+      void (async () => {
+        const connector = await route.connector({ sid: row.sid, accountSid: row.account_sid, from: row.from_number, to: row.to_number, timeoutSeconds: row.timeout });
+        await session.runOutbound(connector, first);
+      })().catch(o.onError);
+    },
+  });
+  const virtualCalls = new VirtualCalls({ numbers, inbound, phones, start: startInbound });
+  const recovery = new CallRecovery({ calls, lifecycle, nodeId, leaseMs, onError: o.onError });
+  if (o.metrics) registerMetrics(o.metrics, sessions);
+
+  return {
+    calls: service,
+    recordings,
+    phones,
+    virtualCalls,
+    verifySender: voiceVerifySender(service, numbers),
+    /** Bound SIP ports (empty while SIP is disabled). */
+    sipPorts: (): { udp?: number; tcp?: number } => sip?.ports ?? {},
+    liveCalls: () => sessions.size,
+    async start(): Promise<void> {
+      await recovery.start();
+      if (o.sipPort < 0) return;
+      try {
+        sip = await createSipEndpoint({ host: bindHost, port: o.sipPort, transports: ['udp', 'tcp'], publicHost });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        throw new Error(`SIP port ${o.sipPort} on ${bindHost} is already in use: set SWITCHBOARD_SIP_PORT to another port, or -1 to disable SIP`);
+      }
+      sip.on('invite', (call) => void inbound.invite(call).catch((err: unknown) => {
+        call.reject(500);
+        o.onError(err);
+      }));
+      sip.on('warning', () => undefined); // malformed packets from the internet are not worth a log line each
+    },
+    async stop(): Promise<void> {
+      recovery.stop();
+      // Live calls end now, with their status and callbacks, rather than being found orphaned later.
+      await Promise.all([...sessions.values()].map((s) => s.end('completed')));
+      await sip?.close();
+      sip = null;
+    },
+  };
+}
+
+export type Voice = ReturnType<typeof createVoice>;
+
+/** Calls in flight and the media clock's send lateness: what the voice benchmark reads, and operators graph. */
+function registerMetrics(registry: Registry, sessions: Map<string, CallSession>): void {
+  new Gauge({ name: 'switchboard_calls_active', help: 'Calls this node is running', registers: [registry], collect() { this.set(sessions.size); } });
+  const lateness = new Histogram({
+    name: 'switchboard_media_tick_lateness_seconds', help: 'How late each 20 ms media tick sent its last RTP frame',
+    buckets: [0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1], registers: [registry],
+  });
+  const skipped = new Counter({ name: 'switchboard_media_ticks_skipped_total', help: 'Media ticks dropped after event-loop stalls (frames never sent)', registers: [registry] });
+  let seenSkipped = sharedMediaClock.skippedTicks;
+  sharedMediaClock.onTick = (ms, clients) => {
+    if (clients === 0) return;
+    lateness.observe(ms / 1000);
+    if (sharedMediaClock.skippedTicks !== seenSkipped) {
+      skipped.inc(sharedMediaClock.skippedTicks - seenSkipped);
+      seenSkipped = sharedMediaClock.skippedTicks;
+    }
+  };
+}

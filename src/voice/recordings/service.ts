@@ -1,0 +1,84 @@
+/**
+ * Recordings: stored as 8 kHz mu-law in the database (so every node sharing it can serve them), listed
+ * and deleted through the 2010 API, downloaded as .wav (16-bit PCM, converted on the fly). There is no MP3
+ * encoder in-process or in the Debian packages we rely on, so .mp3 is refused with 415 and a clear message.
+ */
+import type { Clock } from '../../core/clock.js';
+import { rfc2822 } from '../../core/dates.js';
+import { errors } from '../../core/errors.js';
+import { newSid } from '../../core/sid.js';
+import type { JobQueue } from '../../jobs/queue.js';
+import type { Page, PageQuery } from '../../store/paging.js';
+import type { CallRow } from '../../store/repositories/calls.js';
+import type { RecordingFilter, RecordingMeta, RecordingsRepository } from '../../store/repositories/recordings.js';
+import type { Transactor } from '../../store/transactor.js';
+import type { HttpMethod } from '../../twiml/index.js';
+import type { WebhookDispatcher } from '../../webhooks/dispatcher.js';
+import { decodeToPcm, encodePcm, writeWav } from '../media/index.js';
+import type { SavedRecording } from '../verbs/index.js';
+
+export interface RecordingsDeps {
+  repo: RecordingsRepository;
+  tx: Transactor;
+  jobs: JobQueue;
+  webhooks: WebhookDispatcher;
+  clock: Clock;
+  publicUrl: () => string;
+  onCallbacksQueued: () => void;
+}
+
+export class RecordingsService {
+  constructor(private readonly d: RecordingsDeps) {}
+
+  /** Twilio's RecordingUrl: absolute, without an extension. */
+  urlOf(accountSid: string, sid: string): string {
+    return `${this.d.publicUrl()}/2010-04-01/Accounts/${accountSid}/Recordings/${sid}`;
+  }
+
+  async save(call: CallRow, pcm: Int16Array, startedAt: number, source: 'RecordVerb' | 'OutboundAPI', callback: { url: string; method: HttpMethod } | null): Promise<SavedRecording> {
+    const now = this.d.clock.now();
+    const sid = newSid('RE');
+    const duration = Math.max(1, Math.round(pcm.length / 8000));
+    const url = this.urlOf(call.account_sid, sid);
+    const jobs = callback ? [this.d.webhooks.job({
+      accountSid: call.account_sid, resourceSid: sid, purpose: 'recording-status', primary: callback,
+      params: {
+        AccountSid: call.account_sid, CallSid: call.sid, RecordingSid: sid, RecordingUrl: url, RecordingStatus: 'completed',
+        RecordingDuration: String(duration), RecordingChannels: '1', RecordingSource: source,
+        RecordingStartTime: rfc2822(startedAt) ?? '', ErrorCode: '0',
+      },
+    })] : [];
+    // The recording and its status callback commit together: no callback for audio that was not kept.
+    await this.d.tx.transaction(async (trx) => {
+      await this.d.repo.insert({
+        sid, account_sid: call.account_sid, call_sid: call.sid, source, status: 'completed', channels: 1, duration,
+        start_time: startedAt, error_code: null, audio: encodePcm('PCMU', pcm), date_created: now, date_updated: now,
+      }, trx);
+      await this.d.jobs.enqueue(jobs, trx);
+    });
+    if (jobs.length) this.d.onCallbacksQueued();
+    return { sid, url, durationSeconds: duration };
+  }
+
+  list(accountSid: string, filter: RecordingFilter, page: PageQuery): Promise<Page<RecordingMeta>> {
+    return this.d.repo.list(accountSid, filter, page);
+  }
+
+  async find(accountSid: string, sid: string, path: string): Promise<RecordingMeta> {
+    const row = await this.d.repo.findOwned(accountSid, sid);
+    if (!row) throw errors.notFound(path);
+    return row;
+  }
+
+  async delete(accountSid: string, sid: string, path: string): Promise<void> {
+    if (!(await this.d.repo.delete(accountSid, sid))) throw errors.notFound(path);
+  }
+
+  /** The audio as a file: WAV (PCM16) is served; MP3 needs an encoder this server does not have. */
+  async media(accountSid: string, sid: string, format: 'wav' | 'mp3', path: string): Promise<{ contentType: string; data: Buffer }> {
+    const audio = await this.d.repo.audio(accountSid, sid);
+    if (!audio) throw errors.notFound(path);
+    if (format === 'mp3') throw errors.recordingFormatUnavailable('mp3');
+    return { contentType: 'audio/x-wav', data: writeWav(decodeToPcm('PCMU', audio), 'pcm16') };
+  }
+}
