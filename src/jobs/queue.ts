@@ -43,7 +43,8 @@ export class JobQueue {
 
   async claim<P>(queue: string, worker: string, limit: number, leaseMs: number): Promise<Job<P>[]> {
     const rows = await this.repo.claim(queue, worker, limit, this.clock.now(), leaseMs);
-    // UPDATE ... RETURNING gives no order; workers that keep per-key order need the queue's order.
+    // UPDATE ... RETURNING gives no order: jobs start in the queue's order (a message's callbacks in the order
+    // its statuses changed).
     rows.sort((a, b) => a.run_at - b.run_at || a.date_created - b.date_created);
     return rows.map((r) => ({ id: r.id, queue: r.queue, payload: JSON.parse(r.payload) as P, attempts: r.attempts, maxAttempts: r.max_attempts }));
   }

@@ -8,7 +8,8 @@ import { SmppCarrier } from './carrier.js';
 import type { SmppCarrierOptions } from './carrier.js';
 import { Status, Tag } from './constants.js';
 import { findTlv } from './tlv.js';
-import { FAST, until } from './test-support/harness.js';
+import { carrierFromConfig, parseCarrierConfig } from '../config.js';
+import { FAST, makeTestCertificate, until } from './test-support/harness.js';
 import { TestSmsc } from './test-support/smsc.js';
 import type { TestSmscOptions } from './test-support/smsc.js';
 
@@ -139,4 +140,37 @@ test('MO: a concatenated UCS-2 message is reassembled and handed on with E.164 a
   } finally {
     await r.close();
   }
+});
+
+test('from a carriers-file entry: TLS with a private CA, transmitter + receiver binds, receipt on the receiver link', async (t) => {
+  const cert = makeTestCertificate();
+  if (!cert) return t.skip('openssl not available');
+  const smsc = new TestSmsc({ systemId: 'esme', password: 'secret', tls: cert });
+  const port = await smsc.start();
+  const config = parseCarrierConfig({
+    name: 'tls', host: '127.0.0.1', port, tls: true, tlsCa: cert.cert, systemId: 'esme', password: 'secret',
+    bindMode: 'transmitter+receiver', enquireLinkSeconds: 0, responseTimeoutMs: 2000,
+  }, 'test');
+  const carrier = carrierFromConfig(config, () => undefined);
+  const reports: DeliveryReport[] = [];
+  await carrier.start({ report: (r) => { reports.push(r); }, inbound: () => undefined });
+  try {
+    assert.ok(await until(() => carrier.health().up, 5000), carrier.health().detail);
+    assert.deepEqual(smsc.binds.map((b) => b.command).sort(), ['bind_receiver', 'bind_transmitter']);
+    const [r] = await carrier.submit([sms('over TLS')]);
+    assert.equal(r?.kind, 'submitted');
+    assert.ok(await until(() => reports.length === 1));
+  } finally {
+    await carrier.stop();
+    await smsc.close();
+  }
+});
+
+test('carrier settings are checked field by field', () => {
+  assert.throws(() => parseCarrierConfig({ name: 'x', host: 'h', systemId: 's', window: 0 }, 'file'), /window must be an integer from 1/);
+  assert.throws(() => parseCarrierConfig({ name: 'simulator', host: 'h', systemId: 's' }, 'file'), /name/);
+  assert.throws(() => parseCarrierConfig({ name: 'x', host: 'h', systemId: 's', routes: { prefix: ['+44'] } }, 'file'), /routes.prefix is not a route setting/);
+  assert.throws(() => parseCarrierConfig({ name: 'x', host: 'h', systemId: 's', bindmode: 'transceiver' }, 'file'), /bindmode is not a carrier setting/);
+  const c = parseCarrierConfig({ name: 'x', host: 'h', systemId: 's', routes: { prefixes: ['44', '+1415'] }, throughput: 0 }, 'file');
+  assert.deepEqual([c.routes.prefixes, c.throughput, c.port, c.window, c.priority], [['+44', '+1415'], null, 2775, 10, 100]);
 });
