@@ -68,7 +68,10 @@ async function burst(nodes: RunningSwitchboard[], from: string, cb: string, coun
       const start = performance.now();
       const res = await post(node.url, `/2010-04-01/Accounts/${sid}/Messages.json`, { To: `+1555${String(1000000 + (i % 9000000)).slice(-7)}`, From: from, Body: `bench message ${i}`, StatusCallback: cb });
       const end = performance.now();
-      if (res.status !== 201 || !res.body.sid) { run.failed++; continue; }
+      if (res.status !== 201 || !res.body.sid) {
+        if (run.failed++ === 0) console.error(`first create error: ${res.status} ${JSON.stringify(res.body)}`);
+        continue;
+      }
       run.createMs.push(end - start);
       run.created.set(res.body.sid, end);
     }
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
   const nodes: RunningSwitchboard[] = [];
   try {
     for (let i = 0; i < NODES; i++) {
-      nodes.push(await startSwitchboardProcess(['--port', '0', '--database-url', db.url, '--mps-long-code', '1000000', '--deterministic'],
+      nodes.push(await startSwitchboardProcess(['--port', '0', '--database-url', db.url, '--mps-long-code', '1000000', '--api-concurrency', '100000', '--deterministic'],
         { SWITCHBOARD_ACCOUNT_SID: sid, SWITCHBOARD_AUTH_TOKEN: token }));
     }
     const bought = await post(nodes[0]!.url, `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json`, { AreaCode: '415' });

@@ -1,3 +1,5 @@
+import type { VideoTables } from './videoSchema.js';
+
 /**
  * Row types of every table. Times are epoch milliseconds (bigint in PostgreSQL, integer in SQLite);
  * booleans are 0/1 integers and structured values JSON text, so both dialects store the same thing.
@@ -374,7 +376,8 @@ export interface VirtualPhoneBehaviorsTable {
   date_updated: number;
 }
 
-export interface Database {
+/** Every table; Video's row types are in videoSchema.ts. */
+export interface Database extends VideoTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   phone_numbers: PhoneNumbersTable;

@@ -53,10 +53,11 @@ export function messagingMigration(dialect: DialectName): Migration {
         .execute();
       await db.schema.createIndex('message_media_message').on('message_media').columns(['message_sid', 'date_created', 'sid']).execute();
 
-      // Per-sender send schedule: the next free slot under the sender's MPS, shared by every node.
+      // Per-sender send schedule: the next free slot under the sender's MPS, shared by every node. Fractional
+      // milliseconds: above 1000 segments/s a segment's slot is shorter than a millisecond.
       await db.schema.createTable('sender_schedule')
         .addColumn('sender', 'text', (c) => c.primaryKey())
-        .addColumn('next_free_at', 'bigint', (c) => c.notNull())
+        .addColumn('next_free_at', 'double precision', (c) => c.notNull())
         .execute();
 
       await db.schema.createTable('opt_outs')

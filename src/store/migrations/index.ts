@@ -6,6 +6,7 @@ import { carriersMigration } from './0004_carriers.js';
 import { verifyMigration } from './0003_verify.js';
 import { clusterMigration } from './0005_cluster.js';
 import { voiceMigration } from './0006_voice.js';
+import { videoMigration } from './0007_video.js';
 
 /** Every migration, in order. Forward-only: a released entry is never edited or removed. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -16,6 +17,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0004_carriers': carriersMigration(),
     '0005_cluster': clusterMigration,
     '0006_voice': voiceMigration(dialect),
+    '0007_video': videoMigration,
   };
   return { getMigrations: async () => migrations };
 }

@@ -58,7 +58,8 @@ export class MessagesRepository {
       await ex.insertInto('sender_schedule').values({ sender, next_free_at: next })
         .onConflict((oc) => oc.column('sender').doUpdateSet({ next_free_at: sql`excluded.next_free_at` })).execute();
     }
-    return runAt;
+    // run_at is whole milliseconds; the schedule keeps the fraction so fast senders are not rounded down.
+    return Math.ceil(runAt);
   }
 
   /** Takes due pipeline work under a lease; a node that dies loses its claims when the lease runs out. */
