@@ -24,6 +24,9 @@ export function isPostgresUrl(url: string): boolean {
 export function openStore(url: string): Store {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection that breaks (PostgreSQL restarted, the database dropped) emits 'error' on the pool;
+    // unhandled, that would end the process. The pool replaces the connection; queries in flight fail alone.
+    pool.on('error', (err) => { process.emitWarning(`PostgreSQL connection lost: ${err.message}`); });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
