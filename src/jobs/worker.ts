@@ -1,3 +1,4 @@
+import { ClaimLoop } from './loop.js';
 import type { Job, JobHandler, JobQueue } from './queue.js';
 
 export interface WorkerOptions {
@@ -21,55 +22,27 @@ export interface WorkerOptions {
  * `kick()` wakes it early when work was just enqueued by this process, so latency is not the poll period.
  */
 export class Worker {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private stopped = false;
-  private again = false;
-  private idle: Promise<void> = Promise.resolve();
+  private readonly loop: ClaimLoop;
 
-  constructor(private readonly jobs: JobQueue, private readonly opts: WorkerOptions) {}
+  constructor(private readonly jobs: JobQueue, private readonly opts: WorkerOptions) {
+    this.loop = new ClaimLoop(async () => {
+      const claimed = await this.jobs.claim(this.opts.queue, this.opts.workerId, this.opts.batch, this.opts.leaseMs);
+      if (claimed.length > 0) await this.runAll(claimed);
+      return claimed.length;
+    }, { batch: opts.batch, pollMs: opts.pollMs, onError: (err) => opts.onError?.(err) });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    this.loop.kick();
   }
 
   /** Stops claiming and waits for the jobs in hand: what SIGTERM's drain needs. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.idle;
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.idle = this.tick(); }, ms);
-    this.timer.unref?.();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.stopped || this.running) return;
-    this.running = true;
-    let claimed = 0;
-    try {
-      const jobs = await this.jobs.claim(this.opts.queue, this.opts.workerId, this.opts.batch, this.opts.leaseMs);
-      claimed = jobs.length;
-      if (jobs.length > 0) await this.runAll(jobs);
-    } catch (err) {
-      this.opts.onError?.(err);
-    } finally {
-      this.running = false;
-    }
-    if (this.stopped) return;
-    const busy = claimed === this.opts.batch || this.again;
-    this.again = false;
-    this.schedule(busy ? 0 : this.opts.pollMs);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async runAll(jobs: Job[]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { ClaimLoop } from '../jobs/loop.js';
 import type { EventBus } from '../core/events.js';
 import type { JobQueue, NewJob } from '../jobs/queue.js';
 import type { MessageChanges, MessageRow, MessagesRepository } from '../store/repositories/messages.js';
@@ -46,14 +47,16 @@ const DEFAULT_VALIDITY_S = 36_000;
  * with its status-callback job.
  */
 export class SendPipeline {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private again = false;
-  private stopped = true;
-  private idle: Promise<void> = Promise.resolve();
+  private readonly loop: ClaimLoop;
   private readonly reports: DeliveryReports;
 
   constructor(private readonly d: PipelineDeps) {
+    // Idle polling finds paced (future) work and other nodes' expired claims; 50 ms keeps sends near their slot.
+    this.loop = new ClaimLoop(async () => {
+      const rows = await d.messages.claimDue(d.workerId, d.batch, d.clock.now(), d.leaseMs);
+      if (rows.length) await this.process(rows);
+      return rows.length;
+    }, { batch: d.batch, pollMs: 50, onError: (err) => console.error('send pipeline error', err) });
     this.reports = new DeliveryReports({
       messages: d.messages, parts: d.parts, tx: d.tx, now: () => d.clock.now(),
       move: (m, from, changes, trx, callbacks) => this.move(m, from, changes, trx, callbacks),
@@ -63,20 +66,15 @@ export class SendPipeline {
   }
 
   start(): void {
-    this.stopped = false;
-    this.kick();
+    this.loop.start();
   }
 
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) { this.again = true; return; }
-    this.schedule(0);
+    this.loop.kick();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.idle;
+    await this.loop.stop();
     await this.reports.flush();
   }
 
@@ -88,32 +86,6 @@ export class SendPipeline {
   /** Final flush at shutdown, after the carriers stopped: reports still unmatched are refused. */
   flushReports(): Promise<void> {
     return this.reports.stop();
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.idle = this.tick(); }, ms);
-    this.timer.unref?.();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.stopped || this.running) return;
-    this.running = true;
-    let claimed = 0;
-    try {
-      const rows = await this.d.messages.claimDue(this.d.workerId, this.d.batch, this.d.clock.now(), this.d.leaseMs);
-      claimed = rows.length;
-      if (rows.length) await this.process(rows);
-    } catch (err) {
-      console.error('send pipeline error', err);
-    } finally {
-      this.running = false;
-    }
-    if (this.stopped) return;
-    const busy = claimed === this.d.batch || this.again;
-    this.again = false;
-    // Idle polling finds paced (future) work and other nodes' expired claims; 50 ms keeps sends near their slot.
-    this.schedule(busy ? 0 : 50);
   }
 
   private async process(rows: MessageRow[]): Promise<void> {
