@@ -151,8 +151,8 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     onCallbacksQueued: () => webhookWorker.kick(),
     onError: (err) => app.log.warn({ err }, 'voice call failed'),
   });
-  callRoutes(app, accounts, voice.calls, voice.recordings);
-  recordingRoutes(app, accounts, voice.recordings);
+  callRoutes(app, accounts, voice.calls, voice.recordings, origin);
+  recordingRoutes(app, accounts, voice.recordings, origin);
   virtualCallRoutes(app, voice.phones, voice.virtualCalls, origin);
   verifyRoutes(app, createVerify({ db, clock, sms: messaging.service, messagingServices: messaging.services, calls: voice.verifySender }), origin);
   lookupRoutes(app, origin);

@@ -208,7 +208,7 @@ describe('the Calls and Recordings resources', () => {
     const alertCodes = async (sid: string) => {
       const res = await s.fetch(`/switchboard/v1/Alerts?ResourceSid=${sid}`);
       assert.equal(res.status, 200);
-      return ((await res.json()) as { alerts: Array<{ error_code: number }> }).alerts.map((x) => x.error_code);
+      return ((await res.json()) as { alerts: Array<{ error_code: string }> }).alerts.map((x) => Number(x.error_code));
     };
     assert.ok((await alertCodes(a.sid)).includes(12100));
     assert.ok((await phoneCalls(phone)).find((c) => c.call_sid === a.sid)!.events.some((e) => e.text === 'From the fallback.'));
@@ -274,4 +274,16 @@ describe('the Calls and Recordings resources', () => {
       await other.close();
     }
   });
+});
+
+test('Verify\'s call channel places a call that says the code to the phone', async () => {
+  const service = await s.client.verify.v2.services.create({ friendlyName: 'Bakery' });
+  const phone = '+15558670046';
+  const v = await s.client.verify.v2.services(service.sid).verifications.create({ to: phone, channel: 'call' });
+  assert.equal(v.channel, 'call');
+  const said = await eventually(async () => {
+    const calls = await phoneCalls(phone);
+    return calls[0]?.events.find((e) => e.type === 'say')?.text;
+  }, 15_000);
+  assert.match(said, /Bakery verification code is: (\d, ){5}\d\. I repeat/);
 });

@@ -39,6 +39,11 @@ export interface Config {
   leaseMs: number;
   simulatorFailureRate: number;
   carriersFile: string | undefined;
+  videoWorkers: number;
+  videoPorts: string | undefined;
+  videoPublicIp: string | undefined;
+  videoDemo: boolean;
+  videoReconnectMs: number;
 }
 
 export const OPTIONS: readonly OptionSpec[] = [
@@ -69,4 +74,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'mediaMaxBytes', flag: '--media-max-bytes', env: 'SWITCHBOARD_MEDIA_MAX_BYTES', type: 'int', default: 5 * 1024 * 1024, help: 'largest MMS media file accepted, in bytes' },
   { key: 'carriersFile', flag: '--carriers-file', env: 'SWITCHBOARD_CARRIERS_FILE', type: 'string', default: undefined, help: 'JSON file of SMPP carriers and their routes (see docs/smpp.md); more can be added through /switchboard/v1/Carriers' },
   { key: 'simulatorFailureRate', flag: '--simulator-failure-rate', env: 'SWITCHBOARD_SIMULATOR_FAILURE_RATE', type: 'int', default: 0, help: 'percent of simulated deliveries that come back undelivered (30003)' },
+  { key: 'videoWorkers', flag: '--video-workers', env: 'SWITCHBOARD_VIDEO_WORKERS', type: 'int', default: 0, help: 'SFU worker threads for video rooms (0: one per core, at most 8)' },
+  { key: 'videoPorts', flag: '--video-ports', env: 'SWITCHBOARD_VIDEO_PORTS', type: 'string', default: undefined, help: 'UDP port range for video media (WebRTC), e.g. 40000-40999 (default: any free port)' },
+  { key: 'videoPublicIp', flag: '--video-public-ip', env: 'SWITCHBOARD_VIDEO_PUBLIC_IP', type: 'string', default: undefined, help: 'IPv4 address browsers should send video media to, when the server is behind 1:1 NAT' },
+  { key: 'videoDemo', flag: '--video-demo', env: 'SWITCHBOARD_VIDEO_DEMO', type: 'bool', default: false, help: 'serve /video-demo and its token endpoint even when the API is not bound to loopback (they mint tokens for the root account: demo only)' },
+  { key: 'videoReconnectMs', flag: '--video-reconnect-ms', env: 'SWITCHBOARD_VIDEO_RECONNECT_MS', type: 'int', default: 15_000, help: 'how long a video participant whose signalling dropped keeps its place before it is removed' },
 ];

@@ -18,6 +18,7 @@ export const SID_PREFIXES = {
   room: 'RM',
   participant: 'PA',
   track: 'MT',
+  videoRecording: 'RT',
   webhookRequest: 'WR',
   alert: 'NO',
   carrier: 'CR',
@@ -43,6 +44,8 @@ export type VerifyServiceSid = Sid<'VA'>;
 export type VerificationSid = Sid<'VE'>;
 export type RoomSid = Sid<'RM'>;
 export type ParticipantSid = Sid<'PA'>;
+export type TrackSid = Sid<'MT'>;
+export type VideoRecordingSid = Sid<'RT'>;
 export type WebhookRequestSid = Sid<'WR'>;
 export type AlertSid = Sid<'NO'>;
 

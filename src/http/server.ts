@@ -40,7 +40,9 @@ export function useSessionAuth(app: FastifyInstance, authenticator: SessionAuthe
 /** Paths served without credentials. Everything else is an API path and needs HTTP Basic auth. */
 const PUBLIC_PATHS = [/^\/healthz$/, /^\/metrics$/, /^\/console(\/|$)/, /^\/media\//, /^\/favicon\.ico$/,
   // Recording audio (RecordingUrl + .wav/.mp3): apps and players fetch it as is; the RE SID is unguessable.
-  /^(\/api)?\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Recordings\/RE[0-9a-f]{32}\.(wav|mp3)$/];
+  /^(\/api)?\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Recordings\/RE[0-9a-f]{32}\.(wav|mp3)$/,
+  // The browser video SDK and the demo page (its token endpoint is only there on loopback or with --video-demo).
+  /^\/video\/sdk\.js$/, /^\/video-demo(\/|$)/];
 
 /**
  * Twilio's SDKs call `https://api.twilio.com/2010-04-01/...json`; the compat kit maps that to

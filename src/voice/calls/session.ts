@@ -39,6 +39,7 @@ export class CallSession implements InterpreterHost {
   private limitTimer: NodeJS.Timeout | null = null;
   private stopCallRecording: (() => Int16Array) | null = null;
   private finishing: Promise<void> | null = null;
+  private moves: Promise<void> = Promise.resolve();
 
   constructor(private readonly d: SessionDeps, private row: CallRow, readonly onGatherInput: string | null = null) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -199,9 +200,17 @@ export class CallSession implements InterpreterHost {
     if (pcm.length) await this.d.recordings.save(this.row, pcm, this.answeredAt, 'OutboundAPI', null).catch(() => undefined);
   }
 
-  private async move(from: readonly string[], changes: Partial<CallRow>): Promise<void> {
-    const next = await this.d.lifecycle.move(this.row, from, changes);
-    if (next) this.row = next;
+  /**
+   * State changes run one after another, each from the row the previous one left: a ringing event still
+   * being stored when the answer arrives must not hand both the same callback sequence number.
+   */
+  private move(from: readonly string[], changes: Partial<CallRow>): Promise<void> {
+    const run = this.moves.then(async () => {
+      const next = await this.d.lifecycle.move(this.row, from, changes);
+      if (next) this.row = next;
+    });
+    this.moves = run.catch(() => undefined);
+    return run;
   }
 
   // ----- InterpreterHost -----

@@ -14,7 +14,7 @@ import { presentCall } from './presenter.js';
 const DAY = 86_400_000;
 const STATUSES = ['queued', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled'] as const;
 
-export function callRoutes(app: FastifyInstance, accounts: AccountsService, calls: CallsService, recordings: RecordingsService): void {
+export function callRoutes(app: FastifyInstance, accounts: AccountsService, calls: CallsService, recordings: RecordingsService, origin: () => string): void {
   const base = '/2010-04-01/Accounts/:AccountSid/Calls';
 
   app.post(base, async (req, reply) => {
@@ -83,6 +83,6 @@ export function callRoutes(app: FastifyInstance, accounts: AccountsService, call
     const params = paramsOf(req);
     const page = readPageParams(params);
     const result = await recordings.list(account.sid, { callSid: CallSid }, page);
-    return envelope2010('recordings', `/2010-04-01/Accounts/${account.sid}/Calls/${CallSid}/Recordings.json`, params, page, result, presentRecording);
+    return envelope2010('recordings', `/2010-04-01/Accounts/${account.sid}/Calls/${CallSid}/Recordings.json`, params, page, result, presentRecording(origin()));
   });
 }

@@ -1,7 +1,8 @@
 import { rfc2822 } from '../../../core/dates.js';
 import type { RecordingMeta } from '../../../store/repositories/recordings.js';
 
-export function presentRecording(r: RecordingMeta) {
+/** `origin` makes media_url absolute, as Twilio's is (the spec's format is uri). */
+export const presentRecording = (origin: string) => (r: RecordingMeta) => {
   const uri = `/2010-04-01/Accounts/${r.account_sid}/Recordings/${r.sid}`;
   return {
     account_sid: r.account_sid,
@@ -25,7 +26,6 @@ export function presentRecording(r: RecordingMeta) {
       add_on_results: `${uri}/AddOnResults.json`,
       transcriptions: `${uri}/Transcriptions.json`,
     },
-    // Twilio's media_url is absolute (api.twilio.com); ours is relative to this server, like `uri`.
-    media_url: uri,
+    media_url: `${origin}${uri}`,
   };
-}
+};

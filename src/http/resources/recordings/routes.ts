@@ -14,7 +14,7 @@ const DAY = 86_400_000;
  * Recordings. `.../Recordings/RE....wav` (and `.mp3`) serve the audio, without credentials when the path
  * is listed as public in http/server.ts: RE SIDs are unguessable, and apps fetch RecordingUrl as is.
  */
-export function recordingRoutes(app: FastifyInstance, accounts: AccountsService, recordings: RecordingsService): void {
+export function recordingRoutes(app: FastifyInstance, accounts: AccountsService, recordings: RecordingsService, origin: () => string): void {
   const base = '/2010-04-01/Accounts/:AccountSid/Recordings';
 
   app.get(base, async (req) => {
@@ -26,7 +26,7 @@ export function recordingRoutes(app: FastifyInstance, accounts: AccountsService,
     const on = p.date('DateCreated');
     if (on !== undefined) filter.createdOn = [on, on + DAY];
     const result = await recordings.list(account.sid, filter, page);
-    return envelope2010('recordings', `/2010-04-01/Accounts/${account.sid}/Recordings.json`, params, page, result, presentRecording);
+    return envelope2010('recordings', `/2010-04-01/Accounts/${account.sid}/Recordings.json`, params, page, result, presentRecording(origin()));
   });
 
   app.get(`${base}/:Sid`, async (req, reply) => {
@@ -39,7 +39,7 @@ export function recordingRoutes(app: FastifyInstance, accounts: AccountsService,
     }
     const account = await targetAccount(req, accounts);
     req.resourceSid = Sid;
-    return presentRecording(await recordings.find(account.sid, Sid, originalPath(req)));
+    return presentRecording(origin())(await recordings.find(account.sid, Sid, originalPath(req)));
   });
 
   app.delete(`${base}/:Sid`, async (req, reply) => {

@@ -30,13 +30,31 @@ export interface Baresip {
   stop(): void;
 }
 
-export async function startBaresip(): Promise<Baresip> {
+/**
+ * `source`: what baresip sends (8 kHz PCM16); default a 2 s tone. 30 s of silence is appended either way.
+ * baresip also binds ports we did not pick (SIP over TLS next to its SIP port), which another test running
+ * at the same time may hold: a start that fails that way is retried on fresh ports.
+ */
+export async function startBaresip(options: { source?: Int16Array } = {}): Promise<Baresip> {
+  let last: unknown;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      last = err;
+      if (!/Address already in use/.test(String(err))) throw err;
+    }
+  }
+  throw last;
+}
+
+async function startOnce(options: { source?: Int16Array }): Promise<Baresip> {
   const dir = tempDir('baresip');
   const sipPort = await freePort();
   const ctrlPort = await freePort();
   const rtp = await freePortRange(20);
   // baresip hangs up when its audio file ends: a 2 s tone then 30 s of silence keeps the call up.
-  writeFileSync(join(dir.path, 'source.wav'), writeWav(concatPcm([generateBeep({ frequency: 440, durationMs: 2000 }), silence(30000)])));
+  writeFileSync(join(dir.path, 'source.wav'), writeWav(concatPcm([options.source ?? generateBeep({ frequency: 440, durationMs: 2000 }), silence(30000)])));
   writeFileSync(join(dir.path, 'config'), [
     'poll_method epoll',
     `sip_listen 127.0.0.1:${sipPort}`,

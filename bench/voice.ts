@@ -1,0 +1,229 @@
+// npm run bench:voice [-- --rates 25,50,100,200 --seconds 4 --levels 100,250,500,750 --hold 12]
+// SIPp (Debian sip-tester) places inbound calls to a Switchboard number whose TwiML says a sentence and
+// pauses. Part 1: the highest call rate held with zero failed calls (bounded step search, a fixed number of
+// calls per step). Part 2: the most concurrent calls with media while our RTP send lateness stays under
+// 5 ms p99 (the media clock's histogram, read from /metrics) and a UDP sink receiving every call's RTP
+// counts no lost packet. Writes docs/benchmarks.md (section voice).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { flag, machine, ROOT, writeSection } from './lib.js';
+
+const RATES = flag('rates', '25,50,100,200').split(',').map(Number);
+const STEP_SECONDS = Number(flag('seconds', '4'));
+const LEVELS = flag('levels', '100,250,500').split(',').map(Number);
+const HOLD_SECONDS = Number(flag('hold', '12'));
+const SIPP = '/usr/bin/sipp';
+const SENTENCE = 'Thank you for calling. All of our agents are busy. Please stay on the line.';
+
+const sid = 'AC' + randomBytes(16).toString('hex');
+const token = randomBytes(16).toString('hex');
+const auth = 'Basic ' + Buffer.from(`${sid}:${token}`).toString('base64');
+const dir = mkdtempSync(join(tmpdir(), 'sb-bench-voice-'));
+
+interface Server { url: string; sipPort: number; child: ChildProcess; stop(): Promise<void> }
+
+/** Runs `switchboard start` from the TypeScript sources (no build step), the way bin/switchboard.js would. */
+async function startServer(sipPort: number): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "const { main } = await import('./src/cli.ts'); main(process.argv.slice(1));",
+    'start', '--port', '0', '--database-url', join(dir, 'bench.db'), '--sip-port', String(sipPort), '--deterministic', '--log-level', 'warn'], {
+    cwd: ROOT, env: { ...process.env, SWITCHBOARD_ACCOUNT_SID: sid, SWITCHBOARD_AUTH_TOKEN: token }, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`switchboard did not start:\n${err}`)), 60_000);
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      err = (err + d).slice(-5000);
+      const m = err.match(/running at (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]!); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`switchboard exited ${code}:\n${err}`)); });
+  });
+  return { url, sipPort, child, stop: () => new Promise((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }) };
+}
+
+async function api(base: string, path: string, form?: Record<string, string>): Promise<Record<string, unknown>> {
+  const res = await fetch(base + path, form
+    ? { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) }
+    : { headers: { authorization: auth } });
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** Histogram buckets (cumulative counts by upper bound, seconds) and the plain gauges/counters. */
+async function metrics(base: string): Promise<{ buckets: Map<number, number>; active: number; skipped: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  for (const m of text.matchAll(/^switchboard_media_tick_lateness_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  const num = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? '0');
+  return { buckets, active: num('switchboard_calls_active'), skipped: num('switchboard_media_ticks_skipped_total') };
+}
+
+const ms = (v: number): string => (Number.isFinite(v) ? `${v} ms` : '> 100 ms');
+
+/** p99 upper bound from two cumulative histogram snapshots: the smallest bucket holding 99% of the ticks. */
+function p99Between(a: Map<number, number>, b: Map<number, number>): { p99Ms: number; ticks: number } {
+  const total = (b.get(Infinity) ?? 0) - (a.get(Infinity) ?? 0);
+  for (const le of [...b.keys()].sort((x, y) => x - y)) {
+    if ((b.get(le)! - (a.get(le) ?? 0)) >= total * 0.99) return { p99Ms: le * 1000, ticks: total };
+  }
+  return { p99Ms: Infinity, ticks: total };
+}
+
+/** One UDP port all calls send their RTP to: packets, sequence gaps (loss) and interarrival jitter per SSRC. */
+async function sink() {
+  const sock = createSocket({ type: 'udp4', recvBufferSize: 16 * 1024 * 1024 });
+  const streams = new Map<number, { first: number; last: number; count: number; transit: number }>();
+  // |D(i-1, i)| of RFC 3550 6.4.1 for every packet, in 0.1 ms buckets: the raw jitter samples, not the smoothed estimate.
+  const jitter = new Uint32Array(1001);
+  sock.on('message', (msg) => {
+    if (msg.length < 12) return;
+    const seq = msg.readUInt16BE(2);
+    const ts = msg.readUInt32BE(4);
+    const ssrc = msg.readUInt32BE(8);
+    const arrival = (performance.now() * 8) | 0; // in 8 kHz units, as RFC 3550 6.4.1 computes jitter
+    let s = streams.get(ssrc);
+    if (!s) { s = { first: seq, last: seq, count: 0, transit: arrival - ts }; streams.set(ssrc, s); }
+    const ahead = (seq - s.last) & 0xffff;
+    if (ahead < 0x8000) s.last = seq;
+    s.count++;
+    const transit = arrival - ts;
+    if (s.count > 1) jitter[Math.min(1000, Math.round(Math.abs(transit - s.transit) / 0.8))]!++;
+    s.transit = transit;
+  });
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  return {
+    port: sock.address().port,
+    reset: () => { streams.clear(); jitter.fill(0); },
+    report: () => {
+      let packets = 0, lost = 0;
+      for (const s of streams.values()) {
+        const expected = ((s.last - s.first) & 0xffff) + 1;
+        packets += s.count;
+        lost += Math.max(0, expected - s.count);
+      }
+      let samples = 0;
+      for (const n of jitter) samples += n;
+      let seen = 0, jitterP99Ms = 100;
+      for (let i = 0; i < jitter.length; i++) {
+        seen += jitter[i]!;
+        if (seen >= samples * 0.99) { jitterP99Ms = i / 10; break; }
+      }
+      return { streams: streams.size, packets, lost, jitterP99Ms };
+    },
+    close: () => sock.close(),
+  };
+}
+
+/** SIPp's built-in uac scenario, with the SDP pointing at the sink so our RTP can be counted. */
+function scenario(sinkPort: number): string {
+  const xml = spawnSync(SIPP, ['-sd', 'uac'], { encoding: 'utf8' }).stdout.replace('c=IN IP[media_ip_type] [media_ip]', 'c=IN IP4 127.0.0.1').replace('m=audio [media_port]', `m=audio ${sinkPort}`);
+  const path = join(dir, 'uac-sink.xml');
+  writeFileSync(path, xml);
+  return path;
+}
+
+/** Runs SIPp to completion; returns successful and failed calls from its statistics file. */
+function runSipp(args: string[], timeoutMs: number): Promise<{ ok: number; failed: number; code: number | null }> {
+  const stats = join(dir, `stats-${Date.now()}.csv`);
+  return new Promise((resolve) => {
+    const child = spawn(SIPP, [...args, '-i', '127.0.0.1', '-nostdin', '-trace_stat', '-stf', stats, '-fd', '1', '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, '-timeout_error'], { cwd: dir, stdio: 'ignore' });
+    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 10_000);
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      let ok = 0, failed = 0;
+      try {
+        const lines = readFileSync(stats, 'utf8').trim().split('\n');
+        const head = lines[0]!.split(';');
+        const last = lines[lines.length - 1]!.split(';');
+        ok = Number(last[head.indexOf('SuccessfulCall(C)')]);
+        failed = Number(last[head.indexOf('FailedCall(C)')]);
+      } catch { failed = -1; }
+      resolve({ ok, failed, code });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const rx = await sink();
+  const twiml = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml' }).end(`<Response><Say>${SENTENCE}</Say><Pause length="120"/></Response>`));
+  });
+  twiml.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => twiml.listen(0, '127.0.0.1', r));
+  const voiceUrl = `http://127.0.0.1:${(twiml.address() as AddressInfo).port}/voice`;
+  const sipPort = 20000 + Math.floor(Math.random() * 20000);
+  const server = await startServer(sipPort);
+  const rows: string[][] = [];
+  try {
+    const number = String((await api(server.url, `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json`, { AreaCode: '415', VoiceUrl: voiceUrl })).phone_number);
+    const uac = scenario(rx.port);
+    const target = `127.0.0.1:${sipPort}`;
+    // Warm-up: TTS cache, JIT, SQLite pages.
+    await runSipp(['-sf', uac, target, '-s', number, '-r', '10', '-m', '20', '-d', '1000'], 30_000);
+
+    // Part 1: call rate.
+    let bestRate = 0;
+    for (const rate of RATES) {
+      const calls = rate * STEP_SECONDS;
+      rx.reset();
+      const before = await metrics(server.url);
+      const r = await runSipp(['-sf', uac, target, '-s', number, '-r', String(rate), '-m', String(calls), '-d', '1000', '-l', String(rate * 4)], 60_000 + STEP_SECONDS * 1000);
+      const after = await metrics(server.url);
+      const media = rx.report();
+      const clock = p99Between(before.buckets, after.buckets);
+      const pass = r.failed === 0 && r.ok === calls;
+      rows.push([`${rate} calls/s x ${calls} calls (1 s each)`, `${r.ok} ok, ${r.failed} failed`, `${media.jitterP99Ms.toFixed(1)} ms`, ms(clock.p99Ms), `${media.lost} of ${media.packets}`, pass ? 'held' : 'not held']);
+      console.log(rows[rows.length - 1]!.join(' | '));
+      if (!pass) break;
+      bestRate = rate;
+    }
+
+    // Part 2: concurrent calls with media.
+    let bestLevel = 0;
+    const levelRows: string[][] = [];
+    for (const level of LEVELS) {
+      // Start each level from an idle server: calls of the previous step must have ended.
+      const idleBy = Date.now() + 60_000;
+      while (Date.now() < idleBy && (await metrics(server.url)).active > 0) await new Promise((r) => setTimeout(r, 500));
+      const rampRate = Math.min(100, level);
+      const ramp = Math.ceil(level / rampRate);
+      rx.reset();
+      const sipp = runSipp(['-sf', uac, target, '-s', number, '-r', String(rampRate), '-m', String(level), '-d', String((ramp + HOLD_SECONDS + 2) * 1000), '-l', String(level)], (ramp + HOLD_SECONDS + 40) * 1000);
+      // Measure only while every call is up and talking.
+      const until = Date.now() + (ramp + 15) * 1000;
+      while (Date.now() < until && (await metrics(server.url)).active < level) await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 1000));
+      const before = await metrics(server.url);
+      await new Promise((r) => setTimeout(r, (HOLD_SECONDS - 2) * 1000));
+      const after = await metrics(server.url);
+      const r = await sipp;
+      const media = rx.report();
+      const clock = p99Between(before.buckets, after.buckets);
+      const skipped = after.skipped - before.skipped;
+      const pass = r.failed === 0 && clock.p99Ms <= 5 && media.lost === 0 && skipped === 0 && before.active >= level;
+      levelRows.push([`${level} calls`, `${r.ok} ok, ${r.failed} failed (${before.active} active)`, `${media.jitterP99Ms.toFixed(1)} ms`, `${media.lost} of ${media.packets}`, `${ms(clock.p99Ms)} (${clock.ticks} ticks, ${skipped} skipped)`, pass ? 'held' : 'not held']);
+      console.log(levelRows[levelRows.length - 1]!.join(' | '));
+      // Every level runs (the list is short) so the table shows how lateness grows past the limit.
+      if (pass && levelRows.slice(0, -1).every((row) => row[5] === 'held')) bestLevel = level;
+    }
+
+    const table1 = ['| step | SIPp result | RTP jitter p99 at the sink | tick lateness p99 | RTP lost at the sink | verdict |', '| --- | --- | --- | --- | --- | --- |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+    const table2 = ['| concurrent calls | SIPp result | RTP jitter p99 at the sink (co-located, errs high) | RTP lost at the sink | send lateness p99 (tick end) | verdict |', '| --- | --- | --- | --- | --- | --- |', ...levelRows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+    const summary = `Highest call rate held with zero failed calls: **${bestRate} calls/s** (target 200). Most concurrent calls with media held with our RTP send lateness under 5 ms p99, no lost packet and no skipped tick: **${bestLevel}** (target 500).`;
+    console.log(summary);
+    writeSection('voice', `### Voice: SIP call rate and concurrent media calls\n\n\`npm run bench:voice\` on ${machine()}.\nOne Switchboard process (SQLite, one media clock on the main thread), SIPp as the caller, a UDP sink in the benchmark process receiving every call's RTP. Each call fetches TwiML over HTTP (\`<Say>\` a cached sentence, then \`<Pause>\`), is answered, and sends 50 RTP packets a second until SIPp hangs up. Jitter is RFC 3550's per-packet interarrival difference |D(i-1,i)| measured at the sink (which adds the sink's own scheduling noise, so it errs high); tick lateness is how late each 20 ms tick sent its *last* frame (Switchboard's \`switchboard_media_tick_lateness_seconds\` histogram, a bucket bound): it grows with the number of calls because one tick sends every call's frame in turn, while each call's own packets stay evenly spaced.\n\n${summary}\n\nCall rate (each step a fixed number of calls lasting 1 s):\n\n${table1}\n\nConcurrent calls (ramped at up to 100 calls/s, then held ${HOLD_SECONDS} s; measured while all were up):\n\n${table2}`);
+  } finally {
+    await server.stop();
+    twiml.close();
+    rx.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,146 @@
+/**
+ * Switchboard against SIPp (Debian sip-tester) over 127.0.0.1: SIPp calls our numbers (UDP, RFC 2833
+ * digits into <Gather>), answers our calls (and echoes our audio), and refuses them busy. Unknown numbers
+ * get 404.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import twilio from 'twilio';
+import { createSipEndpoint } from '../src/voice/sip/index.js';
+import { createOffer } from '../src/voice/media/index.js';
+import { freePort, freePortRange, hasBinary, spawnPeer, tempDir, within } from '../src/voice/sip/test-support/peers.js';
+import { UAC_DTMF, UAS_ECHO } from '../src/voice/sip/test-support/sipp-scenarios.js';
+import { FakeApp, eventually } from './support/app.js';
+import { startTestServer, type TestServer } from './support/harness.js';
+
+const SIPP = '/usr/bin/sipp';
+const skip = !hasBinary(SIPP) ? 'sipp (Debian sip-tester) is not installed' : !hasBinary('/usr/bin/espeak-ng') ? 'espeak-ng is not installed' : false;
+
+let s: TestServer;
+let app: FakeApp;
+let shop = '';
+let sipPort = 0;
+const dir = tempDir('sb-sipp');
+
+before(async () => {
+  if (skip) return;
+  s = await startTestServer({ sipPort: 0, sipHost: '127.0.0.1' });
+  sipPort = s.sb.voice.sipPorts().udp!;
+  app = await new FakeApp().start();
+  shop = (await s.client.incomingPhoneNumbers.create({ areaCode: '415', voiceUrl: `${app.base}/voice`, statusCallback: `${app.base}/status` })).phoneNumber;
+});
+after(async () => {
+  dir.remove();
+  if (skip) return;
+  await s.close();
+  await app.stop();
+});
+
+function sipp(args: string[]) {
+  const peer = spawnPeer(SIPP, [...args, '-i', '127.0.0.1', '-nostdin', '-timeout', '25s', '-timeout_error'], dir.path);
+  return peer;
+}
+async function exitCode(peer: ReturnType<typeof spawnPeer>): Promise<number | null> {
+  try {
+    return await within(peer.exited, 30_000, 'sipp');
+  } finally {
+    peer.kill();
+  }
+}
+function scenario(name: string, xml: string): string {
+  const path = join(dir.path, name);
+  writeFileSync(path, xml);
+  return path;
+}
+const final = (sid: string) => eventually(async () => {
+  const c = await s.client.calls(sid).fetch();
+  return ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(c.status) ? c : undefined;
+}, 20_000);
+
+test('SIPp calls our number twice: signed webhooks, audio both ways, SIPp hangs up, calls completed', { skip }, async () => {
+  app.respond((r) => (r.path === '/voice' ? { body: '<Response><Say>Hello from Switchboard.</Say><Pause length="20"/></Response>' } : undefined));
+  const seen = app.received.length;
+  // SIPp binds its SIP port, audio and video RTP (mp, mp+2): all from one reserved range, so they cannot collide.
+  const mp = await freePortRange(6);
+  const peer = sipp(['-sn', 'uac', `127.0.0.1:${sipPort}`, '-s', shop, '-p', String(mp + 4), '-m', '2', '-r', '2', '-d', '2500', '-mp', String(mp), '-rtp_echo']);
+  assert.equal(await exitCode(peer), 0, peer.output());
+  const hooks = app.received.slice(seen).filter((r) => r.path === '/voice');
+  assert.equal(hooks.length, 2);
+  for (const hook of hooks) {
+    assert.ok(twilio.validateRequest(s.authToken, String(hook.headers['x-twilio-signature']), hook.url, hook.params));
+    assert.equal(hook.params.CallStatus, 'ringing');
+    const done = await final(hook.params.CallSid!);
+    assert.equal(done.status, 'completed');
+    assert.ok(Number(done.duration) >= 2, `duration ${done.duration}`);
+    const cb = await app.waitFor((r) => r.path === '/status' && r.params.CallSid === hook.params.CallSid);
+    assert.equal(cb.params.CallStatus, 'completed');
+  }
+});
+
+test('RFC 2833 digits SIPp sends reach the Gather action', { skip }, async () => {
+  app.respond((r) => {
+    if (r.path === '/voice' && r.params.Digits === undefined) return { body: '<Response><Gather finishOnKey="#" timeout="5"><Say>Enter your account number, then hash.</Say></Gather></Response>' };
+    if (r.path === '/voice') return { body: '<Response><Say>Thanks.</Say></Response>' };
+    return undefined;
+  });
+  const mp = await freePortRange(6);
+  const peer = sipp(['-sf', scenario('dtmf.xml', UAC_DTMF), `127.0.0.1:${sipPort}`, '-s', shop, '-p', String(mp + 4), '-m', '1', '-mp', String(mp)]);
+  const action = await app.waitFor((r) => r.path === '/voice' && r.params.Digits !== undefined, 20_000);
+  assert.equal(action.params.Digits, '15');
+  assert.equal(action.params.FinishedOnKey, '#');
+  await exitCode(peer);
+});
+
+test('calls.create to a SIP URI: SIPp answers, hears us (echo), gets our BYE; a busy SIPp makes the call busy', { skip }, async () => {
+  const port = await freePort();
+  const uas = sipp(['-sf', scenario('uas.xml', UAS_ECHO), '-p', String(port), '-m', '1', '-mp', String(await freePortRange(4)), '-rtp_echo']);
+  await new Promise((r) => setTimeout(r, 300));
+  const call = await s.client.calls.create({ to: `sip:echo@127.0.0.1:${port}`, from: shop, twiml: '<Response><Say>Testing one two three.</Say><Hangup/></Response>', sendDigits: '12' });
+  assert.equal(await exitCode(uas), 0, uas.output());
+  const done = await final(call.sid);
+  assert.equal(done.status, 'completed');
+  assert.equal(done.to, `sip:echo@127.0.0.1:${port}`);
+
+  const busyPort = await freePort();
+  const busy = sipp(['-sf', scenario('busy.xml', UAS_BUSY), '-p', String(busyPort), '-m', '1']);
+  await new Promise((r) => setTimeout(r, 300));
+  const refused = await s.client.calls.create({ to: `sip:busy@127.0.0.1:${busyPort}`, from: shop, url: `${app.base}/never`, statusCallback: `${app.base}/busy-status` });
+  assert.equal((await final(refused.sid)).status, 'busy');
+  assert.equal((await app.waitFor((r) => r.path === '/busy-status')).params.CallStatus, 'busy');
+  assert.equal(await exitCode(busy), 0, busy.output());
+});
+
+test('an INVITE for a number nobody owns gets 404', { skip }, async () => {
+  const ep = await createSipEndpoint({ host: '127.0.0.1', port: 0 });
+  try {
+    const out = ep.invite(`sip:+15550009999@127.0.0.1:${sipPort}`, createOffer({ address: '127.0.0.1', port: 40000 }), { timeoutMs: 5000 });
+    const outcome = await out.result;
+    assert.equal(outcome.kind, 'rejected');
+    assert.equal(outcome.kind === 'rejected' ? outcome.status : 0, 404);
+  } finally {
+    await ep.close();
+  }
+});
+
+const UAS_BUSY = `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="UAS busy">
+  <recv request="INVITE"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 486 Busy Here
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+</scenario>
+`;
