@@ -4,7 +4,7 @@
 // fixed-rate run for create latency at that rate, and writes the figures to docs/benchmarks.md.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { flag, machine, median, percentile, receiver, startSwitchboardProcess, writeSection, type RunningSwitchboard } from './lib.js';
@@ -91,6 +91,7 @@ function lags(run: Run): number[] {
 }
 
 async function main(): Promise<void> {
+  const startLoad = loadavg().map((l) => l.toFixed(2)).join(' ');
   const db = await database();
   const runs: Run[] = [];
   let current: Run | undefined;
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     const table = ['| measure | result |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
     console.log(table);
     const key = `sms-${STORE}-${NODES}`;
-    writeSection(key, `### SMS end to end: ${STORE}, ${NODES} node${NODES > 1 ? 's' : ''}\n\n\`npm run bench:sms -- --store ${STORE} --nodes ${NODES} --messages ${N}\` on ${machine()}.\nEach message: HTTP create with a StatusCallback, the simulator carrier, signed status callbacks (sending, sent, delivered) to a local receiver.\n\n${table}`);
+    writeSection(key, `### SMS end to end: ${STORE}, ${NODES} node${NODES > 1 ? 's' : ''}\n\n\`npm run bench:sms -- --store ${STORE} --nodes ${NODES} --messages ${N}\` on ${machine()}, load average at start ${startLoad}.\nEach message: HTTP create with a StatusCallback, the simulator carrier, signed status callbacks (sending, sent, delivered) to a local receiver.\n\n${table}`);
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
     rx.server.close();

@@ -14,6 +14,8 @@ export interface Principal {
   readonly keySid?: KeySid;
   /** Standard API keys cannot manage keys or accounts, as with Twilio. */
   readonly canManageAccounts: boolean;
+  /** The account's row as read while authenticating, so the request need not read it again. */
+  readonly account?: AccountRow;
 }
 
 export type AccountStatus = 'active' | 'suspended' | 'closed';
@@ -60,7 +62,7 @@ export class AccountsService {
       const ok = secretsEqual(password, account?.auth_token ?? 'x'.repeat(32)) && account !== undefined;
       if (!ok) throw errors.authenticate();
       this.assertActive(account);
-      return { accountSid: username, via: 'auth-token', canManageAccounts: true };
+      return { accountSid: username, via: 'auth-token', canManageAccounts: true, account };
     }
     if (isSid(username, 'SK')) {
       const key = await this.deps.keys.find(username);
@@ -69,7 +71,7 @@ export class AccountsService {
       const account = await this.deps.accounts.find(key.account_sid);
       if (!account) throw errors.authenticate();
       this.assertActive(account);
-      return { accountSid: account.sid as AccountSid, via: 'api-key', keySid: username, canManageAccounts: key.flavor === 'main' };
+      return { accountSid: account.sid as AccountSid, via: 'api-key', keySid: username, canManageAccounts: key.flavor === 'main', account };
     }
     throw errors.authenticate();
   }
@@ -84,7 +86,7 @@ export class AccountsService {
    * suspended subaccount (to reactivate it); products refuse new work for inactive accounts themselves.
    */
   async resolveTarget(principal: Principal, accountSid: string, path: string): Promise<AccountRow> {
-    const row = await this.deps.accounts.find(accountSid);
+    const row = principal.account?.sid === accountSid ? principal.account : await this.deps.accounts.find(accountSid);
     if (!row || (row.sid !== principal.accountSid && row.parent_sid !== principal.accountSid)) throw errors.notFound(path);
     return row;
   }
