@@ -15,6 +15,8 @@ const RATE = Number(flag('rate', '1000'));
 const RATE_SECONDS = Number(flag('seconds', '5'));
 const NODES = Number(flag('nodes', '1'));
 const STORE = flag('store', 'sqlite');
+// One sender by default; several spread the per-sender schedule rows (each create locks its sender's row).
+const SENDERS = Number(flag('senders', '1'));
 const PG_ADMIN = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DEADLINE_MS = 300_000;
 
@@ -52,7 +54,7 @@ async function post(base: string, path: string, form: Record<string, string>): P
 
 interface Run { created: Map<string, number>; createMs: number[]; delivered: Map<string, number>; started: number; failed: number }
 
-async function burst(nodes: RunningSwitchboard[], from: string, cb: string, count: number, ratePerSec: number | null, run: Run): Promise<void> {
+async function burst(nodes: RunningSwitchboard[], senders: string[], cb: string, count: number, ratePerSec: number | null, run: Run): Promise<void> {
   let next = 0;
   const t0 = performance.now();
   const worker = async () => {
@@ -66,7 +68,7 @@ async function burst(nodes: RunningSwitchboard[], from: string, cb: string, coun
       }
       const node = nodes[i % nodes.length]!;
       const start = performance.now();
-      const res = await post(node.url, `/2010-04-01/Accounts/${sid}/Messages.json`, { To: `+1555${String(1000000 + (i % 9000000)).slice(-7)}`, From: from, Body: `bench message ${i}`, StatusCallback: cb });
+      const res = await post(node.url, `/2010-04-01/Accounts/${sid}/Messages.json`, { To: `+1555${String(1000000 + (i % 9000000)).slice(-7)}`, From: senders[i % senders.length]!, Body: `bench message ${i}`, StatusCallback: cb });
       const end = performance.now();
       if (res.status !== 201 || !res.body.sid) {
         if (run.failed++ === 0) console.error(`first create error: ${res.status} ${JSON.stringify(res.body)}`);
@@ -104,15 +106,15 @@ async function main(): Promise<void> {
       nodes.push(await startSwitchboardProcess(['--port', '0', '--database-url', db.url, '--mps-long-code', '1000000', '--api-concurrency', '100000', '--deterministic'],
         { SWITCHBOARD_ACCOUNT_SID: sid, SWITCHBOARD_AUTH_TOKEN: token }));
     }
-    const bought = await post(nodes[0]!.url, `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json`, { AreaCode: '415' });
-    const from = bought.body.phone_number!;
+    const senders: string[] = [];
+    for (let i = 0; i < SENDERS; i++) senders.push((await post(nodes[0]!.url, `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json`, { AreaCode: '415' })).body.phone_number!);
     // Warm-up: JIT, connection pools, SQLite pages.
     current = { created: new Map(), createMs: [], delivered: new Map(), started: performance.now(), failed: 0 };
-    await burst(nodes, from, `${rx.url}/cb`, 500, null, current);
+    await burst(nodes, senders, `${rx.url}/cb`, 500, null, current);
     await waitDelivered(current, 500);
 
     current = { created: new Map(), createMs: [], delivered: new Map(), started: performance.now(), failed: 0 };
-    await burst(nodes, from, `${rx.url}/cb`, N, null, current);
+    await burst(nodes, senders, `${rx.url}/cb`, N, null, current);
     await waitDelivered(current, N);
     runs.push(current);
     const a = current;
@@ -120,12 +122,12 @@ async function main(): Promise<void> {
     const sustained = a.delivered.size / ((lastDelivered - a.started) / 1000);
 
     current = { created: new Map(), createMs: [], delivered: new Map(), started: performance.now(), failed: 0 };
-    await burst(nodes, from, `${rx.url}/cb`, RATE * RATE_SECONDS, RATE, current);
+    await burst(nodes, senders, `${rx.url}/cb`, RATE * RATE_SECONDS, RATE, current);
     await waitDelivered(current, RATE * RATE_SECONDS);
     const b = current;
 
     const rows = [
-      ['store', `${STORE} (${NODES} node${NODES > 1 ? 's' : ''})`],
+      ['store', `${STORE} (${NODES} node${NODES > 1 ? 's' : ''}, ${SENDERS} sender${SENDERS > 1 ? 's' : ''})`],
       ['messages (burst)', `${a.delivered.size}/${N} delivered, ${a.failed} create errors`],
       ['sustained end to end', `${sustained.toFixed(0)} messages/s`],
       ['create latency (burst, concurrency ' + CONCURRENCY + ')', `p50 ${median(a.createMs).toFixed(1)} ms, p99 ${percentile(a.createMs, 99).toFixed(1)} ms`],
@@ -135,8 +137,8 @@ async function main(): Promise<void> {
     ];
     const table = ['| measure | result |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
     console.log(table);
-    const key = `sms-${STORE}-${NODES}`;
-    writeSection(key, `### SMS end to end: ${STORE}, ${NODES} node${NODES > 1 ? 's' : ''}\n\n\`npm run bench:sms -- --store ${STORE} --nodes ${NODES} --messages ${N}\` on ${machine()}, load average at start ${startLoad}.\nEach message: HTTP create with a StatusCallback, the simulator carrier, signed status callbacks (sending, sent, delivered) to a local receiver.\n\n${table}`);
+    const key = `sms-${STORE}-${NODES}${SENDERS > 1 ? `-senders${SENDERS}` : ''}`;
+    writeSection(key, `### SMS end to end: ${STORE}, ${NODES} node${NODES > 1 ? 's' : ''}\n\n\`npm run bench:sms -- --store ${STORE} --nodes ${NODES} --messages ${N}${SENDERS > 1 ? ` --senders ${SENDERS}` : ''}\` on ${machine()}, load average at start ${startLoad}.\nEach message: HTTP create with a StatusCallback, the simulator carrier, signed status callbacks (sending, sent, delivered) to a local receiver.\n\n${table}`);
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
     rx.server.close();

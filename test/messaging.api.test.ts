@@ -93,6 +93,14 @@ describe('the Messages resource', () => {
     await fails(s.client.messages(m.sid).fetch(), 20404, 404);
   });
 
+  test('parallel creates from several senders all commit (no deadlock between their schedule rows)', async () => {
+    const senders = [shop];
+    for (let i = 0; i < 2; i++) senders.push((await s.client.incomingPhoneNumbers.create({ areaCode: '628' })).phoneNumber);
+    const results = await Promise.allSettled(Array.from({ length: 60 }, (_, i) =>
+      s.client.messages.create({ to: `+1555867${String(2000 + i)}`, from: senders[i % senders.length]!, body: `parallel ${i}` })));
+    assert.deepEqual(results.filter((r) => r.status === 'rejected'), []);
+  });
+
   test('pacing: a long code sends one segment per second, visible in the queue', async () => {
     const slow = await startTestServer();
     try {

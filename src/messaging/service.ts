@@ -137,7 +137,7 @@ export class MessagesService {
         row.run_at = slot;
       }
       await deps.messages.insert(row, trx);
-    });
+    }, row.from_number);
     deps.onQueued();
     return row;
   }

@@ -4,63 +4,74 @@ import type { Executor } from './transactor.js';
 
 interface Pending<T> {
   work: (trx: Executor) => Promise<T>;
+  /** Units run in key order, so two groups (on two nodes) take row locks in the same order. */
+  key: string;
   resolve: (value: T) => void;
   reject: (err: unknown) => void;
 }
 
+/** PostgreSQL's deadlock and serialization failures: the whole group is safe to run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+
 /**
- * Group commit: units of work submitted in the same turn of the event loop run in ONE transaction, each
- * inside its own savepoint, so a unit that fails is rolled back alone and the rest commit together. A
- * commit costs more than our small statements, so under load this multiplies write throughput; each
- * caller still resumes only after its work is durable.
+ * Group commit: units of work submitted while the previous group runs are gathered and run in ONE
+ * transaction, each inside its own savepoint, so a unit that fails is rolled back alone and the rest commit
+ * together. A commit costs more than our small statements, so under load this multiplies write throughput;
+ * each caller still resumes only after its work is durable. One group runs at a time per process.
  */
 export class GroupCommitter {
   private queue: Pending<unknown>[] = [];
-  private scheduled = false;
+  private running = false;
 
   constructor(private readonly db: Kysely<Database>, private readonly maxBatch = 256) {}
 
-  run<T>(work: (trx: Executor) => Promise<T>): Promise<T> {
+  run<T>(work: (trx: Executor) => Promise<T>, key = ''): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve, reject } as Pending<unknown>);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
+      this.queue.push({ work, key, resolve, reject } as Pending<unknown>);
+      if (!this.running) {
+        this.running = true;
+        setImmediate(() => void this.drain());
       }
     });
   }
 
-  private async flush(): Promise<void> {
-    this.scheduled = false;
-    const batch = this.queue.splice(0, this.maxBatch);
-    if (this.queue.length) { this.scheduled = true; setImmediate(() => void this.flush()); }
-    if (batch.length === 1) {
-      const only = batch[0]!;
-      await this.db.transaction().execute(only.work).then(only.resolve, only.reject);
-      return;
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, this.maxBatch).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      await this.runBatch(batch);
     }
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        for (const item of batch) {
-          await sql`savepoint sb_unit`.execute(trx);
-          try {
-            outcomes.push({ ok: true, value: await item.work(trx) });
-            await sql`release savepoint sb_unit`.execute(trx);
-          } catch (err) {
-            await sql`rollback to savepoint sb_unit`.execute(trx);
-            await sql`release savepoint sb_unit`.execute(trx);
-            outcomes.push({ ok: false, err });
+    this.running = false;
+  }
+
+  private async runBatch(batch: Pending<unknown>[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          for (const item of batch) {
+            if (batch.length === 1) { outcomes.push({ ok: true, value: await item.work(trx) }); continue; }
+            await sql`savepoint sb_unit`.execute(trx);
+            try {
+              outcomes.push({ ok: true, value: await item.work(trx) });
+              await sql`release savepoint sb_unit`.execute(trx);
+            } catch (err) {
+              if (RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
+              await sql`rollback to savepoint sb_unit`.execute(trx);
+              await sql`release savepoint sb_unit`.execute(trx);
+              outcomes.push({ ok: false, err });
+            }
           }
-        }
+        });
+      } catch (err) {
+        if (RETRYABLE.has((err as { code?: string }).code ?? '') && attempt < 5) continue;
+        for (const item of batch) item.reject(err);
+        return;
+      }
+      batch.forEach((item, i) => {
+        const o = outcomes[i]!;
+        if (o.ok) item.resolve(o.value); else item.reject(o.err);
       });
-    } catch (err) {
-      for (const item of batch) item.reject(err);
       return;
     }
-    batch.forEach((item, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) item.resolve(o.value); else item.reject(o.err);
-    });
   }
 }
