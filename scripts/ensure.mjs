@@ -17,6 +17,8 @@ export const DEBIAN_TEST_PACKAGES = [
   { pkg: 'libnet-smpp-perl', probe: null, file: '/usr/share/perl5/Net/SMPP.pm' },
   { pkg: 'python3-twilio', probe: null, file: '/usr/lib/python3/dist-packages/twilio/__init__.py' },
   { pkg: 'chromium', probe: 'chromium' },
+  { pkg: 'ffmpeg', probe: 'ffprobe' },
+  { pkg: 'lame', probe: 'lame' },
 ];
 
 function mtime(path) {
@@ -54,6 +56,10 @@ function ensureBuilt() {
   if (mtime(join(root, 'dist/console-ui/index.html')) < newestIn(join(root, 'console'))) {
     console.error('switchboard: building the web console...');
     run('npm', ['run', '--silent', 'build:console']);
+  }
+  if (mtime(join(root, 'dist/video-sdk/sdk.js')) < newestIn(join(root, 'video-sdk'))) {
+    console.error('switchboard: building the video SDK...');
+    run('npm', ['run', '--silent', 'build:video-sdk']);
   }
 }
 

@@ -39,6 +39,7 @@ import { createVerify } from './verify/module.js';
 import { verifyRoutes } from './http/resources/verify/routes.js';
 import { lookupRoutes } from './http/resources/lookup/routes.js';
 import { registerConsole } from './console/index.js';
+import { registerVideo } from './http/resources/video/index.js';
 import { createVoice, type Voice } from './voice/module.js';
 import { parseTrunk, TrunkConfigError } from './voice/trunk.js';
 import { callRoutes } from './http/resources/calls/routes.js';
@@ -156,6 +157,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   virtualCallRoutes(app, voice.phones, voice.virtualCalls, origin);
   verifyRoutes(app, createVerify({ db, clock, sms: messaging.service, messagingServices: messaging.services, calls: voice.verifySender }), origin);
   lookupRoutes(app, origin);
+  registerVideo(app, { db, clock, accounts, config, rootAccountSid: root.sid, origin, enqueue: async (calls) => { await webhooks.enqueue(jobs, calls); webhookWorker.kick(); } });
   await registerConsole(app, { accounts, settings: new SettingsRepository(db), events, messages: messaging.service, clock, publicUrl: origin });
 
   await voice.start(); // binds SIP before HTTP: a taken SIP port fails the start, not the first call

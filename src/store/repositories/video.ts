@@ -138,8 +138,10 @@ export class VideoRepository {
     return this.db.selectFrom('video_participants').selectAll().where('room_sid', '=', roomSid).where('status', 'in', [...PRESENT]).execute();
   }
 
-  async updateParticipant(sid: string, changes: Partial<Omit<ParticipantRow, 'sid'>>): Promise<void> {
-    await this.db.updateTable('video_participants').set(changes).where('sid', '=', sid).execute();
+  /** Moves a present participant between connected and reconnecting; never revives a disconnected one. */
+  async setPresentStatus(sid: string, status: 'connected' | 'reconnecting', now: number): Promise<void> {
+    await this.db.updateTable('video_participants').set({ status, date_updated: now })
+      .where('sid', '=', sid).where('status', 'in', [...PRESENT]).execute();
   }
 
   /** Marks a participant gone once: false when it already was. */

@@ -1,9 +1,10 @@
 /**
  * Recordings: stored as 8 kHz mu-law in the database (so every node sharing it can serve them), listed
- * and deleted through the 2010 API, downloaded as .wav (16-bit PCM, converted on the fly). There is no MP3
- * encoder in-process or in the Debian packages we rely on, so .mp3 is refused with 415 and a clear message.
+ * and deleted through the 2010 API, downloaded as .wav (16-bit PCM, converted on the fly) or .mp3 (encoded
+ * by Debian's `lame` on request; without it, .mp3 is refused with 415 and a clear message).
  */
 import type { Clock } from '../../core/clock.js';
+import { Mp3EncoderMissing, encodeMp3 } from './mp3.js';
 import { rfc2822 } from '../../core/dates.js';
 import { errors } from '../../core/errors.js';
 import { newSid } from '../../core/sid.js';
@@ -78,7 +79,15 @@ export class RecordingsService {
   async media(accountSid: string, sid: string, format: 'wav' | 'mp3', path: string): Promise<{ contentType: string; data: Buffer }> {
     const audio = await this.d.repo.audio(accountSid, sid);
     if (!audio) throw errors.notFound(path);
-    if (format === 'mp3') throw errors.recordingFormatUnavailable('mp3');
-    return { contentType: 'audio/x-wav', data: writeWav(decodeToPcm('PCMU', audio), 'pcm16') };
+    const pcm = decodeToPcm('PCMU', audio);
+    if (format === 'mp3') {
+      try {
+        return { contentType: 'audio/mpeg', data: await encodeMp3(pcm) };
+      } catch (err) {
+        if (err instanceof Mp3EncoderMissing) throw errors.recordingFormatUnavailable('mp3');
+        throw err;
+      }
+    }
+    return { contentType: 'audio/x-wav', data: writeWav(pcm, 'pcm16') };
   }
 }
