@@ -35,7 +35,7 @@ export interface Baresip {
  * baresip also binds ports we did not pick (SIP over TLS next to its SIP port), which another test running
  * at the same time may hold: a start that fails that way is retried on fresh ports.
  */
-export async function startBaresip(options: { source?: Int16Array } = {}): Promise<Baresip> {
+export async function startBaresip(options: { source?: Int16Array; user?: string } = {}): Promise<Baresip> {
   let last: unknown;
   for (let attempt = 0; attempt < 4; attempt++) {
     try {
@@ -75,7 +75,7 @@ async function startOnce(options: { source?: Int16Array }): Promise<Baresip> {
     `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
     '',
   ].join('\n'));
-  writeFileSync(join(dir.path, 'accounts'), `<sip:bob@127.0.0.1:${sipPort}>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n`);
+  writeFileSync(join(dir.path, 'accounts'), `<sip:${options.user ?? 'bob'}@127.0.0.1:${sipPort}>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n`);
   const peer = spawnPeer(BARESIP, ['-f', dir.path], dir.path);
   const events: BaresipEvent[] = [];
   let socket: Socket | null = null;
