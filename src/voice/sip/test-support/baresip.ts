@@ -48,7 +48,7 @@ export async function startBaresip(options: { source?: Int16Array; user?: string
   throw last;
 }
 
-async function startOnce(options: { source?: Int16Array }): Promise<Baresip> {
+async function startOnce(options: { source?: Int16Array; user?: string }): Promise<Baresip> {
   const dir = tempDir('baresip');
   const sipPort = await freePort();
   const ctrlPort = await freePort();
