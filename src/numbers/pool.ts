@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { getExampleNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/examples.mobile.json';
+import { seededRandom as prng } from '../core/random.js';
 
 export type NumberType = 'local' | 'mobile' | 'tollfree';
 
@@ -33,17 +34,6 @@ function classify(phoneNumber: string): PoolNumber | undefined {
   return { phoneNumber: parsed.number, isoCountry: parsed.country, type, region: null };
 }
 
-/** Deterministic PRNG (mulberry32) so a country's generated pool is the same on every start. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function seedOf(text: string): number {
   let h = 2166136261;

@@ -4,19 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTwiml } from './parse-twiml.js';
 import type { Dialect } from './fault.js';
+import { seededRandom } from '../core/random.js';
 
 const ROUNDS = 1_500;
 
-/** mulberry32: a tiny seeded PRNG. */
+/** The seeded PRNG with the helpers these cases draw from. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
   return { next, int, pick };

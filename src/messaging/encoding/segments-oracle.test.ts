@@ -5,18 +5,8 @@ import assert from 'node:assert/strict';
 import { SegmentedMessage } from 'sms-segments-calculator';
 import { countSegments } from './segments.js';
 import { splitForCarrier } from './split.js';
+import { seededRandom as rng } from '../../core/random.js';
 
-// mulberry32: small seeded PRNG so a failure names a reproducible seed.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ASCII = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).concat(['\n', '\r\n']);
 const GSM_EXT = ['€', '{', '}', '[', ']', '~', '|', '^', '\\', '\f'];

@@ -8,18 +8,8 @@ import { createSipEndpoint } from './endpoint.js';
 import { parseCSeq, parseNameAddr, parseUri, parseVia } from './header-values.js';
 import { parseChallenge } from './digest.js';
 import { waitFor } from './test-support/peers.js';
+import { seededRandom as rng } from '../../core/random.js';
 
-/** Deterministic PRNG so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS = [
   `INVITE sip:+15551230000@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5071;branch=z9hG4bK-1;rport\r\nFrom: "A, B" <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:+15551230000@127.0.0.1>\r\nCall-ID: fuzz@127.0.0.1\r\nCSeq: 1 INVITE\r\nContact: <sip:a@127.0.0.1:5071>\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: 38\r\n\r\nv=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 1 RTP/AVP 0\r\n`,

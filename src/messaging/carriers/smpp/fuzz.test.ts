@@ -10,16 +10,7 @@ import { PduFramer } from './framer.js';
 import type { Pdu } from './pdu.js';
 import { shortMessageDefaults } from './pdu.js';
 import { tlv } from './tlv.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../../core/random.js';
 
 const COMMAND_IDS = Object.values(CommandId);
 

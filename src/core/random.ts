@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a small seeded PRNG. Fuzz and property tests use it so a failure names a reproducible seed;
+ * the generated number pool uses it so a country's pool is the same on every start.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
