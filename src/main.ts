@@ -43,6 +43,7 @@ import { registerVideo } from './http/resources/video/index.js';
 import { createVoice, type Voice } from './voice/module.js';
 import { parseTrunk, TrunkConfigError } from './voice/trunk.js';
 import { callRoutes } from './http/resources/calls/routes.js';
+import { callEventRoutes } from './http/resources/calls/events.js';
 import { recordingRoutes } from './http/resources/recordings/routes.js';
 import { virtualCallRoutes } from './http/resources/virtualCalls/routes.js';
 
@@ -153,6 +154,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     onError: (err) => app.log.warn({ err }, 'voice call failed'),
   });
   callRoutes(app, accounts, voice.calls, voice.recordings, origin);
+  callEventRoutes(app, accounts, voice.callEvents, origin);
   recordingRoutes(app, accounts, voice.recordings, origin);
   virtualCallRoutes(app, voice.phones, voice.virtualCalls, origin);
   verifyRoutes(app, createVerify({ db, clock, sms: messaging.service, messagingServices: messaging.services, calls: voice.verifySender }), origin);

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiError, onSessionLost, setCsrfToken } from './api.js';
 import { connectLive, disconnectLive, useLiveStatus } from './live.js';
+import { CallDetail } from './pages/CallDetail.js';
 import { Calls } from './pages/Calls.js';
 import { Inspector } from './pages/Inspector.js';
 import { MessageDetail } from './pages/MessageDetail.js';
@@ -34,7 +35,7 @@ function Page(props: { path: string; session: Session }) {
     case 'messages': return id ? <MessageDetail session={props.session} sid={id} /> : <Messages session={props.session} />;
     case 'phones': return <Phones session={props.session} phone={id ? decodeURIComponent(id) : null} />;
     case 'inspector': return <Inspector session={props.session} selected={id ?? null} />;
-    case 'calls': return <Calls session={props.session} />;
+    case 'calls': return id ? <CallDetail session={props.session} sid={id} /> : <Calls session={props.session} />;
     case 'verify': return <Verify />;
     default: return <section><h1>Not found</h1><p>No console page at this address. <Link to="/">Go to the start page</Link>.</p></section>;
   }

@@ -87,6 +87,12 @@ export interface PhoneMessage {
 
 export interface Call { sid: string; from: string; to: string; status: string; direction: string; duration: string | null; date_created: string }
 
+/** A call as GET .../Calls/{Sid}.json returns it (the fields the detail page shows). */
+export interface CallDetails extends Call { start_time: string | null; end_time: string | null }
+
+/** One verb a call ran (GET /switchboard/v1/Calls/{Sid}/Events). */
+export interface CallEvent { sid: string; call_sid: string; sequence: number; verb: string; detail: string; date_created: string }
+
 export interface VerifyService { sid: string; friendly_name: string; code_length: number; date_created: string }
 
 /** The live stream's events, as src/core/events.ts defines them. */

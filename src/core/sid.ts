@@ -24,6 +24,7 @@ export const SID_PREFIXES = {
   carrier: 'CR',
   request: 'RQ',
   virtualPhoneMessage: 'VP',
+  callEvent: 'CE',
 } as const;
 
 export type SidKind = keyof typeof SID_PREFIXES;

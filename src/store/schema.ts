@@ -356,6 +356,20 @@ export interface RecordingsTable {
   date_updated: number;
 }
 
+/** One TwiML verb a call ran (written by the voice interpreter; see voice/events.ts). */
+export interface CallEventsTable {
+  sid: string;
+  call_sid: string;
+  account_sid: string;
+  /** 0, 1, 2, ... per call, in the order the verbs ran. */
+  seq: number;
+  /** Say, Play, Pause, Gather, ... */
+  verb: string;
+  /** What the verb did, in a line: the text said (truncated), the URL played, the digits gathered, ... */
+  detail: string;
+  date_created: number;
+}
+
 export interface VirtualCallEventsTable {
   call_sid: string;
   seq: number;
@@ -402,5 +416,6 @@ export interface Database extends VideoTables {
   calls: CallsTable;
   recordings: RecordingsTable;
   virtual_call_events: VirtualCallEventsTable;
+  call_events: CallEventsTable;
   virtual_phone_behaviors: VirtualPhoneBehaviorsTable;
 }

@@ -25,6 +25,8 @@ export interface InterpreterHost {
   control(documentUrl: string | null): CallControl;
   /** A document queued from outside (Calls API update) since the last call; taking it clears it. */
   takePending(): DocumentSource | null;
+  /** Told of each verb run, with its outcome (the call's event log); must not block. */
+  record?(verb: VoiceVerb, outcome: Outcome): void;
   readonly ended: boolean;
 }
 
@@ -62,6 +64,7 @@ export async function interpret(host: InterpreterHost, first: DocumentSource): P
         await ctl.alert('voiceVerbUnsupported', `<${verb.verb}> failed: ${err instanceof Error ? err.message : String(err)}`).catch(() => undefined);
         return { kind: 'hangup' };
       }
+      host.record?.(verb, outcome);
       const pending = host.takePending();
       if (pending) {
         source = pending;

@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { ApplicationsRepository } from '../store/repositories/applications.js';
+import { CallEventsRepository } from '../store/repositories/callEvents.js';
 import { CallsRepository, type CallRow } from '../store/repositories/calls.js';
 import { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
 import { RecordingsRepository } from '../store/repositories/recordings.js';
@@ -26,6 +27,7 @@ import { CallRecovery } from './calls/recovery.js';
 import { CallsService } from './calls/service.js';
 import { CallSession } from './calls/session.js';
 import type { MediaOptions } from './calls/sip-peers.js';
+import { CallEvents } from './events.js';
 import type { DocumentSource } from './interpreter.js';
 import { sharedMediaClock } from './media/index.js';
 import { RecordingsService } from './recordings/service.js';
@@ -79,8 +81,10 @@ export function createVoice(o: VoiceOptions) {
   const media: MediaOptions = { host: bindHost, publicHost, tts, audio, ...(range ? { portRange: { min: Number(range[1]), max: Number(range[2]) } } : {}) };
   let sip: SipEndpoint | null = null;
   const sessions = new Map<string, CallSession>();
+  const callEvents = new CallEvents(new CallEventsRepository(o.db), o.clock, o.onError);
   const sessionDeps = {
     lifecycle, webhooks: o.webhooks, log: o.webhookLog, recordings,
+    recorder: (callSid: string, accountSid: string) => callEvents.recorder(callSid, accountSid),
     onEnded: (sid: string) => {
       sessions.delete(sid);
       phones.forget(sid);
@@ -114,6 +118,8 @@ export function createVoice(o: VoiceOptions) {
   return {
     calls: service,
     recordings,
+    /** The verbs each call ran (GET /switchboard/v1/Calls/{Sid}/Events). */
+    callEvents,
     phones,
     virtualCalls,
     verifySender: voiceVerifySender(service, numbers),

@@ -3,7 +3,7 @@ import { probe } from '../api.js';
 import { useLive } from '../live.js';
 import { useBatcher, usePaged } from '../paged.js';
 import type { Call, Session } from '../types.js';
-import { ErrorText, LoadMore, Notice, StatusPill, When } from '../ui/common.js';
+import { ErrorText, Link, LoadMore, Notice, StatusPill, When } from '../ui/common.js';
 
 type Probe = 'checking' | 'enabled' | 'disabled';
 
@@ -44,13 +44,15 @@ function CallList(props: { url: string }) {
       {list.items.length === 0 && !list.loading ? <p>No calls yet.</p> : (
         <ol class="list log" aria-label="Calls, newest first">
           {list.items.map((c) => (
-            <li key={c.sid} class="log-row"><div class="log-link">
-              <span class="log-when"><When date={c.date_created} compact /></span>
-              <span class="log-dir">{c.direction.startsWith('outbound') ? 'Out' : 'In'}</span>
-              <span class="mono log-parties">{c.from} → {c.to}</span>
-              <span class="log-meta">{c.duration ? `${c.duration} s` : ''}</span>
-              <StatusPill status={c.status} />
-            </div></li>
+            <li key={c.sid} class="log-row" data-sid={c.sid}>
+              <Link to={`/calls/${c.sid}`} class="log-link" label={`Call ${c.sid} from ${c.from} to ${c.to}, ${c.status}`}>
+                <span class="log-when"><When date={c.date_created} compact /></span>
+                <span class="log-dir">{c.direction.startsWith('outbound') ? 'Out' : 'In'}</span>
+                <span class="mono log-parties">{c.from} → {c.to}</span>
+                <span class="log-meta">{c.duration ? `${c.duration} s` : ''}</span>
+                <StatusPill status={c.status} />
+              </Link>
+            </li>
           ))}
         </ol>
       )}

@@ -113,6 +113,10 @@ export const PURPOSE: Record<string, string> = {
   'sms-status': 'Status callback',
   'sms-inbound': 'Incoming message webhook',
   'sms-action': 'Action URL',
+  'voice': 'TwiML fetch',
+  'voice-action': 'Verb action URL',
+  'voice-status': 'Call status callback',
+  'recording-status': 'Recording status callback',
 };
 
 export function Field(props: { label: ComponentChildren; id: string; children: ComponentChildren; hint?: string }) {

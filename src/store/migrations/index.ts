@@ -7,6 +7,7 @@ import { verifyMigration } from './0003_verify.js';
 import { clusterMigration } from './0005_cluster.js';
 import { voiceMigration } from './0006_voice.js';
 import { videoMigration } from './0007_video.js';
+import { callEventsMigration } from './0008_call_events.js';
 
 /** Every migration, in order. Forward-only: a released entry is never edited or removed. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -18,6 +19,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0005_cluster': clusterMigration,
     '0006_voice': voiceMigration(dialect),
     '0007_video': videoMigration,
+    '0008_call_events': callEventsMigration,
   };
   return { getMigrations: async () => migrations };
 }

@@ -10,7 +10,8 @@ import { parseTwiml } from '../../twiml/index.js';
 import type { WebhookDispatcher, WebhookResult } from '../../webhooks/dispatcher.js';
 import type { WebhookLog } from '../../webhooks/log.js';
 import { interpret, type DocumentSource, type Ending, type InterpreterHost, type LoadedDocument } from '../interpreter.js';
-import type { CallControl, SavedRecording } from '../verbs/index.js';
+import type { VerbRecorder } from '../events.js';
+import type { CallControl, Outcome, SavedRecording } from '../verbs/index.js';
 import type { RecordingsService } from '../recordings/service.js';
 import type { CallLifecycle } from './lifecycle.js';
 import { callParams } from './params.js';
@@ -22,6 +23,8 @@ export interface SessionDeps {
   log: WebhookLog;
   recordings: RecordingsService;
   onEnded: (sid: string) => void;
+  /** Stores one verb the call ran (see voice/events.ts). */
+  recorder?: (callSid: string, accountSid: string) => VerbRecorder;
 }
 
 const ALERT_FOR_CODE: Record<number, AlertKind> = { 12100: 'documentParseFailure', 12200: 'unsupportedVerb', 11750: 'responseTooLarge' };
@@ -40,6 +43,7 @@ export class CallSession implements InterpreterHost {
   private stopCallRecording: (() => Int16Array) | null = null;
   private finishing: Promise<void> | null = null;
   private moves: Promise<void> = Promise.resolve();
+  private recordVerb: VerbRecorder | null = null;
 
   constructor(private readonly d: SessionDeps, private row: CallRow, readonly onGatherInput: string | null = null) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -214,6 +218,11 @@ export class CallSession implements InterpreterHost {
   }
 
   // ----- InterpreterHost -----
+
+  record(verb: VoiceVerb, outcome: Outcome): void {
+    this.recordVerb ??= this.d.recorder?.(this.row.sid, this.row.account_sid) ?? null;
+    this.recordVerb?.(verb, outcome);
+  }
 
   takePending(): DocumentSource | null {
     const p = this.pending;

@@ -1,0 +1,127 @@
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api, query } from '../api.js';
+import { useLive } from '../live.js';
+import type { Alert, CallDetails, CallEvent, Session, WebhookRequest } from '../types.js';
+import { ErrorText, formPairs, HttpPill, Link, PURPOSE, StatusPill, When } from '../ui/common.js';
+
+interface Step { at: number; key: string; title: ComponentChildren; detail?: ComponentChildren }
+
+/** The status a call status callback reported, read from what was sent (form body, or the query of a GET). */
+function reportedStatus(w: WebhookRequest): string | undefined {
+  if (w.purpose !== 'voice-status') return undefined;
+  return formPairs(w.request.body, w.url)?.find(([k]) => k === 'CallStatus')?.[1];
+}
+
+/**
+ * One timeline from two records: the webhooks the call caused (TwiML fetches, action URLs, status
+ * callbacks, each with the answer it got) and the verbs it ran, oldest first. At equal times the webhook
+ * comes first: a document is fetched before its verbs run.
+ */
+function timeline(hooks: WebhookRequest[], events: CallEvent[]): Step[] {
+  const steps: Step[] = [];
+  for (const w of [...hooks].reverse()) {
+    const status = reportedStatus(w);
+    steps.push({
+      at: Date.parse(w.date_created), key: w.sid,
+      title: <>{PURPOSE[w.purpose] ?? w.purpose}{status && <> reported <StatusPill status={status} /></>}</>,
+      detail: (
+        <>
+          <span class="mono">{w.method} {w.url}</span>{' '}
+          <HttpPill status={w.response?.status ?? null} errorCode={w.error_code} />{' '}
+          {w.latency_ms !== null && <span class="muted">{w.latency_ms} ms</span>}{' '}
+          <Link to={`/inspector/${w.sid}`}>Inspect<span class="offscreen"> webhook {w.sid}</span></Link>
+        </>
+      ),
+    });
+  }
+  for (const e of events) {
+    steps.push({
+      at: Date.parse(e.date_created), key: e.sid,
+      title: <>Ran <span class="mono">&lt;{e.verb}&gt;</span></>,
+      ...(e.detail ? { detail: <span class="event-detail">{e.detail}</span> } : {}),
+    });
+  }
+  // Array.prototype.sort is stable: equal times keep webhooks before verbs, and each list's own order.
+  return steps.sort((a, b) => a.at - b.at);
+}
+
+export function CallDetail(props: { session: Session; sid: string }) {
+  const acct = props.session.account_sid;
+  const { sid } = props;
+  const [call, setCall] = useState<CallDetails | null>(null);
+  const [hooks, setHooks] = useState<WebhookRequest[]>([]);
+  const [events, setEvents] = useState<CallEvent[]>([]);
+  const [alerts, setAlerts] = useState<Alert[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  const loadCall = useCallback(() => api<CallDetails>(`/2010-04-01/Accounts/${acct}/Calls/${sid}.json`).then(setCall, (e: Error) => setError(e.message)), [acct, sid]);
+  const loadTimeline = useCallback(async () => {
+    const q = query({ ResourceSid: sid, PageSize: '200' });
+    const [w, a, e] = await Promise.all([
+      api<{ webhook_requests: WebhookRequest[] }>(`/switchboard/v1/WebhookRequests${q}`),
+      api<{ alerts: Alert[] }>(`/switchboard/v1/Alerts${q}`),
+      api<{ events: CallEvent[] }>(`/switchboard/v1/Calls/${sid}/Events${query({ PageSize: '500' })}`),
+    ]);
+    setHooks(w.webhook_requests);
+    setAlerts(a.alerts);
+    setEvents(e.events);
+  }, [sid]);
+
+  useEffect(() => {
+    void loadCall();
+    void loadTimeline().catch(() => undefined);
+  }, [loadCall, loadTimeline]);
+
+  useLive((name, data) => {
+    if (name === 'resync') { void loadCall(); void loadTimeline().catch(() => undefined); return; }
+    const d = data as { sid?: string; resourceSid?: string | null } | null;
+    // Verbs have no live event of their own: a status change or a webhook is the moment to read them again.
+    if (name === 'call.status' && d?.sid === sid) { void loadCall(); void loadTimeline().catch(() => undefined); }
+    if ((name === 'webhook.request' || name === 'alert') && d?.resourceSid === sid) void loadTimeline().catch(() => undefined);
+  });
+
+  if (error) return <section><h1 tabIndex={-1}>Call</h1><ErrorText error={error} /><Link to="/calls">Back to calls</Link></section>;
+  if (!call) return <section aria-busy="true"><h1 tabIndex={-1}>Call</h1><p>Loading…</p></section>;
+  const steps = timeline(hooks, events);
+  return (
+    <section aria-labelledby="call-title">
+      <p><Link to="/calls">← All calls</Link></p>
+      <h1 id="call-title" tabIndex={-1}>Call <span class="mono small">{call.sid}</span></h1>
+      <dl class="facts card">
+        <dt>Status</dt><dd><StatusPill status={call.status} /></dd>
+        <dt>Direction</dt><dd>{call.direction}</dd>
+        <dt>From</dt><dd class="mono">{call.from || '—'}</dd>
+        <dt>To</dt><dd class="mono">{call.to}</dd>
+        <dt>Duration</dt><dd data-testid="duration">{call.duration !== null ? `${call.duration} s` : '—'}</dd>
+        <dt>Started</dt><dd><When date={call.start_time} /></dd>
+        <dt>Ended</dt><dd><When date={call.end_time} /></dd>
+      </dl>
+      <h2 id="call-timeline-title">Timeline</h2>
+      {steps.length === 0 ? <p>Nothing recorded for this call yet.</p> : (
+        <ol class="timeline" aria-labelledby="call-timeline-title" data-testid="call-timeline">
+          {steps.map((s) => (
+            <li key={s.key}>
+              <span class="timeline-when"><When date={new Date(s.at).toISOString()} compact /></span>
+              <div><div>{s.title}</div>{s.detail && <div class="timeline-detail">{s.detail}</div>}</div>
+            </li>
+          ))}
+        </ol>
+      )}
+      {alerts.length > 0 && (
+        <>
+          <h2>Alerts</h2>
+          <ul class="list">
+            {alerts.map((a) => (
+              <li key={a.sid} class="list-row alert-row">
+                <span class="pill pill-bad">{a.error_code}</span>
+                <span class="grow">{a.alert_text}</span>
+                {a.webhook_request_sid && <Link to={`/inspector/${a.webhook_request_sid}`}>Inspect request</Link>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
