@@ -126,11 +126,6 @@ export class MessagesRepository {
     return this.db.selectFrom('messages').selectAll().where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
   }
 
-  async findByCarrierId(carrier: string, carrierId: string): Promise<MessageRow | undefined> {
-    return this.db.selectFrom('messages').selectAll().where('carrier', '=', carrier)
-      .where('carrier_ids', 'like', `%"${carrierId.replace(/[%_"\\]/g, '')}"%`).executeTakeFirst();
-  }
-
   async list(accountSid: string, f: MessageFilter, page: PageQuery): Promise<Page<MessageRow>> {
     let q = this.db.selectFrom('messages').selectAll().where('account_sid', '=', accountSid);
     if (f.to !== undefined) q = q.where('to_number', '=', f.to);
@@ -181,9 +176,4 @@ export class MessagesRepository {
     return rows.map((r) => ({ phone: r.phone, count: Number(r.count), last: Number(r.last) }));
   }
 
-  async countVirtualReceived(messageSid: string): Promise<number> {
-    const r = await this.db.selectFrom('virtual_phone_messages').select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('message_sid', '=', messageSid).executeTakeFirst();
-    return Number(r?.n ?? 0);
-  }
 }
