@@ -185,9 +185,13 @@ test('Calls and Verify read their APIs and say when the module is not enabled, w
   await screenshot(page, 'calls');
   const verify = await s.fetch('/verify/v2/Services');
   if (verify.status === 200) {
-    await s.client.verify.v2.services.create({ friendlyName: 'Bakery login' });
+    const bakery = await s.client.verify.v2.services.create({ friendlyName: 'Bakery login' });
+    await s.client.verify.v2.services(bakery.sid).verifications.create({ to: '+15558675399', channel: 'sms' });
     await nav('Verify');
     await page.getByRole('list', { name: 'Verify services' }).getByText('Bakery login').waitFor();
+    const attempt = page.getByRole('list', { name: 'Verify attempts, newest first' }).getByRole('listitem').filter({ hasText: '+15558675399' });
+    await attempt.getByText('unconverted').waitFor();
+    assert.ok(await attempt.getByText('Bakery login').isVisible(), 'the attempt names its service');
   } else {
     await nav('Verify');
     await page.getByTestId('verify-notice').waitFor();

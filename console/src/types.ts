@@ -94,6 +94,10 @@ export interface CallDetails extends Call { start_time: string | null; end_time:
 export interface CallEvent { sid: string; call_sid: string; sequence: number; verb: string; detail: string; date_created: string }
 
 export interface VerifyService { sid: string; friendly_name: string; code_length: number; date_created: string }
+export interface VerifyAttempt {
+  sid: string; service_sid: string; verification_sid: string; date_created: string; channel: string;
+  conversion_status: 'converted' | 'unconverted'; channel_data: { to?: string } | null;
+}
 
 /** The live stream's events, as src/core/events.ts defines them. */
 export interface LiveEvents {

@@ -9,6 +9,7 @@ import { SettingsRepository } from '../store/repositories/settings.js';
 import { VerifyRepository } from '../store/repositories/verify.js';
 import type { Database } from '../store/schema.js';
 import { noVoiceCallSender, type VerifyCallSender } from './call.js';
+import { VerificationAttemptsService } from './attempts.js';
 import { CodeVault, newVerifySecret, VERIFY_SECRET_SETTING } from './codes.js';
 import { VerifyServicesService, type MessagingServiceCheck } from './services.js';
 import { VerificationsService } from './verifications.js';
@@ -45,7 +46,7 @@ export function createVerify(o: VerifyOptions) {
     findService: (accountSid, sid, path) => services.find(accountSid, sid, path),
     firstNumber: async (accountSid) => (await numbers.list(accountSid, {}, { pageSize: 1 })).items[0]?.phone_number,
   });
-  return { services, verifications };
+  return { services, verifications, attempts: new VerificationAttemptsService(repo) };
 }
 
 export type Verify = ReturnType<typeof createVerify>;

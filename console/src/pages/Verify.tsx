@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { nextPath, probe } from '../api.js';
-import type { VerifyService } from '../types.js';
-import { Notice, When } from '../ui/common.js';
+import { usePaged } from '../paged.js';
+import type { VerifyAttempt, VerifyService } from '../types.js';
+import { ErrorText, LoadMore, Notice, When } from '../ui/common.js';
 
 interface ServicesPage { services: VerifyService[]; meta?: { next_page_url: string | null } }
 
@@ -47,6 +48,34 @@ export function Verify() {
           if (r) { setMore((cur) => [...cur, ...r.services]); setPage({ ...page, meta: r.meta }); }
         })}>Load more</button>
       )}
+      <Attempts names={new Map(services.map((s) => [s.sid, s.friendly_name]))} />
+    </section>
+  );
+}
+
+/** Recent codes sent (GET /verify/v2/Attempts), newest first; converted once the verification was approved. */
+function Attempts(props: { names: Map<string, string> }) {
+  const list = usePaged<VerifyAttempt>('/verify/v2/Attempts?PageSize=50', (p) => (p as { attempts: VerifyAttempt[] }).attempts);
+  return (
+    <section aria-labelledby="verify-attempts-title">
+      <h2 id="verify-attempts-title">Recent attempts</h2>
+      <ErrorText error={list.error} />
+      {list.items.length === 0 && !list.loading ? <p>No codes sent yet.</p> : (
+        <ol class="list log" aria-label="Verify attempts, newest first">
+          {list.items.map((a) => (
+            <li key={a.sid} class="log-row" data-sid={a.sid}>
+              <div class="log-link">
+                <span class="log-when"><When date={a.date_created} compact /></span>
+                <span class="log-dir">{a.channel.toUpperCase()}</span>
+                <span class="mono log-parties">{a.channel_data?.to ?? '—'}</span>
+                <span class="log-meta">{props.names.get(a.service_sid) ?? <span class="mono small">{a.service_sid}</span>}</span>
+                <span class={a.conversion_status === 'converted' ? 'pill pill-ok' : 'pill'}>{a.conversion_status}</span>
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+      <LoadMore next={list.next} loading={list.loading} onClick={() => void list.loadMore()} count={list.items.length} noun="attempt" />
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { clusterMigration } from './0005_cluster.js';
 import { voiceMigration } from './0006_voice.js';
 import { videoMigration } from './0007_video.js';
 import { callEventsMigration } from './0008_call_events.js';
+import { verificationAttemptsAccountMigration } from './0009_verification_attempts_account.js';
 
 /** Every migration, in order. Forward-only: a released entry is never edited or removed. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -20,6 +21,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0006_voice': voiceMigration(dialect),
     '0007_video': videoMigration,
     '0008_call_events': callEventsMigration,
+    '0009_verification_attempts_account': verificationAttemptsAccountMigration,
   };
   return { getMigrations: async () => migrations };
 }

@@ -7,6 +7,26 @@ export type VerifyServiceChanges = Partial<Omit<VerifyServiceRow, 'sid' | 'accou
 export type VerificationRow = VerificationsTable;
 export type VerificationAttemptRow = VerificationAttemptsTable;
 
+/** An attempt with what the Attempts API shows of its verification. */
+export interface AttemptListRow extends VerificationAttemptRow {
+  service_sid: string;
+  to_number: string;
+  verification_status: string;
+  verification_date_updated: number;
+}
+
+/** GET /verify/v2/Attempts filters; every one is optional. Dates are epoch ms, both bounds exclusive. */
+export interface AttemptFilter {
+  createdAfter?: number | undefined;
+  createdBefore?: number | undefined;
+  to?: string | undefined;
+  channel?: string | undefined;
+  serviceSid?: string | undefined;
+  verificationSid?: string | undefined;
+  /** true: only attempts whose verification was approved; false: only the others. */
+  converted?: boolean | undefined;
+}
+
 /** The statuses after which a verification is over: the row stays for the record, the API answers 20404. */
 export type VerificationEnd = 'approved' | 'canceled' | 'expired' | 'max_attempts_reached';
 
@@ -133,6 +153,34 @@ export class VerifyRepository {
 
   async insertAttempt(row: VerificationAttemptRow): Promise<void> {
     await this.db.insertInto('verification_attempts').values(row).execute();
+  }
+
+  /** The account's attempts joined to their verifications, in a derived table so paging sees one date_created and sid. */
+  private attemptsOf(accountSid: string) {
+    return this.db.selectFrom((eb) => eb.selectFrom('verification_attempts as a')
+      .innerJoin('verifications as v', 'v.sid', 'a.verification_sid')
+      .where('a.account_sid', '=', accountSid)
+      .select([
+        'a.sid', 'a.account_sid', 'a.verification_sid', 'a.channel', 'a.channel_sid', 'a.date_created',
+        'v.service_sid', 'v.to_number', 'v.status as verification_status', 'v.date_updated as verification_date_updated',
+      ]).as('t')).selectAll('t');
+  }
+
+  async findAttempt(accountSid: string, sid: string): Promise<AttemptListRow | undefined> {
+    return this.attemptsOf(accountSid).where('t.sid', '=', sid).executeTakeFirst();
+  }
+
+  /** The account's attempts, newest first. */
+  async listAttempts(accountSid: string, f: AttemptFilter, page: PageQuery): Promise<Page<AttemptListRow>> {
+    let q = this.attemptsOf(accountSid);
+    if (f.createdAfter !== undefined) q = q.where('t.date_created', '>', f.createdAfter);
+    if (f.createdBefore !== undefined) q = q.where('t.date_created', '<', f.createdBefore);
+    if (f.to !== undefined) q = q.where('t.to_number', '=', f.to);
+    if (f.channel !== undefined) q = q.where('t.channel', '=', f.channel);
+    if (f.serviceSid !== undefined) q = q.where('t.service_sid', '=', f.serviceSid);
+    if (f.verificationSid !== undefined) q = q.where('t.verification_sid', '=', f.verificationSid);
+    if (f.converted !== undefined) q = q.where('t.verification_status', f.converted ? '=' : '!=', 'approved');
+    return paginate(q, 'desc', page);
   }
 
   async attempts(verificationSid: string): Promise<VerificationAttemptRow[]> {

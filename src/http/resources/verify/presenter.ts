@@ -1,6 +1,6 @@
 import { iso8601 } from '../../../core/dates.js';
 import type { VerificationView } from '../../../verify/verifications.js';
-import type { VerificationRow, VerifyServiceRow } from '../../../store/repositories/verify.js';
+import type { AttemptListRow, VerificationRow, VerifyServiceRow } from '../../../store/repositories/verify.js';
 
 /** Verify v2's JSON (twilio_verify_v2.json): ISO-8601 dates, absolute URLs under /verify/v2. */
 export function presentService(origin: string) {
@@ -47,5 +47,20 @@ export function presentCheck(row: VerificationRow) {
     sid: row.sid, service_sid: row.service_sid, account_sid: row.account_sid, to: row.to_number, channel: row.channel,
     status: row.status, valid: row.status === 'approved', amount: null, payee: null, sna_attempts_error_codes: [],
     date_created: iso8601(row.date_created), date_updated: iso8601(row.date_updated),
+  };
+}
+
+/** verify.v2.verification_attempt: converted once the verification was approved; no prices here. */
+export function presentAttempt(origin: string) {
+  return (a: AttemptListRow) => {
+    const converted = a.verification_status === 'approved';
+    return {
+      sid: a.sid, account_sid: a.account_sid, service_sid: a.service_sid, verification_sid: a.verification_sid,
+      date_created: iso8601(a.date_created),
+      date_updated: iso8601(converted ? Math.max(a.date_created, a.verification_date_updated) : a.date_created),
+      conversion_status: converted ? 'converted' : 'unconverted', channel: a.channel, price: null,
+      channel_data: { verification_sid: a.verification_sid, to: a.to_number, status: converted ? 'confirmed' : 'unconfirmed' },
+      url: `${origin}/verify/v2/Attempts/${a.sid}`,
+    };
   };
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Verify } from '../../../verify/module.js';
 import type { VerifyServiceInput } from '../../../verify/services.js';
+import { errors } from '../../../core/errors.js';
 import { originalPath, principalOf } from '../../context.js';
 import { envelopeV1, readPageParams } from '../../paging.js';
 import { ParamReader, type Params } from '../../params.js';
 import { paramsOf } from '../../server.js';
-import { presentCheck, presentService, presentVerification } from './presenter.js';
+import { presentAttempt, presentCheck, presentService, presentVerification } from './presenter.js';
 
 /**
  * The request's parameters as strings: a JSON body can carry numbers and booleans (`{"CodeLength": 8}`), which
@@ -31,10 +32,10 @@ function readServiceInput(p: ParamReader): VerifyServiceInput {
   };
 }
 
-/** Verify v2 (`/verify/v2/...`): services, verifications and checks of the authenticated account. */
+/** Verify v2 (`/verify/v2/...`): services, verifications, checks and attempts of the authenticated account. */
 export function verifyRoutes(app: FastifyInstance, verify: Verify, origin: () => string): void {
   const owner = (req: FastifyRequest) => principalOf(req).accountSid;
-  const { services, verifications } = verify;
+  const { services, verifications, attempts } = verify;
   const base = '/verify/v2/Services';
 
   app.post(base, async (req, reply) => {
@@ -83,4 +84,24 @@ export function verifyRoutes(app: FastifyInstance, verify: Verify, origin: () =>
     req.resourceSid = row.sid;
     return presentCheck(row);
   });
+
+  const attemptsBase = '/verify/v2/Attempts';
+  app.get(attemptsBase, async (req) => {
+    const raw = paramsOf(req);
+    const page = readPageParams(raw);
+    const p = params(req);
+    const status = p.str('Status')?.toLowerCase();
+    if (status !== undefined && status !== '' && status !== 'converted' && status !== 'unconverted') {
+      throw errors.verifyInvalidParameter('Status', 'must be converted or unconverted');
+    }
+    const channel = p.str('Channel')?.toLowerCase();
+    const filter = {
+      createdAfter: p.date('DateCreatedAfter'), createdBefore: p.date('DateCreatedBefore'),
+      to: p.str('ChannelData.To') || undefined, channel: channel || undefined,
+      serviceSid: p.str('VerifyServiceSid') || undefined, verificationSid: p.str('VerificationSid') || undefined,
+      converted: status === 'converted' ? true : status === 'unconverted' ? false : undefined,
+    };
+    return envelopeV1('attempts', origin(), attemptsBase, raw, page, await attempts.list(owner(req), filter, page), presentAttempt(origin()));
+  });
+  app.get(`${attemptsBase}/:Sid`, async (req) => presentAttempt(origin())(await attempts.find(owner(req), (req.params as { Sid: string }).Sid, originalPath(req))));
 }
