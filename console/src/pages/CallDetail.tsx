@@ -1,11 +1,10 @@
-import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { useLive } from '../live.js';
 import type { Alert, CallDetails, CallEvent, Session, WebhookRequest } from '../types.js';
 import { ErrorText, formPairs, HttpPill, Link, PURPOSE, StatusPill, When } from '../ui/common.js';
+import { AlertList, Timeline, type Step } from '../ui/timeline.js';
 
-interface Step { at: number; key: string; title: ComponentChildren; detail?: ComponentChildren }
 
 /** The status a call status callback reported, read from what was sent (form body, or the query of a GET). */
 function reportedStatus(w: WebhookRequest): string | undefined {
@@ -99,29 +98,9 @@ export function CallDetail(props: { session: Session; sid: string }) {
       </dl>
       <h2 id="call-timeline-title">Timeline</h2>
       {steps.length === 0 ? <p>Nothing recorded for this call yet.</p> : (
-        <ol class="timeline" aria-labelledby="call-timeline-title" data-testid="call-timeline">
-          {steps.map((s) => (
-            <li key={s.key}>
-              <span class="timeline-when"><When date={new Date(s.at).toISOString()} compact /></span>
-              <div><div>{s.title}</div>{s.detail && <div class="timeline-detail">{s.detail}</div>}</div>
-            </li>
-          ))}
-        </ol>
+        <Timeline steps={steps} labelledBy="call-timeline-title" testId="call-timeline" />
       )}
-      {alerts.length > 0 && (
-        <>
-          <h2>Alerts</h2>
-          <ul class="list">
-            {alerts.map((a) => (
-              <li key={a.sid} class="list-row alert-row">
-                <span class="pill pill-bad">{a.error_code}</span>
-                <span class="grow">{a.alert_text}</span>
-                {a.webhook_request_sid && <Link to={`/inspector/${a.webhook_request_sid}`}>Inspect request</Link>}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <AlertList alerts={alerts} />
     </section>
   );
 }

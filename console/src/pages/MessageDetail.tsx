@@ -1,11 +1,10 @@
-import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { useLive } from '../live.js';
 import type { Alert, Message, MessageExtra, Session, WebhookRequest } from '../types.js';
 import { ErrorText, formPairs, HttpPill, Link, PURPOSE, StatusPill, When } from '../ui/common.js';
+import { AlertList, Timeline, type Step } from '../ui/timeline.js';
 
-interface Step { at: number; key: string; title: ComponentChildren; detail?: ComponentChildren }
 
 /** The status a callback reported, read from what was sent (form body, or the query of a GET). */
 function reportedStatus(w: WebhookRequest): string | undefined {
@@ -105,28 +104,8 @@ export function MessageDetail(props: { session: Session; sid: string }) {
         </div>
       </div>
       <h2>Timeline</h2>
-      <ol class="timeline" aria-label="Status timeline">
-        {timeline(m, hooks, seen).map((s) => (
-          <li key={s.key}>
-            <span class="timeline-when"><When date={new Date(s.at).toISOString()} compact /></span>
-            <div><div>{s.title}</div>{s.detail && <div class="timeline-detail">{s.detail}</div>}</div>
-          </li>
-        ))}
-      </ol>
-      {alerts.length > 0 && (
-        <>
-          <h2>Alerts</h2>
-          <ul class="list">
-            {alerts.map((a) => (
-              <li key={a.sid} class="list-row alert-row">
-                <span class="pill pill-bad">{a.error_code}</span>
-                <span class="grow">{a.alert_text}</span>
-                {a.webhook_request_sid && <Link to={`/inspector/${a.webhook_request_sid}`}>Inspect request</Link>}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <Timeline steps={timeline(m, hooks, seen)} label="Status timeline" />
+      <AlertList alerts={alerts} />
     </section>
   );
 }
