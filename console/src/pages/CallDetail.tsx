@@ -2,8 +2,8 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { useLive } from '../live.js';
 import type { Alert, CallDetails, CallEvent, Session, WebhookRequest } from '../types.js';
-import { ErrorText, formPairs, HttpPill, Link, PURPOSE, StatusPill, When } from '../ui/common.js';
-import { AlertList, Timeline, type Step } from '../ui/timeline.js';
+import { ErrorText, formPairs, Link, StatusPill, When } from '../ui/common.js';
+import { AlertList, Timeline, webhookSteps, type Step } from '../ui/timeline.js';
 
 
 /** The status a call status callback reported, read from what was sent (form body, or the query of a GET). */
@@ -19,21 +19,7 @@ function reportedStatus(w: WebhookRequest): string | undefined {
  */
 function timeline(hooks: WebhookRequest[], events: CallEvent[]): Step[] {
   const steps: Step[] = [];
-  for (const w of [...hooks].reverse()) {
-    const status = reportedStatus(w);
-    steps.push({
-      at: Date.parse(w.date_created), key: w.sid,
-      title: <>{PURPOSE[w.purpose] ?? w.purpose}{status && <> reported <StatusPill status={status} /></>}</>,
-      detail: (
-        <>
-          <span class="mono">{w.method} {w.url}</span>{' '}
-          <HttpPill status={w.response?.status ?? null} errorCode={w.error_code} />{' '}
-          {w.latency_ms !== null && <span class="muted">{w.latency_ms} ms</span>}{' '}
-          <Link to={`/inspector/${w.sid}`}>Inspect<span class="offscreen"> webhook {w.sid}</span></Link>
-        </>
-      ),
-    });
-  }
+  steps.push(...webhookSteps(hooks, reportedStatus));
   for (const e of events) {
     steps.push({
       at: Date.parse(e.date_created), key: e.sid,

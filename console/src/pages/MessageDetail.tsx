@@ -2,8 +2,8 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { useLive } from '../live.js';
 import type { Alert, Message, MessageExtra, Session, WebhookRequest } from '../types.js';
-import { ErrorText, formPairs, HttpPill, Link, PURPOSE, StatusPill, When } from '../ui/common.js';
-import { AlertList, Timeline, type Step } from '../ui/timeline.js';
+import { ErrorText, formPairs, Link, StatusPill, When } from '../ui/common.js';
+import { AlertList, Timeline, webhookSteps, type Step } from '../ui/timeline.js';
 
 
 /** The status a callback reported, read from what was sent (form body, or the query of a GET). */
@@ -21,21 +21,7 @@ function timeline(m: Message, hooks: WebhookRequest[], seen: { at: number; statu
   const steps: Step[] = [{ at: Date.parse(m.date_created), key: 'created', title: m.direction === 'inbound' ? 'Received from the carrier' : 'Created, queued' }];
   if (m.date_sent && m.direction !== 'inbound') steps.push({ at: Date.parse(m.date_sent), key: 'sent', title: 'Handed to the carrier' });
   // The API lists newest first; the timeline reads oldest first, and equal times keep this order.
-  for (const w of [...hooks].reverse()) {
-    const status = reportedStatus(w);
-    steps.push({
-      at: Date.parse(w.date_created), key: w.sid,
-      title: <>{PURPOSE[w.purpose] ?? w.purpose}{status && <> reported <StatusPill status={status} /></>}</>,
-      detail: (
-        <>
-          <span class="mono">{w.method} {w.url}</span>{' '}
-          <HttpPill status={w.response?.status ?? null} errorCode={w.error_code} />{' '}
-          {w.latency_ms !== null && <span class="muted">{w.latency_ms} ms</span>}{' '}
-          <Link to={`/inspector/${w.sid}`}>Inspect<span class="offscreen"> webhook {w.sid}</span></Link>
-        </>
-      ),
-    });
-  }
+  steps.push(...webhookSteps(hooks, reportedStatus));
   for (const s of seen) steps.push({ at: s.at, key: `live-${s.at}-${s.status}`, title: <>Status changed to <StatusPill status={s.status} /> (seen live)</> });
   steps.push({ at: Date.parse(m.date_updated), key: 'now', title: <>Current status <StatusPill status={m.status} /></> });
   return steps.sort((a, b) => a.at - b.at);

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import type { Alert } from '../types.js';
-import { Link, When } from './common.js';
+import type { Alert, WebhookRequest } from '../types.js';
+import { HttpPill, Link, PURPOSE, StatusPill, When } from './common.js';
 
 /** One row of a resource's timeline (a status, a webhook and its answer, a verb run). */
 export interface Step { at: number; key: string; title: ComponentChildren; detail?: ComponentChildren }
@@ -36,4 +36,23 @@ export function AlertList(props: { alerts: Alert[] }) {
       </ul>
     </>
   );
+}
+
+/** A step per webhook request, oldest first (the API lists newest first), with the status it reported. */
+export function webhookSteps(hooks: WebhookRequest[], reportedStatus: (w: WebhookRequest) => string | undefined): Step[] {
+  return [...hooks].reverse().map((w) => {
+    const status = reportedStatus(w);
+    return {
+      at: Date.parse(w.date_created), key: w.sid,
+      title: <>{PURPOSE[w.purpose] ?? w.purpose}{status && <> reported <StatusPill status={status} /></>}</>,
+      detail: (
+        <>
+          <span class="mono">{w.method} {w.url}</span>{' '}
+          <HttpPill status={w.response?.status ?? null} errorCode={w.error_code} />{' '}
+          {w.latency_ms !== null && <span class="muted">{w.latency_ms} ms</span>}{' '}
+          <Link to={`/inspector/${w.sid}`}>Inspect<span class="offscreen"> webhook {w.sid}</span></Link>
+        </>
+      ),
+    };
+  });
 }
