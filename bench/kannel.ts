@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export interface Kannel {
   sendsmsUrl: string;
   version: string;
+  /** bearerbox and smsbox, for CPU accounting. */
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -123,5 +125,5 @@ export async function startKannel(smscPort: number, window: number, version: str
     await stop();
     throw err;
   }
-  return { sendsmsUrl: `http://127.0.0.1:${sendsms}/cgi-bin/sendsms`, version, stop };
+  return { sendsmsUrl: `http://127.0.0.1:${sendsms}/cgi-bin/sendsms`, version, pids: children.map((c) => c.pid!), stop };
 }

@@ -10,19 +10,24 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestSmsc } from '../src/messaging/carriers/smpp/test-support/smsc.js';
 import { ensureKannel, startKannel } from './kannel.js';
-import { ROOT, flag, percentile, writeSection } from './lib.js';
+import { ROOT, flag, loadClient, machineCpuSeconds, percentile, processCpuSeconds, writeSection } from './lib.js';
 
 const N = Number(flag('messages', '5000'));
 const CONCURRENCY = Number(flag('concurrency', '64'));
 const WINDOW = Number(flag('window', '100'));
 const TIMEOUT_MS = Number(flag('timeout', '300')) * 1000;
 const ONLY = flag('only', '');
+const http = loadClient(CONCURRENCY);
 
-interface Result { gateway: string; sent: number; delivered: number; errors: number; perSecond: number; p50: number; p99: number; seconds: number }
+interface Result {
+  gateway: string; sent: number; delivered: number; errors: number; perSecond: number; p50: number; p99: number; seconds: number;
+  /** CPU milliseconds per delivered message: the gateway's processes, this harness, the whole machine. */
+  gatewayCpuMs: number; harnessCpuMs: number; machineCpuMs: number; machineBusy: number;
+}
 
 /** nproc, CPU model and memory as /proc tells them, plus Node and the date. */
 function machine(): string {
@@ -56,7 +61,9 @@ async function receiver(keyOf: (path: string, p: URLSearchParams) => string | nu
 }
 
 /** Sends N requests, at most CONCURRENCY at once, then waits for N deliveries or the deadline. */
-async function drive(name: string, send: (i: number) => Promise<string | null>, done: Map<string, number>): Promise<Result> {
+async function drive(name: string, send: (i: number) => Promise<string | null>, done: Map<string, number>, gatewayPids: number[]): Promise<Result> {
+  const gatewayCpu = () => gatewayPids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+  const [gateway0, harness0, machine0] = [gatewayCpu(), process.cpuUsage(), machineCpuSeconds()];
   const started = new Map<string, number>();
   const deadline = Date.now() + TIMEOUT_MS;
   let next = 0;
@@ -87,8 +94,18 @@ async function drive(name: string, send: (i: number) => Promise<string | null>, 
     last = Math.max(last, d);
   }
   const seconds = (last - t0) / 1000;
-  const r: Result = { gateway: name, sent, delivered: latencies.length, errors, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), seconds };
+  const harness = process.cpuUsage(harness0);
+  const machine1 = machineCpuSeconds();
+  const perMessage = (cpuSeconds: number) => (1000 * cpuSeconds) / Math.max(1, latencies.length);
+  const r: Result = {
+    gateway: name, sent, delivered: latencies.length, errors, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), seconds,
+    gatewayCpuMs: perMessage(gatewayCpu() - gateway0),
+    harnessCpuMs: perMessage((harness.user + harness.system) / 1e6),
+    machineCpuMs: perMessage(machine1.busy - machine0.busy),
+    machineBusy: (machine1.busy - machine0.busy) / Math.max(0.01, machine1.total - machine0.total),
+  };
   console.log(`${name}: ${r.delivered}/${N} delivered in ${seconds.toFixed(1)} s, ${r.perSecond.toFixed(0)}/s, p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, ${errors} request errors`);
+  console.log(`  CPU per delivered message: gateway ${r.gatewayCpuMs.toFixed(2)} ms, harness ${r.harnessCpuMs.toFixed(2)} ms, whole machine ${r.machineCpuMs.toFixed(2)} ms (machine ${(100 * r.machineBusy).toFixed(0)} % busy)`);
   return r;
 }
 
@@ -114,11 +131,10 @@ async function kannelRun(): Promise<Result | null> {
     const send = async (i: number) => {
       const dlr = `${recv.url}/dlr?i=${i}&t=%d`;
       const q = new URLSearchParams({ username: 'api', password: 'apipw', from: '15550001111', to: to(i), text: `Bench message ${i}`, 'dlr-mask': '31', 'dlr-url': dlr });
-      const res = await fetch(`${kannel.sendsmsUrl}?${q}`);
-      await res.text();
+      const res = await http(`${kannel.sendsmsUrl}?${q}`);
       return res.status === 202 || res.status === 200 ? String(i) : null;
     };
-    return { ...(await drive(`Kannel ${version}`, send, recv.done)) };
+    return { ...(await drive(`Kannel ${version}`, send, recv.done, kannel.pids)) };
   } finally {
     await kannel.stop();
     await sink.close();
@@ -157,21 +173,21 @@ async function switchboardRun(): Promise<Result> {
     });
     const api = `${base}/2010-04-01/Accounts/${sid}`;
     const post = (url: string, form: Record<string, string>) =>
-      fetch(url, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+      http(url, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
     for (let i = 0; i < 150; i++) {
-      const c = (await (await fetch(`${base}/switchboard/v1/Carriers/sink`, { headers: { authorization: auth } })).json()) as { health?: { up: boolean } };
+      const c = JSON.parse((await http(`${base}/switchboard/v1/Carriers/sink`, { headers: { authorization: auth } })).text) as { health?: { up: boolean } };
       if (c.health?.up) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const from = '+14155550100';
     const bought = await post(`${api}/IncomingPhoneNumbers.json`, { PhoneNumber: from });
-    if (bought.status !== 201) throw new Error(`buying ${from}: ${bought.status} ${await bought.text()}`);
+    if (bought.status !== 201) throw new Error(`buying ${from}: ${bought.status} ${bought.text}`);
     const send = async (i: number) => {
       const res = await post(`${api}/Messages.json`, { To: `+${to(i)}`, From: from, Body: `Bench message ${i}`, StatusCallback: `${recv.url}/status` });
-      const body = (await res.json()) as { sid?: string };
+      const body = JSON.parse(res.text) as { sid?: string };
       return res.status === 201 && body.sid ? body.sid : null;
     };
-    return await drive('Switchboard', send, recv.done);
+    return await drive('Switchboard', send, recv.done, [child.pid!]);
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -184,6 +200,20 @@ async function switchboardRun(): Promise<Result> {
   }
 }
 
+/**
+ * What 2x Kannel would cost on this machine: at twice Kannel's rate, every message may use at most
+ * cores / rate of CPU in all, of which the harness already takes what it took per Switchboard message.
+ */
+function twiceKannelBudget(kannel: Result, sb: Result): string {
+  const cores = cpus().length;
+  const target = 2 * kannel.perSecond;
+  const machineMs = (1000 * cores) / target;
+  const gatewayMs = machineMs - sb.harnessCpuMs;
+  return `2x Kannel is ${target.toFixed(0)} messages/s: with ${cores} cores that leaves ${machineMs.toFixed(2)} ms of CPU per message for everything, `
+    + `and after the harness's ${sb.harnessCpuMs.toFixed(2)} ms, ${gatewayMs.toFixed(2)} ms for Switchboard, if it used every core fully `
+    + `(Kannel used ${kannel.gatewayCpuMs.toFixed(2)} ms; Switchboard used ${sb.gatewayCpuMs.toFixed(2)} ms).`;
+}
+
 async function main(): Promise<void> {
   const host = machine();
   console.log(`bench:smpp: ${N} messages, concurrency ${CONCURRENCY}, window ${WINDOW}; ${host}`);
@@ -192,11 +222,12 @@ async function main(): Promise<void> {
   const rows = [kannel, sb].filter((r): r is Result => r !== null);
   const ratio = kannel && sb ? sb.perSecond / kannel.perSecond : null;
   const table = [
-    '| gateway | delivered | end-to-end delivered/s | latency p50 | latency p99 |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.gateway} | ${r.delivered}/${N} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms |`),
+    '| gateway | delivered | end-to-end delivered/s | latency p50 | latency p99 | gateway CPU / message | harness CPU / message | machine busy |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.gateway} | ${r.delivered}/${N} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.gatewayCpuMs.toFixed(2)} ms | ${r.harnessCpuMs.toFixed(2)} ms | ${(100 * r.machineBusy).toFixed(0)} % |`),
   ];
-  console.log(`\n${table.join('\n')}\n${ratio === null ? '' : `\nSwitchboard / Kannel: ${ratio.toFixed(2)}x`}`);
+  const budget = kannel && sb ? twiceKannelBudget(kannel, sb) : '';
+  console.log(`\n${table.join('\n')}\n${ratio === null ? '' : `\nSwitchboard / Kannel: ${ratio.toFixed(2)}x`}${budget ? `\n${budget}` : ''}`);
   if (rows.length === 0 || ONLY) return; // a partial run does not replace the side-by-side figures
   writeSection('smpp-kannel', `### SMS over SMPP: Switchboard and Kannel, same sink
 
@@ -210,7 +241,11 @@ request to its delivered callback.
 
 ${table.join('\n')}
 
-Switchboard / Kannel end-to-end rate: ${ratio === null ? 'n/a' : `${ratio.toFixed(2)}x`}.`);
+Switchboard / Kannel end-to-end rate: ${ratio === null ? 'n/a' : `${ratio.toFixed(2)}x`}.
+
+CPU per delivered message is CPU time (user + system, all threads) over the run divided by messages delivered:
+the gateway's own processes (bearerbox + smsbox; the Switchboard process), and this harness (load generator,
+sink SMSC and callback receiver in one Node process), which shares the same two cores. ${budget}`);
   console.log('docs/benchmarks.md updated');
 }
 
