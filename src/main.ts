@@ -104,7 +104,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
 
   const jobs = new JobQueue(new JobsRepository(db, store.dialect), clock);
   const metrics = new Metrics(() => jobs.depths());
-  const webhookLog = new WebhookLog(new WebhookLogRepository(db), events, clock);
+  const webhookLog = new WebhookLog(new WebhookLogRepository(db, store.dialect), events, clock);
   const webhooks = new WebhookDispatcher(webhookLog, (sid) => accounts.authTokenOf(sid), {
     timeoutMs: config.webhookTimeoutMs, maxResponseBytes: 64 * 1024, userAgent: 'TwilioProxy/1.1 (Switchboard)',
     retryBaseMs: config.webhookRetryBaseMs,

@@ -150,7 +150,7 @@ test('the inspector shows a failing webhook live, with its response, latency and
 test('a log of thousands pages through the API\'s next links and takes live rows on top without duplicates', async () => {
   // 2,000 old records straight into the store: building them through webhooks would take minutes.
   const oldest = Date.now() - 86_400_000;
-  await new WebhookLogRepository(s.sb.store.db).insertRequests(Array.from({ length: 2000 }, (_, i) => ({
+  await new WebhookLogRepository(s.sb.store.db, s.sb.store.dialect).insertRequests(Array.from({ length: 2000 }, (_, i) => ({
     sid: newSid('WR'), account_sid: s.accountSid, resource_sid: null, purpose: 'sms-status', method: 'POST',
     url: `${app.base}/old/${i}`, request_headers: '{}', request_body: `N=${i}`, response_status: 200, response_headers: '{}',
     response_body: '', latency_ms: 1, error_code: null, error_message: null, attempt: 1, date_created: oldest + i,

@@ -52,8 +52,24 @@ export type AlertSid = Sid<'NO'>;
 
 const SID_PATTERN = /^[A-Z]{2}[0-9a-f]{32}$/;
 
+// Random hex is drawn from a pooled buffer: one randomBytes call per 256 SIDs instead of one each (the
+// per-call cost of the CSPRNG binding, not the bytes, dominated a busy message path).
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+function randomHex(bytes: number): string {
+  if (poolAt + bytes > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolAt = 0;
+  }
+  const hex = pool.toString('hex', poolAt, poolAt + bytes);
+  poolAt += bytes;
+  return hex;
+}
+
 export function newSid<P extends SidPrefix>(prefix: P): Sid<P> {
-  return (prefix + randomBytes(16).toString('hex')) as Sid<P>;
+  return (prefix + randomHex(16)) as Sid<P>;
 }
 
 let lastMs = 0;
@@ -66,7 +82,7 @@ let counter = 0;
 export function newOrderedSid<P extends SidPrefix>(prefix: P, nowMs: number = Date.now()): Sid<P> {
   if (nowMs > lastMs) { lastMs = nowMs; counter = 0; } else counter = (counter + 1) & 0xffff;
   const head = lastMs.toString(16).padStart(12, '0').slice(-12) + counter.toString(16).padStart(4, '0');
-  return (prefix + head + randomBytes(8).toString('hex')) as Sid<P>;
+  return (prefix + head + randomHex(8)) as Sid<P>;
 }
 
 /** Narrows an untrusted string (a URL segment, a form field) to a SID of one prefix. */

@@ -24,3 +24,26 @@ export function compiled<Row, A extends unknown[]>(db: Kysely<Database>, build: 
     return result.rows as Row[];
   };
 }
+
+/**
+ * Inserts many rows of one table. On SQLite each row runs one compiled single-row statement inside the
+ * caller's transaction (microseconds each, one prepared text); a multi-row statement would be rebuilt by
+ * Kysely and prepared anew for every row count. PostgreSQL takes multi-row statements (one round trip).
+ */
+export function compiledInsert<T extends keyof Database & string, C extends keyof Database[T] & string>(
+  db: Kysely<Database>, dialect: 'sqlite' | 'postgres', table: T, columns: readonly C[],
+): (ex: Executor | null, rows: readonly Pick<Database[T], C>[]) => Promise<void> {
+  const one = compiled<unknown, unknown[]>(db, (q) => q.insertInto(table)
+    .values(Object.fromEntries(columns.map((c, i) => [c, arg(i)])) as never));
+  // PostgreSQL binds at most 65535 parameters per statement.
+  const chunk = Math.max(1, Math.floor(60_000 / columns.length));
+  return async (ex, rows) => {
+    if (dialect === 'sqlite') {
+      const all = async (trx: Executor) => { for (const row of rows) await one(trx, ...columns.map((c) => row[c])); };
+      // Outside a transaction each row would be its own commit.
+      if (ex) await all(ex); else if (rows.length === 1) await all(db); else await db.transaction().execute(all);
+      return;
+    }
+    for (let i = 0; i < rows.length; i += chunk) await (ex ?? db).insertInto(table).values(rows.slice(i, i + chunk) as never).execute();
+  };
+}

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { Executor } from './transactor.js';
 
@@ -12,6 +12,11 @@ interface Pending<T> {
 
 /** PostgreSQL's deadlock and serialization failures: the whole group is safe to run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
+
+// Built once: a `sql` template is parsed and compiled again on every use, and these run twice per unit.
+const SAVEPOINT = CompiledQuery.raw('savepoint sb_unit');
+const RELEASE = CompiledQuery.raw('release savepoint sb_unit');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint sb_unit');
 
 /**
  * Group commit: units of work submitted while the previous group runs are gathered and run in ONE
@@ -50,14 +55,14 @@ export class GroupCommitter {
         await this.db.transaction().execute(async (trx) => {
           for (const item of batch) {
             if (batch.length === 1) { outcomes.push({ ok: true, value: await item.work(trx) }); continue; }
-            await sql`savepoint sb_unit`.execute(trx);
+            await trx.executeQuery(SAVEPOINT);
             try {
               outcomes.push({ ok: true, value: await item.work(trx) });
-              await sql`release savepoint sb_unit`.execute(trx);
+              await trx.executeQuery(RELEASE);
             } catch (err) {
               if (RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
-              await sql`rollback to savepoint sb_unit`.execute(trx);
-              await sql`release savepoint sb_unit`.execute(trx);
+              await trx.executeQuery(ROLLBACK_TO);
+              await trx.executeQuery(RELEASE);
               outcomes.push({ ok: false, err });
             }
           }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DialectName } from '../db.js';
+import { compiledInsert } from '../compiled.js';
 import type { Database, JobsTable } from '../schema.js';
 
 export type JobRow = JobsTable;
@@ -11,12 +12,18 @@ import type { Executor } from '../transactor.js';
  * claim when the lease runs out and another node takes the job. PostgreSQL claims with SKIP LOCKED so
  * nodes never wait on each other's rows; SQLite serializes writers anyway.
  */
-export class JobsRepository {
-  constructor(private readonly db: Kysely<Database>, private readonly dialect: DialectName) {}
+const JOB_COLUMNS = ['id', 'queue', 'payload', 'run_at', 'attempts', 'max_attempts', 'locked_by', 'locked_until', 'last_error', 'date_created'] as const satisfies readonly (keyof JobRow)[];
 
-  async insert(rows: JobRow[], executor: Executor = this.db): Promise<void> {
+export class JobsRepository {
+  private readonly insertMany: ReturnType<typeof compiledInsert<'jobs', (typeof JOB_COLUMNS)[number]>>;
+
+  constructor(private readonly db: Kysely<Database>, private readonly dialect: DialectName) {
+    this.insertMany = compiledInsert(db, dialect, 'jobs', JOB_COLUMNS);
+  }
+
+  async insert(rows: JobRow[], executor?: Executor): Promise<void> {
     if (rows.length === 0) return;
-    await executor.insertInto('jobs').values(rows).execute();
+    await this.insertMany(executor ?? null, rows);
   }
 
   async claim(queue: string, worker: string, limit: number, now: number, leaseMs: number): Promise<JobRow[]> {

@@ -1,13 +1,24 @@
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../db.js';
+import { arg, compiled } from '../compiled.js';
 import type { Database, MessagePartsTable, MessagesTable } from '../schema.js';
 import type { Executor } from '../transactor.js';
 
 export type MessagePartRow = MessagePartsTable;
 
 /** The parts carriers accepted, by the carrier's id: receipt matching and multipart status, kept in the store. */
+type PartWithMessage = MessagesTable & { part_total: number };
+
 export class MessagePartsRepository {
-  constructor(private readonly db: Kysely<Database>, private readonly dialect: DialectName) {}
+  // Every delivery receipt looks its part up: compiled once.
+  private readonly withMessage: ReturnType<typeof compiled<PartWithMessage, [string, string]>>;
+
+  constructor(private readonly db: Kysely<Database>, private readonly dialect: DialectName) {
+    this.withMessage = compiled<PartWithMessage, [string, string]>(db, (q) => q.selectFrom('message_parts')
+      .innerJoin('messages', 'messages.sid', 'message_parts.message_sid')
+      .selectAll('messages').select('message_parts.total as part_total')
+      .where('message_parts.carrier', '=', arg(0)).where('message_parts.carrier_id', '=', arg(1)));
+  }
 
   /**
    * Records accepted parts. An SMSC that restarts may hand out an id again: the newer message wins, since
@@ -29,9 +40,7 @@ export class MessagePartsRepository {
 
   /** A part and its message in one query: what a receipt for a single-part message needs. */
   async findWithMessage(carrier: string, carrierId: string, ex: Executor = this.db): Promise<{ total: number; message: MessagesTable } | undefined> {
-    const row = await ex.selectFrom('message_parts').innerJoin('messages', 'messages.sid', 'message_parts.message_sid')
-      .selectAll('messages').select('message_parts.total as part_total')
-      .where('message_parts.carrier', '=', carrier).where('message_parts.carrier_id', '=', carrierId).executeTakeFirst();
+    const row = (await this.withMessage(ex, carrier, carrierId))[0];
     if (!row) return undefined;
     const { part_total: total, ...message } = row;
     return { total, message };

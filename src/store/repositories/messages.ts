@@ -28,6 +28,7 @@ export class MessagesRepository {
   private readonly bySid: ReturnType<typeof compiled<MessageRow, [string]>>;
   private readonly slotOf: ReturnType<typeof compiled<{ next_free_at: number }, [string]>>;
   private readonly setSlot: ReturnType<typeof compiled<unknown, [number, string]>>;
+  private readonly transitions = new Map<string, ReturnType<typeof compiled<{ sid: string }, unknown[]>>>();
 
   constructor(private readonly db: Kysely<Database>, private readonly dialect: DialectName) {
     this.insertOne = compiled(db, (q) => q.insertInto('messages')
@@ -83,8 +84,18 @@ export class MessagesRepository {
    * go backwards even when reports race. Returns whether the change happened.
    */
   async transition(sid: string, from: readonly string[], changes: MessageChanges, ex: Executor = this.db): Promise<boolean> {
-    const r = await ex.updateTable('messages').set(changes).where('sid', '=', sid).where('status', 'in', from).executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+    // Receipts run this once per message: compiled once per shape (which columns change, how many from-states).
+    const columns = (Object.keys(changes) as (keyof MessageChanges)[]).filter((c) => changes[c] !== undefined);
+    const shape = `${columns.join(',')}|${from.length}`;
+    let update = this.transitions.get(shape);
+    if (!update) {
+      update = compiled<{ sid: string }, unknown[]>(this.db, (q) => q.updateTable('messages')
+        .set(Object.fromEntries(columns.map((c, i) => [c, arg(i)])) as MessageChanges)
+        .where('sid', '=', arg(columns.length)).where('status', 'in', from.map((_, i) => arg(columns.length + 1 + i)))
+        .returning('sid'));
+      if (this.transitions.size < 64) this.transitions.set(shape, update);
+    }
+    return (await update(ex, ...columns.map((c) => changes[c]), sid, ...from)).length > 0;
   }
 
   /** `transition` for many messages at once (same change for all); returns the SIDs that moved. */

@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely';
+import { arg, compiled } from '../compiled.js';
 import type { Database } from '../schema.js';
 import type { Executor } from '../transactor.js';
 
 /** Recipients who texted STOP to a sender (a number, or a Messaging Service standing for its pool). */
 export class OptOutsRepository {
+  // Every create checks opt-outs for one or two senders (a number, and its Messaging Service): compiled per count.
+  private readonly checks = new Map<number, ReturnType<typeof compiled<{ sender: string }, string[]>>>();
+
   constructor(private readonly db: Kysely<Database>) {}
 
   async add(accountSid: string, sender: string, recipient: string, now: number, ex: Executor = this.db): Promise<void> {
@@ -16,8 +20,13 @@ export class OptOutsRepository {
   }
 
   async isOptedOut(accountSid: string, senders: string[], recipient: string, ex: Executor = this.db): Promise<boolean> {
-    const row = await ex.selectFrom('opt_outs').select('sender').where('account_sid', '=', accountSid)
-      .where('sender', 'in', senders).where('recipient', '=', recipient).executeTakeFirst();
-    return row !== undefined;
+    if (senders.length === 0) return false;
+    let check = this.checks.get(senders.length);
+    if (!check) {
+      check = compiled<{ sender: string }, string[]>(this.db, (q) => q.selectFrom('opt_outs').select('sender').where('account_sid', '=', arg(0))
+        .where('sender', 'in', senders.map((_, i) => arg(i + 2))).where('recipient', '=', arg(1)).limit(1));
+      if (this.checks.size < 16) this.checks.set(senders.length, check);
+    }
+    return (await check(ex, accountSid, recipient, ...senders)).length > 0;
   }
 }

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { DialectName } from '../db.js';
+import { compiledInsert } from '../compiled.js';
 import { paginate, type Page, type PageQuery } from '../paging.js';
 import type { AlertsTable, Database, WebhookRequestsTable } from '../schema.js';
 
@@ -6,13 +8,20 @@ export type WebhookRequestRow = WebhookRequestsTable;
 export type AlertRow = AlertsTable;
 
 /** The record of every webhook request and every alert: what the inspector and the debugger show. */
-export class WebhookLogRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+const REQUEST_COLUMNS = ['sid', 'account_sid', 'resource_sid', 'purpose', 'method', 'url', 'request_headers', 'request_body',
+  'response_status', 'response_headers', 'response_body', 'latency_ms', 'error_code', 'error_message', 'attempt', 'date_created',
+] as const satisfies readonly (keyof WebhookRequestRow)[];
 
-  /** Many rows in one statement (and so one commit): the webhook log is written in group commits. */
+export class WebhookLogRepository {
+  private readonly insertMany: ReturnType<typeof compiledInsert<'webhook_requests', (typeof REQUEST_COLUMNS)[number]>>;
+
+  constructor(private readonly db: Kysely<Database>, dialect: DialectName) {
+    this.insertMany = compiledInsert(db, dialect, 'webhook_requests', REQUEST_COLUMNS);
+  }
+
+  /** Many rows in one transaction (one commit): the webhook log is written in group commits. */
   async insertRequests(rows: WebhookRequestRow[]): Promise<void> {
-    // SQLite allows at most 32766 bound parameters per statement: 16 columns x 1000 rows stays well below.
-    for (let i = 0; i < rows.length; i += 1000) await this.db.insertInto('webhook_requests').values(rows.slice(i, i + 1000)).execute();
+    await this.insertMany(null, rows);
   }
 
   async insertAlert(row: AlertRow): Promise<void> {
