@@ -27,6 +27,19 @@ interface Result {
   gateway: string; sent: number; delivered: number; errors: number; perSecond: number; p50: number; p99: number; seconds: number;
   /** CPU milliseconds per delivered message: the gateway's processes, this harness, the whole machine. */
   gatewayCpuMs: number; harnessCpuMs: number; machineCpuMs: number; machineBusy: number;
+  /** Requests accepted and callbacks delivered in each second of the run. */
+  acceptedPerSecond: number[]; deliveredPerSecond: number[];
+}
+
+/** How many of `times` (performance.now() values) fall in each whole second after t0. */
+function perSecond(times: Iterable<number>, t0: number): number[] {
+  const counts: number[] = [];
+  for (const at of times) {
+    const second = Math.floor((at - t0) / 1000);
+    while (counts.length <= second) counts.push(0);
+    counts[second]!++;
+  }
+  return counts;
 }
 
 /** nproc, CPU model and memory as /proc tells them, plus Node and the date. */
@@ -84,13 +97,16 @@ async function drive(name: string, send: (i: number) => Promise<string | null>, 
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const sent = started.size;
+  const acceptSeconds = (performance.now() - t0) / 1000;
   while (Date.now() < deadline && [...started.keys()].some((k) => !done.has(k))) await new Promise((r) => setTimeout(r, 50));
   const latencies: number[] = [];
+  const deliveredAt: number[] = [];
   let last = t0;
   for (const [k, at] of started) {
     const d = done.get(k);
     if (d === undefined) continue;
     latencies.push(d - at);
+    deliveredAt.push(d);
     last = Math.max(last, d);
   }
   const seconds = (last - t0) / 1000;
@@ -103,8 +119,10 @@ async function drive(name: string, send: (i: number) => Promise<string | null>, 
     harnessCpuMs: perMessage((harness.user + harness.system) / 1e6),
     machineCpuMs: perMessage(machine1.busy - machine0.busy),
     machineBusy: (machine1.busy - machine0.busy) / Math.max(0.01, machine1.total - machine0.total),
+    acceptedPerSecond: perSecond(started.values(), t0), deliveredPerSecond: perSecond(deliveredAt, t0),
   };
   console.log(`${name}: ${r.delivered}/${N} delivered in ${seconds.toFixed(1)} s, ${r.perSecond.toFixed(0)}/s, p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, ${errors} request errors`);
+  console.log(`  requests accepted in ${acceptSeconds.toFixed(1)} s (${(sent / acceptSeconds).toFixed(0)}/s); per second, accepted ${r.acceptedPerSecond.join(' ')}; delivered ${r.deliveredPerSecond.join(' ')}`);
   console.log(`  CPU per delivered message: gateway ${r.gatewayCpuMs.toFixed(2)} ms, harness ${r.harnessCpuMs.toFixed(2)} ms, whole machine ${r.machineCpuMs.toFixed(2)} ms (machine ${(100 * r.machineBusy).toFixed(0)} % busy)`);
   return r;
 }
@@ -245,7 +263,11 @@ Switchboard / Kannel end-to-end rate: ${ratio === null ? 'n/a' : `${ratio.toFixe
 
 CPU per delivered message is CPU time (user + system, all threads) over the run divided by messages delivered:
 the gateway's own processes (bearerbox + smsbox; the Switchboard process), and this harness (load generator,
-sink SMSC and callback receiver in one Node process), which shares the same two cores. ${budget}`);
+sink SMSC and callback receiver in one Node process), which shares the same two cores. ${budget}
+
+Requests accepted / delivered callbacks in each second of the run:
+
+${rows.map((r) => `- ${r.gateway}: accepted ${r.acceptedPerSecond.join(' ')}; delivered ${r.deliveredPerSecond.join(' ')}`).join('\n')}`);
   console.log('docs/benchmarks.md updated');
 }
 
