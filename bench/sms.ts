@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { flag, machine, median, percentile, receiver, startSwitchboardProcess, writeSection, type RunningSwitchboard } from './lib.js';
+import { flag, loadClient, machine, median, percentile, receiver, startSwitchboardProcess, writeSection, type RunningSwitchboard } from './lib.js';
 
 const N = Number(flag('messages', '20000'));
 const CONCURRENCY = Number(flag('concurrency', '64'));
@@ -47,9 +47,11 @@ async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
   };
 }
 
+const http = loadClient(CONCURRENCY);
+
 async function post(base: string, path: string, form: Record<string, string>): Promise<{ status: number; body: { sid?: string; phone_number?: string } }> {
-  const res = await fetch(base + path, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
-  return { status: res.status, body: (await res.json()) as { sid?: string } };
+  const res = await http(base + path, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+  return { status: res.status, body: JSON.parse(res.text) as { sid?: string } };
 }
 
 interface Run { created: Map<string, number>; createMs: number[]; delivered: Map<string, number>; started: number; failed: number }
