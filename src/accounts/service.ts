@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
 import { newAuthToken, newKeySecret, secretsEqual } from '../core/secrets.js';
-import { isSid, newSid, type AccountSid, type KeySid } from '../core/sid.js';
+import { isSid, newOrderedSid, newSid, type AccountSid, type KeySid } from '../core/sid.js';
 import type { AccountRow, AccountsRepository } from '../store/repositories/accounts.js';
 import type { ApiKeyRow, ApiKeysRepository } from '../store/repositories/apiKeys.js';
 import type { SettingsRepository } from '../store/repositories/settings.js';
@@ -98,7 +98,7 @@ export class AccountsService {
     if (!parent || parent.parent_sid !== null) throw errors.forbidden('Subaccounts cannot create subaccounts');
     const now = this.deps.clock.now();
     const row: AccountRow = {
-      sid: newSid('AC'), parent_sid: principal.accountSid, status: 'active', auth_token: newAuthToken(), type: 'Full',
+      sid: newOrderedSid('AC', now), parent_sid: principal.accountSid, status: 'active', auth_token: newAuthToken(), type: 'Full',
       friendly_name: friendlyName ?? `SubAccount Created at ${new Date(now).toUTCString()}`,
       date_created: now, date_updated: now,
     };

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
-import { newSid } from '../core/sid.js';
+import { newOrderedSid } from '../core/sid.js';
 import type { Page, PageQuery } from '../store/paging.js';
 import type { ApplicationChanges, ApplicationRow, ApplicationsRepository } from '../store/repositories/applications.js';
 
@@ -13,7 +13,7 @@ export class ApplicationsService {
   async create(accountSid: string, input: ApplicationInput): Promise<ApplicationRow> {
     const now = this.clock.now();
     const row: ApplicationRow = {
-      sid: newSid('AP'), account_sid: accountSid, friendly_name: '', api_version: '2010-04-01',
+      sid: newOrderedSid('AP', now), account_sid: accountSid, friendly_name: '', api_version: '2010-04-01',
       voice_url: null, voice_method: 'POST', voice_fallback_url: null, voice_fallback_method: 'POST',
       voice_caller_id_lookup: 0, status_callback: null, status_callback_method: 'POST',
       sms_url: null, sms_method: 'POST', sms_fallback_url: null, sms_fallback_method: 'POST',

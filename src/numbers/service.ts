@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
-import { newSid, type AccountSid } from '../core/sid.js';
+import { newOrderedSid, type AccountSid } from '../core/sid.js';
 import type { Page, PageQuery } from '../store/paging.js';
 import type { ApplicationsRepository } from '../store/repositories/applications.js';
 import type { PhoneNumberChanges, PhoneNumberFilter, PhoneNumberRow, PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
@@ -75,7 +75,7 @@ export class NumbersService {
     await this.assertApplications(accountSid, input);
     const now = this.deps.clock.now();
     const row: PhoneNumberRow = {
-      sid: newSid('PN'), account_sid: accountSid, phone_number: described.phoneNumber,
+      sid: newOrderedSid('PN', now), account_sid: accountSid, phone_number: described.phoneNumber,
       friendly_name: input.friendlyName ?? friendlyFormat(described.phoneNumber),
       iso_country: described.isoCountry, number_type: described.type,
       voice_url: input.voiceUrl ?? null, voice_method: input.voiceMethod ?? 'POST',
