@@ -3,7 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Clock } from '../core/clock.js';
 import { ApiError, type AlertKind } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
-import { newSid } from '../core/sid.js';
+import { newOrderedSid } from '../core/sid.js';
 import type { JobOutcome, JobQueue } from '../jobs/queue.js';
 import type { ApplicationsRepository } from '../store/repositories/applications.js';
 import type { MessageRow, MessagesRepository } from '../store/repositories/messages.js';
@@ -61,7 +61,7 @@ export class InboundService {
     const owner = await this.d.numbers.findByNumber(sms.to);
     if (!owner) return undefined;
     const now = this.d.clock.now();
-    const sid = sms.idempotencyKey ? derivedSid(sms.idempotencyKey, sms.media.length > 0) : (sms.media.length ? newSid('MM') : newSid('SM'));
+    const sid = sms.idempotencyKey ? derivedSid(sms.idempotencyKey, sms.media.length > 0) : newOrderedSid(sms.media.length ? 'MM' : 'SM', now);
     const existing = await this.d.messages.find(sid);
     if (existing) return existing;
     const row: MessageRow = {

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
-import { newSid } from '../core/sid.js';
+import { newOrderedSid } from '../core/sid.js';
 import type { Page, PageQuery } from '../store/paging.js';
 import type { ApplicationsRepository } from '../store/repositories/applications.js';
 import type { MediaMeta, MediaRepository } from '../store/repositories/media.js';
@@ -120,7 +120,7 @@ export class MessagesService {
       statusCallback = app.message_status_callback ?? app.sms_status_callback;
     }
     const row: MessageRow = {
-      sid: input.mediaUrls.length ? newSid('MM') : newSid('SM'),
+      sid: newOrderedSid(input.mediaUrls.length ? 'MM' : 'SM', now),
       account_sid: accountSid, messaging_service_sid: service?.sid ?? null,
       direction: input.direction ?? 'outbound-api', from_number: from ?? '', to_number: to, body, status,
       num_segments: segments.segments, num_media: input.mediaUrls.length, encoding: segments.encoding,
