@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import twilio from 'twilio';
 import { newSid } from '../src/core/sid.js';
 import { WebhookLogRepository } from '../src/store/repositories/webhookLog.js';
-import { FakeApp } from './support/app.js';
+import { FakeApp, eventually } from './support/app.js';
 import { ensureConsoleBuilt, launchChromium, screenshot, watchPage } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
@@ -87,7 +87,10 @@ test('texts the app from a virtual phone and sees the TwiML reply arrive live', 
   await page.getByLabel('Open a phone').fill(CUSTOMER);
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   await page.getByRole('heading', { name: `Phone ${CUSTOMER}` }).waitFor();
-  assert.equal(await page.getByLabel('To (your number)').inputValue(), shopNumber);
+  // The recipient defaults to the account's number once the numbers list has loaded, a moment after the heading.
+  const to = page.getByLabel('To (your number)');
+  await eventually(async () => ((await to.inputValue()) === '' ? undefined : true));
+  assert.equal(await to.inputValue(), shopNumber);
   await page.getByLabel('Message', { exact: true }).fill('Where is my order?');
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   const log = page.getByRole('log', { name: `Conversation of ${CUSTOMER}` });
