@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CarrierCounters } from '../messaging/carriers/types.js';
 
 /**
  * Prometheus metrics. One registry per server instance (tests run several in one process). Counters are
@@ -40,7 +41,7 @@ export class Metrics {
         for (const c of source()) if (c.counters) this.set({ carrier: c.name }, c.counters.partsPerSecond);
       },
     });
-    const counter = (name: string, help: string, pick: (c: CarrierCountersSample) => Record<string, number>, label: string) =>
+    const counter = (name: string, help: string, pick: (c: CarrierCounters) => Record<string, number>, label: string) =>
       new Counter({
         name, help, labelNames: ['carrier', label] as const, registers,
         collect() {
@@ -72,19 +73,8 @@ export class Metrics {
   }
 }
 
-interface CarrierCountersSample {
-  submitted: number;
-  failed: number;
-  retried: number;
-  partsSubmitted: number;
-  throttled: number;
-  receipts: number;
-  inbound: number;
-  partsPerSecond: number;
-}
-
 export interface CarrierSample {
   name: string;
   up: boolean;
-  counters?: CarrierCountersSample | undefined;
+  counters?: CarrierCounters | undefined;
 }

@@ -26,9 +26,10 @@ export function compiled<Row, A extends unknown[]>(db: Kysely<Database>, build: 
 }
 
 /**
- * Inserts many rows of one table. On SQLite each row runs one compiled single-row statement inside the
- * caller's transaction (microseconds each, one prepared text); a multi-row statement would be rebuilt by
- * Kysely and prepared anew for every row count. PostgreSQL takes multi-row statements (one round trip).
+ * Inserts rows of one table. One row, or many on SQLite, runs a compiled single-row statement per row (inside
+ * the caller's transaction: microseconds each, one prepared text); a multi-row statement would be rebuilt by
+ * Kysely and prepared anew for every row count. Many rows on PostgreSQL go in multi-row statements (one round
+ * trip each).
  */
 export function compiledInsert<T extends keyof Database & string, C extends keyof Database[T] & string>(
   db: Kysely<Database>, dialect: 'sqlite' | 'postgres', table: T, columns: readonly C[],
@@ -38,12 +39,12 @@ export function compiledInsert<T extends keyof Database & string, C extends keyo
   // PostgreSQL binds at most 65535 parameters per statement.
   const chunk = Math.max(1, Math.floor(60_000 / columns.length));
   return async (ex, rows) => {
-    if (dialect === 'sqlite') {
-      const all = async (trx: Executor) => { for (const row of rows) await one(trx, ...columns.map((c) => row[c])); };
-      // Outside a transaction each row would be its own commit.
-      if (ex) await all(ex); else if (rows.length === 1) await all(db); else await db.transaction().execute(all);
+    if (dialect === 'postgres' && rows.length > 1) {
+      for (let i = 0; i < rows.length; i += chunk) await (ex ?? db).insertInto(table).values(rows.slice(i, i + chunk) as never).execute();
       return;
     }
-    for (let i = 0; i < rows.length; i += chunk) await (ex ?? db).insertInto(table).values(rows.slice(i, i + chunk) as never).execute();
+    const all = async (trx: Executor) => { for (const row of rows) await one(trx, ...columns.map((c) => row[c])); };
+    // Outside a transaction each row would be its own commit.
+    if (ex || rows.length <= 1) await all(ex ?? db); else await db.transaction().execute(all);
   };
 }

@@ -7,13 +7,13 @@ export type JobRow = JobsTable;
 export type { Executor } from '../transactor.js';
 import type { Executor } from '../transactor.js';
 
+const JOB_COLUMNS = ['id', 'queue', 'payload', 'run_at', 'attempts', 'max_attempts', 'locked_by', 'locked_until', 'last_error', 'date_created'] as const satisfies readonly (keyof JobRow)[];
+
 /**
  * SQL of the durable work queue. Claims take a lease (locked_until): a node that dies mid-job loses its
  * claim when the lease runs out and another node takes the job. PostgreSQL claims with SKIP LOCKED so
  * nodes never wait on each other's rows; SQLite serializes writers anyway.
  */
-const JOB_COLUMNS = ['id', 'queue', 'payload', 'run_at', 'attempts', 'max_attempts', 'locked_by', 'locked_until', 'last_error', 'date_created'] as const satisfies readonly (keyof JobRow)[];
-
 export class JobsRepository {
   private readonly insertMany: ReturnType<typeof compiledInsert<'jobs', (typeof JOB_COLUMNS)[number]>>;
 

@@ -6,9 +6,9 @@ import type { Executor } from '../transactor.js';
 
 export type MessagePartRow = MessagePartsTable;
 
-/** The parts carriers accepted, by the carrier's id: receipt matching and multipart status, kept in the store. */
 type PartWithMessage = MessagesTable & { part_total: number };
 
+/** The parts carriers accepted, by the carrier's id: receipt matching and multipart status, kept in the store. */
 export class MessagePartsRepository {
   // Every delivery receipt looks its part up: compiled once.
   private readonly withMessage: ReturnType<typeof compiled<PartWithMessage, [string, string]>>;

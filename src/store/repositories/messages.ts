@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DialectName } from '../db.js';
-import { arg, compiled } from '../compiled.js';
+import { arg, compiled, compiledInsert } from '../compiled.js';
 import { paginate, type Page, type PageQuery } from '../paging.js';
 import type { Database, MessagesTable, VirtualPhoneMessagesTable } from '../schema.js';
 import type { Executor } from '../transactor.js';
@@ -24,15 +24,14 @@ const MESSAGE_COLUMNS = ['sid', 'account_sid', 'messaging_service_sid', 'directi
 
 export class MessagesRepository {
   // The statements every message passes through, compiled once (see store/compiled.ts).
-  private readonly insertOne: ReturnType<typeof compiled<unknown, unknown[]>>;
+  private readonly insertRows: ReturnType<typeof compiledInsert<'messages', (typeof MESSAGE_COLUMNS)[number]>>;
   private readonly bySid: ReturnType<typeof compiled<MessageRow, [string]>>;
   private readonly slotOf: ReturnType<typeof compiled<{ next_free_at: number }, [string]>>;
   private readonly setSlot: ReturnType<typeof compiled<unknown, [number, string]>>;
   private readonly transitions = new Map<string, ReturnType<typeof compiled<{ sid: string }, unknown[]>>>();
 
   constructor(private readonly db: Kysely<Database>, private readonly dialect: DialectName) {
-    this.insertOne = compiled(db, (q) => q.insertInto('messages')
-      .values(Object.fromEntries(MESSAGE_COLUMNS.map((c, i) => [c, arg(i)])) as unknown as MessageRow));
+    this.insertRows = compiledInsert(db, dialect, 'messages', MESSAGE_COLUMNS);
     this.bySid = compiled(db, (q) => q.selectFrom('messages').selectAll().where('sid', '=', arg(0)));
     this.slotOf = compiled(db, (q) => {
       const select = q.selectFrom('sender_schedule').select('next_free_at').where('sender', '=', arg(0));
@@ -42,7 +41,7 @@ export class MessagesRepository {
   }
 
   async insert(row: MessageRow, ex: Executor = this.db): Promise<void> {
-    await this.insertOne(ex, ...MESSAGE_COLUMNS.map((c) => row[c]));
+    await this.insertRows(ex, [row]);
   }
 
   /**
