@@ -14,8 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
 
-/** Where the specs live: TWILIO_OAI_DIR, or `../shared/twilio-oai` beside the repository. */
-export const SPEC_DIR = process.env.TWILIO_OAI_DIR ?? fileURLToPath(new URL('../../../shared/twilio-oai/', import.meta.url));
+/**
+ * Where the specs live: `test/twilio-oai/`, copies of Twilio's published specs (MIT, LICENSE beside them)
+ * kept in the repository so a fresh clone tests itself. TWILIO_OAI_DIR points at another copy (a newer
+ * release, say) to check for drift.
+ */
+export const SPEC_DIR = process.env.TWILIO_OAI_DIR ?? fileURLToPath(new URL('../twilio-oai/', import.meta.url));
 
 export interface SpecValidationOptions {
   nulls?: 'lenient' | 'declared';
