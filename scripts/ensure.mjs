@@ -16,6 +16,7 @@ export const DEBIAN_TEST_PACKAGES = [
   { pkg: 'sox', probe: 'sox' },
   { pkg: 'libnet-smpp-perl', probe: null, file: '/usr/share/perl5/Net/SMPP.pm' },
   { pkg: 'python3-twilio', probe: null, file: '/usr/lib/python3/dist-packages/twilio/__init__.py' },
+  { pkg: 'python3-flask', probe: null, file: '/usr/lib/python3/dist-packages/flask/__init__.py' },
   { pkg: 'chromium', probe: 'chromium' },
   { pkg: 'ffmpeg', probe: 'ffprobe' },
   { pkg: 'lame', probe: 'lame' },
