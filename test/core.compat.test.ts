@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import twilio from 'twilio';
-import ts from 'typescript';
 import { httpClient } from '../src/compat/httpClient.js';
 import { rewriteTwilioUrl } from '../src/compat/rewrite.js';
 import { startTestServer, type TestServer } from './support/harness.js';
+import { installPackage, runNode } from './support/package.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BASE = 'http://127.0.0.1:4242';
 
 describe('rewriteTwilioUrl', () => {
@@ -43,37 +40,6 @@ describe('rewriteTwilioUrl', () => {
   });
 });
 
-/**
- * Lays out the package as npm would install it, from the current sources: node_modules/switchboard with the
- * real package.json (so its `exports` map is what resolves `switchboard/register`) and dist/ holding the
- * register module and everything it imports, compiled to ESM as `npm run build` does.
- */
-function installPackage(into: string): void {
-  const pkgDir = join(into, 'node_modules/switchboard');
-  mkdirSync(pkgDir, { recursive: true });
-  cpSync(join(ROOT, 'package.json'), join(pkgDir, 'package.json'));
-  const exportsMap = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, string> }).exports;
-  const entry = exportsMap['./register'];
-  assert.ok(entry, 'package.json exports ./register');
-  const pending = [join(ROOT, 'src', relative('./dist', entry).replace(/\.js$/, '.ts'))];
-  const done = new Set<string>();
-  while (pending.length > 0) {
-    const file = pending.pop()!;
-    if (done.has(file)) continue;
-    done.add(file);
-    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-      // ESNext: the package is "type": "module", which NodeNext would need a package.json lookup to know.
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
-      fileName: file,
-    });
-    const out = join(pkgDir, 'dist', relative(join(ROOT, 'src'), file).replace(/\.ts$/, '.js'));
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, outputText);
-    for (const m of outputText.matchAll(/from '(\.[^']+)\.js'/g)) pending.push(join(dirname(file), m[1]! + '.ts'));
-  }
-  symlinkSync(join(ROOT, 'node_modules/twilio'), join(into, 'node_modules/twilio'), 'dir');
-}
-
 // An app that knows nothing about Switchboard: the plain SDK, credentials from the environment.
 const APP = `
 const twilio = require('twilio');
@@ -84,18 +50,6 @@ const client = twilio(process.env.TWILIO_ACCOUNT_SID, process.env.TWILIO_AUTH_TO
   console.log(JSON.stringify({ account: account.sid, number: number.sid }));
 })().catch((err) => { console.error(err); process.exit(1); });
 `;
-
-function runNode(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('SDK compat kit', () => {
   let s: TestServer;

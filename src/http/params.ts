@@ -6,13 +6,17 @@ export type Params = Record<string, string | string[] | undefined>;
 
 export function parseForm(body: string): Params {
   const out: Params = {};
-  for (const [key, value] of new URLSearchParams(body)) {
-    const prev = out[key];
-    if (prev === undefined) out[key] = value;
-    else if (Array.isArray(prev)) prev.push(value);
-    else out[key] = [prev, value];
-  }
+  for (const [key, value] of new URLSearchParams(body)) addParam(out, key, value);
   return out;
+}
+
+/** Adds one parameter; a repeated key becomes an array. */
+export function addParam(out: Params, key: string, value: string): void {
+  // Own properties only, written with defineProperty: `constructor=x` must not find Object.prototype's
+  // function as an earlier value, nor `__proto__=x` change the prototype (both fuzzer findings).
+  const prev = Object.hasOwn(out, key) ? out[key] : undefined;
+  if (Array.isArray(prev)) prev.push(value);
+  else Object.defineProperty(out, key, { value: prev === undefined ? value : [prev, value], writable: true, enumerable: true, configurable: true });
 }
 
 /** Reads parameters with Twilio's conventions; every failure is an ApiError naming the parameter. */

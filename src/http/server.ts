@@ -4,6 +4,7 @@ import type { AccountsService, Principal } from '../accounts/service.js';
 import { ApiError, errors } from '../core/errors.js';
 import type { ConcurrencyLimiter } from '../jobs/concurrency.js';
 import type { Metrics } from './metrics.js';
+import { parseMultipart } from './multipart.js';
 import { parseForm, type Params } from './params.js';
 
 declare module 'fastify' {
@@ -82,6 +83,9 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, parseForm(body as string));
+  });
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (req, body, done) => {
+    parseMultipart(body as Buffer, req.headers['content-type'] ?? '').then((params) => done(null, params), (err: Error) => done(err, undefined));
   });
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     try {
