@@ -31,7 +31,9 @@ interface Server { url: string; sipPort: number; child: ChildProcess; stop(): Pr
 /** Runs `switchboard start` from the TypeScript sources (no build step), the way bin/switchboard.js would. */
 async function startServer(sipPort: number): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "const { main } = await import('./src/cli.ts'); main(process.argv.slice(1));",
-    'start', '--port', '0', '--database-url', join(dir, 'bench.db'), '--sip-port', String(sipPort), '--deterministic', '--log-level', 'warn'], {
+    'start', '--port', '0', '--database-url', join(dir, 'bench.db'), '--sip-port', String(sipPort), '--deterministic', '--log-level', 'warn',
+    // SIPp on loopback is the trunk here: trusted (no INVITE rate limit), and no call caps, which the load exceeds.
+    '--sip-trusted-sources', '127.0.0.1', '--max-calls-per-account', '0', '--max-calls-per-node', '0'], {
     cwd: ROOT, env: { ...process.env, SWITCHBOARD_ACCOUNT_SID: sid, SWITCHBOARD_AUTH_TOKEN: token }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

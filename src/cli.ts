@@ -1,12 +1,15 @@
 import { ConfigError, helpText, loadConfig } from './config/load.js';
 import { startSwitchboard } from './main.js';
 import { migrate, openStore } from './store/db.js';
+import { AccountsRepository } from './store/repositories/accounts.js';
+import { SettingsRepository } from './store/repositories/settings.js';
 
 const USAGE = `Usage: switchboard <command> [options]
 
 Commands:
   start     run the API server (and everything else)
   migrate   apply database migrations and exit
+  credentials  print the root account SID and auth token (same --data-dir / --database-url as start)
   help      show this text
 
 Run \`switchboard start --help\` for the options.`;
@@ -40,6 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     switch (command) {
       case 'start': return await start(rest);
       case 'migrate': return await migrateCommand(rest);
+      case 'credentials': return await credentialsCommand(rest);
       default:
         console.error(`switchboard: unknown command "${command}"\n\n${USAGE}`);
         return 2;
@@ -62,16 +66,39 @@ async function migrateCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** The root credentials as stored: for whoever can read the database anyway, since the banner shows them once. */
+async function credentialsCommand(argv: string[]): Promise<number> {
+  const config = loadConfig(argv, process.env, process.cwd());
+  const store = openStore(config.databaseUrl);
+  try {
+    await migrate(store);
+    const sid = await new SettingsRepository(store.db).get('root_account_sid');
+    const row = sid ? await new AccountsRepository(store.db).find(sid) : undefined;
+    if (!row) {
+      console.error('switchboard: no root account in this database yet: run `switchboard start` once');
+      return 1;
+    }
+    console.log(`SWITCHBOARD_ACCOUNT_SID=${row.sid}\nSWITCHBOARD_AUTH_TOKEN=${row.auth_token}`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
 async function start(argv: string[]): Promise<number> {
   const config = loadConfig(argv, process.env, process.cwd());
   const sb = await startSwitchboard(config);
-  const { accountSid, authToken } = sb.root;
-  // Humans read this banner; scripts read the JSON log line after it.
+  const { accountSid, authToken, tokenGenerated } = sb.root;
+  // Humans read this banner; scripts read the JSON log line after it. The token is shown only the one time it
+  // was generated: banners end up in service logs, and an operator's own token needs no echo.
+  const token = tokenGenerated
+    ? [`  Auth token:  ${authToken}`, '  (shown this once; `switchboard credentials` prints it again)']
+    : [config.authToken ? '  The auth token is the one set in SWITCHBOARD_AUTH_TOKEN.' : '  The auth token is not shown again: `switchboard credentials` prints it.'];
   process.stderr.write([
     '',
     `  Switchboard is running at ${sb.url}`,
     `  Account SID: ${accountSid}`,
-    `  Auth token:  ${authToken}`,
+    ...token,
     '',
     '  Point the official SDK at it:',
     `    const { httpClient } = require('switchboard');  // or: node --require switchboard/register app.js`,

@@ -11,7 +11,9 @@ import { applicationRoutes } from './http/resources/applications/routes.js';
 import { inspectorRoutes } from './http/resources/inspector/routes.js';
 import { keyRoutes } from './http/resources/keys/routes.js';
 import { phoneNumberRoutes } from './http/resources/phoneNumbers/routes.js';
-import { createServer } from './http/server.js';
+import { hostPolicy } from './http/hosts.js';
+import { createServer, useReadiness } from './http/server.js';
+import { stallReport } from './jobs/readiness.js';
 import { JobQueue } from './jobs/queue.js';
 import { Worker } from './jobs/worker.js';
 import { ConcurrencyLimiter } from './jobs/concurrency.js';
@@ -42,6 +44,8 @@ import { registerConsole } from './console/index.js';
 import { registerVideo } from './http/resources/video/index.js';
 import { createVoice, type Voice } from './voice/module.js';
 import { parseTrunk, TrunkConfigError } from './voice/trunk.js';
+import { GuardConfigError, parseNetworks, parsePeers } from './voice/sip/index.js';
+import { OutboundPolicy, OutboundPolicyError, setOutboundPolicy } from './core/net/outbound-policy.js';
 import { callRoutes } from './http/resources/calls/routes.js';
 import { callEventRoutes } from './http/resources/calls/events.js';
 import { recordingRoutes } from './http/resources/recordings/routes.js';
@@ -52,7 +56,8 @@ export interface Switchboard {
   /** Base URL the API listens on, e.g. http://127.0.0.1:4242 */
   readonly url: string;
   readonly publicUrl: string;
-  readonly root: { accountSid: string; authToken: string };
+  /** `tokenGenerated`: made by this start, so the banner may show it (once, never again). */
+  readonly root: { accountSid: string; authToken: string; tokenGenerated: boolean };
   readonly store: Store;
   readonly events: EventBus;
   readonly messaging: Messaging;
@@ -84,8 +89,17 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   }
   try {
     if (config.sipTrunk) parseTrunk(config.sipTrunk); // a bad trunk URI is a configuration mistake too
+    if (config.sipTrustedSources) parseNetworks(config.sipTrustedSources.split(','));
+    parsePeers(config.sipPeers);
   } catch (err) {
+    if (err instanceof GuardConfigError) throw new ConfigError(`SWITCHBOARD_SIP_TRUSTED_SOURCES/_PEERS: ${err.message}`);
     throw err instanceof TrunkConfigError ? new ConfigError(err.message) : err;
+  }
+  try {
+    // Process-wide: the outbound HTTP clients share module-level agents (see core/net/outbound-policy.ts).
+    setOutboundPolicy(OutboundPolicy.fromSettings(config.host, config.outboundDeny, config.outboundAllow));
+  } catch (err) {
+    throw err instanceof OutboundPolicyError ? new ConfigError(`SWITCHBOARD_OUTBOUND_DENY/_ALLOW: ${err.message}`) : err;
   }
   const store = openStore(config.databaseUrl);
   await migrate(store);
@@ -112,7 +126,11 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
 
   const limiter = new ConcurrencyLimiter(config.apiConcurrency, new ClusterRepository(db), workerId, clock);
   await limiter.start();
-  const app = createServer({ limiter, bodyLimit: config.bodyLimit, logLevel: config.logLevel, accounts, metrics, logStream: opts.logStream });
+  const app = createServer({
+    limiter, bodyLimit: config.bodyLimit, logLevel: config.logLevel, accounts, metrics, logStream: opts.logStream,
+    hosts: hostPolicy({ allowedHosts: config.allowedHosts, publicUrl: config.publicUrl, bindHost: config.host }),
+    authThrottle: { perSource: config.authFailureLimit, perSid: config.authFailureLimit * 5, now: () => clock.now() },
+  });
   const workers = [
     new Worker(jobs, {
       queue: WEBHOOK_QUEUE, workerId, batch: 200, pollMs: 250, leaseMs: config.webhookTimeoutMs * 2,
@@ -131,6 +149,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     mps: { 'long-code': config.mpsLongCode, 'toll-free': config.mpsTollFree, 'short-code': config.mpsShortCode },
     simulator: { latencyMs: config.deterministic ? 0 : config.simulatorLatencyMs, failureRate: config.deterministic ? 0 : config.simulatorFailureRate },
     mediaMaxBytes: config.mediaMaxBytes,
+    mediaTimeoutMs: config.mediaTimeoutMs,
     leaseMs: config.leaseMs,
     carriers,
     onCallbacksQueued: () => webhookWorker.kick(),
@@ -142,20 +161,20 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   applicationRoutes(app, accounts, applications);
   phoneNumberRoutes(app, accounts, numbers);
   inspectorRoutes(app, accounts, webhookLog, origin);
-  messageRoutes(app, accounts, messaging.service);
+  messageRoutes(app, accounts, messaging.service, { mediaAuth: config.mediaAuth });
   messagingServiceRoutes(app, accounts, messaging.services, origin);
   virtualPhoneRoutes(app, messaging.phones, origin);
   carrierRoutes(app, messaging.carriers, root.sid, origin);
   metrics.trackCarriers(() => messaging.carriers.list().map((m) => ({ name: m.config.name, up: m.carrier.health().up, counters: m.carrier.counters?.() })));
   const voice = createVoice({
     db, clock, events, jobs, webhooks, webhookLog, publicUrl: origin, metrics: metrics.registry,
-    sipPort: config.sipPort, sipHost: config.sipHost, sipPublicHost: config.sipPublicHost, sipTrunk: config.sipTrunk, rtpPorts: config.rtpPorts,
+    sipPort: config.sipPort, sipHost: config.sipHost, sipPublicHost: config.sipPublicHost, sipTrunk: config.sipTrunk, rtpPorts: config.rtpPorts, security: config,
     onCallbacksQueued: () => webhookWorker.kick(),
     onError: (err) => app.log.warn({ err }, 'voice call failed'),
   });
   callRoutes(app, accounts, voice.calls, voice.recordings, origin);
   callEventRoutes(app, accounts, voice.callEvents, origin);
-  recordingRoutes(app, accounts, voice.recordings, origin);
+  recordingRoutes(app, accounts, voice.recordings, origin, { mediaAuth: config.mediaAuth });
   virtualCallRoutes(app, voice.phones, voice.virtualCalls, origin);
   verifyRoutes(app, createVerify({ db, clock, sms: messaging.service, messagingServices: messaging.services, calls: voice.verifySender }), origin);
   lookupRoutes(app, origin);
@@ -171,11 +190,15 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   if (!publicUrl) publicUrl = url;
   for (const w of workers) w.start();
   await messaging.start();
+  useReadiness(app, () => {
+    const { sendPipelineMs, inboundWorkerMs } = messaging.stalled();
+    return stallReport({ 'send pipeline': sendPipelineMs, 'inbound worker': inboundWorkerMs, 'webhook worker': webhookWorker.stalledMs() }, config.stallMs);
+  });
 
   let closing: Promise<void> | undefined;
   return {
     app, url, publicUrl, store, events, messaging, voice, webhooks, jobs,
-    root: { accountSid: root.sid, authToken: root.auth_token },
+    root: { accountSid: root.sid, authToken: root.auth_token, tokenGenerated: root.generatedToken },
     close: () => (closing ??= (async () => {
       await app.close();
       await voice.stop();

@@ -33,14 +33,17 @@ export class AccountsService {
 
   /**
    * Makes sure the root account exists. Fixed credentials (from config) win; otherwise the account made
-   * on the first start is kept, so restarts print the same SID and token.
+   * on the first start is kept. `generatedToken` is true only when this call made the token, the one time
+   * it may be shown (an operator's token, or one made before, is never printed again).
    */
-  async ensureRoot(fixed?: { sid: string; token: string }): Promise<AccountRow> {
+  async ensureRoot(fixed?: { sid: string; token: string }): Promise<AccountRow & { generatedToken: boolean }> {
     const { accounts, settings, clock } = this.deps;
     const sid = fixed?.sid ?? (await settings.get('root_account_sid')) ?? newSid('AC');
     let row = await accounts.find(sid);
     const now = clock.now();
+    let generatedToken = false;
     if (!row) {
+      generatedToken = fixed === undefined;
       row = {
         sid, parent_sid: null, friendly_name: 'Switchboard root account', status: 'active',
         auth_token: fixed?.token ?? newAuthToken(), type: 'Full', date_created: now, date_updated: now,
@@ -51,7 +54,7 @@ export class AccountsService {
       row = { ...row, auth_token: fixed.token };
     }
     await settings.set('root_account_sid', sid);
-    return row;
+    return { ...row, generatedToken };
   }
 
   /** HTTP Basic credentials -> principal, or a 401 (20003) that says nothing about which part was wrong. */
@@ -107,10 +110,12 @@ export class AccountsService {
   }
 
   async list(principal: Principal, filter: { friendlyName?: string; status?: string }, page: PageQuery): Promise<Page<AccountRow>> {
+    this.assertAccountsAccess(principal);
     return this.deps.accounts.listVisible(principal.accountSid, filter, page);
   }
 
   async update(principal: Principal, target: AccountRow, changes: { friendlyName?: string | undefined; status?: string | undefined }): Promise<AccountRow> {
+    this.assertAccountsAccess(principal);
     const patch: { friendly_name?: string; status?: string } = {};
     if (changes.friendlyName !== undefined) patch.friendly_name = changes.friendlyName;
     if (changes.status !== undefined) {
@@ -173,7 +178,15 @@ export class AccountsService {
     return (await this.deps.accounts.find(accountSid))?.auth_token;
   }
 
+  /**
+   * The Accounts and Keys resources, read or write, need the auth token or a Main key (Twilio's rule): a
+   * Standard key reading them would see auth tokens and could mint Main keys, i.e. take the account over.
+   */
+  assertAccountsAccess(principal: Principal): void {
+    if (!principal.canManageAccounts) throw errors.keyNotPermitted();
+  }
+
   private assertCanManage(principal: Principal): void {
-    if (!principal.canManageAccounts) throw errors.forbidden('Standard API keys cannot manage accounts or keys');
+    this.assertAccountsAccess(principal);
   }
 }

@@ -65,16 +65,20 @@ function validate(c: Config): void {
   if ((c.accountSid === undefined) !== (c.authToken === undefined)) {
     throw new ConfigError('SWITCHBOARD_ACCOUNT_SID and SWITCHBOARD_AUTH_TOKEN are set together or not at all');
   }
-  if (c.authToken !== undefined && c.authToken.length < 8) throw new ConfigError('SWITCHBOARD_AUTH_TOKEN is too short (min 8 characters)');
+  // 32 characters, as long as a generated token: a short one is guessable even at a few tries a minute.
+  if (c.authToken !== undefined && c.authToken.length < 32) throw new ConfigError('SWITCHBOARD_AUTH_TOKEN is too short: use at least 32 characters (e.g. openssl rand -hex 16)');
   if (c.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(c.publicUrl)) throw new ConfigError('SWITCHBOARD_PUBLIC_URL must be an http(s) URL');
   for (const k of ['mpsLongCode', 'mpsTollFree', 'mpsShortCode'] as const) if (c[k] < 1) throw new ConfigError(`${k} must be at least 1`);
   if (c.simulatorFailureRate < 0 || c.simulatorFailureRate > 100) throw new ConfigError('simulator failure rate is a percentage (0-100)');
   if (c.leaseMs < 1000) throw new ConfigError('lease must be at least 1000 ms');
   if (c.apiConcurrency < 1) throw new ConfigError('API concurrency must be at least 1');
+  if (c.authFailureLimit < 0) throw new ConfigError('SWITCHBOARD_AUTH_FAILURE_LIMIT must not be negative');
   if (c.bodyLimit < 1024) throw new ConfigError('body limit must be at least 1024 bytes');
   // Checked here so a typo fails at start with exit code 2, not as a stack trace from the logger or a timer.
   if (!LOG_LEVELS.includes(c.logLevel)) throw new ConfigError(`SWITCHBOARD_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${c.logLevel}"`);
   if (c.webhookTimeoutMs < 1) throw new ConfigError('SWITCHBOARD_WEBHOOK_TIMEOUT_MS must be at least 1');
+  if (c.mediaTimeoutMs < 1) throw new ConfigError('SWITCHBOARD_MEDIA_TIMEOUT_MS must be at least 1');
+  if (c.stallMs < 1000) throw new ConfigError('SWITCHBOARD_STALL_MS must be at least 1000');
   if (c.webhookRetryBaseMs < 0) throw new ConfigError('SWITCHBOARD_WEBHOOK_RETRY_BASE_MS must not be negative');
   if (c.simulatorLatencyMs < 0) throw new ConfigError('SWITCHBOARD_SIMULATOR_LATENCY_MS must not be negative');
 }

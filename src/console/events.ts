@@ -11,8 +11,11 @@ const FORWARDED = ['message.status', 'webhook.request', 'alert', 'call.status'] 
 const MAX_BUFFERED_BYTES = 512 * 1024;
 /** Keeps proxies from timing the stream out, and re-checks the session (signed out, token rotated) this often. */
 const HEARTBEAT_MS = 20_000;
-/** Streams are cheap but not free: a bound keeps a runaway tab from holding unbounded sockets. */
-const MAX_STREAMS = 200;
+/**
+ * Streams are cheap but not free: a bound keeps a runaway tab from holding unbounded sockets. It is per
+ * account, so one account (a subaccount, say) filling its share never locks another out.
+ */
+const MAX_STREAMS_PER_ACCOUNT = 100;
 
 interface Stream {
   readonly accountSid: string;
@@ -28,6 +31,7 @@ interface Stream {
  */
 export class ConsoleEvents {
   private readonly streams = new Set<Stream>();
+  private readonly perAccount = new Map<string, number>();
   private readonly unsubscribe: (() => void)[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
 
@@ -41,7 +45,8 @@ export class ConsoleEvents {
       // EventSource cannot send headers, so the cookie alone opens a stream: it is a read, the body only
       // names records (fetching them needs the CSRF token), and no CORS header lets another origin read it.
       const session = await this.auth.require(req, { csrf: false });
-      if (this.streams.size >= MAX_STREAMS) throw errors.tooManyRequests();
+      const accountSid = session.acting.accountSid;
+      if ((this.perAccount.get(accountSid) ?? 0) >= MAX_STREAMS_PER_ACCOUNT) throw errors.tooManyRequests();
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -50,9 +55,9 @@ export class ConsoleEvents {
         'x-accel-buffering': 'no',
         connection: 'keep-alive',
       });
-      const stream: Stream = { accountSid: session.acting.accountSid, req, res };
-      this.streams.add(stream);
-      res.on('close', () => this.streams.delete(stream));
+      const stream: Stream = { accountSid, req, res };
+      this.add(stream);
+      res.on('close', () => this.remove(stream));
       res.write(`retry: 2000\nevent: ready\ndata: ${JSON.stringify({ account_sid: stream.accountSid })}\n\n`);
       this.heartbeat ??= setInterval(() => void this.beat(), HEARTBEAT_MS).unref();
     });
@@ -66,6 +71,20 @@ export class ConsoleEvents {
     this.heartbeat = undefined;
     for (const s of this.streams) s.res.end();
     this.streams.clear();
+    this.perAccount.clear();
+  }
+
+  private add(s: Stream): void {
+    this.streams.add(s);
+    this.perAccount.set(s.accountSid, (this.perAccount.get(s.accountSid) ?? 0) + 1);
+  }
+
+  /** Idempotent: a stream ends through 'close' after being dropped here too. */
+  private remove(s: Stream): void {
+    if (!this.streams.delete(s)) return;
+    const left = (this.perAccount.get(s.accountSid) ?? 1) - 1;
+    if (left > 0) this.perAccount.set(s.accountSid, left);
+    else this.perAccount.delete(s.accountSid);
   }
 
   private fanOut<K extends keyof DomainEvents>(name: K, event: DomainEvents[K]): void {
@@ -80,7 +99,7 @@ export class ConsoleEvents {
   private send(s: Stream, frame: string): void {
     if (s.res.writableLength > MAX_BUFFERED_BYTES) {
       s.res.destroy();
-      this.streams.delete(s);
+      this.remove(s);
       return;
     }
     s.res.write(frame);
@@ -91,7 +110,7 @@ export class ConsoleEvents {
       const session = await this.auth.current(s.req).catch(() => undefined);
       if (!session || session.acting.accountSid !== s.accountSid) {
         s.res.end('event: session-ended\ndata: {}\n\n');
-        this.streams.delete(s);
+        this.remove(s);
         continue;
       }
       this.send(s, ': ping\n\n');

@@ -3,6 +3,7 @@ import type { AccountsService } from '../accounts/service.js';
 import type { Clock } from '../core/clock.js';
 import { iso8601 } from '../core/dates.js';
 import { errors } from '../core/errors.js';
+import { throttledLogin } from '../http/server.js';
 import type { MessagesService } from '../messaging/service.js';
 import type { ConsoleAuth, ConsoleSession } from './auth.js';
 import { sessionCookie, type SessionClaims } from './session.js';
@@ -37,13 +38,15 @@ export function consoleApiRoutes(app: FastifyInstance, d: ConsoleRoutesDeps): vo
   };
   // The view never contains the secret: the page learns the token only by asking the Accounts API for it.
   const view = async (s: Pick<ConsoleSession, 'claims' | 'home'>) => {
-    const visible = await d.accounts.list(s.home, {}, { pageSize: SWITCHER_LIMIT });
+    // A Standard key may not read the Accounts resource, so its switcher shows only its own account.
+    const visible = s.home.canManageAccounts ? (await d.accounts.list(s.home, {}, { pageSize: SWITCHER_LIMIT })).items
+      : s.home.account ? [s.home.account] : [];
     return {
       username: s.claims.username,
       via: s.home.via,
       home_account_sid: s.home.accountSid,
       account_sid: s.claims.account,
-      accounts: visible.items.map((a) => ({ sid: a.sid, friendly_name: a.friendly_name, status: a.status, parent_sid: a.parent_sid })),
+      accounts: visible.map((a) => ({ sid: a.sid, friendly_name: a.friendly_name, status: a.status, parent_sid: a.parent_sid })),
       csrf_token: auth.csrfToken(s.claims),
       base_url: d.publicUrl(),
       expires_at: iso8601(s.claims.exp),
@@ -57,7 +60,8 @@ export function consoleApiRoutes(app: FastifyInstance, d: ConsoleRoutesDeps): vo
     const username = stringField(req.body, 'username')?.trim();
     const password = stringField(req.body, 'password')?.trim();
     if (!username || !password) throw errors.authenticate();
-    const { claims, home } = await auth.signIn(username, password);
+    // The same failure throttle as Basic auth, so the console is no side door for guessing.
+    const { claims, home } = await throttledLogin(req, reply, username, () => auth.signIn(username, password));
     setCookie(req, reply, claims);
     return view({ claims, home });
   });

@@ -30,6 +30,12 @@ export const errors = {
     e(20001, 400, detail ? `Invalid parameter ${name}: ${detail}` : `Invalid parameter ${name}`),
   missingParameter: (name: string) => e(20001, 400, `Missing required parameter ${name} in the post body`),
   authenticate: () => e(20003, 401, 'Authenticate'),
+  /** Twilio answers a Standard key on /Accounts or /Keys with 401 and 20003, as for wrong credentials. */
+  keyNotPermitted: () => e(20003, 401, 'Authentication Error - Standard API keys cannot access the Accounts or Keys resources: use the auth token or a Main API key'),
+  tooManyAuthFailures: (retryAfterSec: number) => e(20429, 429, `Too many failed authentication attempts: retry after ${retryAfterSec} seconds`),
+  friendlyNameTooLong: (name: string, max: number) => e(20002, 400, `Invalid ${name}: must be at most ${max} characters long`),
+  parameterTooLong: (name: string, max: number) => e(20001, 400, `Invalid parameter ${name}: must be at most ${max} characters long`),
+  hostNotAllowed: (host: string) => e(20403, 403, `Host ${host} is not allowed: add it to SWITCHBOARD_ALLOWED_HOSTS (--allowed-hosts)`),
   methodNotAllowed: (method: string) => e(20004, 405, `Method ${method} not allowed`),
   accountNotActive: () => e(20005, 401, 'Account not active'),
   forbidden: (why: string) => e(20403, 403, why),
@@ -95,6 +101,7 @@ export const errors = {
   callInvalidApplication: (sid: string) => e(21218, 400, `Invalid ApplicationSid ${sid}: it does not exist on this account or has no VoiceUrl`),
   callTwimlTooLarge: () => e(21230, 400, 'The Twiml parameter is larger than 4000 characters'),
   callInvalidState: (detail: string) => e(21220, 400, `Invalid call state: ${detail}`),
+  callConcurrencyLimit: () => e(10004, 429, 'Call concurrency limit exceeded: too many calls in progress for this account or server'),
   callDeleteLive: () => e(20009, 400, 'Cannot delete a call that is still queued, ringing or in progress'),
   recordingFormatUnavailable: (format: string) => e(20415, 415, `Recordings are not available as ${format} on this server: it has no ${format.toUpperCase()} encoder. Download the .wav instead (same URL ending in .wav); see docs/voice.md`),
   // Video: access tokens (the codes twilio-video.js reports), rooms, participants, signalling

@@ -56,6 +56,26 @@ export class Metrics {
     counter('switchboard_carrier_messages_total', 'Messages handed to a carrier, by outcome', (c) => ({ submitted: c.submitted, failed: c.failed, retried: c.retried }), 'outcome');
     counter('switchboard_carrier_parts_total', 'submit_sm parts, by outcome', (c) => ({ accepted: c.partsSubmitted, throttled: c.throttled }), 'outcome');
     counter('switchboard_carrier_events_total', 'Receipts and MO messages received from a carrier', (c) => ({ receipt: c.receipts, inbound: c.inbound }), 'kind');
+    // Concatenated MO reassembly bounds (docs/smpp.md): a flood of sets that never complete shows here.
+    const mo = (c: CarrierCounters) => c.moReassembly;
+    counter('switchboard_carrier_mo_reassembly_total', 'Concatenated MO sets that expired or were evicted by a bound, and parts too large to hold', (c): Record<string, number> => {
+      const r = mo(c);
+      return r ? { expired: r.expired, evicted: r.evicted, oversized_part: r.oversized } : {};
+    }, 'outcome');
+    counter('switchboard_carrier_mo_reassembly_dropped_total', 'Concatenated MO parts and estimated bytes dropped without reaching the app', (c): Record<string, number> => {
+      const r = mo(c);
+      return r ? { parts: r.droppedParts, bytes: r.droppedBytes } : {};
+    }, 'unit');
+    new Gauge({
+      name: 'switchboard_carrier_mo_reassembly_pending', help: 'Incomplete concatenated MO sets and estimated bytes held', labelNames: ['carrier', 'kind'] as const, registers,
+      collect() {
+        this.reset();
+        for (const c of source()) {
+          const r = c.counters?.moReassembly;
+          if (r) for (const [kind, n] of [['sets', r.pendingSets], ['bytes', r.pendingBytes]] as const) this.set({ carrier: c.name, kind }, n);
+        }
+      },
+    });
   }
 
   constructor(queueDepths?: () => Promise<Record<string, number>>) {

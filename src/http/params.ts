@@ -98,3 +98,34 @@ export class ParamReader {
     return v as T;
   }
 }
+
+/** Twilio's documented limits on free-text names: "FriendlyNames must be between 1 and 64 characters" (20002). */
+const NAME_LIMITS: Readonly<Record<string, number>> = { FriendlyName: 64 };
+/**
+ * Any other parameter: far above every Twilio field (TwiML 4,000 characters, a message body 1,600) yet small
+ * enough that nobody stores 900 KB "names". Products check their own tighter limits on top.
+ */
+export const MAX_PARAM_CHARS = 16_384;
+
+/**
+ * Parameters whose product answers an over-long value with its own code: a message Body over 1,600 characters
+ * is 21617 at any length (the body limit bounds it), not 20001.
+ */
+const OWN_LIMITS: ReadonlySet<string> = new Set(['Body']);
+
+/**
+ * Throws for the first parameter over its limit (names in code points, so emoji count once). Verify names
+ * its own, tighter FriendlyName limit (30 characters, 60200), so `ownNameLimits` skips the generic one there.
+ */
+export function checkParamLengths(source: unknown, ownNameLimits = false): void {
+  if (source === null || typeof source !== 'object') return;
+  for (const [key, value] of Object.entries(source)) {
+    if (OWN_LIMITS.has(key)) continue;
+    const nameLimit = ownNameLimits ? undefined : NAME_LIMITS[key];
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v !== 'string') continue;
+      if (nameLimit !== undefined && v.length > nameLimit && [...v].length > nameLimit) throw errors.friendlyNameTooLong(key, nameLimit);
+      if (v.length > MAX_PARAM_CHARS) throw errors.parameterTooLong(key, MAX_PARAM_CHARS);
+    }
+  }
+}

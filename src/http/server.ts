@@ -3,9 +3,11 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { AccountsService, Principal } from '../accounts/service.js';
 import { ApiError, errors } from '../core/errors.js';
 import type { ConcurrencyLimiter } from '../jobs/concurrency.js';
+import { AuthThrottle, DEFAULT_AUTH_THROTTLE, type AuthThrottleOptions } from './authThrottle.js';
+import type { HostPolicy } from './hosts.js';
 import type { Metrics } from './metrics.js';
 import { parseMultipart } from './multipart.js';
-import { parseForm, type Params } from './params.js';
+import { checkParamLengths, parseForm, type Params } from './params.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,6 +28,10 @@ export interface ServerOptions {
   limiter?: ConcurrencyLimiter | undefined;
   /** Log destination; pino writes to stdout when unset. */
   logStream?: NodeJS.WritableStream | undefined;
+  /** Host headers answered (DNS-rebinding defence); every Host when unset. */
+  hosts?: HostPolicy | undefined;
+  /** Failed-login throttle settings (defaults: DEFAULT_AUTH_THROTTLE) and its clock. */
+  authThrottle?: Partial<AuthThrottleOptions> | undefined;
 }
 
 /**
@@ -36,6 +42,43 @@ export type SessionAuthenticator = (req: FastifyRequest) => Promise<Principal | 
 const sessionAuthenticators = new WeakMap<FastifyInstance, SessionAuthenticator>();
 export function useSessionAuth(app: FastifyInstance, authenticator: SessionAuthenticator): void {
   sessionAuthenticators.set(app, authenticator);
+}
+
+/** One failed-login throttle per server, shared by Basic auth and the console's sign-in. */
+const throttles = new WeakMap<FastifyInstance, AuthThrottle>();
+export function authThrottleOf(app: FastifyInstance): AuthThrottle {
+  const t = throttles.get(app);
+  if (!t) throw new Error('authThrottleOf: not a Switchboard server');
+  return t;
+}
+
+/**
+ * Checks a username and password through the throttle: 429 (20429, with Retry-After) while the source or
+ * the SID is over its failure limit, and a failure is counted only for credentials that were refused.
+ */
+export async function throttledLogin<T>(req: FastifyRequest, reply: FastifyReply, username: string, check: () => Promise<T>): Promise<T> {
+  const throttle = authThrottleOf(req.server);
+  const sid = username.slice(0, 64);
+  const waitMs = throttle.retryAfterMs(req.ip, sid);
+  if (waitMs > 0) {
+    const sec = Math.ceil(waitMs / 1000);
+    void reply.header('retry-after', String(sec));
+    throw errors.tooManyAuthFailures(sec);
+  }
+  try {
+    return await check();
+  } catch (err) {
+    // A suspended account (20005) had the right password: that is not a guess.
+    if (err instanceof ApiError && err.code === 20003) throttle.failed(req.ip, sid);
+    throw err;
+  }
+}
+
+/** Readiness: returns why this node is not moving (e.g. `send pipeline: no progress for 75 s`), or undefined. */
+export type ReadinessProbe = () => string | undefined;
+const readinessProbes = new WeakMap<FastifyInstance, ReadinessProbe>();
+export function useReadiness(app: FastifyInstance, probe: ReadinessProbe): void {
+  readinessProbes.set(app, probe);
 }
 
 /** Paths served without credentials. Everything else is an API path and needs HTTP Basic auth. */
@@ -71,7 +114,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     // Errors raised before routing (a URL that is not valid percent-encoding, say) get Twilio's shape too.
     // The reply is annotated: the option's generic signature otherwise leaves reply.code() uncallable under tsc.
     frameworkErrors: (err, _req, reply: FastifyReply) => {
-      const apiError = toApiError(err);
+      const apiError = toApiError(err, opts.bodyLimit);
       void reply.code(apiError.status).send(apiError.toJSON());
     },
   });
@@ -79,6 +122,17 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   app.decorateRequest('principal', null);
   app.decorateRequest('resourceSid', null);
   app.decorateRequest('heldSlot', null);
+  throttles.set(app, new AuthThrottle({ ...DEFAULT_AUTH_THROTTLE, now: Date.now, ...opts.authThrottle }));
+
+  // First of all hooks: a Host we do not serve gets nothing, not even a 401 (see hosts.ts). /healthz stays
+  // open to probes that address the node by a name of their own.
+  const hosts = opts.hosts;
+  if (hosts) {
+    app.addHook('onRequest', async (req) => {
+      if (req.url === '/healthz') return;
+      if (!hosts.allows(req.headers.host)) throw errors.hostNotAllowed(String(req.headers.host).slice(0, 100));
+    });
+  }
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -97,12 +151,12 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     }
   });
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0]!;
     if (PUBLIC_PATHS.some((re) => re.test(path))) return;
     // An Authorization header always means Basic auth, so SDK calls never depend on a stray cookie.
     const viaSession = req.headers.authorization === undefined ? sessionAuthenticators.get(app) : undefined;
-    req.principal = (viaSession && await viaSession(req)) ?? await authenticate(req, opts.accounts);
+    req.principal = (viaSession && await viaSession(req)) ?? await authenticate(req, reply, opts.accounts);
     if (opts.limiter) {
       if (!opts.limiter.tryAcquire(req.principal.accountSid)) throw errors.tooManyRequests();
       req.heldSlot = req.principal.accountSid;
@@ -119,6 +173,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     for (const source of [req.params, req.query, req.body]) {
       const name = nulParameter(source);
       if (name !== undefined) throw errors.invalidParameter(name, 'contains a NUL character');
+      checkParamLengths(source, req.url.startsWith('/verify/'));
     }
   });
 
@@ -134,7 +189,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   });
 
   app.setErrorHandler((err, req, reply) => {
-    const apiError = toApiError(err);
+    const apiError = toApiError(err, req.routeOptions.bodyLimit ?? opts.bodyLimit);
     if (apiError.status >= 500) req.log.error({ err }, 'unhandled error');
     void reply.code(apiError.status).send(apiError.toJSON());
   });
@@ -144,7 +199,13 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     void reply.code(404).send(e.toJSON());
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // 503 with the reason when background work stopped moving (see useReadiness), so a balancer or an
+  // orchestrator stops sending traffic to, or restarts, a node whose send pipeline is stuck.
+  app.get('/healthz', async (_req, reply) => {
+    const stalled = readinessProbes.get(app)?.();
+    if (stalled) return reply.code(503).send({ status: 'stalled', reason: stalled });
+    return { status: 'ok' };
+  });
   app.get('/metrics', async (_req, reply) => {
     void reply.header('content-type', opts.metrics.registry.contentType);
     return opts.metrics.registry.metrics();
@@ -152,13 +213,15 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   return app;
 }
 
-async function authenticate(req: FastifyRequest, accounts: AccountsService): Promise<Principal> {
-  const header = req.headers.authorization;
-  if (!header?.startsWith('Basic ')) throw errors.authenticate();
-  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+async function authenticate(req: FastifyRequest, reply: FastifyReply, accounts: AccountsService): Promise<Principal> {
+  // The scheme name is case-insensitive (RFC 7235 section 2.1): `basic` and `BASIC` are Basic too.
+  const m = /^basic[ \t]+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (!m) throw errors.authenticate();
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw errors.authenticate();
-  return accounts.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
+  const username = decoded.slice(0, colon);
+  return throttledLogin(req, reply, username, () => accounts.authenticate(username, decoded.slice(colon + 1)));
 }
 
 function nulParameter(source: unknown): string | undefined {
@@ -171,12 +234,13 @@ function nulParameter(source: unknown): string | undefined {
 }
 
 /** Maps framework errors (body too large, unknown content type, bad JSON) to the catalogue. */
-function toApiError(err: unknown): ApiError {
+function toApiError(err: unknown, bodyLimit: number): ApiError {
   if (err instanceof ApiError) return err;
   const code = (err as { code?: string }).code;
   const statusCode = (err as { statusCode?: number }).statusCode;
   switch (code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': return errors.payloadTooLarge((err as { limit?: number }).limit ?? 0);
+    // Fastify's error does not carry the limit; the server (or route) knows it.
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return errors.payloadTooLarge(bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return errors.unsupportedMediaType('of this request');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return errors.malformedBody();
@@ -191,7 +255,8 @@ function jsonToParams(body: Record<string, unknown>): Params {
   const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
   for (const [k, v] of Object.entries(body)) {
     if (v === undefined || v === null) continue;
-    out[k] = Array.isArray(v) ? v.map(text) : text(v);
+    // defineProperty: a `"__proto__"` key must stay a plain parameter, not set the prototype.
+    Object.defineProperty(out, k, { value: Array.isArray(v) ? v.map(text) : text(v), writable: true, enumerable: true, configurable: true });
   }
   return out;
 }

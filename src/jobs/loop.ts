@@ -10,6 +10,9 @@ export class ClaimLoop {
   private stopped = true;
   private again = false;
   private idle: Promise<void> = Promise.resolve();
+  private runningSince = 0;
+  private lastOk = 0;
+  private failing = false;
 
   constructor(
     /** Claims and works one batch; returns how many items it claimed. */
@@ -19,6 +22,7 @@ export class ClaimLoop {
 
   start(): void {
     this.stopped = false;
+    this.lastOk = Date.now();
     this.schedule(0);
   }
 
@@ -26,6 +30,16 @@ export class ClaimLoop {
     if (this.stopped) return;
     if (this.running) this.again = true;
     else this.schedule(0);
+  }
+
+  /**
+   * How long the loop has gone without completing a step (one hanging, or each one failing); 0 while it
+   * moves. Readiness (`/healthz`) reports a loop stalled past a threshold.
+   */
+  stalledMs(now = Date.now()): number {
+    if (this.stopped) return 0;
+    if (this.running) return now - this.runningSince;
+    return this.failing ? now - this.lastOk : 0;
   }
 
   async stop(): Promise<void> {
@@ -43,10 +57,14 @@ export class ClaimLoop {
   private async tick(): Promise<void> {
     if (this.stopped || this.running) return;
     this.running = true;
+    this.runningSince = Date.now();
     let claimed = 0;
     try {
       claimed = await this.step();
+      this.failing = false;
+      this.lastOk = Date.now();
     } catch (err) {
+      this.failing = true;
       this.opts.onError(err);
     } finally {
       this.running = false;

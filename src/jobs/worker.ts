@@ -1,35 +1,55 @@
 import { ClaimLoop } from './loop.js';
-import type { Job, JobHandler, JobQueue } from './queue.js';
+import type { Job, JobHandler, JobOutcome, JobQueue } from './queue.js';
 
 export interface WorkerOptions {
   queue: string;
   workerId: string;
   handler: JobHandler;
-  /** Jobs claimed per poll and run concurrently. */
+  /** Jobs claimed per poll. */
   batch: number;
+  /** Jobs running at once (default twice the batch): the loop claims more while earlier jobs still run. */
+  maxInFlight?: number;
   pollMs: number;
   leaseMs: number;
   onError?: (err: unknown) => void;
   /**
    * Jobs with the same key run one after another, in claim order (run_at), instead of concurrently: a
-   * message's status callbacks must reach the app in the order the statuses changed.
+   * message's status callbacks must reach the app in the order the statuses changed. Holds across claims.
    */
   orderKey?: (job: Job) => string | undefined;
 }
 
+/** Finished jobs are deleted together, at most this long after the first of them finished. */
+const FLUSH_MS = 100;
+
 /**
- * Polls one queue, runs claimed jobs concurrently, and completes them in one statement per batch.
+ * Polls one queue and runs claimed jobs concurrently. No job waits for another one's batch: the loop keeps
+ * claiming while jobs are in flight (up to `maxInFlight`), so one slow job (a webhook server trickling its
+ * answer) holds only itself and the jobs queued behind it under the same `orderKey`. Completions are
+ * coalesced into one DELETE per flush, which keeps the per-job cost of the old whole-batch completion.
  * `kick()` wakes it early when work was just enqueued by this process, so latency is not the poll period.
  */
 export class Worker {
   private readonly loop: ClaimLoop;
+  private readonly max: number;
+  /** Job id -> its run (after its turn in its key's chain). */
+  private readonly running = new Map<string, Promise<void>>();
+  /** Order key -> the run of the last job with that key. */
+  private readonly tails = new Map<string, Promise<void>>();
+  /** Finished jobs not yet deleted. */
+  private readonly finished = new Set<string>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  /** The last claim was cut short for lack of room: a flush (room freed) kicks the loop. */
+  private starved = false;
+  private lastMove = Date.now();
+  /** A small claim costs the store as much as a full one: the loop claims once there is room for this many. */
+  private readonly minClaim: number;
 
   constructor(private readonly jobs: JobQueue, private readonly opts: WorkerOptions) {
-    this.loop = new ClaimLoop(async () => {
-      const claimed = await this.jobs.claim(this.opts.queue, this.opts.workerId, this.opts.batch, this.opts.leaseMs);
-      if (claimed.length > 0) await this.runAll(claimed);
-      return claimed.length;
-    }, { batch: opts.batch, pollMs: opts.pollMs, onError: (err) => opts.onError?.(err) });
+    this.max = opts.maxInFlight ?? opts.batch * 2;
+    this.minClaim = Math.min(this.max, Math.ceil(opts.batch / 2));
+    this.loop = new ClaimLoop(() => this.claim(), { batch: opts.batch, pollMs: opts.pollMs, onError: (err) => opts.onError?.(err) });
   }
 
   start(): void {
@@ -40,35 +60,95 @@ export class Worker {
     this.loop.kick();
   }
 
-  /** Stops claiming and waits for the jobs in hand: what SIGTERM's drain needs. */
-  stop(): Promise<void> {
-    return this.loop.stop();
+  /** Jobs running or waiting their turn on this node. */
+  get inFlight(): number {
+    return this.running.size;
   }
 
-  private async runAll(jobs: Job[]): Promise<void> {
-    const done: string[] = [];
-    const chains = new Map<string, Promise<void>>();
-    const run = async (job: Job) => {
-      let outcome;
+  /** How long the worker has been unable to move (its loop stuck or failing, or full with nothing finishing). */
+  stalledMs(now = Date.now()): number {
+    const full = this.max - this.running.size < this.minClaim;
+    return Math.max(this.loop.stalledMs(now), full ? now - this.lastMove : 0);
+  }
+
+  /** Stops claiming, waits for the jobs in hand and deletes the finished ones: what SIGTERM's drain needs. */
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+    await this.flush();
+  }
+
+  private async claim(): Promise<number> {
+    const room = this.max - this.running.size;
+    this.starved = room < this.opts.batch;
+    if (room < this.minClaim) return 0;
+    const claimed = await this.jobs.claim(this.opts.queue, this.opts.workerId, Math.min(this.opts.batch, room), this.opts.leaseMs);
+    if (claimed.length > 0) this.lastMove = Date.now();
+    for (const job of claimed) this.begin(job);
+    return claimed.length;
+  }
+
+  private begin(job: Job): void {
+    // Still here (its lease ran out while it waited its turn, and this claim renewed it): never run it twice.
+    if (this.running.has(job.id) || this.finished.has(job.id)) return;
+    const key = this.opts.orderKey?.(job);
+    const before = key === undefined ? undefined : this.tails.get(key);
+    const run = before ? before.then(() => this.run(job)) : this.run(job);
+    this.running.set(job.id, run);
+    if (key !== undefined) {
+      this.tails.set(key, run);
+      void run.then(() => { if (this.tails.get(key) === run) this.tails.delete(key); });
+    }
+  }
+
+  /** Runs one job to its outcome; never rejects (a chain must not break on one job). */
+  private async run(job: Job): Promise<void> {
+    try {
+      let outcome: JobOutcome;
       try {
         outcome = await this.opts.handler(job);
       } catch (err) {
-        outcome = { kind: 'retry' as const, delayMs: 1000 * 2 ** Math.min(job.attempts, 8), error: String(err) };
+        outcome = { kind: 'retry', delayMs: 1000 * 2 ** Math.min(job.attempts, 8), error: String(err) };
       }
       if (outcome.kind === 'done' || outcome.kind === 'dead' || job.attempts >= job.maxAttempts) {
         if (outcome.kind !== 'done') this.opts.onError?.(new Error(`job ${job.id} on ${job.queue} gave up: ${'error' in outcome ? outcome.error : ''}`));
-        done.push(job.id);
+        this.finished.add(job.id);
       } else {
         await this.jobs.retry(job.id, this.opts.workerId, outcome.delayMs, outcome.error);
       }
-    };
-    await Promise.all(jobs.map((job) => {
-      const key = this.opts.orderKey?.(job);
-      if (key === undefined) return run(job);
-      const next = (chains.get(key) ?? Promise.resolve()).then(() => run(job));
-      chains.set(key, next);
-      return next;
-    }));
-    await this.jobs.complete(done, this.opts.workerId);
+    } catch (err) {
+      this.opts.onError?.(err); // the store refused the retry: the lease runs out and the job comes round again
+    } finally {
+      this.running.delete(job.id);
+      this.lastMove = Date.now();
+      this.scheduleFlush();
+    }
+  }
+
+  private scheduleFlush(): void {
+    // Nothing else running: delete now, as the whole-batch completion did; otherwise gather a few.
+    if (this.running.size === 0) void this.flush();
+    else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  private flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.flushing = this.flushing.then(async () => {
+      const ids = [...this.finished];
+      if (ids.length > 0) {
+        try {
+          await this.jobs.complete(ids, this.opts.workerId);
+        } catch (err) {
+          this.opts.onError?.(err); // not deleted: each comes round again when its lease runs out (at least once)
+        }
+        for (const id of ids) this.finished.delete(id);
+      }
+      if (this.starved && this.max - this.running.size >= this.minClaim) {
+        this.starved = false;
+        this.loop.kick();
+      }
+    });
+    return this.flushing;
   }
 }

@@ -16,7 +16,7 @@ import type { WebhookCall, WebhookDispatcher, WebhookResult, WebhookTarget } fro
 import type { WebhookLog } from '../webhooks/log.js';
 import { inboundParams } from './callbacks.js';
 import { countSegments } from './encoding/index.js';
-import type { MediaFetcher } from './media.js';
+import type { InboundMedia, MediaFetcher } from './media.js';
 import { REPLIES, matchKeyword } from './optout.js';
 import type { MessagesService } from './service.js';
 
@@ -27,7 +27,7 @@ export interface IncomingSms {
   from: string;
   to: string;
   body: string;
-  media: { url: string; contentType: string }[];
+  media: InboundMedia[];
   /** Makes a redelivered message (after a crash, or a carrier's retry) land once: same key, same SID. */
   idempotencyKey?: string;
 }
@@ -91,7 +91,7 @@ export class InboundService {
   }
 
   /** Job handler: fetch the app's TwiML for an inbound message and carry it out. */
-  async handle(payload: { sid: string; media: { url: string; contentType: string }[] }): Promise<JobOutcome> {
+  async handle(payload: { sid: string; media: InboundMedia[] }): Promise<JobOutcome> {
     const m = await this.d.messages.find(payload.sid);
     if (!m) return { kind: 'done' };
     const owner = await this.d.numbers.findByNumber(m.to_number);

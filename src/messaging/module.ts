@@ -24,7 +24,7 @@ import type { CarrierEvents } from './carriers/types.js';
 import type { Route } from './router.js';
 import { MessageRouter } from './router.js';
 import { INBOUND_QUEUE, InboundService } from './inbound.js';
-import { MediaFetcher } from './media.js';
+import { MediaFetcher, type InboundMedia } from './media.js';
 import { SendPipeline } from './pipeline.js';
 import { MessagesService } from './service.js';
 import { MessagingServicesService } from './services.js';
@@ -43,6 +43,10 @@ export interface MessagingOptions {
   mps: { 'long-code': number; 'toll-free': number; 'short-code': number };
   simulator: { latencyMs: number; failureRate: number };
   mediaMaxBytes: number;
+  /** Overall deadline of one message's media download (every URL, redirect and byte). */
+  mediaTimeoutMs?: number | undefined;
+  /** Media downloads at once on this node. */
+  mediaConcurrency?: number | undefined;
   leaseMs: number;
   routes?: Route[];
   /** Carriers from the carriers file; more can be added through the Carriers API. */
@@ -67,7 +71,8 @@ export function createMessaging(o: MessagingOptions) {
     repo: new CarriersRepository(o.db), router, clock: o.clock, fileCarriers: o.carriers ?? [],
     onWarning: o.onCarrierWarning ?? ((message) => o.onError(new Error(message))),
   });
-  const media = new MediaFetcher(new MediaRepository(o.db), messagesRepo, tx, o.webhookLog, o.clock, { maxBytes: o.mediaMaxBytes, timeoutMs: 15_000, publicUrl: o.publicUrl });
+  const mediaTimeoutMs = o.mediaTimeoutMs ?? 15_000;
+  const media = new MediaFetcher(new MediaRepository(o.db), messagesRepo, tx, o.webhookLog, o.clock, { maxBytes: o.mediaMaxBytes, timeoutMs: mediaTimeoutMs, publicUrl: o.publicUrl });
   let pipeline: SendPipeline | undefined;
   const service = new MessagesService({
     messages: messagesRepo, media: new MediaRepository(o.db), optOuts: new OptOutsRepository(o.db), services: servicesRepo,
@@ -85,14 +90,19 @@ export function createMessaging(o: MessagingOptions) {
     messages: messagesRepo, parts: new MessagePartsRepository(o.db, o.dialect), services: servicesRepo, numbers: numbersRepo, jobs: o.jobs, webhooks: o.webhooks, tx,
     clock: o.clock, events: o.events, router, media, service,
     deliverInternally: async (m, items) => {
-      await inboundService.receive({ from: m.from_number, to: m.to_number, body: m.body, media: items, idempotencyKey: m.sid });
+      const copies = items.map((i) => {
+        const sid = media.ownMediaSid(i.url);
+        return sid ? { ...i, copyOf: { sid, accountSid: m.account_sid } } : i;
+      });
+      await inboundService.receive({ from: m.from_number, to: m.to_number, body: m.body, media: copies, idempotencyKey: m.sid });
     },
     onCallbacksQueued: o.onCallbacksQueued, maxBacklogMs: 10 * 3600_000, workerId: o.workerId, batch: 500, leaseMs: o.leaseMs,
+    mediaConcurrency: o.mediaConcurrency ?? 8, mediaTimeoutMs, onError: o.onError,
   });
   const sendPipeline = pipeline;
   inboundWorkerRef.worker = new Worker(o.jobs, {
     queue: INBOUND_QUEUE, workerId: o.workerId, batch: 20, pollMs: 200, leaseMs: 120_000,
-    handler: (job) => inboundService.handle(job.payload as { sid: string; media: { url: string; contentType: string }[] }),
+    handler: (job) => inboundService.handle(job.payload as { sid: string; media: InboundMedia[] }),
     onError: o.onError,
   });
   const inboundWorker = inboundWorkerRef.worker;
@@ -104,6 +114,10 @@ export function createMessaging(o: MessagingOptions) {
     services: new MessagingServicesService(servicesRepo, numbersRepo, o.clock),
     router,
     carriers,
+    /** Readiness: what has stopped moving (send pipeline, inbound worker) and for how long, in ms. */
+    stalled(): { sendPipelineMs: number; inboundWorkerMs: number } {
+      return { sendPipelineMs: sendPipeline.stalledMs(), inboundWorkerMs: inboundWorker.stalledMs() };
+    },
     async start() {
       // Both settle once stored: an SMPP carrier acknowledges its SMSC only then (and asks for a resend on failure).
       const events: CarrierEvents = {

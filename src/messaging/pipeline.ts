@@ -11,6 +11,7 @@ import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { statusCallback } from './callbacks.js';
 import type { Carrier, DeliveryReport, OutboundSms, SubmitResult } from './carriers/types.js';
 import type { MediaFetcher } from './media.js';
+import { MediaStage } from './mediaStage.js';
 import type { MessageRouter } from './router.js';
 import { DeliveryReports } from './reports.js';
 import type { MessagesService } from './service.js';
@@ -35,9 +36,15 @@ export interface PipelineDeps {
   workerId: string;
   batch: number;
   leaseMs: number;
+  /** MMS media downloads at once on this node (outside the send batch). */
+  mediaConcurrency: number;
+  /** The overall deadline of one message's media download (the fetcher enforces it; claims are held this long). */
+  mediaTimeoutMs: number;
+  onError: (err: unknown) => void;
 }
 
 const RETRY_LIMIT = 12;
+const RELEASE = { locked_by: null, locked_until: null };
 /** Twilio's default validity period: how long a message may wait for a carrier that refuses or is down. */
 const DEFAULT_VALIDITY_S = 36_000;
 
@@ -49,6 +56,7 @@ const DEFAULT_VALIDITY_S = 36_000;
 export class SendPipeline {
   private readonly loop: ClaimLoop;
   private readonly reports: DeliveryReports;
+  private readonly stage: MediaStage;
 
   constructor(private readonly d: PipelineDeps) {
     // Idle polling finds paced (future) work and other nodes' expired claims; 50 ms keeps sends near their slot.
@@ -56,7 +64,21 @@ export class SendPipeline {
       const rows = await d.messages.claimDue(d.workerId, d.batch, d.clock.now(), d.leaseMs);
       if (rows.length) await this.process(rows);
       return rows.length;
-    }, { batch: d.batch, pollMs: 50, onError: (err) => console.error('send pipeline error', err) });
+    }, { batch: d.batch, pollMs: 50, onError: d.onError });
+    this.stage = new MediaStage({
+      fetch: (m) => d.media.ensureFetched(m), concurrency: d.mediaConcurrency, onError: d.onError,
+      hold: (m) => d.messages.update(m.sid, { locked_until: d.clock.now() + d.mediaTimeoutMs + d.leaseMs }),
+      // Back to the pipeline as due work; the download did not use up a send attempt.
+      fetched: async (m) => {
+        await d.messages.update(m.sid, { run_at: d.clock.now(), attempts: Math.max(0, m.attempts - 1), ...RELEASE });
+        this.kick();
+      },
+      failed: (m, code, text) => this.fail(m, code, text),
+      retry: async (m, err) => {
+        if (m.attempts >= RETRY_LIMIT) await this.fail(m, 30008, `Unknown error: ${String(err)}`);
+        else await d.messages.update(m.sid, { run_at: d.clock.now() + 2000, ...RELEASE });
+      },
+    });
     this.reports = new DeliveryReports({
       messages: d.messages, parts: d.parts, tx: d.tx, now: () => d.clock.now(),
       move: (m, from, changes, trx, callbacks) => this.move(m, from, changes, trx, callbacks),
@@ -75,7 +97,13 @@ export class SendPipeline {
 
   async stop(): Promise<void> {
     await this.loop.stop();
+    await this.stage.stop();
     await this.reports.flush();
+  }
+
+  /** How long the send loop has gone without completing a step (readiness: `/healthz`). */
+  stalledMs(): number {
+    return this.loop.stalledMs();
   }
 
   /** Delivery reports from carriers, applied in batches; settles once stored (see reports.ts). */
@@ -89,6 +117,22 @@ export class SendPipeline {
   }
 
   private async process(rows: MessageRow[]): Promise<void> {
+    let toSend: MessageRow[] = [];
+    try {
+      toSend = await this.prepare(rows);
+    } catch (err) {
+      if (rows.length === 1) throw err;
+      // One message the store refuses must not hold the batch: each goes on its own (the rest are batched).
+      this.d.onError(err);
+      for (const m of rows) {
+        try { toSend.push(...await this.prepare([m])); } catch (e) { this.d.onError(e); }
+      }
+    }
+    if (toSend.length) await this.send(toSend);
+  }
+
+  /** Status moves before sending, in one transaction; returns the messages to send now. */
+  private async prepare(rows: MessageRow[]): Promise<MessageRow[]> {
     const now = this.d.clock.now();
     const toSend: MessageRow[] = [];
     const callbacks: NewJob[] = [];
@@ -120,7 +164,7 @@ export class SendPipeline {
       await this.d.jobs.enqueue(callbacks, trx);
     });
     if (callbacks.length) this.d.onCallbacksQueued();
-    if (toSend.length) await this.send(toSend);
+    return toSend;
   }
 
   /** Messaging Service messages get their sender now: the recipient's sticky sender, else one from the pool. */
@@ -144,32 +188,73 @@ export class SendPipeline {
     await this.move(m, ['scheduled', 'accepted'], { status: 'queued', from_number: sender.phone_number, run_at: slot, date_updated: now, ...release }, trx, callbacks);
   }
 
-  private async send(batch: MessageRow[]): Promise<void> {
+  private async send(claimed: MessageRow[]): Promise<void> {
+    // Media still to download is slow work: it goes to the media stage and never holds this batch.
+    const batch: MessageRow[] = [];
+    for (const m of claimed) {
+      if (!this.d.media.needsFetch(m)) { batch.push(m); continue; }
+      if (this.stage.take(m)) continue;
+      try {
+        // The stage is full: the message waits in the database (its claim released), not in memory.
+        await this.d.messages.update(m.sid, { run_at: this.d.clock.now() + 1000, attempts: Math.max(0, m.attempts - 1), ...RELEASE });
+      } catch (err) { this.d.onError(err); }
+    }
+    if (batch.length === 0) return;
     const owned = await this.d.numbers.ownedNumbersAmong([...new Set(batch.map((m) => m.to_number))]);
     const results = new Map<string, SubmitResult>();
     const byCarrier = new Map<string, { carrier: Carrier; items: OutboundSms[] }>();
     for (const m of batch) {
-      const media = await this.d.media.ensureFetched(m);
-      if (media.kind === 'failed') { results.set(m.sid, { kind: 'failed', errorCode: media.errorCode, errorMessage: media.message }); continue; }
-      const route = this.d.router.choose(m.from_number, m.to_number, owned.has(m.to_number));
-      if (route.kind === 'none') { results.set(m.sid, { kind: 'retry', delayMs: 5000, reason: 'no route up', free: true }); continue; }
-      if (route.kind === 'internal') {
-        await this.d.deliverInternally(m, media.items);
-        results.set(m.sid, { kind: 'submitted', carrierIds: [m.sid] });
-        this.report({ carrier: 'internal', messageSid: m.sid, status: 'delivered' });
-        continue;
+      try {
+        await this.route(m, owned, results, byCarrier);
+      } catch (err) {
+        // One message's exception retries that message only.
+        this.d.onError(err);
+        results.set(m.sid, { kind: 'retry', delayMs: 2000, reason: String(err) });
       }
-      const entry = byCarrier.get(route.carrier.name) ?? { carrier: route.carrier, items: [] };
-      entry.items.push({ sid: m.sid, accountSid: m.account_sid, from: m.from_number, to: m.to_number, body: m.body,
-        encoding: m.encoding as OutboundSms['encoding'], segments: m.num_segments, media: media.items });
-      byCarrier.set(route.carrier.name, entry);
     }
     await Promise.all([...byCarrier.values()].map(async ({ carrier, items }) => {
       let out: SubmitResult[];
       try { out = await carrier.submit(items); } catch (err) { out = items.map(() => ({ kind: 'retry', delayMs: 2000, reason: String(err) })); }
-      items.forEach((item, i) => results.set(item.sid, out[i]!));
+      items.forEach((item, i) => results.set(item.sid, out[i] ?? { kind: 'retry', delayMs: 2000, reason: 'no result from carrier' }));
     }));
-    await this.applyResults(batch, results, byCarrier);
+    try {
+      await this.applyResults(batch, results, byCarrier);
+    } catch (err) {
+      if (batch.length === 1) throw err;
+      this.d.onError(err);
+      for (const m of batch) {
+        try { await this.applyResults([m], results, byCarrier); } catch (e) { this.d.onError(e); }
+      }
+    }
+  }
+
+  /** Where one message goes: a result now (failed, retry, delivered internally) or a carrier's submit list. */
+  private async route(m: MessageRow, owned: Set<string>, results: Map<string, SubmitResult>, byCarrier: Map<string, { carrier: Carrier; items: OutboundSms[] }>): Promise<void> {
+    const media = await this.d.media.ensureFetched(m); // stored media only: listed, not downloaded
+    if (media.kind === 'failed') { results.set(m.sid, { kind: 'failed', errorCode: media.errorCode, errorMessage: media.message }); return; }
+    const route = this.d.router.choose(m.from_number, m.to_number, owned.has(m.to_number));
+    if (route.kind === 'none') { results.set(m.sid, { kind: 'retry', delayMs: 5000, reason: 'no route up', free: true }); return; }
+    if (route.kind === 'internal') {
+      await this.d.deliverInternally(m, media.items);
+      results.set(m.sid, { kind: 'submitted', carrierIds: [m.sid] });
+      this.report({ carrier: 'internal', messageSid: m.sid, status: 'delivered' });
+      return;
+    }
+    const entry = byCarrier.get(route.carrier.name) ?? { carrier: route.carrier, items: [] };
+    entry.items.push({ sid: m.sid, accountSid: m.account_sid, from: m.from_number, to: m.to_number, body: m.body,
+      encoding: m.encoding as OutboundSms['encoding'], segments: m.num_segments, media: media.items });
+    byCarrier.set(route.carrier.name, entry);
+  }
+
+  /** A message whose media could not be fetched fails with Twilio's code (12300, 11751), with its callback. */
+  private async fail(m: MessageRow, errorCode: number, errorMessage: string): Promise<void> {
+    const callbacks: NewJob[] = [];
+    const now = this.d.clock.now();
+    await this.d.tx.transaction(async (trx) => {
+      await this.move(m, ['sending'], { status: 'failed', error_code: errorCode, error_message: errorMessage, date_updated: now, run_at: null, ...RELEASE }, trx, callbacks);
+      await this.d.jobs.enqueue(callbacks, trx);
+    });
+    if (callbacks.length) this.d.onCallbacksQueued();
   }
 
   private async applyResults(batch: MessageRow[], results: Map<string, SubmitResult>, byCarrier: Map<string, { carrier: { name: string }; items: OutboundSms[] }>): Promise<void> {

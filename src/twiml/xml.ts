@@ -170,7 +170,13 @@ export function readXml(source: string): XmlElement {
   }
   // The validator misses text after a self-closing root (`<Response/>junk`).
   if (!endsWithMarkup(xml)) throw documentFault('The document is not well-formed XML: text after the root element');
-  const parsed: unknown = parser.parse(xml);
+  let parsed: unknown;
+  try {
+    parsed = parser.parse(xml);
+  } catch (err) {
+    // The parser refuses a few things its validator lets through (`<?xml version="1.02 x="y"?>`, fuzzer finding).
+    throw documentFault(`The document is not well-formed XML: ${clip(String(err instanceof Error ? err.message : err), 160)}`);
+  }
   const roots = Array.isArray(parsed) ? convertChildren(parsed).filter((n): n is XmlElement => n.kind === 'element') : [];
   const [root] = roots;
   if (root === undefined || roots.length > 1) {

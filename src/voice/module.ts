@@ -29,9 +29,11 @@ import { CallSession } from './calls/session.js';
 import type { MediaOptions } from './calls/sip-peers.js';
 import { CallEvents } from './events.js';
 import type { DocumentSource } from './interpreter.js';
-import { sharedMediaClock } from './media/index.js';
+import { sharedMediaClock, type RtpDropCounters } from './media/index.js';
 import { RecordingsService } from './recordings/service.js';
-import { createSipEndpoint, type SipEndpoint } from './sip/index.js';
+import { createSipEndpoint, InviteGuard, parsePeers, type SipEndpoint, type TcpCounters } from './sip/index.js';
+import { CallLimits } from './calls/limits.js';
+import { DEFAULT_SECURITY, registerSecurityMetrics, type VoiceSecurity } from './security.js';
 import { parseTrunk, type SipTrunk } from './trunk.js';
 import { createDefaultTts } from './tts/index.js';
 import { voiceVerifySender } from './verify-sender.js';
@@ -58,11 +60,22 @@ export interface VoiceOptions {
   nodeId?: string | undefined;
   leaseMs?: number | undefined;
   metrics?: Registry | undefined;
+  /** Hardening against abuse from the network (main.ts passes the config; docs/voice.md, "Security"). */
+  security?: VoiceSecurity | undefined;
   onCallbacksQueued: () => void;
   onError: (err: unknown) => void;
 }
 
 export function createVoice(o: VoiceOptions) {
+  const sec = o.security ?? DEFAULT_SECURITY;
+  // Parsed now: a bad allow list or peer entry stops the start (GuardConfigError), like a bad trunk URI.
+  const guard = new InviteGuard({
+    ratePerSecond: sec.sipInviteRate, burst: sec.sipInviteBurst, realm: 'switchboard',
+    trusted: sec.sipTrustedSources ? sec.sipTrustedSources.split(',') : null, peers: parsePeers(sec.sipPeers),
+  });
+  const limits = new CallLimits(sec.maxCallsPerAccount, sec.maxCallsPerNode);
+  const rtpDrops: RtpDropCounters = { source: 0, ssrc: 0 };
+  const tcpCounters: TcpCounters = { refused: 0, idleClosed: 0 };
   const trunk: SipTrunk | null = o.sipTrunk ? parseTrunk(o.sipTrunk) : null;
   const nodeId = o.nodeId ?? `${hostname()}:${o.sipPort > 0 ? `sip${o.sipPort}` : `pid${process.pid}`}`;
   const leaseMs = o.leaseMs ?? 30_000;
@@ -78,7 +91,8 @@ export function createVoice(o: VoiceOptions) {
   const bindHost = o.sipHost;
   const publicHost = o.sipPublicHost ?? (bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost);
   const range = o.rtpPorts ? /^(\d+)-(\d+)$/.exec(o.rtpPorts.trim()) : null;
-  const media: MediaOptions = { host: bindHost, publicHost, tts, audio, ...(range ? { portRange: { min: Number(range[1]), max: Number(range[2]) } } : {}) };
+  const media: MediaOptions = {
+    host: bindHost, publicHost, tts, audio, rtpDrops, strictRtp: sec.rtpStrict ? { probation: sec.rtpProbation } : false, ...(range ? { portRange: { min: Number(range[1]), max: Number(range[2]) } } : {}) };
   let sip: SipEndpoint | null = null;
   const sessions = new Map<string, CallSession>();
   const callEvents = new CallEvents(new CallEventsRepository(o.db), o.clock, o.onError);
@@ -87,6 +101,7 @@ export function createVoice(o: VoiceOptions) {
     recorder: (callSid: string, accountSid: string) => callEvents.recorder(callSid, accountSid),
     onEnded: (sid: string) => {
       sessions.delete(sid);
+      limits.release(sid);
       phones.forget(sid);
     },
   };
@@ -99,9 +114,9 @@ export function createVoice(o: VoiceOptions) {
     sessions.set(stored.sid, session);
     void session.runInbound(peer, first).catch(o.onError);
   };
-  const inbound = new InboundCalls({ numbers, applications, media, nodeId, leaseMs, now: () => o.clock.now(), start: startInbound, onError: o.onError });
+  const inbound = new InboundCalls({ numbers, applications, media, nodeId, leaseMs, now: () => o.clock.now(), limits, start: startInbound, onError: o.onError });
   const service = new CallsService({
-    calls, numbers, applications, lifecycle, dialer, clock: o.clock, nodeId, leaseMs, sessions,
+    calls, numbers, applications, lifecycle, dialer, clock: o.clock, nodeId, leaseMs, sessions, limits,
     dial: (row, route, first, onGatherInput) => {
       const session = new CallSession(sessionDeps, row, onGatherInput);
       sessions.set(row.sid, session);
@@ -113,7 +128,10 @@ export function createVoice(o: VoiceOptions) {
   });
   const virtualCalls = new VirtualCalls({ numbers, inbound, phones, start: startInbound });
   const recovery = new CallRecovery({ calls, lifecycle, nodeId, leaseMs, onError: o.onError });
-  if (o.metrics) registerMetrics(o.metrics, sessions);
+  if (o.metrics) {
+    registerMetrics(o.metrics, sessions);
+    registerSecurityMetrics(o.metrics, { rtp: rtpDrops, invites: guard.counters, tcp: tcpCounters, calls: limits.refused });
+  }
 
   return {
     calls: service,
@@ -130,7 +148,11 @@ export function createVoice(o: VoiceOptions) {
       await recovery.start();
       if (o.sipPort < 0) return;
       try {
-        sip = await createSipEndpoint({ host: bindHost, port: o.sipPort, transports: ['udp', 'tcp'], publicHost });
+        sip = await createSipEndpoint({
+          host: bindHost, port: o.sipPort, transports: ['udp', 'tcp'], publicHost,
+          screenInvite: (req, source) => guard.check(req, source),
+          tcp: { maxConnections: sec.sipTcpMaxConnections, maxPerSource: sec.sipTcpMaxPerSource, firstMessageMs: sec.sipTcpFirstMessageMs, idleMs: sec.sipTcpIdleMs, counters: tcpCounters },
+        });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
         throw new Error(`SIP port ${o.sipPort} on ${bindHost} is already in use: set SWITCHBOARD_SIP_PORT to another port, or -1 to disable SIP`);

@@ -38,6 +38,7 @@ export interface WebhookResult {
 }
 
 export interface DispatcherOptions {
+  /** Deadline of one request: connect, redirects and the whole response body. */
   timeoutMs: number;
   /** Largest response body kept (TwiML documents are at most 64 KiB at Twilio). */
   maxResponseBytes: number;
@@ -147,7 +148,8 @@ export class WebhookDispatcher {
   private async send(url: string, method: string, headers: Record<string, string>, body: string): Promise<AttemptResult & { headers: Record<string, string> | null }> {
     let res: HttpResponse;
     try {
-      res = await httpRequest(url, { method, headers, body, timeoutMs: this.opts.timeoutMs, maxBytes: this.opts.maxResponseBytes });
+      // The timeout is a deadline for the whole request (as Twilio's 15 s is), not only idle time on the socket.
+      res = await httpRequest(url, { method, headers, body, timeoutMs: this.opts.timeoutMs, deadlineMs: this.opts.timeoutMs, maxBytes: this.opts.maxResponseBytes });
     } catch (err) {
       const kind = err instanceof HttpFailure ? err.kind : 'connection';
       const alert: AlertKind = kind === 'bad-host' ? 'httpBadHost' : kind === 'timeout' ? 'httpTimeout' : kind === 'too-many-redirects' ? 'tooManyRedirects' : 'httpConnectionFailure';

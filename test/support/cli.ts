@@ -43,11 +43,12 @@ export class Cli {
     }
   }
 
-  async banner(): Promise<{ url: string; sid: string; token: string }> {
+  /** The banner is written at once; `token` is there only on the start that generated it. */
+  async banner(): Promise<{ url: string; sid: string; token: string | undefined }> {
     const [, url] = await this.waitFor(/Switchboard is running at (http:\/\/\S+)/);
     const [, sid] = await this.waitFor(/Account SID: (AC[0-9a-f]{32})/);
-    const [, token] = await this.waitFor(/Auth token:\s+(\S+)/);
-    return { url: url!, sid: sid!, token: token! };
+    const token = /Auth token:\s+(\S+)/.exec(this.stderr)?.[1];
+    return { url: url!, sid: sid!, token };
   }
 
   signal(sig: NodeJS.Signals): void {

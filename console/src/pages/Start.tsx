@@ -79,11 +79,16 @@ export function Start(props: { session: Session }) {
         <dt>Account SID</dt>
         <dd><code data-testid="account-sid">{sid}</code> <CopyButton label="Copy the account SID" text={() => sid} /></dd>
         <dt>Auth token</dt>
-        <dd>
-          <code data-testid="auth-token">{token ?? '•'.repeat(32)}</code>{' '}
-          <button type="button" class="secondary" aria-pressed={token !== null} onClick={reveal}>{token ? 'Hide' : 'Reveal'}</button>{' '}
-          <CopyButton label="Copy the auth token" text={fetchToken} />
-        </dd>
+        {session.via === 'api-key' ? (
+          // Standard keys may not read the Accounts resource (nor, so, the token): the key's secret is the credential.
+          <dd>not shown to API-key sign-ins: use the key's SID and secret as the SDK's credentials</dd>
+        ) : (
+          <dd>
+            <code data-testid="auth-token">{token ?? '•'.repeat(32)}</code>{' '}
+            <button type="button" class="secondary" aria-pressed={token !== null} onClick={reveal}>{token ? 'Hide' : 'Reveal'}</button>{' '}
+            <CopyButton label="Copy the auth token" text={fetchToken} />
+          </dd>
+        )}
         {session.via === 'api-key' && (<><dt>Signed in with</dt><dd>API key <code>{session.username}</code></dd></>)}
       </dl>
       <ErrorText error={error} />

@@ -35,6 +35,12 @@ export interface CarrierConfig {
   submitIdFormat: MessageIdFormat;
   receiptIdFormat: MessageIdFormat;
   defaultAlphabet: 'gsm7' | 'latin1' | 'ascii';
+  /** Concatenated MO bounds (docs/smpp.md): timeout after the latest part, sets and estimated bytes held. */
+  moReassemblyTimeoutSeconds: number;
+  moReassemblyMaxSets: number;
+  moReassemblyMaxBytes: number;
+  /** What an incomplete set becomes when it times out: one message flagged incomplete, or nothing. */
+  moIncompleteSets: 'deliver' | 'drop';
 }
 
 const RESERVED = new Set(['simulator', 'internal']);
@@ -125,13 +131,19 @@ export function parseCarrierConfig(input: unknown, where: string): CarrierConfig
     submitIdFormat: oneOf(o, where, 'submitIdFormat', ID_FORMATS as readonly MessageIdFormat[], 'string'),
     receiptIdFormat: oneOf(o, where, 'receiptIdFormat', ID_FORMATS as readonly MessageIdFormat[], 'string'),
     defaultAlphabet: oneOf(o, where, 'defaultAlphabet', ['gsm7', 'latin1', 'ascii'] as const, 'gsm7'),
+    // Kannel's sms-combine-concatenated-mo-timeout default; the set and byte bounds are ours (Kannel has none).
+    moReassemblyTimeoutSeconds: int(o, where, 'moReassemblyTimeoutSeconds', 1800, 1, 86_400) ?? 1800,
+    moReassemblyMaxSets: int(o, where, 'moReassemblyMaxSets', 10_000, 1, 1_000_000) ?? 10_000,
+    moReassemblyMaxBytes: int(o, where, 'moReassemblyMaxBytes', 16 * 1024 * 1024, 65_536, 1024 * 1024 * 1024) ?? 16 * 1024 * 1024,
+    moIncompleteSets: oneOf(o, where, 'moIncompleteSets', ['deliver', 'drop'] as const, 'deliver'),
   };
 }
 
 const KNOWN = new Set([
   'name', 'host', 'port', 'tls', 'tlsCa', 'tlsInsecure', 'systemId', 'password', 'systemType', 'bindMode', 'window',
   'throughput', 'routes', 'priority', 'concatenation', 'registeredDelivery', 'responseTimeoutMs', 'enquireLinkSeconds',
-  'submitIdFormat', 'receiptIdFormat', 'defaultAlphabet',
+  'submitIdFormat', 'receiptIdFormat', 'defaultAlphabet', 'moReassemblyTimeoutSeconds', 'moReassemblyMaxSets',
+  'moReassemblyMaxBytes', 'moIncompleteSets',
 ]);
 
 /** Reads the carriers file: `{"carriers": [...]}` or a bare array. Names must be unique. */
@@ -174,6 +186,8 @@ export function carrierFromConfig(c: CarrierConfig, onWarning: (message: string)
       submitIdFormat: c.submitIdFormat,
       receiptIdFormat: c.receiptIdFormat,
       defaultAlphabet: c.defaultAlphabet,
+      reassemblyTimeoutMs: c.moReassemblyTimeoutSeconds * 1000,
+      reassembly: { maxSets: c.moReassemblyMaxSets, maxBytes: c.moReassemblyMaxBytes, onTimeout: c.moIncompleteSets },
     },
     concatenation: c.concatenation,
     registeredDelivery: c.registeredDelivery,

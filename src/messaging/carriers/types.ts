@@ -63,6 +63,18 @@ export interface CarrierCounters {
   inbound: number;
   /** Parts accepted per second over the last 10 seconds. */
   partsPerSecond: number;
+  /** Concatenated MO reassembly (carriers that reassemble): held now, expired and dropped since start. */
+  moReassembly?: MoReassemblyCounters | undefined;
+}
+
+export interface MoReassemblyCounters {
+  pendingSets: number;
+  pendingBytes: number;
+  expired: number;
+  evicted: number;
+  oversized: number;
+  droppedParts: number;
+  droppedBytes: number;
 }
 
 /** Every carrier (simulator, SMPP, HTTP upstreams) behind one interface, exercised by one contract test. */

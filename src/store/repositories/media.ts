@@ -30,8 +30,8 @@ export class MediaRepository {
   }
 
   /** Media content by SID alone: media URLs are capability URLs (unguessable SIDs), as Twilio's are. */
-  async findContent(sid: string): Promise<Pick<MediaRow, 'content_type' | 'data'> | undefined> {
-    return this.db.selectFrom('message_media').select(['content_type', 'data']).where('sid', '=', sid).executeTakeFirst();
+  async findContent(sid: string): Promise<Pick<MediaRow, 'account_sid' | 'content_type' | 'data'> | undefined> {
+    return this.db.selectFrom('message_media').select(['account_sid', 'content_type', 'data']).where('sid', '=', sid).executeTakeFirst();
   }
 
   async delete(accountSid: string, messageSid: string, sid: string): Promise<boolean> {

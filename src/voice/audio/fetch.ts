@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { outboundLookup, outboundPolicy } from '../../core/net/outbound-policy.js';
 import { decodeMp3To8k, wavToPcm8k } from '../media/index.js';
 import { LegAudioError } from '../legs/types.js';
 
@@ -97,7 +98,10 @@ function download(url: string, maxBytes: number, timeoutMs: number, redirects: n
     let target: URL;
     try { target = new URL(url); } catch { return reject(new LegAudioError('fetch', `invalid URL ${url}`)); }
     if (target.protocol !== 'http:' && target.protocol !== 'https:') return reject(new LegAudioError('fetch', `unsupported scheme ${target.protocol}`));
-    const req = (target.protocol === 'https:' ? https : http).get(target, { timeout: timeoutMs, headers: { 'User-Agent': 'TwilioProxy/1.1 (Switchboard)' } }, (res) => {
+    // The outbound policy: IP-literal hosts here (Node skips lookup for them), hostnames once resolved.
+    const denied = outboundPolicy().checkUrl(target);
+    if (denied) return reject(new LegAudioError('fetch', `${url}: ${denied.message}`));
+    const req = (target.protocol === 'https:' ? https : http).get(target, { timeout: timeoutMs, lookup: outboundLookup, headers: { 'User-Agent': 'TwilioProxy/1.1 (Switchboard)' } }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();

@@ -3,9 +3,12 @@
  * loops back into our own SIP endpoint (so calling your own IVR runs it); other numbers go through the SIP
  * trunk, or, with no trunk configured, to a virtual phone.
  */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { outboundPolicy } from '../../core/net/outbound-policy.js';
 import { errors } from '../../core/errors.js';
 import type { PhoneNumbersRepository } from '../../store/repositories/phoneNumbers.js';
-import type { InviteOptions, SipEndpoint } from '../sip/index.js';
+import { parseUri, type InviteOptions, type SipEndpoint } from '../sip/index.js';
 import { trunkNumber, trunkUri, type SipTrunk } from '../trunk.js';
 import type { VirtualPhones } from '../virtual/phones.js';
 import type { Connector } from './peer.js';
@@ -51,6 +54,7 @@ export class Dialer {
   async route(to: string): Promise<Route> {
     const sip = this.d.sip();
     if (isSipUri(to)) {
+      if (!(await allowedSipHost(to))) throw errors.invalidParameter('To', 'destination not allowed by outbound policy');
       if (!sip) throw errors.invalidParameter('To', 'SIP calling is disabled on this server (SWITCHBOARD_SIP_PORT=-1)');
       return { endpoint: 'sip', connector: async (c) => this.sipConnector(sip, to, this.fromUri(c.from), c.timeoutSeconds) };
     }
@@ -87,5 +91,24 @@ export class Dialer {
 
   private sipConnector(sip: SipEndpoint, target: string, from: string, timeoutSeconds: number): Connector {
     return new SipConnector(sip, target, { from, timeoutMs: timeoutSeconds * 1000 }, this.d.media);
+  }
+}
+
+/**
+ * A `sip:` URI from an API caller is an outbound destination like a webhook URL: the outbound policy
+ * (src/core/net/outbound-policy.ts) keeps it off internal addresses. Checked on every address the host
+ * resolves to; the operator's trunk is the operator's choice and is not checked.
+ */
+async function allowedSipHost(uri: string): Promise<boolean> {
+  const policy = outboundPolicy();
+  const parsed = parseUri(uri);
+  if (!parsed?.host) return true; // not routable at all: the SIP layer reports it as today
+  const host = (parsed.params.maddr ?? parsed.host).replace(/^\[|\]$/g, '');
+  if (isIP(host)) return policy.allows(host);
+  try {
+    const addresses = await lookup(host, { all: true });
+    return addresses.every((a) => policy.allows(a.address));
+  } catch {
+    return true; // unresolvable: the SIP layer fails the call as it does for any unknown host
   }
 }

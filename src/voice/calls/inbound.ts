@@ -3,7 +3,7 @@
  * virtual phone calling one of the account's numbers. Either way the number's VoiceUrl (or its Voice
  * Application's) is fetched with CallStatus=ringing and its TwiML decides whether the call is answered.
  */
-import { newSid } from '../../core/sid.js';
+import { newSid, type Sid } from '../../core/sid.js';
 import type { ApplicationsRepository } from '../../store/repositories/applications.js';
 import type { CallRow } from '../../store/repositories/calls.js';
 import type { PhoneNumberRow, PhoneNumbersRepository } from '../../store/repositories/phoneNumbers.js';
@@ -13,6 +13,7 @@ import type { DocumentSource } from '../interpreter.js';
 import type { CallPeer } from './peer.js';
 import { toE164 } from './dialer.js';
 import { InboundSipPeer, openRtp, type MediaOptions } from './sip-peers.js';
+import type { CallLimits } from './limits.js';
 
 type Method = 'GET' | 'POST';
 const method = (m: string): Method => (m.toUpperCase() === 'GET' ? 'GET' : 'POST');
@@ -31,6 +32,8 @@ export interface InboundDeps {
   nodeId: string;
   leaseMs: number;
   now: () => number;
+  /** Concurrent call caps; SIP calls beyond the account's get 486, beyond the node's 503. */
+  limits?: CallLimits;
   /** Stores the new call and runs it (the module's session factory). */
   start: (row: CallRow, peer: CallPeer, first: DocumentSource) => Promise<void>;
   onError: (err: unknown) => void;
@@ -58,10 +61,10 @@ export class InboundCalls {
   }
 
   /** A row for a call arriving at `owner` from `from`. */
-  row(owner: PhoneNumberRow, from: string, endpoint: string, target: VoiceTarget): CallRow {
+  row(owner: PhoneNumberRow, from: string, endpoint: string, target: VoiceTarget, sid = newSid('CA')): CallRow {
     const now = this.d.now();
     return {
-      sid: newSid('CA'), account_sid: owner.account_sid, parent_call_sid: null, direction: 'inbound', from_number: from,
+      sid, account_sid: owner.account_sid, parent_call_sid: null, direction: 'inbound', from_number: from,
       to_number: owner.phone_number, phone_number_sid: owner.sid, status: 'ringing', endpoint, start_time: null, end_time: null,
       duration: null, forwarded_from: null, caller_name: null, url: target.source.url, method: target.source.method,
       fallback_url: target.source.fallback?.url ?? null, fallback_method: target.source.fallback?.method ?? 'POST', twiml: null,
@@ -72,27 +75,48 @@ export class InboundCalls {
     };
   }
 
-  /** An INVITE: 404 for numbers nobody owns, 488 for SDP we cannot answer, otherwise ringing and the app's TwiML. */
+  /**
+   * An INVITE: 404 for numbers nobody owns, 486/503 beyond the call caps, 488 for SDP we cannot answer,
+   * otherwise ringing and the app's TwiML.
+   */
   async invite(call: IncomingCall): Promise<void> {
     const owner = await this.owner(call.requestUser) ?? await this.owner(call.toUser);
     if (!owner) return call.reject(404);
     const target = await this.target(owner);
     if (!target) return call.reject(480, { reason: 'No VoiceUrl configured for this number' });
+    const sid = newSid('CA');
+    const hit = this.d.limits?.acquire(sid, owner.account_sid) ?? null;
+    // The account is busy (the caller hears busy); the node is full (a trunk may try another node).
+    if (hit === 'account') return call.reject(486, { reason: 'Busy Here (account call limit)' });
+    if (hit === 'node') return call.reject(503, { reason: 'Call Limit Reached', headers: [{ name: 'Retry-After', value: '5' }] });
+    try {
+      await this.admitted(call, owner, target, sid);
+    } catch (err) {
+      this.d.limits?.release(sid);
+      throw err;
+    }
+  }
+
+  /** The slot is held: the session releases it when it ends, every early return here releases it. */
+  private async admitted(call: IncomingCall, owner: PhoneNumberRow, target: VoiceTarget, sid: Sid<'CA'>): Promise<void> {
+    const release = (): void => this.d.limits?.release(sid);
     const rtp = await openRtp(this.d.media);
     const answer = createAnswer(call.remoteSdp ?? '', { address: this.d.media.publicHost, port: rtp.port });
     if (!answer.ok) {
+      release();
       await rtp.close();
       return call.reject(488);
     }
     if (call.state === 'terminated') {
+      release();
       await rtp.close();
       return;
     }
     rtp.setCodec(answer.media.codec, answer.media.dtmfPayloadType);
-    rtp.setRemote(answer.media.remoteAddress, answer.media.remotePort);
+    rtp.setRemote(answer.media.remoteAddress, answer.media.remotePort, call.source.host);
     call.ringing();
     const from = callerOf(call);
-    await this.d.start(this.row(owner, from, 'sip', target), new InboundSipPeer(call, rtp, answer.sdp, this.d.media), target.source);
+    await this.d.start(this.row(owner, from, 'sip', target, sid), new InboundSipPeer(call, rtp, answer.sdp, this.d.media), target.source);
   }
 
   private async owner(user: string | undefined): Promise<PhoneNumberRow | undefined> {

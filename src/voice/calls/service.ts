@@ -12,6 +12,7 @@ import type { PhoneNumbersRepository } from '../../store/repositories/phoneNumbe
 import type { DocumentSource } from '../interpreter.js';
 import { E164, isSipUri, toE164, type Dialer } from './dialer.js';
 import type { CallLifecycle } from './lifecycle.js';
+import type { CallLimits } from './limits.js';
 import { CALL_EVENTS } from './params.js';
 import type { CallSession } from './session.js';
 
@@ -58,6 +59,8 @@ export interface CallsServiceDeps {
   nodeId: string;
   leaseMs: number;
   sessions: Map<string, CallSession>;
+  /** Concurrent call caps: a create beyond them fails with 10004 and no call is stored. */
+  limits?: CallLimits;
   /** Builds and starts the session of a new outbound call. */
   dial: (row: CallRow, route: Awaited<ReturnType<Dialer['route']>>, first: DocumentSource, onGatherInput: string | null) => void;
 }
@@ -123,7 +126,14 @@ export class CallsService {
       send_digits: input.sendDigits || null, record: input.record ? 1 : 0, node_id: this.d.nodeId, lease_until: now + this.d.leaseMs,
       date_created: now, date_updated: now,
     };
-    const stored = await this.d.lifecycle.create(row);
+    if (this.d.limits?.acquire(row.sid, accountSid)) throw errors.callConcurrencyLimit();
+    let stored: CallRow;
+    try {
+      stored = await this.d.lifecycle.create(row);
+    } catch (err) {
+      this.d.limits?.release(row.sid);
+      throw err;
+    }
     this.d.dial(stored, route, sourceOf(stored), input.onGatherInput ?? null);
     return stored;
   }

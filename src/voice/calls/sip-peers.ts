@@ -1,6 +1,6 @@
 /** SIP ends of calls: an inbound INVITE we answer, and an outbound INVITE we place (trunk or SIP URI). */
 import { createOffer, parseAnswer, RtpSession } from '../media/index.js';
-import type { RtpSessionOptions } from '../media/index.js';
+import type { RtpDropCounters, RtpSessionOptions } from '../media/index.js';
 import type { EndReason, IncomingCall, InviteOptions, SipCall, SipEndpoint } from '../sip/index.js';
 import type { AudioCache } from '../audio/fetch.js';
 import type { TtsEngine } from '../tts/index.js';
@@ -13,6 +13,10 @@ export interface MediaOptions {
   /** Address written in SDP. */
   publicHost: string;
   portRange?: { min: number; max: number };
+  /** Strict RTP (see media/source-filter.ts); default on with a probation of 4 packets. */
+  strictRtp?: { probation: number } | false;
+  /** The node's strict-RTP drop counters, read by the metrics collector. */
+  rtpDrops?: RtpDropCounters;
   tts: TtsEngine;
   audio: AudioCache;
 }
@@ -32,7 +36,9 @@ function onRemoteEnd(call: SipCall, cb: () => void): void {
 }
 
 export function openRtp(media: MediaOptions): Promise<RtpSession> {
-  const options: RtpSessionOptions = { host: media.host };
+  const options: RtpSessionOptions = { host: media.host, strict: media.strictRtp !== false };
+  if (media.strictRtp) options.probation = media.strictRtp.probation;
+  if (media.rtpDrops) options.drops = media.rtpDrops;
   if (media.portRange) options.portRange = media.portRange;
   return RtpSession.open(options);
 }
@@ -103,7 +109,7 @@ export class SipConnector implements Connector {
       const negotiated = parseAnswer(outcome.sdp);
       if (negotiated) {
         rtp.setCodec(negotiated.codec, negotiated.dtmfPayloadType);
-        rtp.setRemote(negotiated.remoteAddress, negotiated.remotePort);
+        rtp.setRemote(negotiated.remoteAddress, negotiated.remotePort, call.destination?.host ?? null);
       }
       const leg = new SipLeg(rtp, this.media.tts, this.media.audio);
       const peer: CallPeer = {

@@ -25,3 +25,5 @@ export {
 export type { BeepOptions, SilenceDetectorOptions } from './audio-utils.js';
 export { createAnswer, createOffer, parseAnswer } from './sdp.js';
 export type { AnswerOptions, AnswerResult, Direction, NegotiatedMedia, OfferOptions } from './sdp.js';
+export { SourceFilter, unusableSdpAddress } from './source-filter.js';
+export type { RtpDropCounters } from './source-filter.js';

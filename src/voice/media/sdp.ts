@@ -81,7 +81,10 @@ export function createOffer(o: OfferOptions): string {
 function parse(text: string): SessionDescription | null {
   if (!/^v=0/m.test(text)) return null;
   try {
-    return sdpTransform.parse(text);
+    const sdp = sdpTransform.parse(text);
+    // A port over 65535 (the fuzzer found `m=audio 67534`) would make dgram.send throw in the media clock.
+    if (sdp.media?.some((m) => !Number.isInteger(m.port) || m.port < 0 || m.port > 65535)) return null;
+    return sdp;
   } catch {
     return null;
   }
@@ -92,7 +95,8 @@ function formats(m: MediaDescription): Array<{ pt: number; name: string; rate: n
   const pts = String(m.payloads ?? '').split(/\s+/).filter(Boolean).map(Number).filter((n) => Number.isInteger(n));
   return pts.map((pt) => {
     const map = m.rtp.find((r) => r.payload === pt);
-    if (map) return { pt, name: map.codec.toUpperCase(), rate: map.rate ?? 8000 };
+    // sdp-transform types codec as a string but yields a number for `a=rtpmap:0 123/8000` (fuzzer finding).
+    if (map) return { pt, name: String(map.codec).toUpperCase(), rate: map.rate ?? 8000 };
     return { pt, name: pt === 0 ? 'PCMU' : pt === 8 ? 'PCMA' : '', rate: 8000 };
   });
 }

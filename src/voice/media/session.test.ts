@@ -50,6 +50,7 @@ test('audio played on one session is received and recorded by the other', async 
 test('silence frames flow when nothing plays', async (t) => {
   const { a, b } = await pair(t);
   a.setRemote('127.0.0.1', b.port);
+  b.setRemote('127.0.0.1', a.port); // strict RTP: a session takes packets only once it knows its peer
   b.startRecording();
   await until(() => b.stats.packetsReceived >= 5, 3000, 'silence packets');
   const rec = b.stopRecording();

@@ -1,7 +1,8 @@
 /**
  * One call's RTP stream: a UDP socket, the outgoing SSRC/sequence/timestamp, symmetric RTP (send to where
- * the peer's packets come from, RFC 4961 style latching), playback driven by the shared media clock, DTMF
- * in both directions and optional recording. The packet paths reuse preallocated buffers.
+ * the peer's packets come from, RFC 4961 style latching), strict RTP (packets from anyone but the peer are
+ * dropped, see source-filter.ts), playback driven by the shared media clock, DTMF in both directions and
+ * optional recording. The packet paths reuse preallocated buffers.
  */
 import { createSocket } from 'node:dgram';
 import type { RemoteInfo, Socket } from 'node:dgram';
@@ -19,6 +20,8 @@ import { Recorder } from './recorder.js';
 import { sharedMediaClock } from './clock.js';
 import type { ClockClient, MediaClock } from './clock.js';
 import { Emitter } from './emitter.js';
+import { ACCEPT, DROP, SourceFilter } from './source-filter.js';
+import type { RtpDropCounters } from './source-filter.js';
 
 export interface RtpSessionOptions {
   /** Bind address; default 0.0.0.0. */
@@ -34,6 +37,15 @@ export interface RtpSessionOptions {
   /** Send to the source of received packets (default true). */
   symmetric?: boolean;
   clock?: MediaClock;
+  /**
+   * Strict RTP (default on): accept packets only from the SDP's address or a source learned after
+   * `probation` sequential packets (see source-filter.ts). Off: latch onto the first packet from anyone.
+   */
+  strict?: boolean;
+  /** Packets in a row, one SSRC, sequential, before a source other than the SDP's is learned; default 4. */
+  probation?: number;
+  /** Shared drop counters (a node's metrics); default: a private one. */
+  drops?: RtpDropCounters;
 }
 
 export type RtpSessionEvents = {
@@ -51,6 +63,8 @@ export interface RtpStats {
   /** performance.now() of the last packet received, 0 if none. */
   lastReceivedAt: number;
   sendErrors: number;
+  /** Packets dropped by strict RTP (unknown source or unproven SSRC). */
+  packetsDropped: number;
 }
 
 const SAMPLES = 160; // 20 ms at 8 kHz
@@ -58,7 +72,7 @@ const RING = 8; // dgram may still hold a buffer briefly after send(): rotate in
 
 export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient {
   readonly ssrc = randomInt(1, 0xffffffff);
-  readonly stats: RtpStats = { packetsSent: 0, packetsReceived: 0, lastReceivedAt: 0, sendErrors: 0 };
+  readonly stats: RtpStats = { packetsSent: 0, packetsReceived: 0, lastReceivedAt: 0, sendErrors: 0, packetsDropped: 0 };
   remote: { host: string; port: number } | null;
   codec: G711Codec;
   dtmfPayloadType: number | null;
@@ -80,6 +94,7 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   private closed = false;
   private readonly symmetric: boolean;
   private readonly clock: MediaClock;
+  private readonly filter: SourceFilter | null;
 
   private constructor(private readonly socket: Socket, readonly port: number, readonly host: string, options: RtpSessionOptions) {
     super();
@@ -88,6 +103,9 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     this.remote = options.remote ? { ...options.remote } : null;
     this.symmetric = options.symmetric ?? true;
     this.clock = options.clock ?? sharedMediaClock;
+    const strict = options.strict ?? true;
+    this.filter = strict ? new SourceFilter(Math.max(1, options.probation ?? 4), options.drops ?? { source: 0, ssrc: 0 }) : null;
+    if (this.filter && this.remote) this.filter.expect(this.remote.host, this.remote.port);
     for (let i = 0; i < RING; i++) this.ring.push(Buffer.alloc(RTP_HEADER_BYTES + SAMPLES));
     this.dtmfIn = new DtmfReceiver((digit, ms) => this.emit('digit', digit, ms));
     this.dtmfIn.onStart = (digit) => {
@@ -126,10 +144,14 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     throw lastError;
   }
 
-  /** Where to send until packets arrive (from the SDP); resets latching. */
-  setRemote(host: string, port: number): void {
+  /**
+   * Where to send until packets arrive (from the SDP); resets latching and starts strict RTP learning.
+   * `signalHost`: the address the SDP came from, learnable when the SDP's address is private or 0.0.0.0.
+   */
+  setRemote(host: string, port: number, signalHost: string | null = null): void {
     this.remote = { host, port };
     this.latched = false;
+    this.filter?.expect(host, port, signalHost);
   }
 
   setCodec(codec: G711Codec, dtmfPayloadType: number | null = this.dtmfPayloadType): void {
@@ -207,7 +229,15 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   private readonly onPacket = (msg: Buffer, rinfo: RemoteInfo): void => {
     if (this.closed || !parseRtp(msg, msg.length, this.header)) return;
     const h = this.header;
-    if (this.symmetric) this.latch(rinfo, h.ssrc);
+    const filter = this.filter;
+    if (filter) {
+      const verdict = filter.check(rinfo.address, rinfo.port, h.ssrc, h.sequence);
+      if (verdict === DROP) {
+        this.stats.packetsDropped++;
+        return;
+      }
+      if (verdict !== ACCEPT && this.symmetric) this.moveTo(rinfo);
+    } else if (this.symmetric) this.latch(rinfo, h.ssrc);
     this.stats.packetsReceived++;
     this.stats.lastReceivedAt = performance.now();
     if (h.payloadType === this.dtmfPayloadType) {
@@ -222,7 +252,15 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     if (this.onAudio) this.onAudio(this.frame, n);
   };
 
-  /** Latch on the first packet; move only if the same stream (SSRC) shows up from a new address. */
+  /** Strict RTP locked onto a source: send there from now on (allocates only when it moves). */
+  private moveTo(rinfo: RemoteInfo): void {
+    const r = this.remote;
+    if (r !== null && r.port === rinfo.port && r.host === rinfo.address) return;
+    this.remote = { host: rinfo.address, port: rinfo.port };
+    this.emit('latched', this.remote);
+  }
+
+  /** Without strict RTP: latch on the first packet; move only if the same stream (SSRC) shows up from a new address. */
   private latch(rinfo: RemoteInfo, ssrc: number): void {
     const r = this.remote;
     const same = r !== null && r.port === rinfo.port && r.host === rinfo.address;

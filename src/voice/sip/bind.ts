@@ -3,6 +3,7 @@
  * number, retrying a few times when another process holds it, so Via and Contact carry one port.
  */
 import { createTcpTransport } from './transport-tcp.js';
+import type { TcpLimits } from './transport-tcp.js';
 import { createUdpTransport } from './transport-udp.js';
 import type { SipProtocol, SipTransport, TransportHandlers } from './transport.js';
 
@@ -13,6 +14,7 @@ export async function bindTransports(
   port: number,
   protocols: SipProtocol[],
   handlers: TransportHandlers,
+  tcpLimits: Partial<TcpLimits> = {},
 ): Promise<Map<SipProtocol, SipTransport>> {
   const wanted = [...new Set(protocols)];
   if (!wanted.length) throw new Error('at least one SIP transport is required');
@@ -26,7 +28,7 @@ export async function bindTransports(
         bound.set('udp', udp);
         p = udp.port;
       }
-      if (wanted.includes('tcp')) bound.set('tcp', await createTcpTransport(host, p, handlers));
+      if (wanted.includes('tcp')) bound.set('tcp', await createTcpTransport(host, p, handlers, tcpLimits));
       return bound;
     } catch (err) {
       lastError = err;

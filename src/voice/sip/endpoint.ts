@@ -15,6 +15,8 @@ import { DEFAULT_TIMERS, realScheduler } from './timers.js';
 import type { Scheduler, TimerConfig } from './timers.js';
 import { nextHopUri, resolveUri, stampVia } from './routing.js';
 import { bindTransports } from './bind.js';
+import type { TcpLimits } from './transport-tcp.js';
+import type { GuardVerdict } from './guard.js';
 import { dialogId } from './dialog.js';
 import { IncomingCall } from './incoming-call.js';
 import { OutgoingCall } from './outgoing-call.js';
@@ -36,6 +38,13 @@ export interface SipEndpointOptions {
   userAgent?: string;
   timers?: Partial<TimerConfig>;
   scheduler?: Scheduler;
+  /**
+   * Screens every new out-of-dialog INVITE before a transaction exists (rate limits, allow lists, digest
+   * auth: see guard.ts). 'reply' answers statelessly; 'drop' sends nothing.
+   */
+  screenInvite?: (req: SipRequest, source: Destination) => GuardVerdict;
+  /** Inbound TCP connection caps and idle timeouts (see transport-tcp.ts). */
+  tcp?: Partial<TcpLimits>;
   /** Sees every message in and out, for logs and debugging. */
   trace?: (direction: 'in' | 'out', data: Buffer, remote: Destination) => void;
 }
@@ -85,7 +94,7 @@ export class SipEndpoint extends TypedEmitter<EndpointEvents> implements UaCore 
     this.transports = await bindTransports(this.host, this.options.port ?? 5060, this.options.transports ?? ['udp', 'tcp'], {
       onMessage: (data, from) => this.receive(data, from),
       onError: (err) => this.warn(`transport: ${err.message}`),
-    });
+    }, this.options.tcp);
   }
 
   get ports(): { udp?: number; tcp?: number } {
@@ -181,8 +190,9 @@ export class SipEndpoint extends TypedEmitter<EndpointEvents> implements UaCore 
     transport.send(data, dest, onError);
   }
 
-  private receive(data: Buffer, from: Destination): void {
-    if (this.closed) return;
+  /** Returns true for a well-formed SIP message (TCP then keeps the connection for longer). */
+  private receive(data: Buffer, from: Destination): boolean {
+    if (this.closed) return false;
     this.options.trace?.('in', data, from);
     const parsed = parseMessage(data, { stream: from.protocol === 'tcp' });
     if (!parsed.ok) {
@@ -193,11 +203,12 @@ export class SipEndpoint extends TypedEmitter<EndpointEvents> implements UaCore 
         const dest = via ? stampVia(via, from).respondTo : from;
         this.transmit(createResponse(bad, 400, { reason: `Bad Request (${parsed.error})` }), dest);
       }
-      return;
+      return false;
     }
     const msg = parsed.message;
-    if (msg.type === 'response') return this.receiveResponse(msg);
-    this.receiveRequest(msg, from);
+    if (msg.type === 'response') this.receiveResponse(msg);
+    else this.receiveRequest(msg, from);
+    return true;
   }
 
   private receiveResponse(res: SipResponse): void {
@@ -218,6 +229,16 @@ export class SipEndpoint extends TypedEmitter<EndpointEvents> implements UaCore 
     const { via: stamped, respondTo } = stampVia(via, from);
     const top = req.headers.findIndex((h) => h.name === 'Via');
     req.headers[top] = { name: 'Via', value: formatVia(stamped) };
+    const screen = this.options.screenInvite;
+    if (screen && req.method === 'INVITE' && !this.layer.known(req, stamped) && !parseNameAddr(getHeader(req, 'To') ?? '')?.params.tag) {
+      const verdict = screen(req, from);
+      if (verdict.action === 'drop') return;
+      if (verdict.action === 'reply') {
+        const opts: ResponseOptions = { headers: verdict.headers ?? [] };
+        if (verdict.reason) opts.reason = verdict.reason;
+        return this.transmit(createResponse(req, verdict.status, opts), respondTo);
+      }
+    }
     const match = this.layer.incoming(req, stamped, respondTo, from.protocol === 'tcp');
     if (match.kind === 'absorbed') return;
     if (match.kind === 'core') return this.receiveAck(req);

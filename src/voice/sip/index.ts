@@ -18,3 +18,6 @@ export type { DigestChallenge, DigestCredentials } from './digest.js';
 export type { Destination, SipProtocol } from './transport.js';
 export { DEFAULT_TIMERS } from './timers.js';
 export type { Scheduler, TimerConfig } from './timers.js';
+export { InviteGuard, GuardConfigError, parseNetworks, parsePeers } from './guard.js';
+export type { GuardCounters, GuardVerdict, InviteGuardOptions } from './guard.js';
+export type { TcpCounters, TcpLimits } from './transport-tcp.js';

@@ -58,6 +58,11 @@ export class OutgoingCall extends SipCall {
   private authAttempts = 0;
   private timers: Cancel[] = [];
 
+  /** Where the INVITE went (the next hop), once resolved: strict RTP may learn media from this address. */
+  get destination(): Destination | null {
+    return this.dest;
+  }
+
   constructor(core: UaCore, target: string, sdp: string, private readonly options: InviteOptions, host: string) {
     const protocol: SipProtocol = options.transport ?? (/;transport=tcp/i.test(target) ? 'tcp' : 'udp');
     super(core, `${randomToken(12)}@${host}`, protocol, 'calling');

@@ -77,6 +77,11 @@ export class TransactionLayer {
     return { kind: 'new', tx };
   }
 
+  /** True when a server transaction already holds this request (a retransmission). */
+  known(req: SipRequest, via: Via): boolean {
+    return this.servers.has(serverKey(req, via, req.method));
+  }
+
   /** The INVITE server transaction a CANCEL targets (RFC 3261 9.2): same branch and sent-by. */
   inviteFor(cancel: SipRequest, via: Via): ServerTransaction | undefined {
     return this.servers.get(serverKey(cancel, via, 'INVITE'));

@@ -8,8 +8,11 @@ export interface Destination {
 }
 
 export interface TransportHandlers {
-  /** One complete message (for TCP already framed by Content-Length) and where it came from. */
-  onMessage(data: Buffer, from: Destination): void;
+  /**
+   * One complete message (for TCP already framed by Content-Length) and where it came from. Returns true
+   * when it was a valid SIP message: a TCP connection earns its long idle timeout with the first one.
+   */
+  onMessage(data: Buffer, from: Destination): boolean | void;
   onError(err: Error): void;
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccountsService } from '../../../accounts/service.js';
 import { principalOf, targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
@@ -7,7 +7,10 @@ import { paramsOf } from '../../server.js';
 import { presentAccount } from './presenter.js';
 
 export function accountRoutes(app: FastifyInstance, accounts: AccountsService): void {
+  // Every route, reads included: a Standard key is refused before anything is looked up.
+  const guard = (req: FastifyRequest) => accounts.assertAccountsAccess(principalOf(req));
   app.post('/2010-04-01/Accounts', async (req, reply) => {
+    guard(req);
     const p = new ParamReader(paramsOf(req));
     const row = await accounts.createSubaccount(principalOf(req), p.str('FriendlyName'));
     req.resourceSid = row.sid;
@@ -15,6 +18,7 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsService): 
   });
 
   app.get('/2010-04-01/Accounts', async (req) => {
+    guard(req);
     const params = paramsOf(req);
     const p = new ParamReader(params);
     const page = readPageParams(params);
@@ -28,12 +32,14 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsService): 
   });
 
   app.get('/2010-04-01/Accounts/:AccountSid', async (req) => {
+    guard(req);
     const row = await targetAccount(req, accounts);
     req.resourceSid = row.sid;
     return presentAccount(row);
   });
 
   app.post('/2010-04-01/Accounts/:AccountSid', async (req) => {
+    guard(req);
     const row = await targetAccount(req, accounts);
     req.resourceSid = row.sid;
     const p = new ParamReader(paramsOf(req));

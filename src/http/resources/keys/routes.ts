@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccountsService } from '../../../accounts/service.js';
 import { rfc2822 } from '../../../core/dates.js';
 import type { ApiKeyRow } from '../../../store/repositories/apiKeys.js';
@@ -13,9 +13,14 @@ export function presentKey(row: ApiKeyRow) {
 
 export function keyRoutes(app: FastifyInstance, accounts: AccountsService): void {
   const base = '/2010-04-01/Accounts/:AccountSid/Keys';
+  // Standard keys see no key at all, not even its name (Twilio's rule); checked before the account lookup.
+  const target = (req: FastifyRequest) => {
+    accounts.assertAccountsAccess(principalOf(req));
+    return targetAccount(req, accounts);
+  };
 
   app.post(base, async (req, reply) => {
-    const account = await targetAccount(req, accounts);
+    const account = await target(req);
     const p = new ParamReader(paramsOf(req));
     const flavor = p.oneOf('KeyType', ['standard', 'main']) ?? 'standard';
     const row = await accounts.createKey(principalOf(req), account.sid, p.str('FriendlyName'), flavor);
@@ -25,7 +30,7 @@ export function keyRoutes(app: FastifyInstance, accounts: AccountsService): void
   });
 
   app.get(base, async (req) => {
-    const account = await targetAccount(req, accounts);
+    const account = await target(req);
     const params = paramsOf(req);
     const page = readPageParams(params);
     const result = await accounts.listKeys(account.sid, page);
@@ -33,14 +38,14 @@ export function keyRoutes(app: FastifyInstance, accounts: AccountsService): void
   });
 
   app.get(`${base}/:Sid`, async (req) => {
-    const account = await targetAccount(req, accounts);
+    const account = await target(req);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
     return presentKey(await accounts.findKey(account.sid, Sid, originalPath(req)));
   });
 
   app.post(`${base}/:Sid`, async (req) => {
-    const account = await targetAccount(req, accounts);
+    const account = await target(req);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
     const p = new ParamReader(paramsOf(req));
@@ -48,7 +53,7 @@ export function keyRoutes(app: FastifyInstance, accounts: AccountsService): void
   });
 
   app.delete(`${base}/:Sid`, async (req, reply) => {
-    const account = await targetAccount(req, accounts);
+    const account = await target(req);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
     await accounts.deleteKey(principalOf(req), account.sid, Sid, originalPath(req));

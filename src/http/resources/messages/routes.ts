@@ -7,11 +7,13 @@ import { originalPath, targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
+import { requireMediaCredentials } from '../../media-auth.js';
 import { presentMedia, presentMessage } from './presenter.js';
 
 const DAY = 86_400_000;
 
-export function messageRoutes(app: FastifyInstance, accounts: AccountsService, messages: MessagesService): void {
+/** `mediaAuth`: /media/ME... needs the owning account's credentials (see media-auth.ts). */
+export function messageRoutes(app: FastifyInstance, accounts: AccountsService, messages: MessagesService, opts: { mediaAuth?: boolean } = {}): void {
   const base = '/2010-04-01/Accounts/:AccountSid/Messages';
 
   app.post(base, async (req, reply) => {
@@ -88,10 +90,12 @@ export function messageRoutes(app: FastifyInstance, accounts: AccountsService, m
     return reply.code(204).send();
   });
 
-  // Media content, at an unguessable URL (the ME SID), as webhooks and carriers fetch it without credentials.
+  // Media content, at an unguessable URL (the ME SID), as webhooks and carriers fetch it without credentials
+  // unless --media-auth asks for the owner's. Credentials are checked before existence, so 401 tells nothing.
   app.get('/media/:Sid', async (req, reply) => {
     const { Sid } = req.params as { Sid: string };
     const content = await messages.mediaContent(Sid);
+    if (opts.mediaAuth) await requireMediaCredentials(req, reply, accounts, content?.account_sid ?? '', originalPath(req));
     if (!content) throw errors.notFound(originalPath(req));
     return reply.header('content-type', content.content_type).header('cache-control', 'private, max-age=3600').send(content.data);
   });

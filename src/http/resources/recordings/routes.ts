@@ -5,6 +5,7 @@ import type { RecordingsService } from '../../../voice/recordings/service.js';
 import { originalPath, targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
+import { requireMediaCredentials } from '../../media-auth.js';
 import { paramsOf } from '../../server.js';
 import { presentRecording } from './presenter.js';
 
@@ -13,8 +14,9 @@ const DAY = 86_400_000;
 /**
  * Recordings. `.../Recordings/RE....wav` (and `.mp3`) serve the audio, without credentials when the path
  * is listed as public in http/server.ts: RE SIDs are unguessable, and apps fetch RecordingUrl as is.
+ * With `mediaAuth` (Twilio's "Enforce HTTP Auth on Media URLs") the owning account's credentials are needed.
  */
-export function recordingRoutes(app: FastifyInstance, accounts: AccountsService, recordings: RecordingsService, origin: () => string): void {
+export function recordingRoutes(app: FastifyInstance, accounts: AccountsService, recordings: RecordingsService, origin: () => string, opts: { mediaAuth?: boolean } = {}): void {
   const base = '/2010-04-01/Accounts/:AccountSid/Recordings';
 
   app.get(base, async (req) => {
@@ -33,7 +35,8 @@ export function recordingRoutes(app: FastifyInstance, accounts: AccountsService,
     const { AccountSid, Sid } = req.params as { AccountSid: string; Sid: string };
     const media = /^(RE[0-9a-f]{32})\.(wav|mp3)$/.exec(Sid);
     if (media) {
-      // The media path needs no credentials: the account comes from the path, the SID is the capability.
+      // Without --media-auth the path needs no credentials: the account comes from the path, the SID is the capability.
+      if (opts.mediaAuth) await requireMediaCredentials(req, reply, accounts, AccountSid, originalPath(req));
       const file = await recordings.media(AccountSid, media[1]!, media[2] as 'wav' | 'mp3', originalPath(req));
       return reply.header('content-type', file.contentType).header('cache-control', 'private, max-age=3600').send(file.data);
     }

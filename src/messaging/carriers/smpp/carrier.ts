@@ -82,7 +82,7 @@ export class SmppCarrier implements Carrier {
   counters(): CarrierCounters {
     const now = Math.floor(Date.now() / 1000);
     const recent = this.rate.filter(([s]) => s > now - 10 && s < now).reduce((n, [, c]) => n + c, 0);
-    return { ...this.count, partsPerSecond: Math.round((recent / 10) * 10) / 10 };
+    return { ...this.count, partsPerSecond: Math.round((recent / 10) * 10) / 10, moReassembly: this.session?.reassemblyStats };
   }
 
   async submit(batch: readonly OutboundSms[]): Promise<SubmitResult[]> {

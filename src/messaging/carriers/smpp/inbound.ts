@@ -1,7 +1,7 @@
 /**
  * Mobile-originated messages: decoding a deliver_sm/data_sm by data_coding, reading concatenation from
- * a UDH (8- or 16-bit reference) or from sar_* TLVs, and reassembling parts with a timeout after which
- * an incomplete set is handed over as it is rather than silently dropped.
+ * a UDH (8- or 16-bit reference) or from sar_* TLVs, and reassembling parts within per-carrier bounds (sets,
+ * bytes, a timeout after which an incomplete set is handed over as one message). See docs/smpp.md.
  */
 import { decodeGsm7 } from '../../encoding/gsm7.js';
 import { decodeUcs2 } from '../../encoding/ucs2.js';
@@ -123,91 +123,204 @@ export function decodeInbound(pdu: DeliverSmPdu | DataSmPdu, defaultAlphabet: De
   };
 }
 
-interface PartialSet {
-  parts: Map<number, InboundPart>;
+/** What a held set keeps of each part: the decoded text only (not the PDU buffers, whose pool slabs would stay alive). */
+interface HeldSet {
+  from: string;
+  to: string;
+  dataCoding: number;
   total: number;
+  texts: Map<number, string>;
+  bytes: number;
+  /** Every part is in and its message is with the handler; kept until `release` so a redelivered last part completes it again. */
+  complete: boolean;
   timer: NodeJS.Timeout;
 }
 
-export interface ReassemblerOptions {
-  /** How long to wait for the missing parts of a set. Default 5 minutes. */
-  timeoutMs?: number;
-  /** Called with an incomplete set once its timeout passes. */
-  onExpired(message: InboundMessage): void;
-  /** Sets held at most at once; the oldest is expired early beyond it. Default 10000. */
-  maxSets?: number;
+/**
+ * Bounds on what one carrier's reassembly may hold. Defaults follow Kannel where it has one (its
+ * `sms-combine-concatenated-mo-timeout` is 1800 s, counted from the last part); the set and byte limits are
+ * ours, since Kannel only bounds its incoming queue.
+ */
+export interface ReassemblyLimits {
+  /** Wait this long after the latest part of a set for the rest. Default 1800 s. */
+  timeoutMs?: number | undefined;
+  /** Sets held at most; beyond it the least recently active set is dropped. Default 10000. */
+  maxSets?: number | undefined;
+  /** Estimated bytes held at most (text at 2 bytes a character plus 96 per part). Default 16 MiB. */
+  maxBytes?: number | undefined;
+  /** What an expired incomplete set becomes: one message flagged incomplete (default), or nothing. */
+  onTimeout?: 'deliver' | 'drop' | undefined;
 }
+
+export interface ReassemblerOptions extends ReassemblyLimits {
+  /** Called with an incomplete set once it expires (policy `deliver`). */
+  onExpired(message: InboundMessage): void;
+  /** Called when sets are dropped because a bound was hit (for a rate-limited warning). */
+  onDropped?(reason: 'evicted' | 'oversized', stats: ReassemblyStats): void;
+}
+
+/** Counts since start plus what is held now; the carrier shows them in its counters and metrics. */
+export interface ReassemblyStats {
+  pendingSets: number;
+  pendingBytes: number;
+  /** Incomplete sets that timed out (delivered or dropped per `onTimeout`). */
+  expired: number;
+  /** Sets dropped to stay under maxSets / maxBytes, and single parts larger than maxBytes. */
+  evicted: number;
+  oversized: number;
+  /** Parts and estimated bytes discarded without reaching a handler. */
+  droppedParts: number;
+  droppedBytes: number;
+}
+
+export const REASSEMBLY_DEFAULTS = { timeoutMs: 1_800_000, maxSets: 10_000, maxBytes: 16 * 1024 * 1024, onTimeout: 'deliver' } as const;
+const PART_OVERHEAD = 96;
 
 /**
  * Collects concatenated parts. `add` returns the whole message once every part is in, together with
  * a key; the set is kept (a repeated final part completes it again) until `release(key)`, so a caller
  * that fails to store the message can refuse the last part and have the SMSC send it again.
+ *
+ * Memory is bounded per instance (one per carrier session) by sets and bytes: a new part that would
+ * go over drops the least recently active sets first, without delivering them, so a flood of sets that
+ * never complete costs neither memory nor one inbound message per evicted set.
  */
 export class ConcatReassembler {
-  private readonly sets = new Map<string, PartialSet>();
+  /** Insertion order is activity order: a set is moved to the end on each part, so the first is the stalest. */
+  private readonly sets = new Map<string, HeldSet>();
+  private readonly limits: Required<ReassemblyLimits>;
+  private bytes = 0;
+  private readonly counts = { expired: 0, evicted: 0, oversized: 0, droppedParts: 0, droppedBytes: 0 };
 
-  constructor(private readonly options: ReassemblerOptions) {}
+  constructor(private readonly options: ReassemblerOptions) {
+    this.limits = {
+      timeoutMs: options.timeoutMs ?? REASSEMBLY_DEFAULTS.timeoutMs,
+      maxSets: Math.max(1, options.maxSets ?? REASSEMBLY_DEFAULTS.maxSets),
+      maxBytes: options.maxBytes ?? REASSEMBLY_DEFAULTS.maxBytes,
+      onTimeout: options.onTimeout ?? REASSEMBLY_DEFAULTS.onTimeout,
+    };
+  }
 
   get pendingSets(): number {
     return this.sets.size;
   }
 
+  get stats(): ReassemblyStats {
+    return { pendingSets: this.sets.size, pendingBytes: this.bytes, ...this.counts };
+  }
+
   add(part: InboundPart): { key: string; message: InboundMessage } | null {
     const c = part.concat;
-    if (!c) return { key: '', message: assemble([part], 1, false) };
+    if (!c) return { key: '', message: { from: part.from, to: part.to, text: part.text, dataCoding: part.dataCoding, parts: 1, incomplete: false } };
     const key = `${part.from}\u0000${part.to}\u0000${c.via === 'udh16' ? 16 : 8}\u0000${c.ref}\u0000${c.total}`;
+    const size = PART_OVERHEAD + 2 * part.text.length;
     let set = this.sets.get(key);
-    if (!set) {
-      this.evictIfFull();
-      const timer = setTimeout(() => this.expire(key), this.options.timeoutMs ?? 300_000);
-      timer.unref();
-      set = { parts: new Map(), total: c.total, timer };
-      this.sets.set(key, set);
+    const previous = set?.texts.get(c.seq);
+    const growth = size - (previous === undefined ? 0 : PART_OVERHEAD + 2 * previous.length);
+    if (size > this.limits.maxBytes) {
+      // One part larger than the whole budget can never be held; count it and keep the rest.
+      this.counts.oversized++;
+      this.drop(1, size, 'oversized');
+      return null;
     }
-    set.parts.set(c.seq, part);
-    if (set.parts.size < set.total) return null;
-    const ordered = [...set.parts.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
-    return { key, message: assemble(ordered, set.total, false) };
+    if (set) this.sets.delete(key);
+    this.makeRoom(set ? 0 : 1, growth);
+    if (this.bytes + growth > this.limits.maxBytes) {
+      // Only this set is left and it alone outgrew the budget: it goes too.
+      if (set) {
+        this.remove(key, set);
+        this.counts.evicted++;
+        this.drop(set.texts.size + 1, set.bytes + size, 'evicted');
+      } else {
+        this.counts.oversized++;
+        this.drop(1, size, 'oversized');
+      }
+      return null;
+    }
+    if (!set) {
+      const timer = setTimeout(() => this.expire(key), this.limits.timeoutMs);
+      timer.unref();
+      set = { from: part.from, to: part.to, dataCoding: part.dataCoding, total: c.total, texts: new Map(), bytes: 0, complete: false, timer };
+    } else {
+      // Kannel counts the timeout from the latest part, so a slow but live set is not cut short.
+      set.timer.refresh();
+    }
+    this.sets.set(key, set);
+    set.texts.set(c.seq, part.text);
+    set.bytes += growth;
+    this.bytes += growth;
+    if (set.texts.size < set.total) return null;
+    set.complete = true;
+    return { key, message: assembleSet(set, false) };
   }
 
   /** Forgets a completed set once its message has been handled. */
   release(key: string): void {
     const set = this.sets.get(key);
-    if (!set) return;
-    clearTimeout(set.timer);
-    this.sets.delete(key);
+    if (set) this.remove(key, set);
   }
 
   /** Drops every set without reporting (session shutdown: the SMSC redelivers what we did not ack). */
   clear(): void {
     for (const set of this.sets.values()) clearTimeout(set.timer);
     this.sets.clear();
+    this.bytes = 0;
+  }
+
+  private remove(key: string, set: HeldSet): void {
+    clearTimeout(set.timer);
+    this.sets.delete(key);
+    this.bytes -= set.bytes;
   }
 
   private expire(key: string): void {
     const set = this.sets.get(key);
     if (!set) return;
-    this.sets.delete(key);
-    clearTimeout(set.timer);
-    const ordered = [...set.parts.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
-    this.options.onExpired(assemble(ordered, ordered.length, set.parts.size < set.total));
+    this.remove(key, set);
+    // A complete set is with its handler already (or its last part was refused and will come again).
+    if (set.complete) return;
+    this.counts.expired++;
+    if (this.limits.onTimeout === 'drop') {
+      this.counts.droppedParts += set.texts.size;
+      this.counts.droppedBytes += set.bytes;
+      return;
+    }
+    this.options.onExpired(assembleSet(set, true));
   }
 
-  private evictIfFull(): void {
-    if (this.sets.size < (this.options.maxSets ?? 10_000)) return;
-    const oldest = this.sets.keys().next().value;
-    if (oldest !== undefined) this.expire(oldest);
+  /** Drops the stalest sets until one more set (`newSets`) and `growth` bytes fit. */
+  private makeRoom(newSets: number, growth: number): void {
+    let parts = 0;
+    let bytes = 0;
+    let evicted = 0;
+    while (this.sets.size > 0 && (this.sets.size + newSets > this.limits.maxSets || this.bytes + growth > this.limits.maxBytes)) {
+      const [key, set] = this.sets.entries().next().value as [string, HeldSet];
+      this.remove(key, set);
+      evicted++;
+      if (set.complete) continue;
+      parts += set.texts.size;
+      bytes += set.bytes;
+    }
+    if (evicted === 0) return;
+    this.counts.evicted += evicted;
+    this.drop(parts, bytes, 'evicted');
+  }
+
+  private drop(parts: number, bytes: number, reason: 'evicted' | 'oversized'): void {
+    this.counts.droppedParts += parts;
+    this.counts.droppedBytes += bytes;
+    this.options.onDropped?.(reason, this.stats);
   }
 }
 
-function assemble(parts: InboundPart[], count: number, incomplete: boolean): InboundMessage {
-  const first = parts[0];
+function assembleSet(set: HeldSet, incomplete: boolean): InboundMessage {
+  const seqs = [...set.texts.keys()].sort((a, b) => a - b);
   return {
-    from: first?.from ?? '',
-    to: first?.to ?? '',
-    text: parts.map((p) => p.text).join(''),
-    dataCoding: first?.dataCoding ?? 0,
-    parts: count,
+    from: set.from,
+    to: set.to,
+    text: seqs.map((s) => set.texts.get(s) ?? '').join(''),
+    dataCoding: set.dataCoding,
+    parts: incomplete ? seqs.length : set.total,
     incomplete,
   };
 }

@@ -8,7 +8,7 @@ import type { BackoffOptions } from './backoff.js';
 import { Status } from './constants.js';
 import type { SmppConnection } from './connection.js';
 import { ConcatReassembler, decodeInbound } from './inbound.js';
-import type { DefaultAlphabet, InboundMessage } from './inbound.js';
+import type { DefaultAlphabet, InboundMessage, ReassemblyLimits, ReassemblyStats } from './inbound.js';
 import { BoundLink } from './link.js';
 import type { LinkState } from './link.js';
 import type { DataSmPdu, DeliverSmPdu, Pdu, ShortMessageFields } from './pdu.js';
@@ -55,8 +55,10 @@ export interface SmppSessionOptions {
   classifyError?: (code: number | null) => FailureClass;
   /** How this SMSC encodes MO text with data_coding 0 (default GSM-7, one septet per octet). */
   defaultAlphabet?: DefaultAlphabet;
-  /** Wait this long for missing parts of a concatenated MO (default 5 min). */
+  /** Wait this long after the latest part of a concatenated MO for the rest (default 1800 s, as Kannel). */
   reassemblyTimeoutMs?: number;
+  /** Bounds on held MO parts (sets, bytes) and what an expired set becomes; see docs/smpp.md. */
+  reassembly?: Omit<ReassemblyLimits, 'timeoutMs'>;
   onReceipt?: (receipt: SessionReceipt) => void | Promise<void>;
   onMessage?: (message: InboundMessage) => void | Promise<void>;
   onEvent?: (event: SessionEvent) => void;
@@ -82,6 +84,7 @@ export class SmppSession {
   private readonly window: SubmitWindow;
   private readonly reassembler: ConcatReassembler;
   private closed = false;
+  private lastDropWarning = 0;
   private boundWaiters: Array<() => void> = [];
 
   constructor(private readonly options: SmppSessionOptions) {
@@ -102,7 +105,14 @@ export class SmppSession {
       () => this.tx.connection,
     );
     this.reassembler = new ConcatReassembler({
+      ...options.reassembly,
       timeoutMs: options.reassemblyTimeoutMs,
+      onDropped: (reason, stats) => {
+        // A flood drops thousands of sets: one warning a minute with the running totals is enough.
+        if (Date.now() - this.lastDropWarning < 60_000) return;
+        this.lastDropWarning = Date.now();
+        this.emit({ type: 'warning', message: `MO reassembly bound hit (${reason}): ${stats.evicted} sets evicted, ${stats.oversized} oversized parts, ${stats.droppedParts} parts dropped so far` });
+      },
       onExpired: (message) => {
         this.runHandler(() => this.options.onMessage?.(message)).catch((err: unknown) =>
           this.emit({ type: 'warning', message: `incomplete MO handler failed: ${String(err)}` }),
@@ -114,6 +124,11 @@ export class SmppSession {
   /** True when submits can go out and receipts can come in. */
   get isBound(): boolean {
     return this.tx.state === 'bound' && (this.rx === null || this.rx.state === 'bound');
+  }
+
+  /** What MO reassembly holds now and has dropped or expired since start. */
+  get reassemblyStats(): ReassemblyStats {
+    return this.reassembler.stats;
   }
 
   get queued(): number {

@@ -1,0 +1,29 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AccountsService } from '../accounts/service.js';
+import { ApiError, errors } from '../core/errors.js';
+import { throttledLogin } from './server.js';
+
+/**
+ * Twilio's "Enforce HTTP Auth on Media URLs" (`--media-auth`): media and recording audio need HTTP Basic
+ * with the owning account's auth token or one of its API keys (a parent account's credentials also reach
+ * its subaccounts' media, as with the API). Other accounts get 404, so SIDs cannot be probed. Media paths
+ * skip the server's auth hook (they are public when the setting is off), so the route handlers call this.
+ */
+export async function requireMediaCredentials(req: FastifyRequest, reply: FastifyReply, accounts: AccountsService, ownerSid: string, path: string): Promise<void> {
+  try {
+    const m = /^basic[ \t]+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (!m) throw errors.authenticate();
+    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw errors.authenticate();
+    const username = decoded.slice(0, colon);
+    // Through the failed-login throttle, so a media URL is no way around it for guessing tokens.
+    const principal = await throttledLogin(req, reply, username, () => accounts.authenticate(username, decoded.slice(colon + 1)));
+    req.principal = principal;
+    await accounts.resolveTarget(principal, ownerSid, path);
+  } catch (err) {
+    // Media is often opened in a browser or a player: the challenge lets them ask for the credentials.
+    if (err instanceof ApiError && err.status === 401) void reply.header('www-authenticate', 'Basic realm="Switchboard media"');
+    throw err;
+  }
+}
