@@ -40,6 +40,7 @@ import { CarrierConfigError, loadCarriersFile } from './messaging/carriers/confi
 import { createVerify } from './verify/module.js';
 import { verifyRoutes } from './http/resources/verify/routes.js';
 import { lookupRoutes } from './http/resources/lookup/routes.js';
+import { lookupV1Routes } from './http/resources/lookup/v1.js';
 import { registerConsole } from './console/index.js';
 import { registerVideo } from './http/resources/video/index.js';
 import { createVoice, type Voice } from './voice/module.js';
@@ -50,6 +51,20 @@ import { callRoutes } from './http/resources/calls/routes.js';
 import { callEventRoutes } from './http/resources/calls/events.js';
 import { recordingRoutes } from './http/resources/recordings/routes.js';
 import { virtualCallRoutes } from './http/resources/virtualCalls/routes.js';
+import { monitorRoutes } from './http/resources/monitor/routes.js';
+import { notificationRoutes } from './http/resources/notifications/routes.js';
+import { MonitorRepository } from './store/repositories/monitor.js';
+import { MonitorService } from './webhooks/monitor.js';
+import { loadPriceTable, PriceTableError, UNPRICED } from './usage/price-table.js';
+import { Pricing } from './usage/pricing.js';
+import { UsageService } from './usage/service.js';
+import { UsageRepository } from './store/repositories/usage.js';
+import { usageRoutes } from './http/resources/usage/routes.js';
+import { outgoingCallerIdRoutes } from './http/resources/outgoingCallerIds/routes.js';
+import { CallerIdsService } from './numbers/callerIds.js';
+import { IceServersError, parseIceServers, type IceServerSpec } from './traversal/ice-servers.js';
+import { tokenRoutes } from './http/resources/tokens/routes.js';
+import { OutgoingCallerIdsRepository } from './store/repositories/outgoingCallerIds.js';
 
 export interface Switchboard {
   readonly app: FastifyInstance;
@@ -86,6 +101,18 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   } catch (err) {
     // A bad carriers file is a configuration mistake: exit code 2 with the message, like a bad flag.
     throw err instanceof CarrierConfigError ? new ConfigError(err.message) : err;
+  }
+  let iceServers: IceServerSpec[];
+  try {
+    iceServers = config.iceServers ? parseIceServers(config.iceServers) : [];
+  } catch (err) {
+    throw err instanceof IceServersError ? new ConfigError(`SWITCHBOARD_ICE_SERVERS: ${err.message}`) : err;
+  }
+  let pricing: Pricing;
+  try {
+    pricing = new Pricing(config.priceTable ? loadPriceTable(config.priceTable) : UNPRICED);
+  } catch (err) {
+    throw err instanceof PriceTableError ? new ConfigError(`SWITCHBOARD_PRICE_TABLE: ${err.message}`) : err;
   }
   try {
     if (config.sipTrunk) parseTrunk(config.sipTrunk); // a bad trunk URI is a configuration mistake too
@@ -161,7 +188,10 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   applicationRoutes(app, accounts, applications);
   phoneNumberRoutes(app, accounts, numbers);
   inspectorRoutes(app, accounts, webhookLog, origin);
-  messageRoutes(app, accounts, messaging.service, { mediaAuth: config.mediaAuth });
+  const monitor = new MonitorService(new MonitorRepository(db));
+  monitorRoutes(app, monitor, origin);
+  notificationRoutes(app, accounts, monitor);
+  messageRoutes(app, accounts, messaging.service, { mediaAuth: config.mediaAuth, pricing });
   messagingServiceRoutes(app, accounts, messaging.services, origin);
   virtualPhoneRoutes(app, messaging.phones, origin);
   carrierRoutes(app, messaging.carriers, root.sid, origin);
@@ -172,12 +202,22 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     onCallbacksQueued: () => webhookWorker.kick(),
     onError: (err) => app.log.warn({ err }, 'voice call failed'),
   });
-  callRoutes(app, accounts, voice.calls, voice.recordings, origin);
+  callRoutes(app, accounts, voice.calls, voice.recordings, origin, pricing);
+  usageRoutes(app, accounts, new UsageService(new UsageRepository(db), pricing, clock), pricing.unit, () => clock.now());
+  tokenRoutes(app, accounts, iceServers, () => clock.now());
+  outgoingCallerIdRoutes(app, accounts, new CallerIdsService({
+    repo: new OutgoingCallerIdsRepository(db), clock, realPhones: Boolean(config.sipTrunk),
+    notify: async (accountSid, url, method, params) => {
+      await webhooks.enqueue(jobs, [{ accountSid, purpose: 'caller-id-validation', primary: { url, method }, params }]);
+      webhookWorker.kick();
+    },
+  }));
   callEventRoutes(app, accounts, voice.callEvents, origin);
   recordingRoutes(app, accounts, voice.recordings, origin, { mediaAuth: config.mediaAuth });
   virtualCallRoutes(app, voice.phones, voice.virtualCalls, origin);
   verifyRoutes(app, createVerify({ db, clock, sms: messaging.service, messagingServices: messaging.services, calls: voice.verifySender }), origin);
   lookupRoutes(app, origin);
+  lookupV1Routes(app, origin);
   registerVideo(app, { db, clock, accounts, config, rootAccountSid: root.sid, origin, enqueue: async (calls) => { await webhooks.enqueue(jobs, calls); webhookWorker.kick(); } });
   await registerConsole(app, { accounts, settings: new SettingsRepository(db), events, messages: messaging.service, clock, publicUrl: origin });
 

@@ -53,6 +53,8 @@ export interface Config {
   leaseMs: number;
   simulatorFailureRate: number;
   carriersFile: string | undefined;
+  priceTable: string | undefined;
+  iceServers: string | undefined;
   videoWorkers: number;
   videoPorts: string | undefined;
   videoPublicIp: string | undefined;
@@ -108,6 +110,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'mediaMaxBytes', flag: '--media-max-bytes', env: 'SWITCHBOARD_MEDIA_MAX_BYTES', type: 'int', default: 5 * 1024 * 1024, help: 'largest MMS media file accepted, in bytes' },
   { key: 'mediaTimeoutMs', flag: '--media-timeout', env: 'SWITCHBOARD_MEDIA_TIMEOUT_MS', type: 'int', default: 15_000, help: 'deadline for fetching all of one MMS\'s MediaUrl files (every redirect and byte); past it the message fails with 12300' },
   { key: 'stallMs', flag: '--stall-ms', env: 'SWITCHBOARD_STALL_MS', type: 'int', default: 60_000, help: '/healthz answers 503 when the send pipeline or a job worker has made no progress for this long' },
+  { key: 'priceTable', flag: '--price-table', env: 'SWITCHBOARD_PRICE_TABLE', type: 'string', default: undefined, help: 'JSON file of unit prices per usage category, currency and starting balance (see docs/usage.md); fills price on messages and calls, Usage Records and Balance (default: nothing priced)' },
+  { key: 'iceServers', flag: '--ice-servers', env: 'SWITCHBOARD_ICE_SERVERS', type: 'string', default: undefined, help: 'STUN/TURN servers the Tokens resource hands out: comma list of stun:/turn:/turns: URLs, TURN ones as turn:user:secret@host:port (see docs/usage.md)' },
   { key: 'carriersFile', flag: '--carriers-file', env: 'SWITCHBOARD_CARRIERS_FILE', type: 'string', default: undefined, help: 'JSON file of SMPP carriers and their routes (see docs/smpp.md); more can be added through /switchboard/v1/Carriers' },
   { key: 'simulatorFailureRate', flag: '--simulator-failure-rate', env: 'SWITCHBOARD_SIMULATOR_FAILURE_RATE', type: 'int', default: 0, help: 'percent of simulated deliveries that come back undelivered (30003)' },
   { key: 'videoWorkers', flag: '--video-workers', env: 'SWITCHBOARD_VIDEO_WORKERS', type: 'int', default: 0, help: 'SFU worker threads for video rooms (0: one per core, at most 8)' },

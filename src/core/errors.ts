@@ -57,6 +57,7 @@ export const errors = {
   // Phone numbers
   phoneNumberInvalid: (value: string) => e(21421, 400, `PhoneNumber ${value} is invalid`),
   phoneNumberUnavailable: (value: string) => e(21422, 400, `PhoneNumber ${value} is not available`),
+  callerIdAlreadyVerified: (value: string) => e(21450, 400, `Phone number ${value} is already verified for your account`),
   noNumbersInAreaCode: (areaCode: string) => e(21452, 400, `No phone numbers found in area code ${areaCode}`),
   phoneNumberRequired: () => e(21451, 400, 'A PhoneNumber or AreaCode is required'),
   invalidApplicationSid: (name: string) => e(21218, 400, `Invalid ${name}`),

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { getExampleNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { getCountries, getExampleNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/examples.mobile.json';
 import { seededRandom as prng } from '../core/random.js';
 
@@ -18,6 +18,8 @@ export interface NumberPool {
   candidates(country: string, type: NumberType, opts: { areaCode?: string | undefined; limit: number; skip: Set<string> }): PoolNumber[];
   /** May this number be bought? Returns its description, or undefined when not in the pool. */
   describe(phoneNumber: string): PoolNumber | undefined;
+  /** ISO codes of the countries the pool can offer numbers in, sorted (the AvailablePhoneNumbers list). */
+  countries(): string[];
 }
 
 const TYPE_MATCH: Record<NumberType, readonly string[]> = {
@@ -91,6 +93,13 @@ export class GeneratedPool implements NumberPool {
   describe(phoneNumber: string): PoolNumber | undefined {
     return classify(phoneNumber);
   }
+
+  /** Every country with an example number to generate around (libphonenumber-js's metadata). */
+  countries(): string[] {
+    return (this.countryList ??= getCountries().filter((cc) => getExampleNumber(cc, examples as never) !== undefined).sort());
+  }
+
+  private countryList: string[] | undefined;
 }
 
 /** Numbers listed one per line in a file (`+14155550100`, optionally followed by `local|mobile|tollfree`). */
@@ -116,5 +125,9 @@ export class FilePool implements NumberPool {
 
   describe(phoneNumber: string): PoolNumber | undefined {
     return this.numbers.find((n) => n.phoneNumber === phoneNumber);
+  }
+
+  countries(): string[] {
+    return [...new Set(this.numbers.map((n) => n.isoCountry))].sort();
   }
 }

@@ -58,6 +58,11 @@ export class NumbersService {
     return out;
   }
 
+  /** The countries numbers can be searched in. */
+  countries(): string[] {
+    return this.deps.pool.countries();
+  }
+
   async purchase(accountSid: AccountSid, input: { phoneNumber?: string | undefined; areaCode?: string | undefined } & NumberSettings): Promise<PhoneNumberRow> {
     let described: PoolNumber | undefined;
     if (input.phoneNumber) {

@@ -391,6 +391,16 @@ export interface VirtualPhoneBehaviorsTable {
 }
 
 /** Every table; Video's row types are in videoSchema.ts. */
+/** A verified caller ID (2010 OutgoingCallerIds). */
+export interface OutgoingCallerIdsTable {
+  sid: string;
+  account_sid: string;
+  phone_number: string;
+  friendly_name: string;
+  date_created: number;
+  date_updated: number;
+}
+
 export interface Database extends VideoTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -418,4 +428,5 @@ export interface Database extends VideoTables {
   virtual_call_events: VirtualCallEventsTable;
   call_events: CallEventsTable;
   virtual_phone_behaviors: VirtualPhoneBehaviorsTable;
+  outgoing_caller_ids: OutgoingCallerIdsTable;
 }

@@ -11,6 +11,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import { ApplicationsRepository } from '../store/repositories/applications.js';
 import { CallEventsRepository } from '../store/repositories/callEvents.js';
 import { CallsRepository, type CallRow } from '../store/repositories/calls.js';
+import { OutgoingCallerIdsRepository } from '../store/repositories/outgoingCallerIds.js';
 import { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
 import { RecordingsRepository } from '../store/repositories/recordings.js';
 import { VirtualCallsRepository } from '../store/repositories/virtualCalls.js';
@@ -106,6 +107,7 @@ export function createVoice(o: VoiceOptions) {
     },
   };
   const dialer = new Dialer({ sip: () => sip, trunk, media, numbers, phones });
+  const callerIds = new OutgoingCallerIdsRepository(o.db);
 
   /** Stores a new inbound call and runs it; errors end up in the log, never in the caller's stack. */
   const startInbound = async (row: CallRow, peer: CallPeer, first: DocumentSource): Promise<void> => {
@@ -117,6 +119,7 @@ export function createVoice(o: VoiceOptions) {
   const inbound = new InboundCalls({ numbers, applications, media, nodeId, leaseMs, now: () => o.clock.now(), limits, start: startInbound, onError: o.onError });
   const service = new CallsService({
     calls, numbers, applications, lifecycle, dialer, clock: o.clock, nodeId, leaseMs, sessions, limits,
+    isVerifiedCallerId: (accountSid, phoneNumber) => callerIds.isVerified(accountSid, phoneNumber),
     dial: (row, route, first, onGatherInput) => {
       const session = new CallSession(sessionDeps, row, onGatherInput);
       sessions.set(row.sid, session);

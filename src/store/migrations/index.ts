@@ -9,6 +9,7 @@ import { voiceMigration } from './0006_voice.js';
 import { videoMigration } from './0007_video.js';
 import { callEventsMigration } from './0008_call_events.js';
 import { verificationAttemptsAccountMigration } from './0009_verification_attempts_account.js';
+import { outgoingCallerIdsMigration } from './0010_outgoing_caller_ids.js';
 
 /** Every migration, in order. Forward-only: a released entry is never edited or removed. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -22,6 +23,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0007_video': videoMigration,
     '0008_call_events': callEventsMigration,
     '0009_verification_attempts_account': verificationAttemptsAccountMigration,
+    '0010_outgoing_caller_ids': outgoingCallerIdsMigration,
   };
   return { getMigrations: async () => migrations };
 }

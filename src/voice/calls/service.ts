@@ -61,6 +61,8 @@ export interface CallsServiceDeps {
   sessions: Map<string, CallSession>;
   /** Concurrent call caps: a create beyond them fails with 10004 and no call is stored. */
   limits?: CallLimits;
+  /** Whether the account verified this number as an outgoing caller id (OutgoingCallerIds): usable as From. */
+  isVerifiedCallerId?: (accountSid: string, phoneNumber: string) => Promise<boolean>;
   /** Builds and starts the session of a new outbound call. */
   dial: (row: CallRow, route: Awaited<ReturnType<Dialer['route']>>, first: DocumentSource, onGatherInput: string | null) => void;
 }
@@ -85,7 +87,8 @@ export class CallsService {
       from = e164;
       const owned = await this.d.numbers.findByNumber(e164);
       if (owned && owned.account_sid === accountSid) phoneNumberSid = owned.sid;
-      else if (!sip) throw errors.callFromNotOwned(e164);
+      // Twilio: From is one of the account's numbers or one of its verified caller ids.
+      else if (!sip && !(await this.d.isVerifiedCallerId?.(accountSid, e164))) throw errors.callFromNotOwned(e164);
     }
     if (input.twiml !== undefined && input.twiml.length > MAX_TWIML) throw errors.callTwimlTooLarge();
     if (input.sendDigits !== undefined && input.sendDigits !== '' && !DIGITS.test(input.sendDigits)) {

@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { rfc2822 } from '../../../core/dates.js';
 import type { CallRow } from '../../../store/repositories/calls.js';
+import type { Pricing } from '../../../usage/pricing.js';
 
 /** `(415) 555-0100` for numbers, the value itself for SIP URIs and client names. */
 function formatted(value: string): string {
@@ -50,3 +51,6 @@ export function presentCall(c: CallRow) {
     },
   };
 }
+
+/** With the operator's price table: `price` is what the call cost once completed (src/usage/pricing.ts). */
+export const pricedCall = (pricing: Pricing) => (c: CallRow) => ({ ...presentCall(c), price: pricing.callPrice(c), price_unit: pricing.unit });

@@ -9,12 +9,15 @@ import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
 import { presentRecording } from '../recordings/presenter.js';
-import { presentCall } from './presenter.js';
+import { pricedCall } from './presenter.js';
+import { NO_PRICING, type Pricing } from '../../../usage/pricing.js';
 
 const DAY = 86_400_000;
 const STATUSES = ['queued', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled'] as const;
 
-export function callRoutes(app: FastifyInstance, accounts: AccountsService, calls: CallsService, recordings: RecordingsService, origin: () => string): void {
+/** `pricing` fills `price` on completed calls. */
+export function callRoutes(app: FastifyInstance, accounts: AccountsService, calls: CallsService, recordings: RecordingsService, origin: () => string, pricing: Pricing = NO_PRICING): void {
+  const presentCall = pricedCall(pricing);
   const base = '/2010-04-01/Accounts/:AccountSid/Calls';
 
   app.post(base, async (req, reply) => {

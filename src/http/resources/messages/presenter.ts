@@ -1,6 +1,7 @@
 import { rfc2822 } from '../../../core/dates.js';
 import type { MediaMeta } from '../../../store/repositories/media.js';
 import type { MessageRow } from '../../../store/repositories/messages.js';
+import type { Pricing } from '../../../usage/pricing.js';
 
 export function presentMessage(m: MessageRow) {
   const uri = `/2010-04-01/Accounts/${m.account_sid}/Messages/${m.sid}`;
@@ -27,6 +28,9 @@ export function presentMessage(m: MessageRow) {
     subresource_uris: { media: `${uri}/Media.json`, feedback: `${uri}/Feedback.json` },
   };
 }
+
+/** With the operator's price table: `price` is what the message cost once final (src/usage/pricing.ts). */
+export const pricedMessage = (pricing: Pricing) => (m: MessageRow) => ({ ...presentMessage(m), price: pricing.messagePrice(m), price_unit: pricing.unit });
 
 export function presentMedia(m: MediaMeta) {
   return {

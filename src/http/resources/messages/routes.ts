@@ -8,12 +8,14 @@ import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
 import { requireMediaCredentials } from '../../media-auth.js';
-import { presentMedia, presentMessage } from './presenter.js';
+import { presentMedia, pricedMessage } from './presenter.js';
+import { NO_PRICING, type Pricing } from '../../../usage/pricing.js';
 
 const DAY = 86_400_000;
 
-/** `mediaAuth`: /media/ME... needs the owning account's credentials (see media-auth.ts). */
-export function messageRoutes(app: FastifyInstance, accounts: AccountsService, messages: MessagesService, opts: { mediaAuth?: boolean } = {}): void {
+/** `mediaAuth`: /media/ME... needs the owning account's credentials (see media-auth.ts); `pricing` fills `price`. */
+export function messageRoutes(app: FastifyInstance, accounts: AccountsService, messages: MessagesService, opts: { mediaAuth?: boolean; pricing?: Pricing } = {}): void {
+  const presentMessage = pricedMessage(opts.pricing ?? NO_PRICING);
   const base = '/2010-04-01/Accounts/:AccountSid/Messages';
 
   app.post(base, async (req, reply) => {

@@ -98,14 +98,29 @@ export function phoneNumberRoutes(app: FastifyInstance, accounts: AccountsServic
     };
   });
 
-  app.get('/2010-04-01/Accounts/:AccountSid/AvailablePhoneNumbers/:CountryCode', async (req) => {
-    const account = await targetAccount(req, accounts);
-    const { CountryCode } = req.params as { CountryCode: string };
-    const cc = CountryCode.toUpperCase();
-    const uri = `/2010-04-01/Accounts/${account.sid}/AvailablePhoneNumbers/${cc}`;
+  const presentCountry = (accountSid: string) => (cc: string) => {
+    const uri = `/2010-04-01/Accounts/${accountSid}/AvailablePhoneNumbers/${cc}`;
     return {
       country_code: cc, country: countryName(cc), beta: false, uri: `${uri}.json`,
       subresource_uris: { local: `${uri}/Local.json`, mobile: `${uri}/Mobile.json`, toll_free: `${uri}/TollFree.json` },
     };
+  };
+
+  // The countries the pool serves; one page, as Twilio's list is (its envelope has no paging fields).
+  app.get('/2010-04-01/Accounts/:AccountSid/AvailablePhoneNumbers', async (req) => {
+    const account = await targetAccount(req, accounts);
+    return {
+      countries: numbers.countries().map(presentCountry(account.sid)),
+      uri: `/2010-04-01/Accounts/${account.sid}/AvailablePhoneNumbers.json`,
+    };
+  });
+
+  app.get('/2010-04-01/Accounts/:AccountSid/AvailablePhoneNumbers/:CountryCode', async (req) => {
+    const account = await targetAccount(req, accounts);
+    const { CountryCode } = req.params as { CountryCode: string };
+    const cc = CountryCode.toUpperCase();
+    // A country the pool has no numbers in is missing, as at Twilio.
+    if (!numbers.countries().includes(cc)) throw errors.notFound(originalPath(req));
+    return presentCountry(account.sid)(cc);
   });
 }
