@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
+import { runProcess, type ProcessResult } from './support/process.js';
 
 const PYTHON = '/usr/bin/python3'; // Debian's: a pyenv python3 first on PATH has no dist-packages
 const SITE = fileURLToPath(new URL('../python', import.meta.url));
@@ -20,16 +21,8 @@ function baseEnv(extra: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', ...extra };
 }
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[], env: Record<string, string>): Promise<ProcessResult> {
+  return runProcess(PYTHON, args, { env });
 }
 
 function freePort(): Promise<number> {

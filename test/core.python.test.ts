@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
+import { runProcess, type ProcessResult } from './support/process.js';
 
 // Debian's interpreter, not whatever `python3` is first on PATH (a pyenv shim has no dist-packages).
 const PYTHON = '/usr/bin/python3';
@@ -14,20 +14,9 @@ let s: TestServer;
 before(async () => { s = await startTestServer(); });
 after(async () => { await s.close(); });
 
-function runPython(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [SCRIPT], {
-      // requests honours proxy variables; the server is local.
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function runPython(env: Record<string, string>): Promise<ProcessResult> {
+  // requests honours proxy variables; the server is local.
+  return runProcess(PYTHON, [SCRIPT], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', ...env } });
 }
 
 interface SmokeResult {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountsService } from '../accounts/service.js';
-import { ApiError, errors } from '../core/errors.js';
-import { throttledLogin } from './server.js';
+import { ApiError } from '../core/errors.js';
+import { basicAuthenticate } from './server.js';
 
 /**
  * Twilio's "Enforce HTTP Auth on Media URLs" (`--media-auth`): media and recording audio need HTTP Basic
@@ -11,14 +11,8 @@ import { throttledLogin } from './server.js';
  */
 export async function requireMediaCredentials(req: FastifyRequest, reply: FastifyReply, accounts: AccountsService, ownerSid: string, path: string): Promise<void> {
   try {
-    const m = /^basic[ \t]+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!m) throw errors.authenticate();
-    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) throw errors.authenticate();
-    const username = decoded.slice(0, colon);
     // Through the failed-login throttle, so a media URL is no way around it for guessing tokens.
-    const principal = await throttledLogin(req, reply, username, () => accounts.authenticate(username, decoded.slice(colon + 1)));
+    const principal = await basicAuthenticate(req, reply, accounts);
     req.principal = principal;
     await accounts.resolveTarget(principal, ownerSid, path);
   } catch (err) {

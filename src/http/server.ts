@@ -156,7 +156,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     if (PUBLIC_PATHS.some((re) => re.test(path))) return;
     // An Authorization header always means Basic auth, so SDK calls never depend on a stray cookie.
     const viaSession = req.headers.authorization === undefined ? sessionAuthenticators.get(app) : undefined;
-    req.principal = (viaSession && await viaSession(req)) ?? await authenticate(req, reply, opts.accounts);
+    req.principal = (viaSession && await viaSession(req)) ?? await basicAuthenticate(req, reply, opts.accounts);
     if (opts.limiter) {
       if (!opts.limiter.tryAcquire(req.principal.accountSid)) throw errors.tooManyRequests();
       req.heldSlot = req.principal.accountSid;
@@ -213,7 +213,8 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   return app;
 }
 
-async function authenticate(req: FastifyRequest, reply: FastifyReply, accounts: AccountsService): Promise<Principal> {
+/** HTTP Basic credentials (an auth token or an API key) through the failed-login throttle: a principal, or 401. */
+export async function basicAuthenticate(req: FastifyRequest, reply: FastifyReply, accounts: AccountsService): Promise<Principal> {
   // The scheme name is case-insensitive (RFC 7235 section 2.1): `basic` and `BASIC` are Basic too.
   const m = /^basic[ \t]+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
   if (!m) throw errors.authenticate();

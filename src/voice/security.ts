@@ -3,23 +3,13 @@
  * main.ts passes its config as is) and the metrics that show them at work. docs/voice.md, "Security".
  */
 import { Counter, type Registry } from 'prom-client';
+import type { Config } from '../config/schema.js';
 import type { RtpDropCounters } from './media/index.js';
 import type { GuardCounters, TcpCounters } from './sip/index.js';
 
-export interface VoiceSecurity {
-  rtpStrict: boolean;
-  rtpProbation: number;
-  sipInviteRate: number;
-  sipInviteBurst: number;
-  sipTrustedSources: string | undefined;
-  sipPeers: string | undefined;
-  maxCallsPerAccount: number;
-  maxCallsPerNode: number;
-  sipTcpMaxConnections: number;
-  sipTcpMaxPerSource: number;
-  sipTcpFirstMessageMs: number;
-  sipTcpIdleMs: number;
-}
+/** The settings, as main.ts has them in its config. */
+export type VoiceSecurity = Pick<Config, 'rtpStrict' | 'rtpProbation' | 'sipInviteRate' | 'sipInviteBurst' | 'sipTrustedSources' | 'sipPeers'
+  | 'maxCallsPerAccount' | 'maxCallsPerNode' | 'sipTcpMaxConnections' | 'sipTcpMaxPerSource' | 'sipTcpFirstMessageMs' | 'sipTcpIdleMs'>;
 
 export const DEFAULT_SECURITY: VoiceSecurity = {
   rtpStrict: true, rtpProbation: 4, sipInviteRate: 10, sipInviteBurst: 20, sipTrustedSources: undefined, sipPeers: undefined,

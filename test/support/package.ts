@@ -1,11 +1,12 @@
 // Lays out Switchboard as an app would have it installed, and runs such apps, for the SDK kit's tests.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { runProcess, type ProcessResult } from './process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -59,14 +60,6 @@ export function installTwilio(version: string): string {
   return pkg;
 }
 
-export function runNode(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+export function runNode(args: string[], cwd: string, env: Record<string, string>): Promise<ProcessResult> {
+  return runProcess(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
 }

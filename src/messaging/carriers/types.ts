@@ -70,9 +70,12 @@ export interface CarrierCounters {
 export interface MoReassemblyCounters {
   pendingSets: number;
   pendingBytes: number;
+  /** Incomplete sets that timed out (delivered or dropped per the carrier's policy). */
   expired: number;
+  /** Sets dropped to stay under the set and byte bounds, and single parts larger than the byte bound. */
   evicted: number;
   oversized: number;
+  /** Parts and estimated bytes discarded without reaching a handler. */
   droppedParts: number;
   droppedBytes: number;
 }

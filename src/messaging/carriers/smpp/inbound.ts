@@ -5,6 +5,7 @@
  */
 import { decodeGsm7 } from '../../encoding/gsm7.js';
 import { decodeUcs2 } from '../../encoding/ucs2.js';
+import type { MoReassemblyCounters } from '../types.js';
 import { EsmClass, Tag } from './constants.js';
 import type { DataSmPdu, DeliverSmPdu } from './pdu.js';
 import { findTlv, tlvU16, tlvU8 } from './tlv.js';
@@ -160,18 +161,7 @@ export interface ReassemblerOptions extends ReassemblyLimits {
 }
 
 /** Counts since start plus what is held now; the carrier shows them in its counters and metrics. */
-export interface ReassemblyStats {
-  pendingSets: number;
-  pendingBytes: number;
-  /** Incomplete sets that timed out (delivered or dropped per `onTimeout`). */
-  expired: number;
-  /** Sets dropped to stay under maxSets / maxBytes, and single parts larger than maxBytes. */
-  evicted: number;
-  oversized: number;
-  /** Parts and estimated bytes discarded without reaching a handler. */
-  droppedParts: number;
-  droppedBytes: number;
-}
+export type ReassemblyStats = MoReassemblyCounters;
 
 export const REASSEMBLY_DEFAULTS = { timeoutMs: 1_800_000, maxSets: 10_000, maxBytes: 16 * 1024 * 1024, onTimeout: 'deliver' } as const;
 const PART_OVERHEAD = 96;
