@@ -87,9 +87,10 @@ describe('credential kinds: who may use the Accounts and Keys resources', () => 
 
   test('through the official SDK, a Standard key is refused the account and its keys but uses the products', async () => {
     const viaStd = s.clientFor(std.sid, std.secret, s.accountSid);
-    for (const attempt of [viaStd.api.v2010.accounts(s.accountSid).fetch(), viaStd.api.v2010.accounts.list(), viaStd.keys.list(),
-      viaStd.newKeys.create({ friendlyName: 'escalate' })] as Promise<unknown>[]) {
-      await assert.rejects(attempt, (err: { status?: number; code?: number }) => err.status === 401 && err.code === 20003);
+    // One at a time: a request made before the previous assertion would reject with no handler attached yet.
+    for (const attempt of [() => viaStd.api.v2010.accounts(s.accountSid).fetch(), () => viaStd.api.v2010.accounts.list(), () => viaStd.keys.list(),
+      () => viaStd.newKeys.create({ friendlyName: 'escalate' })] as (() => Promise<unknown>)[]) {
+      await assert.rejects(attempt(), (err: { status?: number; code?: number }) => err.status === 401 && err.code === 20003);
     }
     const app = await viaStd.applications.create({ friendlyName: 'made by a key' });
     assert.match(app.sid, /^AP/);
