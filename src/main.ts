@@ -198,7 +198,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   metrics.trackCarriers(() => messaging.carriers.list().map((m) => ({ name: m.config.name, up: m.carrier.health().up, counters: m.carrier.counters?.() })));
   const voice = createVoice({
     db, clock, events, jobs, webhooks, webhookLog, publicUrl: origin, metrics: metrics.registry,
-    sipPort: config.sipPort, sipHost: config.sipHost, sipPublicHost: config.sipPublicHost, sipTrunk: config.sipTrunk, rtpPorts: config.rtpPorts, security: config,
+    sipPort: config.sipPort, sipHost: config.sipHost, sipPublicHost: config.sipPublicHost, sipTrunk: config.sipTrunk, rtpPorts: config.rtpPorts, mediaWorkers: config.mediaWorkers, security: config,
     onCallbacksQueued: () => webhookWorker.kick(),
     onError: (err) => app.log.warn({ err }, 'voice call failed'),
   });

@@ -2,6 +2,8 @@
  * Every setting, once: its flag, its env var, its type, default and help. `switchboard start --help` is
  * generated from this table, and nothing outside src/config reads process.env.
  */
+import { availableParallelism } from 'node:os';
+
 export interface OptionSpec {
   key: keyof Config;
   flag: string;
@@ -27,6 +29,7 @@ export interface Config {
   rtpPorts: string | undefined;
   rtpStrict: boolean;
   rtpProbation: number;
+  mediaWorkers: number;
   sipInviteRate: number;
   sipInviteBurst: number;
   sipTrustedSources: string | undefined;
@@ -82,6 +85,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'sipTrunk', flag: '--sip-trunk', env: 'SWITCHBOARD_SIP_TRUNK', type: 'string', default: undefined, help: 'SIP trunk for calls to phone numbers, e.g. sip:user:secret@trunk.example.com:5060;transport=tcp;prefix=00 (see docs/voice.md); without it such calls go to virtual phones' },
   { key: 'rtpPorts', flag: '--rtp-ports', env: 'SWITCHBOARD_RTP_PORTS', type: 'string', default: undefined, help: 'UDP port range for RTP, e.g. 10000-20000 (default: any free port)' },
   { key: 'rtpStrict', flag: '--rtp-strict', env: 'SWITCHBOARD_RTP_STRICT', type: 'bool', default: true, help: 'strict RTP: take media only from the address the SDP announced or a source learned after a probation of sequential packets; false latches onto the first packet from anyone' },
+  { key: 'mediaWorkers', flag: '--media-workers', env: 'SWITCHBOARD_MEDIA_WORKERS', type: 'int', default: availableParallelism(), help: 'media engine threads that carry calls\' RTP, clock, playback, recording and DTMF (default: one per core; 0 runs media on the main thread)' },
   { key: 'rtpProbation', flag: '--rtp-probation', env: 'SWITCHBOARD_RTP_PROBATION', type: 'int', default: 4, help: 'sequential packets of one SSRC before strict RTP learns a source other than the SDP address' },
   { key: 'sipInviteRate', flag: '--sip-invite-rate', env: 'SWITCHBOARD_SIP_INVITE_RATE', type: 'int', default: 10, help: 'new INVITEs per second per source IP outside the trusted sources (beyond: 503, then dropped); 0 disables' },
   { key: 'sipInviteBurst', flag: '--sip-invite-burst', env: 'SWITCHBOARD_SIP_INVITE_BURST', type: 'int', default: 20, help: 'INVITEs one source may send at once before the INVITE rate applies' },

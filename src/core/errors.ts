@@ -168,6 +168,7 @@ export const ALERTS = {
   voiceAudioUnsupported: { code: 12300, text: 'Invalid Content-Type: the audio for <Play> is not WAV or MP3' },
   voiceSayFailed: { code: 13520, text: 'Say: the text could not be spoken' },
   voiceCallFailed: { code: 13227, text: 'Call failed: the far end could not be reached' },
+  voiceMediaFailed: { code: 31005, text: 'Connection error: the call\'s media engine failed and the call was ended' },
 } as const;
 
 export type AlertKind = keyof typeof ALERTS;

@@ -30,7 +30,7 @@ import { CallSession } from './calls/session.js';
 import type { MediaOptions } from './calls/sip-peers.js';
 import { CallEvents } from './events.js';
 import type { DocumentSource } from './interpreter.js';
-import { sharedMediaClock, type RtpDropCounters } from './media/index.js';
+import { MediaEngine, sharedMediaClock, type RtpDropCounters } from './media/index.js';
 import { RecordingsService } from './recordings/service.js';
 import { createSipEndpoint, InviteGuard, parsePeers, type SipEndpoint, type TcpCounters } from './sip/index.js';
 import { CallLimits } from './calls/limits.js';
@@ -57,6 +57,8 @@ export interface VoiceOptions {
   sipTrunk?: string | undefined;
   /** `MIN-MAX` */
   rtpPorts?: string | undefined;
+  /** Media engine threads carrying calls' RTP (docs/voice-stack.md, "Threads"); 0 keeps media on this thread. */
+  mediaWorkers?: number | undefined;
   /** Stable across restarts of the same server, so its calls from a previous life are ended at start. */
   nodeId?: string | undefined;
   leaseMs?: number | undefined;
@@ -75,7 +77,21 @@ export function createVoice(o: VoiceOptions) {
     trusted: sec.sipTrustedSources ? sec.sipTrustedSources.split(',') : null, peers: parsePeers(sec.sipPeers),
   });
   const limits = new CallLimits(sec.maxCallsPerAccount, sec.maxCallsPerNode);
-  const rtpDrops: RtpDropCounters = { source: 0, ssrc: 0 };
+  const localDrops: RtpDropCounters = { source: 0, ssrc: 0 };
+  const engineLateness: EngineTicks = { onTicks: null };
+  let crashes: Counter | null = null;
+  const engine = (o.mediaWorkers ?? 0) > 0 ? new MediaEngine(o.mediaWorkers ?? 1, {
+    onTicks: (lateness, count, skipped) => engineLateness.onTicks?.(lateness, count, skipped),
+    onCrash: (error, lost) => {
+      crashes?.inc();
+      o.onError(new Error(`a media engine thread failed, ending its ${lost} call(s): ${error.message}`));
+    },
+  }) : null;
+  // /metrics sees one set of drop counters: this thread's sessions plus the engine threads' shared memory.
+  const rtpDrops: RtpDropCounters = engine ? {
+    get source(): number { return localDrops.source + engine.drops.source; },
+    get ssrc(): number { return localDrops.ssrc + engine.drops.ssrc; },
+  } : localDrops;
   const tcpCounters: TcpCounters = { refused: 0, idleClosed: 0 };
   const trunk: SipTrunk | null = o.sipTrunk ? parseTrunk(o.sipTrunk) : null;
   const nodeId = o.nodeId ?? `${hostname()}:${o.sipPort > 0 ? `sip${o.sipPort}` : `pid${process.pid}`}`;
@@ -93,7 +109,7 @@ export function createVoice(o: VoiceOptions) {
   const publicHost = o.sipPublicHost ?? (bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost);
   const range = o.rtpPorts ? /^(\d+)-(\d+)$/.exec(o.rtpPorts.trim()) : null;
   const media: MediaOptions = {
-    host: bindHost, publicHost, tts, audio, rtpDrops, strictRtp: sec.rtpStrict ? { probation: sec.rtpProbation } : false, ...(range ? { portRange: { min: Number(range[1]), max: Number(range[2]) } } : {}) };
+    host: bindHost, publicHost, tts, audio, rtpDrops: localDrops, engine, strictRtp: sec.rtpStrict ? { probation: sec.rtpProbation } : false, ...(range ? { portRange: { min: Number(range[1]), max: Number(range[2]) } } : {}) };
   let sip: SipEndpoint | null = null;
   const sessions = new Map<string, CallSession>();
   const callEvents = new CallEvents(new CallEventsRepository(o.db), o.clock, o.onError);
@@ -132,7 +148,7 @@ export function createVoice(o: VoiceOptions) {
   const virtualCalls = new VirtualCalls({ numbers, inbound, phones, start: startInbound });
   const recovery = new CallRecovery({ calls, lifecycle, nodeId, leaseMs, onError: o.onError });
   if (o.metrics) {
-    registerMetrics(o.metrics, sessions);
+    crashes = registerMetrics(o.metrics, sessions, engineLateness);
     registerSecurityMetrics(o.metrics, { rtp: rtpDrops, invites: guard.counters, tcp: tcpCounters, calls: limits.refused });
   }
 
@@ -147,6 +163,8 @@ export function createVoice(o: VoiceOptions) {
     /** Bound SIP ports (empty while SIP is disabled). */
     sipPorts: (): { udp?: number; tcp?: number } => sip?.ports ?? {},
     liveCalls: () => sessions.size,
+    /** Calls per running media engine thread (empty when media runs on this thread). */
+    mediaEngineLoad: (): number[] => engine?.load() ?? [],
     async start(): Promise<void> {
       await recovery.start();
       if (o.sipPort < 0) return;
@@ -172,6 +190,7 @@ export function createVoice(o: VoiceOptions) {
       await Promise.all([...sessions.values()].map((s) => s.end('completed')));
       await sip?.close();
       sip = null;
+      await engine?.close();
     },
   };
 }
@@ -179,7 +198,11 @@ export function createVoice(o: VoiceOptions) {
 export type Voice = ReturnType<typeof createVoice>;
 
 /** Calls in flight and the media clock's send lateness: what the voice benchmark reads, and operators graph. */
-function registerMetrics(registry: Registry, sessions: Map<string, CallSession>): void {
+interface EngineTicks {
+  onTicks: ((lateness: Float64Array, count: number, skipped: number) => void) | null;
+}
+
+function registerMetrics(registry: Registry, sessions: Map<string, CallSession>, engine: EngineTicks): Counter {
   new Gauge({ name: 'switchboard_calls_active', help: 'Calls this node is running', registers: [registry], collect() { this.set(sessions.size); } });
   const lateness = new Histogram({
     name: 'switchboard_media_tick_lateness_seconds', help: 'How late each 20 ms media tick sent its last RTP frame',
@@ -195,4 +218,10 @@ function registerMetrics(registry: Registry, sessions: Map<string, CallSession>)
       seenSkipped = sharedMediaClock.skippedTicks;
     }
   };
+  // Engine threads report their ticks once a second each, in one message.
+  engine.onTicks = (samples, count, dropped) => {
+    for (let i = 0; i < count; i++) lateness.observe((samples[i] ?? 0) / 1000);
+    if (dropped > 0) skipped.inc(dropped);
+  };
+  return new Counter({ name: 'switchboard_media_engine_crashes_total', help: 'Media engine threads that died (their calls were ended, the thread replaced)', registers: [registry] });
 }

@@ -40,7 +40,7 @@ export class CallSession implements InterpreterHost {
   private pending: DocumentSource | null = null;
   private cancelRing: (() => void) | null = null;
   private limitTimer: NodeJS.Timeout | null = null;
-  private stopCallRecording: (() => Int16Array) | null = null;
+  private stopCallRecording: (() => Int16Array | Promise<Int16Array>) | null = null;
   private finishing: Promise<void> | null = null;
   private moves: Promise<void> = Promise.resolve();
   private recordVerb: VerbRecorder | null = null;
@@ -115,6 +115,18 @@ export class CallSession implements InterpreterHost {
       if (this.ended) return;
       this.stopInterpreting('hangup');
       void this.finish({ kind: 'hangup' }, undefined, true);
+    });
+    // The media engine thread carrying this call died: hang up (BYE) with the usual callbacks, and say why.
+    peer.leg.onFailure?.((detail) => {
+      if (this.ended) return;
+      void this.alert('voiceMediaFailed', detail).catch(() => undefined);
+      if (!this.answered) {
+        this.cancelRing?.();
+        void this.finish({ kind: 'hangup' });
+        return;
+      }
+      this.stopInterpreting('hangup');
+      void this.finish({ kind: 'hangup' });
     });
   }
 
@@ -200,7 +212,7 @@ export class CallSession implements InterpreterHost {
     const stop = this.stopCallRecording;
     this.stopCallRecording = null;
     if (!stop || this.answeredAt === null) return;
-    const pcm = stop();
+    const pcm = await stop();
     if (pcm.length) await this.d.recordings.save(this.row, pcm, this.answeredAt, 'OutboundAPI', null).catch(() => undefined);
   }
 

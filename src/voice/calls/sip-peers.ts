@@ -1,6 +1,6 @@
 /** SIP ends of calls: an inbound INVITE we answer, and an outbound INVITE we place (trunk or SIP URI). */
 import { createOffer, parseAnswer, RtpSession } from '../media/index.js';
-import type { RtpDropCounters, RtpSessionOptions } from '../media/index.js';
+import type { MediaEngine, MediaSession, RtpDropCounters, RtpSessionOptions } from '../media/index.js';
 import type { EndReason, IncomingCall, InviteOptions, SipCall, SipEndpoint } from '../sip/index.js';
 import type { AudioCache } from '../audio/fetch.js';
 import type { TtsEngine } from '../tts/index.js';
@@ -15,8 +15,10 @@ export interface MediaOptions {
   portRange?: { min: number; max: number };
   /** Strict RTP (see media/source-filter.ts); default on with a probation of 4 packets. */
   strictRtp?: { probation: number } | false;
-  /** The node's strict-RTP drop counters, read by the metrics collector. */
+  /** The node's strict-RTP drop counters, read by the metrics collector (in-thread sessions only). */
   rtpDrops?: RtpDropCounters;
+  /** Media engine threads; without one, RTP runs on this thread. */
+  engine?: MediaEngine | null;
   tts: TtsEngine;
   audio: AudioCache;
 }
@@ -35,7 +37,13 @@ function onRemoteEnd(call: SipCall, cb: () => void): void {
   });
 }
 
-export function openRtp(media: MediaOptions): Promise<RtpSession> {
+export function openRtp(media: MediaOptions): Promise<MediaSession> {
+  if (media.engine) {
+    return media.engine.open({
+      host: media.host, strict: media.strictRtp === false ? false : { probation: media.strictRtp?.probation ?? 4 },
+      ...(media.portRange ? { portRange: media.portRange } : {}),
+    });
+  }
   const options: RtpSessionOptions = { host: media.host, strict: media.strictRtp !== false };
   if (media.strictRtp) options.probation = media.strictRtp.probation;
   if (media.rtpDrops) options.drops = media.rtpDrops;
@@ -46,7 +54,7 @@ export function openRtp(media: MediaOptions): Promise<RtpSession> {
 export class InboundSipPeer implements CallPeer {
   readonly leg: SipLeg;
 
-  constructor(private readonly call: IncomingCall, rtp: RtpSession, private readonly answerSdp: string, media: MediaOptions) {
+  constructor(private readonly call: IncomingCall, rtp: MediaSession, private readonly answerSdp: string, media: MediaOptions) {
     this.leg = new SipLeg(rtp, media.tts, media.audio);
   }
 

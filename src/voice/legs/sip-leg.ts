@@ -1,6 +1,9 @@
-/** A call's far end over SIP: speech and audio go out through the call's RtpSession, digits come back from it. */
+/**
+ * A call's far end over SIP: speech and audio go out through the call's media session (in this thread or on
+ * a media engine thread), digits come back from it.
+ */
 import { generateBeep, Recorder, silence } from '../media/index.js';
-import type { RtpSession } from '../media/index.js';
+import type { MediaSession } from '../media/index.js';
 import type { TtsEngine } from '../tts/index.js';
 import type { AudioCache } from '../audio/fetch.js';
 import { LegAudioError, type CallLeg, type LegPlayOptions, type PlayOutcome } from './types.js';
@@ -14,15 +17,22 @@ export class SipLeg implements CallLeg {
   private tap: ((frame: Int16Array, samples: number) => void) | null = null;
   private callRecorder: Recorder | null = null;
 
-  constructor(readonly rtp: RtpSession, private readonly tts: TtsEngine, private readonly audio: AudioCache) {
+  constructor(readonly rtp: MediaSession, private readonly tts: TtsEngine, private readonly audio: AudioCache) {
     rtp.on('digit', (d) => {
       for (const l of [...this.listeners]) l(d);
     });
-    // One hook fans out to the verb's silence detector and the whole-call recording (Record=true).
-    rtp.onAudio = (frame, samples) => {
-      this.tap?.(frame, samples);
-      this.callRecorder?.push(frame, samples);
-    };
+  }
+
+  // One hook fans out to the verb's silence detector and the whole-call recording (Record=true). It is set
+  // only while one of them listens: on an engine thread, a hook means received audio crosses to this thread.
+  private readonly fanOut = (frame: Int16Array, samples: number): void => {
+    this.tap?.(frame, samples);
+    this.callRecorder?.push(frame, samples);
+  };
+
+  private listen(): void {
+    const want = this.tap !== null || this.callRecorder !== null;
+    if (want !== (this.rtp.onAudio !== null)) this.rtp.onAudio = want ? this.fanOut : null;
   }
 
   async say(text: string, voice: string, language: string, o: LegPlayOptions): Promise<PlayOutcome> {
@@ -65,19 +75,27 @@ export class SipLeg implements CallLeg {
 
   startRecording(maxSeconds: number, onFrame: (frame: Int16Array, samples: number) => void): void {
     this.tap = onFrame;
+    this.listen();
     this.rtp.startRecording(maxSeconds);
   }
 
-  stopRecording(): Int16Array {
+  async stopRecording(): Promise<Int16Array> {
     this.tap = null;
-    return this.rtp.stopRecording() ?? new Int16Array(0);
+    this.listen();
+    return (await this.rtp.takeRecording()) ?? new Int16Array(0);
+  }
+
+  onFailure(cb: (detail: string) => void): void {
+    this.rtp.on('failed', cb);
   }
 
   recordCall(maxSeconds: number): () => Int16Array {
     const recorder = new Recorder(maxSeconds * 8000);
     this.callRecorder = recorder;
+    this.listen();
     return () => {
       if (this.callRecorder === recorder) this.callRecorder = null;
+      this.listen();
       return recorder.toPcm();
     };
   }

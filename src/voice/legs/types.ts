@@ -34,10 +34,12 @@ export interface CallLeg {
   listening(kind: 'gather' | 'record'): void;
   /** Starts keeping what the other side says; `onFrame` sees each 20 ms frame (reused buffer). */
   startRecording(maxSeconds: number, onFrame: (frame: Int16Array, samples: number) => void): void;
-  /** Stops recording and returns 8 kHz PCM16. */
-  stopRecording(): Int16Array;
+  /** Stops recording and returns 8 kHz PCM16 (from a media engine thread: asynchronously). */
+  stopRecording(): Int16Array | Promise<Int16Array>;
   /** Records the whole call (the API's Record=true) alongside any <Record>; call the result to stop. */
-  recordCall(maxSeconds: number): () => Int16Array;
+  recordCall(maxSeconds: number): () => Int16Array | Promise<Int16Array>;
+  /** `cb` runs once if the media under the leg fails (its engine thread died): the call must end. */
+  onFailure?(cb: (detail: string) => void): void;
   /** Stops whatever plays now (a redirect or a hangup came from outside). */
   stopAudio(): void;
   /** Releases sockets and timers. Signalling (BYE) is the session's job. */

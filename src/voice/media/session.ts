@@ -22,6 +22,7 @@ import type { ClockClient, MediaClock } from './clock.js';
 import { Emitter } from './emitter.js';
 import { ACCEPT, DROP, SourceFilter } from './source-filter.js';
 import type { RtpDropCounters } from './source-filter.js';
+import type { MediaSession, MediaSessionEvents } from './media-session.js';
 
 export interface RtpSessionOptions {
   /** Bind address; default 0.0.0.0. */
@@ -48,14 +49,7 @@ export interface RtpSessionOptions {
   drops?: RtpDropCounters;
 }
 
-export type RtpSessionEvents = {
-  /** An RFC 4733 event ended (reported once per event). */
-  digit: [digit: string, durationMs: number];
-  /** The first packet of an event arrived (the key is still down). */
-  digitStart: [digit: string];
-  /** Outgoing packets now go to this address (first packet received, or NAT rebinding). */
-  latched: [remote: { host: string; port: number }];
-};
+export type RtpSessionEvents = MediaSessionEvents;
 
 export interface RtpStats {
   packetsSent: number;
@@ -70,7 +64,7 @@ export interface RtpStats {
 const SAMPLES = 160; // 20 ms at 8 kHz
 const RING = 8; // dgram may still hold a buffer briefly after send(): rotate instead of reusing one
 
-export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient {
+export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient, MediaSession {
   readonly ssrc = randomInt(1, 0xffffffff);
   readonly stats: RtpStats = { packetsSent: 0, packetsReceived: 0, lastReceivedAt: 0, sendErrors: 0, packetsDropped: 0 };
   remote: { host: string; port: number } | null;
@@ -187,6 +181,10 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     const r = this.recorder;
     this.recorder = null;
     return r ? r.toPcm() : null;
+  }
+
+  takeRecording(): Promise<Int16Array | null> {
+    return Promise.resolve(this.stopRecording());
   }
 
   get recordingMs(): number {

@@ -43,7 +43,7 @@ export const executeRecord: VerbExecutor<RecordVerb> = async (verb, ctl) => {
     ctl.leg.startRecording(verb.maxLength, (frame, n) => detector?.push(frame, n));
     ctl.leg.listening('record');
   });
-  let pcm = ctl.leg.stopRecording();
+  let pcm = await ctl.leg.stopRecording();
   if (verb.trim === 'trim-silence') pcm = trimLeadingSilence(trimTrailingSilence(pcm));
   const hungUp = ending.why === 'aborted' && ctl.signal.reason === 'hangup';
   if (ending.why === 'aborted' && !hungUp) return NEXT; // redirected from outside: the new document decides

@@ -1,0 +1,51 @@
+/**
+ * The media engine's command/event interface: what the main thread asks of an engine thread (ToEngine)
+ * and what comes back (FromEngine). Sessions are numbered by the main thread; `req` numbers match a reply
+ * to the command that asked for it. Audio crosses as Int16Array/Uint8Array views: on shared memory it is
+ * not copied at all, and what an engine hands back (recordings, tapped frames) is transferred.
+ */
+import type { G711Codec } from '../g711.js';
+import type { DtmfSendOptions } from '../dtmf.js';
+import type { PlayResult } from '../playback.js';
+
+export interface EngineOpenOptions {
+  host: string;
+  port?: number;
+  portRange?: { min: number; max: number };
+  /** Strict RTP probation, or false for plain latching. */
+  strict: { probation: number } | false;
+}
+
+export interface EngineWorkerData {
+  /** Two float64 slots (source, ssrc) of strict-RTP drop counters, written by this engine alone. */
+  drops: SharedArrayBuffer;
+}
+
+export type EngineAudio = Int16Array | { encoding: G711Codec; data: Uint8Array };
+
+export type ToEngine =
+  | { t: 'open'; id: number; options: EngineOpenOptions }
+  | { t: 'remote'; id: number; host: string; port: number; signalHost: string | null }
+  | { t: 'codec'; id: number; codec: G711Codec; dtmf: number | null }
+  | { t: 'play'; id: number; req: number; audio: EngineAudio; loop: number; interrupt: boolean | string }
+  | { t: 'stop-playback'; id: number }
+  | { t: 'digits'; id: number; req: number; digits: string; options: DtmfSendOptions | null }
+  | { t: 'record-start'; id: number; maxSeconds: number }
+  | { t: 'record-stop'; id: number; req: number }
+  | { t: 'tap'; id: number; on: boolean }
+  | { t: 'close'; id: number; req: number }
+  /** Tests of crash containment: the engine throws from its event loop. */
+  | { t: 'crash' };
+
+export type FromEngine =
+  | { t: 'opened'; id: number; port: number }
+  | { t: 'open-failed'; id: number; message: string }
+  | { t: 'done'; id: number; req: number; result: PlayResult | null }
+  | { t: 'recorded'; id: number; req: number; pcm: Int16Array | null }
+  | { t: 'digit'; id: number; digit: string; ms: number }
+  | { t: 'digit-start'; id: number; digit: string }
+  | { t: 'latched'; id: number; host: string; port: number }
+  /** Received audio of a tapped session, several frames at once (`frame` samples each, the last maybe shorter). */
+  | { t: 'audio'; id: number; pcm: Int16Array }
+  /** Once a second: how late each tick sent its last frame (ms), and ticks dropped after stalls. */
+  | { t: 'ticks'; lateness: Float64Array; count: number; skipped: number; sessions: number };

@@ -1,0 +1,35 @@
+/**
+ * What the call layer needs from one call's media, wherever it runs: an RtpSession on this thread, or a
+ * RemoteRtpSession whose RTP lives on a media engine thread (engine/). Legs and peers only see this.
+ */
+import type { DtmfSendOptions } from './dtmf.js';
+import type { G711Codec } from './g711.js';
+import type { AudioInput, PlayOptions, PlayResult } from './playback.js';
+
+export type MediaSessionEvents = {
+  /** An RFC 4733 event ended (reported once per event). */
+  digit: [digit: string, durationMs: number];
+  /** The first packet of an event arrived (the key is still down). */
+  digitStart: [digit: string];
+  /** Outgoing packets now go to this address (first packet received, or NAT rebinding). */
+  latched: [remote: { host: string; port: number }];
+  /** The media is gone (its engine thread died): the call must end. Never emitted by an in-thread session. */
+  failed: [detail: string];
+};
+
+export interface MediaSession {
+  /** The local RTP port written in SDP. */
+  readonly port: number;
+  /** Sees received audio (decoded PCM, a buffer that may be reused: copy what you keep). */
+  onAudio: ((frame: Int16Array, samples: number) => void) | null;
+  on<K extends keyof MediaSessionEvents>(event: K, fn: (...args: MediaSessionEvents[K]) => void): this;
+  setRemote(host: string, port: number, signalHost?: string | null): void;
+  setCodec(codec: G711Codec, dtmfPayloadType?: number | null): void;
+  play(input: AudioInput, options?: PlayOptions): Promise<PlayResult>;
+  stopPlayback(): void;
+  sendDigits(digits: string, options?: DtmfSendOptions): Promise<void>;
+  startRecording(maxSeconds?: number): void;
+  /** Stops recording and hands over the audio (8 kHz PCM16), or null when nothing was recording. */
+  takeRecording(): Promise<Int16Array | null>;
+  close(): Promise<void>;
+}
