@@ -126,6 +126,12 @@ export class MediaEngine {
     slot.sessions.get(msg.id)?.receive(msg);
   }
 
+  /** Crash-containment tests: the thread carrying `session` throws from its event loop. */
+  crashThreadOf(session: RemoteRtpSession): void {
+    const slot = this.slots.find((s) => s.sessions.get(session.id) === session);
+    slot?.worker.postMessage({ t: 'crash' } satisfies ToEngine);
+  }
+
   /** Closes every call's socket and ends the threads. */
   async close(): Promise<void> {
     const slots = this.slots.splice(0);

@@ -101,12 +101,19 @@ export class RemoteRtpSession extends Emitter<MediaSessionEvents> implements Med
     return this.request<Int16Array | null>('recorded', (req) => ({ t: 'record-stop', id: this.id, req }));
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Resolves once the engine has the command, not when its socket is closed: a call's end (and the call
+   * slot it frees) must not wait for a round trip to a thread that may be busy.
+   */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.audioHook = null;
     this.closed = true;
-    await this.request('done', (req) => ({ t: 'close', id: this.id, req }));
+    this.link.send({ t: 'close', id: this.id, req: 0 });
     this.link.forget();
+    for (const p of this.pending.values()) p.resolve(null);
+    this.pending.clear();
+    return Promise.resolve();
   }
 
   private request<T>(kind: Pending['kind'], make: (req: number) => ToEngine): Promise<T> {
