@@ -1,9 +1,14 @@
-// npm run bench:voice [-- --rates 25,50,100,200 --seconds 4 --levels 100,250,500,750 --hold 12]
+// npm run bench:voice [-- --rates 25,50,100,200 --seconds 4 --levels 100,250,500,750 --hold 12
+//   --churn-held 1000 --churn-rate 100 --churn-seconds 10 --media-workers N --parts rate,levels,churn --section voice]
 // SIPp (Debian sip-tester) places inbound calls to a Switchboard number whose TwiML says a sentence and
 // pauses. Part 1: the highest call rate held with zero failed calls (bounded step search, a fixed number of
 // calls per step). Part 2: the most concurrent calls with media while our RTP send lateness stays under
 // 5 ms p99 (the media clock's histogram, read from /metrics) and a UDP sink receiving every call's RTP
-// counts no lost packet. Writes docs/benchmarks.md (section voice).
+// counts no lost packet. Part 3 (churn): while `--churn-held` calls are held with media, `--churn-rate` new
+// calls a second are set up for `--churn-seconds`; the held calls' media must not suffer (send lateness p99
+// under 5 ms, jitter p99 at their sink under 10 ms, no lost packet, no skipped tick) and no new call may fail.
+// The new calls send their RTP to a second sink, so the first one sees only the held calls.
+// Writes docs/benchmarks.md (section voice, or --section).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -18,6 +23,13 @@ const RATES = flag('rates', '25,50,100,200').split(',').map(Number);
 const STEP_SECONDS = Number(flag('seconds', '4'));
 const LEVELS = flag('levels', '100,250,500').split(',').map(Number);
 const HOLD_SECONDS = Number(flag('hold', '12'));
+const CHURN_HELD = Number(flag('churn-held', '1000'));
+const CHURN_RATE = Number(flag('churn-rate', '100'));
+const CHURN_SECONDS = Number(flag('churn-seconds', '10'));
+/** Media engine threads of the server under test; '' leaves its default (one per core). */
+const MEDIA_WORKERS = flag('media-workers', '');
+const PARTS = new Set(flag('parts', 'rate,levels,churn').split(','));
+const SECTION = flag('section', 'voice');
 const SIPP = '/usr/bin/sipp';
 const SENTENCE = 'Thank you for calling. All of our agents are busy. Please stay on the line.';
 
@@ -33,7 +45,8 @@ async function startServer(sipPort: number): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "const { main } = await import('./src/cli.ts'); main(process.argv.slice(1));",
     'start', '--port', '0', '--database-url', join(dir, 'bench.db'), '--sip-port', String(sipPort), '--deterministic', '--log-level', 'warn',
     // SIPp on loopback is the trunk here: trusted (no INVITE rate limit), and no call caps, which the load exceeds.
-    '--sip-trusted-sources', '127.0.0.1', '--max-calls-per-account', '0', '--max-calls-per-node', '0'], {
+    '--sip-trusted-sources', '127.0.0.1', '--max-calls-per-account', '0', '--max-calls-per-node', '0',
+    ...(MEDIA_WORKERS === '' ? [] : ['--media-workers', MEDIA_WORKERS])], {
     cwd: ROOT, env: { ...process.env, SWITCHBOARD_ACCOUNT_SID: sid, SWITCHBOARD_AUTH_TOKEN: token }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
@@ -122,9 +135,9 @@ async function sink() {
 }
 
 /** SIPp's built-in uac scenario, with the SDP pointing at the sink so our RTP can be counted. */
-function scenario(sinkPort: number): string {
+function scenario(sinkPort: number, name = 'uac-sink.xml'): string {
   const xml = spawnSync(SIPP, ['-sd', 'uac'], { encoding: 'utf8' }).stdout.replace('c=IN IP[media_ip_type] [media_ip]', 'c=IN IP4 127.0.0.1').replace('m=audio [media_port]', `m=audio ${sinkPort}`);
-  const path = join(dir, 'uac-sink.xml');
+  const path = join(dir, name);
   writeFileSync(path, xml);
   return path;
 }
@@ -171,7 +184,7 @@ async function main(): Promise<void> {
 
     // Part 1: call rate.
     let bestRate = 0;
-    for (const rate of RATES) {
+    for (const rate of PARTS.has('rate') ? RATES : []) {
       const calls = rate * STEP_SECONDS;
       rx.reset();
       const before = await metrics(server.url);
@@ -189,10 +202,13 @@ async function main(): Promise<void> {
     // Part 2: concurrent calls with media.
     let bestLevel = 0;
     const levelRows: string[][] = [];
-    for (const level of LEVELS) {
-      // Start each level from an idle server: calls of the previous step must have ended.
+    const idle = async (): Promise<void> => {
+      // Start from an idle server: calls of the previous step must have ended.
       const idleBy = Date.now() + 60_000;
       while (Date.now() < idleBy && (await metrics(server.url)).active > 0) await new Promise((r) => setTimeout(r, 500));
+    };
+    for (const level of PARTS.has('levels') ? LEVELS : []) {
+      await idle();
       const rampRate = Math.min(100, level);
       const ramp = Math.ceil(level / rampRate);
       rx.reset();
@@ -215,11 +231,42 @@ async function main(): Promise<void> {
       if (pass && levelRows.slice(0, -1).every((row) => row[5] === 'held')) bestLevel = level;
     }
 
+    // Part 3: held calls' media while new calls are set up.
+    const churnRows: string[][] = [];
+    let churnHeld = false;
+    if (PARTS.has('churn')) {
+      await idle();
+      const rx2 = await sink();
+      const uacNew = scenario(rx2.port, 'uac-sink-new.xml');
+      const rampRate = Math.min(100, CHURN_HELD);
+      const ramp = Math.ceil(CHURN_HELD / rampRate);
+      const held = runSipp(['-sf', uac, target, '-s', number, '-r', String(rampRate), '-m', String(CHURN_HELD), '-d', String((ramp + CHURN_SECONDS + 25) * 1000), '-l', String(CHURN_HELD)], (ramp + CHURN_SECONDS + 70) * 1000);
+      const until = Date.now() + (ramp + 15) * 1000;
+      while (Date.now() < until && (await metrics(server.url)).active < CHURN_HELD) await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 1000));
+      rx.reset();
+      const before = await metrics(server.url);
+      const total = CHURN_RATE * CHURN_SECONDS;
+      const fresh = await runSipp(['-sf', uacNew, target, '-s', number, '-r', String(CHURN_RATE), '-m', String(total), '-d', '1000', '-l', String(CHURN_RATE * 4)], 60_000 + CHURN_SECONDS * 1000);
+      const after = await metrics(server.url);
+      const media = rx.report();
+      await held;
+      rx2.close();
+      const clock = p99Between(before.buckets, after.buckets);
+      const skipped = after.skipped - before.skipped;
+      churnHeld = fresh.failed === 0 && fresh.ok === total && clock.p99Ms <= 5 && media.jitterP99Ms <= 10 && media.lost === 0 && skipped === 0 && before.active >= CHURN_HELD;
+      churnRows.push([`${CHURN_HELD} held, ${CHURN_RATE} new calls/s x ${CHURN_SECONDS} s`, `${fresh.ok} ok, ${fresh.failed} failed (${before.active} active before)`, `${media.jitterP99Ms.toFixed(1)} ms`, `${media.lost} of ${media.packets}`, `${ms(clock.p99Ms)} (${clock.ticks} ticks, ${skipped} skipped)`, churnHeld ? 'held' : 'not held']);
+      console.log(churnRows[0]!.join(' | '));
+    }
+
     const table1 = ['| step | SIPp result | RTP jitter p99 at the sink | tick lateness p99 | RTP lost at the sink | verdict |', '| --- | --- | --- | --- | --- | --- |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
     const table2 = ['| concurrent calls | SIPp result | RTP jitter p99 at the sink (co-located, errs high) | RTP lost at the sink | send lateness p99 (tick end) | verdict |', '| --- | --- | --- | --- | --- | --- |', ...levelRows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-    const summary = `Highest call rate held with zero failed calls: **${bestRate} calls/s** (target 200). Most concurrent calls with media held with our RTP send lateness under 5 ms p99, no lost packet and no skipped tick: **${bestLevel}** (target 500).`;
+    const table3 = ['| held calls and churn | new calls (SIPp) | held calls: RTP jitter p99 at their sink | held calls: RTP lost | send lateness p99 (tick end) | verdict |', '| --- | --- | --- | --- | --- | --- |', ...churnRows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+    const workers = MEDIA_WORKERS === '' ? 'media engine threads: the default, one per core' : MEDIA_WORKERS === '0' ? 'media on the main thread (--media-workers 0)' : `--media-workers ${MEDIA_WORKERS}`;
+    const summary = `Highest call rate held with zero failed calls: **${bestRate} calls/s** (target 200). Most concurrent calls with media held with our RTP send lateness under 5 ms p99, no lost packet and no skipped tick: **${bestLevel}** (target 500).${churnRows.length ? ` Held calls' media while new calls are set up: **${churnHeld ? 'held' : 'not held'}**.` : ''}`;
     console.log(summary);
-    writeSection('voice', `### Voice: SIP call rate and concurrent media calls\n\n\`npm run bench:voice\` on ${machine()}.\nOne Switchboard process (SQLite, one media clock on the main thread), SIPp as the caller, a UDP sink in the benchmark process receiving every call's RTP. Each call fetches TwiML over HTTP (\`<Say>\` a cached sentence, then \`<Pause>\`), is answered, and sends 50 RTP packets a second until SIPp hangs up. Jitter is RFC 3550's per-packet interarrival difference |D(i-1,i)| measured at the sink (which adds the sink's own scheduling noise, so it errs high); tick lateness is how late each 20 ms tick sent its *last* frame (Switchboard's \`switchboard_media_tick_lateness_seconds\` histogram, a bucket bound): it grows with the number of calls because one tick sends every call's frame in turn, while each call's own packets stay evenly spaced.\n\n${summary}\n\nCall rate (each step a fixed number of calls lasting 1 s):\n\n${table1}\n\nConcurrent calls (ramped at up to 100 calls/s, then held ${HOLD_SECONDS} s; measured while all were up):\n\n${table2}`);
+    const args = process.argv.slice(2).join(' ');
+    writeSection(SECTION, `### Voice: SIP call rate and concurrent media calls (${workers})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${workers}; each engine thread runs its own media clock), SIPp as the caller, a UDP sink in the benchmark process receiving every call's RTP. Each call fetches TwiML over HTTP (\`<Say>\` a cached sentence, then \`<Pause>\`), is answered, and sends 50 RTP packets a second until SIPp hangs up. Jitter is RFC 3550's per-packet interarrival difference |D(i-1,i)| measured at the sink (which adds the sink's own scheduling noise, so it errs high); tick lateness is how late each 20 ms tick sent its *last* frame (Switchboard's \`switchboard_media_tick_lateness_seconds\` histogram, a bucket bound): it grows with the number of calls because one tick sends every call's frame in turn, while each call's own packets stay evenly spaced.\n\n${summary}\n\nCall rate (each step a fixed number of calls lasting 1 s):\n\n${table1}\n\nConcurrent calls (ramped at up to 100 calls/s, then held ${HOLD_SECONDS} s; measured while all were up):\n\n${table2}${churnRows.length ? `\n\nHeld calls while new ones are set up (held calls ramped at up to 100 calls/s; new calls last 1 s and send their RTP to a second sink):\n\n${table3}` : ''}`);
   } finally {
     await server.stop();
     twiml.close();
