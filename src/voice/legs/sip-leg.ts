@@ -2,7 +2,7 @@
  * A call's far end over SIP: speech and audio go out through the call's media session (in this thread or on
  * a media engine thread), digits come back from it.
  */
-import { generateBeep, Recorder, silence } from '../media/index.js';
+import { generateBeep, silence } from '../media/index.js';
 import type { MediaSession } from '../media/index.js';
 import type { TtsEngine } from '../tts/index.js';
 import type { AudioCache } from '../audio/fetch.js';
@@ -15,7 +15,6 @@ export class SipLeg implements CallLeg {
   readonly kind = 'sip' as const;
   private readonly listeners = new Set<(digit: string) => void>();
   private tap: ((frame: Int16Array, samples: number) => void) | null = null;
-  private callRecorder: Recorder | null = null;
 
   constructor(readonly rtp: MediaSession, private readonly tts: TtsEngine, private readonly audio: AudioCache) {
     rtp.on('digit', (d) => {
@@ -23,16 +22,10 @@ export class SipLeg implements CallLeg {
     });
   }
 
-  // One hook fans out to the verb's silence detector and the whole-call recording (Record=true). It is set
-  // only while one of them listens: on an engine thread, a hook means received audio crosses to this thread.
-  private readonly fanOut = (frame: Int16Array, samples: number): void => {
-    this.tap?.(frame, samples);
-    this.callRecorder?.push(frame, samples);
-  };
-
+  // The audio hook (a <Record>'s silence detector) is set only while one listens: on an engine thread, a
+  // hook means received audio crosses to this thread.
   private listen(): void {
-    const want = this.tap !== null || this.callRecorder !== null;
-    if (want !== (this.rtp.onAudio !== null)) this.rtp.onAudio = want ? this.fanOut : null;
+    this.rtp.onAudio = this.tap;
   }
 
   async say(text: string, voice: string, language: string, o: LegPlayOptions): Promise<PlayOutcome> {
@@ -89,15 +82,11 @@ export class SipLeg implements CallLeg {
     this.rtp.on('failed', cb);
   }
 
-  recordCall(maxSeconds: number): () => Int16Array {
-    const recorder = new Recorder(maxSeconds * 8000);
-    this.callRecorder = recorder;
-    this.listen();
-    return () => {
-      if (this.callRecorder === recorder) this.callRecorder = null;
-      this.listen();
-      return recorder.toPcm();
-    };
+  /** The whole call is recorded where its media runs (an engine thread), and handed over once at the end. */
+  recordCall(maxSeconds: number): () => Promise<Int16Array> {
+    this.rtp.startRecording(maxSeconds, 'call');
+    let taken: Promise<Int16Array> | null = null;
+    return () => (taken ??= this.rtp.takeRecording('call').then((pcm) => pcm ?? new Int16Array(0)));
   }
 
   stopAudio(): void {

@@ -68,3 +68,27 @@ test('clients can leave during a tick, a throwing client does not stop the other
   clock.remove(b);
   assert.equal(clock.size, 0);
 });
+
+test('phases: clients tick in groups offset by interval/phases, each still every 20 ms; a stall skips per phase', () => {
+  let now = 1000;
+  const clock = new MediaClock({ now: () => now, phases: 4, maxCatchUp: 2 });
+  const clients = Array.from({ length: 8 }, counter);
+  for (const c of clients) clock.add(c);
+  const served: number[] = [];
+  clock.onTick = (_ms, n) => served.push(n);
+  const step = (ms: number) => { now += ms; clock.run(); };
+  step(5);
+  assert.deepEqual(clients.map((c) => c.ticks), [1, 0, 0, 0, 1, 0, 0, 0]); // phase 0: clients 0 and 4
+  step(5);
+  step(5);
+  step(5);
+  assert.ok(clients.every((c) => c.ticks === 1));
+  assert.deepEqual(served, [2, 2, 2, 2]);
+  for (let i = 0; i < 400; i++) step(5);
+  assert.ok(clients.every((c) => c.ticks === 101));
+  step(1000); // 200 steps due, 8 (2 ticks x 4 phases) run, 192 dropped: 48 per phase
+  assert.ok(clients.every((c) => c.ticks === 103 && c.skipped === 48));
+  assert.equal(clock.skippedTicks, 192);
+  for (const c of clients) clock.remove(c);
+  assert.equal(clock.size, 0);
+});

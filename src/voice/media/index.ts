@@ -27,7 +27,7 @@ export { createAnswer, createOffer, parseAnswer } from './sdp.js';
 export type { AnswerOptions, AnswerResult, Direction, NegotiatedMedia, OfferOptions } from './sdp.js';
 export { SourceFilter, unusableSdpAddress } from './source-filter.js';
 export type { RtpDropCounters } from './source-filter.js';
-export type { MediaSession, MediaSessionEvents } from './media-session.js';
+export type { MediaSession, MediaSessionEvents, RecordingSlot } from './media-session.js';
 export { MediaEngine } from './engine/pool.js';
 export type { MediaEngineEvents } from './engine/pool.js';
 export type { EngineOpenOptions } from './engine/protocol.js';

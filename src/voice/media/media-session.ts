@@ -17,6 +17,9 @@ export type MediaSessionEvents = {
   failed: [detail: string];
 };
 
+/** A verb's recording (<Record>) and the whole call's (the API's Record=true) run side by side. */
+export type RecordingSlot = 'verb' | 'call';
+
 export interface MediaSession {
   /** The local RTP port written in SDP. */
   readonly port: number;
@@ -28,8 +31,8 @@ export interface MediaSession {
   play(input: AudioInput, options?: PlayOptions): Promise<PlayResult>;
   stopPlayback(): void;
   sendDigits(digits: string, options?: DtmfSendOptions): Promise<void>;
-  startRecording(maxSeconds?: number): void;
+  startRecording(maxSeconds?: number, which?: RecordingSlot): void;
   /** Stops recording and hands over the audio (8 kHz PCM16), or null when nothing was recording. */
-  takeRecording(): Promise<Int16Array | null>;
+  takeRecording(which?: RecordingSlot): Promise<Int16Array | null>;
   close(): Promise<void>;
 }

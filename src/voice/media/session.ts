@@ -7,7 +7,9 @@
 import { createSocket } from 'node:dgram';
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns';
+import type { LookupOneOptions } from 'node:dns';
 import { performance } from 'node:perf_hooks';
 import { decodeInto, PAYLOAD_TYPE } from './g711.js';
 import type { G711Codec } from './g711.js';
@@ -22,7 +24,7 @@ import type { ClockClient, MediaClock } from './clock.js';
 import { Emitter } from './emitter.js';
 import { ACCEPT, DROP, SourceFilter } from './source-filter.js';
 import type { RtpDropCounters } from './source-filter.js';
-import type { MediaSession, MediaSessionEvents } from './media-session.js';
+import type { MediaSession, MediaSessionEvents, RecordingSlot } from './media-session.js';
 
 export interface RtpSessionOptions {
   /** Bind address; default 0.0.0.0. */
@@ -64,6 +66,17 @@ export interface RtpStats {
 const SAMPLES = 160; // 20 ms at 8 kHz
 const RING = 8; // dgram may still hold a buffer briefly after send(): rotate instead of reusing one
 
+/**
+ * dgram resolves the destination of every send through dns.lookup, which for an IP literal still defers
+ * to the next tick: 50 times a second per call. Literals (what SDP carries) are answered at once; a
+ * hostname still goes to DNS.
+ */
+function literalLookup(host: string, options: LookupOneOptions | number, cb: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const family = isIP(host);
+  if (family !== 0) return cb(null, host, family);
+  dnsLookup(host, typeof options === 'number' ? { family: options } : options, cb);
+}
+
 export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient, MediaSession {
   readonly ssrc = randomInt(1, 0xffffffff);
   readonly stats: RtpStats = { packetsSent: 0, packetsReceived: 0, lastReceivedAt: 0, sendErrors: 0, packetsDropped: 0 };
@@ -78,6 +91,8 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   private readonly header = createRtpHeader();
   private readonly frame = new Int16Array(2048);
   private readonly ring: Buffer[] = [];
+  /** The first 16 bytes of each ring buffer (an RFC 4733 packet), made once: dgram slices when given a length. */
+  private readonly ringEvent: Buffer[] = [];
   private ringIndex = 0;
   private seq = randomInt(0, 0x10000);
   private timestamp = randomInt(0, 0x7fffffff);
@@ -85,6 +100,8 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   private latched = false;
   private latchedSsrc = 0;
   private recorder: Recorder | null = null;
+  /** The whole call's recording (the API's Record=true), alongside a verb's. */
+  private callRecorder: Recorder | null = null;
   private closed = false;
   private readonly symmetric: boolean;
   private readonly clock: MediaClock;
@@ -100,7 +117,11 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     const strict = options.strict ?? true;
     this.filter = strict ? new SourceFilter(Math.max(1, options.probation ?? 4), options.drops ?? { source: 0, ssrc: 0 }) : null;
     if (this.filter && this.remote) this.filter.expect(this.remote.host, this.remote.port);
-    for (let i = 0; i < RING; i++) this.ring.push(Buffer.alloc(RTP_HEADER_BYTES + SAMPLES));
+    for (let i = 0; i < RING; i++) {
+      const b = Buffer.alloc(RTP_HEADER_BYTES + SAMPLES);
+      this.ring.push(b);
+      this.ringEvent.push(b.subarray(0, RTP_HEADER_BYTES + 4));
+    }
     this.dtmfIn = new DtmfReceiver((digit, ms) => this.emit('digit', digit, ms));
     this.dtmfIn.onStart = (digit) => {
       this.playback.interrupt(digit);
@@ -120,7 +141,7 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     const slots = range ? Math.max(1, Math.floor((range.max - base) / 2) + 1) : 1;
     for (let i = 0; i < attempts; i++) {
       const port = range ? base + 2 * randomInt(0, slots) : (options.port ?? 0);
-      const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+      const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', lookup: literalLookup });
       try {
         await new Promise<void>((resolve, reject) => {
           socket.once('error', reject);
@@ -172,8 +193,9 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     return this.dtmfOut.enqueue(digits, options);
   }
 
-  startRecording(maxSeconds = 3600): void {
-    this.recorder = new Recorder(maxSeconds * 8000);
+  startRecording(maxSeconds = 3600, which: RecordingSlot = 'verb'): void {
+    if (which === 'call') this.callRecorder = new Recorder(maxSeconds * 8000);
+    else this.recorder = new Recorder(maxSeconds * 8000);
   }
 
   /** Stops recording and returns the audio (8 kHz PCM16), or null when nothing was recording. */
@@ -183,8 +205,11 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     return r ? r.toPcm() : null;
   }
 
-  takeRecording(): Promise<Int16Array | null> {
-    return Promise.resolve(this.stopRecording());
+  takeRecording(which: RecordingSlot = 'verb'): Promise<Int16Array | null> {
+    if (which === 'verb') return Promise.resolve(this.stopRecording());
+    const r = this.callRecorder;
+    this.callRecorder = null;
+    return Promise.resolve(r ? r.toPcm() : null);
   }
 
   get recordingMs(): number {
@@ -196,32 +221,33 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     this.timestamp = (ts + SAMPLES) >>> 0;
     if (this.closed) return;
     const buf = this.ring[this.ringIndex] as Buffer;
+    const event = this.ringEvent[this.ringIndex] as Buffer;
     this.ringIndex = (this.ringIndex + 1) % RING;
     if (this.dtmfPayloadType !== null && this.dtmfOut.active) {
       const kind = this.dtmfOut.next(buf, RTP_HEADER_BYTES, ts, SAMPLES);
       if (kind !== 0) {
         if (!this.remote) return;
         writeRtpHeader(buf, kind === 2, this.dtmfPayloadType, this.seq, this.dtmfOut.timestamp, this.ssrc);
-        return this.send(buf, RTP_HEADER_BYTES + 4);
+        return this.send(event);
       }
     }
     this.playback.fill(this.codec, buf, RTP_HEADER_BYTES, SAMPLES);
     if (!this.remote) return;
     writeRtpHeader(buf, this.marker, PAYLOAD_TYPE[this.codec], this.seq, ts, this.ssrc);
     this.marker = false;
-    this.send(buf, RTP_HEADER_BYTES + SAMPLES);
+    this.send(buf);
   }
 
   skip(ticks: number): void {
     this.timestamp = (this.timestamp + ticks * SAMPLES) >>> 0;
   }
 
-  private send(buf: Buffer, length: number): void {
+  private send(packet: Buffer): void {
     const remote = this.remote;
     if (!remote) return;
     this.seq = (this.seq + 1) & 0xffff;
     this.stats.packetsSent++;
-    this.socket.send(buf, 0, length, remote.port, remote.host);
+    this.socket.send(packet, remote.port, remote.host);
   }
 
   private readonly onPacket = (msg: Buffer, rinfo: RemoteInfo): void => {
@@ -247,6 +273,7 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     const n = Math.min(h.payloadLength, this.frame.length);
     decodeInto(law, msg, h.payloadOffset, n, this.frame, 0);
     if (this.recorder) this.recorder.push(this.frame, n, h.timestamp);
+    if (this.callRecorder) this.callRecorder.push(this.frame, n, h.timestamp);
     if (this.onAudio) this.onAudio(this.frame, n);
   };
 

@@ -80,7 +80,7 @@ test('frames out: one RTP packet per tick, timestamps 160 apart, the played audi
 test('frames in: tapped audio comes back in 100 ms batches, a recording is handed over whole, digits are events', async (t) => {
   const s = await setup(t);
   s.host.handle({ t: 'tap', id: 7, on: true });
-  s.host.handle({ t: 'record-start', id: 7, maxSeconds: 10 });
+  s.host.handle({ t: 'record-start', id: 7, maxSeconds: 10, which: 'verb' });
   const payload = encodePcm('PCMU', generateBeep({ durationMs: 20 }));
   const send = (b: Buffer) => new Promise<void>((r) => s.peer.send(b, s.port, '127.0.0.1', () => r()));
   for (let i = 0; i < 10; i++) await send(encodeRtp({ payloadType: 0, sequence: 100 + i, timestamp: 1000 + 160 * i, ssrc: 42, payload }));
@@ -93,7 +93,8 @@ test('frames in: tapped audio comes back in 100 ms batches, a recording is hande
   for (let i = 0; i < 3; i++) await send(encodeRtp({ payloadType: 101, sequence: 110 + i, timestamp: 2600, ssrc: 42, payload: ev }));
   await until(() => s.out.some((m) => m.t === 'digit'), 3000, 'digit');
   assert.equal(s.out.filter((m) => m.t === 'digit').length, 1);
-  s.host.handle({ t: 'record-stop', id: 7, req: 2 });
+  s.host.handle({ t: 'record-stop', id: 7, req: 2, which: 'verb' });
+  await until(() => s.out.some((m) => m.t === 'recorded'), 3000, 'recording');
   const rec = s.out.find((m) => m.t === 'recorded');
   assert.ok(rec && rec.t === 'recorded' && rec.pcm);
   assert.equal(rec.pcm.length, 1600);
@@ -131,7 +132,7 @@ test('commands for unknown or closed sessions are answered, not thrown', async (
   await until(() => s.out.some((m) => m.t === 'done' && m.req === 3), 3000, 'close');
   s.host.handle({ t: 'play', id: 7, req: 4, audio: new Int16Array(160), loop: 1, interrupt: false });
   s.host.handle({ t: 'digits', id: 7, req: 5, digits: '1', options: null });
-  s.host.handle({ t: 'record-stop', id: 7, req: 6 });
+  s.host.handle({ t: 'record-stop', id: 7, req: 6, which: 'verb' });
   assert.deepEqual(s.out.filter((m) => m.t === 'done' || m.t === 'recorded').map((m) => [m.t, 'req' in m ? m.req : 0]), [['done', 3], ['done', 4], ['done', 5], ['recorded', 6]]);
   assert.equal(s.host.size, 0);
 });

@@ -63,10 +63,11 @@ export class EngineHost {
         return;
       }
       case 'record-start':
-        return h?.session.startRecording(msg.maxSeconds);
+        return h?.session.startRecording(msg.maxSeconds, msg.which);
       case 'record-stop': {
-        const pcm = h ? h.session.stopRecording() : null;
-        return this.post({ t: 'recorded', id: msg.id, req: msg.req, pcm }, pcm ? [pcm.buffer as ArrayBuffer] : []);
+        if (!h) return this.post({ t: 'recorded', id: msg.id, req: msg.req, pcm: null });
+        void h.session.takeRecording(msg.which).then((pcm) => this.post({ t: 'recorded', id: msg.id, req: msg.req, pcm }, pcm ? [pcm.buffer as ArrayBuffer] : []));
+        return;
       }
       case 'tap':
         return h ? this.setTap(msg.id, h, msg.on) : undefined;

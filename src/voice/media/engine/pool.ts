@@ -100,6 +100,8 @@ export class MediaEngine {
     const shared = new SharedArrayBuffer(16);
     const worker = startWorker({ drops: shared });
     const slot: Slot = { worker, drops: new Float64Array(shared), sessions: new Map(), dead: false };
+    // The main thread's own sockets keep the process alive; an engine must not hold it up at exit.
+    worker.unref();
     worker.on('message', (msg: FromEngine) => this.dispatch(slot, msg));
     const fail = (error: Error): void => {
       if (slot.dead) return;

@@ -7,6 +7,7 @@
 import type { G711Codec } from '../g711.js';
 import type { DtmfSendOptions } from '../dtmf.js';
 import type { PlayResult } from '../playback.js';
+import type { RecordingSlot } from '../media-session.js';
 
 export interface EngineOpenOptions {
   host: string;
@@ -30,8 +31,8 @@ export type ToEngine =
   | { t: 'play'; id: number; req: number; audio: EngineAudio; loop: number; interrupt: boolean | string }
   | { t: 'stop-playback'; id: number }
   | { t: 'digits'; id: number; req: number; digits: string; options: DtmfSendOptions | null }
-  | { t: 'record-start'; id: number; maxSeconds: number }
-  | { t: 'record-stop'; id: number; req: number }
+  | { t: 'record-start'; id: number; maxSeconds: number; which: RecordingSlot }
+  | { t: 'record-stop'; id: number; req: number; which: RecordingSlot }
   | { t: 'tap'; id: number; on: boolean }
   | { t: 'close'; id: number; req: number }
   /** Tests of crash containment: the engine throws from its event loop. */

@@ -6,7 +6,7 @@
 import { Emitter } from '../emitter.js';
 import type { DtmfSendOptions } from '../dtmf.js';
 import type { G711Codec } from '../g711.js';
-import type { MediaSession, MediaSessionEvents } from '../media-session.js';
+import type { MediaSession, MediaSessionEvents, RecordingSlot } from '../media-session.js';
 import type { AudioInput, PlayOptions, PlayResult } from '../playback.js';
 import type { EngineAudio, FromEngine, ToEngine } from './protocol.js';
 
@@ -92,13 +92,14 @@ export class RemoteRtpSession extends Emitter<MediaSessionEvents> implements Med
     await this.request('done', (req) => ({ t: 'digits', id: this.id, req, digits, options: options ?? null }));
   }
 
-  startRecording(maxSeconds = 3600): void {
-    if (!this.closed) this.link.send({ t: 'record-start', id: this.id, maxSeconds });
+  startRecording(maxSeconds = 3600, which: RecordingSlot = 'verb'): void {
+    if (!this.closed) this.link.send({ t: 'record-start', id: this.id, maxSeconds, which });
   }
 
-  takeRecording(): Promise<Int16Array | null> {
+  /** The engine hands the recording over by transfer (no copy). */
+  takeRecording(which: RecordingSlot = 'verb'): Promise<Int16Array | null> {
     if (this.closed) return Promise.resolve(null);
-    return this.request<Int16Array | null>('recorded', (req) => ({ t: 'record-stop', id: this.id, req }));
+    return this.request<Int16Array | null>('recorded', (req) => ({ t: 'record-stop', id: this.id, req, which }));
   }
 
   /**
