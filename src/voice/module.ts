@@ -163,8 +163,8 @@ export function createVoice(o: VoiceOptions) {
     /** Bound SIP ports (empty while SIP is disabled). */
     sipPorts: (): { udp?: number; tcp?: number } => sip?.ports ?? {},
     liveCalls: () => sessions.size,
-    /** Calls per running media engine thread (empty when media runs on this thread). */
-    mediaEngineLoad: (): number[] => engine?.load() ?? [],
+    /** The media engine threads, null when media runs on this thread (--media-workers 0). */
+    mediaEngine: engine,
     async start(): Promise<void> {
       await recovery.start();
       if (o.sipPort < 0) return;

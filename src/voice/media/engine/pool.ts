@@ -134,6 +134,11 @@ export class MediaEngine {
     slot?.worker.postMessage({ t: 'crash' } satisfies ToEngine);
   }
 
+  /** Crash-containment tests: engine thread `index` (in load() order) throws from its event loop. */
+  crashThread(index: number): void {
+    this.slots[index]?.worker.postMessage({ t: 'crash' } satisfies ToEngine);
+  }
+
   /** Closes every call's socket and ends the threads. */
   async close(): Promise<void> {
     const slots = this.slots.splice(0);
