@@ -205,7 +205,7 @@ interface EngineTicks {
 function registerMetrics(registry: Registry, sessions: Map<string, CallSession>, engine: EngineTicks): Counter {
   new Gauge({ name: 'switchboard_calls_active', help: 'Calls this node is running', registers: [registry], collect() { this.set(sessions.size); } });
   const lateness = new Histogram({
-    name: 'switchboard_media_tick_lateness_seconds', help: 'How late each 20 ms media tick sent its last RTP frame',
+    name: 'switchboard_media_tick_lateness_seconds', help: 'How late each media tick sent its last RTP frame (on engine threads, a tick of one of the clock\'s four phases)',
     buckets: [0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1], registers: [registry],
   });
   const skipped = new Counter({ name: 'switchboard_media_ticks_skipped_total', help: 'Media ticks dropped after event-loop stalls (frames never sent)', registers: [registry] });
