@@ -152,6 +152,8 @@ export class CallSession implements InterpreterHost {
     }
     if (this.ended) return;
     await this.move(['queued', 'ringing'], { status: 'in-progress', start_time: this.answeredAt });
+    // The call may have ended while the store wrote (a hangup, or shutdown): its end already cleared the timers.
+    if (this.ended) return;
     const limit = this.row.time_limit;
     if (limit > 0) this.limitTimer = setTimeout(() => void this.end('completed'), limit * 1000);
     if (this.row.record) this.stopCallRecording = this.peer.leg.recordCall(Math.min(limit || 14_400, 14_400));
