@@ -88,6 +88,14 @@ export class OutboundPolicy {
     return isIP(host) !== 0 && !this.allows(host) ? new OutboundDenied() : undefined;
   }
 
+  /** For destinations dialled outside HTTP (a `sip:` host): an IP literal, or every address a name resolves to. */
+  async allowsHost(host: string): Promise<boolean> {
+    if (!this.restricts) return true;
+    if (isIP(host) !== 0) return this.allows(host);
+    const addresses = await dns.promises.lookup(host, { all: true });
+    return addresses.length > 0 && addresses.every((a) => this.allows(a.address));
+  }
+
   /** dns.lookup for sockets: resolves every address and refuses the host if any one of them is denied. */
   readonly lookup: LookupFunction = (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {

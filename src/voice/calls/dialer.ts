@@ -3,8 +3,6 @@
  * loops back into our own SIP endpoint (so calling your own IVR runs it); other numbers go through the SIP
  * trunk, or, with no trunk configured, to a virtual phone.
  */
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { outboundPolicy } from '../../core/net/outbound-policy.js';
 import { errors } from '../../core/errors.js';
 import type { PhoneNumbersRepository } from '../../store/repositories/phoneNumbers.js';
@@ -100,15 +98,9 @@ export class Dialer {
  * resolves to; the operator's trunk is the operator's choice and is not checked.
  */
 async function allowedSipHost(uri: string): Promise<boolean> {
-  const policy = outboundPolicy();
   const parsed = parseUri(uri);
   if (!parsed?.host) return true; // not routable at all: the SIP layer reports it as today
   const host = (parsed.params.maddr ?? parsed.host).replace(/^\[|\]$/g, '');
-  if (isIP(host)) return policy.allows(host);
-  try {
-    const addresses = await lookup(host, { all: true });
-    return addresses.every((a) => policy.allows(a.address));
-  } catch {
-    return true; // unresolvable: the SIP layer fails the call as it does for any unknown host
-  }
+  // Unresolvable: the SIP layer fails the call as it does for any unknown host.
+  return outboundPolicy().allowsHost(host).catch(() => true);
 }
