@@ -39,6 +39,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
 
 /** Makes sure bearerbox and smsbox exist (apt-get install kannel); returns the package version or null. */
 export function ensureKannel(): string | null {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: ${Version} is dpkg-query's field syntax, not a template.
   const version = () => spawnSync('dpkg-query', ['-W', '-f=${Version}', 'kannel'], { encoding: 'utf8' });
   if (!existsSync('/usr/sbin/bearerbox') || !existsSync('/usr/sbin/smsbox')) {
     console.log('kannel: not installed, running apt-get install kannel');

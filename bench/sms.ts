@@ -20,9 +20,9 @@ const SENDERS = Number(flag('senders', '1'));
 const PG_ADMIN = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DEADLINE_MS = 300_000;
 
-const sid = 'AC' + randomBytes(16).toString('hex');
+const sid = `AC${randomBytes(16).toString('hex')}`;
 const token = randomBytes(16).toString('hex');
-const auth = 'Basic ' + Buffer.from(`${sid}:${token}`).toString('base64');
+const auth = `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`;
 
 async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
   if (STORE !== 'postgres') {
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
       ['store', `${STORE} (${NODES} node${NODES > 1 ? 's' : ''}, ${SENDERS} sender${SENDERS > 1 ? 's' : ''})`],
       ['messages (burst)', `${a.delivered.size}/${N} delivered, ${a.failed} create errors`],
       ['sustained end to end', `${sustained.toFixed(0)} messages/s`],
-      ['create latency (burst, concurrency ' + CONCURRENCY + ')', `p50 ${median(a.createMs).toFixed(1)} ms, p99 ${percentile(a.createMs, 99).toFixed(1)} ms`],
+      [`create latency (burst, concurrency ${CONCURRENCY})`, `p50 ${median(a.createMs).toFixed(1)} ms, p99 ${percentile(a.createMs, 99).toFixed(1)} ms`],
       ['callback lag (burst)', `p50 ${median(lags(a)).toFixed(0)} ms, p99 ${percentile(lags(a), 99).toFixed(0)} ms`],
       [`create latency at ${RATE}/s`, `p50 ${median(b.createMs).toFixed(1)} ms, p99 ${percentile(b.createMs, 99).toFixed(1)} ms (${b.created.size} messages)`],
       [`callback lag at ${RATE}/s`, `p50 ${median(lags(b)).toFixed(0)} ms, p99 ${percentile(lags(b), 99).toFixed(0)} ms`],

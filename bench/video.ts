@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load.js';
-import { videoOf } from '../src/http/resources/video/index.js';
 import { startSwitchboard } from '../src/main.js';
 import type { WorkerStats } from '../src/video/sfu/protocol.js';
 import { flag, machine, ROOT, writeSection } from './lib.js';
@@ -49,12 +48,12 @@ async function step(subscribers: number): Promise<Step> {
   const sb = await startSwitchboard(config);
   const bots = fork(join(ROOT, 'bench/videoBots.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
-    const auth = 'Basic ' + Buffer.from(`${sb.root.accountSid}:${sb.root.authToken}`).toString('base64');
+    const auth = `Basic ${Buffer.from(`${sb.root.accountSid}:${sb.root.authToken}`).toString('base64')}`;
     const key = await (await fetch(`${sb.url}/2010-04-01/Accounts/${sb.root.accountSid}/Keys.json`, { method: 'POST', headers: { authorization: auth } })).json() as { sid: string; secret: string };
     const start = { url: sb.url, accountSid: sb.root.accountSid, keySid: key.sid, secret: key.secret, room: 'bench', publishers: PUBLISHERS, subscribers, bitrate: BITRATE };
     await ask(bots, { t: 'start', start }, 'ready', 120_000);
     await new Promise((r) => setTimeout(r, 3000)); // settle: key frames, first REMB/TWCC rounds
-    const pool = videoOf(sb.app)!.pool;
+    const pool = sb.video.pool;
     const s0 = await pool.stats();
     const r0 = await ask<{ packets: number; lost: number }>(bots, { t: 'report' }, 'report', 5000);
     const cpu0 = process.cpuUsage();
@@ -117,5 +116,5 @@ ${LIVEKIT_PPS_PER_CORE.toLocaleString('en')} packets/s per core. Here: ${Math.ro
 is busy; per-core figures are computed from what the SFU actually sent. LiveKit forwards 720p with simulcast
 on 16 cores in Go, so the comparison is of order, not like for like.`;
 writeSection('video', md);
-console.log('\n' + md);
+console.log(`\n${md}`);
 process.exit(0);

@@ -33,9 +33,9 @@ const SECTION = flag('section', 'voice');
 const SIPP = '/usr/bin/sipp';
 const SENTENCE = 'Thank you for calling. All of our agents are busy. Please stay on the line.';
 
-const sid = 'AC' + randomBytes(16).toString('hex');
+const sid = `AC${randomBytes(16).toString('hex')}`;
 const token = randomBytes(16).toString('hex');
-const auth = 'Basic ' + Buffer.from(`${sid}:${token}`).toString('base64');
+const auth = `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`;
 const dir = mkdtempSync(join(tmpdir(), 'sb-bench-voice-'));
 
 interface Server { url: string; sipPort: number; child: ChildProcess; stop(): Promise<void> }

@@ -1,5 +1,6 @@
 // Makes a fresh clone runnable: installs npm dependencies when the lock file changed, builds dist/ when
 // sources changed, and (for `test`) makes sure the Debian packages the tests drive are present.
+// Modes: `install` (npm dependencies only), `build` (the default), `test`.
 // Uses only Node built-ins because it runs before node_modules exists.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';

@@ -9,9 +9,9 @@ import { Cli } from './support/cli.js';
 const PG_ADMIN = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DB = `sb_cluster_${process.pid}`;
 const dbUrl = (() => { const u = new URL(PG_ADMIN); u.pathname = `/${DB}`; return u.toString(); })();
-const SID = 'AC' + 'c'.repeat(32);
+const SID = `AC${'c'.repeat(32)}`;
 const TOKEN = 'cluster-token-12345-0123456789abcdef';
-const auth = 'Basic ' + Buffer.from(`${SID}:${TOKEN}`).toString('base64');
+const auth = `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`;
 const MPS = 40;
 
 const app = new FakeApp();

@@ -29,7 +29,7 @@ before(async () => {
   s = await startTestServer({ priceTable: join(dir, 'prices.json') });
   app = await new FakeApp((r) => (r.path === '/broken' ? { status: 500, body: 'boom' } : undefined)).start();
   const acct = await s.client.api.v2010.accounts.create({ friendlyName: 'Other tenant' });
-  const auth = 'Basic ' + Buffer.from(`${acct.sid}:${acct.authToken}`).toString('base64');
+  const auth = `Basic ${Buffer.from(`${acct.sid}:${acct.authToken}`).toString('base64')}`;
   sub = {
     sid: acct.sid, client: s.clientFor(acct.sid, acct.authToken), atRoot: s.clientFor(acct.sid, acct.authToken, s.accountSid),
     fetch: (path) => fetch(s.url + path, { headers: { authorization: auth } }),

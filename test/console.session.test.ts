@@ -77,7 +77,7 @@ test('the cookie authenticates the product API only with the CSRF header, and wr
   const tampered = cookie.slice(0, -3) + (cookie.endsWith('AAA') ? 'BBB' : 'AAA');
   assert.equal((await fetch(path, { headers: withSession(tampered, view.csrf_token) })).status, 401);
   // Basic auth wins when both are present: SDK calls never depend on a cookie.
-  const basic = 'Basic ' + Buffer.from(`${s.accountSid}:wrong`).toString('base64');
+  const basic = `Basic ${Buffer.from(`${s.accountSid}:wrong`).toString('base64')}`;
   assert.equal((await fetch(path, { headers: { ...withSession(cookie, view.csrf_token), authorization: basic } })).status, 401);
 });
 

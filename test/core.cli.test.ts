@@ -15,7 +15,7 @@ const dirs: string[] = [];
 const procs: Cli[] = [];
 const dataDir = () => { const d = mkdtempSync(join(tmpdir(), 'sb-cli-')); dirs.push(d); return d; };
 const cli = (args: string[], env?: Record<string, string>) => { const c = new Cli(args, env); procs.push(c); return c; };
-const basic = (sid: string, token: string) => 'Basic ' + Buffer.from(`${sid}:${token}`).toString('base64');
+const basic = (sid: string, token: string) => `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`;
 
 after(() => {
   for (const p of procs) p.kill();
@@ -88,7 +88,7 @@ describe('the switchboard command', () => {
   });
 
   test('SWITCHBOARD_ACCOUNT_SID and SWITCHBOARD_AUTH_TOKEN fix the root credentials', async () => {
-    const sid = 'AC' + 'ab12'.repeat(8);
+    const sid = `AC${'ab12'.repeat(8)}`;
     const token = 'fixed-token-for-ci-0001-0123456789ab';
     const p = cli(['start', '--port', '0', '--data-dir', dataDir()], { SWITCHBOARD_ACCOUNT_SID: sid, SWITCHBOARD_AUTH_TOKEN: token });
     const shown = await p.banner();
@@ -106,7 +106,7 @@ describe('the switchboard command', () => {
     const p = cli(['start', '--help']);
     assert.equal(await p.exited, 0);
     for (const o of OPTIONS) {
-      const line = p.stdout.split('\n').find((l) => l.includes(o.flag + ' ') || l.trimStart().startsWith(o.flag));
+      const line = p.stdout.split('\n').find((l) => l.includes(`${o.flag} `) || l.trimStart().startsWith(o.flag));
       assert.ok(line, `--help lists ${o.flag}`);
       assert.ok(line.includes(o.env), `${o.flag} shows ${o.env}`);
     }

@@ -12,7 +12,12 @@ after(async () => { await s.close(); });
 /** Deterministic PRNG so a failing case can be replayed from its seed. */
 function rng(seed: number) {
   let x = seed >>> 0 || 1;
-  return () => ((x ^= x << 13, x ^= x >>> 17, x ^= x << 5) >>> 0) / 4294967296;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
 }
 
 const PATHS = ['/2010-04-01/Accounts', '/2010-04-01/Accounts/{A}', '/2010-04-01/Accounts/{A}/IncomingPhoneNumbers',
@@ -22,11 +27,11 @@ const TYPES = ['application/x-www-form-urlencoded', 'application/json', 'text/pl
 
 function randomBody(r: () => number): string {
   const kinds = [
-    () => 'FriendlyName=' + '%'.repeat(Math.floor(r() * 20)),
-    () => '{"FriendlyName": ' + '['.repeat(Math.floor(r() * 50)),
+    () => `FriendlyName=${'%'.repeat(Math.floor(r() * 20))}`,
+    () => `{"FriendlyName": ${'['.repeat(Math.floor(r() * 50))}`,
     () => Array.from({ length: Math.floor(r() * 200) }, () => String.fromCharCode(Math.floor(r() * 0xffff))).join(''),
-    () => 'PageSize=-1&Page=99999999999999999999&PageToken=' + 'A'.repeat(Math.floor(r() * 500)),
-    () => 'PhoneNumber=' + encodeURIComponent('+' + '9'.repeat(Math.floor(r() * 40))) + '&AreaCode=abc',
+    () => `PageSize=-1&Page=99999999999999999999&PageToken=${'A'.repeat(Math.floor(r() * 500))}`,
+    () => `PhoneNumber=${encodeURIComponent(`+${'9'.repeat(Math.floor(r() * 40))}`)}&AreaCode=abc`,
     () => 'SmsUrl=javascript:alert(1)&VoiceMethod=DELETE&VoiceCallerIdLookup=maybe',
     () => 'x'.repeat(70 * 1024),
     () => '[1,2,3]',
@@ -40,9 +45,9 @@ test('hundreds of malformed requests get 4xx answers in Twilio\'s error shape an
   const auths = [`${s.accountSid}:${s.authToken}`, `${s.accountSid}:bad`, 'garbage', 'SK123:abc', ':'];
   let fiveHundreds = 0;
   for (let i = 0; i < 400; i++) {
-    const path = PATHS[Math.floor(r() * PATHS.length)]!.replace('{A}', r() < 0.8 ? s.accountSid : 'AC' + 'f'.repeat(32));
+    const path = PATHS[Math.floor(r() * PATHS.length)]!.replace('{A}', r() < 0.8 ? s.accountSid : `AC${'f'.repeat(32)}`);
     const method = ['GET', 'POST', 'DELETE', 'PUT', 'PATCH'][Math.floor(r() * 5)]!;
-    const headers: Record<string, string> = { authorization: 'Basic ' + Buffer.from(auths[Math.floor(r() * auths.length)]!).toString('base64') };
+    const headers: Record<string, string> = { authorization: `Basic ${Buffer.from(auths[Math.floor(r() * auths.length)]!).toString('base64')}` };
     const type = TYPES[Math.floor(r() * TYPES.length)]!;
     if (type) headers['content-type'] = type;
     const res = await fetch(s.url + path, { method, headers, body: method === 'GET' ? undefined : randomBody(r) });
@@ -56,7 +61,7 @@ test('hundreds of malformed requests get 4xx answers in Twilio\'s error shape an
     }
   }
   assert.equal(fiveHundreds, 0);
-  assert.equal((await fetch(s.url + '/healthz')).status, 200);
+  assert.equal((await fetch(`${s.url}/healthz`)).status, 200);
 });
 
 test('raw garbage on the socket does not take the server down', async () => {
@@ -74,7 +79,7 @@ test('raw garbage on the socket does not take the server down', async () => {
       sock.resume();
     });
   }
-  assert.equal((await fetch(s.url + '/healthz')).status, 200);
+  assert.equal((await fetch(`${s.url}/healthz`)).status, 200);
 });
 
 test('an oversized body is a 413 in Twilio\'s shape', async () => {

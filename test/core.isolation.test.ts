@@ -26,7 +26,7 @@ test('an account never sees another account\'s resources: they are 404s, not 403
     ['GET', `/2010-04-01/Accounts/${a.sid}/Keys/${keyB.sid}.json`],
     ['GET', `/2010-04-01/Accounts/${s.accountSid}.json`],
   ];
-  const auth = 'Basic ' + Buffer.from(`${a.sid}:${a.authToken}`).toString('base64');
+  const auth = `Basic ${Buffer.from(`${a.sid}:${a.authToken}`).toString('base64')}`;
   for (const [method, path] of probes) {
     const res = await fetch(s.url + path, { method, headers: { authorization: auth } });
     assert.equal(res.status, 404, `${method} ${path}`);

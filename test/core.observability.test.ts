@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { TestApp } from './support/core-app.js';
+import { FakeApp } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
 /** Collects the server's pino output (one JSON object per line). */
@@ -20,13 +20,13 @@ const SID_IN_TEXT = /[A-Z]{2}[0-9a-f]{32}/;
 
 describe('logs and metrics', () => {
   let s: TestServer;
-  let app: TestApp;
+  let app: FakeApp;
   const logs = new LogCapture();
   const secrets: string[] = [];
 
   before(async () => {
     s = await startTestServer({ logLevel: 'trace' }, {}, { logStream: logs });
-    app = await TestApp.start();
+    app = await new FakeApp(() => ({ body: '<Response/>' })).start();
     secrets.push(s.authToken, Buffer.from(`${s.accountSid}:${s.authToken}`).toString('base64'));
 
     // Traffic that touches every place a secret could leak: creation responses that carry one, failed
@@ -37,17 +37,17 @@ describe('logs and metrics', () => {
     await s.client.api.v2010.accounts(sub.sid).fetch();
     await s.clientFor(key.sid, key.secret, s.accountSid).incomingPhoneNumbers.list();
     await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/IncomingPhoneNumbers/PN${'0'.repeat(32)}.json`);
-    await s.fetch(`/2010-04-01/Accounts/${s.accountSid}.json`, { headers: { authorization: 'Basic ' + Buffer.from(`${s.accountSid}:${sub.authToken}`).toString('base64') } });
+    await s.fetch(`/2010-04-01/Accounts/${s.accountSid}.json`, { headers: { authorization: `Basic ${Buffer.from(`${s.accountSid}:${sub.authToken}`).toString('base64')}` } });
     await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Nowhere/${sub.sid}`);
     await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Applications.json`, { method: 'POST', form: { FriendlyName: s.authToken } });
     await s.sb.webhooks.request({
-      accountSid: s.accountSid, purpose: 'sms-inbound', primary: { url: `${app.url}/sms`, method: 'POST' }, params: { Body: 'hi' },
+      accountSid: s.accountSid, purpose: 'sms-inbound', primary: { url: `${app.base}/sms`, method: 'POST' }, params: { Body: 'hi' },
     });
     // A callback due in an hour: it stays queued, so the depth gauge has something to show.
     await s.sb.jobs.enqueue([{ queue: 'webhook', payload: {}, runAt: Date.now() + 3_600_000 }]);
   });
   after(async () => {
-    await app.close();
+    await app.stop();
     await s.close();
   });
 

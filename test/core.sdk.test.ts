@@ -129,7 +129,7 @@ describe('platform core through the official twilio-node SDK', () => {
     assert.match(app.sid, /^AP[0-9a-f]{32}$/);
     const n = await s.client.incomingPhoneNumbers.create({ areaCode: '312', voiceApplicationSid: app.sid, smsApplicationSid: app.sid });
     assert.equal(n.voiceApplicationSid, app.sid);
-    await rejectsWith(s.client.incomingPhoneNumbers(n.sid).update({ smsApplicationSid: 'AP' + '0'.repeat(32) }), 400, 21218);
+    await rejectsWith(s.client.incomingPhoneNumbers(n.sid).update({ smsApplicationSid: `AP${'0'.repeat(32)}` }), 400, 21218);
     assert.equal((await s.client.applications(app.sid).update({ voiceMethod: 'GET' })).voiceMethod, 'GET');
     assert.ok((await s.client.applications.list({ friendlyName: 'IVR' })).some((a) => a.sid === app.sid));
     assert.equal(await s.client.applications(app.sid).remove(), true);

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import twilio from 'twilio';
 import { newSid } from '../src/core/sid.js';
 import type { WebhookCall } from '../src/webhooks/dispatcher.js';
-import { TestApp, eventually } from './support/core-app.js';
+import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
 interface InspectedRequest {
@@ -28,20 +28,21 @@ async function closedPort(): Promise<number> {
 
 describe('webhook dispatcher against a real app server', () => {
   let s: TestServer;
-  let app: TestApp;
+  let app: FakeApp;
   before(async () => {
     // A short timeout keeps the timeout case quick; a small retry base keeps the retry cases quick.
     s = await startTestServer({ webhookTimeoutMs: 1000, webhookRetryBaseMs: RETRY_BASE_MS });
-    app = await TestApp.start();
+    // Paths without a handler answer with an empty TwiML document.
+    app = await new FakeApp(() => ({ body: '<Response/>' })).start();
   });
   after(async () => {
-    await app.close();
+    await app.stop();
     await s.close();
   });
 
   const call = (path: string, extra: Partial<WebhookCall> = {}): WebhookCall => ({
     accountSid: s.accountSid, resourceSid: newSid('SM'), purpose: 'sms-inbound',
-    primary: { url: app.url + path, method: 'POST' },
+    primary: { url: app.base + path, method: 'POST' },
     params: { AccountSid: s.accountSid, From: '+15558675310', To: '+14155550100', Body: 'Hello & good bye ü' },
     ...extra,
   });
@@ -66,48 +67,48 @@ describe('webhook dispatcher against a real app server', () => {
     assert.equal(result.ok, true);
     assert.equal(result.status, 200);
     assert.equal(result.body, '<Response/>');
-    const [got] = app.received('/sms');
+    const [got] = app.receivedAt('/sms');
     assert.ok(got);
     assert.equal(got.method, 'POST');
     assert.match(String(got.headers['content-type']), /^application\/x-www-form-urlencoded/);
     assert.match(String(got.headers['user-agent']), /^TwilioProxy\//);
-    assert.deepEqual(got.params.MediaUrl, ['https://b.example/2.jpg', 'https://a.example/1.jpg']);
+    assert.deepEqual(got.multiParams.MediaUrl, ['https://b.example/2.jpg', 'https://a.example/1.jpg']);
     assert.equal(got.params.Body, 'Hello & good bye ü');
     const signature = String(got.headers['x-twilio-signature']);
-    const fullUrl = app.url + got.url;
-    assert.equal(twilio.validateRequest(s.authToken, signature, fullUrl, got.params), true);
-    assert.equal(twilio.validateRequest('0'.repeat(32), signature, fullUrl, got.params), false);
-    assert.equal(twilio.validateRequest(s.authToken, signature, fullUrl, { ...got.params, Body: 'tampered' }), false);
+    const fullUrl = got.url;
+    assert.equal(twilio.validateRequest(s.authToken, signature, fullUrl, got.multiParams), true);
+    assert.equal(twilio.validateRequest('0'.repeat(32), signature, fullUrl, got.multiParams), false);
+    assert.equal(twilio.validateRequest(s.authToken, signature, fullUrl, { ...got.multiParams, Body: 'tampered' }), false);
   });
 
   test('GET webhooks put the parameters in the query and sign the full URL', async () => {
-    const result = await s.sb.webhooks.request(call('/get?existing=yes', { primary: { url: app.url + '/get?existing=yes', method: 'GET' } }));
+    const result = await s.sb.webhooks.request(call('/get?existing=yes', { primary: { url: `${app.base}/get?existing=yes`, method: 'GET' } }));
     assert.equal(result.ok, true);
-    const [got] = app.received('/get');
+    const [got] = app.receivedAt('/get');
     assert.ok(got);
     assert.equal(got.method, 'GET');
     assert.equal(got.body, '');
-    assert.equal(got.params.existing, 'yes');
-    assert.equal(got.params.From, '+15558675310');
-    assert.equal(twilio.validateRequest(s.authToken, String(got.headers['x-twilio-signature']), app.url + got.url, {}), true);
+    assert.equal(got.multiParams.existing, 'yes');
+    assert.equal(got.multiParams.From, '+15558675310');
+    assert.equal(twilio.validateRequest(s.authToken, String(got.headers['x-twilio-signature']), got.url, {}), true);
   });
 
   test('a 500 from the primary falls back; both requests are recorded newest first with an 11200 alert', async () => {
     app.statuses('/broken', 500);
-    const c = call('/broken', { fallback: { url: app.url + '/fallback', method: 'POST' } });
+    const c = call('/broken', { fallback: { url: `${app.base}/fallback`, method: 'POST' } });
     const result = await s.sb.webhooks.request(c);
     assert.equal(result.ok, true);
-    assert.equal(result.target.url, app.url + '/fallback');
+    assert.equal(result.target.url, `${app.base}/fallback`);
     // The fallback is signed for its own URL.
-    const [fb] = app.received('/fallback');
+    const [fb] = app.receivedAt('/fallback');
     assert.ok(fb);
-    const [primaryReq] = app.received('/broken');
+    const [primaryReq] = app.receivedAt('/broken');
     assert.equal(fb.headers['i-twilio-idempotency-token'], primaryReq?.headers['i-twilio-idempotency-token']);
-    assert.notEqual(fb.headers['i-twilio-idempotency-token'], app.received('/sms')[0]?.headers['i-twilio-idempotency-token']);
-    assert.equal(twilio.validateRequest(s.authToken, String(fb.headers['x-twilio-signature']), app.url + fb.url, fb.params), true);
+    assert.notEqual(fb.headers['i-twilio-idempotency-token'], app.receivedAt('/sms')[0]?.headers['i-twilio-idempotency-token']);
+    assert.equal(twilio.validateRequest(s.authToken, String(fb.headers['x-twilio-signature']), fb.url, fb.multiParams), true);
 
     const records = await inspect(c.resourceSid!);
-    assert.deepEqual(records.map((r) => r.url), [app.url + '/fallback', app.url + '/broken']);
+    assert.deepEqual(records.map((r) => r.url), [`${app.base}/fallback`, `${app.base}/broken`]);
     const [second, first] = records as [InspectedRequest, InspectedRequest];
     assert.equal(first.response?.status, 500);
     assert.equal(first.response?.body, 'status 500');
@@ -125,7 +126,7 @@ describe('webhook dispatcher against a real app server', () => {
     assert.equal(more.length, 0);
     assert.equal(alert?.error_code, '11200');
     assert.equal(alert?.webhook_request_sid, first.sid);
-    assert.equal(alert?.request_url, app.url + '/broken');
+    assert.equal(alert?.request_url, `${app.base}/broken`);
     assert.equal(alert?.more_info, 'https://www.twilio.com/docs/errors/11200');
     const failedOnly = await s.fetch(`/switchboard/v1/WebhookRequests?ResourceSid=${c.resourceSid}&Failed=true`);
     assert.deepEqual(((await failedOnly.json()) as { webhook_requests: InspectedRequest[] }).webhook_requests.map((r) => r.sid), [first.sid]);
@@ -133,7 +134,7 @@ describe('webhook dispatcher against a real app server', () => {
 
   test('connection refused falls back and raises 11205', async () => {
     const port = await closedPort();
-    const c = call('', { primary: { url: `http://127.0.0.1:${port}/gone`, method: 'POST' }, fallback: { url: app.url + '/fallback2', method: 'GET' } });
+    const c = call('', { primary: { url: `http://127.0.0.1:${port}/gone`, method: 'POST' }, fallback: { url: `${app.base}/fallback2`, method: 'GET' } });
     const result = await s.sb.webhooks.request(c);
     assert.equal(result.ok, true);
     assert.equal(result.target.method, 'GET');
@@ -145,12 +146,12 @@ describe('webhook dispatcher against a real app server', () => {
   });
 
   test('a primary that does not answer within the timeout falls back and raises 11205', async () => {
-    // The handler never answers; the app server's close() drops the connection at the end.
+    // The handler never answers; the app server's stop() drops the connection at the end.
     app.on('/stall', () => undefined);
-    const c = call('/stall', { fallback: { url: app.url + '/fallback3', method: 'POST' } });
+    const c = call('/stall', { fallback: { url: `${app.base}/fallback3`, method: 'POST' } });
     const result = await s.sb.webhooks.request(c);
     assert.equal(result.ok, true);
-    assert.equal(result.target.url, app.url + '/fallback3');
+    assert.equal(result.target.url, `${app.base}/fallback3`);
     const [, primary] = await inspect(c.resourceSid!);
     assert.equal(primary?.error_code, 11205);
     assert.equal(primary?.response, null);
@@ -172,13 +173,13 @@ describe('webhook dispatcher against a real app server', () => {
 
   test('a durable status callback is retried with growing delays after 5xx until it succeeds', async () => {
     app.statuses('/status-flaky', 503, 500, 204);
-    const c = call('/status-flaky', { purpose: 'sms-status', params: { MessageStatus: 'delivered', MessageSid: 'SM' + '1'.repeat(32) } });
+    const c = call('/status-flaky', { purpose: 'sms-status', params: { MessageStatus: 'delivered', MessageSid: `SM${'1'.repeat(32)}` } });
     await s.sb.webhooks.enqueue(s.sb.jobs, [c]);
-    const got = await app.waitFor('/status-flaky', 3);
+    const got = await app.waitForCount('/status-flaky', 3);
     await drained();
-    assert.equal(app.received('/status-flaky').length, 3);
+    assert.equal(app.receivedAt('/status-flaky').length, 3);
     // Each attempt is a fresh, valid signature over the same parameters.
-    for (const r of got) assert.equal(twilio.validateRequest(s.authToken, String(r.headers['x-twilio-signature']), app.url + r.url, r.params), true);
+    for (const r of got) assert.equal(twilio.validateRequest(s.authToken, String(r.headers['x-twilio-signature']), r.url, r.multiParams), true);
     // One idempotency token per callback, the same on every retry, so an app can drop a repeat.
     const tokens = new Set(got.map((r) => String(r.headers['i-twilio-idempotency-token'])));
     assert.equal(tokens.size, 1);
@@ -193,9 +194,9 @@ describe('webhook dispatcher against a real app server', () => {
     app.statuses('/status-gone', 404);
     const c = call('/status-gone', { purpose: 'sms-status' });
     await s.sb.webhooks.enqueue(s.sb.jobs, [c]);
-    await app.waitFor('/status-gone', 1);
+    await app.waitForCount('/status-gone', 1);
     await drained();
-    assert.equal(app.received('/status-gone').length, 1);
+    assert.equal(app.receivedAt('/status-gone').length, 1);
     const records = await inspect(c.resourceSid!);
     assert.deepEqual(records.map((r) => [r.attempt, r.error_code]), [[1, 11200]]);
   });

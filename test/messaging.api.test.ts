@@ -85,7 +85,7 @@ describe('the Messages resource', () => {
     const listBody = (await listRes.json()) as { messages: unknown[] };
     for (const item of listBody.messages) assert.deepEqual(validateAgainstSpec(API, MSG, item), []);
     const today = new Date().toISOString().slice(0, 10);
-    assert.ok((await s.client.messages.list({ dateSent: new Date(today + 'T00:00:00Z'), to: '+15558670001' })).length === 1);
+    assert.ok((await s.client.messages.list({ dateSent: new Date(`${today}T00:00:00Z`), to: '+15558670001' })).length === 1);
     assert.equal((await s.client.messages.list({ dateSentBefore: new Date('2000-01-01'), to: '+15558670001' })).length, 0);
     const redacted = await s.client.messages(m.sid).update({ body: '' });
     assert.equal(redacted.body, '');
@@ -213,6 +213,6 @@ describe('inbound TwiML failures', () => {
       const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent('+15558670007')}/Messages`);
       return ((await res.json()) as { messages: { body: string }[] }).messages.find((m) => m.body === 'from fallback');
     });
-    assert.equal((await fetch(s.url + '/healthz')).status, 200);
+    assert.equal((await fetch(`${s.url}/healthz`)).status, 200);
   });
 });

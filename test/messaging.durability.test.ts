@@ -15,9 +15,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const SID = 'AC' + 'd'.repeat(32);
+const SID = `AC${'d'.repeat(32)}`;
 const TOKEN = 'durability-token-1234-0123456789abcdef';
-const auth = 'Basic ' + Buffer.from(`${SID}:${TOKEN}`).toString('base64');
+const auth = `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`;
 const env = { SWITCHBOARD_ACCOUNT_SID: SID, SWITCHBOARD_AUTH_TOKEN: TOKEN, SWITCHBOARD_LOG_LEVEL: 'warn' };
 const args = ['start', '--port', '0', '--data-dir', dir, '--mps-long-code', '200'];
 

@@ -111,7 +111,7 @@ test('a receipt that arrives after a restart still lands (part ids are in the st
 
 test('Carriers API: root only, create/list/fetch/delete, prefix routing with priority, failover while a bind is down, metrics', async () => {
   const sub = await s.client.api.accounts.create({ friendlyName: 'tenant' });
-  const subFetch = (path: string, init: RequestInit = {}) => s.fetch(path, { ...init, headers: { authorization: 'Basic ' + Buffer.from(`${sub.sid}:${sub.authToken}`).toString('base64') } });
+  const subFetch = (path: string, init: RequestInit = {}) => s.fetch(path, { ...init, headers: { authorization: `Basic ${Buffer.from(`${sub.sid}:${sub.authToken}`).toString('base64')}` } });
   assert.equal((await subFetch('/switchboard/v1/Carriers')).status, 404);
   assert.equal((await subFetch('/switchboard/v1/Carriers/main')).status, 404);
 

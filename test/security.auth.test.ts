@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from './support/harness.js';
 // Issue 21, items 1 and 8: what each kind of credential may do (the whole matrix), and the failed-login
 // throttle. Requests go over loopback; other loopback addresses (127.0.0.x) stand in for other clients.
 
-const basic = (user: string, pass: string) => 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
+const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 
 interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> }
 
@@ -220,9 +220,9 @@ describe('failed-login throttle', () => {
 });
 
 test('an operator-set auth token must be at least 32 characters', () => {
-  const env = (token: string) => ({ SWITCHBOARD_ACCOUNT_SID: 'AC' + '0'.repeat(32), SWITCHBOARD_AUTH_TOKEN: token });
+  const env = (token: string) => ({ SWITCHBOARD_ACCOUNT_SID: `AC${'0'.repeat(32)}`, SWITCHBOARD_AUTH_TOKEN: token });
   assert.throws(() => loadConfig([], env('a'.repeat(31)), '/tmp'), (err: unknown) => err instanceof ConfigError && /at least 32 characters/.test(err.message));
-  assert.throws(() => loadConfig(['--account-sid', 'AC' + '1'.repeat(32), '--auth-token', 'short-token'], {}, '/tmp'), ConfigError);
+  assert.throws(() => loadConfig(['--account-sid', `AC${'1'.repeat(32)}`, '--auth-token', 'short-token'], {}, '/tmp'), ConfigError);
   assert.equal(loadConfig([], env('a'.repeat(32)), '/tmp').authToken, 'a'.repeat(32));
 });
 

@@ -24,7 +24,7 @@ function raw(base: string, opts: { method?: string; path: string; host?: string;
   });
 }
 
-const basic = (user: string, pass: string) => 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
+const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 
 describe('console event streams are limited per account', () => {
   let s: TestServer;
@@ -177,7 +177,7 @@ test('the root token is reported as generated only on the first start, and never
     await second.sb.close();
     await first.close(); // the store (and folder) belong to the first server
   }
-  const fixed = await startTestServer({ accountSid: 'AC' + 'f'.repeat(32), authToken: 'operator-token-0123456789abcdefgh' });
+  const fixed = await startTestServer({ accountSid: `AC${'f'.repeat(32)}`, authToken: 'operator-token-0123456789abcdefgh' });
   try {
     assert.equal(fixed.sb.root.tokenGenerated, false);
   } finally {

@@ -162,7 +162,7 @@ describe('--media-auth: media and recordings need the owning account\'s credenti
   let app: FakeApp;
   let shop = '';
   let other = { sid: '', token: '' };
-  const basic = (user: string, pass: string) => ({ authorization: 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64') });
+  const basic = (user: string, pass: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` });
   before(async () => {
     app = await new FakeApp().start();
     app.respond((r) => (r.path === '/pic.png' ? { body: 'PNGDATA', type: 'image/png' } : undefined));

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { readWav, rms } from '../src/voice/media/index.js';
-import { BARESIP, startBaresip, type Baresip } from '../src/voice/sip/test-support/baresip.js';
+import { BARESIP, startBaresip, type Baresip } from './support/baresip.js';
 import { hasBinary, waitFor } from '../src/voice/sip/test-support/peers.js';
 import { eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';

@@ -155,7 +155,7 @@ test('invalid input is 60200; an unknown service is 20404', async () => {
   assert.equal((await v.verifications.create({ to: '+15558675314', channel: 'sms' })).sendCodeAttempts.length, 1);
   await assert.rejects(v.verificationChecks.create({ code: '123456' }), twilioError(60200, 400));
   await assert.rejects(v.verificationChecks.create({ to: '+15558675399', code: '123456' }), twilioError(20404, 404));
-  await assert.rejects(s.client.verify.v2.services('VA' + '0'.repeat(32)).verifications.create({ to: '+15558675314', channel: 'sms' }), twilioError(20404, 404));
+  await assert.rejects(s.client.verify.v2.services(`VA${'0'.repeat(32)}`).verifications.create({ to: '+15558675314', channel: 'sms' }), twilioError(20404, 404));
 });
 
 test('the sender: the service\'s Messaging Service when set, none at all is a clear 21603', async () => {
@@ -169,7 +169,7 @@ test('the sender: the service\'s Messaging Service when set, none at all is a cl
   await codesIn(s, USER, 'Pooled');
   const [sent] = await s.client.messages.list({ to: USER, limit: 1 });
   assert.equal(sent!.messagingServiceSid, mg.sid);
-  const bad = await post(s, '/verify/v2/Services', { FriendlyName: 'Pooled', 'Switchboard.MessagingServiceSid': 'MG' + '0'.repeat(32) });
+  const bad = await post(s, '/verify/v2/Services', { FriendlyName: 'Pooled', 'Switchboard.MessagingServiceSid': `MG${'0'.repeat(32)}` });
   assert.equal(bad.body.code, 60200);
 
   const sub = await s.client.api.accounts.create({ friendlyName: 'no numbers' });

@@ -7,7 +7,6 @@ import { eventually, FakeApp } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { validateAgainstSpec } from './support/oai.js';
 import { VideoBot } from './support/videoBot.js';
-import { videoOf } from '../src/http/resources/video/index.js';
 
 const SPEC = 'twilio_video_v1.json';
 const { AccessToken } = twilio.jwt;
@@ -108,7 +107,7 @@ describe('video REST API', () => {
     const sub = await s.client.api.v2010.accounts.create({ friendlyName: 'tenant' });
     assert.equal(await refused(token('foreign', 'tokens', { account: sub.sid })), 20103, "another account's key does not sign for it");
     const noVideo = new AccessToken(s.accountSid, key.sid, key.secret, { identity: 'chat-only' });
-    noVideo.addGrant(new AccessToken.ChatGrant({ serviceSid: 'IS' + '0'.repeat(32) }));
+    noVideo.addGrant(new AccessToken.ChatGrant({ serviceSid: `IS${'0'.repeat(32)}` }));
     assert.equal(await refused(noVideo.toJwt()), 20106);
     assert.equal(await refused('not.a.jwt'), 20102);
     assert.equal(await refused(token('wrong-room', 'tokens').replace(/.$/, '')), 20107);
@@ -152,7 +151,7 @@ describe('video REST API', () => {
     const got = bob.received.get(video.sid)!;
     assert.ok(got.packets > 20 && got.lost <= got.packets / 10, `bob receives alice's video (${JSON.stringify(got)})`);
 
-    const pool = videoOf(s.sb.app)!.pool;
+    const pool = s.sb.video.pool;
     const tokensRoom = (await s.client.video.v1.rooms('tokens').fetch()).sid;
     assert.notEqual(pool.workerOf(room.sid), pool.workerOf(tokensRoom), 'another room goes to an idle worker');
     const carol = await join('carol', 'media');
@@ -241,7 +240,7 @@ describe('video REST API', () => {
   test('once everybody has left, the SFU workers hold no peer connections and no sockets', async () => {
     await Promise.all(bots.map((b) => b.close()));
     const stats = await eventually(async () => {
-      const all = await videoOf(s.sb.app)!.pool.stats();
+      const all = await s.sb.video.pool.stats();
       return all.every((w) => w.participants === 0 && w.udpSockets === 0) ? all : undefined;
     }, 10_000);
     assert.ok(stats.length >= 2, 'rooms were spread over two workers');

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { createSipEndpoint } from '../src/voice/sip/index.js';
-import { dialWithMedia } from '../src/voice/sip/test-support/media-call.js';
+import { dialWithMedia } from './support/media-call.js';
 import { FakeApp } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 

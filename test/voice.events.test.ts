@@ -52,7 +52,7 @@ test('a call lists the verbs it ran, oldest first, with what each did; another a
 
   // Another account (a subaccount, with its own credentials or named by AccountSid) sees a 404.
   const other = await s.client.api.v2010.accounts.create({ friendlyName: 'other' });
-  const auth = 'Basic ' + Buffer.from(`${other.sid}:${other.authToken}`).toString('base64');
+  const auth = `Basic ${Buffer.from(`${other.sid}:${other.authToken}`).toString('base64')}`;
   const theirs = await s.fetch(`/switchboard/v1/Calls/${call.sid}/Events`, { headers: { authorization: auth } });
   assert.equal(theirs.status, 404);
   const named = await s.fetch(`/switchboard/v1/Calls/${call.sid}/Events?AccountSid=${other.sid}`);

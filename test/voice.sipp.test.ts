@@ -1,7 +1,9 @@
 /**
  * Switchboard against SIPp (Debian sip-tester) over 127.0.0.1: SIPp calls our numbers (UDP, RFC 2833
  * digits into <Gather>), answers our calls (and echoes our audio), and refuses them busy. Unknown numbers
- * get 404.
+ * get 404. Below, the SIP endpoint alone (no server) against SIPp as caller and callee, UDP and TCP: RTP
+ * echoed back (-rtp_echo), RFC 2833 digits replayed from SIPp's pcaps, digest auth verified by SIPp itself,
+ * and CANCEL.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -9,14 +11,18 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import twilio from 'twilio';
 import { createSipEndpoint } from '../src/voice/sip/index.js';
-import { createOffer } from '../src/voice/media/index.js';
-import { freePort, freePortRange, hasBinary, spawnPeer, tempDir, within } from '../src/voice/sip/test-support/peers.js';
-import { UAC_DTMF, UAS_ECHO } from '../src/voice/sip/test-support/sipp-scenarios.js';
+import type { InviteOutcome, OutgoingCall } from '../src/voice/sip/index.js';
+import { createOffer, generateBeep, rms } from '../src/voice/media/index.js';
+import type { RtpSession } from '../src/voice/media/index.js';
+import { freePort, freePortRange, hasBinary, spawnPeer, tempDir, waitFor, within } from '../src/voice/sip/test-support/peers.js';
+import { answerWithMedia, dialWithMedia } from './support/media-call.js';
+import { UAC_DTMF, UAS_AUTH, UAS_ECHO, UAS_RING_CANCEL } from './support/sipp-scenarios.js';
 import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
 const SIPP = '/usr/bin/sipp';
-const skip = !hasBinary(SIPP) ? 'sipp (Debian sip-tester) is not installed' : !hasBinary('/usr/bin/espeak-ng') ? 'espeak-ng is not installed' : false;
+const noSipp = hasBinary(SIPP) ? false : 'sipp (Debian sip-tester) is not installed';
+const skip = noSipp || (hasBinary('/usr/bin/espeak-ng') ? false : 'espeak-ng is not installed');
 
 let s: TestServer;
 let app: FakeApp;
@@ -122,6 +128,134 @@ test('an INVITE for a number nobody owns gets 404', { skip }, async () => {
   } finally {
     await ep.close();
   }
+});
+
+// ----- The SIP endpoint alone, without the server -----
+
+type Ctx = { after(fn: () => unknown): void };
+
+/** A bare SIP endpoint on 127.0.0.1 and a way to start SIPp peers; both are closed when the test ends. */
+async function endpointRig(t: Ctx) {
+  const ep = await createSipEndpoint({ host: '127.0.0.1', port: 0 });
+  t.after(() => ep.close());
+  const startSipp = (args: string[]) => {
+    const peer = sipp(args);
+    t.after(() => peer.kill());
+    return peer;
+  };
+  return { ep, startSipp };
+}
+
+test('endpoint: SIPp calls us (uac, 2 calls, UDP): we answer, play audio, SIPp echoes it back, SIPp hangs up', { skip: noSipp }, async (t) => {
+  const { ep, startSipp } = await endpointRig(t);
+  const recordings: Int16Array[] = [];
+  const users: Array<string | undefined> = [];
+  ep.on('invite', async (call) => {
+    users.push(call.requestUser);
+    call.ringing();
+    const rtp = await answerWithMedia(call);
+    if (!rtp) return;
+    rtp.startRecording();
+    void rtp.play(generateBeep({ durationMs: 400, frequency: 700 }), { loop: 0 });
+    call.once('bye', () => recordings.push(rtp.stopRecording() ?? new Int16Array(0)));
+  });
+  const mp = await freePortRange(4);
+  const peer = startSipp(['-sn', 'uac', `127.0.0.1:${ep.ports.udp}`, '-s', '+15551230000', '-p', '0', '-m', '2', '-r', '2', '-d', '2000', '-mp', String(mp), '-rtp_echo']);
+  assert.equal(await exitCode(peer), 0, peer.output());
+  await waitFor(() => recordings.length === 2, 5000, 'both calls to end');
+  assert.deepEqual(users, ['+15551230000', '+15551230000']);
+  for (const rec of recordings) {
+    assert.ok(rec.length > 8000, `echoed audio recorded (${rec.length} samples)`);
+    assert.ok(rms(rec) > 1000, `echo is not silence (rms ${rms(rec)})`);
+  }
+});
+
+test('endpoint: SIPp calls us over TCP', { skip: noSipp }, async (t) => {
+  const { ep, startSipp } = await endpointRig(t);
+  const protocols: string[] = [];
+  ep.on('invite', async (call) => {
+    protocols.push(call.source.protocol);
+    await answerWithMedia(call);
+  });
+  const peer = startSipp(['-sn', 'uac', `127.0.0.1:${ep.ports.tcp}`, '-s', 'tcpuser', '-t', 't1', '-p', String(await freePort()), '-m', '1', '-d', '500', '-mp', String(await freePortRange(4))]);
+  assert.equal(await exitCode(peer), 0, peer.output());
+  assert.deepEqual(protocols, ['tcp']);
+});
+
+test('endpoint: we call SIPp (uas + rtp echo): audio and RFC 4733 digits come back, we hang up', { skip: noSipp }, async (t) => {
+  const { ep, startSipp } = await endpointRig(t);
+  const port = await freePort();
+  const peer = startSipp(['-sf', scenario('uas.xml', UAS_ECHO), '-p', String(port), '-m', '1', '-mp', String(await freePortRange(4)), '-rtp_echo']);
+  let call: OutgoingCall | undefined;
+  let rtp: RtpSession | undefined;
+  for (let i = 0; i < 50 && !rtp; i++) { // SIPp needs a moment to bind; retry the INVITE until it is up
+    const r = await dialWithMedia(ep, `sip:service@127.0.0.1:${port}`, { timeoutMs: 5000 });
+    if (r.outcome.kind === 'answered') ({ call, rtp } = r);
+    else await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.ok(call && rtp, 'SIPp answered');
+  const digits: string[] = [];
+  rtp.on('digit', (d) => digits.push(d));
+  rtp.startRecording();
+  await rtp.play(generateBeep({ durationMs: 1000 }));
+  await rtp.sendDigits('123', { durationMs: 100, gapMs: 100 });
+  await waitFor(() => digits.length === 3, 3000, 'echoed digits');
+  const rec = rtp.stopRecording() ?? new Int16Array(0);
+  assert.deepEqual(digits, ['1', '2', '3']);
+  assert.ok(rec.length > 6000 && rms(rec) > 1000, `echoed beep recorded (${rec.length} samples, rms ${rms(rec)})`);
+  await call.bye();
+  assert.equal(await exitCode(peer), 0, peer.output());
+});
+
+test('endpoint: SIPp sends RFC 2833 digits from its pcaps (uac_pcap style): we decode 1, 5, #', { skip: noSipp }, async (t) => {
+  const { ep, startSipp } = await endpointRig(t);
+  const digits: string[] = [];
+  ep.on('invite', async (call) => {
+    const rtp = await answerWithMedia(call);
+    rtp?.on('digit', (d) => digits.push(d));
+  });
+  const peer = startSipp(['-sf', scenario('uac_dtmf.xml', UAC_DTMF), `127.0.0.1:${ep.ports.udp}`, '-s', 'ivr', '-p', '0', '-m', '1', '-mp', String(await freePortRange(4))]);
+  assert.equal(await exitCode(peer), 0, peer.output());
+  assert.deepEqual(digits, ['1', '5', '#']);
+});
+
+test('endpoint: SIPp challenges our INVITE (401, qop=auth) and verifies the digest itself', { skip: noSipp }, async (t) => {
+  const { ep, startSipp } = await endpointRig(t);
+  const path = scenario('uas_auth.xml', UAS_AUTH);
+  for (const [password, expected] of [['s3cret', 'answered'], ['wrong', 'rejected']] as const) {
+    const port = await freePort();
+    const peer = startSipp(['-sf', path, '-p', String(port), '-m', '1', '-mp', String(await freePortRange(4))]);
+    let outcome: InviteOutcome | undefined;
+    for (let i = 0; i < 50; i++) {
+      const r = await dialWithMedia(ep, `sip:+15551230000@127.0.0.1:${port}`, { auth: { username: 'trunkuser', password } });
+      outcome = r.outcome;
+      if (r.outcome.kind === 'failed') { // SIPp not listening yet
+        await new Promise((res) => setTimeout(res, 100));
+        continue;
+      }
+      if (r.outcome.kind === 'answered') await r.call.bye();
+      break;
+    }
+    assert.equal(outcome?.kind, expected);
+    if (expected === 'rejected') assert.equal(outcome?.kind === 'rejected' && outcome.status, 403);
+    const code = await exitCode(peer);
+    assert.equal(code === 0, expected === 'answered', peer.output());
+  }
+});
+
+test('endpoint: ring timeout: we CANCEL a ringing SIPp, it answers 200 + 487', { skip: noSipp }, async (t) => {
+  const { ep, startSipp } = await endpointRig(t);
+  const port = await freePort();
+  const peer = startSipp(['-sf', scenario('uas_cancel.xml', UAS_RING_CANCEL), '-p', String(port), '-m', '1']);
+  let outcome: InviteOutcome | undefined;
+  for (let i = 0; i < 50; i++) {
+    const call = ep.invite(`sip:slow@127.0.0.1:${port}`, '', { timeoutMs: 300 });
+    outcome = await call.result;
+    if (outcome.kind !== 'failed') break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.deepEqual(outcome, { kind: 'no-answer' });
+  assert.equal(await exitCode(peer), 0, peer.output());
 });
 
 const UAS_BUSY = `<?xml version="1.0" encoding="ISO-8859-1" ?>

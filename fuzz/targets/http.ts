@@ -9,6 +9,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountsService } from '../../src/accounts/service.js';
 import { errors } from '../../src/core/errors.js';
+import { createLogger } from '../../src/core/logger.js';
+import { AuthThrottle, DEFAULT_AUTH_THROTTLE } from '../../src/http/authThrottle.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { ParamReader, parseForm } from '../../src/http/params.js';
 import { createServer, paramsOf } from '../../src/http/server.js';
@@ -19,7 +21,10 @@ const PATH = '/video-demo/fuzz';
 const accounts = { authenticate: async () => { throw errors.authenticate(); } } as unknown as AccountsService;
 
 function build(): FastifyInstance {
-  const app = createServer({ bodyLimit: 64 * 1024, logLevel: 'silent', accounts, metrics: new Metrics() });
+  const app = createServer({
+    bodyLimit: 64 * 1024, logger: createLogger('silent'), accounts, metrics: new Metrics(),
+    authThrottle: new AuthThrottle({ ...DEFAULT_AUTH_THROTTLE, now: Date.now }),
+  });
   app.post(PATH, async (req) => {
     const params = paramsOf(req);
     const bad = badParam(params);

@@ -82,8 +82,8 @@ export const sdp: Target = {
   },
 };
 
-const ACCOUNT = 'AC' + 'a'.repeat(32);
-const KEY = 'SK' + 'b'.repeat(32);
+const ACCOUNT = `AC${'a'.repeat(32)}`;
+const KEY = `SK${'b'.repeat(32)}`;
 const SECRET = 'fuzz-secret';
 const NOW = Date.UTC(2026, 11, 1);
 const lookup = async (account: string, key: string) => (account === ACCOUNT && key === KEY ? SECRET : undefined);

@@ -21,10 +21,11 @@ export interface Principal {
 export type AccountStatus = 'active' | 'suspended' | 'closed';
 const STATUSES: readonly string[] = ['active', 'suspended', 'closed'];
 
+/** Each dependency narrowed to what the service calls, so unit tests can hand it small fakes. */
 export interface AccountsServiceDeps {
-  accounts: AccountsRepository;
-  keys: ApiKeysRepository;
-  settings: SettingsRepository;
+  accounts: Pick<AccountsRepository, 'find' | 'insert' | 'update' | 'listVisible'>;
+  keys: Pick<ApiKeysRepository, 'find' | 'findOwned' | 'insert' | 'list' | 'update' | 'delete'>;
+  settings: Pick<SettingsRepository, 'get' | 'set'>;
   clock: Clock;
 }
 
@@ -88,9 +89,9 @@ export class AccountsService {
    * Anything else is "not found", so SIDs of other accounts cannot be probed. A parent still reaches a
    * suspended subaccount (to reactivate it); products refuse new work for inactive accounts themselves.
    */
-  async resolveTarget(principal: Principal, accountSid: string, path: string): Promise<AccountRow> {
+  async resolveTarget(principal: Principal, accountSid: string): Promise<AccountRow> {
     const row = principal.account?.sid === accountSid ? principal.account : await this.deps.accounts.find(accountSid);
-    if (!row || (row.sid !== principal.accountSid && row.parent_sid !== principal.accountSid)) throw errors.notFound(path);
+    if (!row || (row.sid !== principal.accountSid && row.parent_sid !== principal.accountSid)) throw errors.notFound('Account', accountSid);
     return row;
   }
 
@@ -145,9 +146,9 @@ export class AccountsService {
     return row;
   }
 
-  async findKey(accountSid: string, sid: string, path: string): Promise<ApiKeyRow> {
+  async findKey(accountSid: string, sid: string): Promise<ApiKeyRow> {
     const row = await this.deps.keys.findOwned(accountSid, sid);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('Key', sid);
     return row;
   }
 
@@ -155,18 +156,18 @@ export class AccountsService {
     return this.deps.keys.list(accountSid, page);
   }
 
-  async updateKey(principal: Principal, accountSid: string, sid: string, friendlyName: string | undefined, path: string): Promise<ApiKeyRow> {
+  async updateKey(principal: Principal, accountSid: string, sid: string, friendlyName: string | undefined): Promise<ApiKeyRow> {
     this.assertCanManage(principal);
-    const row = await this.findKey(accountSid, sid, path);
+    const row = await this.findKey(accountSid, sid);
     if (friendlyName === undefined) return row;
     const now = this.deps.clock.now();
     await this.deps.keys.update(accountSid, sid, friendlyName, now);
     return { ...row, friendly_name: friendlyName, date_updated: now };
   }
 
-  async deleteKey(principal: Principal, accountSid: string, sid: string, path: string): Promise<void> {
+  async deleteKey(principal: Principal, accountSid: string, sid: string): Promise<void> {
     this.assertCanManage(principal);
-    if (!(await this.deps.keys.delete(accountSid, sid))) throw errors.notFound(path);
+    if (!(await this.deps.keys.delete(accountSid, sid))) throw errors.notFound('Key', sid);
   }
 
   /** For access tokens (Video, Voice): the secret that signs them, only for a key of that account. */

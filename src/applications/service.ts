@@ -25,9 +25,9 @@ export class ApplicationsService {
     return row;
   }
 
-  async find(accountSid: string, sid: string, path: string): Promise<ApplicationRow> {
+  async find(accountSid: string, sid: string): Promise<ApplicationRow> {
     const row = await this.repo.findOwned(accountSid, sid);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('Application', sid);
     return row;
   }
 
@@ -40,15 +40,15 @@ export class ApplicationsService {
     return this.repo.list(accountSid, filter, page);
   }
 
-  async update(accountSid: string, sid: string, input: ApplicationInput, path: string): Promise<ApplicationRow> {
-    const row = await this.find(accountSid, sid, path);
+  async update(accountSid: string, sid: string, input: ApplicationInput): Promise<ApplicationRow> {
+    const row = await this.find(accountSid, sid);
     const changes: ApplicationChanges = { ...stripUndefined(input), date_updated: this.clock.now() };
     await this.repo.update(accountSid, sid, changes);
     return { ...row, ...changes };
   }
 
-  async delete(accountSid: string, sid: string, path: string): Promise<void> {
-    if (!(await this.repo.delete(accountSid, sid))) throw errors.notFound(path);
+  async delete(accountSid: string, sid: string): Promise<void> {
+    if (!(await this.repo.delete(accountSid, sid))) throw errors.notFound('Application', sid);
   }
 }
 

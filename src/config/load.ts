@@ -36,7 +36,7 @@ export function parseFlags(argv: readonly string[]): Map<OptionSpec, string> {
   return out;
 }
 
-/** Defaults, then environment, then flags: validated once at start. */
+/** Defaults, then environment, then flags, type-checked; resolveSettings (resolve.ts) parses the structured ones. */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Config {
   const flags = parseFlags(argv);
   const values: Record<string, unknown> = {};
@@ -58,7 +58,6 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
 function validate(c: Config): void {
   if (c.port < 0 || c.port > 65535) throw new ConfigError(`port ${c.port} is out of range`);
   if (c.sipPort < -1 || c.sipPort > 65535) throw new ConfigError(`SIP port ${c.sipPort} is out of range`);
-  if (c.rtpPorts !== undefined && !validPortRange(c.rtpPorts)) throw new ConfigError('SWITCHBOARD_RTP_PORTS must be a range such as 10000-20000 (ascending, within 1024-65535)');
   if (c.accountSid !== undefined && !/^AC[0-9a-f]{32}$/.test(c.accountSid)) {
     throw new ConfigError('SWITCHBOARD_ACCOUNT_SID must be AC followed by 32 lowercase hex digits');
   }
@@ -81,12 +80,6 @@ function validate(c: Config): void {
   if (c.stallMs < 1000) throw new ConfigError('SWITCHBOARD_STALL_MS must be at least 1000');
   if (c.webhookRetryBaseMs < 0) throw new ConfigError('SWITCHBOARD_WEBHOOK_RETRY_BASE_MS must not be negative');
   if (c.simulatorLatencyMs < 0) throw new ConfigError('SWITCHBOARD_SIMULATOR_LATENCY_MS must not be negative');
-}
-
-/** `MIN-MAX` with room for at least one RTP port pair. */
-function validPortRange(value: string): boolean {
-  const m = /^(\d{4,5})-(\d{4,5})$/.exec(value.trim());
-  return m !== null && Number(m[1]) >= 1024 && Number(m[2]) <= 65535 && Number(m[1]) + 1 < Number(m[2]);
 }
 
 const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

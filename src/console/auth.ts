@@ -106,8 +106,8 @@ export class ConsoleAuth {
   }
 
   /** The same session acting as another account the signed-in principal may act on (404 otherwise). */
-  async switchTo(session: ConsoleSession, accountSid: string, path: string): Promise<SessionClaims> {
-    const row = await this.d.accounts.resolveTarget(session.home, accountSid, path);
+  async switchTo(session: ConsoleSession, accountSid: string): Promise<SessionClaims> {
+    const row = await this.d.accounts.resolveTarget(session.home, accountSid);
     return { ...session.claims, account: row.sid };
   }
 
@@ -118,7 +118,7 @@ export class ConsoleAuth {
   private async narrow(home: Principal, account: string): Promise<Principal | undefined> {
     if (account === home.accountSid) return home;
     try {
-      const row = await this.d.accounts.resolveTarget(home, account, '/');
+      const row = await this.d.accounts.resolveTarget(home, account);
       // A parent's credentials act on a subaccount with the parent's rights, as with Twilio.
       return { ...home, accountSid: row.sid as AccountSid };
     } catch {

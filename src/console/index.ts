@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { AccountsService } from '../accounts/service.js';
 import type { Clock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';
-import { useSessionAuth } from '../http/server.js';
+import type { SessionAuthenticator } from '../http/server.js';
 import type { MessagesService } from '../messaging/service.js';
 import type { SettingsRepository } from '../store/repositories/settings.js';
 import { ConsoleAuth } from './auth.js';
@@ -22,14 +22,24 @@ export interface ConsoleDeps {
   assetsDir?: string;
 }
 
-/**
- * The web console at /console: static files, its session API, the live event stream, and the session
- * cookie as a second way to authenticate product API calls. main.ts calls this once, before listen.
- */
-export async function registerConsole(app: FastifyInstance, d: ConsoleDeps): Promise<void> {
+/** The web console's sign-in and live events; its session cookie is a second way to call the product APIs. */
+export async function createConsole(d: ConsoleDeps) {
   const auth = await ConsoleAuth.create({ accounts: d.accounts, settings: d.settings, clock: d.clock, publicUrl: d.publicUrl });
-  useSessionAuth(app, (req) => auth.principalFor(req));
-  consoleApiRoutes(app, { auth, accounts: d.accounts, messages: d.messages, publicUrl: d.publicUrl, clock: d.clock });
-  new ConsoleEvents(d.events, auth).register(app);
-  consoleStaticRoutes(app, d.assetsDir);
+  return {
+    auth,
+    events: new ConsoleEvents(d.events, auth),
+    /** For the HTTP server's auth hook: the principal of a request signed in with the console's cookie. */
+    sessionAuth: ((req) => auth.principalFor(req)) satisfies SessionAuthenticator,
+    deps: d,
+  };
 }
+
+export type Console = Awaited<ReturnType<typeof createConsole>>;
+
+/** The web console at /console: static files, its session API and the live event stream. */
+export const consolePlugin: FastifyPluginAsync<{ console: Console }> = async (app, { console: ui }) => {
+  const d = ui.deps;
+  consoleApiRoutes(app, { auth: ui.auth, accounts: d.accounts, messages: d.messages, publicUrl: d.publicUrl, clock: d.clock });
+  ui.events.register(app);
+  consoleStaticRoutes(app, d.assetsDir);
+};

@@ -84,7 +84,7 @@ export function consoleApiRoutes(app: FastifyInstance, d: ConsoleRoutesDeps): vo
   app.post('/console/api/session/account', async (req, reply) => {
     const session = await auth.require(req, { csrf: true });
     const target = stringField(req.body, 'AccountSid') ?? '';
-    const claims = await auth.switchTo(session, target, req.url);
+    const claims = await auth.switchTo(session, target);
     setCookie(req, reply, claims);
     return view({ claims, home: session.home });
   });
@@ -93,7 +93,7 @@ export function consoleApiRoutes(app: FastifyInstance, d: ConsoleRoutesDeps): vo
   app.get('/console/api/messages/:Sid', async (req) => {
     const session = await auth.require(req, { csrf: true });
     const { Sid } = req.params as { Sid: string };
-    const m = await d.messages.find(session.acting.accountSid, Sid, req.url);
+    const m = await d.messages.find(session.acting.accountSid, Sid);
     return { sid: m.sid, encoding: m.encoding, num_segments: m.num_segments };
   });
 }

@@ -72,11 +72,11 @@ export function consoleStaticRoutes(app: FastifyInstance, dir: string = CONSOLE_
   app.get('/console/*', async (req, reply) => {
     const path = (req.params as { '*': string })['*'];
     // An unknown console API path is an API 404, not the page.
-    if (path === 'api' || path.startsWith('api/')) throw errors.notFound(`/console/${path}`);
+    if (path === 'api' || path.startsWith('api/')) throw errors.resourceNotFound(`/console/${path}`);
     const asset = assets.get(path);
     if (!asset) {
       // A missing fingerprinted file is a stale tab after an upgrade: a 404 lets it fail loudly.
-      if (path.startsWith('assets/')) throw errors.notFound(`/console/${path}`);
+      if (path.startsWith('assets/')) throw errors.resourceNotFound(`/console/${path}`);
       return sendIndex(reply);
     }
     void reply.headers(COMMON_HEADERS)

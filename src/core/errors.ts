@@ -22,6 +22,57 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A resource that does not exist, or that the caller may not see (the same answer, so SIDs cannot be probed).
+ * It names what was missing, not where it was asked for: the HTTP layer words it with the request's path.
+ */
+export class NotFoundError extends ApiError {
+  constructor(
+    readonly kind: string,
+    readonly sid: string | undefined,
+  ) {
+    super(20404, 404, sid === undefined ? `${kind} was not found` : `${kind} ${sid} was not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+/**
+ * Twilio codes that are recorded on a resource (a message's error_code, a lookup package's error_code) or
+ * tested for, besides being thrown: each has one name here, so no bare number stands for a code elsewhere.
+ */
+export const codes = {
+  // Message delivery: a failed or undelivered message's error_code
+  unreachableHandset: 30003, // the handset is off or out of coverage (also a receipt that expired)
+  unknownHandset: 30005, // the destination number does not exist on the network
+  landlineOrUnreachableCarrier: 30006, // a landline, or a carrier that cannot be reached
+  messageFiltered: 30007, // the carrier filtered (rejected) the message
+  unknownDeliveryError: 30008, // the carrier failed the message for no more specific reason
+  validityPeriodExpired: 30036, // the message waited in the queue past its ValidityPeriod
+  mediaFetchFailed: 12300, // an MMS MediaUrl could not be fetched or has an unsupported Content-Type
+  mediaTooLarge: 11751, // an MMS MediaUrl is over the messaging provider's size limit
+  // Messaging API errors that a queued message can also fail with later
+  serviceHasNoSenders: 21703, // the Messaging Service has no phone number to send from
+  senderQueueFull: 21611, // the From number has too many messages queued
+  // Messaging API errors that an inbound <Message> reply maps onto its alerts
+  invalidTo: 21211, // the To number is not a valid phone number
+  invalidFrom: 21212, // the From number is not a valid phone number, short code or sender ID
+  bodyRequired: 21602, // a message has no Body (nor media)
+  fromRequired: 21603, // a message has no From
+  toRequired: 21604, // a message has no To
+  fromNotOwned: 21606, // the From number is not an SMS-capable number of the account
+  unsubscribedRecipient: 21610, // the To number replied STOP to this sender
+  notMobile: 21614, // the To number is not a mobile number
+  bodyTooLong: 21617, // the body is over 1600 characters
+  // Other API errors that callers test for
+  authenticationFailed: 20003, // wrong credentials (the login throttle counts these)
+  roomExists: 53113, // an in-progress Video room already has this UniqueName
+  remoteDescriptionFailed: 53403, // the Video media server could not apply a participant's SDP offer
+  // Lookup: a data package's error_code when it could not be filled
+  lookupNoData: 60600, // unprovisioned or out of coverage: no data for this number
+  lookupPackageNotEnabled: 60606, // the package is not enabled (no data source for it)
+  lookupFailed: 60608, // the lookup failed (its data source gave an error)
+} as const;
+
 const e = (code: number, status: number, message: string) => new ApiError(code, status, message);
 
 export const errors = {
@@ -29,9 +80,9 @@ export const errors = {
   invalidParameter: (name: string, detail?: string) =>
     e(20001, 400, detail ? `Invalid parameter ${name}: ${detail}` : `Invalid parameter ${name}`),
   missingParameter: (name: string) => e(20001, 400, `Missing required parameter ${name} in the post body`),
-  authenticate: () => e(20003, 401, 'Authenticate'),
+  authenticate: () => e(codes.authenticationFailed, 401, 'Authenticate'),
   /** Twilio answers a Standard key on /Accounts or /Keys with 401 and 20003, as for wrong credentials. */
-  keyNotPermitted: () => e(20003, 401, 'Authentication Error - Standard API keys cannot access the Accounts or Keys resources: use the auth token or a Main API key'),
+  keyNotPermitted: () => e(codes.authenticationFailed, 401, 'Authentication Error - Standard API keys cannot access the Accounts or Keys resources: use the auth token or a Main API key'),
   tooManyAuthFailures: (retryAfterSec: number) => e(20429, 429, `Too many failed authentication attempts: retry after ${retryAfterSec} seconds`),
   friendlyNameTooLong: (name: string, max: number) => e(20002, 400, `Invalid ${name}: must be at most ${max} characters long`),
   parameterTooLong: (name: string, max: number) => e(20001, 400, `Invalid parameter ${name}: must be at most ${max} characters long`),
@@ -39,7 +90,9 @@ export const errors = {
   methodNotAllowed: (method: string) => e(20004, 405, `Method ${method} not allowed`),
   accountNotActive: () => e(20005, 401, 'Account not active'),
   forbidden: (why: string) => e(20403, 403, why),
-  notFound: (path: string) => e(20404, 404, `The requested resource ${path} was not found`),
+  notFound: (kind: string, sid?: string) => new NotFoundError(kind, sid),
+  /** Twilio's wording of a 404, which names the path the client asked for: only the HTTP layer knows it. */
+  resourceNotFound: (path: string) => e(20404, 404, `The requested resource ${path} was not found`),
   tooManyRequests: () => e(20429, 429, 'Too Many Requests'),
   internal: () => e(20500, 500, 'Internal Server Error'),
   unsupportedMediaType: (type: string) =>
@@ -63,20 +116,20 @@ export const errors = {
   invalidApplicationSid: (name: string) => e(21218, 400, `Invalid ${name}`),
   countryNotSupported: (country: string) => e(21452, 404, `No phone numbers available for country ${country}`),
   // Messaging
-  toRequired: () => e(21604, 400, "A 'To' phone number is required."),
-  fromRequired: () => e(21603, 400, "A 'From' phone number is required."),
-  bodyRequired: () => e(21602, 400, 'Message body is required.'),
-  invalidTo: (to: string) => e(21211, 400, `The 'To' number ${to} is not a valid phone number.`),
-  invalidFrom: (from: string) => e(21212, 400, `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`),
-  fromNotOwned: (from: string) => e(21606, 400, `The From phone number ${from} is not a valid, SMS-capable inbound phone number or short code for your account.`),
-  bodyTooLong: () => e(21617, 400, 'The concatenated message body exceeds the 1600 character limit.'),
-  unsubscribed: () => e(21610, 400, 'Attempt to send to unsubscribed recipient'),
-  notMobile: () => e(21614, 400, "'To' number is not a valid mobile number"),
+  toRequired: () => e(codes.toRequired, 400, "A 'To' phone number is required."),
+  fromRequired: () => e(codes.fromRequired, 400, "A 'From' phone number is required."),
+  bodyRequired: () => e(codes.bodyRequired, 400, 'Message body is required.'),
+  invalidTo: (to: string) => e(codes.invalidTo, 400, `The 'To' number ${to} is not a valid phone number.`),
+  invalidFrom: (from: string) => e(codes.invalidFrom, 400, `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`),
+  fromNotOwned: (from: string) => e(codes.fromNotOwned, 400, `The From phone number ${from} is not a valid, SMS-capable inbound phone number or short code for your account.`),
+  bodyTooLong: () => e(codes.bodyTooLong, 400, 'The concatenated message body exceeds the 1600 character limit.'),
+  unsubscribed: () => e(codes.unsubscribedRecipient, 400, 'Attempt to send to unsubscribed recipient'),
+  notMobile: () => e(codes.notMobile, 400, "'To' number is not a valid mobile number"),
   cannotRoute: () => e(21612, 400, "The 'To' phone number is not currently reachable via SMS."),
   noPermission: () => e(21408, 400, 'Permission to send an SMS has not been enabled for the region indicated by the \'To\' number'),
-  queueFull: () => e(21611, 400, "This 'From' number has exceeded the maximum number of queued messages"),
+  queueFull: () => e(codes.senderQueueFull, 400, "This 'From' number has exceeded the maximum number of queued messages"),
   invalidMessagingService: (sid: string) => e(21705, 400, `The Messaging Service Sid ${sid} is invalid.`),
-  serviceHasNoSenders: () => e(21703, 400, 'The Messaging Service does not have a phone number available to send a message.'),
+  serviceHasNoSenders: () => e(codes.serviceHasNoSenders, 400, 'The Messaging Service does not have a phone number available to send a message.'),
   tooManyMedia: () => e(21623, 400, 'Too many MediaUrl parameters: at most 10'),
   invalidMediaUrl: (url: string) => e(21620, 400, `Invalid media URL(s): ${url}`),
   sendAtMissing: () => e(35111, 400, "SendAt timestamp is missing: it is required when ScheduleType is 'fixed'."),
@@ -91,12 +144,12 @@ export const errors = {
   verifyMaxSendAttempts: () => e(60203, 429, 'Max send attempts reached'),
   verifyLandline: () => e(60205, 400, 'SMS is not supported by landline phone number'),
   verifyCallUnavailable: () => e(60200, 400, 'Invalid parameter `Channel`: the call channel needs the voice module, which this server does not run'),
-  verifyNoSender: () => e(21603, 400, 'Verify has no number to send from: add an SMS-capable phone number to this account, or set Switchboard.MessagingServiceSid on the Verify service'),
+  verifyNoSender: () => e(codes.fromRequired, 400, 'Verify has no number to send from: add an SMS-capable phone number to this account, or set Switchboard.MessagingServiceSid on the Verify service'),
   // Voice
   callToRequired: () => e(21201, 400, "No 'To' number is specified"),
   callFromRequired: () => e(21213, 400, "No 'From' number is specified"),
-  callInvalidTo: (to: string) => e(21211, 400, `Invalid 'To' Phone Number: ${to}`),
-  callInvalidFrom: (from: string) => e(21212, 400, `Invalid 'From' Phone Number: ${from}`),
+  callInvalidTo: (to: string) => e(codes.invalidTo, 400, `Invalid 'To' Phone Number: ${to}`),
+  callInvalidFrom: (from: string) => e(codes.invalidFrom, 400, `Invalid 'From' Phone Number: ${from}`),
   callFromNotOwned: (from: string) => e(21210, 400, `The source phone number provided, ${from}, is not yet verified for your account. You may only make calls from phone numbers that you've verified or purchased from Switchboard.`),
   callInstructionsRequired: () => e(21205, 400, "Either a 'Url', 'Twiml' or 'ApplicationSid' parameter is required"),
   callInvalidApplication: (sid: string) => e(21218, 400, `Invalid ApplicationSid ${sid}: it does not exist on this account or has no VoiceUrl`),
@@ -126,7 +179,7 @@ export const errors = {
   roomStatusCallbackMethodInvalid: () => e(53110, 400, 'StatusCallbackMethod is invalid: GET or POST'),
   roomStatusCallbackInvalid: () => e(53111, 400, 'StatusCallback is invalid: an absolute http or https URL'),
   roomStatusInvalid: () => e(53112, 400, 'Status is invalid: a room can only be set to completed'),
-  roomExists: (name: string) => e(53113, 400, `Room exists: an in-progress room is already named ${name}`),
+  roomExists: (name: string) => e(codes.roomExists, 400, `Room exists: an in-progress room is already named ${name}`),
   roomInvalidParameters: (detail: string) => e(53114, 400, `Room creation parameter(s) incompatible with the Room type: ${detail}`),
   roomCompleted: () => e(53118, 400, 'Room completed'),
   participantIdentityInvalid: () => e(53200, 400, 'Participant identity is invalid'),
@@ -136,7 +189,7 @@ export const errors = {
   participantDuplicateIdentity: () => e(53205, 400, 'Participant disconnected because of duplicate identity'),
   participantStatusInvalid: () => e(53112, 400, 'Status is invalid: a participant can only be set to disconnected'),
   trackNameTooLong: () => e(53302, 400, 'Track name is too long: at most 128 characters'),
-  mediaServerRemoteDescFailed: (detail: string) => e(53403, 400, `Server is unable to apply a remote media description: ${detail}`),
+  mediaServerRemoteDescFailed: (detail: string) => e(codes.remoteDescriptionFailed, 400, `Server is unable to apply a remote media description: ${detail}`),
   mediaNoSupportedCodec: () => e(53404, 400, 'No supported codec: audio must be Opus, video VP8 or H.264'),
   mediaConnectionFailed: () => e(53405, 400, 'Media connection failed'),
   roomMediaFailed: () => e(53104, 500, 'Unable to connect to Room: its media server stopped'),
@@ -161,8 +214,8 @@ export const ALERTS = {
   messageFromInvalid: { code: 14102, text: "Message TwiML: 'From' attribute is invalid" },
   messageBodyInvalid: { code: 14103, text: 'Message TwiML: invalid Body' },
   messageVerbFailed: { code: 14107, text: 'Message TwiML: the reply could not be sent' },
-  mediaFetchFailed: { code: 12300, text: 'Media could not be fetched or has an unsupported type' },
-  mediaTooLarge: { code: 11751, text: 'Media message - Media exceeds messaging provider size limit' },
+  mediaFetchFailed: { code: codes.mediaFetchFailed, text: 'Media could not be fetched or has an unsupported type' },
+  mediaTooLarge: { code: codes.mediaTooLarge, text: 'Media message - Media exceeds messaging provider size limit' },
   voiceVerbUnsupported: { code: 12200, text: 'Schema validation warning: this verb is not supported by the voice interpreter' },
   voiceAudioFetchFailed: { code: 11200, text: 'HTTP retrieval failure: the audio for <Play> could not be fetched' },
   voiceAudioUnsupported: { code: 12300, text: 'Invalid Content-Type: the audio for <Play> is not WAV or MP3' },

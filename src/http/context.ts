@@ -4,11 +4,6 @@ import { errors } from '../core/errors.js';
 import type { AccountSid } from '../core/sid.js';
 import type { AccountRow } from '../store/repositories/accounts.js';
 
-/** What the URL path looked like to the client (before the `/api` and `.json` rewrite), for error messages. */
-export function originalPath(req: FastifyRequest): string {
-  return (req.raw.url ?? req.url).split('?')[0]!;
-}
-
 export function principalOf(req: FastifyRequest): Principal {
   if (!req.principal) throw errors.authenticate();
   return req.principal;
@@ -17,6 +12,6 @@ export function principalOf(req: FastifyRequest): Principal {
 /** The account named by `:AccountSid`, if the caller may act on it; otherwise a 404 like any missing thing. */
 export async function targetAccount(req: FastifyRequest, accounts: AccountsService): Promise<AccountRow & { sid: AccountSid }> {
   const { AccountSid } = req.params as { AccountSid: string };
-  const row = await accounts.resolveTarget(principalOf(req), AccountSid, originalPath(req));
+  const row = await accounts.resolveTarget(principalOf(req), AccountSid);
   return row as AccountRow & { sid: AccountSid };
 }

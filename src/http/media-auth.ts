@@ -9,12 +9,12 @@ import { basicAuthenticate } from './server.js';
  * its subaccounts' media, as with the API). Other accounts get 404, so SIDs cannot be probed. Media paths
  * skip the server's auth hook (they are public when the setting is off), so the route handlers call this.
  */
-export async function requireMediaCredentials(req: FastifyRequest, reply: FastifyReply, accounts: AccountsService, ownerSid: string, path: string): Promise<void> {
+export async function requireMediaCredentials(req: FastifyRequest, reply: FastifyReply, accounts: AccountsService, ownerSid: string): Promise<void> {
   try {
     // Through the failed-login throttle, so a media URL is no way around it for guessing tokens.
     const principal = await basicAuthenticate(req, reply, accounts);
     req.principal = principal;
-    await accounts.resolveTarget(principal, ownerSid, path);
+    await accounts.resolveTarget(principal, ownerSid);
   } catch (err) {
     // Media is often opened in a browser or a player: the challenge lets them ask for the credentials.
     if (err instanceof ApiError && err.status === 401) void reply.header('www-authenticate', 'Basic realm="Switchboard media"');

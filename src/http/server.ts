@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AccountsService, Principal } from '../accounts/service.js';
-import { ApiError, errors } from '../core/errors.js';
+import { ApiError, codes, errors, NotFoundError } from '../core/errors.js';
 import type { ConcurrencyLimiter } from '../jobs/concurrency.js';
-import { AuthThrottle, DEFAULT_AUTH_THROTTLE, type AuthThrottleOptions } from './authThrottle.js';
+import type { AuthThrottle } from './authThrottle.js';
 import type { HostPolicy } from './hosts.js';
 import type { Metrics } from './metrics.js';
 import { parseMultipart } from './multipart.js';
 import { checkParamLengths, parseForm, type Params } from './params.js';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** One failed-login throttle per server: Basic auth, media credentials and the console's sign-in share it. */
+    authThrottle: AuthThrottle;
+  }
   interface FastifyRequest {
     principal: Principal | null;
     /** The resource a request acted on, for the log line. */
@@ -21,43 +25,34 @@ declare module 'fastify' {
 
 export interface ServerOptions {
   bodyLimit: number;
-  logLevel: string;
+  /** The server's logger (core/logger.ts), shared with the products' background work. */
+  logger: FastifyBaseLogger;
   accounts: AccountsService;
   metrics: Metrics;
   /** Per-account API concurrency limit (20429 beyond it), shared across nodes. */
   limiter?: ConcurrencyLimiter | undefined;
-  /** Log destination; pino writes to stdout when unset. */
-  logStream?: NodeJS.WritableStream | undefined;
   /** Host headers answered (DNS-rebinding defence); every Host when unset. */
   hosts?: HostPolicy | undefined;
-  /** Failed-login throttle settings (defaults: DEFAULT_AUTH_THROTTLE) and its clock. */
-  authThrottle?: Partial<AuthThrottleOptions> | undefined;
+  /** The failed-login throttle, shared with the console's sign-in (see throttledLogin). */
+  authThrottle: AuthThrottle;
+  /** A second way to authenticate API requests (the console's session cookie); Basic auth when it says null. */
+  sessionAuth?: SessionAuthenticator | undefined;
+  /** /healthz answers 503 with this reason while it returns one. */
+  readiness?: ReadinessProbe | undefined;
 }
 
 /**
  * A second way to authenticate API requests besides Basic auth (the console's session cookie with its CSRF
- * header). Returns null when the request does not use it; Basic auth then applies. Set once at wiring time.
+ * header). Returns null when the request does not use it; Basic auth then applies.
  */
 export type SessionAuthenticator = (req: FastifyRequest) => Promise<Principal | null>;
-const sessionAuthenticators = new WeakMap<FastifyInstance, SessionAuthenticator>();
-export function useSessionAuth(app: FastifyInstance, authenticator: SessionAuthenticator): void {
-  sessionAuthenticators.set(app, authenticator);
-}
-
-/** One failed-login throttle per server, shared by Basic auth and the console's sign-in. */
-const throttles = new WeakMap<FastifyInstance, AuthThrottle>();
-export function authThrottleOf(app: FastifyInstance): AuthThrottle {
-  const t = throttles.get(app);
-  if (!t) throw new Error('authThrottleOf: not a Switchboard server');
-  return t;
-}
 
 /**
  * Checks a username and password through the throttle: 429 (20429, with Retry-After) while the source or
  * the SID is over its failure limit, and a failure is counted only for credentials that were refused.
  */
 export async function throttledLogin<T>(req: FastifyRequest, reply: FastifyReply, username: string, check: () => Promise<T>): Promise<T> {
-  const throttle = authThrottleOf(req.server);
+  const throttle = req.server.authThrottle;
   const sid = username.slice(0, 64);
   const waitMs = throttle.retryAfterMs(req.ip, sid);
   if (waitMs > 0) {
@@ -69,17 +64,13 @@ export async function throttledLogin<T>(req: FastifyRequest, reply: FastifyReply
     return await check();
   } catch (err) {
     // A suspended account (20005) had the right password: that is not a guess.
-    if (err instanceof ApiError && err.code === 20003) throttle.failed(req.ip, sid);
+    if (err instanceof ApiError && err.code === codes.authenticationFailed) throttle.failed(req.ip, sid);
     throw err;
   }
 }
 
 /** Readiness: returns why this node is not moving (e.g. `send pipeline: no progress for 75 s`), or undefined. */
 export type ReadinessProbe = () => string | undefined;
-const readinessProbes = new WeakMap<FastifyInstance, ReadinessProbe>();
-export function useReadiness(app: FastifyInstance, probe: ReadinessProbe): void {
-  readinessProbes.set(app, probe);
-}
 
 /** Paths served without credentials. Everything else is an API path and needs HTTP Basic auth. */
 const PUBLIC_PATHS = [/^\/healthz$/, /^\/metrics$/, /^\/console(\/|$)/, /^\/media\//, /^\/favicon\.ico$/,
@@ -103,8 +94,7 @@ export function rewriteUrl(url: string): string {
 
 export function createServer(opts: ServerOptions): FastifyInstance {
   const app = Fastify({
-    // pino writes to stdout when stream is undefined.
-    logger: { level: opts.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], stream: opts.logStream },
+    loggerInstance: opts.logger,
     // One log line per request is written in onResponse (with account and resource), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit,
@@ -119,10 +109,10 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     },
   });
 
+  app.decorate('authThrottle', opts.authThrottle);
   app.decorateRequest('principal', null);
   app.decorateRequest('resourceSid', null);
   app.decorateRequest('heldSlot', null);
-  throttles.set(app, new AuthThrottle({ ...DEFAULT_AUTH_THROTTLE, now: Date.now, ...opts.authThrottle }));
 
   // First of all hooks: a Host we do not serve gets nothing, not even a 401 (see hosts.ts). /healthz stays
   // open to probes that address the node by a name of their own.
@@ -155,7 +145,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     const path = req.url.split('?')[0]!;
     if (PUBLIC_PATHS.some((re) => re.test(path))) return;
     // An Authorization header always means Basic auth, so SDK calls never depend on a stray cookie.
-    const viaSession = req.headers.authorization === undefined ? sessionAuthenticators.get(app) : undefined;
+    const viaSession = req.headers.authorization === undefined ? opts.sessionAuth : undefined;
     req.principal = (viaSession && await viaSession(req)) ?? await basicAuthenticate(req, reply, opts.accounts);
     if (opts.limiter) {
       if (!opts.limiter.tryAcquire(req.principal.accountSid)) throw errors.tooManyRequests();
@@ -191,18 +181,20 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   app.setErrorHandler((err, req, reply) => {
     const apiError = toApiError(err, req.routeOptions.bodyLimit ?? opts.bodyLimit);
     if (apiError.status >= 500) req.log.error({ err }, 'unhandled error');
-    void reply.code(apiError.status).send(apiError.toJSON());
+    // Services say what was missing; Twilio's answer names the path the client asked for instead.
+    const shown = apiError instanceof NotFoundError ? errors.resourceNotFound(originalPath(req)) : apiError;
+    void reply.code(shown.status).send(shown.toJSON());
   });
 
   app.setNotFoundHandler((req, reply) => {
-    const e = errors.notFound(req.url.split('?')[0]!);
+    const e = errors.resourceNotFound(originalPath(req));
     void reply.code(404).send(e.toJSON());
   });
 
   // 503 with the reason when background work stopped moving (see useReadiness), so a balancer or an
   // orchestrator stops sending traffic to, or restarts, a node whose send pipeline is stuck.
   app.get('/healthz', async (_req, reply) => {
-    const stalled = readinessProbes.get(app)?.();
+    const stalled = opts.readiness?.();
     if (stalled) return reply.code(503).send({ status: 'stalled', reason: stalled });
     return { status: 'ok' };
   });
@@ -211,6 +203,14 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     return opts.metrics.registry.metrics();
   });
   return app;
+}
+
+/**
+ * The path a 404 names: the request's path without its query, as routed (after `rewriteUrl` took off the
+ * `/api` prefix and the `.json` suffix, since Fastify's `req.raw.url` is the rewritten URL).
+ */
+function originalPath(req: FastifyRequest): string {
+  return (req.raw.url ?? req.url).split('?')[0]!;
 }
 
 /** HTTP Basic credentials (an auth token or an API key) through the failed-login throttle: a principal, or 401. */

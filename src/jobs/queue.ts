@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import type { Executor, JobRow, JobsRepository } from '../store/repositories/jobs.js';
+import { afterCommit } from '../store/transactor.js';
 
 export interface NewJob {
   queue: string;
@@ -27,7 +28,24 @@ export type JobHandler<P = unknown> = (job: Job<P>) => Promise<JobOutcome>;
  * accepted request and its follow-up work commit together or not at all.
  */
 export class JobQueue {
+  /** Queue name -> who works it on this node (a Worker, or the send pipeline for the messages table). */
+  private readonly listeners = new Map<string, Array<() => void>>();
+
   constructor(private readonly repo: JobsRepository, private readonly clock: Clock) {}
+
+  /** Wakes `listener` whenever this process commits new work on `queue` (other nodes find it by polling). */
+  subscribe(queue: string, listener: () => void): void {
+    const list = this.listeners.get(queue);
+    if (list) list.push(listener);
+    else this.listeners.set(queue, [listener]);
+  }
+
+  /** Announces new work on `queue` once `executor`'s transaction commits (see store/transactor.ts). */
+  announce(queue: string, executor?: Executor): void {
+    afterCommit(executor, () => {
+      for (const listener of this.listeners.get(queue) ?? []) listener();
+    });
+  }
 
   rows(jobs: NewJob[]): JobRow[] {
     const now = this.clock.now();
@@ -38,7 +56,9 @@ export class JobQueue {
   }
 
   async enqueue(jobs: NewJob[], executor?: Executor): Promise<void> {
+    if (jobs.length === 0) return;
     await this.repo.insert(this.rows(jobs), executor);
+    for (const queue of new Set(jobs.map((j) => j.queue))) this.announce(queue, executor);
   }
 
   async claim<P>(queue: string, worker: string, limit: number, leaseMs: number): Promise<Job<P>[]> {

@@ -27,7 +27,7 @@ const FLUSH_MS = 100;
  * claiming while jobs are in flight (up to `maxInFlight`), so one slow job (a webhook server trickling its
  * answer) holds only itself and the jobs queued behind it under the same `orderKey`. Completions are
  * coalesced into one DELETE per flush, which keeps the per-job cost of the old whole-batch completion.
- * `kick()` wakes it early when work was just enqueued by this process, so latency is not the poll period.
+ * Work this process commits on its queue wakes it at once (JobQueue.subscribe), so latency is not the poll period.
  */
 export class Worker {
   private readonly loop: ClaimLoop;
@@ -50,6 +50,7 @@ export class Worker {
     this.max = opts.maxInFlight ?? opts.batch * 2;
     this.minClaim = Math.min(this.max, Math.ceil(opts.batch / 2));
     this.loop = new ClaimLoop(() => this.claim(), { batch: opts.batch, pollMs: opts.pollMs, onError: (err) => opts.onError?.(err) });
+    jobs.subscribe(opts.queue, () => this.loop.kick());
   }
 
   start(): void {

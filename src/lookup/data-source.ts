@@ -1,3 +1,4 @@
+import { codes } from '../core/errors.js';
 import type { DataPackage, PackageInfo } from './types.js';
 
 /** Inputs some packages take (identity_match's identity, reassigned_number's date...), as the request gave them. */
@@ -42,9 +43,9 @@ export type LookupDataSource = {
  * "unprovisioned or out of coverage"; a source that failed is "lookup error".
  */
 export const PACKAGE_ERRORS = {
-  noDataSource: 60606,
-  noData: 60600,
-  sourceFailed: 60608,
+  noDataSource: codes.lookupPackageNotEnabled,
+  noData: codes.lookupNoData,
+  sourceFailed: codes.lookupFailed,
 } as const;
 
 /** Each package's shape with every value null: what Twilio returns around an error_code. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Clock } from '../core/clock.js';
-import { ApiError, type AlertKind } from '../core/errors.js';
+import { ALERTS, ApiError, codes, type AlertKind } from '../core/errors.js';
+import { countryOf } from '../core/phone/e164.js';
 import type { EventBus } from '../core/events.js';
 import { newOrderedSid } from '../core/sid.js';
 import type { JobOutcome, JobQueue } from '../jobs/queue.js';
@@ -19,9 +19,17 @@ import { countSegments } from './encoding/index.js';
 import type { InboundMedia, MediaFetcher } from './media.js';
 import { REPLIES, matchKeyword } from './optout.js';
 import type { MessagesService } from './service.js';
+import { INBOUND_QUEUE } from './queues.js';
 
-export const INBOUND_QUEUE = 'sms.inbound';
 const MAX_REDIRECTS = 10;
+
+/**
+ * Hands a message to the account that owns its To number, as if a carrier had delivered it: what virtual
+ * phones and account-to-account sends need of inbound, and nothing more.
+ */
+export interface InternalDelivery {
+  receive(sms: IncomingSms): Promise<MessageRow | undefined>;
+}
 
 export interface IncomingSms {
   from: string;
@@ -32,28 +40,29 @@ export interface IncomingSms {
   idempotencyKey?: string;
 }
 
+/** Each dependency narrowed to what inbound calls, so unit tests can hand it small fakes. */
 export interface InboundDeps {
-  messages: MessagesRepository;
-  numbers: PhoneNumbersRepository;
-  applications: ApplicationsRepository;
-  services: MessagingServicesRepository;
-  optOuts: OptOutsRepository;
-  jobs: JobQueue;
+  messages: Pick<MessagesRepository, 'find' | 'insert'>;
+  numbers: Pick<PhoneNumbersRepository, 'findByNumber'>;
+  applications: Pick<ApplicationsRepository, 'findOwned'>;
+  services: Pick<MessagingServicesRepository, 'findOwned'>;
+  optOuts: Pick<OptOutsRepository, 'add' | 'remove'>;
+  jobs: Pick<JobQueue, 'enqueue'>;
   tx: Transactor;
   clock: Clock;
-  events: EventBus;
-  webhooks: WebhookDispatcher;
-  log: WebhookLog;
-  outbound: MessagesService;
-  media: MediaFetcher;
-  onJobsQueued: () => void;
+  events: Pick<EventBus, 'emit'>;
+  webhooks: Pick<WebhookDispatcher, 'request'>;
+  log: Pick<WebhookLog, 'raise'>;
+  /** Replies (opt-out confirmations, TwiML <Message>) go out as ordinary outbound messages. */
+  outbound: Pick<MessagesService, 'create'>;
+  media: Pick<MediaFetcher, 'storeInbound'>;
 }
 
 /**
  * Messages arriving at a number an account owns: recorded, opt-out keywords honoured, then handed to the
  * number's SmsUrl (or its Application, or its Messaging Service) and the TwiML answer carried out.
  */
-export class InboundService {
+export class InboundService implements InternalDelivery {
   constructor(private readonly d: InboundDeps) {}
 
   /** Records an inbound message; returns undefined when no account owns the To number. */
@@ -81,7 +90,6 @@ export class InboundService {
       await this.d.jobs.enqueue([{ queue: INBOUND_QUEUE, payload: { sid, media: sms.media }, maxAttempts: 3 }], trx);
     });
     this.d.events.emit('message.status', { accountSid: row.account_sid, sid, status: 'received', direction: 'inbound' });
-    this.d.onJobsQueued();
     if (keyword) {
       await this.d.outbound.create(owner.account_sid, {
         to: sms.from, from: owner.phone_number, body: REPLIES[keyword], mediaUrls: [], direction: 'outbound-reply', skipOptOutCheck: true,
@@ -138,7 +146,7 @@ export class InboundService {
     }
     const parsed = parseTwiml(body, { dialect: 'messaging' });
     if (!parsed.ok) {
-      await this.alert(m, parsed.alert.code === 12100 ? 'documentParseFailure' : 'unsupportedVerb', parsed.alert.message, result.target.url);
+      await this.alert(m, parsed.alert.code === ALERTS.documentParseFailure.code ? 'documentParseFailure' : 'unsupportedVerb', parsed.alert.message, result.target.url);
       return undefined;
     }
     for (const verb of parsed.verbs as MessagingVerb[]) {
@@ -169,9 +177,9 @@ export class InboundService {
 }
 
 function replyAlert(code: number): AlertKind {
-  if (code === 21211 || code === 21604 || code === 21610 || code === 21614) return 'messageToInvalid';
-  if (code === 21212 || code === 21606 || code === 21603) return 'messageFromInvalid';
-  if (code === 21602 || code === 21617) return 'messageBodyInvalid';
+  if (code === codes.invalidTo || code === codes.toRequired || code === codes.unsubscribedRecipient || code === codes.notMobile) return 'messageToInvalid';
+  if (code === codes.invalidFrom || code === codes.fromNotOwned || code === codes.fromRequired) return 'messageFromInvalid';
+  if (code === codes.bodyRequired || code === codes.bodyTooLong) return 'messageBodyInvalid';
   return 'messageVerbFailed';
 }
 
@@ -185,9 +193,5 @@ function derivedSid(key: string, mms: boolean): string {
 
 /** FromCountry/ToCountry from the numbers themselves; city, state and zip need data we do not have. */
 function geoParams(m: MessageRow): Record<string, string> {
-  const country = (n: string) => {
-    const parsed = parsePhoneNumberFromString(n);
-    return parsed?.country ?? parsed?.getPossibleCountries()[0] ?? '';
-  };
-  return { FromCountry: country(m.from_number), ToCountry: country(m.to_number) };
+  return { FromCountry: countryOf(m.from_number), ToCountry: countryOf(m.to_number) };
 }

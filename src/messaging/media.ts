@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { codes } from '../core/errors.js';
 import { newSid } from '../core/sid.js';
 import type { MediaRepository, MediaRow } from '../store/repositories/media.js';
 import type { MessageRow, MessagesRepository } from '../store/repositories/messages.js';
@@ -65,7 +66,7 @@ export class MediaFetcher {
     for (const url of urls) {
       const got = await this.download(url, until);
       if ('errorCode' in got) {
-        await this.log.raise({ accountSid: m.account_sid, kind: got.errorCode === 11751 ? 'mediaTooLarge' : 'mediaFetchFailed', detail: `${url}: ${got.message}`, resourceSid: m.sid, requestUrl: url, requestMethod: 'GET' });
+        await this.log.raise({ accountSid: m.account_sid, kind: got.errorCode === codes.mediaTooLarge ? 'mediaTooLarge' : 'mediaFetchFailed', detail: `${url}: ${got.message}`, resourceSid: m.sid, requestUrl: url, requestMethod: 'GET' });
         return { kind: 'failed', errorCode: got.errorCode, message: got.message };
       }
       rows.push({ sid: newSid('ME'), account_sid: m.account_sid, message_sid: m.sid, content_type: got.contentType, size: got.data.length, data: got.data, date_created: now, date_updated: now });
@@ -94,23 +95,23 @@ export class MediaFetcher {
 
   private async copy(source: { sid: string; accountSid: string }): Promise<{ data: Buffer; contentType: string } | { errorCode: number; message: string }> {
     const row = await this.media.findContent(source.sid);
-    if (!row || row.account_sid !== source.accountSid) return { errorCode: 12300, message: `media ${source.sid} not found` };
+    if (!row || row.account_sid !== source.accountSid) return { errorCode: codes.mediaFetchFailed, message: `media ${source.sid} not found` };
     return { data: Buffer.from(row.data), contentType: row.content_type };
   }
 
   private async download(url: string, until: number): Promise<{ data: Buffer; contentType: string } | { errorCode: number; message: string }> {
     const left = until - Date.now();
-    if (left <= 0) return { errorCode: 12300, message: `not fetched within ${this.opts.timeoutMs} ms` };
+    if (left <= 0) return { errorCode: codes.mediaFetchFailed, message: `not fetched within ${this.opts.timeoutMs} ms` };
     let res: HttpResponse;
     try {
       res = await httpRequest(url, { method: 'GET', headers: { Accept: '*/*', 'User-Agent': 'Switchboard media fetcher' }, body: '', timeoutMs: left, deadlineMs: left, maxBytes: this.opts.maxBytes });
     } catch (err) {
-      return { errorCode: 12300, message: `fetch failed: ${(err as Error).message}` };
+      return { errorCode: codes.mediaFetchFailed, message: `fetch failed: ${(err as Error).message}` };
     }
-    if (res.status < 200 || res.status >= 300) return { errorCode: 12300, message: `HTTP ${res.status}` };
+    if (res.status < 200 || res.status >= 300) return { errorCode: codes.mediaFetchFailed, message: `HTTP ${res.status}` };
     const contentType = (res.headers['content-type'] ?? '').split(';')[0]!.trim();
-    if (!ACCEPTED.test(contentType)) return { errorCode: 12300, message: `unsupported content type ${contentType || '(none)'}` };
-    if (res.bytes === undefined) return { errorCode: 11751, message: `larger than ${this.opts.maxBytes} bytes` };
+    if (!ACCEPTED.test(contentType)) return { errorCode: codes.mediaFetchFailed, message: `unsupported content type ${contentType || '(none)'}` };
+    if (res.bytes === undefined) return { errorCode: codes.mediaTooLarge, message: `larger than ${this.opts.maxBytes} bytes` };
     return { data: res.bytes, contentType };
   }
 }

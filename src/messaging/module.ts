@@ -23,7 +23,8 @@ import { SimulatorCarrier } from './carriers/simulator.js';
 import type { CarrierEvents } from './carriers/types.js';
 import type { Route } from './router.js';
 import { MessageRouter } from './router.js';
-import { INBOUND_QUEUE, InboundService } from './inbound.js';
+import { InboundService } from './inbound.js';
+import { INBOUND_QUEUE } from './queues.js';
 import { MediaFetcher, type InboundMedia } from './media.js';
 import { SendPipeline } from './pipeline.js';
 import { MessagesService } from './service.js';
@@ -51,7 +52,6 @@ export interface MessagingOptions {
   routes?: Route[];
   /** Carriers from the carriers file; more can be added through the Carriers API. */
   carriers?: CarrierConfig[];
-  onCallbacksQueued: () => void;
   onError: (err: unknown) => void;
   /** Carrier link trouble worth a log line (rebinds, protocol errors); defaults to onError. */
   onCarrierWarning?: (message: string) => void;
@@ -62,31 +62,31 @@ export function createMessaging(o: MessagingOptions) {
   const messagesRepo = new MessagesRepository(o.db, o.dialect);
   const numbersRepo = new PhoneNumbersRepository(o.db);
   const servicesRepo = new MessagingServicesRepository(o.db);
+  const applicationsRepo = new ApplicationsRepository(o.db);
+  const optOutsRepo = new OptOutsRepository(o.db);
+  const mediaRepo = new MediaRepository(o.db);
   const tx = transactor(o.db);
-  let inbound: InboundService | undefined;
-  const phones = new VirtualPhones(messagesRepo, numbersRepo, () => inbound!, o.clock);
+  const mediaTimeoutMs = o.mediaTimeoutMs ?? 15_000;
+  const media = new MediaFetcher(mediaRepo, messagesRepo, tx, o.webhookLog, o.clock, { maxBytes: o.mediaMaxBytes, timeoutMs: mediaTimeoutMs, publicUrl: o.publicUrl });
+  // Built bottom-up: service <- inbound <- virtual phones <- simulator <- router <- pipeline, so nothing needs a forward reference.
+  const service = new MessagesService({
+    messages: messagesRepo, media: mediaRepo, optOuts: optOutsRepo, services: servicesRepo,
+    numbers: numbersRepo, applications: applicationsRepo, group: new GroupCommitter(o.db), clock: o.clock,
+    limits: { mps: o.mps, maxBacklogMs: 10 * 3600_000 }, queue: o.jobs,
+  });
+  const inbound = new InboundService({
+    messages: messagesRepo, numbers: numbersRepo, applications: applicationsRepo, services: servicesRepo,
+    optOuts: optOutsRepo, jobs: o.jobs, tx, clock: o.clock, events: o.events, webhooks: o.webhooks,
+    log: o.webhookLog, outbound: service, media,
+  });
+  const phones = new VirtualPhones(messagesRepo, numbersRepo, inbound, o.clock);
   const simulator = new SimulatorCarrier(phones, o.simulator);
   const router = new MessageRouter(o.routes ?? [], simulator);
   const carriers = new CarrierManager({
     repo: new CarriersRepository(o.db), router, clock: o.clock, fileCarriers: o.carriers ?? [],
     onWarning: o.onCarrierWarning ?? ((message) => o.onError(new Error(message))),
   });
-  const mediaTimeoutMs = o.mediaTimeoutMs ?? 15_000;
-  const media = new MediaFetcher(new MediaRepository(o.db), messagesRepo, tx, o.webhookLog, o.clock, { maxBytes: o.mediaMaxBytes, timeoutMs: mediaTimeoutMs, publicUrl: o.publicUrl });
-  let pipeline: SendPipeline | undefined;
-  const service = new MessagesService({
-    messages: messagesRepo, media: new MediaRepository(o.db), optOuts: new OptOutsRepository(o.db), services: servicesRepo,
-    numbers: numbersRepo, applications: new ApplicationsRepository(o.db), group: new GroupCommitter(o.db), clock: o.clock,
-    limits: { mps: o.mps, maxBacklogMs: 10 * 3600_000 }, onQueued: () => pipeline?.kick(),
-  });
-  const inboundWorkerRef: { worker?: Worker } = {};
-  inbound = new InboundService({
-    messages: messagesRepo, numbers: numbersRepo, applications: new ApplicationsRepository(o.db), services: servicesRepo,
-    optOuts: new OptOutsRepository(o.db), jobs: o.jobs, tx, clock: o.clock, events: o.events, webhooks: o.webhooks,
-    log: o.webhookLog, outbound: service, media, onJobsQueued: () => inboundWorkerRef.worker?.kick(),
-  });
-  const inboundService = inbound;
-  pipeline = new SendPipeline({
+  const sendPipeline = new SendPipeline({
     messages: messagesRepo, parts: new MessagePartsRepository(o.db, o.dialect), services: servicesRepo, numbers: numbersRepo, jobs: o.jobs, webhooks: o.webhooks, tx,
     clock: o.clock, events: o.events, router, media, service,
     deliverInternally: async (m, items) => {
@@ -94,22 +94,20 @@ export function createMessaging(o: MessagingOptions) {
         const sid = media.ownMediaSid(i.url);
         return sid ? { ...i, copyOf: { sid, accountSid: m.account_sid } } : i;
       });
-      await inboundService.receive({ from: m.from_number, to: m.to_number, body: m.body, media: copies, idempotencyKey: m.sid });
+      await inbound.receive({ from: m.from_number, to: m.to_number, body: m.body, media: copies, idempotencyKey: m.sid });
     },
-    onCallbacksQueued: o.onCallbacksQueued, maxBacklogMs: 10 * 3600_000, workerId: o.workerId, batch: 500, leaseMs: o.leaseMs,
+    maxBacklogMs: 10 * 3600_000, workerId: o.workerId, batch: 500, leaseMs: o.leaseMs,
     mediaConcurrency: o.mediaConcurrency ?? 8, mediaTimeoutMs, onError: o.onError,
   });
-  const sendPipeline = pipeline;
-  inboundWorkerRef.worker = new Worker(o.jobs, {
+  const inboundWorker = new Worker(o.jobs, {
     queue: INBOUND_QUEUE, workerId: o.workerId, batch: 20, pollMs: 200, leaseMs: 120_000,
-    handler: (job) => inboundService.handle(job.payload as { sid: string; media: InboundMedia[] }),
+    handler: (job) => inbound.handle(job.payload as { sid: string; media: InboundMedia[] }),
     onError: o.onError,
   });
-  const inboundWorker = inboundWorkerRef.worker;
 
   return {
     service,
-    inbound: inboundService,
+    inbound,
     phones,
     services: new MessagingServicesService(servicesRepo, numbersRepo, o.clock),
     router,
@@ -123,7 +121,7 @@ export function createMessaging(o: MessagingOptions) {
       const events: CarrierEvents = {
         report: (r) => sendPipeline.report(r),
         inbound: async (sms) => {
-          await inboundService.receive({ from: sms.from, to: sms.to, body: sms.body, media: sms.media, idempotencyKey: sms.carrierMessageId ? `${sms.carrier}:${sms.carrierMessageId}` : undefined });
+          await inbound.receive({ from: sms.from, to: sms.to, body: sms.body, media: sms.media, idempotencyKey: sms.carrierMessageId ? `${sms.carrier}:${sms.carrierMessageId}` : undefined });
         },
       };
       for (const carrier of router.carriers()) await carrier.start(events);

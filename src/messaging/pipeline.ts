@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { codes } from '../core/errors.js';
 import { ClaimLoop } from '../jobs/loop.js';
 import type { EventBus } from '../core/events.js';
 import type { JobQueue, NewJob } from '../jobs/queue.js';
@@ -13,25 +14,30 @@ import type { Carrier, DeliveryReport, OutboundSms, SubmitResult } from './carri
 import type { MediaFetcher } from './media.js';
 import { MediaStage } from './mediaStage.js';
 import type { MessageRouter } from './router.js';
-import { DeliveryReports } from './reports.js';
+import { DeliveryReports, type ReportPartStore } from './reports.js';
 import type { MessagesService } from './service.js';
+import { SEND_QUEUE } from './queues.js';
 
+/** The message rows the pipeline claims and moves, with what its delivery reports read. */
+export type PipelineMessageStore = Pick<MessagesRepository, 'claimDue' | 'reserveSlot' | 'transition' | 'transitionMany' | 'transitionManyWithIds' | 'update' | 'find'>;
+
+/** Each dependency narrowed to what the pipeline calls, so unit tests can hand it small fakes. */
 export interface PipelineDeps {
-  messages: MessagesRepository;
-  parts: MessagePartsRepository;
-  services: MessagingServicesRepository;
-  numbers: PhoneNumbersRepository;
-  jobs: JobQueue;
-  webhooks: WebhookDispatcher;
+  messages: PipelineMessageStore;
+  parts: ReportPartStore & Pick<MessagePartsRepository, 'insert'>;
+  services: Pick<MessagingServicesRepository, 'senders' | 'stickySender' | 'setStickySender'>;
+  numbers: Pick<PhoneNumbersRepository, 'ownedNumbersAmong'>;
+  jobs: Pick<JobQueue, 'subscribe' | 'enqueue'>;
+  webhooks: Pick<WebhookDispatcher, 'job'>;
   tx: Transactor;
   clock: Clock;
-  events: EventBus;
-  router: MessageRouter;
-  media: MediaFetcher;
-  service: MessagesService;
+  events: Pick<EventBus, 'emit'>;
+  router: Pick<MessageRouter, 'choose'>;
+  media: Pick<MediaFetcher, 'needsFetch' | 'ensureFetched'>;
+  /** Its pacing cost, so a Messaging Service message reserves its slot as a direct one would. */
+  service: Pick<MessagesService, 'costMs'>;
   /** Hands a message to an account that owns its To number (idempotent per outbound SID). */
   deliverInternally: (m: MessageRow, media: { url: string; contentType: string }[]) => Promise<void>;
-  onCallbacksQueued: () => void;
   maxBacklogMs: number;
   workerId: string;
   batch: number;
@@ -65,6 +71,7 @@ export class SendPipeline {
       if (rows.length) await this.process(rows);
       return rows.length;
     }, { batch: d.batch, pollMs: 50, onError: d.onError });
+    d.jobs.subscribe(SEND_QUEUE, () => this.loop.kick());
     this.stage = new MediaStage({
       fetch: (m) => d.media.ensureFetched(m), concurrency: d.mediaConcurrency, onError: d.onError,
       hold: (m) => d.messages.update(m.sid, { locked_until: d.clock.now() + d.mediaTimeoutMs + d.leaseMs }),
@@ -75,7 +82,7 @@ export class SendPipeline {
       },
       failed: (m, code, text) => this.fail(m, code, text),
       retry: async (m, err) => {
-        if (m.attempts >= RETRY_LIMIT) await this.fail(m, 30008, `Unknown error: ${String(err)}`);
+        if (m.attempts >= RETRY_LIMIT) await this.fail(m, codes.unknownDeliveryError, `Unknown error: ${String(err)}`);
         else await d.messages.update(m.sid, { run_at: d.clock.now() + 2000, ...RELEASE });
       },
     });
@@ -83,7 +90,7 @@ export class SendPipeline {
       messages: d.messages, parts: d.parts, tx: d.tx, now: () => d.clock.now(),
       move: (m, from, changes, trx, callbacks) => this.move(m, from, changes, trx, callbacks),
       enqueue: (callbacks, trx) => d.jobs.enqueue(callbacks, trx),
-      onCallbacksQueued: d.onCallbacksQueued,
+      onError: d.onError,
     });
   }
 
@@ -91,7 +98,7 @@ export class SendPipeline {
     this.loop.start();
   }
 
-  kick(): void {
+  private kick(): void {
     this.loop.kick();
   }
 
@@ -143,7 +150,7 @@ export class SendPipeline {
           await this.assignSender(m, now, trx, callbacks);
         } else if (m.status === 'queued') {
           if (m.validity_period && now > m.date_created + m.validity_period * 1000) {
-            await this.move(m, ['queued'], { status: 'failed', error_code: 30036, error_message: 'Validity Period Expired', run_at: null, locked_by: null, locked_until: null }, trx, callbacks);
+            await this.move(m, ['queued'], { status: 'failed', error_code: codes.validityPeriodExpired, error_message: 'Validity Period Expired', run_at: null, locked_by: null, locked_until: null }, trx, callbacks);
           } else {
             starting.push(m);
           }
@@ -163,7 +170,6 @@ export class SendPipeline {
       }
       await this.d.jobs.enqueue(callbacks, trx);
     });
-    if (callbacks.length) this.d.onCallbacksQueued();
     return toSend;
   }
 
@@ -173,7 +179,7 @@ export class SendPipeline {
     const pool = await this.d.services.senders(serviceSid, trx);
     const release = { locked_by: null, locked_until: null };
     if (pool.length === 0) {
-      await this.move(m, ['scheduled', 'accepted'], { status: 'failed', error_code: 21703, error_message: 'Messaging Service has no senders', run_at: null, ...release }, trx, callbacks);
+      await this.move(m, ['scheduled', 'accepted'], { status: 'failed', error_code: codes.serviceHasNoSenders, error_message: 'Messaging Service has no senders', run_at: null, ...release }, trx, callbacks);
       return;
     }
     const sticky = await this.d.services.stickySender(serviceSid, m.to_number, trx);
@@ -182,7 +188,7 @@ export class SendPipeline {
     const cost = this.d.service.costMs(sender.phone_number, sender.number_type, m.num_segments);
     const slot = await this.d.messages.reserveSlot(sender.phone_number, now, cost, this.d.maxBacklogMs, trx);
     if (slot === undefined) {
-      await this.move(m, ['scheduled', 'accepted'], { status: 'failed', error_code: 21611, error_message: 'Sender queue full', run_at: null, ...release }, trx, callbacks);
+      await this.move(m, ['scheduled', 'accepted'], { status: 'failed', error_code: codes.senderQueueFull, error_message: 'Sender queue full', run_at: null, ...release }, trx, callbacks);
       return;
     }
     await this.move(m, ['scheduled', 'accepted'], { status: 'queued', from_number: sender.phone_number, run_at: slot, date_updated: now, ...release }, trx, callbacks);
@@ -254,7 +260,6 @@ export class SendPipeline {
       await this.move(m, ['sending'], { status: 'failed', error_code: errorCode, error_message: errorMessage, date_updated: now, run_at: null, ...RELEASE }, trx, callbacks);
       await this.d.jobs.enqueue(callbacks, trx);
     });
-    if (callbacks.length) this.d.onCallbacksQueued();
   }
 
   private async applyResults(batch: MessageRow[], results: Map<string, SubmitResult>, byCarrier: Map<string, { carrier: { name: string }; items: OutboundSms[] }>): Promise<void> {
@@ -278,7 +283,7 @@ export class SendPipeline {
           // The carrier refused or never saw it (throttling, pacing, no bind): slower, but no attempt used up.
           await this.d.messages.update(m.sid, { run_at: now + r.delayMs, attempts: Math.max(0, m.attempts - 1), ...release }, trx);
         } else if (r.kind === 'failed' || m.attempts >= RETRY_LIMIT || expired) {
-          const code = r.kind === 'failed' ? r.errorCode : expired ? 30036 : 30008;
+          const code = r.kind === 'failed' ? r.errorCode : expired ? codes.validityPeriodExpired : codes.unknownDeliveryError;
           const text = r.kind === 'failed' ? r.errorMessage : expired ? `Validity Period Expired: ${r.reason}` : `Unknown error: ${r.reason}`;
           await this.move(m, ['sending'], { status: 'failed', error_code: code, error_message: text, date_updated: now, run_at: null, ...release }, trx, callbacks);
         } else {
@@ -300,7 +305,6 @@ export class SendPipeline {
       await this.d.parts.insert(parts, trx);
       await this.d.jobs.enqueue(callbacks, trx);
     });
-    if (callbacks.length) this.d.onCallbacksQueued();
     this.reports.retryWaitingSoon();
   }
 

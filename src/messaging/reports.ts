@@ -6,6 +6,7 @@
  * waits and is retried when results are applied, for at most `waitMs`. `report()` settles once the report
  * is stored, so a carrier can acknowledge its peer only then.
  */
+import { codes } from '../core/errors.js';
 import type { NewJob } from '../jobs/queue.js';
 import type { MessageChanges, MessageRow, MessagesRepository } from '../store/repositories/messages.js';
 import type { MessagePartsRepository } from '../store/repositories/messageParts.js';
@@ -14,15 +15,19 @@ import { aggregateStatus, isForward } from './carriers/smpp/status.js';
 import type { StatusUpdate, TwilioMessageStatus } from './carriers/smpp/status.js';
 import type { DeliveryReport } from './carriers/types.js';
 
+/** The part rows reports match and aggregate. */
+export type ReportPartStore = Pick<MessagePartsRepository, 'find' | 'findWithMessage' | 'forMessage' | 'update' | 'lockMessage'>;
+
 export interface ReportsDeps {
-  messages: MessagesRepository;
-  parts: MessagePartsRepository;
+  messages: Pick<MessagesRepository, 'find'>;
+  parts: ReportPartStore;
   tx: Transactor;
   now: () => number;
   /** The pipeline's conditional status change plus its status callback. */
   move: (m: MessageRow, from: readonly string[], changes: MessageChanges, trx: Executor, callbacks: NewJob[]) => Promise<boolean>;
   enqueue: (callbacks: NewJob[], trx: Executor) => Promise<void>;
-  onCallbacksQueued: () => void;
+  /** A batch that could not be stored (it is retried): for the log. */
+  onError: (err: unknown) => void;
   /** How long a report may wait for its message to be sent (default 2 minutes). */
   waitMs?: number;
 }
@@ -36,11 +41,11 @@ interface Pending {
 }
 
 const ERROR_TEXT: Readonly<Record<number, string>> = {
-  30003: 'Unreachable destination handset',
-  30005: 'Unknown destination handset',
-  30006: 'Landline or unreachable carrier',
-  30007: 'Message filtered',
-  30008: 'Unknown error',
+  [codes.unreachableHandset]: 'Unreachable destination handset',
+  [codes.unknownHandset]: 'Unknown destination handset',
+  [codes.landlineOrUnreachableCarrier]: 'Landline or unreachable carrier',
+  [codes.messageFiltered]: 'Message filtered',
+  [codes.unknownDeliveryError]: 'Unknown error',
 };
 
 export class DeliveryReports {
@@ -139,10 +144,9 @@ export class DeliveryReports {
         if (++p.errors >= 5) p.reject(err instanceof Error ? err : new Error(String(err)));
         else this.waiting.push(p);
       }
-      console.error('delivery reports not stored, will retry', err);
+      this.d.onError(new Error('delivery reports not stored, will retry', { cause: err }));
       return;
     }
-    if (callbacks.length) this.d.onCallbacksQueued();
     for (const p of done) p.resolve();
     this.waiting.push(...wait);
   }
@@ -161,7 +165,7 @@ export class DeliveryReports {
     if (!found) return 'wait';
     if (report.status === 'sent') return 'applied';
     const sid = found.message.sid;
-    const update: StatusUpdate = { status: report.status, errorCode: report.status === 'delivered' ? null : (report.errorCode ?? 30008) };
+    const update: StatusUpdate = { status: report.status, errorCode: report.status === 'delivered' ? null : (report.errorCode ?? codes.unknownDeliveryError) };
     let agg = update;
     if (found.total > 1) {
       // Under the message's lock, read the part again: another node may have just updated it.
@@ -187,7 +191,7 @@ export class DeliveryReports {
 function changes(u: StatusUpdate, now: number): MessageChanges {
   const c: MessageChanges = { status: u.status, date_updated: now };
   if (u.status !== 'delivered') {
-    const code = u.errorCode ?? 30008;
+    const code = u.errorCode ?? codes.unknownDeliveryError;
     c.error_code = code;
     c.error_message = ERROR_TEXT[code] ?? 'Delivery failed';
   }

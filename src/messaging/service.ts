@@ -1,6 +1,8 @@
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
+import { normalizeNumber } from '../core/phone/e164.js';
 import { newOrderedSid } from '../core/sid.js';
+import type { JobQueue } from '../jobs/queue.js';
 import type { Page, PageQuery } from '../store/paging.js';
 import type { ApplicationsRepository } from '../store/repositories/applications.js';
 import type { MediaMeta, MediaRepository } from '../store/repositories/media.js';
@@ -9,8 +11,9 @@ import type { MessagingServiceRow, MessagingServicesRepository } from '../store/
 import type { OptOutsRepository } from '../store/repositories/optOuts.js';
 import type { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
 import type { GroupCommitter } from '../store/groupCommit.js';
-import { MAGIC_FROM_VALID, checkMagicTo, normalizeNumber, senderKind, type SenderKind } from './addresses.js';
+import { MAGIC_FROM_VALID, checkMagicTo, senderKind, type SenderKind } from './addresses.js';
 import { MAX_BODY_LENGTH, countSegments, smartEncode } from './encoding/index.js';
+import { SEND_QUEUE } from './queues.js';
 
 export interface CreateMessageInput {
   to?: string | undefined;
@@ -35,19 +38,24 @@ export interface MessagingLimits {
   maxBacklogMs: number;
 }
 
+/** What creating, reading, canceling and deleting messages needs of their rows (the pipeline has its own slice). */
+export type MessageStore = Pick<MessagesRepository, 'insert' | 'reserveSlot' | 'find' | 'findOwned' | 'list' | 'transition' | 'update' | 'delete'>;
+export type MessageMediaStore = Pick<MediaRepository, 'list' | 'findMeta' | 'findContent' | 'delete'>;
+
+/** Each dependency narrowed to what the service calls, so unit tests can hand it small fakes. */
 export interface MessagesServiceDeps {
-  messages: MessagesRepository;
-  media: MediaRepository;
-  optOuts: OptOutsRepository;
-  services: MessagingServicesRepository;
-  numbers: PhoneNumbersRepository;
-  applications: ApplicationsRepository;
+  messages: MessageStore;
+  media: MessageMediaStore;
+  optOuts: Pick<OptOutsRepository, 'isOptedOut'>;
+  services: Pick<MessagingServicesRepository, 'findOwned' | 'senders'>;
+  numbers: Pick<PhoneNumbersRepository, 'findByNumber'>;
+  applications: Pick<ApplicationsRepository, 'findOwned'>;
   /** Creates arriving together commit together (see store/groupCommit.ts). */
-  group: GroupCommitter;
+  group: Pick<GroupCommitter, 'run'>;
   clock: Clock;
   limits: MessagingLimits;
-  /** Wakes the send pipeline after a commit so latency is not a poll period. */
-  onQueued: () => void;
+  /** Announces new sends after their commit, so the send pipeline wakes at once rather than at its next poll. */
+  queue: Pick<JobQueue, 'announce'>;
 }
 
 const SCHEDULE_MIN_MS = 900_000;
@@ -137,8 +145,8 @@ export class MessagesService {
         row.run_at = slot;
       }
       await deps.messages.insert(row, trx);
+      deps.queue.announce(SEND_QUEUE, trx);
     }, row.from_number);
-    deps.onQueued();
     return row;
   }
 
@@ -147,9 +155,9 @@ export class MessagesService {
     return (segments * 1000) / this.deps.limits.mps[senderKind(from, numberType)];
   }
 
-  async find(accountSid: string, sid: string, path: string): Promise<MessageRow> {
+  async find(accountSid: string, sid: string): Promise<MessageRow> {
     const row = await this.deps.messages.findOwned(accountSid, sid);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('Message', sid);
     return row;
   }
 
@@ -158,8 +166,8 @@ export class MessagesService {
   }
 
   /** Body="" redacts; Status=canceled cancels a scheduled message. */
-  async update(accountSid: string, sid: string, input: { body?: string | undefined; status?: string | undefined }, path: string): Promise<MessageRow> {
-    const row = await this.find(accountSid, sid, path);
+  async update(accountSid: string, sid: string, input: { body?: string | undefined; status?: string | undefined }): Promise<MessageRow> {
+    const row = await this.find(accountSid, sid);
     const now = this.deps.clock.now();
     if (input.status !== undefined) {
       if (input.status !== 'canceled') throw errors.invalidParameter('Status', "must be 'canceled'");
@@ -175,8 +183,8 @@ export class MessagesService {
     return row;
   }
 
-  async delete(accountSid: string, sid: string, path: string): Promise<void> {
-    const row = await this.find(accountSid, sid, path);
+  async delete(accountSid: string, sid: string): Promise<void> {
+    const row = await this.find(accountSid, sid);
     if ((PENDING as readonly string[]).includes(row.status) && row.status !== 'scheduled') throw errors.cannotDeleteInFlight();
     await this.deps.messages.delete(accountSid, sid);
   }
@@ -185,14 +193,14 @@ export class MessagesService {
     return this.deps.media.list(accountSid, messageSid, page);
   }
 
-  async findMedia(accountSid: string, messageSid: string, sid: string, path: string): Promise<MediaMeta> {
+  async findMedia(accountSid: string, messageSid: string, sid: string): Promise<MediaMeta> {
     const m = await this.deps.media.findMeta(accountSid, messageSid, sid);
-    if (!m) throw errors.notFound(path);
+    if (!m) throw errors.notFound('Media', sid);
     return m;
   }
 
-  async deleteMedia(accountSid: string, messageSid: string, sid: string, path: string): Promise<void> {
-    if (!(await this.deps.media.delete(accountSid, messageSid, sid))) throw errors.notFound(path);
+  async deleteMedia(accountSid: string, messageSid: string, sid: string): Promise<void> {
+    if (!(await this.deps.media.delete(accountSid, messageSid, sid))) throw errors.notFound('Media', sid);
   }
 
   mediaContent(sid: string) {

@@ -25,48 +25,53 @@ export class MessagingServicesService {
     return row;
   }
 
-  async find(accountSid: string, sid: string, path: string): Promise<MessagingServiceRow> {
+  async find(accountSid: string, sid: string): Promise<MessagingServiceRow> {
     const row = await this.repo.findOwned(accountSid, sid);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('Messaging Service', sid);
     return row;
+  }
+
+  /** For callers that only ask whether the account has this service: the row, or undefined. */
+  get(accountSid: string, sid: string): Promise<MessagingServiceRow | undefined> {
+    return this.repo.findOwned(accountSid, sid);
   }
 
   list(accountSid: string, page: PageQuery): Promise<Page<MessagingServiceRow>> {
     return this.repo.list(accountSid, page);
   }
 
-  async update(accountSid: string, sid: string, input: ServiceInput, path: string): Promise<MessagingServiceRow> {
-    const row = await this.find(accountSid, sid, path);
+  async update(accountSid: string, sid: string, input: ServiceInput): Promise<MessagingServiceRow> {
+    const row = await this.find(accountSid, sid);
     const changes: MessagingServiceChanges = { ...defined(input), date_updated: this.clock.now() };
     await this.repo.update(accountSid, sid, changes);
     return { ...row, ...changes };
   }
 
-  async delete(accountSid: string, sid: string, path: string): Promise<void> {
-    if (!(await this.repo.delete(accountSid, sid))) throw errors.notFound(path);
+  async delete(accountSid: string, sid: string): Promise<void> {
+    if (!(await this.repo.delete(accountSid, sid))) throw errors.notFound('Messaging Service', sid);
   }
 
-  async addSender(accountSid: string, serviceSid: string, phoneNumberSid: string, path: string): Promise<PhoneNumberRow> {
-    await this.find(accountSid, serviceSid, path);
+  async addSender(accountSid: string, serviceSid: string, phoneNumberSid: string): Promise<PhoneNumberRow> {
+    await this.find(accountSid, serviceSid);
     const number = await this.numbers.findOwned(accountSid, phoneNumberSid);
     if (!number) throw errors.invalidParameter('PhoneNumberSid', 'is not a phone number of this account');
     if (!(await this.repo.attach(accountSid, serviceSid, phoneNumberSid, this.clock.now()))) throw errors.phoneNumberInOtherService();
     return { ...number, messaging_service_sid: serviceSid };
   }
 
-  async listSenders(accountSid: string, serviceSid: string, page: PageQuery, path: string): Promise<Page<PhoneNumberRow>> {
-    await this.find(accountSid, serviceSid, path);
+  async listSenders(accountSid: string, serviceSid: string, page: PageQuery): Promise<Page<PhoneNumberRow>> {
+    await this.find(accountSid, serviceSid);
     return this.repo.listSenders(serviceSid, page);
   }
 
-  async findSender(accountSid: string, serviceSid: string, phoneNumberSid: string, path: string): Promise<PhoneNumberRow> {
+  async findSender(accountSid: string, serviceSid: string, phoneNumberSid: string): Promise<PhoneNumberRow> {
     const n = await this.numbers.findOwned(accountSid, phoneNumberSid);
-    if (!n || n.messaging_service_sid !== serviceSid) throw errors.notFound(path);
+    if (!n || n.messaging_service_sid !== serviceSid) throw errors.notFound('Messaging Service PhoneNumber', phoneNumberSid);
     return n;
   }
 
-  async removeSender(accountSid: string, serviceSid: string, phoneNumberSid: string, path: string): Promise<void> {
-    await this.findSender(accountSid, serviceSid, phoneNumberSid, path);
+  async removeSender(accountSid: string, serviceSid: string, phoneNumberSid: string): Promise<void> {
+    await this.findSender(accountSid, serviceSid, phoneNumberSid);
     await this.repo.detach(serviceSid, phoneNumberSid);
   }
 }

@@ -1,13 +1,13 @@
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
+import { normalizeNumber } from '../core/phone/e164.js';
 import { newSid } from '../core/sid.js';
 import type { Page, PageQuery } from '../store/paging.js';
 import type { MessagesRepository, VirtualPhoneMessageRow } from '../store/repositories/messages.js';
 import type { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
-import { normalizeNumber } from './addresses.js';
 import type { OutboundSms } from './carriers/types.js';
 import type { VirtualPhoneInbox } from './carriers/simulator.js';
-import type { InboundService } from './inbound.js';
+import type { InternalDelivery } from './inbound.js';
 
 /**
  * Virtual phones: every number no account owns. They receive what the simulator carrier delivers, and a
@@ -17,7 +17,7 @@ export class VirtualPhones implements VirtualPhoneInbox {
   constructor(
     private readonly messages: MessagesRepository,
     private readonly numbers: PhoneNumbersRepository,
-    private readonly inbound: () => InboundService,
+    private readonly inbound: InternalDelivery,
     private readonly clock: Clock,
   ) {}
 
@@ -42,7 +42,7 @@ export class VirtualPhones implements VirtualPhoneInbox {
     const owner = await this.numbers.findByNumber(to);
     if (!owner || owner.account_sid !== accountSid) throw errors.invalidParameter('To', 'must be one of your phone numbers');
     if (input.body === '' && input.mediaUrls.length === 0) throw errors.bodyRequired();
-    const message = await this.inbound().receive({ from, to, body: input.body, media: input.mediaUrls.map((url) => ({ url, contentType: '' })) });
+    const message = await this.inbound.receive({ from, to, body: input.body, media: input.mediaUrls.map((url) => ({ url, contentType: '' })) });
     const row: VirtualPhoneMessageRow = {
       sid: newSid('VP'), account_sid: accountSid, phone: from, peer: to, direction: 'sent',
       body: input.body, media: JSON.stringify(input.mediaUrls), message_sid: message!.sid, date_created: this.clock.now(),

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
+import { possibleNumber } from '../core/phone/e164.js';
 import { newOrderedSid } from '../core/sid.js';
 import type { Page, PageQuery } from '../store/paging.js';
 import type { OutgoingCallerIdRow, OutgoingCallerIdsRepository } from '../store/repositories/outgoingCallerIds.js';
@@ -45,8 +45,8 @@ export class CallerIdsService {
   async validate(accountSid: string, input: ValidationInput): Promise<ValidationResult> {
     if (!input.phoneNumber) throw errors.missingParameter('PhoneNumber');
     // National formats read as North American, as the 2010 API does for caller IDs entered that way.
-    const parsed = parsePhoneNumberFromString(input.phoneNumber, 'US');
-    if (!parsed?.isPossible()) throw errors.phoneNumberInvalid(input.phoneNumber);
+    const parsed = possibleNumber(input.phoneNumber, 'US');
+    if (!parsed) throw errors.phoneNumberInvalid(input.phoneNumber);
     if (input.callDelay !== undefined && (input.callDelay < 0 || input.callDelay > 60)) throw errors.invalidParameter('CallDelay', 'must be between 0 and 60');
     if (input.extension !== undefined && !/^[0-9*#wW]{0,32}$/.test(input.extension)) throw errors.invalidParameter('Extension', 'up to 32 of 0-9, *, #, w and W');
     if (this.d.realPhones) {
@@ -73,22 +73,22 @@ export class CallerIdsService {
     return this.d.repo.list(accountSid, filter, page);
   }
 
-  async find(accountSid: string, sid: string, path: string): Promise<OutgoingCallerIdRow> {
+  async find(accountSid: string, sid: string): Promise<OutgoingCallerIdRow> {
     const row = await this.d.repo.find(accountSid, sid);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('OutgoingCallerId', sid);
     return row;
   }
 
-  async rename(accountSid: string, sid: string, friendlyName: string | undefined, path: string): Promise<OutgoingCallerIdRow> {
-    const row = await this.find(accountSid, sid, path);
+  async rename(accountSid: string, sid: string, friendlyName: string | undefined): Promise<OutgoingCallerIdRow> {
+    const row = await this.find(accountSid, sid);
     if (friendlyName === undefined) return row;
     const now = this.d.clock.now();
     await this.d.repo.rename(accountSid, sid, friendlyName, now);
     return { ...row, friendly_name: friendlyName, date_updated: now };
   }
 
-  async delete(accountSid: string, sid: string, path: string): Promise<void> {
-    if (!(await this.d.repo.delete(accountSid, sid))) throw errors.notFound(path);
+  async delete(accountSid: string, sid: string): Promise<void> {
+    if (!(await this.d.repo.delete(accountSid, sid))) throw errors.notFound('OutgoingCallerId', sid);
   }
 
   /** For From/Dial callerId checks: did the account verify this number? */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { getCountries, getExampleNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/examples.mobile.json';
+import { possibleNumber } from '../core/phone/e164.js';
 import { seededRandom as prng } from '../core/random.js';
 
 export type NumberType = 'local' | 'mobile' | 'tollfree';
@@ -29,8 +30,8 @@ const TYPE_MATCH: Record<NumberType, readonly string[]> = {
 };
 
 function classify(phoneNumber: string): PoolNumber | undefined {
-  const parsed = parsePhoneNumberFromString(phoneNumber);
-  if (!parsed?.isPossible() || !parsed.country) return undefined;
+  const parsed = possibleNumber(phoneNumber);
+  if (!parsed?.country) return undefined;
   const t = parsed.getType();
   const type: NumberType = t === 'TOLL_FREE' ? 'tollfree' : t === 'MOBILE' ? 'mobile' : 'local';
   return { phoneNumber: parsed.number, isoCountry: parsed.country, type, region: null };

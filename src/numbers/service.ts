@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
+import { possibleNumber } from '../core/phone/e164.js';
 import { newOrderedSid, type AccountSid } from '../core/sid.js';
 import type { Page, PageQuery } from '../store/paging.js';
 import type { ApplicationsRepository } from '../store/repositories/applications.js';
@@ -25,9 +26,13 @@ export interface NumberSettings {
   smsApplicationSid?: string | null | undefined;
 }
 
+/** What buying, listing, changing and releasing numbers needs of their rows. */
+export type NumberStore = Pick<PhoneNumbersRepository, 'insertIfFree' | 'findOwned' | 'findByNumber' | 'ownedNumbersAmong' | 'list' | 'update' | 'delete'>;
+
+/** Each dependency narrowed to what the service calls, so unit tests can hand it small fakes. */
 export interface NumbersServiceDeps {
-  numbers: PhoneNumbersRepository;
-  applications: ApplicationsRepository;
+  numbers: NumberStore;
+  applications: Pick<ApplicationsRepository, 'findOwned'>;
   pool: NumberPool;
   clock: Clock;
 }
@@ -66,8 +71,8 @@ export class NumbersService {
   async purchase(accountSid: AccountSid, input: { phoneNumber?: string | undefined; areaCode?: string | undefined } & NumberSettings): Promise<PhoneNumberRow> {
     let described: PoolNumber | undefined;
     if (input.phoneNumber) {
-      const parsed = parsePhoneNumberFromString(input.phoneNumber);
-      if (!parsed?.isPossible()) throw errors.phoneNumberInvalid(input.phoneNumber);
+      const parsed = possibleNumber(input.phoneNumber);
+      if (!parsed) throw errors.phoneNumberInvalid(input.phoneNumber);
       described = this.deps.pool.describe(parsed.number);
       if (!described) throw errors.phoneNumberUnavailable(input.phoneNumber);
     } else if (input.areaCode) {
@@ -100,14 +105,14 @@ export class NumbersService {
     return this.deps.numbers.list(accountSid, filter, page);
   }
 
-  async find(accountSid: string, sid: string, path: string): Promise<PhoneNumberRow> {
+  async find(accountSid: string, sid: string): Promise<PhoneNumberRow> {
     const row = await this.deps.numbers.findOwned(accountSid, sid);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('IncomingPhoneNumber', sid);
     return row;
   }
 
-  async update(accountSid: AccountSid, sid: string, settings: NumberSettings, path: string): Promise<PhoneNumberRow> {
-    const row = await this.find(accountSid, sid, path);
+  async update(accountSid: AccountSid, sid: string, settings: NumberSettings): Promise<PhoneNumberRow> {
+    const row = await this.find(accountSid, sid);
     await this.assertApplications(accountSid, settings);
     const changes: PhoneNumberChanges = { date_updated: this.deps.clock.now() };
     const set = <K extends keyof PhoneNumberChanges>(key: K, value: PhoneNumberChanges[K] | undefined) => {
@@ -131,8 +136,8 @@ export class NumbersService {
     return { ...row, ...changes };
   }
 
-  async release(accountSid: string, sid: string, path: string): Promise<void> {
-    if (!(await this.deps.numbers.delete(accountSid, sid))) throw errors.notFound(path);
+  async release(accountSid: string, sid: string): Promise<void> {
+    if (!(await this.deps.numbers.delete(accountSid, sid))) throw errors.notFound('IncomingPhoneNumber', sid);
   }
 
   /** The owner of a number, if any account owns it: how inbound messages and calls are routed. */

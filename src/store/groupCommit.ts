@@ -1,6 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import type { Executor } from './transactor.js';
+import { collectCommitHooks, runCommitHooks, type Executor } from './transactor.js';
 
 interface Pending<T> {
   work: (trx: Executor) => Promise<T>;
@@ -51,14 +51,18 @@ export class GroupCommitter {
   private async runBatch(batch: Pending<unknown>[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+      // Each unit's commit hooks apart: a unit rolled back to its savepoint announces nothing.
+      const hooks: Array<Array<() => void>> = [];
       try {
         await this.db.transaction().execute(async (trx) => {
           for (const item of batch) {
-            if (batch.length === 1) { outcomes.push({ ok: true, value: await item.work(trx) }); continue; }
+            const unitHooks = collectCommitHooks(trx);
+            if (batch.length === 1) { outcomes.push({ ok: true, value: await item.work(trx) }); hooks.push(unitHooks); continue; }
             await trx.executeQuery(SAVEPOINT);
             try {
               outcomes.push({ ok: true, value: await item.work(trx) });
               await trx.executeQuery(RELEASE);
+              hooks.push(unitHooks);
             } catch (err) {
               if (RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
               await trx.executeQuery(ROLLBACK_TO);
@@ -72,6 +76,7 @@ export class GroupCommitter {
         for (const item of batch) item.reject(err);
         return;
       }
+      for (const unitHooks of hooks) runCommitHooks(unitHooks);
       batch.forEach((item, i) => {
         const o = outcomes[i]!;
         if (o.ok) item.resolve(o.value); else item.reject(o.err);

@@ -13,9 +13,9 @@ export class VerificationAttemptsService {
     return this.repo.listAttempts(accountSid, filter, page);
   }
 
-  async find(accountSid: string, sid: string, path: string): Promise<AttemptListRow> {
+  async find(accountSid: string, sid: string): Promise<AttemptListRow> {
     const row = await this.repo.findAttempt(accountSid, sid);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('Verification Attempt', sid);
     return row;
   }
 }

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
-import { ApiError } from '../core/errors.js';
 import type { LookupDataSource } from '../lookup/index.js';
 import type { MessagesService } from '../messaging/service.js';
 import type { MessagingServicesService } from '../messaging/services.js';
@@ -20,7 +19,7 @@ export interface VerifyOptions {
   /** Messaging's public create, which sends Verify's SMS. */
   sms: Pick<MessagesService, 'create'>;
   /** Messaging's public service lookup, to check Switchboard.MessagingServiceSid. */
-  messagingServices: Pick<MessagingServicesService, 'find'>;
+  messagingServices: Pick<MessagingServicesService, 'get'>;
   /** The call channel; until voice provides one, a call verification is a clear 60200. */
   calls?: VerifyCallSender | undefined;
   lookupSource?: LookupDataSource | undefined;
@@ -36,14 +35,11 @@ export function createVerify(o: VerifyOptions) {
   const loadVault = () => (vault ??= settings.setIfAbsent(VERIFY_SECRET_SETTING, newVerifySecret())
     .then((secret) => new CodeVault(secret))
     .catch((err: unknown) => { vault = undefined; throw err; }));
-  const messagingServiceExists: MessagingServiceCheck = (accountSid, sid) => o.messagingServices.find(accountSid, sid, sid).then(
-    () => true,
-    (err: unknown) => { if (err instanceof ApiError && err.code === 20404) return false; throw err; },
-  );
+  const messagingServiceExists: MessagingServiceCheck = async (accountSid, sid) => (await o.messagingServices.get(accountSid, sid)) !== undefined;
   const services = new VerifyServicesService(repo, messagingServiceExists, o.clock);
   const verifications = new VerificationsService({
     repo, sms: o.sms, calls: o.calls ?? noVoiceCallSender, vault: loadVault, clock: o.clock, lookupSource: o.lookupSource,
-    findService: (accountSid, sid, path) => services.find(accountSid, sid, path),
+    findService: (accountSid, sid) => services.find(accountSid, sid),
     firstNumber: async (accountSid) => (await numbers.list(accountSid, {}, { pageSize: 1 })).items[0]?.phone_number,
   });
   return { services, verifications, attempts: new VerificationAttemptsService(repo) };

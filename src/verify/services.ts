@@ -51,9 +51,9 @@ export class VerifyServicesService {
     return row;
   }
 
-  async find(accountSid: string, sid: string, path: string): Promise<VerifyServiceRow> {
+  async find(accountSid: string, sid: string): Promise<VerifyServiceRow> {
     const row = await this.repo.findService(accountSid, sid);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('Verify Service', sid);
     return row;
   }
 
@@ -61,15 +61,15 @@ export class VerifyServicesService {
     return this.repo.listServices(accountSid, page);
   }
 
-  async update(accountSid: string, sid: string, input: VerifyServiceInput, path: string): Promise<VerifyServiceRow> {
-    const row = await this.find(accountSid, sid, path);
+  async update(accountSid: string, sid: string, input: VerifyServiceInput): Promise<VerifyServiceRow> {
+    const row = await this.find(accountSid, sid);
     const changes: VerifyServiceChanges = { ...(await this.validate(accountSid, input)), date_updated: this.clock.now() };
     await this.repo.updateService(accountSid, sid, changes);
     return { ...row, ...changes };
   }
 
-  async delete(accountSid: string, sid: string, path: string): Promise<void> {
-    if (!(await this.repo.deleteService(accountSid, sid))) throw errors.notFound(path);
+  async delete(accountSid: string, sid: string): Promise<void> {
+    if (!(await this.repo.deleteService(accountSid, sid))) throw errors.notFound('Verify Service', sid);
   }
 
   /** Checks every given value against Twilio's rules and turns it into columns. */

@@ -1,6 +1,6 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
+import { possibleNumber } from '../core/phone/e164.js';
 import { newSid } from '../core/sid.js';
 import { lookupPhoneNumber, type LookupDataSource } from '../lookup/index.js';
 import type { MessagesService } from '../messaging/service.js';
@@ -38,10 +38,14 @@ export interface VerificationView {
   attempts: VerificationAttemptRow[];
 }
 
+/** What a verification's lifecycle needs of Verify's tables (services and the Attempts API are elsewhere). */
+export type VerificationStore = Pick<VerifyRepository, 'expireDue' | 'findOpen' | 'find' | 'findExhausted' | 'insertIfNoneOpen' | 'claimSend'
+  | 'releaseSend' | 'claimCheck' | 'end' | 'deleteVerification' | 'insertAttempt' | 'attempts'>;
+
 export interface VerificationsDeps {
-  repo: VerifyRepository;
+  repo: VerificationStore;
   /** The Verify services, to resolve {ServiceSid} with the caller's account. */
-  findService: (accountSid: string, sid: string, path: string) => Promise<VerifyServiceRow>;
+  findService: (accountSid: string, sid: string) => Promise<VerifyServiceRow>;
   /** Messaging's public create: Verify's SMS are ordinary outbound messages of the account. */
   sms: Pick<MessagesService, 'create'>;
   calls: VerifyCallSender;
@@ -57,9 +61,9 @@ export class VerificationsService {
   constructor(private readonly deps: VerificationsDeps) {}
 
   /** POST .../Verifications: a new code, or the pending code sent again (same code, one more send). */
-  async start(accountSid: string, serviceSid: string, input: StartInput, path: string): Promise<VerificationView> {
+  async start(accountSid: string, serviceSid: string, input: StartInput): Promise<VerificationView> {
     const { deps } = this;
-    const service = await deps.findService(accountSid, serviceSid, path);
+    const service = await deps.findService(accountSid, serviceSid);
     const channel = readChannel(input.channel);
     const { to, country } = readTo(input.to);
     const locale = resolveLocale(readLocale(input.locale), country);
@@ -128,20 +132,20 @@ export class VerificationsService {
   }
 
   /** GET .../Verifications/{Sid}: only a pending verification exists for the API; an ended one is 20404. */
-  async fetch(accountSid: string, serviceSid: string, sid: string, path: string): Promise<VerificationView> {
-    await this.deps.findService(accountSid, serviceSid, path);
+  async fetch(accountSid: string, serviceSid: string, sid: string): Promise<VerificationView> {
+    await this.deps.findService(accountSid, serviceSid);
     const row = await this.deps.repo.find(serviceSid, sid);
-    if (!row || !row.open_key || row.expires_at <= this.deps.clock.now()) throw errors.notFound(path);
+    if (!row || !row.open_key || row.expires_at <= this.deps.clock.now()) throw errors.notFound('Verification', sid);
     return this.view(row);
   }
 
   /** POST .../Verifications/{Sid} with Status canceled or approved (approving is how custom-code flows close). */
-  async update(accountSid: string, serviceSid: string, sid: string, status: string | undefined, path: string): Promise<VerificationView> {
-    await this.deps.findService(accountSid, serviceSid, path);
+  async update(accountSid: string, serviceSid: string, sid: string, status: string | undefined): Promise<VerificationView> {
+    await this.deps.findService(accountSid, serviceSid);
     if (status !== 'canceled' && status !== 'approved') throw errors.verifyInvalidParameter('Status', 'must be canceled or approved');
     const row = await this.deps.repo.find(serviceSid, sid);
     const ended = row && await this.deps.repo.end(row.sid, status, this.deps.clock.now());
-    if (!ended) throw errors.notFound(path);
+    if (!ended) throw errors.notFound('Verification', sid);
     return this.view(ended);
   }
 
@@ -149,9 +153,9 @@ export class VerificationsService {
    * POST .../VerificationCheck. A wrong code is not an error (200, pending, valid false); the fifth wrong
    * code ends the verification (max_attempts_reached) and later checks get 60202 until it would have expired.
    */
-  async check(accountSid: string, serviceSid: string, input: CheckInput, path: string): Promise<VerificationRow> {
+  async check(accountSid: string, serviceSid: string, input: CheckInput): Promise<VerificationRow> {
     const { repo, clock } = this.deps;
-    const service = await this.deps.findService(accountSid, serviceSid, path);
+    const service = await this.deps.findService(accountSid, serviceSid);
     const code = input.code?.trim();
     if (!code) throw errors.verifyInvalidParameter('Code', 'is required');
     if (code.length < VERIFY_LIMITS.minCodeLength || code.length > VERIFY_LIMITS.maxCodeLength) throw errors.verifyInvalidParameter('Code', 'must be 4 to 10 characters');
@@ -163,16 +167,16 @@ export class VerificationsService {
       const { to } = readTo(input.to);
       target = (await repo.findOpen(`${service.sid}:${to}`)) ?? (await repo.findExhausted(service.sid, to, now));
     }
-    if (!target || target.expires_at <= now) throw errors.notFound(path);
+    if (!target || target.expires_at <= now) throw errors.notFound('Verification', input.verificationSid);
     if (target.status === 'max_attempts_reached') throw errors.verifyMaxCheckAttempts();
-    if (!target.open_key) throw errors.notFound(path);
+    if (!target.open_key) throw errors.notFound('Verification', target.sid);
     const vault = await this.deps.vault();
     const checked = await repo.claimCheck(target.sid, vault.hash(target.sid, code), VERIFY_LIMITS.maxChecks, now);
     if (checked) return checked;
     // No check was left to spend: say why, from the row as it is now.
     const current = await repo.find(service.sid, target.sid);
     if (current && current.expires_at > now && current.status === 'max_attempts_reached') throw errors.verifyMaxCheckAttempts();
-    throw errors.notFound(path);
+    throw errors.notFound('Verification', target.sid);
   }
 
   private async view(row: VerificationRow): Promise<VerificationView> {
@@ -213,8 +217,8 @@ function readChannel(value: string | undefined): Channel {
 function readTo(value: string | undefined): { to: string; country: string | undefined } {
   if (!value) throw errors.verifyInvalidParameter('To', 'is required');
   const trimmed = value.trim();
-  const parsed = trimmed.startsWith('+') ? parsePhoneNumberFromString(trimmed) : undefined;
-  if (!parsed?.isPossible()) throw errors.verifyInvalidParameter('To', `${value} is not a phone number in E.164 format`);
+  const parsed = trimmed.startsWith('+') ? possibleNumber(trimmed) : undefined;
+  if (!parsed) throw errors.verifyInvalidParameter('To', `${value} is not a phone number in E.164 format`);
   return { to: parsed.number, country: parsed.country };
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.js';
-import { ApiError, errors } from '../core/errors.js';
+import { ApiError, codes, errors } from '../core/errors.js';
 import { isSid, newOrderedSid } from '../core/sid.js';
 import type { ParticipantRow, RoomRow, TrackRow, VideoRecordingRow } from '../store/repositories/video.js';
 import type { RoomsService } from './rooms.js';
@@ -127,19 +127,19 @@ export class LiveRooms {
 
   private async resolveRoom(accountSid: string, name: string): Promise<RoomRow> {
     if (isSid(name, 'RM')) {
-      const row = await this.o.rooms.find(accountSid, name, name).catch(() => undefined);
+      const row = await this.o.rooms.find(accountSid, name).catch(() => undefined);
       if (!row) throw errors.roomNotFound();
       if (row.status !== 'in-progress') throw errors.roomCompleted();
       return this.rooms.get(row.sid)?.row ?? row;
     }
-    const existing = await this.o.rooms.find(accountSid, name, name).catch(() => undefined);
+    const existing = await this.o.rooms.find(accountSid, name).catch(() => undefined);
     if (existing) return this.rooms.get(existing.sid)?.row ?? existing;
     try {
       // Twilio's client-side room creation: connecting to a name that has no room makes a group room.
       return await this.o.rooms.create(accountSid, { uniqueName: name });
     } catch (err) {
-      if (!(err instanceof ApiError) || err.code !== 53113) throw err;
-      return this.o.rooms.find(accountSid, name, name); // created concurrently by someone else
+      if (!(err instanceof ApiError) || err.code !== codes.roomExists) throw err;
+      return this.o.rooms.find(accountSid, name); // created concurrently by someone else
     }
   }
 

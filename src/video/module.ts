@@ -9,19 +9,25 @@ import { LiveRooms } from './live.js';
 import { RoomsService } from './rooms.js';
 import { SfuPool } from './sfu/pool.js';
 import type { FromWorker, WorkerOptions } from './sfu/protocol.js';
-import type { KeySecretLookup } from './token.js';
+import type { AccountsService } from '../accounts/service.js';
+import type { SettingsRepository } from '../store/repositories/settings.js';
+import { DemoKey } from './demo-key.js';
 
 export interface VideoOptions {
   db: Kysely<Database>;
   clock: Clock;
   origin: () => string;
   enqueue: (calls: WebhookCall[]) => Promise<void>;
-  secretOf: KeySecretLookup;
+  /** API key secrets (tokens are signed with a key) and the demo page's own key of the root account. */
+  accounts: Pick<AccountsService, 'keySecretFor' | 'createKey'>;
+  settings: SettingsRepository;
+  rootAccountSid: string;
   dataDir: string;
   /** The API's bind address: on loopback, media is gathered on 127.0.0.1 only. */
   host: string;
   workers: number;
-  ports: string | undefined;
+  /** UDP ports for media; null lets the OS pick. */
+  ports: { min: number; max: number } | null;
   publicIp: string | undefined;
   reconnectMs: number;
   log: (level: 'warn' | 'error', msg: string, err?: unknown) => void;
@@ -29,15 +35,6 @@ export interface VideoOptions {
 
 export function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
-function portRange(spec: string | undefined): [number, number] | undefined {
-  if (!spec) return undefined;
-  const m = /^(\d+)-(\d+)$/.exec(spec.trim());
-  const lo = Number(m?.[1]);
-  const hi = Number(m?.[2]);
-  if (!m || lo < 1024 || hi > 65535 || hi <= lo) throw new Error('SWITCHBOARD_VIDEO_PORTS must be a range such as 40000-40999 (ascending, within 1024-65535)');
-  return [lo, hi];
 }
 
 /** Video's parts wired together: the room records, the SFU workers and the live rooms between them. */
@@ -48,7 +45,7 @@ export function createVideo(o: VideoOptions) {
   const workerOptions: WorkerOptions = {
     announce: [...(loopbackOnly ? ['127.0.0.1'] : []), ...(o.publicIp ? [o.publicIp] : [])],
     loopbackOnly,
-    portRange: portRange(o.ports),
+    portRange: o.ports ? [o.ports.min, o.ports.max] : undefined,
     recordingsDir: join(o.dataDir, 'video-recordings'),
     maxPublishBitrate: 2_500_000,
   };
@@ -86,6 +83,9 @@ export function createVideo(o: VideoOptions) {
 
   return {
     rooms, live: liveRooms, pool, recordingsDir: workerOptions.recordingsDir, recover,
+    secretOf: (accountSid: string, keySid: string) => o.accounts.keySecretFor(accountSid, keySid),
+    demoKey: new DemoKey(o.accounts, o.settings, o.rootAccountSid),
+    rootAccountSid: o.rootAccountSid,
     async close(): Promise<void> {
       await liveRooms.close();
       await pool.close();

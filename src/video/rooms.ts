@@ -78,9 +78,9 @@ export class RoomsService {
   }
 
   /** By SID, or by the name of an in-progress room (Twilio resolves `/Rooms/{UniqueName}` so). */
-  async find(accountSid: string, sidOrName: string, path: string): Promise<RoomRow> {
+  async find(accountSid: string, sidOrName: string): Promise<RoomRow> {
     const row = isSid(sidOrName, 'RM') ? await this.d.repo.findRoom(accountSid, sidOrName) : await this.d.repo.findLiveRoomByName(accountSid, sidOrName);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('Room', sidOrName);
     return row;
   }
 
@@ -134,11 +134,11 @@ export class RoomsService {
     return gone;
   }
 
-  async findParticipant(room: RoomRow, sidOrIdentity: string, path: string): Promise<ParticipantRow> {
+  async findParticipant(room: RoomRow, sidOrIdentity: string): Promise<ParticipantRow> {
     const row = isSid(sidOrIdentity, 'PA')
       ? await this.d.repo.findParticipant(room.sid, sidOrIdentity)
       : await this.d.repo.findParticipantByIdentity(room.sid, sidOrIdentity);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('Participant', sidOrIdentity);
     return row;
   }
 
@@ -167,9 +167,9 @@ export class RoomsService {
     if (await this.d.repo.unpublishTrack(t.sid, this.d.clock.now())) await this.emit(room, 'track-removed', { participant: p, track: t });
   }
 
-  async findTrack(p: ParticipantRow, sid: string, path: string): Promise<TrackRow> {
+  async findTrack(p: ParticipantRow, sid: string): Promise<TrackRow> {
     const row = await this.d.repo.findTrack(p.sid, sid);
-    if (!row || row.status !== 'published') throw errors.notFound(path);
+    if (!row || row.status !== 'published') throw errors.notFound('Published Track', sid);
     return row;
   }
 
@@ -193,9 +193,9 @@ export class RoomsService {
     return this.d.repo.listSubscriptions(p.sid, page);
   }
 
-  async findSubscription(p: ParticipantRow, trackSid: string, path: string): Promise<SubscriptionRow> {
+  async findSubscription(p: ParticipantRow, trackSid: string): Promise<SubscriptionRow> {
     const row = await this.d.repo.findSubscription(p.sid, trackSid);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('Subscribed Track', trackSid);
     return row;
   }
 
@@ -222,9 +222,9 @@ export class RoomsService {
     await this.emit(room, outcome.ok ? 'recording-completed' : 'recording-failed', { recording: done });
   }
 
-  async findRecording(accountSid: string, sid: string, path: string): Promise<VideoRecordingRow> {
+  async findRecording(accountSid: string, sid: string): Promise<VideoRecordingRow> {
     const row = await this.d.repo.findRecording(accountSid, sid);
-    if (!row || row.status === 'deleted') throw errors.notFound(path);
+    if (!row || row.status === 'deleted') throw errors.notFound('Recording', sid);
     return row;
   }
 

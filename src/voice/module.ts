@@ -32,10 +32,10 @@ import { CallEvents } from './events.js';
 import type { DocumentSource } from './interpreter.js';
 import { MediaEngine, sharedMediaClock, type RtpDropCounters } from './media/index.js';
 import { RecordingsService } from './recordings/service.js';
-import { createSipEndpoint, InviteGuard, parsePeers, type SipEndpoint, type TcpCounters } from './sip/index.js';
+import { createSipEndpoint, InviteGuard, type SipEndpoint, type TcpCounters } from './sip/index.js';
 import { CallLimits } from './calls/limits.js';
 import { DEFAULT_SECURITY, registerSecurityMetrics, type VoiceSecurity } from './security.js';
-import { parseTrunk, type SipTrunk } from './trunk.js';
+import type { SipTrunk } from './trunk.js';
 import { createDefaultTts } from './tts/index.js';
 import { voiceVerifySender } from './verify-sender.js';
 import { VirtualCalls } from './virtual/calls.js';
@@ -53,28 +53,25 @@ export interface VoiceOptions {
   sipPort: number;
   sipHost: string;
   sipPublicHost?: string | undefined;
-  /** SWITCHBOARD_SIP_TRUNK; parsed here (a bad value throws TrunkConfigError before anything starts). */
-  sipTrunk?: string | undefined;
-  /** `MIN-MAX` */
-  rtpPorts?: string | undefined;
+  /** Where calls to phone numbers go; without one they reach virtual phones. */
+  sipTrunk?: SipTrunk | null | undefined;
+  /** UDP ports RTP sessions bind in; without a range the OS picks. */
+  rtpPorts?: { min: number; max: number } | null | undefined;
   /** Media engine threads carrying calls' RTP (docs/voice-stack.md, "Threads"); 0 keeps media on this thread. */
   mediaWorkers?: number | undefined;
   /** Stable across restarts of the same server, so its calls from a previous life are ended at start. */
   nodeId?: string | undefined;
   leaseMs?: number | undefined;
   metrics?: Registry | undefined;
-  /** Hardening against abuse from the network (main.ts passes the config; docs/voice.md, "Security"). */
+  /** Hardening against abuse from the network (from the config, lists parsed; docs/voice.md, "Security"). */
   security?: VoiceSecurity | undefined;
-  onCallbacksQueued: () => void;
   onError: (err: unknown) => void;
 }
 
 export function createVoice(o: VoiceOptions) {
   const sec = o.security ?? DEFAULT_SECURITY;
-  // Parsed now: a bad allow list or peer entry stops the start (GuardConfigError), like a bad trunk URI.
   const guard = new InviteGuard({
-    ratePerSecond: sec.sipInviteRate, burst: sec.sipInviteBurst, realm: 'switchboard',
-    trusted: sec.sipTrustedSources ? sec.sipTrustedSources.split(',') : null, peers: parsePeers(sec.sipPeers),
+    ratePerSecond: sec.sipInviteRate, burst: sec.sipInviteBurst, realm: 'switchboard', trusted: sec.sipTrustedSources, peers: sec.sipPeers,
   });
   const limits = new CallLimits(sec.maxCallsPerAccount, sec.maxCallsPerNode);
   const localDrops: RtpDropCounters = { source: 0, ssrc: 0 };
@@ -93,23 +90,22 @@ export function createVoice(o: VoiceOptions) {
     get ssrc(): number { return localDrops.ssrc + engine.drops.ssrc; },
   } : localDrops;
   const tcpCounters: TcpCounters = { refused: 0, idleClosed: 0 };
-  const trunk: SipTrunk | null = o.sipTrunk ? parseTrunk(o.sipTrunk) : null;
+  const trunk = o.sipTrunk ?? null;
   const nodeId = o.nodeId ?? `${hostname()}:${o.sipPort > 0 ? `sip${o.sipPort}` : `pid${process.pid}`}`;
   const leaseMs = o.leaseMs ?? 30_000;
   const calls = new CallsRepository(o.db);
   const numbers = new PhoneNumbersRepository(o.db);
   const applications = new ApplicationsRepository(o.db);
   const tx = transactor(o.db);
-  const lifecycle = new CallLifecycle({ calls, jobs: o.jobs, tx, webhooks: o.webhooks, events: o.events, clock: o.clock, onCallbacksQueued: o.onCallbacksQueued });
-  const recordings = new RecordingsService({ repo: new RecordingsRepository(o.db), tx, jobs: o.jobs, webhooks: o.webhooks, clock: o.clock, publicUrl: o.publicUrl, onCallbacksQueued: o.onCallbacksQueued });
+  const lifecycle = new CallLifecycle({ calls, jobs: o.jobs, tx, webhooks: o.webhooks, events: o.events, clock: o.clock });
+  const recordings = new RecordingsService({ repo: new RecordingsRepository(o.db), tx, jobs: o.jobs, webhooks: o.webhooks, clock: o.clock, publicUrl: o.publicUrl });
   const audio = new AudioCache();
   const tts = createDefaultTts();
   const phones = new VirtualPhones(new VirtualCallsRepository(o.db), calls, audio, o.clock);
   const bindHost = o.sipHost;
   const publicHost = o.sipPublicHost ?? (bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost);
-  const range = o.rtpPorts ? /^(\d+)-(\d+)$/.exec(o.rtpPorts.trim()) : null;
   const media: MediaOptions = {
-    host: bindHost, publicHost, tts, audio, rtpDrops: localDrops, engine, strictRtp: sec.rtpStrict ? { probation: sec.rtpProbation } : false, ...(range ? { portRange: { min: Number(range[1]), max: Number(range[2]) } } : {}) };
+    host: bindHost, publicHost, tts, audio, rtpDrops: localDrops, engine, strictRtp: sec.rtpStrict ? { probation: sec.rtpProbation } : false, ...(o.rtpPorts ? { portRange: o.rtpPorts } : {}) };
   let sip: SipEndpoint | null = null;
   const sessions = new Map<string, CallSession>();
   const callEvents = new CallEvents(new CallEventsRepository(o.db), o.clock, o.onError);

@@ -1,18 +1,31 @@
 /**
- * Voice's defences against the network, in one place: their settings (named like the config keys, so
- * main.ts passes its config as is) and the metrics that show them at work. docs/voice.md, "Security".
+ * Voice's defences against the network, in one place: their settings (named like the config keys, already
+ * parsed by src/config/resolve.ts) and the metrics that show them at work. docs/voice.md, "Security".
  */
 import { Counter, type Registry } from 'prom-client';
-import type { Config } from '../config/schema.js';
 import type { RtpDropCounters } from './media/index.js';
 import type { GuardCounters, TcpCounters } from './sip/index.js';
 
-/** The settings, as main.ts has them in its config. */
-export type VoiceSecurity = Pick<Config, 'rtpStrict' | 'rtpProbation' | 'sipInviteRate' | 'sipInviteBurst' | 'sipTrustedSources' | 'sipPeers'
-  | 'maxCallsPerAccount' | 'maxCallsPerNode' | 'sipTcpMaxConnections' | 'sipTcpMaxPerSource' | 'sipTcpFirstMessageMs' | 'sipTcpIdleMs'>;
+/** The settings, named as in the config; the SIP lists come parsed and validated. */
+export interface VoiceSecurity {
+  rtpStrict: boolean;
+  rtpProbation: number;
+  sipInviteRate: number;
+  sipInviteBurst: number;
+  /** Networks whose INVITEs go through unchallenged (each a valid address or CIDR); null: any source. */
+  sipTrustedSources: string[] | null;
+  /** username -> password of the peers that may call in after a digest challenge. */
+  sipPeers: ReadonlyMap<string, string>;
+  maxCallsPerAccount: number;
+  maxCallsPerNode: number;
+  sipTcpMaxConnections: number;
+  sipTcpMaxPerSource: number;
+  sipTcpFirstMessageMs: number;
+  sipTcpIdleMs: number;
+}
 
 export const DEFAULT_SECURITY: VoiceSecurity = {
-  rtpStrict: true, rtpProbation: 4, sipInviteRate: 10, sipInviteBurst: 20, sipTrustedSources: undefined, sipPeers: undefined,
+  rtpStrict: true, rtpProbation: 4, sipInviteRate: 10, sipInviteBurst: 20, sipTrustedSources: null, sipPeers: new Map(),
   maxCallsPerAccount: 100, maxCallsPerNode: 500, sipTcpMaxConnections: 512, sipTcpMaxPerSource: 32, sipTcpFirstMessageMs: 10_000, sipTcpIdleMs: 600_000,
 };
 

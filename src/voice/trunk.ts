@@ -28,12 +28,12 @@ export class TrunkConfigError extends Error {}
 export function parseTrunk(value: string): SipTrunk {
   const uri = parseUri(value.trim());
   if (!uri || (uri.scheme !== 'sip' && uri.scheme !== 'sips') || !uri.host) {
-    throw new TrunkConfigError(`SWITCHBOARD_SIP_TRUNK must look like sip:user:password@host:port;transport=udp, got "${value}"`);
+    throw new TrunkConfigError(`must look like sip:user:password@host:port;transport=udp, got "${value}"`);
   }
   const transport = (uri.params.transport ?? 'udp').toLowerCase();
-  if (transport !== 'udp' && transport !== 'tcp') throw new TrunkConfigError(`SWITCHBOARD_SIP_TRUNK: transport must be udp or tcp, got "${transport}"`);
+  if (transport !== 'udp' && transport !== 'tcp') throw new TrunkConfigError(`transport must be udp or tcp, got "${transport}"`);
   const prefix = uri.params.prefix ?? null;
-  if (prefix !== null && !/^[0-9*#]*$/.test(prefix)) throw new TrunkConfigError(`SWITCHBOARD_SIP_TRUNK: prefix must be digits, got "${prefix}"`);
+  if (prefix !== null && !/^[0-9*#]*$/.test(prefix)) throw new TrunkConfigError(`prefix must be digits, got "${prefix}"`);
   const password = uri.password === undefined ? null : decodeURIComponent(uri.password);
   return {
     host: uri.host.replace(/^\[|\]$/g, ''),

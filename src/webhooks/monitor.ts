@@ -14,9 +14,9 @@ export class MonitorService {
     return this.repo.listAlerts(accountSid, filter, page);
   }
 
-  async findAlert(accountSid: string, sid: string, path: string, resourceSid?: string): Promise<AlertDetail> {
+  async findAlert(accountSid: string, sid: string, resourceSid?: string): Promise<AlertDetail> {
     const row = await this.repo.findAlert(accountSid, sid);
-    if (!row || (resourceSid !== undefined && row.resource_sid !== resourceSid)) throw errors.notFound(path);
+    if (!row || (resourceSid !== undefined && row.resource_sid !== resourceSid)) throw errors.notFound('Alert', sid);
     return row;
   }
 
@@ -24,9 +24,9 @@ export class MonitorService {
     return this.repo.listRequests(accountSid, filter, page);
   }
 
-  async findRequest(accountSid: string, sid: string, path: string): Promise<WebhookRequestsTable> {
+  async findRequest(accountSid: string, sid: string): Promise<WebhookRequestsTable> {
     const row = await this.repo.findRequest(accountSid, sid);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('Webhook request', sid);
     return row;
   }
 }

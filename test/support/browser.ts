@@ -69,7 +69,7 @@ export function watchPage(page: Page, allowedOrigins: string[]): { problems: str
   page.on('request', (req) => {
     const url = req.url();
     if (url.startsWith('data:')) return;
-    if (!allowedOrigins.some((o) => url.startsWith(o + '/'))) problems.push(`request to a foreign address: ${url}`);
+    if (!allowedOrigins.some((o) => url.startsWith(`${o}/`))) problems.push(`request to a foreign address: ${url}`);
   });
   return { problems };
 }

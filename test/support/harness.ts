@@ -78,7 +78,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, env: Reco
     clientFor,
     fetch: (path, init = {}) => {
       const headers = new Headers(init.headers);
-      if (!headers.has('authorization')) headers.set('authorization', 'Basic ' + Buffer.from(`${accountSid}:${authToken}`).toString('base64'));
+      if (!headers.has('authorization')) headers.set('authorization', `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`);
       let body = init.body;
       if (init.form) {
         const form = new URLSearchParams();

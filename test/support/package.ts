@@ -37,7 +37,7 @@ export function installPackage(into: string, opts: { sources?: string[]; twilioD
     const out = join(pkgDir, 'dist', relative(join(ROOT, 'src'), file).replace(/\.ts$/, '.js'));
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, outputText);
-    for (const m of outputText.matchAll(/from '(\.[^']+)\.js'/g)) pending.push(join(dirname(file), m[1]! + '.ts'));
+    for (const m of outputText.matchAll(/from '(\.[^']+)\.js'/g)) pending.push(join(dirname(file), `${m[1]!}.ts`));
   }
   symlinkSync(opts.twilioDir ?? join(ROOT, 'node_modules/twilio'), join(into, 'node_modules/twilio'), 'dir');
 }

@@ -39,7 +39,7 @@ export class VideoBot {
   readonly failures: string[] = [];
 
   private constructor(url: string) {
-    this.ws = new WebSocket(url.replace(/^http/, 'ws') + '/video/v1/signal');
+    this.ws = new WebSocket(`${url.replace(/^http/, 'ws')}/video/v1/signal`);
     this.sub = new RTCPeerConnection(LOOPBACK);
     this.sub.onTrack.subscribe((track) => this.count(track));
     this.ws.on('message', (data) => { void this.onMessage(JSON.parse(String(data)) as ServerMessage).catch((err: unknown) => { this.failures.push(String(err)); }); });
@@ -122,7 +122,10 @@ export class VideoBot {
         sid = this.midTrack.get(mid) ?? mid;
       }
       let r = this.received.get(sid);
-      if (!r) this.received.set(sid, (r = { packets: 0, bytes: 0, lost: 0, firstSeq: rtp.header.sequenceNumber, maxSeq: rtp.header.sequenceNumber }));
+      if (!r) {
+        r = { packets: 0, bytes: 0, lost: 0, firstSeq: rtp.header.sequenceNumber, maxSeq: rtp.header.sequenceNumber };
+        this.received.set(sid, r);
+      }
       r.packets++;
       r.bytes += rtp.payload.length;
       const ahead = (rtp.header.sequenceNumber - r.maxSeq) & 0xffff;
@@ -133,7 +136,8 @@ export class VideoBot {
 
   /** Publishes synthetic media: VP8-shaped frames (25 fps, key frames on PLI and every 2 s) and/or Opus-sized audio. */
   private async publish(o: BotOptions): Promise<void> {
-    const pc = (this.pub = new RTCPeerConnection(LOOPBACK));
+    const pc = new RTCPeerConnection(LOOPBACK);
+    this.pub = pc;
     const tracks: { mid: string; kind: 'audio' | 'video'; name: string }[] = [];
     const video = o.videoBitrate ? pc.addTransceiver('video', { direction: 'sendonly' }) : undefined;
     const audio = o.audio ? pc.addTransceiver('audio', { direction: 'sendonly' }) : undefined;

@@ -1,3 +1,4 @@
+import { codes } from '../../core/errors.js';
 import type { Carrier, CarrierEvents, OutboundSms, SubmitResult } from './types.js';
 
 /** Where the simulator's network ends: the inboxes of virtual phones. Writes are idempotent per message. */
@@ -54,7 +55,7 @@ export class SimulatorCarrier implements Carrier {
       for (const r of reports) {
         this.events?.report(r.ok
           ? { carrier: this.name, messageSid: r.sid, status: 'delivered' }
-          : { carrier: this.name, messageSid: r.sid, status: 'undelivered', errorCode: 30003 });
+          : { carrier: this.name, messageSid: r.sid, status: 'undelivered', errorCode: codes.unreachableHandset });
       }
     };
     if (this.opts.latencyMs <= 0) setImmediate(deliver);

@@ -1,6 +1,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { codes } from '../../core/errors.js';
 import type { ForwardCounters, PublishedTrack } from './forwarder.js';
 import { PeerSession } from './peer.js';
 import type { FromWorker, RecordingResult, ToWorker, WorkerOptions, WorkerStats } from './protocol.js';
@@ -31,7 +32,7 @@ export class SfuHost {
     } catch (err) {
       const participant = 'participant' in msg ? msg.participant : undefined;
       if (msg.t === 'publish' && participant) {
-        this.post({ t: 'publish-failed', participant, code: 53403, message: (err as Error).message });
+        this.post({ t: 'publish-failed', participant, code: codes.remoteDescriptionFailed, message: (err as Error).message });
       } else {
         this.post({ t: 'log', level: 'warn', message: `sfu ${msg.t} failed: ${(err as Error).message}` });
       }

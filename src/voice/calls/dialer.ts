@@ -28,14 +28,6 @@ export interface DialerDeps {
   phones: VirtualPhones;
 }
 
-export const E164 = /^\+[1-9]\d{6,14}$/;
-
-/** `+1 (415) 555-0100` and `14155550100` style input to E.164, or null. */
-export function toE164(value: string): string | null {
-  const compact = value.replace(/[\s().-]/g, '');
-  const withPlus = compact.startsWith('+') ? compact : /^\d{8,15}$/.test(compact) ? `+${compact}` : compact;
-  return E164.test(withPlus) ? withPlus : null;
-}
 
 export function isSipUri(value: string): boolean {
   return /^sips?:[^\s@]+@[^\s]+$/i.test(value) || /^sips?:[^\s@]+$/i.test(value);

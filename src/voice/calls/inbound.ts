@@ -3,6 +3,7 @@
  * virtual phone calling one of the account's numbers. Either way the number's VoiceUrl (or its Voice
  * Application's) is fetched with CallStatus=ringing and its TwiML decides whether the call is answered.
  */
+import { toE164 } from '../../core/phone/e164.js';
 import { newSid, type Sid } from '../../core/sid.js';
 import type { ApplicationsRepository } from '../../store/repositories/applications.js';
 import type { CallRow } from '../../store/repositories/calls.js';
@@ -11,7 +12,6 @@ import { createAnswer } from '../media/index.js';
 import type { IncomingCall } from '../sip/index.js';
 import type { DocumentSource } from '../interpreter.js';
 import type { CallPeer } from './peer.js';
-import { toE164 } from './dialer.js';
 import { InboundSipPeer, openRtp, type MediaOptions } from './sip-peers.js';
 import type { CallLimits } from './limits.js';
 

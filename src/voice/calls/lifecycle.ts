@@ -18,7 +18,6 @@ export interface LifecycleDeps {
   webhooks: WebhookDispatcher;
   events: EventBus;
   clock: Clock;
-  onCallbacksQueued: () => void;
 }
 
 export class CallLifecycle {
@@ -36,7 +35,7 @@ export class CallLifecycle {
       await this.d.calls.insert(stored, trx);
       await this.d.jobs.enqueue(callbacks, trx);
     });
-    this.after(stored, callbacks);
+    this.announce(stored);
     return stored;
   }
 
@@ -52,7 +51,7 @@ export class CallLifecycle {
     };
     const ok = ex ? await apply(ex) : await this.d.tx.transaction(apply);
     if (!ok) return null;
-    this.after(next, callbacks);
+    this.announce(next);
     return next;
   }
 
@@ -72,8 +71,7 @@ export class CallLifecycle {
     return next;
   }
 
-  private after(row: CallRow, callbacks: NewJob[]): void {
-    if (callbacks.length) this.d.onCallbacksQueued();
+  private announce(row: CallRow): void {
     this.d.events.emit('call.status', { accountSid: row.account_sid, sid: row.sid, status: row.status });
   }
 }

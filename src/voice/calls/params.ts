@@ -1,6 +1,6 @@
 /** The parameters Twilio sends with every voice request and status callback. */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { rfc2822 } from '../../core/dates.js';
+import { countryOf } from '../../core/phone/e164.js';
 import type { CallRow } from '../../store/repositories/calls.js';
 
 export type CallEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
@@ -12,8 +12,7 @@ const countries = new Map<string, string>();
 function country(n: string): string {
   let c = countries.get(n);
   if (c === undefined) {
-    const parsed = n.startsWith('+') ? parsePhoneNumberFromString(n) : undefined;
-    c = parsed?.country ?? parsed?.getPossibleCountries()[0] ?? '';
+    c = n.startsWith('+') ? countryOf(n) : '';
     if (countries.size > 10_000) countries.clear();
     countries.set(n, c);
   }

@@ -4,13 +4,14 @@
  */
 import type { Clock } from '../../core/clock.js';
 import { errors } from '../../core/errors.js';
+import { E164, toE164 } from '../../core/phone/e164.js';
 import { newSid } from '../../core/sid.js';
 import type { Page, PageQuery } from '../../store/paging.js';
 import type { ApplicationsRepository } from '../../store/repositories/applications.js';
 import { LIVE_STATUSES, type CallFilter, type CallRow, type CallsRepository } from '../../store/repositories/calls.js';
 import type { PhoneNumbersRepository } from '../../store/repositories/phoneNumbers.js';
 import type { DocumentSource } from '../interpreter.js';
-import { E164, isSipUri, toE164, type Dialer } from './dialer.js';
+import { isSipUri, type Dialer } from './dialer.js';
 import type { CallLifecycle } from './lifecycle.js';
 import type { CallLimits } from './limits.js';
 import { CALL_EVENTS } from './params.js';
@@ -145,16 +146,16 @@ export class CallsService {
     return this.d.calls.list(accountSid, filter, page);
   }
 
-  async find(accountSid: string, sid: string, path: string): Promise<CallRow> {
+  async find(accountSid: string, sid: string): Promise<CallRow> {
     const live = this.d.sessions.get(sid);
     if (live && live.current.account_sid === accountSid) return live.current;
     const row = await this.d.calls.findOwned(accountSid, sid);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('Call', sid);
     return row;
   }
 
-  async update(accountSid: string, sid: string, input: UpdateCallInput, path: string): Promise<CallRow> {
-    const row = await this.find(accountSid, sid, path);
+  async update(accountSid: string, sid: string, input: UpdateCallInput): Promise<CallRow> {
+    const row = await this.find(accountSid, sid);
     const live = this.d.sessions.get(sid);
     const isLive = (LIVE_STATUSES as readonly string[]).includes(row.status);
     const callbackChanges: Partial<CallRow> = {};
@@ -181,8 +182,8 @@ export class CallsService {
     return this.d.sessions.get(sid)?.current ?? (await this.d.calls.findOwned(accountSid, sid)) ?? row;
   }
 
-  async delete(accountSid: string, sid: string, path: string): Promise<void> {
-    const row = await this.find(accountSid, sid, path);
+  async delete(accountSid: string, sid: string): Promise<void> {
+    const row = await this.find(accountSid, sid);
     if ((LIVE_STATUSES as readonly string[]).includes(row.status)) throw errors.callDeleteLive();
     await this.d.calls.delete(accountSid, sid);
   }

@@ -3,7 +3,7 @@
  * the interpreter (fetching documents, alerts, recordings), and takes live changes from the Calls API
  * (redirect, hang up, cancel). Everything here runs on the node that owns the call's media.
  */
-import type { AlertKind } from '../../core/errors.js';
+import { ALERTS, type AlertKind } from '../../core/errors.js';
 import { LIVE_STATUSES, type CallRow } from '../../store/repositories/calls.js';
 import type { HttpMethod, VoiceVerb } from '../../twiml/index.js';
 import { parseTwiml } from '../../twiml/index.js';
@@ -27,7 +27,11 @@ export interface SessionDeps {
   recorder?: (callSid: string, accountSid: string) => VerbRecorder;
 }
 
-const ALERT_FOR_CODE: Record<number, AlertKind> = { 12100: 'documentParseFailure', 12200: 'unsupportedVerb', 11750: 'responseTooLarge' };
+const ALERT_FOR_CODE: Record<number, AlertKind> = {
+  [ALERTS.documentParseFailure.code]: 'documentParseFailure',
+  [ALERTS.unsupportedVerb.code]: 'unsupportedVerb',
+  [ALERTS.responseTooLarge.code]: 'responseTooLarge',
+};
 
 export class CallSession implements InterpreterHost {
   ended = false;

@@ -21,7 +21,7 @@ import type { AudioInput, PlayOptions, PlayResult } from './playback.js';
 import { Recorder } from './recorder.js';
 import { sharedMediaClock } from './clock.js';
 import type { ClockClient, MediaClock } from './clock.js';
-import { Emitter } from './emitter.js';
+import { Emitter } from '../../core/emitter.js';
 import { ACCEPT, DROP, SourceFilter } from './source-filter.js';
 import type { RtpDropCounters } from './source-filter.js';
 import type { MediaSession, MediaSessionEvents, RecordingSlot } from './media-session.js';

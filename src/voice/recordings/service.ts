@@ -25,7 +25,6 @@ export interface RecordingsDeps {
   webhooks: WebhookDispatcher;
   clock: Clock;
   publicUrl: () => string;
-  onCallbacksQueued: () => void;
 }
 
 export class RecordingsService {
@@ -57,7 +56,6 @@ export class RecordingsService {
       }, trx);
       await this.d.jobs.enqueue(jobs, trx);
     });
-    if (jobs.length) this.d.onCallbacksQueued();
     return { sid, url, durationSeconds: duration };
   }
 
@@ -65,20 +63,20 @@ export class RecordingsService {
     return this.d.repo.list(accountSid, filter, page);
   }
 
-  async find(accountSid: string, sid: string, path: string): Promise<RecordingMeta> {
+  async find(accountSid: string, sid: string): Promise<RecordingMeta> {
     const row = await this.d.repo.findOwned(accountSid, sid);
-    if (!row) throw errors.notFound(path);
+    if (!row) throw errors.notFound('Recording', sid);
     return row;
   }
 
-  async delete(accountSid: string, sid: string, path: string): Promise<void> {
-    if (!(await this.d.repo.delete(accountSid, sid))) throw errors.notFound(path);
+  async delete(accountSid: string, sid: string): Promise<void> {
+    if (!(await this.d.repo.delete(accountSid, sid))) throw errors.notFound('Recording', sid);
   }
 
   /** The audio as a file: WAV (PCM16) is served; MP3 needs an encoder this server does not have. */
-  async media(accountSid: string, sid: string, format: 'wav' | 'mp3', path: string): Promise<{ contentType: string; data: Buffer }> {
+  async media(accountSid: string, sid: string, format: 'wav' | 'mp3'): Promise<{ contentType: string; data: Buffer }> {
     const audio = await this.d.repo.audio(accountSid, sid);
-    if (!audio) throw errors.notFound(path);
+    if (!audio) throw errors.notFound('Recording', sid);
     const pcm = decodeToPcm('PCMU', audio);
     if (format === 'mp3') {
       try {

@@ -7,7 +7,7 @@ import type { SipHeader, SipRequest, SipResponse } from './message.js';
 import { parseCSeq } from './header-values.js';
 import { authorizeRequest } from './auth.js';
 import { createResponse } from './serialize.js';
-import { TypedEmitter } from './typed-emitter.js';
+import { Emitter } from '../../core/emitter.js';
 import type { Dialog } from './dialog.js';
 import type { DigestCredentials } from './digest.js';
 import type { Destination, SipProtocol } from './transport.js';
@@ -51,7 +51,7 @@ export type CallEvents = {
 
 const SDP = 'application/sdp';
 
-export abstract class SipCall extends TypedEmitter<CallEvents> implements DialogHandler {
+export abstract class SipCall extends Emitter<CallEvents> implements DialogHandler {
   state: CallState;
   dialog: Dialog | null = null;
   localSdp: string | null = null;

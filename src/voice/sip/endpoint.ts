@@ -21,7 +21,7 @@ import { dialogId } from './dialog.js';
 import { IncomingCall } from './incoming-call.js';
 import { OutgoingCall } from './outgoing-call.js';
 import type { InviteOptions } from './outgoing-call.js';
-import { TypedEmitter } from './typed-emitter.js';
+import { Emitter } from '../../core/emitter.js';
 import type { Destination, SipProtocol, SipTransport } from './transport.js';
 import type { DialogHandler, SendOptions, UaCore } from './ua-core.js';
 
@@ -65,7 +65,7 @@ export type EndpointEvents = {
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO';
 const LINGER_MS = 32000;
 
-export class SipEndpoint extends TypedEmitter<EndpointEvents> implements UaCore {
+export class SipEndpoint extends Emitter<EndpointEvents> implements UaCore {
   readonly timers: TimerConfig;
   readonly scheduler: Scheduler;
   readonly host: string;

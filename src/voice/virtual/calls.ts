@@ -1,8 +1,8 @@
 /** A virtual phone calling one of the account's numbers: an inbound call, with no SIP peer needed. */
 import { errors } from '../../core/errors.js';
+import { toE164 } from '../../core/phone/e164.js';
 import type { CallRow } from '../../store/repositories/calls.js';
 import type { PhoneNumbersRepository } from '../../store/repositories/phoneNumbers.js';
-import { toE164 } from '../calls/dialer.js';
 import type { InboundCalls } from '../calls/inbound.js';
 import type { CallPeer } from '../calls/peer.js';
 import type { DocumentSource } from '../interpreter.js';

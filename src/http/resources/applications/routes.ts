@@ -3,7 +3,7 @@ import type { AccountsService } from '../../../accounts/service.js';
 import type { ApplicationInput, ApplicationsService } from '../../../applications/service.js';
 import { rfc2822 } from '../../../core/dates.js';
 import type { ApplicationRow } from '../../../store/repositories/applications.js';
-import { originalPath, targetAccount } from '../../context.js';
+import { targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
@@ -71,21 +71,21 @@ export function applicationRoutes(app: FastifyInstance, accounts: AccountsServic
     const account = await targetAccount(req, accounts);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    return presentApplication(await applications.find(account.sid, Sid, originalPath(req)));
+    return presentApplication(await applications.find(account.sid, Sid));
   });
 
   app.post(`${base}/:Sid`, async (req) => {
     const account = await targetAccount(req, accounts);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    return presentApplication(await applications.update(account.sid, Sid, readInput(new ParamReader(paramsOf(req))), originalPath(req)));
+    return presentApplication(await applications.update(account.sid, Sid, readInput(new ParamReader(paramsOf(req)))));
   });
 
   app.delete(`${base}/:Sid`, async (req, reply) => {
     const account = await targetAccount(req, accounts);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    await applications.delete(account.sid, Sid, originalPath(req));
+    await applications.delete(account.sid, Sid);
     return reply.code(204).send();
   });
 }

@@ -4,7 +4,7 @@ import { iso8601 } from '../../../core/dates.js';
 import { errors } from '../../../core/errors.js';
 import type { CallEventRow } from '../../../store/repositories/callEvents.js';
 import type { CallEvents } from '../../../voice/events.js';
-import { originalPath, principalOf } from '../../context.js';
+import { principalOf } from '../../context.js';
 import { envelopeV1, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
@@ -23,7 +23,7 @@ export function presentCallEvent(row: CallEventRow) {
 export function callEventRoutes(app: FastifyInstance, accounts: AccountsService, events: CallEvents, origin: () => string): void {
   const scope = async (req: FastifyRequest) => {
     const wanted = new ParamReader(paramsOf(req)).str('AccountSid') ?? principalOf(req).accountSid;
-    return (await accounts.resolveTarget(principalOf(req), wanted, originalPath(req))).sid;
+    return (await accounts.resolveTarget(principalOf(req), wanted)).sid;
   };
 
   app.get('/switchboard/v1/Calls/:CallSid/Events', async (req) => {
@@ -32,7 +32,7 @@ export function callEventRoutes(app: FastifyInstance, accounts: AccountsService,
     const params = paramsOf(req);
     const page = readPageParams(params);
     const result = await events.list(accountSid, CallSid, page);
-    if (!result) throw errors.notFound(originalPath(req));
+    if (!result) throw errors.notFound('Call', CallSid);
     return envelopeV1('events', origin(), `/switchboard/v1/Calls/${CallSid}/Events`, params, page, result, presentCallEvent);
   });
 }

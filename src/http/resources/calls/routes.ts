@@ -4,7 +4,7 @@ import { errors } from '../../../core/errors.js';
 import type { CallFilter } from '../../../store/repositories/calls.js';
 import type { CallsService } from '../../../voice/calls/service.js';
 import type { RecordingsService } from '../../../voice/recordings/service.js';
-import { originalPath, targetAccount } from '../../context.js';
+import { targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
@@ -56,7 +56,7 @@ export function callRoutes(app: FastifyInstance, accounts: AccountsService, call
     const account = await targetAccount(req, accounts);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    return presentCall(await calls.find(account.sid, Sid, originalPath(req)));
+    return presentCall(await calls.find(account.sid, Sid));
   });
 
   app.post(`${base}/:Sid`, async (req) => {
@@ -68,21 +68,21 @@ export function callRoutes(app: FastifyInstance, accounts: AccountsService, call
       url: p.url('Url'), method: p.method('Method'), twiml: p.str('Twiml'), status: p.oneOf('Status', ['canceled', 'completed'] as const),
       fallbackUrl: p.url('FallbackUrl'), fallbackMethod: p.method('FallbackMethod'),
       statusCallback: p.url('StatusCallback'), statusCallbackMethod: p.method('StatusCallbackMethod'),
-    }, originalPath(req)));
+    }));
   });
 
   app.delete(`${base}/:Sid`, async (req, reply) => {
     const account = await targetAccount(req, accounts);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    await calls.delete(account.sid, Sid, originalPath(req));
+    await calls.delete(account.sid, Sid);
     return reply.code(204).send();
   });
 
   app.get(`${base}/:CallSid/Recordings`, async (req) => {
     const account = await targetAccount(req, accounts);
     const { CallSid } = req.params as { CallSid: string };
-    await calls.find(account.sid, CallSid, originalPath(req));
+    await calls.find(account.sid, CallSid);
     const params = paramsOf(req);
     const page = readPageParams(params);
     const result = await recordings.list(account.sid, { callSid: CallSid }, page);

@@ -3,7 +3,7 @@ import { iso8601 } from '../../../core/dates.js';
 import { errors } from '../../../core/errors.js';
 import { CarrierConfigError } from '../../../messaging/carriers/config.js';
 import type { CarrierManager, ManagedCarrier } from '../../../messaging/carriers/manager.js';
-import { originalPath, principalOf } from '../../context.js';
+import { principalOf } from '../../context.js';
 import { paramsOf } from '../../server.js';
 
 function present(origin: string) {
@@ -48,13 +48,13 @@ function configFromParams(params: Record<string, unknown>): Record<string, unkno
 export function carrierRoutes(app: FastifyInstance, carriers: CarrierManager, rootSid: string, origin: () => string): void {
   const root = (req: FastifyRequest, write: boolean) => {
     const principal = principalOf(req);
-    if (principal.accountSid !== rootSid) throw errors.notFound(originalPath(req));
+    if (principal.accountSid !== rootSid) throw errors.notFound('Carriers');
     if (write && !principal.canManageAccounts) throw errors.forbidden('Standard API keys cannot manage carriers');
   };
   const find = (req: FastifyRequest) => {
     const { Name } = req.params as { Name: string };
     const m = carriers.get(Name);
-    if (!m) throw errors.notFound(originalPath(req));
+    if (!m) throw errors.notFound('Carrier', Name);
     return m;
   };
 
@@ -85,7 +85,7 @@ export function carrierRoutes(app: FastifyInstance, carriers: CarrierManager, ro
     root(req, true);
     const { Name } = req.params as { Name: string };
     const outcome = await carriers.remove(Name);
-    if (outcome === 'missing') throw errors.notFound(originalPath(req));
+    if (outcome === 'missing') throw errors.notFound('Carrier', Name);
     if (outcome === 'file') throw errors.forbidden(`Carrier ${Name} comes from the carriers file: change the file and restart`);
     return reply.code(204).send();
   });

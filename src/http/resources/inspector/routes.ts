@@ -4,7 +4,7 @@ import { iso8601 } from '../../../core/dates.js';
 import { errors } from '../../../core/errors.js';
 import type { AlertRow, WebhookRequestRow } from '../../../store/repositories/webhookLog.js';
 import type { WebhookLog } from '../../../webhooks/log.js';
-import { originalPath, principalOf } from '../../context.js';
+import { principalOf } from '../../context.js';
 import { envelopeV1, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
@@ -40,7 +40,7 @@ export function presentAlert(origin: string) {
 export function inspectorRoutes(app: FastifyInstance, accounts: AccountsService, log: WebhookLog, origin: () => string): void {
   const scope = async (req: FastifyRequest) => {
     const wanted = new ParamReader(paramsOf(req)).str('AccountSid') ?? principalOf(req).accountSid;
-    return (await accounts.resolveTarget(principalOf(req), wanted, originalPath(req))).sid;
+    return (await accounts.resolveTarget(principalOf(req), wanted)).sid;
   };
 
   app.get('/switchboard/v1/WebhookRequests', async (req) => {
@@ -54,8 +54,9 @@ export function inspectorRoutes(app: FastifyInstance, accounts: AccountsService,
 
   app.get('/switchboard/v1/WebhookRequests/:Sid', async (req) => {
     const accountSid = await scope(req);
-    const row = await log.findRequest(accountSid, (req.params as { Sid: string }).Sid);
-    if (!row) throw errors.notFound(originalPath(req));
+    const { Sid } = req.params as { Sid: string };
+    const row = await log.findRequest(accountSid, Sid);
+    if (!row) throw errors.notFound('Webhook request', Sid);
     return presentWebhookRequest(origin())(row);
   });
 
@@ -69,8 +70,9 @@ export function inspectorRoutes(app: FastifyInstance, accounts: AccountsService,
 
   app.get('/switchboard/v1/Alerts/:Sid', async (req) => {
     const accountSid = await scope(req);
-    const row = await log.findAlert(accountSid, (req.params as { Sid: string }).Sid);
-    if (!row) throw errors.notFound(originalPath(req));
+    const { Sid } = req.params as { Sid: string };
+    const row = await log.findAlert(accountSid, Sid);
+    if (!row) throw errors.notFound('Alert', Sid);
     return presentAlert(origin())(row);
   });
 }

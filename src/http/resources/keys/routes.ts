@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccountsService } from '../../../accounts/service.js';
 import { rfc2822 } from '../../../core/dates.js';
 import type { ApiKeyRow } from '../../../store/repositories/apiKeys.js';
-import { originalPath, principalOf, targetAccount } from '../../context.js';
+import { principalOf, targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
@@ -41,7 +41,7 @@ export function keyRoutes(app: FastifyInstance, accounts: AccountsService): void
     const account = await target(req);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    return presentKey(await accounts.findKey(account.sid, Sid, originalPath(req)));
+    return presentKey(await accounts.findKey(account.sid, Sid));
   });
 
   app.post(`${base}/:Sid`, async (req) => {
@@ -49,14 +49,14 @@ export function keyRoutes(app: FastifyInstance, accounts: AccountsService): void
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
     const p = new ParamReader(paramsOf(req));
-    return presentKey(await accounts.updateKey(principalOf(req), account.sid, Sid, p.str('FriendlyName'), originalPath(req)));
+    return presentKey(await accounts.updateKey(principalOf(req), account.sid, Sid, p.str('FriendlyName')));
   });
 
   app.delete(`${base}/:Sid`, async (req, reply) => {
     const account = await target(req);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    await accounts.deleteKey(principalOf(req), account.sid, Sid, originalPath(req));
+    await accounts.deleteKey(principalOf(req), account.sid, Sid);
     return reply.code(204).send();
   });
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../../core/errors.js';
 import { lookupPhoneNumber, type LineType, type LookupOptions } from '../../../lookup/index.js';
-import { originalPath } from '../../context.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
 
@@ -27,7 +26,7 @@ export function lookupV1Routes(app: FastifyInstance, origin: () => string, optio
     const countryCode = p.str('CountryCode');
     const fields = [...(types.has('carrier') ? ['line_type_intelligence'] : []), ...(types.has('caller-name') ? ['caller_name'] : [])];
     const v2 = await lookupPhoneNumber({ phoneNumber: PhoneNumber, fields, baseUrl: `${origin()}/lookups`, ...(countryCode ? { countryCode } : {}) }, options);
-    if (!v2.valid) throw errors.notFound(originalPath(req));
+    if (!v2.valid) throw errors.notFound('PhoneNumber', PhoneNumber);
     const line = v2.line_type_intelligence;
     return {
       caller_name: v2.caller_name,

@@ -3,7 +3,7 @@ import type { AccountsService } from '../../../accounts/service.js';
 import { errors } from '../../../core/errors.js';
 import type { MessagesService } from '../../../messaging/service.js';
 import type { MessageFilter } from '../../../store/repositories/messages.js';
-import { originalPath, targetAccount } from '../../context.js';
+import { targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
@@ -50,7 +50,7 @@ export function messageRoutes(app: FastifyInstance, accounts: AccountsService, m
     const account = await targetAccount(req, accounts);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    return presentMessage(await messages.find(account.sid, Sid, originalPath(req)));
+    return presentMessage(await messages.find(account.sid, Sid));
   });
 
   app.post(`${base}/:Sid`, async (req) => {
@@ -58,21 +58,21 @@ export function messageRoutes(app: FastifyInstance, accounts: AccountsService, m
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
     const p = new ParamReader(paramsOf(req));
-    return presentMessage(await messages.update(account.sid, Sid, { body: p.str('Body'), status: p.str('Status') }, originalPath(req)));
+    return presentMessage(await messages.update(account.sid, Sid, { body: p.str('Body'), status: p.str('Status') }));
   });
 
   app.delete(`${base}/:Sid`, async (req, reply) => {
     const account = await targetAccount(req, accounts);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    await messages.delete(account.sid, Sid, originalPath(req));
+    await messages.delete(account.sid, Sid);
     return reply.code(204).send();
   });
 
   app.get(`${base}/:MessageSid/Media`, async (req) => {
     const account = await targetAccount(req, accounts);
     const { MessageSid } = req.params as { MessageSid: string };
-    await messages.find(account.sid, MessageSid, originalPath(req));
+    await messages.find(account.sid, MessageSid);
     const params = paramsOf(req);
     const page = readPageParams(params);
     const result = await messages.listMedia(account.sid, MessageSid, page);
@@ -82,13 +82,13 @@ export function messageRoutes(app: FastifyInstance, accounts: AccountsService, m
   app.get(`${base}/:MessageSid/Media/:Sid`, async (req) => {
     const account = await targetAccount(req, accounts);
     const { MessageSid, Sid } = req.params as { MessageSid: string; Sid: string };
-    return presentMedia(await messages.findMedia(account.sid, MessageSid, Sid, originalPath(req)));
+    return presentMedia(await messages.findMedia(account.sid, MessageSid, Sid));
   });
 
   app.delete(`${base}/:MessageSid/Media/:Sid`, async (req, reply) => {
     const account = await targetAccount(req, accounts);
     const { MessageSid, Sid } = req.params as { MessageSid: string; Sid: string };
-    await messages.deleteMedia(account.sid, MessageSid, Sid, originalPath(req));
+    await messages.deleteMedia(account.sid, MessageSid, Sid);
     return reply.code(204).send();
   });
 
@@ -97,8 +97,8 @@ export function messageRoutes(app: FastifyInstance, accounts: AccountsService, m
   app.get('/media/:Sid', async (req, reply) => {
     const { Sid } = req.params as { Sid: string };
     const content = await messages.mediaContent(Sid);
-    if (opts.mediaAuth) await requireMediaCredentials(req, reply, accounts, content?.account_sid ?? '', originalPath(req));
-    if (!content) throw errors.notFound(originalPath(req));
+    if (opts.mediaAuth) await requireMediaCredentials(req, reply, accounts, content?.account_sid ?? '');
+    if (!content) throw errors.notFound('Media', Sid);
     return reply.header('content-type', content.content_type).header('cache-control', 'private, max-age=3600').send(content.data);
   });
 }

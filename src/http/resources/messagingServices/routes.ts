@@ -4,7 +4,7 @@ import { iso8601 } from '../../../core/dates.js';
 import type { MessagingServicesService, ServiceInput } from '../../../messaging/services.js';
 import type { MessagingServiceRow } from '../../../store/repositories/messagingServices.js';
 import type { PhoneNumberRow } from '../../../store/repositories/phoneNumbers.js';
-import { originalPath, principalOf } from '../../context.js';
+import { principalOf } from '../../context.js';
 import { envelopeV1, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
@@ -67,34 +67,34 @@ export function messagingServiceRoutes(app: FastifyInstance, accounts: AccountsS
     const page = readPageParams(params);
     return envelopeV1('services', origin(), base, params, page, await services.list(owner(req), page), presentService(origin()));
   });
-  app.get(`${base}/:Sid`, async (req) => presentService(origin())(await services.find(owner(req), (req.params as { Sid: string }).Sid, originalPath(req))));
+  app.get(`${base}/:Sid`, async (req) => presentService(origin())(await services.find(owner(req), (req.params as { Sid: string }).Sid)));
   app.post(`${base}/:Sid`, async (req) => presentService(origin())(
-    await services.update(owner(req), (req.params as { Sid: string }).Sid, readInput(new ParamReader(paramsOf(req))), originalPath(req))));
+    await services.update(owner(req), (req.params as { Sid: string }).Sid, readInput(new ParamReader(paramsOf(req))))));
   app.delete(`${base}/:Sid`, async (req, reply) => {
-    await services.delete(owner(req), (req.params as { Sid: string }).Sid, originalPath(req));
+    await services.delete(owner(req), (req.params as { Sid: string }).Sid);
     return reply.code(204).send();
   });
 
   app.post(`${base}/:ServiceSid/PhoneNumbers`, async (req, reply) => {
     const { ServiceSid } = req.params as { ServiceSid: string };
     const p = new ParamReader(paramsOf(req));
-    const n = await services.addSender(owner(req), ServiceSid, p.required('PhoneNumberSid'), originalPath(req));
+    const n = await services.addSender(owner(req), ServiceSid, p.required('PhoneNumberSid'));
     return reply.code(201).send(presentSender(origin())(n));
   });
   app.get(`${base}/:ServiceSid/PhoneNumbers`, async (req) => {
     const { ServiceSid } = req.params as { ServiceSid: string };
     const params = paramsOf(req);
     const page = readPageParams(params);
-    const result = await services.listSenders(owner(req), ServiceSid, page, originalPath(req));
+    const result = await services.listSenders(owner(req), ServiceSid, page);
     return envelopeV1('phone_numbers', origin(), `${base}/${ServiceSid}/PhoneNumbers`, params, page, result, presentSender(origin()));
   });
   app.get(`${base}/:ServiceSid/PhoneNumbers/:Sid`, async (req) => {
     const { ServiceSid, Sid } = req.params as { ServiceSid: string; Sid: string };
-    return presentSender(origin())(await services.findSender(owner(req), ServiceSid, Sid, originalPath(req)));
+    return presentSender(origin())(await services.findSender(owner(req), ServiceSid, Sid));
   });
   app.delete(`${base}/:ServiceSid/PhoneNumbers/:Sid`, async (req, reply) => {
     const { ServiceSid, Sid } = req.params as { ServiceSid: string; Sid: string };
-    await services.removeSender(owner(req), ServiceSid, Sid, originalPath(req));
+    await services.removeSender(owner(req), ServiceSid, Sid);
     return reply.code(204).send();
   });
 }

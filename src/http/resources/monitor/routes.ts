@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../../core/errors.js';
 import type { MonitorService } from '../../../webhooks/monitor.js';
-import { originalPath, principalOf } from '../../context.js';
+import { principalOf } from '../../context.js';
 import { envelopeV1, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
@@ -28,7 +28,7 @@ export function monitorRoutes(app: FastifyInstance, monitor: MonitorService, ori
   app.get('/monitor/v1/Alerts/:Sid', async (req) => {
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    return presentMonitorAlert(origin())(await monitor.findAlert(principalOf(req).accountSid, Sid, originalPath(req)));
+    return presentMonitorAlert(origin())(await monitor.findAlert(principalOf(req).accountSid, Sid));
   });
 
   app.get('/monitor/v1/Events', async (req) => {
@@ -49,7 +49,7 @@ export function monitorRoutes(app: FastifyInstance, monitor: MonitorService, ori
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
     const requestSid = requestSidOf(Sid);
-    if (!requestSid) throw errors.notFound(originalPath(req));
-    return presentEvent(origin())(await monitor.findRequest(principalOf(req).accountSid, requestSid, originalPath(req)));
+    if (!requestSid) throw errors.notFound('Event', Sid);
+    return presentEvent(origin())(await monitor.findRequest(principalOf(req).accountSid, requestSid));
   });
 }

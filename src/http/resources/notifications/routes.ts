@@ -3,7 +3,7 @@ import type { AccountsService } from '../../../accounts/service.js';
 import { errors } from '../../../core/errors.js';
 import type { MonitorFilter } from '../../../store/repositories/monitor.js';
 import type { MonitorService } from '../../../webhooks/monitor.js';
-import { originalPath, targetAccount } from '../../context.js';
+import { targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
@@ -43,8 +43,8 @@ export function notificationRoutes(app: FastifyInstance, accounts: AccountsServi
     const account = await targetAccount(req, accounts);
     const { CallSid, Sid } = req.params as { CallSid?: string; Sid: string };
     req.resourceSid = Sid;
-    if (!/^NO[0-9a-f]{32}$/.test(Sid)) throw errors.notFound(originalPath(req));
-    return presentNotification(viaCall)(await monitor.findAlert(account.sid, Sid, originalPath(req), CallSid));
+    if (!/^NO[0-9a-f]{32}$/.test(Sid)) throw errors.notFound('Notification', Sid);
+    return presentNotification(viaCall)(await monitor.findAlert(account.sid, Sid, CallSid));
   };
 
   app.get('/2010-04-01/Accounts/:AccountSid/Notifications', list(false));

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountsService } from '../../../accounts/service.js';
 import type { CallerIdsService } from '../../../numbers/callerIds.js';
-import { originalPath, targetAccount } from '../../context.js';
+import { targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
@@ -38,21 +38,21 @@ export function outgoingCallerIdRoutes(app: FastifyInstance, accounts: AccountsS
     const account = await targetAccount(req, accounts);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    return presentCallerId(await callerIds.find(account.sid, Sid, originalPath(req)));
+    return presentCallerId(await callerIds.find(account.sid, Sid));
   });
 
   app.post(`${base}/:Sid`, async (req) => {
     const account = await targetAccount(req, accounts);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    return presentCallerId(await callerIds.rename(account.sid, Sid, new ParamReader(paramsOf(req)).str('FriendlyName'), originalPath(req)));
+    return presentCallerId(await callerIds.rename(account.sid, Sid, new ParamReader(paramsOf(req)).str('FriendlyName')));
   });
 
   app.delete(`${base}/:Sid`, async (req, reply) => {
     const account = await targetAccount(req, accounts);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    await callerIds.delete(account.sid, Sid, originalPath(req));
+    await callerIds.delete(account.sid, Sid);
     return reply.code(204).send();
   });
 }

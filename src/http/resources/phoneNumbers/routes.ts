@@ -3,7 +3,7 @@ import type { AccountsService } from '../../../accounts/service.js';
 import { errors } from '../../../core/errors.js';
 import type { NumberType } from '../../../numbers/pool.js';
 import type { NumberSettings, NumbersService } from '../../../numbers/service.js';
-import { originalPath, targetAccount } from '../../context.js';
+import { targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
@@ -60,7 +60,7 @@ export function phoneNumberRoutes(app: FastifyInstance, accounts: AccountsServic
     const account = await targetAccount(req, accounts);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    return presentIncomingNumber(await numbers.find(account.sid, Sid, originalPath(req)));
+    return presentIncomingNumber(await numbers.find(account.sid, Sid));
   });
 
   app.post(`${base}/:Sid`, async (req) => {
@@ -68,14 +68,14 @@ export function phoneNumberRoutes(app: FastifyInstance, accounts: AccountsServic
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
     const p = new ParamReader(paramsOf(req));
-    return presentIncomingNumber(await numbers.update(account.sid, Sid, readNumberSettings(p), originalPath(req)));
+    return presentIncomingNumber(await numbers.update(account.sid, Sid, readNumberSettings(p)));
   });
 
   app.delete(`${base}/:Sid`, async (req, reply) => {
     const account = await targetAccount(req, accounts);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    await numbers.release(account.sid, Sid, originalPath(req));
+    await numbers.release(account.sid, Sid);
     return reply.code(204).send();
   });
 
@@ -84,7 +84,7 @@ export function phoneNumberRoutes(app: FastifyInstance, accounts: AccountsServic
     const account = await targetAccount(req, accounts);
     const { CountryCode, Type } = req.params as { CountryCode: string; Type: string };
     const type = TYPES[Type];
-    if (!type || !/^[A-Za-z]{2}$/.test(CountryCode)) throw errors.notFound(originalPath(req));
+    if (!type || !/^[A-Za-z]{2}$/.test(CountryCode)) throw errors.notFound('AvailablePhoneNumbers', `${CountryCode}/${Type}`);
     const params = paramsOf(req);
     const p = new ParamReader(params);
     const pageSize = p.int('PageSize', { min: 1, max: 1000 }) ?? 50;
@@ -120,7 +120,7 @@ export function phoneNumberRoutes(app: FastifyInstance, accounts: AccountsServic
     const { CountryCode } = req.params as { CountryCode: string };
     const cc = CountryCode.toUpperCase();
     // A country the pool has no numbers in is missing, as at Twilio.
-    if (!numbers.countries().includes(cc)) throw errors.notFound(originalPath(req));
+    if (!numbers.countries().includes(cc)) throw errors.notFound('AvailablePhoneNumberCountry', cc);
     return presentCountry(account.sid)(cc);
   });
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountsService } from '../../../accounts/service.js';
 import type { RecordingFilter } from '../../../store/repositories/recordings.js';
 import type { RecordingsService } from '../../../voice/recordings/service.js';
-import { originalPath, targetAccount } from '../../context.js';
+import { targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { requireMediaCredentials } from '../../media-auth.js';
@@ -36,20 +36,20 @@ export function recordingRoutes(app: FastifyInstance, accounts: AccountsService,
     const media = /^(RE[0-9a-f]{32})\.(wav|mp3)$/.exec(Sid);
     if (media) {
       // Without --media-auth the path needs no credentials: the account comes from the path, the SID is the capability.
-      if (opts.mediaAuth) await requireMediaCredentials(req, reply, accounts, AccountSid, originalPath(req));
-      const file = await recordings.media(AccountSid, media[1]!, media[2] as 'wav' | 'mp3', originalPath(req));
+      if (opts.mediaAuth) await requireMediaCredentials(req, reply, accounts, AccountSid);
+      const file = await recordings.media(AccountSid, media[1]!, media[2] as 'wav' | 'mp3');
       return reply.header('content-type', file.contentType).header('cache-control', 'private, max-age=3600').send(file.data);
     }
     const account = await targetAccount(req, accounts);
     req.resourceSid = Sid;
-    return presentRecording(origin())(await recordings.find(account.sid, Sid, originalPath(req)));
+    return presentRecording(origin())(await recordings.find(account.sid, Sid));
   });
 
   app.delete(`${base}/:Sid`, async (req, reply) => {
     const account = await targetAccount(req, accounts);
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
-    await recordings.delete(account.sid, Sid, originalPath(req));
+    await recordings.delete(account.sid, Sid);
     return reply.code(204).send();
   });
 }

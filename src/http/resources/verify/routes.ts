@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Verify } from '../../../verify/module.js';
 import type { VerifyServiceInput } from '../../../verify/services.js';
 import { errors } from '../../../core/errors.js';
-import { originalPath, principalOf } from '../../context.js';
+import { principalOf } from '../../context.js';
 import { envelopeV1, readPageParams } from '../../paging.js';
 import { ParamReader, type Params } from '../../params.js';
 import { paramsOf } from '../../server.js';
@@ -48,11 +48,11 @@ export function verifyRoutes(app: FastifyInstance, verify: Verify, origin: () =>
     const page = readPageParams(params);
     return envelopeV1('services', origin(), base, params, page, await services.list(owner(req), page), presentService(origin()));
   });
-  app.get(`${base}/:Sid`, async (req) => presentService(origin())(await services.find(owner(req), (req.params as { Sid: string }).Sid, originalPath(req))));
+  app.get(`${base}/:Sid`, async (req) => presentService(origin())(await services.find(owner(req), (req.params as { Sid: string }).Sid)));
   app.post(`${base}/:Sid`, async (req) => presentService(origin())(
-    await services.update(owner(req), (req.params as { Sid: string }).Sid, readServiceInput(params(req)), originalPath(req))));
+    await services.update(owner(req), (req.params as { Sid: string }).Sid, readServiceInput(params(req)))));
   app.delete(`${base}/:Sid`, async (req, reply) => {
-    await services.delete(owner(req), (req.params as { Sid: string }).Sid, originalPath(req));
+    await services.delete(owner(req), (req.params as { Sid: string }).Sid);
     return reply.code(204).send();
   });
 
@@ -62,25 +62,25 @@ export function verifyRoutes(app: FastifyInstance, verify: Verify, origin: () =>
     const view = await verifications.start(owner(req), ServiceSid, {
       to: p.str('To'), channel: p.str('Channel'), locale: p.str('Locale'), customCode: p.str('CustomCode'),
       customFriendlyName: p.str('CustomFriendlyName'), appHash: p.str('AppHash'),
-    }, originalPath(req));
+    });
     req.resourceSid = view.row.sid;
     return reply.code(201).send(presentVerification(origin())(view));
   });
   app.get(`${base}/:ServiceSid/Verifications/:Sid`, async (req) => {
     const { ServiceSid, Sid } = req.params as { ServiceSid: string; Sid: string };
-    return presentVerification(origin())(await verifications.fetch(owner(req), ServiceSid, Sid, originalPath(req)));
+    return presentVerification(origin())(await verifications.fetch(owner(req), ServiceSid, Sid));
   });
   app.post(`${base}/:ServiceSid/Verifications/:Sid`, async (req) => {
     const { ServiceSid, Sid } = req.params as { ServiceSid: string; Sid: string };
     const status = params(req).str('Status');
-    return presentVerification(origin())(await verifications.update(owner(req), ServiceSid, Sid, status, originalPath(req)));
+    return presentVerification(origin())(await verifications.update(owner(req), ServiceSid, Sid, status));
   });
 
   // Twilio answers a check with 200 whatever the outcome; a wrong code is a pending status, not an error.
   app.post(`${base}/:ServiceSid/VerificationCheck`, async (req) => {
     const { ServiceSid } = req.params as { ServiceSid: string };
     const p = params(req);
-    const row = await verifications.check(owner(req), ServiceSid, { code: p.str('Code'), to: p.str('To'), verificationSid: p.str('VerificationSid') }, originalPath(req));
+    const row = await verifications.check(owner(req), ServiceSid, { code: p.str('Code'), to: p.str('To'), verificationSid: p.str('VerificationSid') });
     req.resourceSid = row.sid;
     return presentCheck(row);
   });
@@ -103,5 +103,5 @@ export function verifyRoutes(app: FastifyInstance, verify: Verify, origin: () =>
     };
     return envelopeV1('attempts', origin(), attemptsBase, raw, page, await attempts.list(owner(req), filter, page), presentAttempt(origin()));
   });
-  app.get(`${attemptsBase}/:Sid`, async (req) => presentAttempt(origin())(await attempts.find(owner(req), (req.params as { Sid: string }).Sid, originalPath(req))));
+  app.get(`${attemptsBase}/:Sid`, async (req) => presentAttempt(origin())(await attempts.find(owner(req), (req.params as { Sid: string }).Sid)));
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../../../core/errors.js';
 import type { RoomRow } from '../../../store/repositories/video.js';
 import type { Video } from '../../../video/module.js';
-import { originalPath, principalOf } from '../../context.js';
+import { principalOf } from '../../context.js';
 import { envelopeV1, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
@@ -24,14 +24,14 @@ export function videoRoutes(app: FastifyInstance, video: Video, origin: () => st
   const owner = (req: FastifyRequest) => principalOf(req).accountSid;
   const room = async (req: FastifyRequest): Promise<RoomRow> => {
     const { RoomSid, Sid } = req.params as P;
-    const row = await rooms.find(owner(req), RoomSid ?? Sid!, originalPath(req));
+    const row = await rooms.find(owner(req), RoomSid ?? Sid!);
     req.resourceSid = row.sid;
     return row;
   };
   const participant = async (req: FastifyRequest) => {
     const r = await room(req);
     const { ParticipantSid, Sid } = req.params as P;
-    return rooms.findParticipant(r, ParticipantSid ?? Sid!, originalPath(req));
+    return rooms.findParticipant(r, ParticipantSid ?? Sid!);
   };
 
   app.post(BASE, async (req, reply) => {
@@ -83,7 +83,7 @@ export function videoRoutes(app: FastifyInstance, video: Video, origin: () => st
     const r = await room(req);
     const p = await participant(req);
     if (status === 'disconnected' && p.status !== 'disconnected') await live.kick(r.sid, p.sid);
-    const after = await rooms.findParticipant(r, p.sid, originalPath(req));
+    const after = await rooms.findParticipant(r, p.sid);
     return reply.code(202).send(presentParticipant(origin())(after));
   });
 
@@ -96,7 +96,7 @@ export function videoRoutes(app: FastifyInstance, video: Video, origin: () => st
   });
   app.get(`${tracks('PublishedTracks')}/:Sid`, async (req) => {
     const p = await participant(req);
-    return presentPublishedTrack(origin())(await rooms.findTrack(p, (req.params as P).Sid!, originalPath(req)));
+    return presentPublishedTrack(origin())(await rooms.findTrack(p, (req.params as P).Sid!));
   });
   app.get(tracks('SubscribedTracks'), async (req) => {
     const p = await participant(req);
@@ -106,7 +106,7 @@ export function videoRoutes(app: FastifyInstance, video: Video, origin: () => st
   });
   app.get(`${tracks('SubscribedTracks')}/:Sid`, async (req) => {
     const p = await participant(req);
-    return presentSubscribedTrack(origin())(await rooms.findSubscription(p, (req.params as P).Sid!, originalPath(req)));
+    return presentSubscribedTrack(origin())(await rooms.findSubscription(p, (req.params as P).Sid!));
   });
 
   recordingRoutes(app, video, origin, room);
@@ -131,8 +131,8 @@ function recordingRoutes(app: FastifyInstance, video: Video, origin: () => strin
   });
   app.get(`${BASE}/:RoomSid/Recordings/:Sid`, async (req) => {
     const r = await room(req);
-    const rec = await rooms.findRecording(owner(req), (req.params as P).Sid!, originalPath(req));
-    if (rec.room_sid !== r.sid) throw errors.notFound(originalPath(req));
+    const rec = await rooms.findRecording(owner(req), (req.params as P).Sid!);
+    if (rec.room_sid !== r.sid) throw errors.notFound('Recording', rec.sid);
     return presentRecording(origin(), 'room')(rec);
   });
   app.get('/video/v1/Recordings', async (req) => {
@@ -143,19 +143,19 @@ function recordingRoutes(app: FastifyInstance, video: Video, origin: () => strin
     const result = await rooms.listRecordings(owner(req), undefined, filter, page);
     return envelopeV1('recordings', origin(), '/video/v1/Recordings', params, page, result, presentRecording(origin(), 'account'));
   });
-  app.get('/video/v1/Recordings/:Sid', async (req) => presentRecording(origin(), 'account')(await rooms.findRecording(owner(req), (req.params as P).Sid!, originalPath(req))));
+  app.get('/video/v1/Recordings/:Sid', async (req) => presentRecording(origin(), 'account')(await rooms.findRecording(owner(req), (req.params as P).Sid!)));
   app.delete('/video/v1/Recordings/:Sid', async (req, reply) => {
-    const rec = await rooms.findRecording(owner(req), (req.params as P).Sid!, originalPath(req));
+    const rec = await rooms.findRecording(owner(req), (req.params as P).Sid!);
     await rooms.deleteRecording(rec);
     return reply.code(204).send();
   });
   // The recorded file itself, WebM (Matroska). Twilio answers with a redirect to a short-lived storage URL;
   // here the file is served directly, under the same credentials as the API.
   app.get('/video/v1/Recordings/:Sid/Media', async (req, reply) => {
-    const rec = await rooms.findRecording(owner(req), (req.params as P).Sid!, originalPath(req));
-    if (rec.status !== 'completed') throw errors.notFound(originalPath(req));
+    const rec = await rooms.findRecording(owner(req), (req.params as P).Sid!);
+    if (rec.status !== 'completed') throw errors.notFound('Recording media', rec.sid);
     const file = join(video.recordingsDir, rec.path);
-    const { size } = await stat(file).catch(() => { throw errors.notFound(originalPath(req)); });
+    const { size } = await stat(file).catch(() => { throw errors.notFound('Recording media', rec.sid); });
     void reply.header('content-type', rec.type === 'audio' ? 'audio/webm' : 'video/webm').header('content-length', size);
     return reply.send(createReadStream(file));
   });

@@ -46,7 +46,7 @@ async function asset(name: string, type: string): Promise<{ body: Buffer; type: 
   try {
     return { body: await readFile(join(OUT, name)), type };
   } catch {
-    throw errors.notFound(`/video/${name} (not built: run node video-sdk/build.mjs)`);
+    throw errors.resourceNotFound(`/video/${name} (not built: run node video-sdk/build.mjs)`);
   }
 }
 

@@ -3,7 +3,7 @@ import { iso8601 } from '../../../core/dates.js';
 import { errors } from '../../../core/errors.js';
 import type { CallRow } from '../../../store/repositories/calls.js';
 import type { VirtualCallEventRow } from '../../../store/repositories/virtualCalls.js';
-import { toE164 } from '../../../voice/calls/dialer.js';
+import { toE164 } from '../../../core/phone/e164.js';
 import { DEFAULT_BEHAVIOR, isVirtualAnswer, type VirtualBehavior } from '../../../voice/virtual/behavior.js';
 import type { VirtualCalls } from '../../../voice/virtual/calls.js';
 import type { VirtualPhones } from '../../../voice/virtual/phones.js';
@@ -84,7 +84,7 @@ export function virtualCallRoutes(app: FastifyInstance, phones: VirtualPhones, c
     const phone = phoneOf(PhoneNumber);
     const result = await phones.calls(principalOf(req).accountSid, phone, { pageSize: 1000 });
     const call = result.items.find((c) => c.sid === CallSid);
-    if (!call) throw errors.notFound(req.url.split('?')[0]!);
+    if (!call) throw errors.notFound('Call', CallSid);
     return presentCall(phone, call, await phones.events([CallSid]));
   });
 

@@ -5,6 +5,8 @@
  * delivery reports keyed by the carrier id of each part; MO messages are reassembled by the session and
  * handed on with E.164 addresses. See docs/smpp.md.
  */
+import { codes } from '../../../core/errors.js';
+import { withPlus } from '../../../core/phone/e164.js';
 import { ConcatRefAllocator } from '../../encoding/split.js';
 import type { UdhReference } from '../../encoding/split.js';
 import type { Carrier, CarrierCounters, CarrierEvents, OutboundSms, SubmitResult } from '../types.js';
@@ -103,7 +105,7 @@ export class SmppCarrier implements Carrier {
     try {
       prepared = this.prepare(m);
     } catch (err) {
-      return { kind: 'failed', errorCode: 30008, errorMessage: `cannot encode for SMPP: ${String(err)}` };
+      return { kind: 'failed', errorCode: codes.unknownDeliveryError, errorMessage: `cannot encode for SMPP: ${String(err)}` };
     }
     const total = prepared.submits.length;
     const previous = this.partial.get(m.sid);
@@ -137,7 +139,7 @@ export class SmppCarrier implements Carrier {
     }
     if (fatal !== null) {
       this.partial.delete(m.sid);
-      const code = statusFromSubmitFailure(fatal.commandStatus).errorCode ?? 30008;
+      const code = statusFromSubmitFailure(fatal.commandStatus).errorCode ?? codes.unknownDeliveryError;
       return { kind: 'failed', errorCode: code, errorMessage: fatal.message };
     }
     this.partial.set(m.sid, { ids, at: Date.now() });
@@ -202,22 +204,15 @@ export class SmppCarrier implements Carrier {
 
   private async onMessage(m: InboundMessage): Promise<void> {
     this.count.inbound++;
-    await this.events?.inbound({ carrier: this.name, from: e164(m.from), to: e164(m.to), body: m.text, media: [] });
+    // SMPP addresses carry no '+' (TON 1 is how we send and how most SMSCs deliver): international ones get it
+    // back so they match the numbers accounts own; short codes and alphanumeric senders stay as they are.
+    await this.events?.inbound({ carrier: this.name, from: withPlus(m.from), to: withPlus(m.to), body: m.text, media: [] });
   }
 
   private onEvent(e: SessionEvent): void {
     if (e.type === 'state') this.linkDetail = `${e.link} ${e.state}${e.detail ? `: ${e.detail}` : ''}`;
     else if (e.type === 'warning') this.options.onWarning?.(`${this.name}: ${e.message}`);
   }
-}
-
-/**
- * SMPP addresses carry no `+`: a number long enough to be international (TON 1 is how we send and how
- * most SMSCs deliver) becomes E.164 so it matches the numbers accounts own; short codes and
- * alphanumeric senders stay as they are.
- */
-export function e164(addr: string): string {
-  return /^\d{8,15}$/.test(addr) ? `+${addr}` : addr;
 }
 
 /** A reference allocator fixed by the message SID. */

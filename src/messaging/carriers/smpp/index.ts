@@ -21,7 +21,7 @@ export { addressFor, prepareMessage, relativeTime, sendMessage, submitParts } fr
 export type { PreparedMessage, SendMessageParams, SendMessageResult, Submitter } from './send.js';
 export { isReceipt, normalizeMessageId, parseReceiptText, receiptFromPdu } from './receipt.js';
 export type { DeliveryReceipt, MessageIdFormat, ReceiptStat } from './receipt.js';
-export { MultipartStatus, TwilioError, aggregateStatus, classifyGsmMapError, statusFromReceipt, statusFromSubmitFailure } from './status.js';
+export { MultipartStatus, aggregateStatus, classifyGsmMapError, statusFromReceipt, statusFromSubmitFailure } from './status.js';
 export type { FailureClass, StatusUpdate, TwilioMessageStatus } from './status.js';
 export { ConcatReassembler, decodeInbound, decodeText } from './inbound.js';
 export type { DefaultAlphabet, InboundMessage, InboundPart } from './inbound.js';

@@ -6,6 +6,7 @@
  * 30006, else 30008); REJECTD -> undelivered 30007. A multipart message is delivered only when every part
  * is; otherwise the worst part wins. Statuses only move forward.
  */
+import { codes } from '../../../core/errors.js';
 import { Status } from './constants.js';
 import type { DeliveryReceipt } from './receipt.js';
 
@@ -15,14 +16,6 @@ export interface StatusUpdate {
   status: TwilioMessageStatus;
   errorCode: number | null;
 }
-
-export const TwilioError = {
-  UNREACHABLE_HANDSET: 30003,
-  UNKNOWN_HANDSET: 30005,
-  LANDLINE_OR_UNREACHABLE_CARRIER: 30006,
-  FILTERED: 30007,
-  UNKNOWN_ERROR: 30008,
-} as const;
 
 export type FailureClass = 'unknown_subscriber' | 'absent' | 'landline' | 'other';
 
@@ -48,10 +41,10 @@ export function classifyGsmMapError(code: number | null): FailureClass {
 }
 
 const UNDELIV_ERROR: Readonly<Record<FailureClass, number>> = {
-  unknown_subscriber: TwilioError.UNKNOWN_HANDSET,
-  absent: TwilioError.UNREACHABLE_HANDSET,
-  landline: TwilioError.LANDLINE_OR_UNREACHABLE_CARRIER,
-  other: TwilioError.UNKNOWN_ERROR,
+  unknown_subscriber: codes.unknownHandset,
+  absent: codes.unreachableHandset,
+  landline: codes.landlineOrUnreachableCarrier,
+  other: codes.unknownDeliveryError,
 };
 
 export function statusFromReceipt(
@@ -67,13 +60,13 @@ export function statusFromReceipt(
       // Not final: the message stays sent until a final receipt arrives.
       return { status: 'sent', errorCode: null };
     case 'EXPIRED':
-      return { status: 'undelivered', errorCode: TwilioError.UNREACHABLE_HANDSET };
+      return { status: 'undelivered', errorCode: codes.unreachableHandset };
     case 'REJECTD':
-      return { status: 'undelivered', errorCode: TwilioError.FILTERED };
+      return { status: 'undelivered', errorCode: codes.messageFiltered };
     case 'UNDELIV':
       return { status: 'undelivered', errorCode: UNDELIV_ERROR[classify(receipt.networkError?.errorCode ?? receipt.err)] };
     case 'DELETED':
-      return { status: 'undelivered', errorCode: TwilioError.UNKNOWN_ERROR };
+      return { status: 'undelivered', errorCode: codes.unknownDeliveryError };
   }
 }
 
@@ -81,7 +74,7 @@ export function statusFromReceipt(
 export function statusFromSubmitFailure(commandStatus: number | undefined): StatusUpdate {
   const badDestination =
     commandStatus === Status.ESME_RINVDSTADR || commandStatus === Status.ESME_RINVDSTTON || commandStatus === Status.ESME_RINVDSTNPI;
-  return { status: 'failed', errorCode: badDestination ? TwilioError.UNKNOWN_HANDSET : TwilioError.UNKNOWN_ERROR };
+  return { status: 'failed', errorCode: badDestination ? codes.unknownHandset : codes.unknownDeliveryError };
 }
 
 // Worst first: a failure beats anything, then the least progressed part decides.

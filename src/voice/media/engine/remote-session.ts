@@ -3,7 +3,7 @@
  * of an in-thread RtpSession, turned into ToEngine commands, with replies and events coming back. Audio
  * to play is put in shared memory once per buffer (a cached prompt played again is not copied again).
  */
-import { Emitter } from '../emitter.js';
+import { Emitter } from '../../../core/emitter.js';
 import type { DtmfSendOptions } from '../dtmf.js';
 import type { G711Codec } from '../g711.js';
 import type { MediaSession, MediaSessionEvents, RecordingSlot } from '../media-session.js';
@@ -149,11 +149,14 @@ export class RemoteRtpSession extends Emitter<MediaSessionEvents> implements Med
         return;
       }
       case 'digit':
-        return this.emit('digit', msg.digit, msg.ms);
+        this.emit('digit', msg.digit, msg.ms);
+        return;
       case 'digit-start':
-        return this.emit('digitStart', msg.digit);
+        this.emit('digitStart', msg.digit);
+        return;
       case 'latched':
-        return this.emit('latched', { host: msg.host, port: msg.port });
+        this.emit('latched', { host: msg.host, port: msg.port });
+        return;
       case 'audio': {
         const pcm = msg.pcm;
         for (let at = 0; at < pcm.length && this.audioHook; at += FRAME) {

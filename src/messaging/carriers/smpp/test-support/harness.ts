@@ -1,8 +1,4 @@
-/** Test helpers: a test SMSC plus a session wired to it, bounded polling, and a throwaway TLS certificate. */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** Test helpers: a test SMSC plus a session wired to it, bounded polling, and a test TLS certificate. */
 import type { InboundMessage } from '../inbound.js';
 import { SmppSession } from '../session.js';
 import type { SessionEvent, SessionReceipt, SmppSessionOptions } from '../session.js';
@@ -73,19 +69,29 @@ export async function startRig(smscOptions: TestSmscOptions = {}, sessionOptions
   };
 }
 
-/** A self-signed certificate for 127.0.0.1 made with the openssl CLI, or null when it is missing. */
-export function makeTestCertificate(): { key: string; cert: string } | null {
-  const dir = mkdtempSync(join(tmpdir(), 'smpp-tls-'));
-  try {
-    const r = spawnSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
-      { timeout: 10_000, stdio: 'ignore' },
-    );
-    if (r.status !== 0) return null;
-    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/**
+ * A self-signed certificate for 127.0.0.1 (P-256, valid 2000 to 2100), fixed so that unit tests need no
+ * openssl program. Its key protects nothing but these tests.
+ */
+export function makeTestCertificate(): { key: string; cert: string } {
+  return { key: TEST_KEY, cert: TEST_CERT };
 }
+
+const TEST_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg8slidZDOV/Xounix
+90lMalwrjslF6CYIdCmJ93bzIPyhRANCAAT0butjeJIuRw4qE7fi6v4AEzvbbzI8
+C8aJE2XP+DltMZCQd2DIgLGeZIXQIRbJlUnRFNsR+AL2J5jfjtPqYt7a
+-----END PRIVATE KEY-----
+`;
+
+const TEST_CERT = `-----BEGIN CERTIFICATE-----
+MIIBXDCCAQKgAwIBAgIBATAKBggqhkjOPQQDAjAUMRIwEAYDVQQDDAkxMjcuMC4w
+LjEwIBcNMDAwMTAxMDAwMDAwWhgPMjEwMDAxMDEwMDAwMDBaMBQxEjAQBgNVBAMM
+CTEyNy4wLjAuMTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABPRu62N4ki5HDioT
+t+Lq/gATO9tvMjwLxokTZc/4OW0xkJB3YMiAsZ5khdAhFsmVSdEU2xH4AvYnmN+O
+0+pi3tqjQzBBMA8GA1UdEQQIMAaHBH8AAAEwDwYDVR0TAQH/BAUwAwEB/zAdBgNV
+HQ4EFgQUiIv5VPVr93UtiXnMdeT0uLpBHEkwCgYIKoZIzj0EAwIDSAAwRQIgVJ4G
+of3HYuoVZ7Lgr1gHVm9FaD3xSeNttxEHSfu06HgCIQD93NVLlqQeRI9024zBc19S
+lIEpCDPuLEaUKN2v4cuIwg==
+-----END CERTIFICATE-----
+`;

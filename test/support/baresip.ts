@@ -6,9 +6,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import { concatPcm, generateBeep, silence, writeWav } from '../../media/index.js';
-import { freePort, freePortRange, spawnPeer, tempDir, waitFor } from './peers.js';
-import type { Peer } from './peers.js';
+import { concatPcm, generateBeep, silence, writeWav } from '../../src/voice/media/index.js';
+import { freePort, freePortRange, spawnPeer, tempDir, waitFor } from '../../src/voice/sip/test-support/peers.js';
+import type { Peer } from '../../src/voice/sip/test-support/peers.js';
 
 export const BARESIP = '/usr/bin/baresip';
 

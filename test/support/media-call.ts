@@ -1,8 +1,8 @@
 /** Test glue joining a SIP call to an RTP session, the way the voice product will. */
-import { createAnswer, createOffer, parseAnswer, RtpSession } from '../../media/index.js';
-import type { IncomingCall } from '../incoming-call.js';
-import type { SipEndpoint } from '../endpoint.js';
-import type { InviteOptions, InviteOutcome, OutgoingCall } from '../outgoing-call.js';
+import { createAnswer, createOffer, parseAnswer, RtpSession } from '../../src/voice/media/index.js';
+import type { IncomingCall } from '../../src/voice/sip/incoming-call.js';
+import type { SipEndpoint } from '../../src/voice/sip/endpoint.js';
+import type { InviteOptions, InviteOutcome, OutgoingCall } from '../../src/voice/sip/outgoing-call.js';
 
 /** Answers with an RTP session bound on 127.0.0.1; rejects 488 when no codec matches. */
 export async function answerWithMedia(call: IncomingCall): Promise<RtpSession | null> {

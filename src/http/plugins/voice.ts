@@ -1,0 +1,25 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AccountsService } from '../../accounts/service.js';
+import type { Pricing } from '../../usage/pricing.js';
+import type { Voice } from '../../voice/module.js';
+import { callEventRoutes } from '../resources/calls/events.js';
+import { callRoutes } from '../resources/calls/routes.js';
+import { recordingRoutes } from '../resources/recordings/routes.js';
+import { virtualCallRoutes } from '../resources/virtualCalls/routes.js';
+
+export interface VoicePluginOptions {
+  accounts: AccountsService;
+  voice: Voice;
+  pricing: Pricing;
+  /** --media-auth: recording audio needs the owning account's credentials. */
+  mediaAuth: boolean;
+  origin: () => string;
+}
+
+/** Calls (and the verbs each ran), Recordings and their audio, virtual phones' calls. */
+export const voicePlugin: FastifyPluginAsync<VoicePluginOptions> = async (app, o) => {
+  callRoutes(app, o.accounts, o.voice.calls, o.voice.recordings, o.origin, o.pricing);
+  callEventRoutes(app, o.accounts, o.voice.callEvents, o.origin);
+  recordingRoutes(app, o.accounts, o.voice.recordings, o.origin, { mediaAuth: o.mediaAuth });
+  virtualCallRoutes(app, o.voice.phones, o.voice.virtualCalls, o.origin);
+};

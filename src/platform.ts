@@ -1,0 +1,92 @@
+import { hostname } from 'node:os';
+import { AccountsService } from './accounts/service.js';
+import type { Config } from './config/schema.js';
+import type { Clock } from './core/clock.js';
+import { EventBus } from './core/events.js';
+import { AuthThrottle, DEFAULT_AUTH_THROTTLE } from './http/authThrottle.js';
+import { Metrics } from './http/metrics.js';
+import { ConcurrencyLimiter } from './jobs/concurrency.js';
+import { JobQueue } from './jobs/queue.js';
+import { Worker } from './jobs/worker.js';
+import { migrate, openStore } from './store/db.js';
+import { AccountsRepository } from './store/repositories/accounts.js';
+import { ApiKeysRepository } from './store/repositories/apiKeys.js';
+import { ClusterRepository } from './store/repositories/cluster.js';
+import { JobsRepository } from './store/repositories/jobs.js';
+import { MonitorRepository } from './store/repositories/monitor.js';
+import { SettingsRepository } from './store/repositories/settings.js';
+import { WebhookLogRepository } from './store/repositories/webhookLog.js';
+import { WEBHOOK_QUEUE, WebhookDispatcher, type WebhookCall } from './webhooks/dispatcher.js';
+import { WebhookLog } from './webhooks/log.js';
+import { MonitorService } from './webhooks/monitor.js';
+
+export interface PlatformOptions {
+  clock: Clock;
+  /** Where background failures are logged (the HTTP server's logger, once it exists). */
+  log: { warn: (obj: object, msg: string) => void };
+}
+
+/**
+ * What every product stands on: the store, accounts and their credentials, the job queue with the webhook
+ * worker that delivers every callback, the event bus, metrics and the public URL. Products get the parts
+ * they need from here; none of them builds its own.
+ */
+export async function createPlatform(config: Config, o: PlatformOptions) {
+  const { clock } = o;
+  const store = openStore(config.databaseUrl);
+  await migrate(store);
+  const { db, dialect } = store;
+  const events = new EventBus();
+  const workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+
+  const accounts = new AccountsService({ accounts: new AccountsRepository(db), keys: new ApiKeysRepository(db), settings: new SettingsRepository(db), clock });
+  const root = await accounts.ensureRoot(config.accountSid && config.authToken ? { sid: config.accountSid, token: config.authToken } : undefined);
+
+  const jobs = new JobQueue(new JobsRepository(db, dialect), clock);
+  const metrics = new Metrics(() => jobs.depths());
+  const webhookLog = new WebhookLog(new WebhookLogRepository(db, dialect), events, clock);
+  const webhooks = new WebhookDispatcher(webhookLog, (sid) => accounts.authTokenOf(sid), {
+    timeoutMs: config.webhookTimeoutMs, maxResponseBytes: 64 * 1024, userAgent: 'TwilioProxy/1.1 (Switchboard)',
+    retryBaseMs: config.webhookRetryBaseMs,
+  }, (purpose, outcome) => metrics.webhookDeliveries.inc({ purpose, outcome }));
+  const webhookWorker = new Worker(jobs, {
+    queue: WEBHOOK_QUEUE, workerId, batch: 200, pollMs: 250, leaseMs: config.webhookTimeoutMs * 2,
+    // A message's callbacks (sending, sent, delivered) reach the app in order, even within one batch.
+    orderKey: (job) => (job.payload as WebhookCall).resourceSid ?? undefined,
+    handler: (job) => webhooks.runJob(job.payload as WebhookCall, job.attempts),
+    onError: (err) => o.log.warn({ err }, 'webhook job failed'),
+  });
+  const limiter = new ConcurrencyLimiter(config.apiConcurrency, new ClusterRepository(db), workerId, clock);
+  const authThrottle = new AuthThrottle({
+    ...DEFAULT_AUTH_THROTTLE, perSource: config.authFailureLimit, perSid: config.authFailureLimit * 5, now: () => clock.now(),
+  });
+
+  // Known once the server listens when no public URL is configured; products read it through origin().
+  let publicUrl = config.publicUrl?.replace(/\/$/, '') ?? '';
+
+  return {
+    config, clock, store, db, dialect, events, workerId, accounts, root, jobs, metrics, webhookLog, webhooks, webhookWorker,
+    limiter, authThrottle,
+    monitor: new MonitorService(new MonitorRepository(db)),
+    settings: new SettingsRepository(db),
+    origin: (): string => publicUrl,
+    /** Queues signed, durable webhooks outside any transaction (the webhook worker wakes at once). */
+    enqueueWebhooks: (calls: WebhookCall[]): Promise<void> => webhooks.enqueue(jobs, calls),
+    listening(url: string): void {
+      if (!publicUrl) publicUrl = url;
+    },
+    async start(): Promise<void> {
+      await limiter.start();
+    },
+    startWorkers(): void {
+      webhookWorker.start();
+    },
+    async stop(): Promise<void> {
+      await webhookWorker.stop();
+      await limiter.stop();
+      await store.close();
+    },
+  };
+}
+
+export type Platform = Awaited<ReturnType<typeof createPlatform>>;
