@@ -28,6 +28,8 @@ export type { AnswerOptions, AnswerResult, Direction, NegotiatedMedia, OfferOpti
 export { SourceFilter, unusableSdpAddress } from './source-filter.js';
 export type { RtpDropCounters } from './source-filter.js';
 export type { MediaSession, MediaSessionEvents, RecordingSlot } from './media-session.js';
+export { dominantFrequencies, tone, toneShare } from './spectrum.js';
+export type { Peak } from './spectrum.js';
 export { MediaEngine } from './engine/pool.js';
 export type { MediaEngineEvents } from './engine/pool.js';
 export type { EngineOpenOptions } from './engine/protocol.js';

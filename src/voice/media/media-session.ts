@@ -34,5 +34,10 @@ export interface MediaSession {
   startRecording(maxSeconds?: number, which?: RecordingSlot): void;
   /** Stops recording and hands over the audio (8 kHz PCM16), or null when nothing was recording. */
   takeRecording(which?: RecordingSlot): Promise<Int16Array | null>;
+  /**
+   * Relays media both ways with `other` (a <Dial> bridge), or ends the bridge with null. False when the two
+   * cannot be bridged: they must run in the same place (this thread, or one media engine thread).
+   */
+  bridge(other: MediaSession | null): boolean;
   close(): Promise<void>;
 }

@@ -11,9 +11,10 @@ import { isIP, isIPv6 } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupOneOptions } from 'node:dns';
 import { performance } from 'node:perf_hooks';
-import { decodeInto, PAYLOAD_TYPE } from './g711.js';
+import { ALAW_TO_ULAW, decodeInto, PAYLOAD_TYPE, ULAW_TO_ALAW } from './g711.js';
 import type { G711Codec } from './g711.js';
 import { createRtpHeader, parseRtp, RTP_HEADER_BYTES, writeRtpHeader } from './rtp.js';
+import type { RtpHeader } from './rtp.js';
 import { DtmfReceiver, DtmfSender } from './dtmf.js';
 import type { DtmfSendOptions } from './dtmf.js';
 import { PlaybackQueue } from './playback.js';
@@ -61,10 +62,14 @@ export interface RtpStats {
   sendErrors: number;
   /** Packets dropped by strict RTP (unknown source or unproven SSRC). */
   packetsDropped: number;
+  /** Packets relayed from a bridged session and sent by this one. */
+  packetsRelayed: number;
 }
 
 const SAMPLES = 160; // 20 ms at 8 kHz
 const RING = 8; // dgram may still hold a buffer briefly after send(): rotate instead of reusing one
+/** Largest relayed payload: 60 ms of G.711 covers every ptime peers use in practice. */
+const RELAY_PAYLOAD = 480;
 
 /**
  * dgram resolves the destination of every send through dns.lookup, which for an IP literal still defers
@@ -79,7 +84,7 @@ function literalLookup(host: string, options: LookupOneOptions | number, cb: (er
 
 export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient, MediaSession {
   readonly ssrc = randomInt(1, 0xffffffff);
-  readonly stats: RtpStats = { packetsSent: 0, packetsReceived: 0, lastReceivedAt: 0, sendErrors: 0, packetsDropped: 0 };
+  readonly stats: RtpStats = { packetsSent: 0, packetsReceived: 0, lastReceivedAt: 0, sendErrors: 0, packetsDropped: 0, packetsRelayed: 0 };
   remote: { host: string; port: number } | null;
   codec: G711Codec;
   dtmfPayloadType: number | null;
@@ -106,6 +111,15 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   private readonly symmetric: boolean;
   private readonly clock: MediaClock;
   private readonly filter: SourceFilter | null;
+  /** The session this one's received packets go to (a <Dial> bridge); null when not bridged. */
+  private bridgeTo: RtpSession | null = null;
+  /** Relay state: the source stream being relayed and its timestamp offset into ours. */
+  private relaySsrc = -1;
+  private relayOffset = 0;
+  private relayMarker = false;
+  /** Relay send buffers, made on the first bridge (most calls are never bridged). */
+  private relayRing: Buffer[] | null = null;
+  private relayFull: Buffer[] = [];
 
   private constructor(private readonly socket: Socket, readonly port: number, readonly host: string, options: RtpSessionOptions) {
     super();
@@ -231,6 +245,8 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
         return this.send(event);
       }
     }
+    // Bridged: the other leg's packets are this stream now (relayed as they arrive), not our frames.
+    if (this.bridgeTo !== null) return;
     this.playback.fill(this.codec, buf, RTP_HEADER_BYTES, SAMPLES);
     if (!this.remote) return;
     writeRtpHeader(buf, this.marker, PAYLOAD_TYPE[this.codec], this.seq, ts, this.ssrc);
@@ -264,18 +280,96 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     } else if (this.symmetric) this.latch(rinfo, h.ssrc);
     this.stats.packetsReceived++;
     this.stats.lastReceivedAt = performance.now();
+    const peer = this.bridgeTo;
     if (h.payloadType === this.dtmfPayloadType) {
+      peer?.relay(msg, h, true);
       this.dtmfIn.push(h.timestamp, msg, h.payloadOffset, h.payloadLength);
       return;
     }
     const law: G711Codec | null = h.payloadType === 0 ? 'PCMU' : h.payloadType === 8 ? 'PCMA' : null;
     if (!law) return;
+    if (peer !== null) {
+      peer.relay(msg, h, false);
+      if (!this.recorder && !this.callRecorder && !this.onAudio) return; // nothing else wants it decoded
+    }
     const n = Math.min(h.payloadLength, this.frame.length);
     decodeInto(law, msg, h.payloadOffset, n, this.frame, 0);
     if (this.recorder) this.recorder.push(this.frame, n, h.timestamp);
     if (this.callRecorder) this.callRecorder.push(this.frame, n, h.timestamp);
     if (this.onAudio) this.onAudio(this.frame, n);
   };
+
+  /**
+   * Bridges this session with `other` both ways (a <Dial>): each one's received audio and RFC 4733 events
+   * are sent on by the other as they arrive, under the sender's own SSRC, sequence and timestamps, and
+   * transcoded between PCMU and PCMA when the legs differ. Own playback stops meanwhile. null unbridges.
+   */
+  bridge(other: MediaSession | null): boolean {
+    if (other !== null && (!(other instanceof RtpSession) || other === this || other.closed)) return false;
+    const was = this.bridgeTo;
+    if (was !== null) {
+      was.bridgeTo = null;
+      was.marker = true;
+    }
+    this.bridgeTo = other;
+    this.marker = true;
+    if (other !== null) {
+      other.bridgeTo?.bridge(null);
+      other.bridgeTo = this;
+      this.startRelay();
+      other.startRelay();
+    }
+    return true;
+  }
+
+  private startRelay(): void {
+    this.playback.stop();
+    this.relaySsrc = -1;
+    if (this.relayRing) return;
+    this.relayRing = [];
+    for (let i = 0; i < RING; i++) {
+      const b = Buffer.alloc(RTP_HEADER_BYTES + RELAY_PAYLOAD);
+      this.relayRing.push(b);
+      this.relayFull.push(b.subarray(0, RTP_HEADER_BYTES + SAMPLES));
+    }
+  }
+
+  /** Sends a packet the bridged session received: rewritten as ours, at once (no wait for a tick). */
+  private relay(msg: Buffer, h: RtpHeader, event: boolean): void {
+    const ring = this.relayRing;
+    const remote = this.remote;
+    if (this.closed || ring === null || remote === null) return;
+    const n = h.payloadLength;
+    if (n > RELAY_PAYLOAD) return;
+    let pt: number;
+    if (event) {
+      if (this.dtmfPayloadType === null) return;
+      pt = this.dtmfPayloadType;
+    } else {
+      pt = PAYLOAD_TYPE[this.codec];
+    }
+    if (h.ssrc !== this.relaySsrc) {
+      // A new stream (the bridge started, or the far end switched streams): continue our own timeline.
+      this.relaySsrc = h.ssrc;
+      this.relayOffset = (this.timestamp - h.timestamp) >>> 0;
+      this.relayMarker = true;
+    }
+    const i = this.ringIndex;
+    this.ringIndex = (i + 1) % RING;
+    const buf = ring[i] as Buffer;
+    const from = h.payloadOffset;
+    const inLaw = h.payloadType === 0 ? 0 : 8;
+    if (!event && inLaw !== pt) {
+      const table = inLaw === 0 ? ULAW_TO_ALAW : ALAW_TO_ULAW;
+      for (let k = 0; k < n; k++) buf[RTP_HEADER_BYTES + k] = table[msg[from + k] ?? 0] ?? 0;
+    } else {
+      msg.copy(buf, RTP_HEADER_BYTES, from, from + n);
+    }
+    writeRtpHeader(buf, h.marker || this.relayMarker, pt, this.seq, (h.timestamp + this.relayOffset) >>> 0, this.ssrc);
+    this.relayMarker = false;
+    this.stats.packetsRelayed++;
+    this.send(n === SAMPLES ? (this.relayFull[i] as Buffer) : buf.subarray(0, RTP_HEADER_BYTES + n));
+  }
 
   /** Strict RTP locked onto a source: send there from now on (allocates only when it moves). */
   private moveTo(rinfo: RemoteInfo): void {
@@ -300,6 +394,7 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.bridge(null);
     this.clock.remove(this);
     this.playback.stop();
     this.dtmfOut.clear();

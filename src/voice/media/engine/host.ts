@@ -71,6 +71,12 @@ export class EngineHost {
       }
       case 'tap':
         return h ? this.setTap(msg.id, h, msg.on) : undefined;
+      case 'bridge': {
+        const other = msg.peer === null ? null : this.sessions.get(msg.peer)?.session;
+        if (other === undefined) return;
+        h?.session.bridge(other);
+        return;
+      }
       case 'close': {
         if (!h) return this.post({ t: 'done', id: msg.id, req: msg.req, result: null });
         this.sessions.delete(msg.id);

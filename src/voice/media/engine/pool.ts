@@ -71,9 +71,13 @@ export class MediaEngine {
     return this.slots.map((s) => s.sessions.size);
   }
 
-  /** Opens a call's RTP socket on the least-loaded engine thread. */
-  open(options: EngineOpenOptions): Promise<RemoteRtpSession> {
-    const slot = this.place();
+  /**
+   * Opens a call's RTP socket on the least-loaded engine thread, or on the thread of `near` when it is
+   * still alive: the legs of a <Dial> bridge share a thread, so packets are relayed without crossing one.
+   */
+  open(options: EngineOpenOptions, near?: unknown): Promise<RemoteRtpSession> {
+    const with_ = near instanceof RemoteRtpSession ? this.slots.find((s) => !s.dead && s.sessions.get(near.id) === near) : undefined;
+    const slot = with_ ?? this.place();
     const id = this.nextId++;
     const link: EngineLink = {
       send: (msg: ToEngine) => {
@@ -81,7 +85,7 @@ export class MediaEngine {
       },
       forget: () => void slot.sessions.delete(id),
     };
-    const session = new RemoteRtpSession(id, link);
+    const session = new RemoteRtpSession(id, link, slot);
     slot.sessions.set(id, session);
     link.send({ t: 'open', id, options });
     return session.ready;

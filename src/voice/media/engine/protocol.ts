@@ -34,6 +34,8 @@ export type ToEngine =
   | { t: 'record-start'; id: number; maxSeconds: number; which: RecordingSlot }
   | { t: 'record-stop'; id: number; req: number; which: RecordingSlot }
   | { t: 'tap'; id: number; on: boolean }
+  /** Relay between two sessions of this engine (a <Dial> bridge); peer null ends it. */
+  | { t: 'bridge'; id: number; peer: number | null }
   | { t: 'close'; id: number; req: number }
   /** Tests of crash containment: the engine throws from its event loop. */
   | { t: 'crash' };

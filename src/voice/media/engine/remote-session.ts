@@ -52,7 +52,8 @@ export class RemoteRtpSession extends Emitter<MediaSessionEvents> implements Med
   private failed: string | null = null;
   private audioHook: ((frame: Int16Array, samples: number) => void) | null = null;
 
-  constructor(readonly id: number, private readonly link: EngineLink) {
+  /** `engine`: the thread this session lives on (an opaque token): only sessions of one thread bridge. */
+  constructor(readonly id: number, private readonly link: EngineLink, readonly engine: object = link) {
     super();
     this.ready = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
   }
@@ -100,6 +101,17 @@ export class RemoteRtpSession extends Emitter<MediaSessionEvents> implements Med
   takeRecording(which: RecordingSlot = 'verb'): Promise<Int16Array | null> {
     if (this.closed) return Promise.resolve(null);
     return this.request<Int16Array | null>('recorded', (req) => ({ t: 'record-stop', id: this.id, req, which }));
+  }
+
+  bridge(other: MediaSession | null): boolean {
+    if (this.closed) return false;
+    if (other === null) {
+      this.link.send({ t: 'bridge', id: this.id, peer: null });
+      return true;
+    }
+    if (!(other instanceof RemoteRtpSession) || other.engine !== this.engine || other.closed || other === this) return false;
+    this.link.send({ t: 'bridge', id: this.id, peer: other.id });
+    return true;
   }
 
   /**
