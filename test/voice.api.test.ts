@@ -36,7 +36,10 @@ after(async () => {
   files.close();
 });
 
-interface PhoneCall { call_sid: string; status: string; direction: string; events: Array<{ type: string; text?: string; url?: string; digits?: string }> }
+interface PhoneCall {
+  call_sid: string; status: string; direction: string;
+  events: Array<{ type: string; text?: string; url?: string; digits?: string; frequencies?: Array<{ hz: number; share: number }>; seconds?: number }>;
+}
 async function phoneCalls(phone: string): Promise<PhoneCall[]> {
   const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/Calls`);
   assert.equal(res.status, 200);
@@ -83,9 +86,13 @@ describe('calls to a virtual phone', () => {
     }
     assert.equal(callbacks[3]!.params.CallDuration, done.duration);
     const heard = (await phoneCalls(phone)).find((c) => c.call_sid === call.sid)!;
-    assert.deepEqual(heard.events.map((e) => e.type), ['ringing', 'answered', 'say', 'play', 'pause', 'hangup']);
+    assert.deepEqual(heard.events.map((e) => e.type), ['ringing', 'answered', 'say', 'play', 'pause', 'hangup', 'heard']);
     assert.equal(heard.events[2]!.text, 'Your order has shipped.');
     assert.equal(heard.events[3]!.url, `${filesBase}/tone.wav`);
+    // The phone really heard the call: the played WAV is a 1000 Hz beep.
+    const summary = heard.events[6]!;
+    assert.ok(summary.seconds! >= 2, `heard ${summary.seconds} s`);
+    assert.ok(summary.frequencies!.some((f) => Math.abs(f.hz - 1000) < 15), JSON.stringify(summary.frequencies));
     assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.call', await rawCall(call.sid)), []);
   });
 
@@ -139,7 +146,7 @@ describe('virtual phones calling the app', () => {
     assert.equal(done.direction, 'inbound');
     const heard = (await phoneCalls(caller)).find((c) => c.call_sid === sid)!;
     assert.equal(heard.direction, 'made');
-    assert.deepEqual(heard.events.map((e) => e.type), ['answered', 'say', 'pressed', 'say', 'hangup']);
+    assert.deepEqual(heard.events.map((e) => e.type), ['answered', 'say', 'pressed', 'say', 'hangup', 'heard']);
   });
 
   test('Gather with no input falls through; Reject refuses without answering', async () => {

@@ -101,11 +101,11 @@ export function createVoice(o: VoiceOptions) {
   const recordings = new RecordingsService({ repo: new RecordingsRepository(o.db), tx, jobs: o.jobs, webhooks: o.webhooks, clock: o.clock, publicUrl: o.publicUrl });
   const audio = new AudioCache();
   const tts = createDefaultTts();
-  const phones = new VirtualPhones(new VirtualCallsRepository(o.db), calls, audio, o.clock);
   const bindHost = o.sipHost;
   const publicHost = o.sipPublicHost ?? (bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost);
   const media: MediaOptions = {
     host: bindHost, publicHost, tts, audio, rtpDrops: localDrops, engine, strictRtp: sec.rtpStrict ? { probation: sec.rtpProbation } : false, ...(o.rtpPorts ? { portRange: o.rtpPorts } : {}) };
+  const phones = new VirtualPhones(new VirtualCallsRepository(o.db), calls, media, o.clock);
   let sip: SipEndpoint | null = null;
   const sessions = new Map<string, CallSession>();
   const callEvents = new CallEvents(new CallEventsRepository(o.db), o.clock, o.onError);

@@ -9,14 +9,25 @@ import type { PhoneNumbersRepository } from '../../store/repositories/phoneNumbe
 import { parseUri, type InviteOptions, type SipEndpoint } from '../sip/index.js';
 import { trunkNumber, trunkUri, type SipTrunk } from '../trunk.js';
 import type { VirtualPhones } from '../virtual/phones.js';
+import type { MediaSession } from '../media/index.js';
 import type { Connector } from './peer.js';
 import { SipConnector, type MediaOptions } from './sip-peers.js';
 
 export type Endpoint = 'sip' | 'trunk' | 'virtual' | 'internal';
 
+/** One call to place; `near`: a session the new call's media must share a thread with (a <Dial> parent). */
+export interface Placing {
+  sid: string;
+  accountSid: string;
+  from: string;
+  to: string;
+  timeoutSeconds: number;
+  near?: MediaSession;
+}
+
 export interface Route {
   endpoint: Endpoint;
-  connector(call: { sid: string; accountSid: string; from: string; to: string; timeoutSeconds: number }): Promise<Connector>;
+  connector(call: Placing): Promise<Connector>;
 }
 
 export interface DialerDeps {
@@ -46,12 +57,12 @@ export class Dialer {
     if (isSipUri(to)) {
       if (!(await allowedSipHost(to))) throw errors.invalidParameter('To', 'destination not allowed by outbound policy');
       if (!sip) throw errors.invalidParameter('To', 'SIP calling is disabled on this server (SWITCHBOARD_SIP_PORT=-1)');
-      return { endpoint: 'sip', connector: async (c) => this.sipConnector(sip, to, this.fromUri(c.from), c.timeoutSeconds) };
+      return { endpoint: 'sip', connector: async (c) => this.sipConnector(sip, to, this.fromUri(c.from), c) };
     }
     if (sip && (await this.d.numbers.findByNumber(to))) {
       const port = sip.ports.udp ?? sip.ports.tcp ?? 5060;
       const target = `sip:${to}@${this.d.media.publicHost}:${port}`;
-      return { endpoint: 'internal', connector: async (c) => this.sipConnector(sip, target, this.fromUri(c.from), c.timeoutSeconds) };
+      return { endpoint: 'internal', connector: async (c) => this.sipConnector(sip, target, this.fromUri(c.from), c) };
     }
     const trunk = this.d.trunk;
     if (trunk && sip) {
@@ -63,14 +74,14 @@ export class Dialer {
           if (trunk.username !== null && trunk.password !== null) {
             options.auth = { username: trunk.username, password: trunk.password, ...(trunk.realm ? { realm: trunk.realm } : {}) };
           }
-          return new SipConnector(sip, trunkUri(trunk, c.to), options, this.d.media);
+          return new SipConnector(sip, trunkUri(trunk, c.to), options, this.d.media, c.near);
         },
       };
     }
     return {
       endpoint: 'virtual',
       connector: async (c) => this.d.phones.connector({ sid: c.sid, accountSid: c.accountSid, phone: c.to, timeoutSeconds: c.timeoutSeconds },
-        await this.d.phones.behavior(c.accountSid, c.to)),
+        await this.d.phones.behavior(c.accountSid, c.to), c.near),
     };
   }
 
@@ -79,8 +90,8 @@ export class Dialer {
     return `sip:${user}@${this.d.media.publicHost}`;
   }
 
-  private sipConnector(sip: SipEndpoint, target: string, from: string, timeoutSeconds: number): Connector {
-    return new SipConnector(sip, target, { from, timeoutMs: timeoutSeconds * 1000 }, this.d.media);
+  private sipConnector(sip: SipEndpoint, target: string, from: string, c: Placing): Connector {
+    return new SipConnector(sip, target, { from, timeoutMs: c.timeoutSeconds * 1000 }, this.d.media, c.near);
   }
 }
 

@@ -198,8 +198,9 @@ export class CallSession implements InterpreterHost {
     await this.saveCallRecording();
     const now = this.d.lifecycle.now();
     const duration = this.answeredAt === null ? 0 : Math.max(0, Math.round((now - this.answeredAt) / 1000));
-    await this.move(LIVE_STATUSES, { status, end_time: now, duration, node_id: null, lease_until: null });
+    // Closed before the final status is stored: a virtual phone has noted what it heard by then.
     await peer?.leg.close().catch(() => undefined);
+    await this.move(LIVE_STATUSES, { status, end_time: now, duration, node_id: null, lease_until: null });
     this.d.onEnded(this.row.sid);
     this.resolveDone();
   }

@@ -37,12 +37,13 @@ function onRemoteEnd(call: SipCall, cb: () => void): void {
   });
 }
 
-export function openRtp(media: MediaOptions): Promise<MediaSession> {
+/** A call's RTP; `near`: open it where that session runs (the legs of a bridge share an engine thread). */
+export function openRtp(media: MediaOptions, near?: MediaSession): Promise<MediaSession> {
   if (media.engine) {
     return media.engine.open({
       host: media.host, strict: media.strictRtp === false ? false : { probation: media.strictRtp?.probation ?? 4 },
       ...(media.portRange ? { portRange: media.portRange } : {}),
-    });
+    }, near);
   }
   const options: RtpSessionOptions = { host: media.host, strict: media.strictRtp !== false };
   if (media.strictRtp) options.probation = media.strictRtp.probation;
@@ -82,13 +83,14 @@ export class SipConnector implements Connector {
     private readonly target: string,
     private readonly options: InviteOptions,
     private readonly media: MediaOptions,
+    private readonly near?: MediaSession,
   ) {}
 
   connect(onRinging: () => void): Placement {
     let cancelled = false;
     let cancel: () => void = () => (cancelled = true);
     const result = (async (): Promise<Awaited<Placement['result']>> => {
-      const rtp = await openRtp(this.media);
+      const rtp = await openRtp(this.media, this.near);
       if (cancelled) {
         await rtp.close();
         return { status: 'canceled' };

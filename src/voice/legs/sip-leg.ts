@@ -4,7 +4,7 @@
  */
 import { generateBeep, silence } from '../media/index.js';
 import type { MediaSession } from '../media/index.js';
-import type { TtsEngine } from '../tts/index.js';
+import { TtsError, type TtsEngine } from '../tts/index.js';
 import type { AudioCache } from '../audio/fetch.js';
 import { LegAudioError, type CallLeg, type LegPlayOptions, type PlayOutcome } from './types.js';
 
@@ -13,10 +13,12 @@ const BEEP = generateBeep();
 
 export class SipLeg implements CallLeg {
   readonly kind = 'sip' as const;
+  readonly media: MediaSession;
   private readonly listeners = new Set<(digit: string) => void>();
   private tap: ((frame: Int16Array, samples: number) => void) | null = null;
 
   constructor(readonly rtp: MediaSession, private readonly tts: TtsEngine, private readonly audio: AudioCache) {
+    this.media = rtp;
     rtp.on('digit', (d) => {
       for (const l of [...this.listeners]) l(d);
     });
@@ -33,7 +35,7 @@ export class SipLeg implements CallLeg {
     try {
       pcm = await this.tts.synthesize({ text, voice, language });
     } catch (err) {
-      throw new LegAudioError('tts', (err as Error).message);
+      throw new LegAudioError('tts', (err as Error).message, err instanceof TtsError ? err.code : null);
     }
     return this.rtp.play(pcm, { loop: o.loop, interruptOnDigit: o.interruptible });
   }

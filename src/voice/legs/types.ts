@@ -2,6 +2,8 @@
  * What the interpreter needs from the other end of a call, whatever it is: a SIP peer with RTP media, or a
  * simulated virtual phone. Verbs only ever see this (through CallControl), never SIP or sockets.
  */
+import type { MediaSession } from '../media/index.js';
+
 export type PlayOutcome = 'finished' | 'interrupted' | 'stopped';
 
 export interface LegPlayOptions {
@@ -11,9 +13,12 @@ export interface LegPlayOptions {
   interruptible: boolean;
 }
 
-/** Why audio could not be played: `fetch` (HTTP, size) or `format` (not WAV/MP3), `tts` for speech. */
+/**
+ * Why audio could not be played: `fetch` (HTTP, size) or `format` (not WAV/MP3), `tts` for speech, with
+ * the TTS engine's own code (`engine-missing`, ...) in `code`.
+ */
 export class LegAudioError extends Error {
-  constructor(readonly kind: 'fetch' | 'format' | 'tts', message: string) {
+  constructor(readonly kind: 'fetch' | 'format' | 'tts', message: string, readonly code: string | null = null) {
     super(message);
     this.name = 'LegAudioError';
   }
@@ -21,6 +26,8 @@ export class LegAudioError extends Error {
 
 export interface CallLeg {
   readonly kind: 'sip' | 'virtual';
+  /** The leg's RTP, for <Dial> bridges; absent on test fakes. */
+  readonly media?: MediaSession;
   say(text: string, voice: string, language: string, options: LegPlayOptions): Promise<PlayOutcome>;
   /** Throws LegAudioError when the URL cannot be fetched or decoded. */
   play(url: string, options: LegPlayOptions): Promise<PlayOutcome>;

@@ -90,16 +90,19 @@ function powerSpectrum(pcm: Int16Array): Float64Array {
  */
 export function dominantFrequencies(pcm: Int16Array, max = 5, minShare = 0.05): Peak[] {
   const power = powerSpectrum(pcm);
+  const binHz = RATE / N;
+  // Below 50 Hz is DC and hum (A-law silence decodes to a small constant), not something anyone said.
+  const low = Math.ceil(50 / binHz);
+  power.fill(0, 0, low);
   let total = 0;
   for (const p of power) total += p;
   if (total === 0) return [];
-  const binHz = RATE / N;
   const peaks: Peak[] = [];
   const used = new Uint8Array(power.length);
   const near = Math.round(60 / binHz);
   for (let round = 0; round < max; round++) {
     let best = -1;
-    for (let k = 1; k < power.length; k++) if (!used[k] && (best < 0 || (power[k] ?? 0) > (power[best] ?? 0))) best = k;
+    for (let k = low; k < power.length; k++) if (!used[k] && (best < 0 || (power[k] ?? 0) > (power[best] ?? 0))) best = k;
     if (best < 0) break;
     let energy = 0;
     for (let k = Math.max(1, best - 3); k <= Math.min(power.length - 1, best + 3); k++) energy += power[k] ?? 0;

@@ -1,16 +1,20 @@
 /**
- * Virtual phones on the voice side: the simulated far end of calls to numbers no trunk serves. Each call
- * notes what the phone heard (stored per event, readable through the Switchboard API while the call runs),
- * and each phone answers as its CallBehavior says: answer, busy, no-answer or fail.
+ * Virtual phones on the voice side: the far end of calls to numbers no trunk serves, with real media (an
+ * RTP session of the phone's own, see line.ts). Each call notes what the app did and what the phone heard
+ * (stored per event, readable through the Switchboard API while the call runs), and each phone answers,
+ * speaks and presses keys as its CallBehavior says.
  */
 import type { Clock } from '../../core/clock.js';
 import type { Page, PageQuery } from '../../store/paging.js';
 import type { CallRow, CallsRepository } from '../../store/repositories/calls.js';
 import type { VirtualCallEventRow, VirtualCallsRepository } from '../../store/repositories/virtualCalls.js';
-import type { AudioCache } from '../audio/fetch.js';
+import type { MediaSession } from '../media/index.js';
+import { SipLeg } from '../legs/sip-leg.js';
 import { VirtualLeg } from '../legs/virtual-leg.js';
 import type { CallPeer, Connector, Placement } from '../calls/peer.js';
-import { readBehavior, type VirtualBehavior } from './behavior.js';
+import type { MediaOptions } from '../calls/sip-peers.js';
+import { readBehavior, writeBehavior, type VirtualBehavior } from './behavior.js';
+import { PhoneLine } from './line.js';
 
 export class VirtualPhones {
   private readonly noters = new Map<string, (kind: string, detail: Record<string, unknown>) => void>();
@@ -18,7 +22,7 @@ export class VirtualPhones {
   constructor(
     private readonly repo: VirtualCallsRepository,
     private readonly calls_: CallsRepository,
-    private readonly audio: AudioCache,
+    private readonly media: MediaOptions,
     private readonly clock: Clock,
   ) {}
 
@@ -27,7 +31,7 @@ export class VirtualPhones {
   }
 
   async setBehavior(accountSid: string, phone: string, behavior: VirtualBehavior): Promise<VirtualBehavior> {
-    await this.repo.setBehavior(accountSid, phone, JSON.stringify(behavior), this.clock.now());
+    await this.repo.setBehavior(accountSid, phone, writeBehavior(behavior), this.clock.now());
     return behavior;
   }
 
@@ -44,12 +48,14 @@ export class VirtualPhones {
   }
 
   /**
-   * The phone's end of one call. `answered`: the phone already picked up (an outbound call it answered),
-   * so the session's answer() only starts the hang-up timer.
+   * The phone's end of one call, its media open. `answered`: the phone already picked up (an outbound call
+   * it answered), so the session's answer() only starts its audio and the hang-up timer. `near`: open the
+   * call's media on that session's engine thread (a <Dial> leg joins its parent's).
    */
-  peer(call: { sid: string; accountSid: string; phone: string }, behavior: VirtualBehavior, answered = false): CallPeer {
+  async peer(call: { sid: string; accountSid: string; phone: string }, behavior: VirtualBehavior, answered = false, near?: MediaSession): Promise<CallPeer> {
     const note = this.noter(call);
-    const leg = new VirtualLeg(note, this.audio, [...behavior.digits]);
+    const line = await PhoneLine.open(this.media, note, near);
+    const leg = new VirtualLeg(new SipLeg(line.call, this.media.tts, this.media.audio), line, note, this.media.audio, [...behavior.digits]);
     let hungUp: (() => void) | null = null;
     let timer: NodeJS.Timeout | null = null;
     const over = (): void => {
@@ -67,7 +73,9 @@ export class VirtualPhones {
       leg,
       answer: async () => {
         if (!answered) note('answered', {});
-        startHangupTimer();
+        answered = true;
+        if (timer === null) startHangupTimer();
+        line.start(behavior.audio, behavior.digitsAt);
       },
       reject: (reason) => {
         over();
@@ -84,7 +92,7 @@ export class VirtualPhones {
   }
 
   /** Rings the phone for an outbound call and answers (or not) as its behavior says. */
-  connector(call: { sid: string; accountSid: string; phone: string; timeoutSeconds: number }, behavior: VirtualBehavior): Connector {
+  connector(call: { sid: string; accountSid: string; phone: string; timeoutSeconds: number }, behavior: VirtualBehavior, near?: MediaSession): Connector {
     return {
       connect: (onRinging): Placement => {
         let timer: NodeJS.Timeout | null = null;
@@ -98,7 +106,8 @@ export class VirtualPhones {
           timer = null;
           if (behavior.answer === 'answer' && behavior.ringSeconds <= call.timeoutSeconds) {
             note('answered', {});
-            settle({ answered: this.peer(call, behavior, true) });
+            this.peer(call, behavior, true, near).then((peer) => settle({ answered: peer }),
+              (err: unknown) => settle({ status: 'failed', detail: `the virtual phone's media could not be opened: ${(err as Error).message}` }));
           } else if (behavior.answer === 'busy') settle({ status: 'busy' });
           else if (behavior.answer === 'fail') settle({ status: 'failed', detail: `the virtual phone ${call.phone} is set to fail` });
           else settle({ status: 'no-answer' });

@@ -4,7 +4,10 @@ import { errors } from '../../../core/errors.js';
 import type { CallRow } from '../../../store/repositories/calls.js';
 import type { VirtualCallEventRow } from '../../../store/repositories/virtualCalls.js';
 import { toE164 } from '../../../core/phone/e164.js';
-import { DEFAULT_BEHAVIOR, isVirtualAnswer, type VirtualBehavior } from '../../../voice/virtual/behavior.js';
+import {
+  DEFAULT_BEHAVIOR, formatAudioStep, isVirtualAnswer, parseAudioStep, parseTimedDigits,
+  type AudioStep, type TimedDigits, type VirtualBehavior,
+} from '../../../voice/virtual/behavior.js';
 import type { VirtualCalls } from '../../../voice/virtual/calls.js';
 import type { VirtualPhones } from '../../../voice/virtual/phones.js';
 import { principalOf } from '../../context.js';
@@ -13,7 +16,26 @@ import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
 
 function presentBehavior(phone: string, b: VirtualBehavior) {
-  return { phone_number: phone, answer: b.answer, ring_seconds: b.ringSeconds, digits: b.digits, hangup_after_seconds: b.hangupAfterSeconds };
+  return {
+    phone_number: phone, answer: b.answer, ring_seconds: b.ringSeconds, digits: b.digits, hangup_after_seconds: b.hangupAfterSeconds,
+    audio: b.audio.map(formatAudioStep), digits_at: b.digitsAt.map((d) => `${d.atSeconds}:${d.digits}`),
+  };
+}
+
+/** `Audio` (repeatable, in order) and `DigitsAt` values, or the current ones when the form has none. */
+function readAudio(p: ParamReader, current: { audio: AudioStep[]; digitsAt: TimedDigits[] }): { audio: AudioStep[]; digitsAt: TimedDigits[] } {
+  const audio = p.has('Audio') ? p.all('Audio').filter((a) => a !== '').map((raw) => {
+    const step = parseAudioStep(raw);
+    if (!step) throw errors.invalidParameter('Audio', 'say:TEXT, play:URL, tone:HZ[:SECONDS] (50-3900 Hz) or pause:SECONDS');
+    return step;
+  }) : current.audio;
+  const digitsAt = p.has('DigitsAt') ? p.all('DigitsAt').filter((a) => a !== '').map((raw) => {
+    const timed = parseTimedDigits(raw);
+    if (!timed) throw errors.invalidParameter('DigitsAt', 'SECONDS:KEYS, such as 1.5:123#');
+    return timed;
+  }) : current.digitsAt;
+  if (audio.length > 50 || digitsAt.length > 50) throw errors.invalidParameter(audio.length > 50 ? 'Audio' : 'DigitsAt', 'at most 50 values');
+  return { audio, digitsAt };
 }
 
 function presentCall(phone: string, c: CallRow, events: VirtualCallEventRow[]) {
@@ -59,6 +81,7 @@ export function virtualCallRoutes(app: FastifyInstance, phones: VirtualPhones, c
       ringSeconds: p.int('RingSeconds', { min: 0, max: 600 }) ?? current.ringSeconds,
       digits,
       hangupAfterSeconds: hangupAfter === '' ? null : p.int('HangupAfter', { min: 0, max: 86_400 }) ?? current.hangupAfterSeconds,
+      ...readAudio(p, current),
     };
     return presentBehavior(phone, await phones.setBehavior(accountSid, phone, next));
   });
@@ -93,7 +116,9 @@ export function virtualCallRoutes(app: FastifyInstance, phones: VirtualPhones, c
     const p = new ParamReader(paramsOf(req));
     const digits = p.all('Digits').filter((d) => d !== '');
     for (const d of digits) if (!/^[0-9A-D*#wW]{1,64}$/.test(d)) throw errors.invalidParameter('Digits', 'keys 0-9, A-D, *, # and w/W for a pause');
-    const row = await calls.call(principalOf(req).accountSid, phone, p.required('To'), { digits, hangupAfterSeconds: p.int('HangupAfter', { min: 0, max: 86_400 }) ?? null });
+    const row = await calls.call(principalOf(req).accountSid, phone, p.required('To'), {
+      digits, hangupAfterSeconds: p.int('HangupAfter', { min: 0, max: 86_400 }) ?? null, ...readAudio(p, { audio: [], digitsAt: [] }),
+    });
     return reply.code(201).send(presentCall(phone, row, []));
   });
 }
