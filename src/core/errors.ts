@@ -222,6 +222,8 @@ export const ALERTS = {
   voiceSayFailed: { code: 13520, text: 'Say: the text could not be spoken' },
   voiceCallFailed: { code: 13227, text: 'Call failed: the far end could not be reached' },
   voiceMediaFailed: { code: 31005, text: 'Connection error: the call\'s media engine failed and the call was ended' },
+  dialInvalidNumber: { code: 13223, text: 'Dial: Invalid phone number format' },
+  dialInvalidCallerId: { code: 13214, text: 'Dial: Invalid callerId value' },
 } as const;
 
 export type AlertKind = keyof typeof ALERTS;

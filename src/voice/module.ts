@@ -26,7 +26,9 @@ import { CallLifecycle } from './calls/lifecycle.js';
 import type { CallPeer } from './calls/peer.js';
 import { CallRecovery } from './calls/recovery.js';
 import { CallsService } from './calls/service.js';
-import { CallSession } from './calls/session.js';
+import { CallSession, type SessionDeps } from './calls/session.js';
+import { createDial } from './dial/index.js';
+import type { LiveCall } from './calls/live.js';
 import type { MediaOptions } from './calls/sip-peers.js';
 import { CallEvents } from './events.js';
 import type { DocumentSource } from './interpreter.js';
@@ -107,9 +109,9 @@ export function createVoice(o: VoiceOptions) {
     host: bindHost, publicHost, tts, audio, rtpDrops: localDrops, engine, strictRtp: sec.rtpStrict ? { probation: sec.rtpProbation } : false, ...(o.rtpPorts ? { portRange: o.rtpPorts } : {}) };
   const phones = new VirtualPhones(new VirtualCallsRepository(o.db), calls, media, o.clock);
   let sip: SipEndpoint | null = null;
-  const sessions = new Map<string, CallSession>();
+  const sessions = new Map<string, LiveCall>();
   const callEvents = new CallEvents(new CallEventsRepository(o.db), o.clock, o.onError);
-  const sessionDeps = {
+  const sessionDeps: SessionDeps = {
     lifecycle, webhooks: o.webhooks, log: o.webhookLog, recordings,
     recorder: (callSid: string, accountSid: string) => callEvents.recorder(callSid, accountSid),
     onEnded: (sid: string) => {
@@ -120,6 +122,10 @@ export function createVoice(o: VoiceOptions) {
   };
   const dialer = new Dialer({ sip: () => sip, trunk, media, numbers, phones });
   const callerIds = new OutgoingCallerIdsRepository(o.db);
+  sessionDeps.dial = createDial({
+    dialer, lifecycle, nodeId, leaseMs, sessions, onChildEnded: (sid) => phones.forget(sid), onError: o.onError,
+    isAccountNumber: async (accountSid, number) => (await numbers.findByNumber(number))?.account_sid === accountSid || callerIds.isVerified(accountSid, number),
+  });
 
   /** Stores a new inbound call and runs it; errors end up in the log, never in the caller's stack. */
   const startInbound = async (row: CallRow, peer: CallPeer, first: DocumentSource): Promise<void> => {
@@ -198,7 +204,7 @@ interface EngineTicks {
   onTicks: ((lateness: Float64Array, count: number, skipped: number) => void) | null;
 }
 
-function registerMetrics(registry: Registry, sessions: Map<string, CallSession>, engine: EngineTicks): Counter {
+function registerMetrics(registry: Registry, sessions: Map<string, LiveCall>, engine: EngineTicks): Counter {
   new Gauge({ name: 'switchboard_calls_active', help: 'Calls this node is running', registers: [registry], collect() { this.set(sessions.size); } });
   const lateness = new Histogram({
     name: 'switchboard_media_tick_lateness_seconds', help: 'How late each media tick sent its last RTP frame (on engine threads, a tick of one of the clock\'s four phases)',

@@ -23,6 +23,9 @@ export interface Placing {
   to: string;
   timeoutSeconds: number;
   near?: MediaSession;
+  /** Digest credentials and extra headers for a SIP URI (<Dial><Sip username password>). */
+  auth?: { username: string; password: string };
+  headers?: Array<{ name: string; value: string }>;
 }
 
 export interface Route {
@@ -91,7 +94,10 @@ export class Dialer {
   }
 
   private sipConnector(sip: SipEndpoint, target: string, from: string, c: Placing): Connector {
-    return new SipConnector(sip, target, { from, timeoutMs: c.timeoutSeconds * 1000 }, this.d.media, c.near);
+    const options: InviteOptions = { from, timeoutMs: c.timeoutSeconds * 1000 };
+    if (c.auth) options.auth = c.auth;
+    if (c.headers?.length) options.headers = c.headers;
+    return new SipConnector(sip, target, options, this.d.media, c.near);
   }
 }
 

@@ -15,7 +15,7 @@ import { isSipUri, type Dialer } from './dialer.js';
 import type { CallLifecycle } from './lifecycle.js';
 import type { CallLimits } from './limits.js';
 import { CALL_EVENTS } from './params.js';
-import type { CallSession } from './session.js';
+import type { LiveCall } from './live.js';
 
 type Method = 'GET' | 'POST';
 
@@ -59,7 +59,7 @@ export interface CallsServiceDeps {
   clock: Clock;
   nodeId: string;
   leaseMs: number;
-  sessions: Map<string, CallSession>;
+  sessions: Map<string, LiveCall>;
   /** Concurrent call caps: a create beyond them fails with 10004 and no call is stored. */
   limits?: CallLimits;
   /** Whether the account verified this number as an outgoing caller id (OutgoingCallerIds): usable as From. */

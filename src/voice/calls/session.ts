@@ -16,6 +16,9 @@ import type { RecordingsService } from '../recordings/service.js';
 import type { CallLifecycle } from './lifecycle.js';
 import { callParams } from './params.js';
 import type { CallPeer, Connector } from './peer.js';
+import type { LiveCall } from './live.js';
+import type { DialHost } from '../dial/run.js';
+import type { DialResult } from '../dial/types.js';
 
 export interface SessionDeps {
   lifecycle: CallLifecycle;
@@ -25,6 +28,8 @@ export interface SessionDeps {
   onEnded: (sid: string) => void;
   /** Stores one verb the call ran (see voice/events.ts). */
   recorder?: (callSid: string, accountSid: string) => VerbRecorder;
+  /** Runs a <Dial> (voice/dial/run.ts); without it <Dial> raises 12200 and ends the call. */
+  dial?: (host: DialHost) => Promise<DialResult>;
 }
 
 const ALERT_FOR_CODE: Record<number, AlertKind> = {
@@ -33,7 +38,7 @@ const ALERT_FOR_CODE: Record<number, AlertKind> = {
   [ALERTS.responseTooLarge.code]: 'responseTooLarge',
 };
 
-export class CallSession implements InterpreterHost {
+export class CallSession implements InterpreterHost, LiveCall {
   ended = false;
   /** Settles once the final status is stored. */
   readonly done: Promise<void>;
@@ -301,7 +306,7 @@ export class CallSession implements InterpreterHost {
     const signal = this.docAbort.signal;
     const peer = this.peer;
     if (!peer) throw new Error('a call runs TwiML only once it has a far end');
-    return {
+    const control: CallControl = {
       callSid: this.row.sid, accountSid: this.row.account_sid, leg: peer.leg, signal, documentUrl,
       answered: this.answered, onGatherInput: this.onGatherInput,
       answer: () => this.answer(),
@@ -316,6 +321,14 @@ export class CallSession implements InterpreterHost {
       sleep: (ms) => sleep(ms, signal),
       now: () => this.d.lifecycle.now(),
     };
+    const dial = this.d.dial;
+    if (dial) {
+      control.dial = (verb) => dial({
+        parent: this.row, verb, leg: peer.leg, signal, answer: () => this.answer(), resolve: control.resolve,
+        alert: (kind, detail) => this.alert(kind, detail), answered: this.answered,
+      });
+    }
+    return control;
   }
 
   private async alert(kind: AlertKind, detail: string, url?: string): Promise<void> {

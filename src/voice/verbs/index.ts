@@ -1,4 +1,5 @@
 import type { VoiceVerb } from '../../twiml/index.js';
+import { executeDial } from './dial.js';
 import { executeGather } from './gather.js';
 import { executeHangup } from './hangup.js';
 import { executePause } from './pause.js';
@@ -21,6 +22,7 @@ export const VERB_EXECUTORS: Executors = {
   Hangup: executeHangup,
   Redirect: executeRedirect,
   Reject: executeReject,
+  Dial: executeDial,
 };
 
 export function executorFor(verb: VoiceVerb): VerbExecutor<VoiceVerb> | undefined {

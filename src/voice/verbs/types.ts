@@ -1,5 +1,7 @@
 import type { AlertKind } from '../../core/errors.js';
 import type { HttpMethod } from '../../twiml/index.js';
+import type { DialVerb } from '../../twiml/index.js';
+import type { DialResult } from '../dial/types.js';
 import type { CallLeg } from '../legs/types.js';
 
 /** What a verb tells the interpreter to do next. */
@@ -43,6 +45,8 @@ export interface CallControl {
   saveRecording(pcm: Int16Array, startedAt: number, statusCallback: { url: string; method: HttpMethod } | null): Promise<SavedRecording>;
   /** A request whose answer is not run (Record's action after the caller hung up). */
   notify(url: string, method: HttpMethod, params: Record<string, string>): Promise<void>;
+  /** <Dial>: rings its nouns and bridges the first to answer (voice/dial/); absent where calls cannot be placed. */
+  dial?(verb: DialVerb): Promise<DialResult>;
   /** Waits `ms`; resolves false early when the signal aborts. */
   sleep(ms: number): Promise<boolean>;
   now(): number;

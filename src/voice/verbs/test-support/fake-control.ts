@@ -72,6 +72,7 @@ export class FakeControl implements CallControl {
   readonly abort = new AbortController();
   answered = false;
   onGatherInput: string | null = null;
+  dial?: CallControl['dial'];
 
   constructor(readonly documentUrl: string | null = 'https://app.example.com/ivr') {}
 

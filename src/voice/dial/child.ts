@@ -1,0 +1,178 @@
+/**
+ * A leg placed by <Dial>: a Call resource of its own (direction outbound-dial, parent_call_sid, its
+ * noun's status callbacks) that rings, answers or not, and once answered is a Party the caller is bridged
+ * to. The Calls API sees it as a LiveCall: Status=canceled stops it ringing, Status=completed hangs it up
+ * (the caller then goes on at the Dial's action).
+ */
+import { errors } from '../../core/errors.js';
+import { LIVE_STATUSES, type CallRow } from '../../store/repositories/calls.js';
+import type { CallLifecycle } from '../calls/lifecycle.js';
+import type { LiveCall } from '../calls/live.js';
+import type { CallPeer, Connector, Placement } from '../calls/peer.js';
+import type { CallLeg } from '../legs/types.js';
+import type { DialAttempt, Party, UnansweredStatus } from './types.js';
+
+export interface ChildDeps {
+  lifecycle: CallLifecycle;
+  /** The call is over: forget it (sessions map, virtual phone notes). */
+  onEnded: (sid: string) => void;
+  onError: (err: unknown) => void;
+}
+
+export class ChildCall implements LiveCall, Party {
+  ended = false;
+  readonly done: Promise<void>;
+  private resolveDone: () => void = () => undefined;
+  private placement: Placement | null = null;
+  private peer: CallPeer | null = null;
+  private answered: number | null = null;
+  private endedAt: number | null = null;
+  private canceled = false;
+  private goneListeners: Array<() => void> = [];
+  private moves: Promise<void> = Promise.resolve();
+  private finishing: Promise<void> | null = null;
+  private bridgedTo: CallLeg | null = null;
+  readonly sid: string;
+
+  constructor(private readonly d: ChildDeps, private row: CallRow, private readonly sendDigits: string | null) {
+    this.sid = row.sid;
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  get current(): CallRow {
+    return this.row;
+  }
+
+  get answeredAt(): number {
+    return this.answered ?? 0;
+  }
+
+  /** Rings the far end; the attempt settles with this call as the answered party, or its final status. */
+  ring(connector: Connector): DialAttempt {
+    const placement = connector.connect(() => void this.move(['queued'], { status: 'ringing' }));
+    this.placement = placement;
+    const result = placement.result.then(async (r): Promise<Awaited<DialAttempt['result']>> => {
+      this.placement = null;
+      if ('status' in r) {
+        await this.finishUnanswered(this.canceled ? 'canceled' : r.status);
+        return { status: this.row.status as UnansweredStatus, sid: this.sid };
+      }
+      this.peer = r.answered;
+      if (this.ended || this.canceled) {
+        // Answered just as it was canceled (another leg won): hang it up at once.
+        await this.finishAnswered(false, true);
+        return { status: 'canceled', sid: this.sid };
+      }
+      this.answered = this.d.lifecycle.now();
+      r.answered.onHangup(() => void this.finishAnswered(true));
+      r.answered.leg.onFailure?.(() => void this.finishAnswered(false));
+      await r.answered.answer().catch(() => undefined);
+      await this.move(['queued', 'ringing'], { status: 'in-progress', start_time: this.answered });
+      // Ended meanwhile (hung up, or through the API): still the answered party; connecting it fails at once.
+      return { party: this };
+    });
+    return { sid: this.sid, result, cancel: () => this.cancel() };
+  }
+
+  private cancel(): void {
+    if (this.answered !== null || this.ended) return;
+    this.canceled = true;
+    this.placement?.cancel();
+  }
+
+  // ----- LiveCall -----
+
+  redirect(): void {
+    throw errors.callInvalidState('a leg placed by <Dial> cannot be redirected: update its parent call instead');
+  }
+
+  async end(status: 'completed' | 'canceled'): Promise<void> {
+    if (this.ended) return this.done;
+    if (this.answered === null) this.cancel();
+    else if (status === 'completed') void this.finishAnswered(false);
+    return this.done;
+  }
+
+  // ----- Party -----
+
+  async prepare(): Promise<void> {
+    if (this.sendDigits && this.peer && !this.ended) await this.peer.leg.sendDigits(this.sendDigits);
+  }
+
+  connect(caller: CallLeg): boolean {
+    const mine = this.peer?.leg.media;
+    if (this.ended || !mine || !caller.media) return false;
+    caller.stopAudio();
+    this.peer?.leg.stopAudio();
+    if (!caller.media.bridge(mine)) return false;
+    this.bridgedTo = caller;
+    return true;
+  }
+
+  disconnect(): void {
+    const caller = this.bridgedTo;
+    this.bridgedTo = null;
+    caller?.media?.bridge(null);
+  }
+
+  onGone(cb: () => void): void {
+    if (this.ended) queueMicrotask(cb);
+    else this.goneListeners.push(cb);
+  }
+
+  hangup(): Promise<void> {
+    return this.finishAnswered(false);
+  }
+
+  duration(): number {
+    if (this.answered === null) return 0;
+    return Math.max(0, Math.round(((this.endedAt ?? this.d.lifecycle.now()) - this.answered) / 1000));
+  }
+
+  // ----- ending -----
+
+  private finishAnswered(remote: boolean, quiet = false): Promise<void> {
+    this.finishing ??= (async () => {
+      this.ended = true;
+      this.endedAt = this.d.lifecycle.now();
+      this.disconnect();
+      const peer = this.peer;
+      if (!remote) await peer?.hangup().catch(() => undefined);
+      await peer?.leg.close().catch(() => undefined);
+      const answered = this.answered !== null;
+      await this.move(LIVE_STATUSES, {
+        status: answered || !quiet ? 'completed' : 'canceled', end_time: this.endedAt, duration: this.duration(), node_id: null, lease_until: null,
+      });
+      this.over();
+    })();
+    return this.finishing;
+  }
+
+  private finishUnanswered(status: UnansweredStatus): Promise<void> {
+    this.finishing ??= (async () => {
+      this.ended = true;
+      this.endedAt = this.d.lifecycle.now();
+      await this.move(LIVE_STATUSES, { status, end_time: this.endedAt, duration: 0, node_id: null, lease_until: null });
+      this.over();
+    })();
+    return this.finishing;
+  }
+
+  private over(): void {
+    this.d.onEnded(this.sid);
+    this.resolveDone();
+    const listeners = this.goneListeners;
+    this.goneListeners = [];
+    for (const cb of listeners) cb();
+  }
+
+  /** Status changes one after another, each from the row the previous left (as CallSession does). */
+  private move(from: readonly string[], changes: Partial<CallRow>): Promise<void> {
+    const run = this.moves.then(async () => {
+      const next = await this.d.lifecycle.move(this.row, from, changes);
+      if (next) this.row = next;
+    });
+    this.moves = run.catch((err: unknown) => this.d.onError(err));
+    return run.catch(() => undefined);
+  }
+}

@@ -1,0 +1,35 @@
+/** <Dial> wired: the noun dialers and the executor, as the call sessions' `dial` dependency. */
+import type { CallLifecycle } from '../calls/lifecycle.js';
+import type { LiveCall } from '../calls/live.js';
+import type { Dialer } from '../calls/dialer.js';
+import { LegDialer, numberDialer, sipDialer } from './legs.js';
+import { runDial, type DialHost } from './run.js';
+import type { DialResult } from './types.js';
+
+export interface DialWiring {
+  dialer: Dialer;
+  lifecycle: CallLifecycle;
+  nodeId: string;
+  leaseMs: number;
+  sessions: Map<string, LiveCall>;
+  isAccountNumber: (accountSid: string, number: string) => Promise<boolean>;
+  /** A child call ended (the virtual phones forget its notes). */
+  onChildEnded: (sid: string) => void;
+  onError: (err: unknown) => void;
+}
+
+export function createDial(w: DialWiring): (host: DialHost) => Promise<DialResult> {
+  const legs = new LegDialer({
+    dialer: w.dialer, lifecycle: w.lifecycle, nodeId: w.nodeId, leaseMs: w.leaseMs, onError: w.onError,
+    register: (child) => w.sessions.set(child.sid, child),
+    onEnded: (sid) => {
+      w.sessions.delete(sid);
+      w.onChildEnded(sid);
+    },
+  });
+  const deps = { nouns: { Number: numberDialer(legs), Sip: sipDialer(legs) }, isAccountNumber: w.isAccountNumber };
+  return (host) => runDial(deps, host);
+}
+
+export type { DialHost } from './run.js';
+export type { DialResult } from './types.js';
