@@ -1,6 +1,6 @@
 // npm run bench:video [-- --publishers 4 --subscribers 11,26 --bitrate 1000000 --seconds 10]
 // The SFU runs in this process (one worker thread); bot participants run in a child process on loopback
-// (bench/videoBots.ts). For each subscriber count, every publisher's ~1 Mbps synthetic VP8 stream is
+// (bench/video-bots.ts). For each subscriber count, every publisher's ~1 Mbps synthetic VP8 stream is
 // forwarded to every other participant with real RTCP both ways (SR/RR, NACK, PLI, REMB). Prints
 // forwarded streams, packets/s, loss and this process's CPU (process.cpuUsage, all threads), then
 // streams and packets/s per core next to LiveKit's published figure, and writes docs/benchmarks.md.
@@ -46,7 +46,7 @@ async function step(subscribers: number): Promise<Step> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-video-'));
   const config = { ...loadConfig([], { SWITCHBOARD_PORT: '0', SWITCHBOARD_SIP_PORT: '-1', SWITCHBOARD_LOG_LEVEL: 'error' }, dir), databaseUrl: join(dir, 'db.sqlite'), videoWorkers: 1 };
   const sb = await startSwitchboard(config);
-  const bots = fork(join(ROOT, 'bench/videoBots.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const bots = fork(join(ROOT, 'bench/video-bots.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const auth = `Basic ${Buffer.from(`${sb.root.accountSid}:${sb.root.authToken}`).toString('base64')}`;
     const key = await (await fetch(`${sb.url}/2010-04-01/Accounts/${sb.root.accountSid}/Keys.json`, { method: 'POST', headers: { authorization: auth } })).json() as { sid: string; secret: string };

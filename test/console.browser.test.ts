@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import twilio from 'twilio';
 import { newSid } from '../src/core/sid.js';
-import { WebhookLogRepository } from '../src/store/repositories/webhookLog.js';
+import { WebhookLogRepository } from '../src/store/repositories/webhook-log.js';
 import { FakeApp, eventually } from './support/app.js';
 import { ensureConsoleBuilt, launchChromium, screenshot, watchPage } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/harness.js';

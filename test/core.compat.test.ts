@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import twilio from 'twilio';
-import { httpClient } from '../src/compat/httpClient.js';
+import { httpClient } from '../src/compat/http-client.js';
 import { rewriteTwilioUrl } from '../src/compat/rewrite.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { installPackage, runNode } from './support/package.js';

@@ -23,7 +23,7 @@ const twilio = require('twilio');
   const [how, tag, areaCode] = process.argv.slice(2);
   const opts = {};
   if (how === 'httpClient') {
-    const { httpClient } = await import('./node_modules/switchboard/dist/compat/httpClient.js');
+    const { httpClient } = await import('./node_modules/switchboard/dist/compat/http-client.js');
     opts.httpClient = httpClient(process.env.SWITCHBOARD_URL);
   }
   const client = twilio(process.env.TWILIO_ACCOUNT_SID, process.env.TWILIO_AUTH_TOKEN, opts);
@@ -42,7 +42,7 @@ describe('twilio-node 3.x to current, unchanged apps', () => {
     for (const version of VERSIONS) {
       const twilioDir = version === '6' ? join(ROOT, 'node_modules/twilio') : installTwilio(version);
       const dir = mkdtempSync(join(tmpdir(), `sb-twilio-${version}-`));
-      installPackage(dir, { sources: ['src/compat/httpClient.ts'], twilioDir });
+      installPackage(dir, { sources: ['src/compat/http-client.ts'], twilioDir });
       writeFileSync(join(dir, 'app.cjs'), APP);
       dirs.set(version, dir);
     }

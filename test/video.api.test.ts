@@ -6,7 +6,7 @@ import twilio from 'twilio';
 import { eventually, FakeApp } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { validateAgainstSpec } from './support/oai.js';
-import { VideoBot } from './support/videoBot.js';
+import { VideoBot } from './support/video-bot.js';
 
 const SPEC = 'twilio_video_v1.json';
 const { AccessToken } = twilio.jwt;

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountsService } from '../../src/accounts/service.js';
 import { errors } from '../../src/core/errors.js';
 import { createLogger } from '../../src/core/logger.js';
-import { AuthThrottle, DEFAULT_AUTH_THROTTLE } from '../../src/http/authThrottle.js';
+import { AuthThrottle, DEFAULT_AUTH_THROTTLE } from '../../src/http/auth-throttle.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { ParamReader, parseForm } from '../../src/http/params.js';
 import { createServer, paramsOf } from '../../src/http/server.js';

@@ -4,7 +4,7 @@ import { ApiError, NotFoundError } from '../core/errors.js';
 import type { AccountSid } from '../core/sid.js';
 import { ManualClock } from '../core/test-support/clock.js';
 import type { AccountRow } from '../store/repositories/accounts.js';
-import type { ApiKeyRow } from '../store/repositories/apiKeys.js';
+import type { ApiKeyRow } from '../store/repositories/api-keys.js';
 import { page } from '../store/test-support/memory.js';
 import { T0, accountRow, apiKeyRow, sid } from '../store/test-support/rows.js';
 import { AccountsService, type AccountsServiceDeps } from './service.js';

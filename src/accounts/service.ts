@@ -3,7 +3,7 @@ import { errors } from '../core/errors.js';
 import { newAuthToken, newKeySecret, secretsEqual } from '../core/secrets.js';
 import { isSid, newOrderedSid, newSid, type AccountSid, type KeySid } from '../core/sid.js';
 import type { AccountRow, AccountsRepository } from '../store/repositories/accounts.js';
-import type { ApiKeyRow, ApiKeysRepository } from '../store/repositories/apiKeys.js';
+import type { ApiKeyRow, ApiKeysRepository } from '../store/repositories/api-keys.js';
 import type { SettingsRepository } from '../store/repositories/settings.js';
 import type { Page, PageQuery } from '../store/paging.js';
 

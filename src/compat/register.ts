@@ -1,5 +1,5 @@
 import { clientBaseUrl } from '../config/client.js';
-import { findRequestClients } from './requestClient.js';
+import { findRequestClients } from './request-client.js';
 import { rewriteTwilioUrl } from './rewrite.js';
 
 /**

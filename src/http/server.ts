@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { AccountsService, Principal } from '../accounts/service.js';
 import { ApiError, codes, errors, NotFoundError } from '../core/errors.js';
 import type { ConcurrencyLimiter } from '../jobs/concurrency.js';
-import type { AuthThrottle } from './authThrottle.js';
+import type { AuthThrottle } from './auth-throttle.js';
 import type { HostPolicy } from './hosts.js';
 import type { Metrics } from './metrics.js';
 import { parseMultipart } from './multipart.js';

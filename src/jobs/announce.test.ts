@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { systemClock } from '../core/clock.js';
 import { migrate, openStore } from '../store/db.js';
-import { GroupCommitter } from '../store/groupCommit.js';
+import { GroupCommitter } from '../store/group-commit.js';
 import { JobsRepository } from '../store/repositories/jobs.js';
 import { transactor } from '../store/transactor.js';
 import { JobQueue } from './queue.js';

@@ -8,12 +8,12 @@ import type { Kysely } from 'kysely';
 import { ApplicationsRepository } from '../store/repositories/applications.js';
 import { CarriersRepository } from '../store/repositories/carriers.js';
 import { MediaRepository } from '../store/repositories/media.js';
-import { MessagePartsRepository } from '../store/repositories/messageParts.js';
+import { MessagePartsRepository } from '../store/repositories/message-parts.js';
 import { MessagesRepository } from '../store/repositories/messages.js';
-import { MessagingServicesRepository } from '../store/repositories/messagingServices.js';
-import { OptOutsRepository } from '../store/repositories/optOuts.js';
-import { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
-import { GroupCommitter } from '../store/groupCommit.js';
+import { MessagingServicesRepository } from '../store/repositories/messaging-services.js';
+import { OptOutsRepository } from '../store/repositories/opt-outs.js';
+import { PhoneNumbersRepository } from '../store/repositories/phone-numbers.js';
+import { GroupCommitter } from '../store/group-commit.js';
 import { transactor } from '../store/transactor.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { WebhookLog } from '../webhooks/log.js';
@@ -29,7 +29,7 @@ import { MediaFetcher, type InboundMedia } from './media.js';
 import { SendPipeline } from './pipeline.js';
 import { MessagesService } from './service.js';
 import { MessagingServicesService } from './services.js';
-import { VirtualPhones } from './virtualPhones.js';
+import { VirtualPhones } from './virtual-phones.js';
 
 export interface MessagingOptions {
   db: Kysely<Database>;

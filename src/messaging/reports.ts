@@ -9,7 +9,7 @@
 import { codes } from '../core/errors.js';
 import type { NewJob } from '../jobs/queue.js';
 import type { MessageChanges, MessageRow, MessagesRepository } from '../store/repositories/messages.js';
-import type { MessagePartsRepository } from '../store/repositories/messageParts.js';
+import type { MessagePartsRepository } from '../store/repositories/message-parts.js';
 import type { Executor, Transactor } from '../store/transactor.js';
 import { aggregateStatus, isForward } from './carriers/smpp/status.js';
 import type { StatusUpdate, TwilioMessageStatus } from './carriers/smpp/status.js';

@@ -7,10 +7,10 @@ import type { Page, PageQuery } from '../store/paging.js';
 import type { ApplicationsRepository } from '../store/repositories/applications.js';
 import type { MediaMeta, MediaRepository } from '../store/repositories/media.js';
 import type { MessageFilter, MessageRow, MessagesRepository } from '../store/repositories/messages.js';
-import type { MessagingServiceRow, MessagingServicesRepository } from '../store/repositories/messagingServices.js';
-import type { OptOutsRepository } from '../store/repositories/optOuts.js';
-import type { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
-import type { GroupCommitter } from '../store/groupCommit.js';
+import type { MessagingServiceRow, MessagingServicesRepository } from '../store/repositories/messaging-services.js';
+import type { OptOutsRepository } from '../store/repositories/opt-outs.js';
+import type { PhoneNumbersRepository } from '../store/repositories/phone-numbers.js';
+import type { GroupCommitter } from '../store/group-commit.js';
 import { MAGIC_FROM_VALID, checkMagicTo, senderKind, type SenderKind } from './addresses.js';
 import { MAX_BODY_LENGTH, countSegments, smartEncode } from './encoding/index.js';
 import { SEND_QUEUE } from './queues.js';
@@ -50,7 +50,7 @@ export interface MessagesServiceDeps {
   services: Pick<MessagingServicesRepository, 'findOwned' | 'senders'>;
   numbers: Pick<PhoneNumbersRepository, 'findByNumber'>;
   applications: Pick<ApplicationsRepository, 'findOwned'>;
-  /** Creates arriving together commit together (see store/groupCommit.ts). */
+  /** Creates arriving together commit together (see store/group-commit.ts). */
   group: Pick<GroupCommitter, 'run'>;
   clock: Clock;
   limits: MessagingLimits;

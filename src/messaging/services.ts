@@ -2,8 +2,8 @@ import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
 import { newSid } from '../core/sid.js';
 import type { Page, PageQuery } from '../store/paging.js';
-import type { MessagingServiceChanges, MessagingServiceRow, MessagingServicesRepository } from '../store/repositories/messagingServices.js';
-import type { PhoneNumberRow, PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
+import type { MessagingServiceChanges, MessagingServiceRow, MessagingServicesRepository } from '../store/repositories/messaging-services.js';
+import type { PhoneNumberRow, PhoneNumbersRepository } from '../store/repositories/phone-numbers.js';
 
 export type ServiceInput = Partial<Omit<MessagingServiceRow, 'sid' | 'account_sid' | 'date_created' | 'date_updated'>>;
 

@@ -2,11 +2,11 @@ import type { Kysely } from 'kysely';
 import { ApplicationsService } from '../applications/service.js';
 import type { Clock } from '../core/clock.js';
 import { ApplicationsRepository } from '../store/repositories/applications.js';
-import { OutgoingCallerIdsRepository } from '../store/repositories/outgoingCallerIds.js';
-import { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
+import { OutgoingCallerIdsRepository } from '../store/repositories/outgoing-caller-ids.js';
+import { PhoneNumbersRepository } from '../store/repositories/phone-numbers.js';
 import type { Database } from '../store/schema.js';
 import type { WebhookCall } from '../webhooks/dispatcher.js';
-import { CallerIdsService } from './callerIds.js';
+import { CallerIdsService } from './caller-ids.js';
 import { FilePool, GeneratedPool } from './pool.js';
 import { NumbersService } from './service.js';
 

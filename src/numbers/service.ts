@@ -5,7 +5,7 @@ import { possibleNumber } from '../core/phone/e164.js';
 import { newOrderedSid, type AccountSid } from '../core/sid.js';
 import type { Page, PageQuery } from '../store/paging.js';
 import type { ApplicationsRepository } from '../store/repositories/applications.js';
-import type { PhoneNumberChanges, PhoneNumberFilter, PhoneNumberRow, PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
+import type { PhoneNumberChanges, PhoneNumberFilter, PhoneNumberRow, PhoneNumbersRepository } from '../store/repositories/phone-numbers.js';
 import type { NumberPool, NumberType, PoolNumber } from './pool.js';
 
 /** The settable URL and method fields of a number, as the API names them. */

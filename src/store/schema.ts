@@ -1,4 +1,4 @@
-import type { VideoTables } from './videoSchema.js';
+import type { VideoTables } from './video-schema.js';
 
 /**
  * Row types of every table. Times are epoch milliseconds (bigint in PostgreSQL, integer in SQLite);
@@ -390,7 +390,7 @@ export interface VirtualPhoneBehaviorsTable {
   date_updated: number;
 }
 
-/** Every table; Video's row types are in videoSchema.ts. */
+/** Every table; Video's row types are in video-schema.ts. */
 /** A verified caller ID (2010 OutgoingCallerIds). */
 export interface OutgoingCallerIdsTable {
   sid: string;

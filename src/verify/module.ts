@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { LookupDataSource } from '../lookup/index.js';
 import type { MessagesService } from '../messaging/service.js';
 import type { MessagingServicesService } from '../messaging/services.js';
-import { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
+import { PhoneNumbersRepository } from '../store/repositories/phone-numbers.js';
 import { SettingsRepository } from '../store/repositories/settings.js';
 import { VerifyRepository } from '../store/repositories/verify.js';
 import type { Database } from '../store/schema.js';

@@ -8,7 +8,7 @@ import type { ParticipantRow, RoomRow, TrackRow, VideoRecordingRow } from '../st
 import type { RoomsService } from './rooms.js';
 import type { SfuPool } from './sfu/pool.js';
 import type { FromWorker, PublishDesc } from './sfu/protocol.js';
-import type { ParticipantInfo, PublishTrackDesc, ServerMessage, SignalSocket } from './signalProtocol.js';
+import type { ParticipantInfo, PublishTrackDesc, ServerMessage, SignalSocket } from './signal-protocol.js';
 import type { VideoGrant } from './token.js';
 
 export interface LiveParticipant {

@@ -4,7 +4,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Clock } from '../core/clock.js';
 import { ApiError, errors } from '../core/errors.js';
 import type { LiveParticipant, LiveRooms } from './live.js';
-import { parseClientMessage, type ClientMessage, type ServerMessage, type SignalSocket } from './signalProtocol.js';
+import { parseClientMessage, type ClientMessage, type ServerMessage, type SignalSocket } from './signal-protocol.js';
 import { verifyAccessToken, type KeySecretLookup } from './token.js';
 
 export const SIGNAL_PATH = '/video/v1/signal';

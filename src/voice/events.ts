@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { newOrderedSid } from '../core/sid.js';
-import type { CallEventsRepository } from '../store/repositories/callEvents.js';
+import type { CallEventsRepository } from '../store/repositories/call-events.js';
 import type { VoiceVerb } from '../twiml/index.js';
 import type { Outcome } from './verbs/index.js';
 

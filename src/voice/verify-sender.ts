@@ -4,7 +4,7 @@
  * press a key, so an answering machine never hears the code.
  */
 import { errors } from '../core/errors.js';
-import type { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
+import type { PhoneNumbersRepository } from '../store/repositories/phone-numbers.js';
 import type { VerifyCallSender } from '../verify/call.js';
 import type { CallsService } from './calls/service.js';
 

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';
 import { newOrderedSid } from '../core/sid.js';
 import type { Page, PageQuery } from '../store/paging.js';
-import type { AlertRow, WebhookLogRepository, WebhookRequestRow } from '../store/repositories/webhookLog.js';
+import type { AlertRow, WebhookLogRepository, WebhookRequestRow } from '../store/repositories/webhook-log.js';
 
 /** Writes webhook records and alerts, and reads them back for the inspector. */
 export class WebhookLog {

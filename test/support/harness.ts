@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import twilio from 'twilio';
-import { httpClient } from '../../src/compat/httpClient.js';
+import { httpClient } from '../../src/compat/http-client.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { startSwitchboard, type StartOptions, type Switchboard } from '../../src/main.js';

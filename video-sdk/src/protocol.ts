@@ -1,4 +1,4 @@
-// The signalling messages, as the server defines them in src/video/signalProtocol.ts (keep the two in step).
+// The signalling messages, as the server defines them in src/video/signal-protocol.ts (keep the two in step).
 export type MediaKind = 'audio' | 'video';
 export interface TrackInfo { sid: string; kind: MediaKind; name: string }
 export interface ParticipantInfo { sid: string; identity: string; tracks: TrackInfo[] }

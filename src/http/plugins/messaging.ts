@@ -4,8 +4,8 @@ import type { Messaging } from '../../messaging/module.js';
 import type { Pricing } from '../../usage/pricing.js';
 import { carrierRoutes } from '../resources/carriers/routes.js';
 import { messageRoutes } from '../resources/messages/routes.js';
-import { messagingServiceRoutes } from '../resources/messagingServices/routes.js';
-import { virtualPhoneRoutes } from '../resources/virtualPhones/routes.js';
+import { messagingServiceRoutes } from '../resources/messaging-services/routes.js';
+import { virtualPhoneRoutes } from '../resources/virtual-phones/routes.js';
 
 export interface MessagingPluginOptions {
   accounts: AccountsService;

@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AccountsService } from '../../accounts/service.js';
 import type { Numbers } from '../../numbers/module.js';
 import { applicationRoutes } from '../resources/applications/routes.js';
-import { outgoingCallerIdRoutes } from '../resources/outgoingCallerIds/routes.js';
-import { phoneNumberRoutes } from '../resources/phoneNumbers/routes.js';
+import { outgoingCallerIdRoutes } from '../resources/outgoing-caller-ids/routes.js';
+import { phoneNumberRoutes } from '../resources/phone-numbers/routes.js';
 
 export interface NumbersPluginOptions {
   accounts: AccountsService;

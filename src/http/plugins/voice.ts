@@ -5,7 +5,7 @@ import type { Voice } from '../../voice/module.js';
 import { callEventRoutes } from '../resources/calls/events.js';
 import { callRoutes } from '../resources/calls/routes.js';
 import { recordingRoutes } from '../resources/recordings/routes.js';
-import { virtualCallRoutes } from '../resources/virtualCalls/routes.js';
+import { virtualCallRoutes } from '../resources/virtual-calls/routes.js';
 
 export interface VoicePluginOptions {
   accounts: AccountsService;

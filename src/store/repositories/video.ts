@@ -3,7 +3,7 @@ import { paginate, type Page, type PageQuery } from '../paging.js';
 import type { Database } from '../schema.js';
 import type {
   VideoParticipantsTable, VideoRecordingsTable, VideoRoomsTable, VideoSubscriptionsTable, VideoTracksTable,
-} from '../videoSchema.js';
+} from '../video-schema.js';
 
 export type RoomRow = VideoRoomsTable;
 export type ParticipantRow = VideoParticipantsTable;

@@ -4,14 +4,14 @@
  * plain maps; a transaction that throws puts back what it changed, as a rollback would.
  */
 import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
-import type { GroupCommitter } from '../groupCommit.js';
+import type { GroupCommitter } from '../group-commit.js';
 import type { Page } from '../paging.js';
 import type { ApplicationRow, ApplicationsRepository } from '../repositories/applications.js';
-import type { MessagePartRow, MessagePartsRepository } from '../repositories/messageParts.js';
+import type { MessagePartRow, MessagePartsRepository } from '../repositories/message-parts.js';
 import type { MessageChanges, MessageRow, MessagesRepository } from '../repositories/messages.js';
-import type { MessagingServiceRow, MessagingServicesRepository } from '../repositories/messagingServices.js';
-import type { OptOutsRepository } from '../repositories/optOuts.js';
-import type { PhoneNumberChanges, PhoneNumberRow, PhoneNumbersRepository } from '../repositories/phoneNumbers.js';
+import type { MessagingServiceRow, MessagingServicesRepository } from '../repositories/messaging-services.js';
+import type { OptOutsRepository } from '../repositories/opt-outs.js';
+import type { PhoneNumberChanges, PhoneNumberRow, PhoneNumbersRepository } from '../repositories/phone-numbers.js';
 import type { Database } from '../schema.js';
 import type { Executor, Transactor } from '../transactor.js';
 

@@ -3,11 +3,11 @@
  * check is about. Times default to T0, SIDs to fixed, readable values.
  */
 import type { AccountRow } from '../repositories/accounts.js';
-import type { ApiKeyRow } from '../repositories/apiKeys.js';
+import type { ApiKeyRow } from '../repositories/api-keys.js';
 import type { ApplicationRow } from '../repositories/applications.js';
 import type { MessageRow } from '../repositories/messages.js';
-import type { MessagingServiceRow } from '../repositories/messagingServices.js';
-import type { PhoneNumberRow } from '../repositories/phoneNumbers.js';
+import type { MessagingServiceRow } from '../repositories/messaging-services.js';
+import type { PhoneNumberRow } from '../repositories/phone-numbers.js';
 import type { VerifyServiceRow } from '../repositories/verify.js';
 
 /** 2024-01-01T00:00:00Z: a fixed "now" for fake clocks. */

@@ -5,7 +5,7 @@
  */
 import { outboundPolicy } from '../../core/net/outbound-policy.js';
 import { errors } from '../../core/errors.js';
-import type { PhoneNumbersRepository } from '../../store/repositories/phoneNumbers.js';
+import type { PhoneNumbersRepository } from '../../store/repositories/phone-numbers.js';
 import { parseUri, type InviteOptions, type SipEndpoint } from '../sip/index.js';
 import { trunkNumber, trunkUri, type SipTrunk } from '../trunk.js';
 import type { VirtualPhones } from '../virtual/phones.js';

@@ -7,7 +7,7 @@ import { toE164 } from '../../core/phone/e164.js';
 import { newSid, type Sid } from '../../core/sid.js';
 import type { ApplicationsRepository } from '../../store/repositories/applications.js';
 import type { CallRow } from '../../store/repositories/calls.js';
-import type { PhoneNumberRow, PhoneNumbersRepository } from '../../store/repositories/phoneNumbers.js';
+import type { PhoneNumberRow, PhoneNumbersRepository } from '../../store/repositories/phone-numbers.js';
 import { createAnswer } from '../media/index.js';
 import type { IncomingCall } from '../sip/index.js';
 import type { DocumentSource } from '../interpreter.js';

@@ -9,7 +9,7 @@ import { newSid } from '../../core/sid.js';
 import type { Page, PageQuery } from '../../store/paging.js';
 import type { ApplicationsRepository } from '../../store/repositories/applications.js';
 import { LIVE_STATUSES, type CallFilter, type CallRow, type CallsRepository } from '../../store/repositories/calls.js';
-import type { PhoneNumbersRepository } from '../../store/repositories/phoneNumbers.js';
+import type { PhoneNumbersRepository } from '../../store/repositories/phone-numbers.js';
 import type { DocumentSource } from '../interpreter.js';
 import { isSipUri, type Dialer } from './dialer.js';
 import type { CallLifecycle } from './lifecycle.js';

@@ -2,7 +2,7 @@
 import { errors } from '../../core/errors.js';
 import { toE164 } from '../../core/phone/e164.js';
 import type { CallRow } from '../../store/repositories/calls.js';
-import type { PhoneNumbersRepository } from '../../store/repositories/phoneNumbers.js';
+import type { PhoneNumbersRepository } from '../../store/repositories/phone-numbers.js';
 import type { InboundCalls } from '../calls/inbound.js';
 import type { CallPeer } from '../calls/peer.js';
 import type { DocumentSource } from '../interpreter.js';

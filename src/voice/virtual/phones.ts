@@ -7,7 +7,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { Page, PageQuery } from '../../store/paging.js';
 import type { CallRow, CallsRepository } from '../../store/repositories/calls.js';
-import type { VirtualCallEventRow, VirtualCallsRepository } from '../../store/repositories/virtualCalls.js';
+import type { VirtualCallEventRow, VirtualCallsRepository } from '../../store/repositories/virtual-calls.js';
 import type { MediaSession } from '../media/index.js';
 import { SipLeg } from '../legs/sip-leg.js';
 import { VirtualLeg } from '../legs/virtual-leg.js';

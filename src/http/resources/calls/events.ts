@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccountsService } from '../../../accounts/service.js';
 import { iso8601 } from '../../../core/dates.js';
 import { errors } from '../../../core/errors.js';
-import type { CallEventRow } from '../../../store/repositories/callEvents.js';
+import type { CallEventRow } from '../../../store/repositories/call-events.js';
 import type { CallEvents } from '../../../voice/events.js';
 import { principalOf } from '../../context.js';
 import { envelopeV1, readPageParams } from '../../paging.js';

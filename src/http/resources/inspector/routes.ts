@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccountsService } from '../../../accounts/service.js';
 import { iso8601 } from '../../../core/dates.js';
 import { errors } from '../../../core/errors.js';
-import type { AlertRow, WebhookRequestRow } from '../../../store/repositories/webhookLog.js';
+import type { AlertRow, WebhookRequestRow } from '../../../store/repositories/webhook-log.js';
 import type { WebhookLog } from '../../../webhooks/log.js';
 import { principalOf } from '../../context.js';
 import { envelopeV1, readPageParams } from '../../paging.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccountsService } from '../../../accounts/service.js';
 import { rfc2822 } from '../../../core/dates.js';
-import type { ApiKeyRow } from '../../../store/repositories/apiKeys.js';
+import type { ApiKeyRow } from '../../../store/repositories/api-keys.js';
 import { principalOf, targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';

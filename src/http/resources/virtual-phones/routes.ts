@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { iso8601 } from '../../../core/dates.js';
-import type { VirtualPhones } from '../../../messaging/virtualPhones.js';
+import type { VirtualPhones } from '../../../messaging/virtual-phones.js';
 import type { VirtualPhoneMessageRow } from '../../../store/repositories/messages.js';
 import { principalOf } from '../../context.js';
 import { envelopeV1, readPageParams } from '../../paging.js';

@@ -3,7 +3,7 @@ import { api, enc, query } from '../api.js';
 import { usePaged } from '../paged.js';
 import type { AvailableNumber, IncomingNumber, Session } from '../types.js';
 import { announce, ErrorText, Field, LoadMore } from '../ui/common.js';
-import { NumberSettings } from './NumberSettings.js';
+import { NumberSettings } from './number-settings.js';
 
 function BuyNumber(props: { accountSid: string; onBought: (n: IncomingNumber) => void }) {
   const [country, setCountry] = useState('US');

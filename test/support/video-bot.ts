@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpSender } from 'werift';
 import WebSocket from 'ws';
-import type { ParticipantInfo, ServerMessage } from '../../src/video/signalProtocol.js';
+import type { ParticipantInfo, ServerMessage } from '../../src/video/signal-protocol.js';
 
 const LOOPBACK = { iceServers: [], iceUseIpv6: false, bundlePolicy: 'max-bundle' as const, iceAdditionalHostAddresses: ['127.0.0.1'], iceInterfaceAddresses: { udp4: '127.0.0.1' } };
 

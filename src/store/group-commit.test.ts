@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { migrate, openStore } from './db.js';
-import { GroupCommitter } from './groupCommit.js';
+import { GroupCommitter } from './group-commit.js';
 
 test('units in one tick commit together; a failing unit is rolled back alone', async () => {
   const store = openStore(':memory:');

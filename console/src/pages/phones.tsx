@@ -5,7 +5,7 @@ import { useBatcher } from '../paged.js';
 import { navigate } from '../router.js';
 import type { IncomingNumber, Session, VirtualPhone } from '../types.js';
 import { ErrorText, Field, Link, plural, When } from '../ui/common.js';
-import { Chat } from './Chat.js';
+import { Chat } from './chat.js';
 
 /** Virtual phones: every number no account owns. Pick one that has messages, or type any number to open it. */
 export function Phones(props: { session: Session; phone: string | null }) {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { paginate, type Page, type PageQuery } from '../paging.js';
 import type { Database, MessagingServicesTable } from '../schema.js';
 import type { Executor } from '../transactor.js';
-import type { PhoneNumberRow } from './phoneNumbers.js';
+import type { PhoneNumberRow } from './phone-numbers.js';
 
 export type MessagingServiceRow = MessagingServicesTable;
 export type MessagingServiceChanges = Partial<Omit<MessagingServiceRow, 'sid' | 'account_sid' | 'date_created'>>;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountsService } from '../../../accounts/service.js';
-import type { CallerIdsService } from '../../../numbers/callerIds.js';
+import type { CallerIdsService } from '../../../numbers/caller-ids.js';
 import { targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';

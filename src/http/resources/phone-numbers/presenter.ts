@@ -1,7 +1,7 @@
 import { rfc2822 } from '../../../core/dates.js';
 import type { PoolNumber } from '../../../numbers/pool.js';
 import { friendlyFormat } from '../../../numbers/service.js';
-import type { PhoneNumberRow } from '../../../store/repositories/phoneNumbers.js';
+import type { PhoneNumberRow } from '../../../store/repositories/phone-numbers.js';
 
 /** MMS is a North American service at Twilio. */
 const mms = (isoCountry: string) => isoCountry === 'US' || isoCountry === 'CA';

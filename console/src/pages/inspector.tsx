@@ -4,7 +4,7 @@ import { useLive } from '../live.js';
 import { useBatcher, usePaged } from '../paged.js';
 import type { LiveEvents, Session, WebhookRequest } from '../types.js';
 import { announce, Field, HttpPill, Link, LoadMore, ErrorText, When } from '../ui/common.js';
-import { WebhookDetail } from './WebhookDetail.js';
+import { WebhookDetail } from './webhook-detail.js';
 
 interface Filters { failed: boolean; resource: string }
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { iso8601 } from '../../../core/dates.js';
 import { errors } from '../../../core/errors.js';
 import type { CallRow } from '../../../store/repositories/calls.js';
-import type { VirtualCallEventRow } from '../../../store/repositories/virtualCalls.js';
+import type { VirtualCallEventRow } from '../../../store/repositories/virtual-calls.js';
 import { toE164 } from '../../../core/phone/e164.js';
 import {
   DEFAULT_BEHAVIOR, formatAudioStep, isVirtualAnswer, parseAudioStep, parseTimedDigits,

@@ -4,7 +4,7 @@ import { normalizeNumber } from '../core/phone/e164.js';
 import { newSid } from '../core/sid.js';
 import type { Page, PageQuery } from '../store/paging.js';
 import type { MessagesRepository, VirtualPhoneMessageRow } from '../store/repositories/messages.js';
-import type { PhoneNumbersRepository } from '../store/repositories/phoneNumbers.js';
+import type { PhoneNumbersRepository } from '../store/repositories/phone-numbers.js';
 import type { OutboundSms } from './carriers/types.js';
 import type { VirtualPhoneInbox } from './carriers/simulator.js';
 import type { InternalDelivery } from './inbound.js';

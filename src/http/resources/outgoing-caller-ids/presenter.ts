@@ -1,6 +1,6 @@
 import { rfc2822 } from '../../../core/dates.js';
-import type { ValidationResult } from '../../../numbers/callerIds.js';
-import type { OutgoingCallerIdRow } from '../../../store/repositories/outgoingCallerIds.js';
+import type { ValidationResult } from '../../../numbers/caller-ids.js';
+import type { OutgoingCallerIdRow } from '../../../store/repositories/outgoing-caller-ids.js';
 
 export function presentCallerId(row: OutgoingCallerIdRow) {
   return {
@@ -14,7 +14,7 @@ export function presentCallerId(row: OutgoingCallerIdRow) {
   };
 }
 
-/** No verification call is placed (see numbers/callerIds.ts), so there is no call_sid. */
+/** No verification call is placed (see numbers/caller-ids.ts), so there is no call_sid. */
 export function presentValidationRequest(v: ValidationResult) {
   return { account_sid: v.accountSid, call_sid: null, friendly_name: v.friendlyName, phone_number: v.phoneNumber, validation_code: v.validationCode };
 }

@@ -3,7 +3,7 @@
 // subscribers receiving everything (werift sends RTCP receiver reports and NACKs). Driven over IPC by
 // bench/video.ts: `ready` once every subscriber receives every track, then `report` with what arrived.
 import twilio from 'twilio';
-import { VideoBot } from '../test/support/videoBot.js';
+import { VideoBot } from '../test/support/video-bot.js';
 
 interface Start { url: string; accountSid: string; keySid: string; secret: string; room: string; publishers: number; subscribers: number; bitrate: number }
 

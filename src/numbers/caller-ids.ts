@@ -4,7 +4,7 @@ import { errors } from '../core/errors.js';
 import { possibleNumber } from '../core/phone/e164.js';
 import { newOrderedSid } from '../core/sid.js';
 import type { Page, PageQuery } from '../store/paging.js';
-import type { OutgoingCallerIdRow, OutgoingCallerIdsRepository } from '../store/repositories/outgoingCallerIds.js';
+import type { OutgoingCallerIdRow, OutgoingCallerIdsRepository } from '../store/repositories/outgoing-caller-ids.js';
 import { friendlyFormat } from './service.js';
 
 export interface ValidationInput {

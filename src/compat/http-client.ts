@@ -1,5 +1,5 @@
 import { clientBaseUrl } from '../config/client.js';
-import { findRequestClients, type RequestClientLike, type RequestOptions } from './requestClient.js';
+import { findRequestClients, type RequestClientLike, type RequestOptions } from './request-client.js';
 import { rewriteTwilioUrl } from './rewrite.js';
 
 /**
