@@ -28,7 +28,10 @@ async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
+      const s = connect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        resolve(true);
+      });
       s.on('error', () => resolve(false));
     });
     if (ok) return true;
@@ -104,17 +107,29 @@ export async function startKannel(smscPort: number, window: number, version: str
   // -v 4: errors only on stderr, as Switchboard runs at log level warn.
   const run = (bin: string) => {
     const child = spawn(bin, ['-v', '4', file], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < 200) stderr.push(d); });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      if (stderr.length < 200) stderr.push(d);
+    });
     children.push(child);
     return child;
   };
   const stop = async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => new Promise<void>((resolve) => {
-      if (c.exitCode !== null || c.signalCode !== null) return resolve();
-      const t = setTimeout(() => { c.kill('SIGKILL'); }, 5000);
-      c.once('exit', () => { clearTimeout(t); resolve(); });
-    })));
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            const t = setTimeout(() => {
+              c.kill('SIGKILL');
+            }, 5000);
+            c.once('exit', () => {
+              clearTimeout(t);
+              resolve();
+            });
+          }),
+      ),
+    );
     rmSync(dir, { recursive: true, force: true });
   };
   try {

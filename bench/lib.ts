@@ -13,7 +13,11 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export function machine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   let os = 'Linux';
-  try { os = readFileSync('/etc/os-release', 'utf8').match(/PRETTY_NAME="([^"]+)"/)?.[1] ?? os; } catch { /* not Linux */ }
+  try {
+    os = readFileSync('/etc/os-release', 'utf8').match(/PRETTY_NAME="([^"]+)"/)?.[1] ?? os;
+  } catch {
+    /* not Linux */
+  }
   return `${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, ${os}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 }
 
@@ -32,7 +36,9 @@ export function writeSection(name: string, markdown: string): void {
   const file = join(ROOT, 'docs/benchmarks.md');
   const start = `<!-- bench:${name} -->`;
   const end = `<!-- /bench:${name} -->`;
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nEvery figure here was printed by a script in `bench/` (run with `npm run bench:*`) on the machine named with it.\n';
+  let doc = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nEvery figure here was printed by a script in `bench/` (run with `npm run bench:*`) on the machine named with it.\n';
   const block = `${start}\n${markdown.trim()}\n${end}`;
   const i = doc.indexOf(start);
   const j = doc.indexOf(end);
@@ -55,7 +61,13 @@ export async function receiver(onRequest: (path: string, params: URLSearchParams
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-export interface RunningSwitchboard { url: string; sid: string; token: string; child: ChildProcess; stop(): Promise<void> }
+export interface RunningSwitchboard {
+  url: string;
+  sid: string;
+  token: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
 
 /** Starts `switchboard start` from the compiled build (the way users run it) and reads its banner. */
 export async function startSwitchboardProcess(args: string[], env: Record<string, string> = {}): Promise<RunningSwitchboard> {
@@ -63,7 +75,9 @@ export async function startSwitchboardProcess(args: string[], env: Record<string
   // BENCH_PROFILE=<dir> writes a CPU profile of each server process there (on a clean exit).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, join(ROOT, 'bin/switchboard.js'), 'start', ...args], {
-    cwd: ROOT, env: { ...process.env, SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_SIP_PORT: '-1', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: ROOT,
+    env: { ...process.env, SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_SIP_PORT: '-1', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
   const banner = await new Promise<RegExpMatchArray>((resolve, reject) => {
@@ -72,13 +86,26 @@ export async function startSwitchboardProcess(args: string[], env: Record<string
       err += d;
       // The token is shown only when generated; benchmarks that fix it pass SWITCHBOARD_AUTH_TOKEN.
       const m = err.match(/running at (http:\/\/\S+)[\s\S]*Account SID: (AC\w+)\n(?:\s*Auth token:\s+(\S+))?/);
-      if (m) { clearTimeout(timer); resolve(m); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
     });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`switchboard exited ${code}:\n${err}`)); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`switchboard exited ${code}:\n${err}`));
+    });
   });
   return {
-    url: banner[1]!, sid: banner[2]!, token: banner[3] ?? env.SWITCHBOARD_AUTH_TOKEN ?? '', child,
-    stop: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); }),
+    url: banner[1]!,
+    sid: banner[2]!,
+    token: banner[3] ?? env.SWITCHBOARD_AUTH_TOKEN ?? '',
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
@@ -110,18 +137,21 @@ export function machineCpuSeconds(): { busy: number; total: number } {
  * A keep-alive HTTP/1.1 client for load loops: node:http with one pooled agent costs the load generator
  * about half the CPU of fetch per request, and the load generator shares the cores with what it measures.
  */
-export function loadClient(maxSockets: number): (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{ status: number; text: string }> {
+export function loadClient(
+  maxSockets: number,
+): (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{ status: number; text: string }> {
   const agent = new Agent({ keepAlive: true, maxSockets });
-  return (url, init = {}) => new Promise((resolve, reject) => {
-    const body = init.body === undefined ? undefined : Buffer.from(init.body);
-    const headers = body ? { ...init.headers, 'content-length': String(body.length) } : init.headers;
-    const req = request(url, { method: init.method ?? 'GET', headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
+  return (url, init = {}) =>
+    new Promise((resolve, reject) => {
+      const body = init.body === undefined ? undefined : Buffer.from(init.body);
+      const headers = body ? { ...init.headers, 'content-length': String(body.length) } : init.headers;
+      const req = request(url, { method: init.method ?? 'GET', headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
 }

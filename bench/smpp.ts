@@ -24,11 +24,22 @@ const ONLY = flag('only', '');
 const http = loadClient(CONCURRENCY);
 
 interface Result {
-  gateway: string; sent: number; delivered: number; errors: number; perSecond: number; p50: number; p99: number; seconds: number;
+  gateway: string;
+  sent: number;
+  delivered: number;
+  errors: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  seconds: number;
   /** CPU milliseconds per delivered message: the gateway's processes, this harness, the whole machine. */
-  gatewayCpuMs: number; harnessCpuMs: number; machineCpuMs: number; machineBusy: number;
+  gatewayCpuMs: number;
+  harnessCpuMs: number;
+  machineCpuMs: number;
+  machineBusy: number;
   /** Requests accepted and callbacks delivered in each second of the run. */
-  acceptedPerSecond: number[]; deliveredPerSecond: number[];
+  acceptedPerSecond: number[];
+  deliveredPerSecond: number[];
 }
 
 /** How many of `times` (performance.now() values) fall in each whole second after t0. */
@@ -114,16 +125,30 @@ async function drive(name: string, send: (i: number) => Promise<string | null>, 
   const machine1 = machineCpuSeconds();
   const perMessage = (cpuSeconds: number) => (1000 * cpuSeconds) / Math.max(1, latencies.length);
   const r: Result = {
-    gateway: name, sent, delivered: latencies.length, errors, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), seconds,
+    gateway: name,
+    sent,
+    delivered: latencies.length,
+    errors,
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    seconds,
     gatewayCpuMs: perMessage(gatewayCpu() - gateway0),
     harnessCpuMs: perMessage((harness.user + harness.system) / 1e6),
     machineCpuMs: perMessage(machine1.busy - machine0.busy),
     machineBusy: (machine1.busy - machine0.busy) / Math.max(0.01, machine1.total - machine0.total),
-    acceptedPerSecond: perSecond(started.values(), t0), deliveredPerSecond: perSecond(deliveredAt, t0),
+    acceptedPerSecond: perSecond(started.values(), t0),
+    deliveredPerSecond: perSecond(deliveredAt, t0),
   };
-  console.log(`${name}: ${r.delivered}/${N} delivered in ${seconds.toFixed(1)} s, ${r.perSecond.toFixed(0)}/s, p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, ${errors} request errors`);
-  console.log(`  requests accepted in ${acceptSeconds.toFixed(1)} s (${(sent / acceptSeconds).toFixed(0)}/s); per second, accepted ${r.acceptedPerSecond.join(' ')}; delivered ${r.deliveredPerSecond.join(' ')}`);
-  console.log(`  CPU per delivered message: gateway ${r.gatewayCpuMs.toFixed(2)} ms, harness ${r.harnessCpuMs.toFixed(2)} ms, whole machine ${r.machineCpuMs.toFixed(2)} ms (machine ${(100 * r.machineBusy).toFixed(0)} % busy)`);
+  console.log(
+    `${name}: ${r.delivered}/${N} delivered in ${seconds.toFixed(1)} s, ${r.perSecond.toFixed(0)}/s, p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, ${errors} request errors`,
+  );
+  console.log(
+    `  requests accepted in ${acceptSeconds.toFixed(1)} s (${(sent / acceptSeconds).toFixed(0)}/s); per second, accepted ${r.acceptedPerSecond.join(' ')}; delivered ${r.deliveredPerSecond.join(' ')}`,
+  );
+  console.log(
+    `  CPU per delivered message: gateway ${r.gatewayCpuMs.toFixed(2)} ms, harness ${r.harnessCpuMs.toFixed(2)} ms, whole machine ${r.machineCpuMs.toFixed(2)} ms (machine ${(100 * r.machineBusy).toFixed(0)} % busy)`,
+  );
   return r;
 }
 
@@ -148,7 +173,15 @@ async function kannelRun(): Promise<Result | null> {
     await new Promise((r) => setTimeout(r, 500)); // bind answered, smsc marked online
     const send = async (i: number) => {
       const dlr = `${recv.url}/dlr?i=${i}&t=%d`;
-      const q = new URLSearchParams({ username: 'api', password: 'apipw', from: '15550001111', to: to(i), text: `Bench message ${i}`, 'dlr-mask': '31', 'dlr-url': dlr });
+      const q = new URLSearchParams({
+        username: 'api',
+        password: 'apipw',
+        from: '15550001111',
+        to: to(i),
+        text: `Bench message ${i}`,
+        'dlr-mask': '31',
+        'dlr-url': dlr,
+      });
       const res = await http(`${kannel.sendsmsUrl}?${q}`);
       return res.status === 202 || res.status === 200 ? String(i) : null;
     };
@@ -166,17 +199,58 @@ async function switchboardRun(): Promise<Result> {
   const sink = new TestSmsc({ idFormat: 'decimal', receipts: { delayMs: 0 } });
   const smscPort = await sink.start();
   const recv = await receiver((path, p) => (path === '/status' && p.get('MessageStatus') === 'delivered' ? p.get('MessageSid') : null));
-  writeFileSync(join(dir, 'carriers.json'), JSON.stringify({ carriers: [{
-    name: 'sink', host: '127.0.0.1', port: smscPort, systemId: 'switchboard', password: 'secret', window: WINDOW, submitIdFormat: 'decimal', receiptIdFormat: 'decimal',
-  }] }));
+  writeFileSync(
+    join(dir, 'carriers.json'),
+    JSON.stringify({
+      carriers: [
+        {
+          name: 'sink',
+          host: '127.0.0.1',
+          port: smscPort,
+          systemId: 'switchboard',
+          password: 'secret',
+          window: WINDOW,
+          submitIdFormat: 'decimal',
+          receiptIdFormat: 'decimal',
+        },
+      ],
+    }),
+  );
   const sid = `AC${randomBytes(16).toString('hex')}`;
   const token = randomBytes(16).toString('hex');
   const auth = `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`;
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'bench/serve.ts'), 'start',
-    '--port', '0', '--sip-port', '-1', '--log-level', 'warn', '--data-dir', dir, '--database-url', join(dir, 'sb.db'),
-    '--carriers-file', join(dir, 'carriers.json'), '--account-sid', sid, '--auth-token', token,
-    '--mps-long-code', '1000000', '--webhook-timeout', '15000'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      ...profile,
+      '--import',
+      'tsx',
+      join(ROOT, 'bench/serve.ts'),
+      'start',
+      '--port',
+      '0',
+      '--sip-port',
+      '-1',
+      '--log-level',
+      'warn',
+      '--data-dir',
+      dir,
+      '--database-url',
+      join(dir, 'sb.db'),
+      '--carriers-file',
+      join(dir, 'carriers.json'),
+      '--account-sid',
+      sid,
+      '--auth-token',
+      token,
+      '--mps-long-code',
+      '1000000',
+      '--webhook-timeout',
+      '15000',
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     let err = '';
@@ -185,13 +259,23 @@ async function switchboardRun(): Promise<Result> {
       child.stderr!.setEncoding('utf8').on('data', (d: string) => {
         if (err.length < 100_000) err += d;
         const m = /running at (http:\/\/\S+)/.exec(err);
-        if (m) { clearTimeout(timer); resolve(m[1]!); }
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
       });
-      child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`switchboard exited ${code}:\n${err}`)); });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`switchboard exited ${code}:\n${err}`));
+      });
     });
     const api = `${base}/2010-04-01/Accounts/${sid}`;
     const post = (url: string, form: Record<string, string>) =>
-      http(url, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+      http(url, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
     for (let i = 0; i < 150; i++) {
       const c = JSON.parse((await http(`${base}/switchboard/v1/Carriers/sink`, { headers: { authorization: auth } })).text) as { health?: { up: boolean } };
       if (c.health?.up) break;
@@ -227,9 +311,11 @@ function twiceKannelBudget(kannel: Result, sb: Result): string {
   const target = 2 * kannel.perSecond;
   const machineMs = (1000 * cores) / target;
   const gatewayMs = machineMs - sb.harnessCpuMs;
-  return `2x Kannel is ${target.toFixed(0)} messages/s: with ${cores} cores that leaves ${machineMs.toFixed(2)} ms of CPU per message for everything, `
-    + `and after the harness's ${sb.harnessCpuMs.toFixed(2)} ms, ${gatewayMs.toFixed(2)} ms for Switchboard, if it used every core fully `
-    + `(Kannel used ${kannel.gatewayCpuMs.toFixed(2)} ms; Switchboard used ${sb.gatewayCpuMs.toFixed(2)} ms).`;
+  return (
+    `2x Kannel is ${target.toFixed(0)} messages/s: with ${cores} cores that leaves ${machineMs.toFixed(2)} ms of CPU per message for everything, ` +
+    `and after the harness's ${sb.harnessCpuMs.toFixed(2)} ms, ${gatewayMs.toFixed(2)} ms for Switchboard, if it used every core fully ` +
+    `(Kannel used ${kannel.gatewayCpuMs.toFixed(2)} ms; Switchboard used ${sb.gatewayCpuMs.toFixed(2)} ms).`
+  );
 }
 
 async function main(): Promise<void> {
@@ -242,12 +328,17 @@ async function main(): Promise<void> {
   const table = [
     '| gateway | delivered | end-to-end delivered/s | latency p50 | latency p99 | gateway CPU / message | harness CPU / message | machine busy |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.gateway} | ${r.delivered}/${N} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.gatewayCpuMs.toFixed(2)} ms | ${r.harnessCpuMs.toFixed(2)} ms | ${(100 * r.machineBusy).toFixed(0)} % |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.gateway} | ${r.delivered}/${N} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.gatewayCpuMs.toFixed(2)} ms | ${r.harnessCpuMs.toFixed(2)} ms | ${(100 * r.machineBusy).toFixed(0)} % |`,
+    ),
   ];
   const budget = kannel && sb ? twiceKannelBudget(kannel, sb) : '';
   console.log(`\n${table.join('\n')}\n${ratio === null ? '' : `\nSwitchboard / Kannel: ${ratio.toFixed(2)}x`}${budget ? `\n${budget}` : ''}`);
   if (rows.length === 0 || ONLY) return; // a partial run does not replace the side-by-side figures
-  writeSection('smpp-kannel', `### SMS over SMPP: Switchboard and Kannel, same sink
+  writeSection(
+    'smpp-kannel',
+    `### SMS over SMPP: Switchboard and Kannel, same sink
 
 \`npm run bench:smpp -- --messages ${N} --concurrency ${CONCURRENCY} --window ${WINDOW}\` on ${host}.
 One sink SMSC (the TypeScript test SMSC: every submit_sm answered, a delivery receipt for each), loopback only,
@@ -267,7 +358,8 @@ sink SMSC and callback receiver in one Node process), which shares the same two 
 
 Requests accepted / delivered callbacks in each second of the run:
 
-${rows.map((r) => `- ${r.gateway}: accepted ${r.acceptedPerSecond.join(' ')}; delivered ${r.deliveredPerSecond.join(' ')}`).join('\n')}`);
+${rows.map((r) => `- ${r.gateway}: accepted ${r.acceptedPerSecond.join(' ')}; delivered ${r.deliveredPerSecond.join(' ')}`).join('\n')}`,
+  );
   console.log('docs/benchmarks.md updated');
 }
 

@@ -50,11 +50,21 @@ async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
 const http = loadClient(CONCURRENCY);
 
 async function post(base: string, path: string, form: Record<string, string>): Promise<{ status: number; body: { sid?: string; phone_number?: string } }> {
-  const res = await http(base + path, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+  const res = await http(base + path, {
+    method: 'POST',
+    headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+  });
   return { status: res.status, body: JSON.parse(res.text) as { sid?: string } };
 }
 
-interface Run { created: Map<string, number>; createMs: number[]; delivered: Map<string, number>; started: number; failed: number }
+interface Run {
+  created: Map<string, number>;
+  createMs: number[];
+  delivered: Map<string, number>;
+  started: number;
+  failed: number;
+}
 
 async function burst(nodes: RunningSwitchboard[], senders: string[], cb: string, count: number, ratePerSec: number | null, run: Run): Promise<void> {
   let next = 0;
@@ -70,7 +80,12 @@ async function burst(nodes: RunningSwitchboard[], senders: string[], cb: string,
       }
       const node = nodes[i % nodes.length]!;
       const start = performance.now();
-      const res = await post(node.url, `/2010-04-01/Accounts/${sid}/Messages.json`, { To: `+1555${String(1000000 + (i % 9000000)).slice(-7)}`, From: senders[i % senders.length]!, Body: `bench message ${i}`, StatusCallback: cb });
+      const res = await post(node.url, `/2010-04-01/Accounts/${sid}/Messages.json`, {
+        To: `+1555${String(1000000 + (i % 9000000)).slice(-7)}`,
+        From: senders[i % senders.length]!,
+        Body: `bench message ${i}`,
+        StatusCallback: cb,
+      });
       const end = performance.now();
       if (res.status !== 201 || !res.body.sid) {
         if (run.failed++ === 0) console.error(`first create error: ${res.status} ${JSON.stringify(res.body)}`);
@@ -90,12 +105,17 @@ async function waitDelivered(run: Run, count: number): Promise<void> {
 
 function lags(run: Run): number[] {
   const out: number[] = [];
-  for (const [s, created] of run.created) { const d = run.delivered.get(s); if (d !== undefined) out.push(d - created); }
+  for (const [s, created] of run.created) {
+    const d = run.delivered.get(s);
+    if (d !== undefined) out.push(d - created);
+  }
   return out;
 }
 
 async function main(): Promise<void> {
-  const startLoad = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const startLoad = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const db = await database();
   const runs: Run[] = [];
   let current: Run | undefined;
@@ -105,11 +125,16 @@ async function main(): Promise<void> {
   const nodes: RunningSwitchboard[] = [];
   try {
     for (let i = 0; i < NODES; i++) {
-      nodes.push(await startSwitchboardProcess(['--port', '0', '--database-url', db.url, '--mps-long-code', '1000000', '--api-concurrency', '100000', '--deterministic'],
-        { SWITCHBOARD_ACCOUNT_SID: sid, SWITCHBOARD_AUTH_TOKEN: token }));
+      nodes.push(
+        await startSwitchboardProcess(
+          ['--port', '0', '--database-url', db.url, '--mps-long-code', '1000000', '--api-concurrency', '100000', '--deterministic'],
+          { SWITCHBOARD_ACCOUNT_SID: sid, SWITCHBOARD_AUTH_TOKEN: token },
+        ),
+      );
     }
     const senders: string[] = [];
-    for (let i = 0; i < SENDERS; i++) senders.push((await post(nodes[0]!.url, `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json`, { AreaCode: '415' })).body.phone_number!);
+    for (let i = 0; i < SENDERS; i++)
+      senders.push((await post(nodes[0]!.url, `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json`, { AreaCode: '415' })).body.phone_number!);
     // Warm-up: JIT, connection pools, SQLite pages.
     current = { created: new Map(), createMs: [], delivered: new Map(), started: performance.now(), failed: 0 };
     await burst(nodes, senders, `${rx.url}/cb`, 500, null, current);
@@ -140,7 +165,10 @@ async function main(): Promise<void> {
     const table = ['| measure | result |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
     console.log(table);
     const key = `sms-${STORE}-${NODES}${SENDERS > 1 ? `-senders${SENDERS}` : ''}`;
-    writeSection(key, `### SMS end to end: ${STORE}, ${NODES} node${NODES > 1 ? 's' : ''}\n\n\`npm run bench:sms -- --store ${STORE} --nodes ${NODES} --messages ${N}${SENDERS > 1 ? ` --senders ${SENDERS}` : ''}\` on ${machine()}, load average at start ${startLoad}.\nEach message: HTTP create with a StatusCallback, the simulator carrier, signed status callbacks (sending, sent, delivered) to a local receiver.\n\n${table}`);
+    writeSection(
+      key,
+      `### SMS end to end: ${STORE}, ${NODES} node${NODES > 1 ? 's' : ''}\n\n\`npm run bench:sms -- --store ${STORE} --nodes ${NODES} --messages ${N}${SENDERS > 1 ? ` --senders ${SENDERS}` : ''}\` on ${machine()}, load average at start ${startLoad}.\nEach message: HTTP create with a StatusCallback, the simulator carrier, signed status callbacks (sending, sent, delivered) to a local receiver.\n\n${table}`,
+    );
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
     rx.server.close();

@@ -5,7 +5,16 @@
 import twilio from 'twilio';
 import { VideoBot } from '../test/support/video-bot.js';
 
-interface Start { url: string; accountSid: string; keySid: string; secret: string; room: string; publishers: number; subscribers: number; bitrate: number }
+interface Start {
+  url: string;
+  accountSid: string;
+  keySid: string;
+  secret: string;
+  room: string;
+  publishers: number;
+  subscribers: number;
+  bitrate: number;
+}
 
 const send = (msg: object) => process.send?.(msg);
 
@@ -36,12 +45,20 @@ function snapshot(): { packets: number; lost: number; bytes: number } {
   let packets = 0;
   let lost = 0;
   let bytes = 0;
-  for (const b of bots) for (const r of b.received.values()) { packets += r.packets; lost += r.lost; bytes += r.bytes; }
+  for (const b of bots)
+    for (const r of b.received.values()) {
+      packets += r.packets;
+      lost += r.lost;
+      bytes += r.bytes;
+    }
   return { packets, lost, bytes };
 }
 
 process.on('message', (msg: { t: 'start'; start: Start } | { t: 'report' } | { t: 'stop' }) => {
-  if (msg.t === 'start') start(msg.start).catch((err: unknown) => { send({ t: 'error', message: String(err) }); });
+  if (msg.t === 'start')
+    start(msg.start).catch((err: unknown) => {
+      send({ t: 'error', message: String(err) });
+    });
   if (msg.t === 'report') send({ t: 'report', ...snapshot() });
   if (msg.t === 'stop') void Promise.all(bots.map((b) => b.close())).finally(() => process.exit(0));
 });

@@ -21,15 +21,27 @@ const SECONDS = Number(flag('seconds', '10'));
 const LIVEKIT_PPS_PER_CORE = 35_000;
 
 interface Step {
-  publishers: number; subscribers: number; streams: number; packetsOutPerSec: number; mbpsOut: number;
-  lossPct: number; cpuCores: number; workerBusy: number; nacks: number; plis: number;
+  publishers: number;
+  subscribers: number;
+  streams: number;
+  packetsOutPerSec: number;
+  mbpsOut: number;
+  lossPct: number;
+  cpuCores: number;
+  workerBusy: number;
+  nacks: number;
+  plis: number;
 }
 
 function ask<T>(child: ChildProcess, msg: object, want: string, timeoutMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bots: no ${want} in ${timeoutMs} ms`)), timeoutMs);
     const on = (m: { t: string; message?: string }) => {
-      if (m.t === 'error') { clearTimeout(timer); child.off('message', on); reject(new Error(m.message)); }
+      if (m.t === 'error') {
+        clearTimeout(timer);
+        child.off('message', on);
+        reject(new Error(m.message));
+      }
       if (m.t !== want) return;
       clearTimeout(timer);
       child.off('message', on);
@@ -44,13 +56,28 @@ const sum = (stats: WorkerStats[], k: keyof WorkerStats) => stats.reduce((n, s) 
 
 async function step(subscribers: number): Promise<Step> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-video-'));
-  const config = { ...loadConfig([], { SWITCHBOARD_PORT: '0', SWITCHBOARD_SIP_PORT: '-1', SWITCHBOARD_LOG_LEVEL: 'error' }, dir), databaseUrl: join(dir, 'db.sqlite'), videoWorkers: 1 };
+  const config = {
+    ...loadConfig([], { SWITCHBOARD_PORT: '0', SWITCHBOARD_SIP_PORT: '-1', SWITCHBOARD_LOG_LEVEL: 'error' }, dir),
+    databaseUrl: join(dir, 'db.sqlite'),
+    videoWorkers: 1,
+  };
   const sb = await startSwitchboard(config);
   const bots = fork(join(ROOT, 'bench/video-bots.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const auth = `Basic ${Buffer.from(`${sb.root.accountSid}:${sb.root.authToken}`).toString('base64')}`;
-    const key = await (await fetch(`${sb.url}/2010-04-01/Accounts/${sb.root.accountSid}/Keys.json`, { method: 'POST', headers: { authorization: auth } })).json() as { sid: string; secret: string };
-    const start = { url: sb.url, accountSid: sb.root.accountSid, keySid: key.sid, secret: key.secret, room: 'bench', publishers: PUBLISHERS, subscribers, bitrate: BITRATE };
+    const key = (await (
+      await fetch(`${sb.url}/2010-04-01/Accounts/${sb.root.accountSid}/Keys.json`, { method: 'POST', headers: { authorization: auth } })
+    ).json()) as { sid: string; secret: string };
+    const start = {
+      url: sb.url,
+      accountSid: sb.root.accountSid,
+      keySid: key.sid,
+      secret: key.secret,
+      room: 'bench',
+      publishers: PUBLISHERS,
+      subscribers,
+      bitrate: BITRATE,
+    };
     await ask(bots, { t: 'start', start }, 'ready', 120_000);
     await new Promise((r) => setTimeout(r, 3000)); // settle: key frames, first REMB/TWCC rounds
     const pool = sb.video.pool;
@@ -67,14 +94,29 @@ async function step(subscribers: number): Promise<Step> {
     const received = r1.packets - r0.packets;
     const lost = Math.max(0, r1.lost - r0.lost);
     return {
-      publishers: PUBLISHERS, subscribers, streams: sum(s1, 'forwardedStreams'), packetsOutPerSec: packetsOut / wall,
-      mbpsOut: ((sum(s1, 'bytesOut') - sum(s0, 'bytesOut')) * 8) / wall / 1e6, lossPct: (100 * lost) / Math.max(1, received + lost),
-      cpuCores: (cpu.user + cpu.system) / 1e6 / wall, workerBusy: s1[0]?.eventLoopUtilization ?? 0,
-      nacks: sum(s1, 'nacksIn') - sum(s0, 'nacksIn'), plis: sum(s1, 'plisIn') - sum(s0, 'plisIn'),
+      publishers: PUBLISHERS,
+      subscribers,
+      streams: sum(s1, 'forwardedStreams'),
+      packetsOutPerSec: packetsOut / wall,
+      mbpsOut: ((sum(s1, 'bytesOut') - sum(s0, 'bytesOut')) * 8) / wall / 1e6,
+      lossPct: (100 * lost) / Math.max(1, received + lost),
+      cpuCores: (cpu.user + cpu.system) / 1e6 / wall,
+      workerBusy: s1[0]?.eventLoopUtilization ?? 0,
+      nacks: sum(s1, 'nacksIn') - sum(s0, 'nacksIn'),
+      plis: sum(s1, 'plisIn') - sum(s0, 'plisIn'),
     };
   } finally {
     bots.send({ t: 'stop' });
-    await new Promise<void>((r) => { const t = setTimeout(() => { bots.kill('SIGKILL'); r(); }, 10_000); bots.once('exit', () => { clearTimeout(t); r(); }); });
+    await new Promise<void>((r) => {
+      const t = setTimeout(() => {
+        bots.kill('SIGKILL');
+        r();
+      }, 10_000);
+      bots.once('exit', () => {
+        clearTimeout(t);
+        r();
+      });
+    });
     await sb.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -84,8 +126,10 @@ const steps: Step[] = [];
 for (const n of SUBSCRIBERS) {
   const s = await step(n);
   steps.push(s);
-  console.log(`${s.publishers} publishers x ${s.publishers - 1 + s.subscribers} receivers: ${s.streams} forwarded streams, ${Math.round(s.packetsOutPerSec)} packets/s out (${s.mbpsOut.toFixed(1)} Mbit/s), `
-    + `loss ${s.lossPct.toFixed(2)}%, SFU process CPU ${(s.cpuCores * 100).toFixed(0)}% of a core (worker busy ${(s.workerBusy * 100).toFixed(0)}%), NACKs ${s.nacks}, PLIs ${s.plis}`);
+  console.log(
+    `${s.publishers} publishers x ${s.publishers - 1 + s.subscribers} receivers: ${s.streams} forwarded streams, ${Math.round(s.packetsOutPerSec)} packets/s out (${s.mbpsOut.toFixed(1)} Mbit/s), ` +
+      `loss ${s.lossPct.toFixed(2)}%, SFU process CPU ${(s.cpuCores * 100).toFixed(0)}% of a core (worker busy ${(s.workerBusy * 100).toFixed(0)}%), NACKs ${s.nacks}, PLIs ${s.plis}`,
+  );
 }
 const rows = steps.map((s) => {
   // Streams of exactly BITRATE per core, from what actually went out: under load the bots send a little

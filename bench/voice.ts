@@ -38,34 +38,83 @@ const token = randomBytes(16).toString('hex');
 const auth = `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`;
 const dir = mkdtempSync(join(tmpdir(), 'sb-bench-voice-'));
 
-interface Server { url: string; sipPort: number; child: ChildProcess; stop(): Promise<void> }
+interface Server {
+  url: string;
+  sipPort: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
 
 /** Runs `switchboard start` from the TypeScript sources (no build step), the way bin/switchboard.js would. */
 async function startServer(sipPort: number): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "const { main } = await import('./src/cli.ts'); main(process.argv.slice(1));",
-    'start', '--port', '0', '--database-url', join(dir, 'bench.db'), '--sip-port', String(sipPort), '--deterministic', '--log-level', 'warn',
-    // SIPp on loopback is the trunk here: trusted (no INVITE rate limit), and no call caps, which the load exceeds.
-    '--sip-trusted-sources', '127.0.0.1', '--max-calls-per-account', '0', '--max-calls-per-node', '0',
-    ...(MEDIA_WORKERS === '' ? [] : ['--media-workers', MEDIA_WORKERS])], {
-    cwd: ROOT, env: { ...process.env, SWITCHBOARD_ACCOUNT_SID: sid, SWITCHBOARD_AUTH_TOKEN: token }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      "const { main } = await import('./src/cli.ts'); main(process.argv.slice(1));",
+      'start',
+      '--port',
+      '0',
+      '--database-url',
+      join(dir, 'bench.db'),
+      '--sip-port',
+      String(sipPort),
+      '--deterministic',
+      '--log-level',
+      'warn',
+      // SIPp on loopback is the trunk here: trusted (no INVITE rate limit), and no call caps, which the load exceeds.
+      '--sip-trusted-sources',
+      '127.0.0.1',
+      '--max-calls-per-account',
+      '0',
+      '--max-calls-per-node',
+      '0',
+      ...(MEDIA_WORKERS === '' ? [] : ['--media-workers', MEDIA_WORKERS]),
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, SWITCHBOARD_ACCOUNT_SID: sid, SWITCHBOARD_AUTH_TOKEN: token },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`switchboard did not start:\n${err}`)), 60_000);
     child.stderr!.setEncoding('utf8').on('data', (d: string) => {
       err = (err + d).slice(-5000);
       const m = err.match(/running at (http:\/\/\S+)/);
-      if (m) { clearTimeout(timer); resolve(m[1]!); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
     });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`switchboard exited ${code}:\n${err}`)); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`switchboard exited ${code}:\n${err}`));
+    });
   });
-  return { url, sipPort, child, stop: () => new Promise((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }) };
+  return {
+    url,
+    sipPort,
+    child,
+    stop: () =>
+      new Promise((r) => {
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 async function api(base: string, path: string, form?: Record<string, string>): Promise<Record<string, unknown>> {
-  const res = await fetch(base + path, form
-    ? { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) }
-    : { headers: { authorization: auth } });
+  const res = await fetch(
+    base + path,
+    form
+      ? { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) }
+      : { headers: { authorization: auth } },
+  );
   return (await res.json()) as Record<string, unknown>;
 }
 
@@ -73,7 +122,8 @@ async function api(base: string, path: string, form?: Record<string, string>): P
 async function metrics(base: string): Promise<{ buckets: Map<number, number>; active: number; skipped: number }> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const buckets = new Map<number, number>();
-  for (const m of text.matchAll(/^switchboard_media_tick_lateness_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  for (const m of text.matchAll(/^switchboard_media_tick_lateness_seconds_bucket\{le="([^"]+)"\} (\d+)/gm))
+    buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
   const num = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? '0');
   return { buckets, active: num('switchboard_calls_active'), skipped: num('switchboard_media_ticks_skipped_total') };
 }
@@ -84,7 +134,7 @@ const ms = (v: number): string => (Number.isFinite(v) ? `${v} ms` : '> 100 ms');
 function p99Between(a: Map<number, number>, b: Map<number, number>): { p99Ms: number; ticks: number } {
   const total = (b.get(Infinity) ?? 0) - (a.get(Infinity) ?? 0);
   for (const le of [...b.keys()].sort((x, y) => x - y)) {
-    if ((b.get(le)! - (a.get(le) ?? 0)) >= total * 0.99) return { p99Ms: le * 1000, ticks: total };
+    if (b.get(le)! - (a.get(le) ?? 0) >= total * 0.99) return { p99Ms: le * 1000, ticks: total };
   }
   return { p99Ms: Infinity, ticks: total };
 }
@@ -102,7 +152,10 @@ async function sink() {
     const ssrc = msg.readUInt32BE(8);
     const arrival = (performance.now() * 8) | 0; // in 8 kHz units, as RFC 3550 6.4.1 computes jitter
     let s = streams.get(ssrc);
-    if (!s) { s = { first: seq, last: seq, count: 0, transit: arrival - ts }; streams.set(ssrc, s); }
+    if (!s) {
+      s = { first: seq, last: seq, count: 0, transit: arrival - ts };
+      streams.set(ssrc, s);
+    }
     const ahead = (seq - s.last) & 0xffff;
     if (ahead < 0x8000) s.last = seq;
     s.count++;
@@ -113,9 +166,13 @@ async function sink() {
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
   return {
     port: sock.address().port,
-    reset: () => { streams.clear(); jitter.fill(0); },
+    reset: () => {
+      streams.clear();
+      jitter.fill(0);
+    },
     report: () => {
-      let packets = 0, lost = 0;
+      let packets = 0,
+        lost = 0;
       for (const s of streams.values()) {
         const expected = ((s.last - s.first) & 0xffff) + 1;
         packets += s.count;
@@ -123,10 +180,14 @@ async function sink() {
       }
       let samples = 0;
       for (const n of jitter) samples += n;
-      let seen = 0, jitterP99Ms = 100;
+      let seen = 0,
+        jitterP99Ms = 100;
       for (let i = 0; i < jitter.length; i++) {
         seen += jitter[i]!;
-        if (seen >= samples * 0.99) { jitterP99Ms = i / 10; break; }
+        if (seen >= samples * 0.99) {
+          jitterP99Ms = i / 10;
+          break;
+        }
       }
       return { streams: streams.size, packets, lost, jitterP99Ms };
     },
@@ -136,7 +197,9 @@ async function sink() {
 
 /** SIPp's built-in uac scenario, with the SDP pointing at the sink so our RTP can be counted. */
 function scenario(sinkPort: number, name = 'uac-sink.xml'): string {
-  const xml = spawnSync(SIPP, ['-sd', 'uac'], { encoding: 'utf8' }).stdout.replace('c=IN IP[media_ip_type] [media_ip]', 'c=IN IP4 127.0.0.1').replace('m=audio [media_port]', `m=audio ${sinkPort}`);
+  const xml = spawnSync(SIPP, ['-sd', 'uac'], { encoding: 'utf8' })
+    .stdout.replace('c=IN IP[media_ip_type] [media_ip]', 'c=IN IP4 127.0.0.1')
+    .replace('m=audio [media_port]', `m=audio ${sinkPort}`);
   const path = join(dir, name);
   writeFileSync(path, xml);
   return path;
@@ -146,18 +209,25 @@ function scenario(sinkPort: number, name = 'uac-sink.xml'): string {
 function runSipp(args: string[], timeoutMs: number): Promise<{ ok: number; failed: number; code: number | null }> {
   const stats = join(dir, `stats-${Date.now()}.csv`);
   return new Promise((resolve) => {
-    const child = spawn(SIPP, [...args, '-i', '127.0.0.1', '-nostdin', '-trace_stat', '-stf', stats, '-fd', '1', '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, '-timeout_error'], { cwd: dir, stdio: 'ignore' });
+    const child = spawn(
+      SIPP,
+      [...args, '-i', '127.0.0.1', '-nostdin', '-trace_stat', '-stf', stats, '-fd', '1', '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, '-timeout_error'],
+      { cwd: dir, stdio: 'ignore' },
+    );
     const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 10_000);
     child.on('exit', (code) => {
       clearTimeout(killer);
-      let ok = 0, failed = 0;
+      let ok = 0,
+        failed = 0;
       try {
         const lines = readFileSync(stats, 'utf8').trim().split('\n');
         const head = lines[0]!.split(';');
         const last = lines[lines.length - 1]!.split(';');
         ok = Number(last[head.indexOf('SuccessfulCall(C)')]);
         failed = Number(last[head.indexOf('FailedCall(C)')]);
-      } catch { failed = -1; }
+      } catch {
+        failed = -1;
+      }
       resolve({ ok, failed, code });
     });
   });
@@ -176,7 +246,9 @@ async function main(): Promise<void> {
   const server = await startServer(sipPort);
   const rows: string[][] = [];
   try {
-    const number = String((await api(server.url, `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json`, { AreaCode: '415', VoiceUrl: voiceUrl })).phone_number);
+    const number = String(
+      (await api(server.url, `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json`, { AreaCode: '415', VoiceUrl: voiceUrl })).phone_number,
+    );
     const uac = scenario(rx.port);
     const target = `127.0.0.1:${sipPort}`;
     // Warm-up: TTS cache, JIT, SQLite pages.
@@ -188,12 +260,22 @@ async function main(): Promise<void> {
       const calls = rate * STEP_SECONDS;
       rx.reset();
       const before = await metrics(server.url);
-      const r = await runSipp(['-sf', uac, target, '-s', number, '-r', String(rate), '-m', String(calls), '-d', '1000', '-l', String(rate * 4)], 60_000 + STEP_SECONDS * 1000);
+      const r = await runSipp(
+        ['-sf', uac, target, '-s', number, '-r', String(rate), '-m', String(calls), '-d', '1000', '-l', String(rate * 4)],
+        60_000 + STEP_SECONDS * 1000,
+      );
       const after = await metrics(server.url);
       const media = rx.report();
       const clock = p99Between(before.buckets, after.buckets);
       const pass = r.failed === 0 && r.ok === calls;
-      rows.push([`${rate} calls/s x ${calls} calls (1 s each)`, `${r.ok} ok, ${r.failed} failed`, `${media.jitterP99Ms.toFixed(1)} ms`, ms(clock.p99Ms), `${media.lost} of ${media.packets}`, pass ? 'held' : 'not held']);
+      rows.push([
+        `${rate} calls/s x ${calls} calls (1 s each)`,
+        `${r.ok} ok, ${r.failed} failed`,
+        `${media.jitterP99Ms.toFixed(1)} ms`,
+        ms(clock.p99Ms),
+        `${media.lost} of ${media.packets}`,
+        pass ? 'held' : 'not held',
+      ]);
       console.log(rows[rows.length - 1]!.join(' | '));
       if (!pass) break;
       bestRate = rate;
@@ -212,7 +294,10 @@ async function main(): Promise<void> {
       const rampRate = Math.min(100, level);
       const ramp = Math.ceil(level / rampRate);
       rx.reset();
-      const sipp = runSipp(['-sf', uac, target, '-s', number, '-r', String(rampRate), '-m', String(level), '-d', String((ramp + HOLD_SECONDS + 2) * 1000), '-l', String(level)], (ramp + HOLD_SECONDS + 40) * 1000);
+      const sipp = runSipp(
+        ['-sf', uac, target, '-s', number, '-r', String(rampRate), '-m', String(level), '-d', String((ramp + HOLD_SECONDS + 2) * 1000), '-l', String(level)],
+        (ramp + HOLD_SECONDS + 40) * 1000,
+      );
       // Measure only while every call is up and talking.
       const until = Date.now() + (ramp + 15) * 1000;
       while (Date.now() < until && (await metrics(server.url)).active < level) await new Promise((r) => setTimeout(r, 250));
@@ -225,7 +310,14 @@ async function main(): Promise<void> {
       const clock = p99Between(before.buckets, after.buckets);
       const skipped = after.skipped - before.skipped;
       const pass = r.failed === 0 && clock.p99Ms <= 5 && media.lost === 0 && skipped === 0 && before.active >= level;
-      levelRows.push([`${level} calls`, `${r.ok} ok, ${r.failed} failed (${before.active} active)`, `${media.jitterP99Ms.toFixed(1)} ms`, `${media.lost} of ${media.packets}`, `${ms(clock.p99Ms)} (${clock.ticks} ticks, ${skipped} skipped)`, pass ? 'held' : 'not held']);
+      levelRows.push([
+        `${level} calls`,
+        `${r.ok} ok, ${r.failed} failed (${before.active} active)`,
+        `${media.jitterP99Ms.toFixed(1)} ms`,
+        `${media.lost} of ${media.packets}`,
+        `${ms(clock.p99Ms)} (${clock.ticks} ticks, ${skipped} skipped)`,
+        pass ? 'held' : 'not held',
+      ]);
       console.log(levelRows[levelRows.length - 1]!.join(' | '));
       // Every level runs (the list is short) so the table shows how lateness grows past the limit.
       if (pass && levelRows.slice(0, -1).every((row) => row[5] === 'held')) bestLevel = level;
@@ -240,33 +332,87 @@ async function main(): Promise<void> {
       const uacNew = scenario(rx2.port, 'uac-sink-new.xml');
       const rampRate = Math.min(100, CHURN_HELD);
       const ramp = Math.ceil(CHURN_HELD / rampRate);
-      const held = runSipp(['-sf', uac, target, '-s', number, '-r', String(rampRate), '-m', String(CHURN_HELD), '-d', String((ramp + CHURN_SECONDS + 25) * 1000), '-l', String(CHURN_HELD)], (ramp + CHURN_SECONDS + 70) * 1000);
+      const held = runSipp(
+        [
+          '-sf',
+          uac,
+          target,
+          '-s',
+          number,
+          '-r',
+          String(rampRate),
+          '-m',
+          String(CHURN_HELD),
+          '-d',
+          String((ramp + CHURN_SECONDS + 25) * 1000),
+          '-l',
+          String(CHURN_HELD),
+        ],
+        (ramp + CHURN_SECONDS + 70) * 1000,
+      );
       const until = Date.now() + (ramp + 15) * 1000;
       while (Date.now() < until && (await metrics(server.url)).active < CHURN_HELD) await new Promise((r) => setTimeout(r, 250));
       await new Promise((r) => setTimeout(r, 1000));
       rx.reset();
       const before = await metrics(server.url);
       const total = CHURN_RATE * CHURN_SECONDS;
-      const fresh = await runSipp(['-sf', uacNew, target, '-s', number, '-r', String(CHURN_RATE), '-m', String(total), '-d', '1000', '-l', String(CHURN_RATE * 4)], 60_000 + CHURN_SECONDS * 1000);
+      const fresh = await runSipp(
+        ['-sf', uacNew, target, '-s', number, '-r', String(CHURN_RATE), '-m', String(total), '-d', '1000', '-l', String(CHURN_RATE * 4)],
+        60_000 + CHURN_SECONDS * 1000,
+      );
       const after = await metrics(server.url);
       const media = rx.report();
       await held;
       rx2.close();
       const clock = p99Between(before.buckets, after.buckets);
       const skipped = after.skipped - before.skipped;
-      churnHeld = fresh.failed === 0 && fresh.ok === total && clock.p99Ms <= 5 && media.jitterP99Ms <= 10 && media.lost === 0 && skipped === 0 && before.active >= CHURN_HELD;
-      churnRows.push([`${CHURN_HELD} held, ${CHURN_RATE} new calls/s x ${CHURN_SECONDS} s`, `${fresh.ok} ok, ${fresh.failed} failed (${before.active} active before)`, `${media.jitterP99Ms.toFixed(1)} ms`, `${media.lost} of ${media.packets}`, `${ms(clock.p99Ms)} (${clock.ticks} ticks, ${skipped} skipped)`, churnHeld ? 'held' : 'not held']);
+      churnHeld =
+        fresh.failed === 0 &&
+        fresh.ok === total &&
+        clock.p99Ms <= 5 &&
+        media.jitterP99Ms <= 10 &&
+        media.lost === 0 &&
+        skipped === 0 &&
+        before.active >= CHURN_HELD;
+      churnRows.push([
+        `${CHURN_HELD} held, ${CHURN_RATE} new calls/s x ${CHURN_SECONDS} s`,
+        `${fresh.ok} ok, ${fresh.failed} failed (${before.active} active before)`,
+        `${media.jitterP99Ms.toFixed(1)} ms`,
+        `${media.lost} of ${media.packets}`,
+        `${ms(clock.p99Ms)} (${clock.ticks} ticks, ${skipped} skipped)`,
+        churnHeld ? 'held' : 'not held',
+      ]);
       console.log(churnRows[0]!.join(' | '));
     }
 
-    const table1 = ['| step | SIPp result | RTP jitter p99 at the sink | tick lateness p99 | RTP lost at the sink | verdict |', '| --- | --- | --- | --- | --- | --- |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-    const table2 = ['| concurrent calls | SIPp result | RTP jitter p99 at the sink (co-located, errs high) | RTP lost at the sink | send lateness p99 (tick end) | verdict |', '| --- | --- | --- | --- | --- | --- |', ...levelRows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-    const table3 = ['| held calls and churn | new calls (SIPp) | held calls: RTP jitter p99 at their sink | held calls: RTP lost | send lateness p99 (tick end) | verdict |', '| --- | --- | --- | --- | --- | --- |', ...churnRows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-    const workers = MEDIA_WORKERS === '' ? 'media engine threads: the default, one per core' : MEDIA_WORKERS === '0' ? 'media on the main thread (--media-workers 0)' : `--media-workers ${MEDIA_WORKERS}`;
+    const table1 = [
+      '| step | SIPp result | RTP jitter p99 at the sink | tick lateness p99 | RTP lost at the sink | verdict |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...rows.map((r) => `| ${r.join(' | ')} |`),
+    ].join('\n');
+    const table2 = [
+      '| concurrent calls | SIPp result | RTP jitter p99 at the sink (co-located, errs high) | RTP lost at the sink | send lateness p99 (tick end) | verdict |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...levelRows.map((r) => `| ${r.join(' | ')} |`),
+    ].join('\n');
+    const table3 = [
+      '| held calls and churn | new calls (SIPp) | held calls: RTP jitter p99 at their sink | held calls: RTP lost | send lateness p99 (tick end) | verdict |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...churnRows.map((r) => `| ${r.join(' | ')} |`),
+    ].join('\n');
+    const workers =
+      MEDIA_WORKERS === ''
+        ? 'media engine threads: the default, one per core'
+        : MEDIA_WORKERS === '0'
+          ? 'media on the main thread (--media-workers 0)'
+          : `--media-workers ${MEDIA_WORKERS}`;
     const summary = `Highest call rate held with zero failed calls: **${bestRate} calls/s** (target 200). Most concurrent calls with media held with our RTP send lateness under 5 ms p99, no lost packet and no skipped tick: **${bestLevel}** (target 500).${churnRows.length ? ` Held calls' media while new calls are set up: **${churnHeld ? 'held' : 'not held'}**.` : ''}`;
     console.log(summary);
     const args = process.argv.slice(2).join(' ');
-    writeSection(SECTION, `### Voice: SIP call rate and concurrent media calls (${workers})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${workers}; each engine thread runs its own media clock), SIPp as the caller, a UDP sink in the benchmark process receiving every call's RTP. Each call fetches TwiML over HTTP (\`<Say>\` a cached sentence, then \`<Pause>\`), is answered, and sends 50 RTP packets a second until SIPp hangs up. Jitter is RFC 3550's per-packet interarrival difference |D(i-1,i)| measured at the sink (which adds the sink's own scheduling noise, so it errs high); tick lateness is how late each 20 ms tick sent its *last* frame (Switchboard's \`switchboard_media_tick_lateness_seconds\` histogram, a bucket bound): it grows with the number of calls because one tick sends every call's frame in turn, while each call's own packets stay evenly spaced.\n\n${summary}\n\nCall rate (each step a fixed number of calls lasting 1 s):\n\n${table1}\n\nConcurrent calls (ramped at up to 100 calls/s, then held ${HOLD_SECONDS} s; measured while all were up):\n\n${table2}${churnRows.length ? `\n\nHeld calls while new ones are set up (held calls ramped at up to 100 calls/s; new calls last 1 s and send their RTP to a second sink):\n\n${table3}` : ''}`);
+    writeSection(
+      SECTION,
+      `### Voice: SIP call rate and concurrent media calls (${workers})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${workers}; each engine thread runs its own media clock), SIPp as the caller, a UDP sink in the benchmark process receiving every call's RTP. Each call fetches TwiML over HTTP (\`<Say>\` a cached sentence, then \`<Pause>\`), is answered, and sends 50 RTP packets a second until SIPp hangs up. Jitter is RFC 3550's per-packet interarrival difference |D(i-1,i)| measured at the sink (which adds the sink's own scheduling noise, so it errs high); tick lateness is how late each 20 ms tick sent its *last* frame (Switchboard's \`switchboard_media_tick_lateness_seconds\` histogram, a bucket bound): it grows with the number of calls because one tick sends every call's frame in turn, while each call's own packets stay evenly spaced.\n\n${summary}\n\nCall rate (each step a fixed number of calls lasting 1 s):\n\n${table1}\n\nConcurrent calls (ramped at up to 100 calls/s, then held ${HOLD_SECONDS} s; measured while all were up):\n\n${table2}${churnRows.length ? `\n\nHeld calls while new ones are set up (held calls ramped at up to 100 calls/s; new calls last 1 s and send their RTP to a second sink):\n\n${table3}` : ''}`,
+    );
   } finally {
     await server.stop();
     twiml.close();

@@ -51,13 +51,18 @@ const pick = <T>(r: Rng, xs: readonly T[]): T => xs[int(r, xs.length)] as T;
 function mutateOnce(b: Buffer, r: Rng, other: Buffer, dict: string[], max: number): Buffer {
   const at = int(r, b.length + 1);
   switch (int(r, 10)) {
-    case 0: { // flip 1..8 bits
+    case 0: {
+      // flip 1..8 bits
       if (b.length === 0) return b;
       const c = Buffer.from(b);
-      for (let k = 1 + int(r, 8); k > 0; k--) { const i = int(r, c.length); c[i] = (c[i] ?? 0) ^ (1 << int(r, 8)); }
+      for (let k = 1 + int(r, 8); k > 0; k--) {
+        const i = int(r, c.length);
+        c[i] = (c[i] ?? 0) ^ (1 << int(r, 8));
+      }
       return c;
     }
-    case 1: { // random byte values
+    case 1: {
+      // random byte values
       if (b.length === 0) return b;
       const c = Buffer.from(b);
       for (let k = 1 + int(r, 4); k > 0; k--) c[int(r, c.length)] = pick(r, [0, 0xff, 0x7f, 0x80, 0x0a, 0x0d, 0x20, int(r, 256)]);
@@ -65,11 +70,13 @@ function mutateOnce(b: Buffer, r: Rng, other: Buffer, dict: string[], max: numbe
     }
     case 2: // insert random bytes
       return Buffer.concat([b.subarray(0, at), Buffer.from(Array.from({ length: 1 + int(r, 16) }, () => int(r, 256))), b.subarray(at)]);
-    case 3: { // delete a range
+    case 3: {
+      // delete a range
       const len = 1 + int(r, Math.max(1, Math.min(64, b.length - at)));
       return Buffer.concat([b.subarray(0, at), b.subarray(at + len)]);
     }
-    case 4: { // long repeat of a chunk
+    case 4: {
+      // long repeat of a chunk
       const chunk = b.subarray(at, at + 1 + int(r, 8));
       const times = pick(r, [2, 16, 256, 4096]);
       const rep = Buffer.alloc(Math.min(max, chunk.length * times), chunk.length ? chunk : Buffer.from('A'));
@@ -77,7 +84,8 @@ function mutateOnce(b: Buffer, r: Rng, other: Buffer, dict: string[], max: numbe
     }
     case 5: // splice: head of this, tail of another
       return Buffer.concat([b.subarray(0, at), other.subarray(int(r, other.length + 1))]);
-    case 6: { // boundary integer written in binary
+    case 6: {
+      // boundary integer written in binary
       if (b.length < 4) return b;
       const c = Buffer.from(b);
       const v = pick(r, BOUNDARY_INTS);
@@ -88,7 +96,8 @@ function mutateOnce(b: Buffer, r: Rng, other: Buffer, dict: string[], max: numbe
       else c.writeUInt32BE(v >>> 0, off);
       return c;
     }
-    case 7: { // boundary number as text, replacing a run of digits (or inserted)
+    case 7: {
+      // boundary number as text, replacing a run of digits (or inserted)
       const s = b.toString('latin1');
       const m = /\d+/g;
       const runs = [...s.matchAll(m)];
@@ -99,7 +108,8 @@ function mutateOnce(b: Buffer, r: Rng, other: Buffer, dict: string[], max: numbe
     }
     case 8: // dictionary token
       return dict.length ? Buffer.concat([b.subarray(0, at), Buffer.from(pick(r, dict), 'utf8'), b.subarray(at)]) : b;
-    default: { // swap two ranges (reorders fields and lines)
+    default: {
+      // swap two ranges (reorders fields and lines)
       if (b.length < 4) return b;
       const i = int(r, b.length >> 1);
       const j = (b.length >> 1) + int(r, b.length >> 1);

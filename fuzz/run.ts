@@ -48,7 +48,10 @@ function runInWorker(name: string, index: number): Promise<Result> {
     let last = -1;
     const watchdog = setInterval(() => {
       const at = Atomics.load(meta, 0);
-      if (at !== last) { last = at; return; }
+      if (at !== last) {
+        last = at;
+        return;
+      }
       clearInterval(watchdog);
       const input = new Uint8Array(shared, 8, Atomics.load(meta, 1)).slice();
       void worker.terminate();
@@ -56,23 +59,35 @@ function runInWorker(name: string, index: number): Promise<Result> {
     }, hangMs);
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') process.stderr.write(`  ${name}: ${m.done.toLocaleString('en')} inputs\n`);
-      else { clearInterval(watchdog); resolve({ name, inputs: m.inputs, ms: m.ms, crashes: m.crashes }); }
+      else {
+        clearInterval(watchdog);
+        resolve({ name, inputs: m.inputs, ms: m.ms, crashes: m.crashes });
+      }
     });
     // A harness bug (a generator throwing) ends this target, reported as such, not the whole campaign.
     worker.on('error', (err) => {
       clearInterval(watchdog);
-      resolve({ name, inputs: Atomics.load(meta, 0), ms: performance.now() - started, crashes: [{ signature: `harness error: ${err.message.slice(0, 100)}`, count: 1, input: new Uint8Array(0) }] });
+      resolve({
+        name,
+        inputs: Atomics.load(meta, 0),
+        ms: performance.now() - started,
+        crashes: [{ signature: `harness error: ${err.message.slice(0, 100)}`, count: 1, input: new Uint8Array(0) }],
+      });
     });
   });
 }
 
 const parallel = Math.max(1, Number(arg('parallel') ?? availableParallelism()));
 const results: Result[] = [];
-console.log(`fuzz: ${targets.length} targets x ${iterations.toLocaleString('en')} inputs, seed ${seed}, ${parallel} at a time; crashing inputs go to ${outDir}`);
+console.log(
+  `fuzz: ${targets.length} targets x ${iterations.toLocaleString('en')} inputs, seed ${seed}, ${parallel} at a time; crashing inputs go to ${outDir}`,
+);
 const queue = TARGETS.map((t, i) => ({ t, i })).filter(({ t }) => targets.includes(t));
-await Promise.all(Array.from({ length: parallel }, async () => {
-  for (let job = queue.shift(); job; job = queue.shift()) report(await runInWorker(job.t.name, job.i));
-}));
+await Promise.all(
+  Array.from({ length: parallel }, async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) report(await runInWorker(job.t.name, job.i));
+  }),
+);
 results.sort((a, b) => TARGETS.findIndex((t) => t.name === a.name) - TARGETS.findIndex((t) => t.name === b.name));
 
 function report(r: Result): void {

@@ -36,6 +36,8 @@ const report = await runTarget(target, {
   onProgress: (done) => parentPort?.postMessage({ type: 'progress', done } satisfies WorkerMessage),
 });
 parentPort?.postMessage({
-  type: 'done', inputs: report.inputs, ms: report.ms,
+  type: 'done',
+  inputs: report.inputs,
+  ms: report.ms,
   crashes: report.crashes.map((c) => ({ signature: c.signature, count: c.count, input: new Uint8Array(c.input) })),
 } satisfies WorkerMessage);

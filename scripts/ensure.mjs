@@ -24,7 +24,11 @@ export const DEBIAN_TEST_PACKAGES = [
 ];
 
 function mtime(path) {
-  try { return statSync(path).mtimeMs; } catch { return 0; }
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 function newestIn(dir) {

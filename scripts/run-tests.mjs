@@ -24,7 +24,8 @@ function find(dir) {
 }
 
 const dirs = unitOnly ? ['src'] : ['src', 'test'];
-const files = dirs.flatMap((d) => find(join(root, d)))
+const files = dirs
+  .flatMap((d) => find(join(root, d)))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 // With no files node --test would fall back to its own glob and run everything.
@@ -37,13 +38,20 @@ if (files.length === 0) {
 // the run short; end-to-end files keep node's default, since their peers need the spare core.
 const concurrency = unitOnly ? [`--test-concurrency=${Math.max(2, availableParallelism())}`] : [];
 
-const result = spawnSync(process.execPath, [
-  '--import', 'tsx',
-  '--test',
-  '--test-timeout=180000',
-  ...concurrency,
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=./scripts/summary-reporter.mjs', '--test-reporter-destination=stdout',
-  ...files,
-], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
+const result = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-timeout=180000',
+    ...concurrency,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=./scripts/summary-reporter.mjs',
+    '--test-reporter-destination=stdout',
+    ...files,
+  ],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+);
 process.exit(result.status ?? 1);

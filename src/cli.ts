@@ -20,7 +20,9 @@ Run \`switchboard start --help\` for the options.`;
  */
 export function main(argv: string[]): void {
   run(argv).then(
-    (code) => { process.exitCode = code; },
+    (code) => {
+      process.exitCode = code;
+    },
     (err: unknown) => {
       console.error(`switchboard: ${err instanceof Error ? err.message : String(err)}`);
       process.exitCode = 1;
@@ -41,9 +43,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   try {
     switch (command) {
-      case 'start': return await start(rest);
-      case 'migrate': return await migrateCommand(rest);
-      case 'credentials': return await credentialsCommand(rest);
+      case 'start':
+        return await start(rest);
+      case 'migrate':
+        return await migrateCommand(rest);
+      case 'credentials':
+        return await credentialsCommand(rest);
       default:
         console.error(`switchboard: unknown command "${command}"\n\n${USAGE}`);
         return 2;
@@ -93,18 +98,24 @@ async function start(argv: string[]): Promise<number> {
   // was generated: banners end up in service logs, and an operator's own token needs no echo.
   const token = tokenGenerated
     ? [`  Auth token:  ${authToken}`, '  (shown this once; `switchboard credentials` prints it again)']
-    : [config.authToken ? '  The auth token is the one set in SWITCHBOARD_AUTH_TOKEN.' : '  The auth token is not shown again: `switchboard credentials` prints it.'];
-  process.stderr.write([
-    '',
-    `  Switchboard is running at ${sb.url}`,
-    `  Account SID: ${accountSid}`,
-    ...token,
-    '',
-    '  Point the official SDK at it:',
-    `    const { httpClient } = require('switchboard');  // or: node --require switchboard/register app.js`,
-    `    const client = require('twilio')('${accountSid}', '<auth token>', { httpClient: httpClient('${sb.publicUrl}') });`,
-    '',
-  ].join('\n') + '\n');
+    : [
+        config.authToken
+          ? '  The auth token is the one set in SWITCHBOARD_AUTH_TOKEN.'
+          : '  The auth token is not shown again: `switchboard credentials` prints it.',
+      ];
+  process.stderr.write(
+    [
+      '',
+      `  Switchboard is running at ${sb.url}`,
+      `  Account SID: ${accountSid}`,
+      ...token,
+      '',
+      '  Point the official SDK at it:',
+      `    const { httpClient } = require('switchboard');  // or: node --require switchboard/register app.js`,
+      `    const client = require('twilio')('${accountSid}', '<auth token>', { httpClient: httpClient('${sb.publicUrl}') });`,
+      '',
+    ].join('\n') + '\n',
+  );
   sb.app.log.info({ url: sb.url, accountSid }, 'switchboard started');
 
   await new Promise<void>((resolve) => {

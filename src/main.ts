@@ -76,25 +76,60 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   const numbers = createNumbers({ db, clock, numberPool: config.numberPool, realPhones: Boolean(config.sipTrunk), enqueueWebhooks: platform.enqueueWebhooks });
   const usage = createUsage({ db, clock, pricing });
   const messaging = createMessaging({
-    db, dialect, clock, events, jobs, webhooks, webhookLog, workerId: platform.workerId, publicUrl: origin,
+    db,
+    dialect,
+    clock,
+    events,
+    jobs,
+    webhooks,
+    webhookLog,
+    workerId: platform.workerId,
+    publicUrl: origin,
     mps: { 'long-code': config.mpsLongCode, 'toll-free': config.mpsTollFree, 'short-code': config.mpsShortCode },
     simulator: { latencyMs: config.deterministic ? 0 : config.simulatorLatencyMs, failureRate: config.deterministic ? 0 : config.simulatorFailureRate },
-    mediaMaxBytes: config.mediaMaxBytes, mediaTimeoutMs: config.mediaTimeoutMs, leaseMs: config.leaseMs, carriers: resolved.carriers,
+    mediaMaxBytes: config.mediaMaxBytes,
+    mediaTimeoutMs: config.mediaTimeoutMs,
+    leaseMs: config.leaseMs,
+    carriers: resolved.carriers,
     onError: warn('messaging job failed'),
     onCarrierWarning: (message) => logger.warn({ component: 'carrier' }, message),
   });
-  platform.metrics.trackCarriers(() => messaging.carriers.list().map((m) => ({ name: m.config.name, up: m.carrier.health().up, counters: m.carrier.counters?.() })));
+  platform.metrics.trackCarriers(() =>
+    messaging.carriers.list().map((m) => ({ name: m.config.name, up: m.carrier.health().up, counters: m.carrier.counters?.() })),
+  );
   const voice = createVoice({
-    db, clock, events, jobs, webhooks, webhookLog, publicUrl: origin, metrics: platform.metrics.registry,
-    sipPort: config.sipPort, sipHost: config.sipHost, sipPublicHost: config.sipPublicHost, sipTrunk: resolved.sipTrunk, rtpPorts: resolved.rtpPorts, mediaWorkers: config.mediaWorkers,
+    db,
+    clock,
+    events,
+    jobs,
+    webhooks,
+    webhookLog,
+    publicUrl: origin,
+    metrics: platform.metrics.registry,
+    sipPort: config.sipPort,
+    sipHost: config.sipHost,
+    sipPublicHost: config.sipPublicHost,
+    sipTrunk: resolved.sipTrunk,
+    rtpPorts: resolved.rtpPorts,
+    mediaWorkers: config.mediaWorkers,
     security: { ...config, sipTrustedSources: resolved.sipTrustedSources, sipPeers: resolved.sipPeers },
     onError: warn('voice call failed'),
   });
   const verify = createVerify({ db, clock, sms: messaging.service, messagingServices: messaging.services, calls: voice.verifySender });
   const video = createVideo({
-    db, clock, origin, enqueue: platform.enqueueWebhooks, accounts, settings: platform.settings, rootAccountSid: root.sid,
-    dataDir: config.dataDir, host: config.host, workers: config.videoWorkers, ports: resolved.videoPorts,
-    publicIp: config.videoPublicIp, reconnectMs: config.videoReconnectMs,
+    db,
+    clock,
+    origin,
+    enqueue: platform.enqueueWebhooks,
+    accounts,
+    settings: platform.settings,
+    rootAccountSid: root.sid,
+    dataDir: config.dataDir,
+    host: config.host,
+    workers: config.videoWorkers,
+    ports: resolved.videoPorts,
+    publicIp: config.videoPublicIp,
+    reconnectMs: config.videoReconnectMs,
     log: (level, msg, err) => logger[level]({ err, component: 'video' }, msg),
   });
   const ui = await createConsole({ accounts, settings: platform.settings, events, messages: messaging.service, clock, publicUrl: origin });
@@ -102,12 +137,20 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   // HTTP: the server (auth, limits, errors) and one plugin per product.
   await platform.start();
   const app = createServer({
-    logger, limiter: platform.limiter, bodyLimit: config.bodyLimit, accounts, metrics: platform.metrics, authThrottle: platform.authThrottle,
+    logger,
+    limiter: platform.limiter,
+    bodyLimit: config.bodyLimit,
+    accounts,
+    metrics: platform.metrics,
+    authThrottle: platform.authThrottle,
     hosts: hostPolicy({ allowedHosts: config.allowedHosts, publicUrl: config.publicUrl, bindHost: config.host }),
     sessionAuth: ui.sessionAuth,
     readiness: () => {
       const { sendPipelineMs, inboundWorkerMs } = messaging.stalled();
-      return stallReport({ 'send pipeline': sendPipelineMs, 'inbound worker': inboundWorkerMs, 'webhook worker': platform.webhookWorker.stalledMs() }, config.stallMs);
+      return stallReport(
+        { 'send pipeline': sendPipelineMs, 'inbound worker': inboundWorkerMs, 'webhook worker': platform.webhookWorker.stalledMs() },
+        config.stallMs,
+      );
     },
   });
   const now = () => clock.now();
@@ -133,14 +176,24 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
 
   let closing: Promise<void> | undefined;
   return {
-    app, url, publicUrl: origin(), store: platform.store, events, messaging, voice, video, webhooks, jobs,
+    app,
+    url,
+    publicUrl: origin(),
+    store: platform.store,
+    events,
+    messaging,
+    voice,
+    video,
+    webhooks,
+    jobs,
     root: { accountSid: root.sid, authToken: root.auth_token, tokenGenerated: root.generatedToken },
-    close: () => (closing ??= (async () => {
-      await app.close();
-      await voice.stop();
-      await messaging.stop();
-      await video.close();
-      await platform.stop();
-    })()),
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await voice.stop();
+        await messaging.stop();
+        await video.close();
+        await platform.stop();
+      })()),
   };
 }

@@ -45,12 +45,23 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
   const jobs = new JobQueue(new JobsRepository(db, dialect), clock);
   const metrics = new Metrics(() => jobs.depths());
   const webhookLog = new WebhookLog(new WebhookLogRepository(db, dialect), events, clock);
-  const webhooks = new WebhookDispatcher(webhookLog, (sid) => accounts.authTokenOf(sid), {
-    timeoutMs: config.webhookTimeoutMs, maxResponseBytes: 64 * 1024, userAgent: 'TwilioProxy/1.1 (Switchboard)',
-    retryBaseMs: config.webhookRetryBaseMs,
-  }, (purpose, outcome) => metrics.webhookDeliveries.inc({ purpose, outcome }));
+  const webhooks = new WebhookDispatcher(
+    webhookLog,
+    (sid) => accounts.authTokenOf(sid),
+    {
+      timeoutMs: config.webhookTimeoutMs,
+      maxResponseBytes: 64 * 1024,
+      userAgent: 'TwilioProxy/1.1 (Switchboard)',
+      retryBaseMs: config.webhookRetryBaseMs,
+    },
+    (purpose, outcome) => metrics.webhookDeliveries.inc({ purpose, outcome }),
+  );
   const webhookWorker = new Worker(jobs, {
-    queue: WEBHOOK_QUEUE, workerId, batch: 200, pollMs: 250, leaseMs: config.webhookTimeoutMs * 2,
+    queue: WEBHOOK_QUEUE,
+    workerId,
+    batch: 200,
+    pollMs: 250,
+    leaseMs: config.webhookTimeoutMs * 2,
     // A message's callbacks (sending, sent, delivered) reach the app in order, even within one batch.
     orderKey: (job) => (job.payload as WebhookCall).resourceSid ?? undefined,
     handler: (job) => webhooks.runJob(job.payload as WebhookCall, job.attempts),
@@ -58,15 +69,32 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
   });
   const limiter = new ConcurrencyLimiter(config.apiConcurrency, new ClusterRepository(db), workerId, clock);
   const authThrottle = new AuthThrottle({
-    ...DEFAULT_AUTH_THROTTLE, perSource: config.authFailureLimit, perSid: config.authFailureLimit * 5, now: () => clock.now(),
+    ...DEFAULT_AUTH_THROTTLE,
+    perSource: config.authFailureLimit,
+    perSid: config.authFailureLimit * 5,
+    now: () => clock.now(),
   });
 
   // Known once the server listens when no public URL is configured; products read it through origin().
   let publicUrl = config.publicUrl?.replace(/\/$/, '') ?? '';
 
   return {
-    config, clock, store, db, dialect, events, workerId, accounts, root, jobs, metrics, webhookLog, webhooks, webhookWorker,
-    limiter, authThrottle,
+    config,
+    clock,
+    store,
+    db,
+    dialect,
+    events,
+    workerId,
+    accounts,
+    root,
+    jobs,
+    metrics,
+    webhookLog,
+    webhooks,
+    webhookWorker,
+    limiter,
+    authThrottle,
     monitor: new MonitorService(new MonitorRepository(db)),
     settings: new SettingsRepository(db),
     origin: (): string => publicUrl,

@@ -8,7 +8,11 @@ import { Cli } from './support/cli.js';
 // balancer would. PostgreSQL runs on this machine kind (127.0.0.1:5432); .ci/run starts it.
 const PG_ADMIN = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DB = `sb_cluster_${process.pid}`;
-const dbUrl = (() => { const u = new URL(PG_ADMIN); u.pathname = `/${DB}`; return u.toString(); })();
+const dbUrl = (() => {
+  const u = new URL(PG_ADMIN);
+  u.pathname = `/${DB}`;
+  return u.toString();
+})();
 const SID = `AC${'c'.repeat(32)}`;
 const TOKEN = 'cluster-token-12345-0123456789abcdef';
 const auth = `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`;
@@ -22,7 +26,11 @@ let sql: pg.Client;
 async function admin(query: string) {
   const c = new pg.Client({ connectionString: PG_ADMIN });
   await c.connect();
-  try { await c.query(query); } finally { await c.end(); }
+  try {
+    await c.query(query);
+  } finally {
+    await c.end();
+  }
 }
 
 before(async () => {
@@ -30,8 +38,11 @@ before(async () => {
   await admin(`CREATE DATABASE ${DB}`);
   await app.start();
   for (let i = 0; i < 3; i++) {
-    const node = new Cli(['start', '--port', '0', '--database-url', dbUrl, '--mps-long-code', String(MPS), '--lease-ms', '3000', '--webhook-timeout', '2000'],
-      { SWITCHBOARD_ACCOUNT_SID: SID, SWITCHBOARD_AUTH_TOKEN: TOKEN, SWITCHBOARD_LOG_LEVEL: 'warn' });
+    const node = new Cli(['start', '--port', '0', '--database-url', dbUrl, '--mps-long-code', String(MPS), '--lease-ms', '3000', '--webhook-timeout', '2000'], {
+      SWITCHBOARD_ACCOUNT_SID: SID,
+      SWITCHBOARD_AUTH_TOKEN: TOKEN,
+      SWITCHBOARD_LOG_LEVEL: 'warn',
+    });
     nodes.push(node);
     // Started one after another: the first applies the migrations.
     urls.push((await node.banner()).url);
@@ -48,21 +59,37 @@ after(async () => {
 });
 
 async function post(url: string, path: string, form: Record<string, string>) {
-  return fetch(url + path, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+  return fetch(url + path, {
+    method: 'POST',
+    headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form),
+  });
 }
 
 /** Sends `count` messages round-robin over the given nodes; returns the SIDs that were accepted (201). */
 async function burst(targets: string[], from: string, count: number, tag: string, onProgress?: (n: number) => void): Promise<string[]> {
   const accepted: string[] = [];
-  await Promise.all(Array.from({ length: 12 }, async (_, worker) => {
-    for (let i = worker; i < count; i += 12) {
-      const url = targets[i % targets.length]!;
-      try {
-        const res = await post(url, `/2010-04-01/Accounts/${SID}/Messages.json`, { To: `+1555${tag}${String(100000 + i).slice(-5)}`, From: from, Body: `${tag} ${i}`, StatusCallback: `${app.base}/status` });
-        if (res.status === 201) { accepted.push(((await res.json()) as { sid: string }).sid); onProgress?.(accepted.length); }
-      } catch { /* that node is gone; the request was never accepted */ }
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 12 }, async (_, worker) => {
+      for (let i = worker; i < count; i += 12) {
+        const url = targets[i % targets.length]!;
+        try {
+          const res = await post(url, `/2010-04-01/Accounts/${SID}/Messages.json`, {
+            To: `+1555${tag}${String(100000 + i).slice(-5)}`,
+            From: from,
+            Body: `${tag} ${i}`,
+            StatusCallback: `${app.base}/status`,
+          });
+          if (res.status === 201) {
+            accepted.push(((await res.json()) as { sid: string }).sid);
+            onProgress?.(accepted.length);
+          }
+        } catch {
+          /* that node is gone; the request was never accepted */
+        }
+      }
+    }),
+  );
   return accepted;
 }
 
@@ -73,7 +100,10 @@ async function allDelivered(sids: string[]): Promise<boolean | undefined> {
 
 /** Where the messages stand, for a failure message. */
 async function statuses(sids: string[]): Promise<string> {
-  const r = await sql.query<{ status: string; locked: boolean; n: string }>(`SELECT status, locked_by IS NOT NULL AS locked, count(*) AS n FROM messages WHERE sid = ANY($1) GROUP BY 1, 2`, [sids]);
+  const r = await sql.query<{ status: string; locked: boolean; n: string }>(
+    `SELECT status, locked_by IS NOT NULL AS locked, count(*) AS n FROM messages WHERE sid = ANY($1) GROUP BY 1, 2`,
+    [sids],
+  );
   return JSON.stringify(r.rows);
 }
 
@@ -88,14 +118,19 @@ function callbackCounts(sids: Set<string>): Map<string, number> {
 }
 
 async function inboxCounts(sids: string[]): Promise<Map<string, number>> {
-  const r = await sql.query<{ message_sid: string; n: string }>(`SELECT message_sid, count(*) AS n FROM virtual_phone_messages WHERE message_sid = ANY($1) GROUP BY message_sid`, [sids]);
+  const r = await sql.query<{ message_sid: string; n: string }>(
+    `SELECT message_sid, count(*) AS n FROM virtual_phone_messages WHERE message_sid = ANY($1) GROUP BY message_sid`,
+    [sids],
+  );
   return new Map(r.rows.map((row) => [row.message_sid, Number(row.n)]));
 }
 
 let from = '';
 
-test('a burst over three nodes: each message sent once, each status reported once, the sender\'s MPS held globally', async () => {
-  const bought = (await (await post(urls[0]!, `/2010-04-01/Accounts/${SID}/IncomingPhoneNumbers.json`, { AreaCode: '415' })).json()) as { phone_number: string };
+test("a burst over three nodes: each message sent once, each status reported once, the sender's MPS held globally", async () => {
+  const bought = (await (await post(urls[0]!, `/2010-04-01/Accounts/${SID}/IncomingPhoneNumbers.json`, { AreaCode: '415' })).json()) as {
+    phone_number: string;
+  };
   from = bought.phone_number;
   const sids = await burst(urls, from, 150, '20');
   assert.equal(sids.length, 150);
@@ -111,23 +146,34 @@ test('a burst over three nodes: each message sent once, each status reported onc
   // row, and nothing is sent before its slot, so the k-th send is at least k/MPS seconds after the first
   // message was created. A loaded node may send late (sends then bunch), which is allowed; early never is.
   // (The earlier check, at most MPS in any one-second window of send times, measured the machine's load.)
-  const sent = (await sql.query<{ t: string }>(`SELECT date_sent AS t FROM messages WHERE sid = ANY($1) ORDER BY date_sent`, [sids])).rows.map((r) => Number(r.t));
+  const sent = (await sql.query<{ t: string }>(`SELECT date_sent AS t FROM messages WHERE sid = ANY($1) ORDER BY date_sent`, [sids])).rows.map((r) =>
+    Number(r.t),
+  );
   const created = Number((await sql.query<{ t: string }>(`SELECT min(date_created) AS t FROM messages WHERE sid = ANY($1)`, [sids])).rows[0]!.t);
   const early = sent.findIndex((t, k) => t < created + Math.floor((k * 1000) / MPS));
-  assert.equal(early, -1, `send ${early} went before its slot: ${sent[early]! - created} ms after the first create, slot at ${Math.floor((early * 1000) / MPS)} ms`);
+  assert.equal(
+    early,
+    -1,
+    `send ${early} went before its slot: ${sent[early]! - created} ms after the first create, slot at ${Math.floor((early * 1000) / MPS)} ms`,
+  );
   assert.ok(sent[sent.length - 1]! - sent[0]! >= ((150 - MPS - 1) / MPS) * 1000, 'the burst was spread over time by the pace');
 });
 
 test('one node is SIGKILLed mid-burst: the others finish its work, nothing is lost or sent twice', async () => {
   let killed = false;
   const killer = (n: number) => {
-    if (!killed && n >= 60) { killed = true; nodes[2]!.signal('SIGKILL'); }
+    if (!killed && n >= 60) {
+      killed = true;
+      nodes[2]!.signal('SIGKILL');
+    }
   };
   const sids = await burst(urls, from, 150, '30', killer);
   assert.ok(killed);
   assert.ok(sids.length >= 60, `accepted ${sids.length}`);
   // The dead node's claims come back after its lease (3 s here) and the two others send them.
-  await eventually(() => allDelivered(sids), 60_000, 250).catch(async (err: Error) => { throw new Error(`${err.message}: ${await statuses(sids)}`); });
+  await eventually(() => allDelivered(sids), 60_000, 250).catch(async (err: Error) => {
+    throw new Error(`${err.message}: ${await statuses(sids)}`);
+  });
   const inbox = await inboxCounts(sids);
   for (const sid of sids) assert.equal(inbox.get(sid), 1, `${sid} reached its phone once`);
   // Status callbacks are at-least-once: each status arrives; a repeat is possible only for a callback the

@@ -29,7 +29,10 @@ after(async () => {
   await app.stop();
 });
 
-interface RestError { status: number; code: number }
+interface RestError {
+  status: number;
+  code: number;
+}
 const rejectsWith = (promise: Promise<unknown>, status: number, code: number) =>
   assert.rejects(promise, (err: RestError) => err.status === status && err.code === code);
 async function raw<T>(path: string, init?: Parameters<TestServer['fetch']>[1], status = 200): Promise<T> {
@@ -67,7 +70,8 @@ describe('Lookup v1 on the v2 data', () => {
 describe('OutgoingCallerIds and ValidationRequests', () => {
   test('a ValidationRequest verifies a virtual phone at once: spec shape, status callback, then list/fetch/update/delete', async () => {
     const created = await raw<Record<string, unknown>>(`/2010-04-01/Accounts/${s.accountSid}/OutgoingCallerIds.json`, {
-      method: 'POST', form: { PhoneNumber: '+15558670100', FriendlyName: 'Front desk', StatusCallback: `${app.base}/verified` },
+      method: 'POST',
+      form: { PhoneNumber: '+15558670100', FriendlyName: 'Front desk', StatusCallback: `${app.base}/verified` },
     });
     assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.validation_request', created), []);
     assert.match(String(created['validation_code']), /^\d{6}$/);
@@ -97,7 +101,10 @@ describe('OutgoingCallerIds and ValidationRequests', () => {
 
     assert.equal(await s.client.outgoingCallerIds(front.sid).remove(), true);
     await rejectsWith(s.client.outgoingCallerIds(front.sid).fetch(), 404, 20404);
-    assert.deepEqual((await s.client.outgoingCallerIds.list()).map((c) => c.phoneNumber), ['+15558670101']);
+    assert.deepEqual(
+      (await s.client.outgoingCallerIds.list()).map((c) => c.phoneNumber),
+      ['+15558670101'],
+    );
   });
 
   test('a verified caller id is a valid From for calls of its own account only (21210 elsewhere)', async () => {
@@ -140,22 +147,35 @@ describe('OutgoingCallerIds and ValidationRequests', () => {
 });
 
 describe('Network Traversal Tokens', () => {
-  test('the operator\'s STUN/TURN servers with credentials, in the spec shape', async () => {
+  test("the operator's STUN/TURN servers with credentials, in the spec shape", async () => {
     const before = Math.floor(Date.now() / 1000);
     const body = await raw<{ ice_servers: Array<Record<string, string>>; username: string; password: string; ttl: string; account_sid: string }>(
-      `/2010-04-01/Accounts/${s.accountSid}/Tokens.json`, { method: 'POST', form: { Ttl: '3600' } }, 201);
+      `/2010-04-01/Accounts/${s.accountSid}/Tokens.json`,
+      { method: 'POST', form: { Ttl: '3600' } },
+      201,
+    );
     assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.token', body), []);
     assert.equal(body.ttl, '3600');
     assert.equal(body.account_sid, s.accountSid);
     const [stun, turn, turns] = body.ice_servers;
     assert.deepEqual(stun, { url: 'stun:stun.example.net:3478', urls: 'stun:stun.example.net:3478' });
-    assert.deepEqual(turn, { url: 'turn:turn.example.net:3478?transport=udp', urls: 'turn:turn.example.net:3478?transport=udp', username: 'alice', credential: 's3cret' });
+    assert.deepEqual(turn, {
+      url: 'turn:turn.example.net:3478?transport=udp',
+      urls: 'turn:turn.example.net:3478?transport=udp',
+      username: 'alice',
+      credential: 's3cret',
+    });
     assert.equal(turns?.urls, 'turns:turn.example.net:5349?transport=tcp');
     // coturn's REST API credentials: "expiry:account", HMAC-SHA1 with the shared secret.
     const [expiry, account] = (turns?.username ?? '').split(':');
     assert.equal(account, s.accountSid);
     assert.ok(Number(expiry) >= before + 3600 && Number(expiry) <= before + 3600 + 60);
-    assert.equal(turns?.credential, createHmac('sha1', SECRET).update(turns?.username ?? '').digest('base64'));
+    assert.equal(
+      turns?.credential,
+      createHmac('sha1', SECRET)
+        .update(turns?.username ?? '')
+        .digest('base64'),
+    );
     assert.equal(body.username, 'alice');
     assert.equal(body.password, 's3cret');
   });

@@ -15,7 +15,11 @@ import { startTestServer, type TestServer } from './support/harness.js';
 import { validateAgainstSpec } from './support/oai.js';
 
 const API = 'twilio_api_v2010.json';
-const PRICES = { currency: 'USD', balance: 20, prices: { 'sms-outbound': 0.01, 'sms-inbound': 0.005, 'mms-outbound': 0.02, 'calls-outbound': 0.014, 'calls-inbound': 0.0085 } };
+const PRICES = {
+  currency: 'USD',
+  balance: 20,
+  prices: { 'sms-outbound': 0.01, 'sms-inbound': 0.005, 'mms-outbound': 0.02, 'calls-outbound': 0.014, 'calls-inbound': 0.0085 },
+};
 
 let s: TestServer;
 let app: FakeApp;
@@ -31,7 +35,9 @@ before(async () => {
   const acct = await s.client.api.v2010.accounts.create({ friendlyName: 'Other tenant' });
   const auth = `Basic ${Buffer.from(`${acct.sid}:${acct.authToken}`).toString('base64')}`;
   sub = {
-    sid: acct.sid, client: s.clientFor(acct.sid, acct.authToken), atRoot: s.clientFor(acct.sid, acct.authToken, s.accountSid),
+    sid: acct.sid,
+    client: s.clientFor(acct.sid, acct.authToken),
+    atRoot: s.clientFor(acct.sid, acct.authToken, s.accountSid),
     fetch: (path) => fetch(s.url + path, { headers: { authorization: auth } }),
   };
 });
@@ -41,7 +47,10 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface RestError { status: number; code: number }
+interface RestError {
+  status: number;
+  code: number;
+}
 async function rejects404(promise: Promise<unknown>): Promise<void> {
   await assert.rejects(promise, (err: RestError) => err.status === 404 && err.code === 20404);
 }
@@ -54,7 +63,8 @@ const raw = <T>(path: string) => s.fetch(path).then((r) => json<T>(r));
 describe('AvailablePhoneNumbers: the country list', () => {
   test('lists the countries the pool serves, each in the spec shape, and fetches one', async () => {
     const body = await raw<{ countries: Array<{ country_code: string; subresource_uris: Record<string, string> }>; uri: string }>(
-      `/2010-04-01/Accounts/${s.accountSid}/AvailablePhoneNumbers.json`);
+      `/2010-04-01/Accounts/${s.accountSid}/AvailablePhoneNumbers.json`,
+    );
     assert.equal(body.uri, `/2010-04-01/Accounts/${s.accountSid}/AvailablePhoneNumbers.json`);
     const codes = body.countries.map((c) => c.country_code);
     for (const cc of ['US', 'CA', 'GB', 'DE']) assert.ok(codes.includes(cc), `lists ${cc}`);
@@ -88,9 +98,15 @@ describe('Monitor v1 Alerts and Events, 2010 Notifications', () => {
   const messageSid = newSid('SM');
   before(async () => {
     // Two failed webhooks: each leaves an 11200 alert and a webhook request record.
-    for (const [resourceSid, purpose] of [[callSid, 'voice'], [messageSid, 'sms-inbound']] as const) {
+    for (const [resourceSid, purpose] of [
+      [callSid, 'voice'],
+      [messageSid, 'sms-inbound'],
+    ] as const) {
       await s.sb.webhooks.request({
-        accountSid: s.accountSid, resourceSid, purpose, primary: { url: `${app.base}/broken`, method: 'POST' },
+        accountSid: s.accountSid,
+        resourceSid,
+        purpose,
+        primary: { url: `${app.base}/broken`, method: 'POST' },
         params: { AccountSid: s.accountSid, CallSid: resourceSid, From: '+15558675310' },
       });
     }
@@ -110,9 +126,27 @@ describe('Monitor v1 Alerts and Events, 2010 Notifications', () => {
     assert.equal(fetched.responseBody, 'boom');
 
     // Field list of twilio/lib/rest/monitor/v1/alert.d.ts (AlertResource).
-    const FIELDS = ['account_sid', 'alert_text', 'api_version', 'date_created', 'date_generated', 'date_updated', 'error_code',
-      'log_level', 'more_info', 'request_method', 'request_url', 'request_variables', 'resource_sid', 'response_body',
-      'response_headers', 'sid', 'url', 'request_headers', 'service_sid'];
+    const FIELDS = [
+      'account_sid',
+      'alert_text',
+      'api_version',
+      'date_created',
+      'date_generated',
+      'date_updated',
+      'error_code',
+      'log_level',
+      'more_info',
+      'request_method',
+      'request_url',
+      'request_variables',
+      'resource_sid',
+      'response_body',
+      'response_headers',
+      'sid',
+      'url',
+      'request_headers',
+      'service_sid',
+    ];
     const body = await raw<Record<string, unknown>>(`/monitor/v1/Alerts/${first.sid}`);
     for (const f of FIELDS) assert.ok(f in body, `alert has ${f}`);
     assert.equal(body['url'], `${s.sb.publicUrl}/monitor/v1/Alerts/${first.sid}`);
@@ -144,8 +178,22 @@ describe('Monitor v1 Alerts and Events, 2010 Notifications', () => {
     const fetched = await s.client.monitor.v1.events(event!.sid).fetch();
     assert.equal(fetched.resourceSid, callSid);
     // Field list of twilio/lib/rest/monitor/v1/event.d.ts (EventResource).
-    const FIELDS = ['account_sid', 'actor_sid', 'actor_type', 'description', 'event_data', 'event_date', 'event_type',
-      'resource_sid', 'resource_type', 'sid', 'source', 'source_ip_address', 'url', 'links'];
+    const FIELDS = [
+      'account_sid',
+      'actor_sid',
+      'actor_type',
+      'description',
+      'event_data',
+      'event_date',
+      'event_type',
+      'resource_sid',
+      'resource_type',
+      'sid',
+      'source',
+      'source_ip_address',
+      'url',
+      'links',
+    ];
     const body = await raw<Record<string, unknown>>(`/monitor/v1/Events/${event!.sid}`);
     for (const f of FIELDS) assert.ok(f in body, `event has ${f}`);
     assert.equal((await s.client.monitor.v1.events.list({ eventType: 'webhook.sms-inbound', resourceSid: messageSid })).length, 1);
@@ -169,7 +217,10 @@ describe('Monitor v1 Alerts and Events, 2010 Notifications', () => {
     assert.equal((await s.client.notifications(forCall.sid).fetch()).requestUrl, `${app.base}/broken`);
 
     const perCall = await s.client.calls(callSid).notifications.list();
-    assert.deepEqual(perCall.map((n) => n.sid), [forCall.sid]);
+    assert.deepEqual(
+      perCall.map((n) => n.sid),
+      [forCall.sid],
+    );
     const viaCall = await raw<Record<string, unknown>>(`/2010-04-01/Accounts/${s.accountSid}/Calls/${callSid}/Notifications/${forCall.sid}.json`);
     assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.call.call_notification-instance', viaCall), []);
     assert.equal(viaCall['uri'], `/2010-04-01/Accounts/${s.accountSid}/Calls/${callSid}/Notifications/${forCall.sid}.json`);
@@ -197,7 +248,7 @@ describe('Monitor v1 Alerts and Events, 2010 Notifications', () => {
   });
 });
 
-describe('Usage Records and Balance from the account\'s traffic, with a price table', () => {
+describe("Usage Records and Balance from the account's traffic, with a price table", () => {
   let shop = '';
   const phone = '+15558670199';
   let single = '';
@@ -207,7 +258,10 @@ describe('Usage Records and Balance from the account\'s traffic, with a price ta
     shop = (await s.client.incomingPhoneNumbers.create({ areaCode: '415', smsUrl: `${app.base}/sms` })).phoneNumber;
     single = (await s.client.messages.create({ from: shop, to: phone, body: 'one segment' })).sid;
     double = (await s.client.messages.create({ from: shop, to: phone, body: 'x'.repeat(200) })).sid;
-    const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/Messages`, { method: 'POST', form: { To: shop, Body: 'hello shop' } });
+    const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/Messages`, {
+      method: 'POST',
+      form: { To: shop, Body: 'hello shop' },
+    });
     assert.equal(res.status, 201);
     callSid = (await s.client.calls.create({ from: shop, to: phone, twiml: '<Response><Pause length="1"/><Hangup/></Response>' })).sid;
     await eventually(async () => {
@@ -218,7 +272,7 @@ describe('Usage Records and Balance from the account\'s traffic, with a price ta
     }, 20_000);
   });
 
-  test('messages and calls carry their price in the table\'s currency', async () => {
+  test("messages and calls carry their price in the table's currency", async () => {
     const one = await s.client.messages(single).fetch();
     assert.equal(one.price, '-0.01000');
     assert.equal(one.priceUnit, 'USD');
@@ -270,9 +324,13 @@ describe('Usage Records and Balance from the account\'s traffic, with a price ta
     const today = new Date().toISOString().slice(0, 10);
     const weekAgo = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
     const daily = await raw<{ usage_records: Array<{ start_date: string; count: string }>; next_page_uri: string | null }>(
-      `/2010-04-01/Accounts/${s.accountSid}/Usage/Records/Daily.json?Category=sms&StartDate=${weekAgo}&EndDate=${today}`);
+      `/2010-04-01/Accounts/${s.accountSid}/Usage/Records/Daily.json?Category=sms&StartDate=${weekAgo}&EndDate=${today}`,
+    );
     assert.equal(daily.usage_records.length, 7);
-    assert.deepEqual(daily.usage_records.map((r) => r.count), ['0', '0', '0', '0', '0', '0', '4']);
+    assert.deepEqual(
+      daily.usage_records.map((r) => r.count),
+      ['0', '0', '0', '0', '0', '0', '4'],
+    );
     assert.equal(daily.usage_records[6]?.start_date, today);
     for (const r of daily.usage_records) assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.usage.usage_record.usage_record_daily', r), []);
     // Paged: the SDK walks next_page_uri through all 7 days x 10 categories.
@@ -299,7 +357,7 @@ describe('Usage Records and Balance from the account\'s traffic, with a price ta
     await rejects404(sub.atRoot.balance.fetch());
   });
 
-  test('a parent\'s usage and balance include its subaccount\'s traffic unless IncludeSubaccounts=false', async () => {
+  test("a parent's usage and balance include its subaccount's traffic unless IncludeSubaccounts=false", async () => {
     const own = (await sub.client.incomingPhoneNumbers.create({ areaCode: '628' })).phoneNumber;
     const sid = (await sub.client.messages.create({ from: own, to: phone, body: 'from the tenant' })).sid;
     await eventually(async () => ((await sub.client.messages(sid).fetch()).status === 'delivered' ? true : undefined));

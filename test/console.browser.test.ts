@@ -48,7 +48,7 @@ test('signs in with the account SID and auth token; the token stays hidden until
   assert.ok(!(await page.content()).includes(s.authToken), 'the token is not in the page before it is revealed');
   await page.getByRole('button', { name: 'Reveal' }).click();
   await page.getByTestId('auth-token').getByText(s.authToken).waitFor();
-  assert.match(await page.getByLabel('Node.js snippet', { exact: true }).textContent() ?? '', /httpClient\('http:\/\/127\.0\.0\.1:\d+'\)/);
+  assert.match((await page.getByLabel('Node.js snippet', { exact: true }).textContent()) ?? '', /httpClient\('http:\/\/127\.0\.0\.1:\d+'\)/);
   await page.getByRole('button', { name: 'Hide' }).click();
   await page.locator('.live-live').waitFor();
   await screenshot(page, 'start');
@@ -115,7 +115,12 @@ test('the message log updates live and a message shows its timeline, segments an
   const rows = page.getByRole('list', { name: 'Messages, newest first' });
   await rows.getByText('Thanks! You said: Where is my order?').waitFor();
   // A message sent through the SDK while the page is open appears on top without a reload.
-  const sent = await s.client.messages.create({ from: shopNumber, to: '+15558675311', body: 'Your order ships today — merci!', statusCallback: `${app.base}/status` });
+  const sent = await s.client.messages.create({
+    from: shopNumber,
+    to: '+15558675311',
+    body: 'Your order ships today — merci!',
+    statusCallback: `${app.base}/status`,
+  });
   await rows.locator(`[data-sid="${sent.sid}"]`).getByText('delivered').waitFor();
   assert.equal(await rows.locator('li').first().getAttribute('data-sid'), sent.sid);
   await rows.locator(`[data-sid="${sent.sid}"] a`).click();
@@ -133,7 +138,10 @@ test('the inspector shows a failing webhook live, with its response, latency and
   await nav('Webhook inspector');
   const rows = page.getByRole('list', { name: 'Webhook requests, newest first' });
   await rows.locator('li').first().waitFor();
-  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(CUSTOMER)}/Messages`, { method: 'POST', form: { To: shopNumber, Body: 'fail' } });
+  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(CUSTOMER)}/Messages`, {
+    method: 'POST',
+    form: { To: shopNumber, Body: 'fail' },
+  });
   assert.equal(res.status, 201);
   const failing = rows.locator('li').filter({ hasText: '500 · 11200' }).first();
   await failing.waitFor();
@@ -143,21 +151,36 @@ test('the inspector shows a failing webhook live, with its response, latency and
   await detail.getByText('Alert 11200').waitFor();
   await detail.getByRole('table', { name: 'Request body parameters' }).getByText('fail', { exact: true }).waitFor();
   await detail.getByLabel('Response body').getByText('boom').waitFor();
-  assert.match(await detail.textContent() ?? '', /\d+ ms/);
+  assert.match((await detail.textContent()) ?? '', /\d+ ms/);
   await screenshot(page, 'inspector');
   // The entry is linkable: a reload of its address shows it again.
   await page.reload();
   await page.getByTestId('webhook-detail').getByTestId('error-code').getByText('11200').waitFor();
 });
 
-test('a log of thousands pages through the API\'s next links and takes live rows on top without duplicates', async () => {
+test("a log of thousands pages through the API's next links and takes live rows on top without duplicates", async () => {
   // 2,000 old records straight into the store: building them through webhooks would take minutes.
   const oldest = Date.now() - 86_400_000;
-  await new WebhookLogRepository(s.sb.store.db, s.sb.store.dialect).insertRequests(Array.from({ length: 2000 }, (_, i) => ({
-    sid: newSid('WR'), account_sid: s.accountSid, resource_sid: null, purpose: 'sms-status', method: 'POST',
-    url: `${app.base}/old/${i}`, request_headers: '{}', request_body: `N=${i}`, response_status: 200, response_headers: '{}',
-    response_body: '', latency_ms: 1, error_code: null, error_message: null, attempt: 1, date_created: oldest + i,
-  })));
+  await new WebhookLogRepository(s.sb.store.db, s.sb.store.dialect).insertRequests(
+    Array.from({ length: 2000 }, (_, i) => ({
+      sid: newSid('WR'),
+      account_sid: s.accountSid,
+      resource_sid: null,
+      purpose: 'sms-status',
+      method: 'POST',
+      url: `${app.base}/old/${i}`,
+      request_headers: '{}',
+      request_body: `N=${i}`,
+      response_status: 200,
+      response_headers: '{}',
+      response_body: '',
+      latency_ms: 1,
+      error_code: null,
+      error_message: null,
+      attempt: 1,
+      date_created: oldest + i,
+    })),
+  );
   await nav('Start');
   await nav('Webhook inspector');
   const rows = page.getByRole('list', { name: 'Webhook requests, newest first' }).locator('li');
@@ -166,17 +189,26 @@ test('a log of thousands pages through the API\'s next links and takes live rows
     await page.getByRole('button', { name: 'Load older' }).click();
     await page.getByText(`${shown} requests shown`).waitFor();
   }
-  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(CUSTOMER)}/Messages`, { method: 'POST', form: { To: shopNumber, Body: 'fail' } });
+  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(CUSTOMER)}/Messages`, {
+    method: 'POST',
+    form: { To: shopNumber, Body: 'fail' },
+  });
   assert.equal(res.status, 201);
   await page.getByText('201 requests shown').waitFor();
   const sids = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-sid')));
   assert.equal(new Set(sids).size, 201, 'no row twice');
-  assert.match(await rows.first().textContent() ?? '', /500 · 11200/, 'the live row is on top');
+  assert.match((await rows.first().textContent()) ?? '', /500 · 11200/, 'the live row is on top');
   // Pages continue exactly where the previous one ended: the seeded rows shown run 1999, 1998, ... unbroken.
   const labels = await rows.locator('a').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-  const seeded = labels.map((t) => /\/old\/(\d+),/.exec(t)?.[1]).filter((n) => n !== undefined).map(Number);
+  const seeded = labels
+    .map((t) => /\/old\/(\d+),/.exec(t)?.[1])
+    .filter((n) => n !== undefined)
+    .map(Number);
   assert.ok(seeded.length > 150);
-  assert.deepEqual(seeded, seeded.map((_, i) => 1999 - i));
+  assert.deepEqual(
+    seeded,
+    seeded.map((_, i) => 1999 - i),
+  );
   assert.ok(await page.getByRole('button', { name: 'Load older' }).isVisible(), 'more pages remain');
 });
 

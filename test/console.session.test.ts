@@ -17,11 +17,19 @@ after(async () => {
   await s.close();
 });
 
-interface SessionView { account_sid: string; home_account_sid: string; csrf_token: string; accounts: { sid: string }[]; via: string }
+interface SessionView {
+  account_sid: string;
+  home_account_sid: string;
+  csrf_token: string;
+  accounts: { sid: string }[];
+  via: string;
+}
 
 async function signIn(username: string, password: string, base = s.url): Promise<{ cookie: string; view: SessionView; setCookie: string }> {
   const res = await fetch(`${base}/console/api/session`, {
-    method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ username, password }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base },
+    body: JSON.stringify({ username, password }),
   });
   assert.equal(res.status, 200, await res.clone().text());
   const setCookie = res.headers.get('set-cookie') ?? '';
@@ -67,9 +75,12 @@ test('the cookie authenticates the product API only with the CSRF header, and wr
   assert.equal(((await wrong.json()) as { code: number }).code, 20403);
   assert.equal((await fetch(path, { headers: withSession(cookie, view.csrf_token) })).status, 200);
 
-  const buy = (headers: Record<string, string>) => fetch(path, {
-    method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: 'AreaCode=415',
-  });
+  const buy = (headers: Record<string, string>) =>
+    fetch(path, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'AreaCode=415',
+    });
   assert.equal((await buy(withSession(cookie, view.csrf_token))).status, 403, 'a write without Origin');
   assert.equal((await buy(withSession(cookie, view.csrf_token, { origin: 'http://evil.example' }))).status, 403);
   assert.equal((await buy(withSession(cookie, view.csrf_token, { origin }))).status, 201);
@@ -90,9 +101,12 @@ test('an API key signs in; a parent switches to its subaccount and back, a subac
   const sub = await s.client.api.v2010.accounts.create({ friendlyName: 'Team B' });
   const { cookie, view } = await signIn(s.accountSid, s.authToken);
   assert.ok(view.accounts.some((a) => a.sid === sub.sid));
-  const switchTo = (c: string, sid: string) => fetch(`${s.url}/console/api/session/account`, {
-    method: 'POST', headers: { ...withSession(c, view.csrf_token, { origin }), 'content-type': 'application/json' }, body: JSON.stringify({ AccountSid: sid }),
-  });
+  const switchTo = (c: string, sid: string) =>
+    fetch(`${s.url}/console/api/session/account`, {
+      method: 'POST',
+      headers: { ...withSession(c, view.csrf_token, { origin }), 'content-type': 'application/json' },
+      body: JSON.stringify({ AccountSid: sid }),
+    });
   const res = await switchTo(cookie, sub.sid);
   assert.equal(res.status, 200);
   const subCookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
@@ -100,19 +114,22 @@ test('an API key signs in; a parent switches to its subaccount and back, a subac
   // Acting as the subaccount: its resources are in reach, the parent's are not.
   const sent = await fetch(`${s.url}/2010-04-01/Accounts/${sub.sid}/IncomingPhoneNumbers.json`, { headers: withSession(subCookie, view.csrf_token) });
   assert.equal(sent.status, 200);
-  const parentAsSub = await fetch(`${s.url}/2010-04-01/Accounts/${s.accountSid}/IncomingPhoneNumbers.json`, { headers: withSession(subCookie, view.csrf_token) });
+  const parentAsSub = await fetch(`${s.url}/2010-04-01/Accounts/${s.accountSid}/IncomingPhoneNumbers.json`, {
+    headers: withSession(subCookie, view.csrf_token),
+  });
   assert.equal(parentAsSub.status, 404, 'acting as the subaccount, the parent is out of reach');
   assert.equal((await switchTo(subCookie, s.accountSid)).status, 200, 'the parent session switches back');
 
   const subOwn = await signIn(sub.sid, sub.authToken);
   const up = await fetch(`${s.url}/console/api/session/account`, {
-    method: 'POST', headers: { ...withSession(subOwn.cookie, subOwn.view.csrf_token, { origin }), 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { ...withSession(subOwn.cookie, subOwn.view.csrf_token, { origin }), 'content-type': 'application/json' },
     body: JSON.stringify({ AccountSid: s.accountSid }),
   });
   assert.equal(up.status, 404);
 });
 
-test('the event stream needs a session and carries only the acting account\'s events', async () => {
+test("the event stream needs a session and carries only the acting account's events", async () => {
   assert.equal((await fetch(`${s.url}/console/api/events`)).status, 401);
   const sub = await s.client.api.v2010.accounts.create({ friendlyName: 'Other' });
   const { cookie } = await signIn(s.accountSid, s.authToken);

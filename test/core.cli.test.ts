@@ -10,11 +10,18 @@ import { Cli } from './support/cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-
 const dirs: string[] = [];
 const procs: Cli[] = [];
-const dataDir = () => { const d = mkdtempSync(join(tmpdir(), 'sb-cli-')); dirs.push(d); return d; };
-const cli = (args: string[], env?: Record<string, string>) => { const c = new Cli(args, env); procs.push(c); return c; };
+const dataDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'sb-cli-'));
+  dirs.push(d);
+  return d;
+};
+const cli = (args: string[], env?: Record<string, string>) => {
+  const c = new Cli(args, env);
+  procs.push(c);
+  return c;
+};
 const basic = (sid: string, token: string) => `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`;
 
 after(() => {
@@ -28,14 +35,25 @@ async function startSlowRequest(url: string, path: string, auth: string, body: s
   const socket = connect(Number(port), hostname);
   let received = '';
   const changed = new Set<() => void>();
-  socket.setEncoding('utf8').on('data', (d: string) => { received += d; for (const l of changed) l(); });
-  const until = (re: RegExp) => new Promise<string>((resolve) => {
-    const check = () => { if (re.test(received)) { changed.delete(check); resolve(received); } };
-    changed.add(check);
-    check();
+  socket.setEncoding('utf8').on('data', (d: string) => {
+    received += d;
+    for (const l of changed) l();
   });
-  socket.write(`POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: ${auth}\r\n`
-    + `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`);
+  const until = (re: RegExp) =>
+    new Promise<string>((resolve) => {
+      const check = () => {
+        if (re.test(received)) {
+          changed.delete(check);
+          resolve(received);
+        }
+      };
+      changed.add(check);
+      check();
+    });
+  socket.write(
+    `POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: ${auth}\r\n` +
+      `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`,
+  );
   await until(/^HTTP\/1\.1 100 Continue\r\n\r\n/);
   return {
     finish: async () => {

@@ -15,7 +15,10 @@ describe('rewriteTwilioUrl', () => {
   const cases: Array<[string, string]> = [
     ['https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json', `${BASE}/api/2010-04-01/Accounts/AC1/Messages.json`],
     ['https://verify.twilio.com/v2/Services/VA1/Verifications', `${BASE}/verify/v2/Services/VA1/Verifications`],
-    ['https://lookups.twilio.com/v2/PhoneNumbers/+14155550100?Fields=line_type_intelligence', `${BASE}/lookups/v2/PhoneNumbers/+14155550100?Fields=line_type_intelligence`],
+    [
+      'https://lookups.twilio.com/v2/PhoneNumbers/+14155550100?Fields=line_type_intelligence',
+      `${BASE}/lookups/v2/PhoneNumbers/+14155550100?Fields=line_type_intelligence`,
+    ],
     ['https://messaging.twilio.com/v1/Services?PageSize=20', `${BASE}/messaging/v1/Services?PageSize=20`],
     ['https://video.twilio.com/v1/Rooms', `${BASE}/video/v1/Rooms`],
     // Edge and region hosts: the product is the first label, the rest is routing we do not need.
@@ -36,7 +39,8 @@ describe('rewriteTwilioUrl', () => {
       'https://evil-twilio.com/v1/Rooms',
       'https://example.com/?next=https://api.twilio.com/',
       'http://127.0.0.1:3000/sms',
-    ]) assert.equal(rewriteTwilioUrl(url, BASE), url);
+    ])
+      assert.equal(rewriteTwilioUrl(url, BASE), url);
   });
 });
 

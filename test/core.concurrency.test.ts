@@ -9,12 +9,15 @@ test('the HTTP API answers 429 with code 20429 beyond the limit', async () => {
     // Three requests held open at once: the webhook inspector list is quick, so hold them with a slow body.
     const { port } = new URL(s.url);
     const auth = `Basic ${Buffer.from(`${s.accountSid}:${s.authToken}`).toString('base64')}`;
-    const open = () => new Promise<Socket>((resolve) => {
-      const sock = connect(Number(port), '127.0.0.1', () => {
-        sock.write(`POST /2010-04-01/Accounts/${s.accountSid}/Applications.json HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${auth}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\n`);
-        setTimeout(() => resolve(sock), 100);
+    const open = () =>
+      new Promise<Socket>((resolve) => {
+        const sock = connect(Number(port), '127.0.0.1', () => {
+          sock.write(
+            `POST /2010-04-01/Accounts/${s.accountSid}/Applications.json HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${auth}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\n`,
+          );
+          setTimeout(() => resolve(sock), 100);
+        });
       });
-    });
     const held = [await open(), await open()];
     const res = await s.fetch('/switchboard/v1/WebhookRequests');
     assert.equal(res.status, 429);

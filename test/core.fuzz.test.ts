@@ -6,8 +6,12 @@ import { startTestServer, type TestServer } from './support/harness.js';
 let s: TestServer;
 // Hundreds of bad credentials from one address on purpose: the failed-login throttle (tested in
 // security.auth.test.ts) would otherwise answer the later, correct requests with 429.
-before(async () => { s = await startTestServer({ bodyLimit: 64 * 1024, authFailureLimit: 0 }); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer({ bodyLimit: 64 * 1024, authFailureLimit: 0 });
+});
+after(async () => {
+  await s.close();
+});
 
 /** Deterministic PRNG so a failing case can be replayed from its seed. */
 function rng(seed: number) {
@@ -20,10 +24,27 @@ function rng(seed: number) {
   };
 }
 
-const PATHS = ['/2010-04-01/Accounts', '/2010-04-01/Accounts/{A}', '/2010-04-01/Accounts/{A}/IncomingPhoneNumbers',
-  '/2010-04-01/Accounts/{A}/Keys', '/2010-04-01/Accounts/{A}/Applications/AP%00', '/api/2010-04-01/Accounts/{A}.json',
-  '/2010-04-01/Accounts/{A}/AvailablePhoneNumbers/ZZ/Local', '/switchboard/v1/WebhookRequests', '/verify/v2/Services', '/%ff%fe', '/..%2f..%2fetc/passwd'];
-const TYPES = ['application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data; boundary=x', '', 'application/x-www-form-urlencoded; charset=utf-16'];
+const PATHS = [
+  '/2010-04-01/Accounts',
+  '/2010-04-01/Accounts/{A}',
+  '/2010-04-01/Accounts/{A}/IncomingPhoneNumbers',
+  '/2010-04-01/Accounts/{A}/Keys',
+  '/2010-04-01/Accounts/{A}/Applications/AP%00',
+  '/api/2010-04-01/Accounts/{A}.json',
+  '/2010-04-01/Accounts/{A}/AvailablePhoneNumbers/ZZ/Local',
+  '/switchboard/v1/WebhookRequests',
+  '/verify/v2/Services',
+  '/%ff%fe',
+  '/..%2f..%2fetc/passwd',
+];
+const TYPES = [
+  'application/x-www-form-urlencoded',
+  'application/json',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  '',
+  'application/x-www-form-urlencoded; charset=utf-16',
+];
 
 function randomBody(r: () => number): string {
   const kinds = [
@@ -40,7 +61,7 @@ function randomBody(r: () => number): string {
   return kinds[Math.floor(r() * kinds.length)]!();
 }
 
-test('hundreds of malformed requests get 4xx answers in Twilio\'s error shape and the server keeps serving', async () => {
+test("hundreds of malformed requests get 4xx answers in Twilio's error shape and the server keeps serving", async () => {
   const r = rng(20261127);
   const auths = [`${s.accountSid}:${s.authToken}`, `${s.accountSid}:bad`, 'garbage', 'SK123:abc', ':'];
   let fiveHundreds = 0;
@@ -82,7 +103,7 @@ test('raw garbage on the socket does not take the server down', async () => {
   assert.equal((await fetch(`${s.url}/healthz`)).status, 200);
 });
 
-test('an oversized body is a 413 in Twilio\'s shape', async () => {
+test("an oversized body is a 413 in Twilio's shape", async () => {
   const res = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Applications.json`, { method: 'POST', form: { FriendlyName: 'x'.repeat(100 * 1024) } });
   assert.equal(res.status, 413);
   assert.equal(((await res.json()) as { code: number }).code, 20413);

@@ -3,10 +3,14 @@ import { after, before, test } from 'node:test';
 import { startTestServer, type TestServer } from './support/harness.js';
 
 let s: TestServer;
-before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => {
+  await s.close();
+});
 
-test('an account never sees another account\'s resources: they are 404s, not 403s', async () => {
+test("an account never sees another account's resources: they are 404s, not 403s", async () => {
   const a = await s.client.api.v2010.accounts.create({ friendlyName: 'A' });
   const b = await s.client.api.v2010.accounts.create({ friendlyName: 'B' });
   const clientA = s.clientFor(a.sid, a.authToken);
@@ -34,8 +38,14 @@ test('an account never sees another account\'s resources: they are 404s, not 403
     assert.equal(body.code, 20404);
   }
   // A's lists hold only A's things; B's number still exists.
-  assert.deepEqual((await clientA.incomingPhoneNumbers.list()).map((n) => n.sid), []);
-  assert.deepEqual((await clientA.api.v2010.accounts.list()).map((x) => x.sid), [a.sid]);
+  assert.deepEqual(
+    (await clientA.incomingPhoneNumbers.list()).map((n) => n.sid),
+    [],
+  );
+  assert.deepEqual(
+    (await clientA.api.v2010.accounts.list()).map((x) => x.sid),
+    [a.sid],
+  );
   assert.equal((await clientB.incomingPhoneNumbers(numberB.sid).fetch()).sid, numberB.sid);
   // B's API key cannot act for A either.
   const viaKeyB = s.clientFor(keyB.sid, keyB.secret, a.sid);
@@ -46,5 +56,8 @@ test('an account never sees another account\'s resources: they are 404s, not 403
 
 test('a subaccount cannot create subaccounts', async () => {
   const a = await s.client.api.v2010.accounts.create({ friendlyName: 'nested' });
-  await assert.rejects(s.clientFor(a.sid, a.authToken).api.v2010.accounts.create({}), (e: { status: number; code: number }) => e.status === 403 && e.code === 20403);
+  await assert.rejects(
+    s.clientFor(a.sid, a.authToken).api.v2010.accounts.create({}),
+    (e: { status: number; code: number }) => e.status === 403 && e.code === 20403,
+  );
 });

@@ -8,7 +8,10 @@ import { startTestServer, type TestServer } from './support/harness.js';
 const SPEC_FILE = 'twilio_api_v2010.json';
 
 type Schema = { $ref?: string; type?: string; nullable?: boolean; properties?: Record<string, Schema>; items?: Schema };
-interface Operation { operationId: string; responses: Record<string, { content?: { 'application/json': { schema: Schema } } }> }
+interface Operation {
+  operationId: string;
+  responses: Record<string, { content?: { 'application/json': { schema: Schema } } }>;
+}
 const spec = JSON.parse(readFileSync(join(SPEC_DIR, SPEC_FILE), 'utf8')) as {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema> };
@@ -62,7 +65,11 @@ function checkResponse(operationId: string, status: number, body: unknown): void
   if (named) return checkSchema(named, body, operationId);
   const obj = body as Record<string, unknown>;
   const props = schema.properties ?? {};
-  assert.deepEqual(Object.keys(obj).filter((k) => !(k in props)), [], `${operationId}: envelope fields not in the spec`);
+  assert.deepEqual(
+    Object.keys(obj).filter((k) => !(k in props)),
+    [],
+    `${operationId}: envelope fields not in the spec`,
+  );
   for (const [key, prop] of Object.entries(props)) {
     const v = obj[key];
     assert.ok(key in obj, `${operationId}: envelope lacks ${key}`);
@@ -76,8 +83,12 @@ function checkResponse(operationId: string, status: number, body: unknown): void
 
 describe(`core responses match ${SPEC_FILE}`, () => {
   let s: TestServer;
-  before(async () => { s = await startTestServer(); });
-  after(async () => { await s.close(); });
+  before(async () => {
+    s = await startTestServer();
+  });
+  after(async () => {
+    await s.close();
+  });
 
   const call = async (operationId: string, path: string, expected: number, form?: Record<string, string>) => {
     const res = await s.fetch(`/2010-04-01${path}`, form ? { method: 'POST', form } : {});
@@ -102,10 +113,16 @@ describe(`core responses match ${SPEC_FILE}`, () => {
   });
 
   test('Applications: create, fetch, list, update', async () => {
-    const app = await call('CreateApplication', `/Accounts/${s.accountSid}/Applications.json`, 201, { FriendlyName: 'oai', VoiceUrl: 'http://127.0.0.1:3000/voice' });
+    const app = await call('CreateApplication', `/Accounts/${s.accountSid}/Applications.json`, 201, {
+      FriendlyName: 'oai',
+      VoiceUrl: 'http://127.0.0.1:3000/voice',
+    });
     await call('FetchApplication', `/Accounts/${s.accountSid}/Applications/${String(app.sid)}.json`, 200);
     await call('ListApplication', `/Accounts/${s.accountSid}/Applications.json`, 200);
-    await call('UpdateApplication', `/Accounts/${s.accountSid}/Applications/${String(app.sid)}.json`, 200, { SmsUrl: 'http://127.0.0.1:3000/sms', SmsMethod: 'GET' });
+    await call('UpdateApplication', `/Accounts/${s.accountSid}/Applications/${String(app.sid)}.json`, 200, {
+      SmsUrl: 'http://127.0.0.1:3000/sms',
+      SmsMethod: 'GET',
+    });
   });
 
   test('IncomingPhoneNumbers: create, fetch, list (two pages), update', async () => {

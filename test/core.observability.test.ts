@@ -12,7 +12,10 @@ class LogCapture extends Writable {
     done();
   }
   lines(): Array<Record<string, unknown>> {
-    return this.text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return this.text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 }
 
@@ -37,11 +40,16 @@ describe('logs and metrics', () => {
     await s.client.api.v2010.accounts(sub.sid).fetch();
     await s.clientFor(key.sid, key.secret, s.accountSid).incomingPhoneNumbers.list();
     await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/IncomingPhoneNumbers/PN${'0'.repeat(32)}.json`);
-    await s.fetch(`/2010-04-01/Accounts/${s.accountSid}.json`, { headers: { authorization: `Basic ${Buffer.from(`${s.accountSid}:${sub.authToken}`).toString('base64')}` } });
+    await s.fetch(`/2010-04-01/Accounts/${s.accountSid}.json`, {
+      headers: { authorization: `Basic ${Buffer.from(`${s.accountSid}:${sub.authToken}`).toString('base64')}` },
+    });
     await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Nowhere/${sub.sid}`);
     await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Applications.json`, { method: 'POST', form: { FriendlyName: s.authToken } });
     await s.sb.webhooks.request({
-      accountSid: s.accountSid, purpose: 'sms-inbound', primary: { url: `${app.base}/sms`, method: 'POST' }, params: { Body: 'hi' },
+      accountSid: s.accountSid,
+      purpose: 'sms-inbound',
+      primary: { url: `${app.base}/sms`, method: 'POST' },
+      params: { Body: 'hi' },
     });
     // A callback due in an hour: it stays queued, so the depth gauge has something to show.
     await s.sb.jobs.enqueue([{ queue: 'webhook', payload: {}, runAt: Date.now() + 3_600_000 }]);
@@ -57,7 +65,10 @@ describe('logs and metrics', () => {
     assert.match(String(res.headers.get('content-type')), /^text\/plain/);
     const text = await res.text();
     const requests = text.split('\n').filter((l) => l.startsWith('switchboard_http_requests_total{'));
-    assert.ok(requests.some((l) => l.includes('route="/2010-04-01/Accounts/:AccountSid"') && l.includes('method="GET"') && l.includes('status="200"')), requests.join('\n'));
+    assert.ok(
+      requests.some((l) => l.includes('route="/2010-04-01/Accounts/:AccountSid"') && l.includes('method="GET"') && l.includes('status="200"')),
+      requests.join('\n'),
+    );
     assert.ok(requests.some((l) => l.includes('route="/2010-04-01/Accounts/:AccountSid/IncomingPhoneNumbers/:Sid"') && l.includes('status="404"')));
     // Route templates only: a raw SID per label value would be an unbounded number of series.
     for (const l of requests) assert.doesNotMatch(l, SID_IN_TEXT);
@@ -79,7 +90,10 @@ describe('logs and metrics', () => {
     }
     const fetched = requests.find((l) => l.route === '/2010-04-01/Accounts/:AccountSid' && l.status === 200);
     assert.equal(fetched?.account, s.accountSid);
-    assert.ok(requests.some((l) => l.status === 401 && l.account === undefined), 'failed authentication is logged without an account');
+    assert.ok(
+      requests.some((l) => l.status === 401 && l.account === undefined),
+      'failed authentication is logged without an account',
+    );
     for (const secret of secrets) assert.ok(!logs.text.includes(secret), 'a secret appears in the log');
   });
 });

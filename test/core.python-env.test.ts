@@ -37,7 +37,9 @@ function freePort(): Promise<number> {
 describe('twilio-python with only environment variables', () => {
   let s: TestServer;
   const children: ChildProcess[] = [];
-  before(async () => { s = await startTestServer(); });
+  before(async () => {
+    s = await startTestServer();
+  });
   after(async () => {
     for (const c of children) c.kill('SIGKILL');
     await s.close();
@@ -62,7 +64,7 @@ describe('twilio-python with only environment variables', () => {
     assert.equal((await s.client.incomingPhoneNumbers.list({ friendlyName: 'python env-only' })).length, 1, 'only the first test bought one');
   });
 
-  test('a Flask notifications app in the style of Twilio\'s tutorials runs unmodified', async () => {
+  test("a Flask notifications app in the style of Twilio's tutorials runs unmodified", async () => {
     const number = await s.client.incomingPhoneNumbers.create({ areaCode: '919' });
     const port = await freePort();
     const child = spawn(PYTHON, [FLASK_APP], {
@@ -71,14 +73,25 @@ describe('twilio-python with only environment variables', () => {
     });
     children.push(child);
     let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    const answer = await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`the Flask app exited: ${stderr}`);
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/notify`, { method: 'POST', body: new URLSearchParams({ to: '+14155550144', body: 'Your order shipped' }) });
-        return (await res.json()) as { sid: string; status: string };
-      } catch { return undefined; } // not listening yet
-    }, 20_000, 100);
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    const answer = await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the Flask app exited: ${stderr}`);
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/notify`, {
+            method: 'POST',
+            body: new URLSearchParams({ to: '+14155550144', body: 'Your order shipped' }),
+          });
+          return (await res.json()) as { sid: string; status: string };
+        } catch {
+          return undefined;
+        } // not listening yet
+      },
+      20_000,
+      100,
+    );
     assert.match(answer.sid, /^SM[0-9a-f]{32}$/);
     const stored = await s.client.messages(answer.sid).fetch();
     assert.equal(stored.body, 'Your order shipped');

@@ -11,12 +11,18 @@ const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./python/smoke.py', import.meta.url));
 
 let s: TestServer;
-before(async () => { s = await startTestServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => {
+  await s.close();
+});
 
 function runPython(env: Record<string, string>): Promise<ProcessResult> {
   // requests honours proxy variables; the server is local.
-  return runProcess(PYTHON, [SCRIPT], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', ...env } });
+  return runProcess(PYTHON, [SCRIPT], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', ...env },
+  });
 }
 
 interface SmokeResult {

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from './support/harness.js';
 
-interface RestError { status: number; code: number; moreInfo: string; message: string }
+interface RestError {
+  status: number;
+  code: number;
+  moreInfo: string;
+  message: string;
+}
 
 async function rejectsWith(promise: Promise<unknown>, status: number, code: number): Promise<RestError> {
   try {
@@ -20,8 +25,12 @@ async function rejectsWith(promise: Promise<unknown>, status: number, code: numb
 
 describe('platform core through the official twilio-node SDK', () => {
   let s: TestServer;
-  before(async () => { s = await startTestServer(); });
-  after(async () => { await s.close(); });
+  before(async () => {
+    s = await startTestServer();
+  });
+  after(async () => {
+    await s.close();
+  });
 
   test('fetches the root account and updates its friendly name', async () => {
     const account = await s.client.api.v2010.accounts(s.accountSid).fetch();
@@ -37,7 +46,10 @@ describe('platform core through the official twilio-node SDK', () => {
     assert.match(sub.sid, /^AC[0-9a-f]{32}$/);
     assert.equal(sub.ownerAccountSid, s.accountSid);
     const listed = await s.client.api.v2010.accounts.list({ friendlyName: 'Tenant A' });
-    assert.deepEqual(listed.map((a) => a.sid), [sub.sid]);
+    assert.deepEqual(
+      listed.map((a) => a.sid),
+      [sub.sid],
+    );
     const suspended = await s.client.api.v2010.accounts(sub.sid).update({ status: 'suspended' });
     assert.equal(suspended.status, 'suspended');
     // A suspended account's own credentials stop working.
@@ -86,10 +98,18 @@ describe('platform core through the official twilio-node SDK', () => {
     assert.match(byArea.phoneNumber, /^\+1646/);
 
     const updated = await s.client.incomingPhoneNumbers(bought.sid).update({
-      voiceUrl: 'http://localhost:3000/voice', voiceMethod: 'GET', voiceFallbackUrl: 'http://localhost:3000/vf',
-      voiceFallbackMethod: 'GET', statusCallback: 'http://localhost:3000/status', statusCallbackMethod: 'GET',
-      smsUrl: 'http://localhost:3000/sms2', smsMethod: 'GET', smsFallbackUrl: 'http://localhost:3000/sf', smsFallbackMethod: 'GET',
-      friendlyName: 'Support line', voiceCallerIdLookup: true,
+      voiceUrl: 'http://localhost:3000/voice',
+      voiceMethod: 'GET',
+      voiceFallbackUrl: 'http://localhost:3000/vf',
+      voiceFallbackMethod: 'GET',
+      statusCallback: 'http://localhost:3000/status',
+      statusCallbackMethod: 'GET',
+      smsUrl: 'http://localhost:3000/sms2',
+      smsMethod: 'GET',
+      smsFallbackUrl: 'http://localhost:3000/sf',
+      smsFallbackMethod: 'GET',
+      friendlyName: 'Support line',
+      voiceCallerIdLookup: true,
     });
     assert.equal(updated.voiceUrl, 'http://localhost:3000/voice');
     assert.equal(updated.voiceMethod, 'GET');
@@ -103,7 +123,10 @@ describe('platform core through the official twilio-node SDK', () => {
     assert.equal(fetched.smsUrl, 'http://localhost:3000/sms2');
 
     const filtered = await s.client.incomingPhoneNumbers.list({ phoneNumber: bought.phoneNumber });
-    assert.deepEqual(filtered.map((n) => n.sid), [bought.sid]);
+    assert.deepEqual(
+      filtered.map((n) => n.sid),
+      [bought.sid],
+    );
     await rejectsWith(s.client.incomingPhoneNumbers(bought.sid).update({ smsUrl: 'ftp://nope' }), 400, 21502);
 
     assert.equal(await s.client.incomingPhoneNumbers(bought.sid).remove(), true);
@@ -157,10 +180,16 @@ describe('platform core through the official twilio-node SDK', () => {
     assert.deepEqual(seen, created);
     assert.equal(pages.length, 3);
     const back = await pages[2]!.previousPage();
-    assert.deepEqual(back?.instances.map((a) => a.sid), pages[1]!.instances.map((a) => a.sid));
+    assert.deepEqual(
+      back?.instances.map((a) => a.sid),
+      pages[1]!.instances.map((a) => a.sid),
+    );
     // The SDK's list() follows next_page_uri itself.
     const all = await s.client.applications.list({ friendlyName: 'paging', pageSize: 4 });
-    assert.deepEqual(all.map((a) => a.sid), created);
+    assert.deepEqual(
+      all.map((a) => a.sid),
+      created,
+    );
   });
 
   test('bad PageToken and PageSize are 400s with codes', async () => {

@@ -12,8 +12,9 @@ const SIBLING = new RegExp(['\\.\\.', '/', 'shared', '(/|\\b)'].join(''));
 const CODE = /^(src|test|scripts|bench|bin|console|video-sdk|\.ci)\/|^package\.json$|^tsconfig/;
 
 test('no tracked file of code reads the folder beside the checkout', () => {
-  const files = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n')
-    .filter((f) => CODE.test(f) && !f.endsWith('.json') || f === 'package.json');
+  const files = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => (CODE.test(f) && !f.endsWith('.json')) || f === 'package.json');
   assert.ok(files.length > 100, `expected the repository's files, found ${files.length}`);
   const offenders = files.filter((f) => SIBLING.test(readFileSync(`${root}/${f}`, 'utf8')));
   assert.deepEqual(offenders, []);

@@ -8,12 +8,26 @@ import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
 interface InspectedRequest {
-  sid: string; resource_sid: string | null; method: string; url: string; attempt: number; purpose: string;
+  sid: string;
+  resource_sid: string | null;
+  method: string;
+  url: string;
+  attempt: number;
+  purpose: string;
   request: { headers: Record<string, string>; body: string };
   response: { status: number | null; body: string | null } | null;
-  latency_ms: number; error_code: number | null; error_message: string | null;
+  latency_ms: number;
+  error_code: number | null;
+  error_message: string | null;
 }
-interface InspectedAlert { sid: string; error_code: string; alert_text: string; webhook_request_sid: string; request_url: string; more_info: string }
+interface InspectedAlert {
+  sid: string;
+  error_code: string;
+  alert_text: string;
+  webhook_request_sid: string;
+  request_url: string;
+  more_info: string;
+}
 
 const RETRY_BASE_MS = 40;
 
@@ -41,7 +55,9 @@ describe('webhook dispatcher against a real app server', () => {
   });
 
   const call = (path: string, extra: Partial<WebhookCall> = {}): WebhookCall => ({
-    accountSid: s.accountSid, resourceSid: newSid('SM'), purpose: 'sms-inbound',
+    accountSid: s.accountSid,
+    resourceSid: newSid('SM'),
+    purpose: 'sms-inbound',
     primary: { url: app.base + path, method: 'POST' },
     params: { AccountSid: s.accountSid, From: '+15558675310', To: '+14155550100', Body: 'Hello & good bye ü' },
     ...extra,
@@ -57,7 +73,7 @@ describe('webhook dispatcher against a real app server', () => {
     assert.equal(res.status, 200);
     return ((await res.json()) as { alerts: InspectedAlert[] }).alerts;
   };
-  const drained = () => eventually(async () => ((await s.sb.jobs.depths()).webhook ?? 0) === 0 ? true : undefined);
+  const drained = () => eventually(async () => (((await s.sb.jobs.depths()).webhook ?? 0) === 0 ? true : undefined));
 
   test('POST webhooks carry a signature twilio.validateRequest accepts, query string and repeated keys included', async () => {
     const c = call('/sms?foo=1&bar=2', {
@@ -108,7 +124,10 @@ describe('webhook dispatcher against a real app server', () => {
     assert.equal(twilio.validateRequest(s.authToken, String(fb.headers['x-twilio-signature']), fb.url, fb.multiParams), true);
 
     const records = await inspect(c.resourceSid!);
-    assert.deepEqual(records.map((r) => r.url), [`${app.base}/fallback`, `${app.base}/broken`]);
+    assert.deepEqual(
+      records.map((r) => r.url),
+      [`${app.base}/fallback`, `${app.base}/broken`],
+    );
     const [second, first] = records as [InspectedRequest, InspectedRequest];
     assert.equal(first.response?.status, 500);
     assert.equal(first.response?.body, 'status 500');
@@ -129,7 +148,10 @@ describe('webhook dispatcher against a real app server', () => {
     assert.equal(alert?.request_url, `${app.base}/broken`);
     assert.equal(alert?.more_info, 'https://www.twilio.com/docs/errors/11200');
     const failedOnly = await s.fetch(`/switchboard/v1/WebhookRequests?ResourceSid=${c.resourceSid}&Failed=true`);
-    assert.deepEqual(((await failedOnly.json()) as { webhook_requests: InspectedRequest[] }).webhook_requests.map((r) => r.sid), [first.sid]);
+    assert.deepEqual(
+      ((await failedOnly.json()) as { webhook_requests: InspectedRequest[] }).webhook_requests.map((r) => r.sid),
+      [first.sid],
+    );
   });
 
   test('connection refused falls back and raises 11205', async () => {
@@ -187,7 +209,14 @@ describe('webhook dispatcher against a real app server', () => {
     assert.ok(got[1]!.at - got[0]!.at >= RETRY_BASE_MS);
     assert.ok(got[2]!.at - got[1]!.at >= 2 * RETRY_BASE_MS);
     const records = await inspect(c.resourceSid!);
-    assert.deepEqual(records.map((r) => [r.attempt, r.response?.status]), [[3, 204], [2, 500], [1, 503]]);
+    assert.deepEqual(
+      records.map((r) => [r.attempt, r.response?.status]),
+      [
+        [3, 204],
+        [2, 500],
+        [1, 503],
+      ],
+    );
   });
 
   test('a durable status callback answered with 4xx is not retried', async () => {
@@ -198,7 +227,10 @@ describe('webhook dispatcher against a real app server', () => {
     await drained();
     assert.equal(app.receivedAt('/status-gone').length, 1);
     const records = await inspect(c.resourceSid!);
-    assert.deepEqual(records.map((r) => [r.attempt, r.error_code]), [[1, 11200]]);
+    assert.deepEqual(
+      records.map((r) => [r.attempt, r.error_code]),
+      [[1, 11200]],
+    );
   });
 
   test('the retry delay doubles per attempt from the configured base and 4xx gives up', async () => {

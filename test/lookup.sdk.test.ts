@@ -24,14 +24,17 @@ test('the official SDK looks up a German mobile with line_type_intelligence', as
   assert.equal(r.url, `${s.url}/lookups/v2/PhoneNumbers/+4915123456789`);
 });
 
-test('raw responses validate against Twilio\'s spec: basic, national with CountryCode, several packages, invalid', async () => {
+test("raw responses validate against Twilio's spec: basic, national with CountryCode, several packages, invalid", async () => {
   const cases: Array<[string, Record<string, unknown>]> = [
     ['/lookups/v2/PhoneNumbers/+14159929960', { phone_number: '+14159929960', valid: true, caller_name: null, line_type_intelligence: null }],
     [`/lookups/v2/PhoneNumbers/${encodeURIComponent('0151 23456789')}?CountryCode=DE`, { phone_number: '+4915123456789', country_code: 'DE' }],
-    ['/lookups/v2/PhoneNumbers/+447772000001?Fields=caller_name,line_type_intelligence', {
-      caller_name: { caller_name: null, caller_type: null, error_code: 60606 },
-      line_type_intelligence: { mobile_country_code: null, mobile_network_code: null, carrier_name: null, type: 'mobile', error_code: null },
-    }],
+    [
+      '/lookups/v2/PhoneNumbers/+447772000001?Fields=caller_name,line_type_intelligence',
+      {
+        caller_name: { caller_name: null, caller_type: null, error_code: 60606 },
+        line_type_intelligence: { mobile_country_code: null, mobile_network_code: null, carrier_name: null, type: 'mobile', error_code: null },
+      },
+    ],
     ['/lookups/v2/PhoneNumbers/+141599299600', { valid: false, validation_errors: ['TOO_LONG'], country_code: null }],
   ];
   for (const [path, expected] of cases) {
@@ -46,7 +49,10 @@ test('raw responses validate against Twilio\'s spec: basic, national with Countr
 test('the SDK reads a national number with CountryCode; an unknown field is 20001; no credentials is 20003', async () => {
   const r = await s.client.lookups.v2.phoneNumbers('07772000001').fetch({ countryCode: 'GB' });
   assert.deepEqual([r.phoneNumber, r.countryCode, r.valid], ['+447772000001', 'GB', true]);
-  await assert.rejects(s.client.lookups.v2.phoneNumbers('+14159929960').fetch({ fields: 'carrier' }), (e: { code: number; status: number }) => e.code === 20001 && e.status === 400);
+  await assert.rejects(
+    s.client.lookups.v2.phoneNumbers('+14159929960').fetch({ fields: 'carrier' }),
+    (e: { code: number; status: number }) => e.code === 20001 && e.status === 400,
+  );
   const anonymous = await fetch(`${s.url}/lookups/v2/PhoneNumbers/+14159929960`);
   assert.equal(anonymous.status, 401);
   assert.equal(((await anonymous.json()) as { code: number }).code, 20003);

@@ -16,7 +16,10 @@ before(async () => {
   app = await new FakeApp().start();
   shop = (await s.client.incomingPhoneNumbers.create({ areaCode: '415' })).phoneNumber;
 });
-after(async () => { await s.close(); await app.stop(); });
+after(async () => {
+  await s.close();
+  await app.stop();
+});
 
 async function fails(p: Promise<unknown>, code: number, status = 400) {
   await assert.rejects(p, (e: { code: number; status: number }) => {
@@ -31,7 +34,7 @@ async function rawMessage(sid: string): Promise<unknown> {
   return res.json();
 }
 
-describe('validation with Twilio\'s codes', () => {
+describe("validation with Twilio's codes", () => {
   test('missing and invalid parameters', async () => {
     // The SDK itself insists on To, so this one goes over raw HTTP.
     const noTo = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Messages.json`, { method: 'POST', form: { From: shop, Body: 'x' } });
@@ -45,7 +48,7 @@ describe('validation with Twilio\'s codes', () => {
     await fails(s.client.messages.create({ to: '+15558675310', from: shop, body: 'a'.repeat(1601) }), 21617);
   });
 
-  test('Twilio\'s magic test numbers', async () => {
+  test("Twilio's magic test numbers", async () => {
     const ok = await s.client.messages.create({ to: '+15558675310', from: '+15005550006', body: 'magic from' });
     assert.equal(ok.status, 'queued');
     await fails(s.client.messages.create({ to: '+15005550001', from: shop, body: 'x' }), 21211);
@@ -57,8 +60,17 @@ describe('validation with Twilio\'s codes', () => {
 });
 
 describe('encoding and segments as Twilio counts them', () => {
-  const cases: Array<[string, number]> = [['A'.repeat(160), 1], ['A'.repeat(161), 2], ['€'.repeat(80), 1], ['€'.repeat(81), 2],
-    ['Ж'.repeat(70), 1], ['Ж'.repeat(71), 2], ['😀'.repeat(35), 1], ['😀'.repeat(36), 2], ['A'.repeat(1600), 11]];
+  const cases: Array<[string, number]> = [
+    ['A'.repeat(160), 1],
+    ['A'.repeat(161), 2],
+    ['€'.repeat(80), 1],
+    ['€'.repeat(81), 2],
+    ['Ж'.repeat(70), 1],
+    ['Ж'.repeat(71), 2],
+    ['😀'.repeat(35), 1],
+    ['😀'.repeat(36), 2],
+    ['A'.repeat(1600), 11],
+  ];
   for (const [body, segments] of cases) {
     test(`${[...body][0]} x${[...body].length} -> ${segments}`, async () => {
       const m = await s.client.messages.create({ to: '+15558675310', from: shop, body });
@@ -80,7 +92,10 @@ describe('the Messages resource', () => {
     assert.deepEqual(validateAgainstSpec(API, MSG, await rawMessage(m.sid)), []);
     await app.waitFor((r) => r.params.MessageSid === m.sid && r.params.MessageStatus === 'delivered');
     const listed = await s.client.messages.list({ to: '+15558670001' });
-    assert.deepEqual(listed.map((x) => x.sid), [m.sid]);
+    assert.deepEqual(
+      listed.map((x) => x.sid),
+      [m.sid],
+    );
     const listRes = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Messages.json?To=%2B15558670001`);
     const listBody = (await listRes.json()) as { messages: unknown[] };
     for (const item of listBody.messages) assert.deepEqual(validateAgainstSpec(API, MSG, item), []);
@@ -96,9 +111,15 @@ describe('the Messages resource', () => {
   test('parallel creates from several senders all commit (no deadlock between their schedule rows)', async () => {
     const senders = [shop];
     for (let i = 0; i < 2; i++) senders.push((await s.client.incomingPhoneNumbers.create({ areaCode: '628' })).phoneNumber);
-    const results = await Promise.allSettled(Array.from({ length: 60 }, (_, i) =>
-      s.client.messages.create({ to: `+1555867${String(2000 + i)}`, from: senders[i % senders.length]!, body: `parallel ${i}` })));
-    assert.deepEqual(results.filter((r) => r.status === 'rejected'), []);
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) =>
+        s.client.messages.create({ to: `+1555867${String(2000 + i)}`, from: senders[i % senders.length]!, body: `parallel ${i}` }),
+      ),
+    );
+    assert.deepEqual(
+      results.filter((r) => r.status === 'rejected'),
+      [],
+    );
   });
 
   test('pacing: a long code sends one segment per second, visible in the queue', async () => {
@@ -119,7 +140,11 @@ describe('the Messages resource', () => {
 
 describe('Messaging Services', () => {
   test('MessagingServiceSid: accepted first, a sender from the pool, sticky per recipient; inbound to the service URL', async () => {
-    const svc = await s.client.messaging.v1.services.create({ friendlyName: 'Alerts', inboundRequestUrl: `${app.base}/svc-in`, statusCallback: `${app.base}/svc-status` });
+    const svc = await s.client.messaging.v1.services.create({
+      friendlyName: 'Alerts',
+      inboundRequestUrl: `${app.base}/svc-in`,
+      statusCallback: `${app.base}/svc-status`,
+    });
     assert.match(svc.sid, /^MG[0-9a-f]{32}$/);
     await fails(s.client.messages.create({ to: '+15558670003', messagingServiceSid: svc.sid, body: 'x' }), 21703);
     const a = await s.client.incomingPhoneNumbers.create({ areaCode: '646' });
@@ -138,7 +163,10 @@ describe('Messaging Services', () => {
     assert.equal(done2.params.From, done1.params.From, 'sticky sender');
     assert.ok([a.phoneNumber, b.phoneNumber].includes(done1.params.From!));
     // The phone answers: the service's inbound URL gets it.
-    await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent('+15558670003')}/Messages`, { method: 'POST', form: { To: done1.params.From!, Body: 'hi service' } });
+    await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent('+15558670003')}/Messages`, {
+      method: 'POST',
+      form: { To: done1.params.From!, Body: 'hi service' },
+    });
     const inbound = await app.waitFor((r) => r.path === '/svc-in' && r.params.Body === 'hi service');
     assert.equal(inbound.params.MessagingServiceSid, svc.sid);
   });
@@ -150,7 +178,10 @@ describe('Messaging Services', () => {
     const inAnHour = new Date(Date.now() + 3600_000);
     const m = await s.client.messages.create({ to: '+15558670004', messagingServiceSid: svc.sid, body: 'later', scheduleType: 'fixed', sendAt: inAnHour });
     assert.equal(m.status, 'scheduled');
-    await fails(s.client.messages.create({ to: '+15558670004', messagingServiceSid: svc.sid, body: 'x', scheduleType: 'fixed', sendAt: new Date(Date.now() + 60_000) }), 35114);
+    await fails(
+      s.client.messages.create({ to: '+15558670004', messagingServiceSid: svc.sid, body: 'x', scheduleType: 'fixed', sendAt: new Date(Date.now() + 60_000) }),
+      35114,
+    );
     await fails(s.client.messages.create({ to: '+15558670004', messagingServiceSid: svc.sid, body: 'x', scheduleType: 'fixed' }), 35111);
     await fails(s.client.messages.create({ to: '+15558670004', from: shop, body: 'x', scheduleType: 'fixed', sendAt: inAnHour }), 35118);
     const canceled = await s.client.messages(m.sid).update({ status: 'canceled' });
@@ -161,7 +192,10 @@ describe('Messaging Services', () => {
 
 describe('MMS', () => {
   test('MediaUrl is fetched, stored, listed as Media and served to the receiving app', async () => {
-    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f9e0f90000000049454e44ae426082', 'hex');
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f9e0f90000000049454e44ae426082',
+      'hex',
+    );
     app.respond((r) => (r.path === '/pic.png' ? { body: png.toString('latin1'), type: 'image/png' } : undefined));
     // Send to another number of the same account, so the MMS is delivered inside the platform.
     const inbox = await s.client.incomingPhoneNumbers.create({ areaCode: '512', smsUrl: `${app.base}/mms-in` });
@@ -186,7 +220,10 @@ describe('MMS', () => {
   test('media of the wrong type fails the message with 12300', async () => {
     app.respond((r) => (r.path === '/evil.exe' ? { body: 'MZ', type: 'application/x-msdownload' } : undefined));
     const m = await s.client.messages.create({ to: '+15558670005', from: shop, body: 'bad', mediaUrl: [`${app.base}/evil.exe`] });
-    const failed = await eventually(async () => { const f = await s.client.messages(m.sid).fetch(); return f.status === 'failed' ? f : undefined; });
+    const failed = await eventually(async () => {
+      const f = await s.client.messages(m.sid).fetch();
+      return f.status === 'failed' ? f : undefined;
+    });
     assert.equal(failed.errorCode, 12300);
   });
 });
@@ -200,7 +237,10 @@ describe('inbound TwiML failures', () => {
       return undefined;
     });
     const n1 = await s.client.incomingPhoneNumbers.create({ areaCode: '206', smsUrl: `${app.base}/broken` });
-    await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent('+15558670006')}/Messages`, { method: 'POST', form: { To: n1.phoneNumber, Body: 'hello' } });
+    await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent('+15558670006')}/Messages`, {
+      method: 'POST',
+      form: { To: n1.phoneNumber, Body: 'hello' },
+    });
     const alert = await eventually(async () => {
       const res = await s.fetch('/switchboard/v1/Alerts');
       const { alerts } = (await res.json()) as { alerts: { error_code: string; request_url: string }[] };
@@ -208,7 +248,10 @@ describe('inbound TwiML failures', () => {
     });
     assert.ok(alert);
     const n2 = await s.client.incomingPhoneNumbers.create({ areaCode: '617', smsUrl: `${app.base}/down`, smsFallbackUrl: `${app.base}/fallback` });
-    await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent('+15558670007')}/Messages`, { method: 'POST', form: { To: n2.phoneNumber, Body: 'hello' } });
+    await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent('+15558670007')}/Messages`, {
+      method: 'POST',
+      form: { To: n2.phoneNumber, Body: 'hello' },
+    });
     await eventually(async () => {
       const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent('+15558670007')}/Messages`);
       return ((await res.json()) as { messages: { body: string }[] }).messages.find((m) => m.body === 'from fallback');

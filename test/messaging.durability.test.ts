@@ -22,7 +22,11 @@ const env = { SWITCHBOARD_ACCOUNT_SID: SID, SWITCHBOARD_AUTH_TOKEN: TOKEN, SWITC
 const args = ['start', '--port', '0', '--data-dir', dir, '--mps-long-code', '200'];
 
 async function post(base: string, path: string, form: Record<string, string>) {
-  return fetch(base + path, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+  return fetch(base + path, {
+    method: 'POST',
+    headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form),
+  });
 }
 
 test('SIGKILL mid-burst: every accepted message is delivered exactly once to its phone after a restart', async () => {
@@ -38,8 +42,14 @@ test('SIGKILL mid-burst: every accepted message is delivered exactly once to its
   const burst = (async () => {
     for (let i = 0; i < 400; i++) {
       try {
-        const res = await post(url, `/2010-04-01/Accounts/${SID}/Messages.json`, { To: `+1555867${String(1000 + i)}`, From: number.phone_number, Body: `burst ${i}`, StatusCallback: `${app.base}/status` });
-        if (res.status === 201) accepted.push(((await res.json()) as { sid: string }).sid); else refused++;
+        const res = await post(url, `/2010-04-01/Accounts/${SID}/Messages.json`, {
+          To: `+1555867${String(1000 + i)}`,
+          From: number.phone_number,
+          Body: `burst ${i}`,
+          StatusCallback: `${app.base}/status`,
+        });
+        if (res.status === 201) accepted.push(((await res.json()) as { sid: string }).sid);
+        else refused++;
       } catch {
         return; // the server is gone: requests without an answer were never accepted
       }
@@ -55,23 +65,37 @@ test('SIGKILL mid-burst: every accepted message is delivered exactly once to its
   const second = new Cli(args, env);
   procs.push(second);
   const { url: url2 } = await second.banner();
-  const fetchMessage = async (sid: string) => (await (await fetch(`${url2}/2010-04-01/Accounts/${SID}/Messages/${sid}.json`, { headers: { authorization: auth } })).json()) as { status: string; to: string };
-  await eventually(async () => {
-    for (const sid of accepted) if ((await fetchMessage(sid)).status !== 'delivered') return undefined;
-    return true;
-  }, 60_000, 200);
+  const fetchMessage = async (sid: string) =>
+    (await (await fetch(`${url2}/2010-04-01/Accounts/${SID}/Messages/${sid}.json`, { headers: { authorization: auth } })).json()) as {
+      status: string;
+      to: string;
+    };
+  await eventually(
+    async () => {
+      for (const sid of accepted) if ((await fetchMessage(sid)).status !== 'delivered') return undefined;
+      return true;
+    },
+    60_000,
+    200,
+  );
 
   // Exactly once at the phone: each accepted message appears once in its recipient's inbox.
   for (const sid of accepted) {
     const { to } = await fetchMessage(sid);
-    const inbox = (await (await fetch(`${url2}/switchboard/v1/VirtualPhones/${encodeURIComponent(to)}/Messages?PageSize=1000`, { headers: { authorization: auth } })).json()) as { messages: { message_sid: string }[] };
+    const inbox = (await (
+      await fetch(`${url2}/switchboard/v1/VirtualPhones/${encodeURIComponent(to)}/Messages?PageSize=1000`, { headers: { authorization: auth } })
+    ).json()) as { messages: { message_sid: string }[] };
     assert.equal(inbox.messages.filter((m) => m.message_sid === sid).length, 1, `message ${sid} reached its phone once`);
   }
   // Each accepted message's delivered callback arrived (at least once: webhooks are at-least-once).
-  await eventually(async () => {
-    const delivered = new Set(app.received.filter((r) => r.params.MessageStatus === 'delivered').map((r) => r.params.MessageSid));
-    return accepted.every((sid) => delivered.has(sid)) ? true : undefined;
-  }, 30_000, 100);
+  await eventually(
+    async () => {
+      const delivered = new Set(app.received.filter((r) => r.params.MessageStatus === 'delivered').map((r) => r.params.MessageSid));
+      return accepted.every((sid) => delivered.has(sid)) ? true : undefined;
+    },
+    30_000,
+    100,
+  );
   second.signal('SIGTERM');
   assert.equal(await second.exited, 0);
 });

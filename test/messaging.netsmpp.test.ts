@@ -29,18 +29,39 @@ test('Net::SMPP as the SMSC: SDK message -> submit_sm -> receipt -> delivered ca
   try {
     const port = await eventually(async () => smsc.port(), 10_000);
     const file = join(dir, 'carriers.json');
-    writeFileSync(file, JSON.stringify({ carriers: [{
-      name: 'perl', host: '127.0.0.1', port, systemId: 'switchboard', password: 'pw', submitIdFormat: 'hex', receiptIdFormat: 'decimal',
-    }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        carriers: [
+          {
+            name: 'perl',
+            host: '127.0.0.1',
+            port,
+            systemId: 'switchboard',
+            password: 'pw',
+            submitIdFormat: 'hex',
+            receiptIdFormat: 'decimal',
+          },
+        ],
+      }),
+    );
     s = await startTestServer({ carriersFile: file });
     const server = s;
     await server.client.incomingPhoneNumbers.create({ phoneNumber: SHOP, smsUrl: `${app.base}/sms` });
     await eventually(async () => (lines.includes('BIND switchboard') ? true : undefined), 10_000);
 
-    const msg = await server.client.messages.create({ to: '+15550002222', from: SHOP, body: 'Hello from Switchboard {€}', statusCallback: `${app.base}/status` });
+    const msg = await server.client.messages.create({
+      to: '+15550002222',
+      from: SHOP,
+      body: 'Hello from Switchboard {€}',
+      statusCallback: `${app.base}/status`,
+    });
     const delivered = await app.waitFor((r) => r.path === '/status' && r.params.MessageSid === msg.sid && r.params.MessageStatus === 'delivered', 20_000);
     assert.ok(twilio.validateRequest(server.authToken, String(delivered.headers['x-twilio-signature']), delivered.url, delivered.params));
-    assert.ok(lines.some((l) => /^SUBMIT 15550002222 dc=0 esm=0 len=29 rd=1 id=1A2B0000$/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /^SUBMIT 15550002222 dc=0 esm=0 len=29 rd=1 id=1A2B0000$/.test(l)),
+      lines.join('\n'),
+    );
     assert.equal((await server.client.messages(msg.sid).fetch()).status, 'delivered');
 
     const mo = await app.waitFor((r) => r.path === '/sms', 20_000);
@@ -92,7 +113,10 @@ test('Net::SMPP as SMSC, SMPP session alone: bind, submit, delivery receipt and 
     assert.deepEqual(receipts[0]?.twilio, { status: 'delivered', errorCode: null });
     assert.deepEqual([messages[0]?.from, messages[0]?.text], ['15557770000', 'Привет from Net::SMPP']);
     assert.ok(lines.some((l) => l === 'BIND switchboard'));
-    assert.ok(lines.some((l) => /^SUBMIT 15550002222 dc=0 esm=0 len=29 rd=1 /.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /^SUBMIT 15550002222 dc=0 esm=0 len=29 rd=1 /.test(l)),
+      lines.join('\n'),
+    );
     assert.ok(await until(() => lines.filter((l) => l.startsWith('DELIVER_RESP') && l.endsWith('status=0')).length === 2, 5000));
     await session.close();
     session = null;

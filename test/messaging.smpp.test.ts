@@ -59,7 +59,10 @@ test('SDK create -> submit_sm -> receipt -> delivered with signed callbacks; an 
   const msg = await s.client.messages.create({ to: '+447700900123', from: SHOP, body: 'Your code is 1234', statusCallback: `${app.base}/status` });
   await app.waitFor((r) => r.path === '/status' && r.params.MessageSid === msg.sid && r.params.MessageStatus === 'delivered');
   const hooks = app.received.filter((r) => r.path === '/status' && r.params.MessageSid === msg.sid);
-  assert.deepEqual(hooks.map((r) => r.params.MessageStatus), ['sending', 'sent', 'delivered']);
+  assert.deepEqual(
+    hooks.map((r) => r.params.MessageStatus),
+    ['sending', 'sent', 'delivered'],
+  );
   for (const h of hooks) assert.ok(twilio.validateRequest(s.authToken, String(h.headers['x-twilio-signature']), h.url, h.params));
   const pdu = main.accepted.find((a) => a.pdu.destinationAddr === '447700900123')!.pdu;
   assert.deepEqual([pdu.sourceAddr, pdu.dataCoding, pdu.registeredDelivery, pdu.shortMessage.toString('latin1')], ['15017122661', 0, 1, 'Your code is 1234']);
@@ -111,21 +114,44 @@ test('a receipt that arrives after a restart still lands (part ids are in the st
 
 test('Carriers API: root only, create/list/fetch/delete, prefix routing with priority, failover while a bind is down, metrics', async () => {
   const sub = await s.client.api.accounts.create({ friendlyName: 'tenant' });
-  const subFetch = (path: string, init: RequestInit = {}) => s.fetch(path, { ...init, headers: { authorization: `Basic ${Buffer.from(`${sub.sid}:${sub.authToken}`).toString('base64')}` } });
+  const subFetch = (path: string, init: RequestInit = {}) =>
+    s.fetch(path, { ...init, headers: { authorization: `Basic ${Buffer.from(`${sub.sid}:${sub.authToken}`).toString('base64')}` } });
   assert.equal((await subFetch('/switchboard/v1/Carriers')).status, 404);
   assert.equal((await subFetch('/switchboard/v1/Carriers/main')).status, 404);
 
   const uk = await smsc({ receipts: { retry: true } });
-  const bad = await s.fetch('/switchboard/v1/Carriers', { method: 'POST', form: { Name: 'uk', Host: '127.0.0.1', Port: String(uk.port), SystemId: 'sb', Window: 'lots' } });
+  const bad = await s.fetch('/switchboard/v1/Carriers', {
+    method: 'POST',
+    form: { Name: 'uk', Host: '127.0.0.1', Port: String(uk.port), SystemId: 'sb', Window: 'lots' },
+  });
   assert.equal(bad.status, 400);
-  const created = await s.fetch('/switchboard/v1/Carriers', { method: 'POST', form: {
-    Name: 'uk', Host: '127.0.0.1', Port: String(uk.port), SystemId: 'sb', Password: 'pw', Prefixes: '+44', Priority: '10', Throughput: '200', ResponseTimeoutMs: '500',
-  } });
+  const created = await s.fetch('/switchboard/v1/Carriers', {
+    method: 'POST',
+    form: {
+      Name: 'uk',
+      Host: '127.0.0.1',
+      Port: String(uk.port),
+      SystemId: 'sb',
+      Password: 'pw',
+      Prefixes: '+44',
+      Priority: '10',
+      Throughput: '200',
+      ResponseTimeoutMs: '500',
+    },
+  });
   assert.equal(created.status, 201, await created.clone().text());
   assert.equal((await s.fetch('/switchboard/v1/Carriers', { method: 'POST', form: { Name: 'uk', Host: 'x', SystemId: 'y' } })).status, 400);
   await eventually(async () => ((await (await s.fetch('/switchboard/v1/Carriers/uk')).json()) as { health: { up: boolean } }).health.up || undefined);
-  const list = (await (await s.fetch('/switchboard/v1/Carriers')).json()) as { carriers: { name: string; source: string; password?: string; routes: { prefixes: string[] } }[] };
-  assert.deepEqual(list.carriers.map((c) => [c.name, c.source]), [['uk', 'api'], ['main', 'file']]);
+  const list = (await (await s.fetch('/switchboard/v1/Carriers')).json()) as {
+    carriers: { name: string; source: string; password?: string; routes: { prefixes: string[] } }[];
+  };
+  assert.deepEqual(
+    list.carriers.map((c) => [c.name, c.source]),
+    [
+      ['uk', 'api'],
+      ['main', 'file'],
+    ],
+  );
   assert.ok(list.carriers.every((c) => c.password === undefined));
 
   const toUk = await s.client.messages.create({ to: '+447700900400', from: SHOP, body: 'via uk' });
@@ -136,7 +162,7 @@ test('Carriers API: root only, create/list/fetch/delete, prefix routing with pri
 
   // The uk SMSC goes away: +44 fails over to the next matching route (main) instead of waiting.
   await uk.close();
-  await eventually(async () => (!((await (await s.fetch('/switchboard/v1/Carriers/uk')).json()) as { health: { up: boolean } }).health.up || undefined));
+  await eventually(async () => !((await (await s.fetch('/switchboard/v1/Carriers/uk')).json()) as { health: { up: boolean } }).health.up || undefined);
   const failover = await s.client.messages.create({ to: '+447700900401', from: SHOP, body: 'failover' });
   await eventually(async () => ((await statusOf(s, failover.sid)) === 'delivered' ? true : undefined));
   assert.ok(main.accepted.some((a) => a.pdu.destinationAddr === '447700900401'));
@@ -174,7 +200,9 @@ test('faults: drop mid-window, throttling, no answer, error answers, malformed P
   try {
     for (const name of Object.keys(modes)) {
       await f.client.incomingPhoneNumbers.create({ phoneNumber: senders[name]! });
-      await eventually(async () => ((await (await f.fetch(`/switchboard/v1/Carriers/f-${name}`)).json()) as { health: { up: boolean } }).health.up || undefined);
+      await eventually(
+        async () => ((await (await f.fetch(`/switchboard/v1/Carriers/f-${name}`)).json()) as { health: { up: boolean } }).health.up || undefined,
+      );
     }
     await faultRun(f, modes, senders, faulty);
   } finally {
@@ -192,12 +220,18 @@ async function faultRun(f: TestServer, modes: Record<string, unknown>, senders: 
     }
   }
   // An SMSC that never answers recovers after a while; until then every submit times out.
-  setTimeout(() => { faulty.mute!.faults.neverAnswer = false; }, 1500).unref();
+  setTimeout(() => {
+    faulty.mute!.faults.neverAnswer = false;
+  }, 1500).unref();
   const all = Object.values(sent).flat();
-  await eventually(async () => {
-    const statuses = await Promise.all(all.map((sid) => statusOf(f, sid)));
-    return statuses.every(final) ? true : undefined;
-  }, 60_000, 250);
+  await eventually(
+    async () => {
+      const statuses = await Promise.all(all.map((sid) => statusOf(f, sid)));
+      return statuses.every(final) ? true : undefined;
+    },
+    60_000,
+    250,
+  );
   for (const [n, name] of Object.keys(modes).entries()) {
     for (const [k, sid] of sent[name]!.entries()) {
       const m = await f.client.messages(sid).fetch();

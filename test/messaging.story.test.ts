@@ -21,7 +21,11 @@ after(async () => {
 const signedBy = (token: string, r: { headers: Record<string, unknown>; url: string; params: Record<string, string> }) =>
   twilio.validateRequest(token, String(r.headers['x-twilio-signature']), r.url, r.params);
 
-interface InboxMessage { direction: string; body: string; peer: string }
+interface InboxMessage {
+  direction: string;
+  body: string;
+  peer: string;
+}
 async function inbox(phone: string): Promise<InboxMessage[]> {
   const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/Messages`);
   assert.equal(res.status, 200);
@@ -30,7 +34,12 @@ async function inbox(phone: string): Promise<InboxMessage[]> {
 
 test('the order-update story: send, signed status callbacks to delivered, the virtual phone got it', async () => {
   await s.client.incomingPhoneNumbers.create({ phoneNumber: SHOP, smsUrl: `${app.base}/sms` });
-  const msg = await s.client.messages.create({ to: CUSTOMER, from: SHOP, body: 'Your order #BAKERY-12345 is on its way!', statusCallback: `${app.base}/status` });
+  const msg = await s.client.messages.create({
+    to: CUSTOMER,
+    from: SHOP,
+    body: 'Your order #BAKERY-12345 is on its way!',
+    statusCallback: `${app.base}/status`,
+  });
   assert.match(msg.sid, /^SM[0-9a-f]{32}$/);
   assert.equal(msg.status, 'queued');
   assert.equal(msg.numSegments, '1');
@@ -59,7 +68,10 @@ test('a reply from the phone reaches SmsUrl signed, and the MessagingResponse Tw
     twiml.message(`Thanks! You said: ${r.params.Body}`);
     return { body: twiml.toString() };
   });
-  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(CUSTOMER)}/Messages`, { method: 'POST', form: { To: SHOP, Body: 'Where is it?' } });
+  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(CUSTOMER)}/Messages`, {
+    method: 'POST',
+    form: { To: SHOP, Body: 'Where is it?' },
+  });
   assert.equal(res.status, 201);
   const hook = await app.waitFor((r) => r.path === '/sms' && r.params.Body === 'Where is it?');
   assert.ok(signedBy(s.authToken, hook));
@@ -75,11 +87,14 @@ test('a reply from the phone reaches SmsUrl signed, and the MessagingResponse Tw
   assert.equal(inbound.status, 'received');
 });
 
-test('STOP opts the phone out (21610 afterwards, with Twilio\'s confirmation); START lifts it', async () => {
+test("STOP opts the phone out (21610 afterwards, with Twilio's confirmation); START lifts it", async () => {
   app.respond(() => undefined);
   await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(CUSTOMER)}/Messages`, { method: 'POST', form: { To: SHOP, Body: ' stop ' } });
   await eventually(async () => (await inbox(CUSTOMER)).find((m) => m.body.startsWith('You have successfully been unsubscribed')));
-  await assert.rejects(s.client.messages.create({ to: CUSTOMER, from: SHOP, body: 'promo' }), (e: { code: number; status: number }) => e.code === 21610 && e.status === 400);
+  await assert.rejects(
+    s.client.messages.create({ to: CUSTOMER, from: SHOP, body: 'promo' }),
+    (e: { code: number; status: number }) => e.code === 21610 && e.status === 400,
+  );
   await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(CUSTOMER)}/Messages`, { method: 'POST', form: { To: SHOP, Body: 'START' } });
   await eventually(async () => (await inbox(CUSTOMER)).find((m) => m.body.startsWith('You have successfully been re-subscribed')));
   const ok = await s.client.messages.create({ to: CUSTOMER, from: SHOP, body: 'welcome back' });

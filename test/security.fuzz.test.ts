@@ -13,7 +13,10 @@ for (const target of TARGETS) {
   test(`fuzz smoke: ${target.name} survives 2,000 generated inputs`, async () => {
     const report = await runTarget(target, { iterations: 2000, seed: 42 });
     assert.equal(report.inputs, 2000);
-    assert.deepEqual(report.crashes.map((c) => `${c.signature} (${c.count}) first input ${c.input.toString('latin1').slice(0, 80)}`), []);
+    assert.deepEqual(
+      report.crashes.map((c) => `${c.signature} (${c.count}) first input ${c.input.toString('latin1').slice(0, 80)}`),
+      [],
+    );
   });
 }
 

@@ -22,7 +22,10 @@ class Trickle {
   private server: Server | undefined;
   private releasers = new Set<() => void>();
 
-  constructor(private readonly type: string, events: string[]) {
+  constructor(
+    private readonly type: string,
+    events: string[],
+  ) {
     this.events = events;
   }
 
@@ -35,14 +38,22 @@ class Trickle {
       res.flushHeaders();
       const timer = setInterval(() => res.write('x'), 200);
       const limit = setTimeout(() => finish(), 40_000);
-      const finish = () => { clearInterval(timer); clearTimeout(limit); this.releasers.delete(finish); if (!res.writableEnded) res.end('x'); };
+      const finish = () => {
+        clearInterval(timer);
+        clearTimeout(limit);
+        this.releasers.delete(finish);
+        if (!res.writableEnded) res.end('x');
+      };
       this.releasers.add(finish);
       res.on('close', () => {
         clearInterval(timer);
         clearTimeout(limit);
         this.releasers.delete(finish);
         this.open--;
-        if (!res.writableFinished) { this.cutByClient++; this.events.push('trickle cut'); }
+        if (!res.writableFinished) {
+          this.cutByClient++;
+          this.events.push('trickle cut');
+        }
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
@@ -76,12 +87,14 @@ async function statusOf(client: TestServer['client'], sid: string): Promise<{ st
   return { status: m.status, errorCode: m.errorCode };
 }
 
-test('two MMS whose MediaUrl trickles hold only themselves: another tenant\'s SMS is delivered while they download', async () => {
+test("two MMS whose MediaUrl trickles hold only themselves: another tenant's SMS is delivered while they download", async () => {
   const s = await startTestServer({ mpsLongCode: 1000, mediaTimeoutMs: 60_000 });
   const slow = await new Trickle('image/png', []).start();
   try {
     const { a, b, aFrom, bFrom } = await tenants(s);
-    const mms = await Promise.all([1, 2].map((i) => a.messages.create({ to: '+15558670101', from: aFrom, body: `mms ${i}`, mediaUrl: [`${slow.base}/slow${i}.png`] })));
+    const mms = await Promise.all(
+      [1, 2].map((i) => a.messages.create({ to: '+15558670101', from: aFrom, body: `mms ${i}`, mediaUrl: [`${slow.base}/slow${i}.png`] })),
+    );
     await eventually(async () => (slow.open === 2 ? true : undefined), 30_000);
     const sms = await b.messages.create({ to: '+15558670102', from: bFrom, body: 'plain sms' });
     await eventually(async () => (['sent', 'delivered'].includes((await statusOf(b, sms.sid)).status) ? true : undefined), 30_000);
@@ -103,7 +116,10 @@ test('media still trickling at the deadline fails its MMS with 12300 and the dow
   try {
     const { a, b, aFrom, bFrom } = await tenants(s);
     const mms = await a.messages.create({ to: '+15558670103', from: aFrom, body: 'slow picture', mediaUrl: [`${slow.base}/never-ends.png`] });
-    const failed = await eventually(async () => { const m = await statusOf(a, mms.sid); return m.status === 'failed' ? m : undefined; }, 30_000);
+    const failed = await eventually(async () => {
+      const m = await statusOf(a, mms.sid);
+      return m.status === 'failed' ? m : undefined;
+    }, 30_000);
     assert.equal(failed.errorCode, 12300);
     assert.equal(slow.cutByClient, 1, 'Switchboard closed the download; the server never finished it');
     // The pipeline keeps moving afterwards.
@@ -115,7 +131,7 @@ test('media still trickling at the deadline fails its MMS with 12300 and the dow
   }
 });
 
-test('a status callback server trickling its answer holds only that callback: another tenant\'s callbacks arrive meanwhile', async () => {
+test("a status callback server trickling its answer holds only that callback: another tenant's callbacks arrive meanwhile", async () => {
   const s = await startTestServer({ mpsLongCode: 1000, webhookTimeoutMs: 60_000 });
   const slow = await new Trickle('text/plain', []).start();
   const app = await new FakeApp().start();
@@ -125,7 +141,7 @@ test('a status callback server trickling its answer holds only that callback: an
     await eventually(async () => (slow.open === 1 ? true : undefined), 30_000);
     const mb = await b.messages.create({ to: '+15558670106', from: bFrom, body: 'b', statusCallback: `${app.base}/b-status` });
     await app.waitFor((r) => r.path === '/b-status' && r.params.MessageSid === mb.sid && r.params.MessageStatus === 'delivered', 30_000);
-    assert.equal(slow.open, 1, 'A\'s callback is still in flight');
+    assert.equal(slow.open, 1, "A's callback is still in flight");
   } finally {
     await slow.stop();
     await app.stop();
@@ -133,7 +149,7 @@ test('a status callback server trickling its answer holds only that callback: an
   }
 });
 
-test('a webhook trickling 1 byte per 200 ms is cut off by the overall deadline (11205); the other tenant\'s callbacks arrive before', async () => {
+test("a webhook trickling 1 byte per 200 ms is cut off by the overall deadline (11205); the other tenant's callbacks arrive before", async () => {
   const events: string[] = [];
   const s = await startTestServer({ mpsLongCode: 1000, webhookTimeoutMs: 3000 });
   const slow = await new Trickle('text/plain', events).start();
@@ -144,12 +160,19 @@ test('a webhook trickling 1 byte per 200 ms is cut off by the overall deadline (
       a.messages.create({ to: '+15558670107', from: aFrom, body: 'a', statusCallback: `${slow.base}/a-status` }),
       b.messages.create({ to: '+15558670108', from: bFrom, body: 'b', statusCallback: `${app.base}/b-status` }),
     ]);
-    void app.waitFor((r) => r.path === '/b-status' && r.params.MessageSid === mb.sid && r.params.MessageStatus === 'delivered', 30_000)
-      .then(() => events.push('B delivered callback'), () => undefined);
+    void app
+      .waitFor((r) => r.path === '/b-status' && r.params.MessageSid === mb.sid && r.params.MessageStatus === 'delivered', 30_000)
+      .then(
+        () => events.push('B delivered callback'),
+        () => undefined,
+      );
     await eventually(async () => (slow.cutByClient >= 1 ? true : undefined), 30_000);
     const res = await s.fetch(`/switchboard/v1/WebhookRequests?ResourceSid=${ma.sid}`);
     const log = (await res.json()) as { webhook_requests: { error_code: number | null; url: string }[] };
-    assert.ok(log.webhook_requests.some((r) => r.error_code === 11205), 'the cut-off request is logged with 11205');
+    assert.ok(
+      log.webhook_requests.some((r) => r.error_code === 11205),
+      'the cut-off request is logged with 11205',
+    );
     await eventually(async () => (events.includes('B delivered callback') ? true : undefined), 30_000);
     assert.ok(events.indexOf('B delivered callback') < events.indexOf('trickle cut'), `order: ${events.join(', ')}`);
   } finally {
@@ -164,15 +187,20 @@ test('/healthz answers 503 with the reason while the send pipeline makes no prog
   const carrier = s.sb.messaging.router.carriers()[0]!;
   const submit = carrier.submit.bind(carrier);
   let release: () => void = () => undefined;
-  const gate = new Promise<void>((r) => { release = r; });
-  carrier.submit = async (batch) => { await gate; return submit(batch); };
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  carrier.submit = async (batch) => {
+    await gate;
+    return submit(batch);
+  };
   try {
     assert.equal((await fetch(`${s.url}/healthz`)).status, 200);
     const from = (await s.client.incomingPhoneNumbers.create({ areaCode: '415' })).phoneNumber;
     const m = await s.client.messages.create({ to: '+15558670109', from, body: 'stuck at the carrier' });
     const stalled = await eventually(async () => {
       const res = await fetch(`${s.url}/healthz`);
-      return res.status === 503 ? (await res.json()) as { status: string; reason: string } : undefined;
+      return res.status === 503 ? ((await res.json()) as { status: string; reason: string }) : undefined;
     }, 30_000);
     assert.equal(stalled.status, 'stalled');
     assert.match(stalled.reason, /send pipeline: no progress/);

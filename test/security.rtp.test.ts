@@ -46,7 +46,10 @@ class Attacker {
   ts = 90_000;
   sent = 0;
   received = 0;
-  private constructor(readonly sock: Socket, private readonly port: number) {
+  private constructor(
+    readonly sock: Socket,
+    private readonly port: number,
+  ) {
     sock.on('message', () => void this.received++);
   }
   static async open(port: number): Promise<Attacker> {
@@ -81,10 +84,13 @@ class Attacker {
   }
 }
 
-test('an attacker who sends RTP first gets no audio, and its digits do not reach <Gather>; the caller\'s do', { skip }, async () => {
+test("an attacker who sends RTP first gets no audio, and its digits do not reach <Gather>; the caller's do", { skip }, async () => {
   app.respond((r) => {
     if (r.path !== '/voice') return undefined;
-    if (r.params.Digits === undefined) return { body: '<Response><Gather finishOnKey="#" timeout="10"><Say>Please enter your account number, then press hash. Take your time.</Say></Gather></Response>' };
+    if (r.params.Digits === undefined)
+      return {
+        body: '<Response><Gather finishOnKey="#" timeout="10"><Say>Please enter your account number, then press hash. Take your time.</Say></Gather></Response>',
+      };
     return { body: '<Response><Hangup/></Response>' };
   });
   const before = await droppedFromMetrics();

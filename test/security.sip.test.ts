@@ -155,8 +155,14 @@ function options(c: ReturnType<typeof tcpConn>, port: number): void {
   const text = [
     `OPTIONS sip:127.0.0.1:${port};transport=tcp SIP/2.0`,
     `Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bK${randomBytes(6).toString('hex')}`,
-    'Max-Forwards: 70', `From: <sip:probe@127.0.0.1>;tag=${randomBytes(4).toString('hex')}`, `To: <sip:127.0.0.1:${port}>`,
-    `Call-ID: ${randomBytes(8).toString('hex')}`, 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', '',
+    'Max-Forwards: 70',
+    `From: <sip:probe@127.0.0.1>;tag=${randomBytes(4).toString('hex')}`,
+    `To: <sip:127.0.0.1:${port}>`,
+    `Call-ID: ${randomBytes(8).toString('hex')}`,
+    'CSeq: 1 OPTIONS',
+    'Content-Length: 0',
+    '',
+    '',
   ].join('\r\n');
   c.sock?.write(text);
 }
@@ -213,7 +219,7 @@ describe('trusted sources and peers', () => {
       const refused = outsider.invite(number, port);
       assert.equal((await until('403', () => outsider.final(refused))).status, 403);
       const ok = trunk.invite(number, port);
-      assert.equal((await until('the app\'s reject', () => trunk.final(ok))).status, 603);
+      assert.equal((await until("the app's reject", () => trunk.final(ok))).status, 603);
       const hooks = app.received.filter((r) => r.path === '/voice');
       assert.equal(hooks.length, 1);
       assert.match(hooks[0]?.params.From ?? '', /@127\.0\.0\.2:/);

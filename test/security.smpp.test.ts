@@ -29,7 +29,10 @@ const udh16 = (ref: number, total: number, seq: number) => Buffer.from([6, 8, 4,
 function part(smsc: TestSmsc, from: string, ref: number, total: number, seq: number, text: string, inPayload = false) {
   const data = Buffer.concat([udh16(ref, total, seq), Buffer.from(text, 'latin1')]);
   return smsc.sendMo({
-    from, to: SHOP.slice(1), dataCoding: 3, esmClass: 0x40,
+    from,
+    to: SHOP.slice(1),
+    dataCoding: 3,
+    esmClass: 0x40,
     ...(inPayload ? { tlvs: [tlv.octets(Tag.message_payload, data)] } : { shortMessage: data }),
   });
 }
@@ -48,15 +51,26 @@ before(async () => {
     await smscs[name].start();
   }
   const base = (name: string, extra: Record<string, unknown>) => ({
-    name, host: '127.0.0.1', port: smscs[name]!.port, systemId: 'sb', password: 'pw', enquireLinkSeconds: 0, ...extra,
+    name,
+    host: '127.0.0.1',
+    port: smscs[name]!.port,
+    systemId: 'sb',
+    password: 'pw',
+    enquireLinkSeconds: 0,
+    ...extra,
     routes: { prefixes: [name === 'flood' ? '+44' : name === 'slow' ? '+33' : '+49'], senders: [] },
   });
   const file = join(dir, 'carriers.json');
-  writeFileSync(file, JSON.stringify({ carriers: [
-    base('flood', { moReassemblyMaxSets: MAX_SETS, moReassemblyMaxBytes: MAX_BYTES }),
-    base('slow', { moReassemblyTimeoutSeconds: 1 }),
-    base('dropper', { moReassemblyTimeoutSeconds: 1, moIncompleteSets: 'drop' }),
-  ] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      carriers: [
+        base('flood', { moReassemblyMaxSets: MAX_SETS, moReassemblyMaxBytes: MAX_BYTES }),
+        base('slow', { moReassemblyTimeoutSeconds: 1 }),
+        base('dropper', { moReassemblyTimeoutSeconds: 1, moIncompleteSets: 'drop' }),
+      ],
+    }),
+  );
   s = await startTestServer({ carriersFile: file, mpsLongCode: 1000 });
   app = await new FakeApp().start();
   await s.client.incomingPhoneNumbers.create({ phoneNumber: SHOP, smsUrl: `${app.base}/sms` });
@@ -90,12 +104,12 @@ test('a flood of never-completing sets stays under the carrier bounds, is counte
     }
   }
   // The byte bound, not the set bound, limits the large parts: ~15 of them fit in 64 KiB.
-  assert.ok(await metric('switchboard_carrier_mo_reassembly_pending', `${labels}"sets"`) < 20);
+  assert.ok((await metric('switchboard_carrier_mo_reassembly_pending', `${labels}"sets"`)) < 20);
   assert.ok(maxSeen.sets === MAX_SETS, `the set bound was reached (${maxSeen.sets})`);
   const evicted = await metric('switchboard_carrier_mo_reassembly_total', 'carrier="flood",outcome="evicted"');
   assert.ok(evicted >= 660 - 20, `evictions counted (${evicted})`);
-  assert.ok(await metric('switchboard_carrier_mo_reassembly_dropped_total', 'carrier="flood",unit="parts"') >= 640);
-  assert.ok(await metric('switchboard_carrier_mo_reassembly_dropped_total', 'carrier="flood",unit="bytes"') > 40 * 6000);
+  assert.ok((await metric('switchboard_carrier_mo_reassembly_dropped_total', 'carrier="flood",unit="parts"')) >= 640);
+  assert.ok((await metric('switchboard_carrier_mo_reassembly_dropped_total', 'carrier="flood",unit="bytes"')) > 40 * 6000);
 
   // A real long message after the flood: three parts out of order, one inbound message with the whole text.
   const friend = '447700900123';
@@ -128,8 +142,14 @@ test('an expired incomplete set is one inbound message of the parts that arrived
 
 test('reassembler bounds: activity order, a set that outgrows the byte budget alone, a part larger than the budget', () => {
   const r = new ConcatReassembler({ maxSets: 3, maxBytes: 2000, onExpired: () => assert.fail('nothing expires here') });
-  const p = (ref: number, seq: number, text: string, total = 3): InboundPart =>
-    ({ from: '1', to: '2', dataCoding: 0, text, payload: Buffer.alloc(0), concat: { ref, total, seq, via: 'udh8' } });
+  const p = (ref: number, seq: number, text: string, total = 3): InboundPart => ({
+    from: '1',
+    to: '2',
+    dataCoding: 0,
+    text,
+    payload: Buffer.alloc(0),
+    concat: { ref, total, seq, via: 'udh8' },
+  });
   for (const ref of [1, 2, 3]) assert.equal(r.add(p(ref, 1, 'x')), null);
   assert.equal(r.add(p(1, 2, 'y')), null, 'set 1 is now the most recently active');
   assert.equal(r.add(p(4, 1, 'z')), null, 'set 2, the stalest, makes room');

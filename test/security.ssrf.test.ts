@@ -40,11 +40,18 @@ class Internal {
 
 /** Every spelling of 127.0.0.1 the issue lists, plus a hostname that resolves to it. */
 const spellings = (port: number, path: string) => [
-  `http://2130706433:${port}${path}`, `http://0x7f.1:${port}${path}`, `http://[::ffff:127.0.0.1]:${port}${path}`,
-  `http://0.0.0.0:${port}${path}`, `http://localhost:${port}${path}`,
+  `http://2130706433:${port}${path}`,
+  `http://0x7f.1:${port}${path}`,
+  `http://[::ffff:127.0.0.1]:${port}${path}`,
+  `http://0.0.0.0:${port}${path}`,
+  `http://localhost:${port}${path}`,
 ];
 
-interface Alert { error_code: string; alert_text: string; resource_sid: string | null }
+interface Alert {
+  error_code: string;
+  alert_text: string;
+  resource_sid: string | null;
+}
 async function alertsFor(s: TestServer, resourceSid: string): Promise<Alert[]> {
   const res = await s.fetch(`/switchboard/v1/Alerts?ResourceSid=${resourceSid}`);
   return ((await res.json()) as { alerts: Alert[] }).alerts;
@@ -83,13 +90,19 @@ describe('outbound policy: private ranges denied', () => {
     for (const url of urls) {
       const resourceSid = newSid('SM');
       const result = await s.sb.webhooks.request({
-        accountSid: s.accountSid, resourceSid, purpose: 'sms-inbound', primary: { url, method: 'POST' }, params: { Body: 'hi' },
+        accountSid: s.accountSid,
+        resourceSid,
+        purpose: 'sms-inbound',
+        primary: { url, method: 'POST' },
+        params: { Body: 'hi' },
       });
       assert.equal(result.ok, false, url);
       assert.equal(result.status, null, url);
       assert.equal(result.alertCode, 11205, url);
       assert.equal(result.body.includes(SECRET), false);
-      const logged = await (await s.fetch(`/switchboard/v1/WebhookRequests?ResourceSid=${resourceSid}`)).json() as { webhook_requests: { error_message: string; response: unknown }[] };
+      const logged = (await (await s.fetch(`/switchboard/v1/WebhookRequests?ResourceSid=${resourceSid}`)).json()) as {
+        webhook_requests: { error_message: string; response: unknown }[];
+      };
       assert.equal(logged.webhook_requests[0]!.error_message, REFUSED, url);
       assert.equal(logged.webhook_requests[0]!.response, null);
       const alerts = await alertsFor(s, resourceSid);
@@ -109,17 +122,27 @@ describe('outbound policy: private ranges denied', () => {
   test('MediaUrl to 127.0.0.1 in every spelling, and through a redirect, fails the message with 12300', async () => {
     for (const url of [...spellings(internal.port, '/pic.png'), viaRedirect(`http://2130706433:${internal.port}/pic.png`)]) {
       const m = await s.client.messages.create({ to: '+15558670005', from: shop, body: 'mms', mediaUrl: [url] });
-      const failed = await eventually(async () => { const f = await s.client.messages(m.sid).fetch(); return f.status === 'failed' ? f : undefined; });
+      const failed = await eventually(async () => {
+        const f = await s.client.messages(m.sid).fetch();
+        return f.status === 'failed' ? f : undefined;
+      });
       assert.equal(failed.errorCode, 12300, url);
       assert.equal((await s.client.messages(m.sid).media.list()).length, 0);
       const alerts = await alertsFor(s, m.sid);
-      assert.ok(alerts.some((a) => a.error_code === '12300' && a.alert_text.includes(REFUSED)), `${url}: ${JSON.stringify(alerts)}`);
+      assert.ok(
+        alerts.some((a) => a.error_code === '12300' && a.alert_text.includes(REFUSED)),
+        `${url}: ${JSON.stringify(alerts)}`,
+      );
     }
     assert.deepEqual(internal.hits, []);
   });
 
   test('<Play> of 127.0.0.1 audio is refused with 11200 and the call goes on', async () => {
-    const urls = [`http://2130706433:${internal.port}/a.wav`, `http://localhost:${internal.port}/a.wav`, viaRedirect(`http://[::ffff:127.0.0.1]:${internal.port}/a.wav`)];
+    const urls = [
+      `http://2130706433:${internal.port}/a.wav`,
+      `http://localhost:${internal.port}/a.wav`,
+      viaRedirect(`http://[::ffff:127.0.0.1]:${internal.port}/a.wav`),
+    ];
     const twiml = `<Response>${urls.map((u) => `<Play>${u.replace(/&/g, '&amp;')}</Play>`).join('')}<Hangup/></Response>`;
     const call = await s.client.calls.create({ to: '+15558670077', from: shop, twiml });
     await eventually(async () => ((await s.client.calls(call.sid).fetch()).status === 'completed' ? true : undefined), 20_000);
@@ -130,8 +153,11 @@ describe('outbound policy: private ranges denied', () => {
 
   test('a call to a sip: URI on an internal address is refused (20001) and creates no call', async () => {
     for (const to of ['sip:admin@127.0.0.1:5070', 'sip:admin@[::1]:5070', 'sip:admin@localhost', 'sip:admin@example.com;maddr=127.0.0.1']) {
-      await assert.rejects(s.client.calls.create({ to, from: shop, twiml: '<Response><Hangup/></Response>' }),
-        (err: { status: number; code: number; message: string }) => err.status === 400 && err.code === 20001 && err.message.includes(REFUSED), to);
+      await assert.rejects(
+        s.client.calls.create({ to, from: shop, twiml: '<Response><Hangup/></Response>' }),
+        (err: { status: number; code: number; message: string }) => err.status === 400 && err.code === 20001 && err.message.includes(REFUSED),
+        to,
+      );
     }
     const placed = await s.client.calls.list({ limit: 200 });
     assert.equal(placed.filter((c) => c.to.startsWith('sip:admin@')).length, 0);
@@ -145,19 +171,28 @@ describe('outbound policy: an explicit allow list lets internal addresses throug
     app = await new FakeApp().start();
     s = await startTestServer({ outboundDeny: 'private', outboundAllow: '127.0.0.0/8,0.0.0.0/32' });
   });
-  after(async () => { await s.close(); await app.stop(); });
+  after(async () => {
+    await s.close();
+    await app.stop();
+  });
 
   test('webhooks reach 127.0.0.1 however it is spelled', async () => {
     const port = new URL(app.base).port;
     for (const url of spellings(Number(port), '/ok')) {
-      const result = await s.sb.webhooks.request({ accountSid: s.accountSid, resourceSid: newSid('SM'), purpose: 'sms-inbound', primary: { url, method: 'POST' }, params: {} });
+      const result = await s.sb.webhooks.request({
+        accountSid: s.accountSid,
+        resourceSid: newSid('SM'),
+        purpose: 'sms-inbound',
+        primary: { url, method: 'POST' },
+        params: {},
+      });
       assert.equal(result.ok, true, url);
     }
     assert.equal(app.received.filter((r) => r.path === '/ok').length, 5);
   });
 });
 
-describe('--media-auth: media and recordings need the owning account\'s credentials', () => {
+describe("--media-auth: media and recordings need the owning account's credentials", () => {
   let s: TestServer;
   let app: FakeApp;
   let shop = '';
@@ -171,7 +206,10 @@ describe('--media-auth: media and recordings need the owning account\'s credenti
     const sub = await s.client.api.v2010.accounts.create({ friendlyName: 'Other' });
     other = { sid: sub.sid, token: sub.authToken };
   });
-  after(async () => { await s.close(); await app.stop(); });
+  after(async () => {
+    await s.close();
+    await app.stop();
+  });
 
   async function expectOwnerOnly(url: string): Promise<void> {
     const none = await fetch(url);
@@ -187,7 +225,10 @@ describe('--media-auth: media and recordings need the owning account\'s credenti
 
   test('MMS media at /media/ME...', async () => {
     const m = await s.client.messages.create({ to: '+15558670005', from: shop, body: 'pic', mediaUrl: [`${app.base}/pic.png`] });
-    const media = await eventually(async () => { const l = await s.client.messages(m.sid).media.list(); return l.length ? l : undefined; });
+    const media = await eventually(async () => {
+      const l = await s.client.messages(m.sid).media.list();
+      return l.length ? l : undefined;
+    });
     const url = `${s.url}/media/${media[0]!.sid}`;
     await expectOwnerOnly(url);
     const ok = await fetch(url, { headers: basic(s.accountSid, s.authToken) });
@@ -208,7 +249,10 @@ describe('--media-auth: media and recordings need the owning account\'s credenti
 
   test('recording audio (.wav and .mp3)', async () => {
     const call = await s.client.calls.create({ to: '+15558670044', from: shop, twiml: '<Response><Pause length="1"/></Response>', record: true });
-    const rec = await eventually(async () => { const r = await s.client.recordings.list({ callSid: call.sid }); return r.length ? r[0] : undefined; }, 20_000);
+    const rec = await eventually(async () => {
+      const r = await s.client.recordings.list({ callSid: call.sid });
+      return r.length ? r[0] : undefined;
+    }, 20_000);
     await expectOwnerOnly(`${s.url}/2010-04-01/Accounts/${s.accountSid}/Recordings/${rec.sid}.wav`);
     assert.equal((await fetch(`${s.url}/2010-04-01/Accounts/${s.accountSid}/Recordings/${rec.sid}.mp3`)).status, 401);
   });

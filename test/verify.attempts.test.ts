@@ -28,7 +28,11 @@ test('Verification Attempts with the official SDK: one per send, converted after
   const sent = (await verifications(started.sid).fetch()).sendCodeAttempts as Array<{ attempt_sid: string }>;
 
   const before = await s.client.verify.v2.verificationAttempts.list({ verificationSid: started.sid });
-  assert.deepEqual(before.map((a) => a.sid), sent.map((a) => a.attempt_sid).reverse(), 'newest first, the sends of the verification');
+  assert.deepEqual(
+    before.map((a) => a.sid),
+    sent.map((a) => a.attempt_sid).reverse(),
+    'newest first, the sends of the verification',
+  );
   assert.ok(before.every((a) => a.conversionStatus === 'unconverted'));
 
   const hit = await s.client.verify.v2.services(service.sid).verificationChecks.create({ to: USER, code: code! });

@@ -88,7 +88,7 @@ test('expiry: after 10 minutes the code is gone (20404) and a new create sends a
   assert.equal(second.sendCodeAttempts.length, 1);
 });
 
-test('Switchboard.CodeLifetime sets a service\'s code lifetime', async () => {
+test("Switchboard.CodeLifetime sets a service's code lifetime", async () => {
   const service = await newService('Short', { 'Switchboard.CodeLifetime': '30' });
   const USER = '+15558675325';
   const v = s.client.verify.v2.services(service);

@@ -32,7 +32,7 @@ test('2FA sign-in with the official SDK: code by SMS, wrong code pending, right 
 
   const [code] = await codesIn(s, USER, 'Acme');
   assert.match(code!, /^\d{6}$/);
-  assert.equal((await inbox(s, USER))[0]!.peer, SHOP, 'sent from the account\'s number');
+  assert.equal((await inbox(s, USER))[0]!.peer, SHOP, "sent from the account's number");
 
   const checks = s.client.verify.v2.services(service.sid).verificationChecks;
   const miss = await checks.create({ to: USER, code: wrong(code!) });
@@ -68,10 +68,14 @@ test('a create while a code is pending re-sends the same code; the sixth send is
   assert.equal(again.sendCodeAttempts.length, 1);
 });
 
-test('every response validates against Twilio\'s spec, and the Switchboard extensions read back', async () => {
+test("every response validates against Twilio's spec, and the Switchboard extensions read back", async () => {
   const USER = '+15558675312';
   const created = await post(s, '/verify/v2/Services', {
-    FriendlyName: 'Spec Co', CodeLength: '8', DtmfInputRequired: 'true', TtsName: 'alice', 'Switchboard.CodeLifetime': '300',
+    FriendlyName: 'Spec Co',
+    CodeLength: '8',
+    DtmfInputRequired: 'true',
+    TtsName: 'alice',
+    'Switchboard.CodeLifetime': '300',
   });
   assert.equal(created.status, 201);
   assert.deepEqual(schemaErrors('service', created.body), []);
@@ -82,7 +86,12 @@ test('every response validates against Twilio\'s spec, and the Switchboard exten
 
   const fetched = await get(s, `/verify/v2/Services/${sid}`);
   assert.deepEqual(schemaErrors('service', fetched.body), []);
-  const updated = await post(s, `/verify/v2/Services/${sid}`, { FriendlyName: 'Spec Co 2', LookupEnabled: 'true', SkipSmsToLandlines: 'true', CustomCodeEnabled: 'true' });
+  const updated = await post(s, `/verify/v2/Services/${sid}`, {
+    FriendlyName: 'Spec Co 2',
+    LookupEnabled: 'true',
+    SkipSmsToLandlines: 'true',
+    CustomCodeEnabled: 'true',
+  });
   assert.deepEqual([updated.status, updated.body.friendly_name, updated.body.lookup_enabled, updated.body.code_length], [200, 'Spec Co 2', true, 8]);
   const list = await get(s, '/verify/v2/Services?PageSize=2');
   assert.equal((list.body.meta as { key: string }).key, 'services');
@@ -136,7 +145,10 @@ test('custom codes, checks by VerificationSid, locale by the To country, landlin
 
   await assert.rejects(v.verifications.create({ to: '+493012345678', channel: 'sms' }), twilioError(60205, 400));
   const plain = await s.client.verify.v2.services.create({ friendlyName: 'Plain' });
-  await assert.rejects(s.client.verify.v2.services(plain.sid).verifications.create({ to: DE_MOBILE, channel: 'sms', customCode: '4711' }), twilioError(60200, 400));
+  await assert.rejects(
+    s.client.verify.v2.services(plain.sid).verifications.create({ to: DE_MOBILE, channel: 'sms', customCode: '4711' }),
+    twilioError(60200, 400),
+  );
 });
 
 test('invalid input is 60200; an unknown service is 20404', async () => {
@@ -155,10 +167,13 @@ test('invalid input is 60200; an unknown service is 20404', async () => {
   assert.equal((await v.verifications.create({ to: '+15558675314', channel: 'sms' })).sendCodeAttempts.length, 1);
   await assert.rejects(v.verificationChecks.create({ code: '123456' }), twilioError(60200, 400));
   await assert.rejects(v.verificationChecks.create({ to: '+15558675399', code: '123456' }), twilioError(20404, 404));
-  await assert.rejects(s.client.verify.v2.services(`VA${'0'.repeat(32)}`).verifications.create({ to: '+15558675314', channel: 'sms' }), twilioError(20404, 404));
+  await assert.rejects(
+    s.client.verify.v2.services(`VA${'0'.repeat(32)}`).verifications.create({ to: '+15558675314', channel: 'sms' }),
+    twilioError(20404, 404),
+  );
 });
 
-test('the sender: the service\'s Messaging Service when set, none at all is a clear 21603', async () => {
+test("the sender: the service's Messaging Service when set, none at all is a clear 21603", async () => {
   const mg = await s.client.messaging.v1.services.create({ friendlyName: 'OTP pool' });
   const [number] = await s.client.incomingPhoneNumbers.list({ phoneNumber: SHOP });
   await s.client.messaging.v1.services(mg.sid).phoneNumbers.create({ phoneNumberSid: number!.sid });

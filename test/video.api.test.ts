@@ -74,9 +74,12 @@ describe('video REST API', () => {
     assert.equal(other.maxParticipants, 4);
     const live = await s.client.video.v1.rooms.list({ status: 'in-progress' });
     assert.deepEqual(new Set(live.map((r) => r.uniqueName)), new Set(['standup', 'retro']));
-    assert.deepEqual((await s.client.video.v1.rooms.list({ uniqueName: 'retro' })).map((r) => r.sid), [other.sid]);
+    assert.deepEqual(
+      (await s.client.video.v1.rooms.list({ uniqueName: 'retro' })).map((r) => r.sid),
+      [other.sid],
+    );
     assert.equal((await s.client.video.v1.rooms.list({ dateCreatedAfter: new Date(Date.now() + 60_000) })).length, 0);
-    const page = await (await s.fetch('/video/v1/Rooms?PageSize=1')).json() as { rooms: unknown[]; meta: { key: string; next_page_url: string | null } };
+    const page = (await (await s.fetch('/video/v1/Rooms?PageSize=1')).json()) as { rooms: unknown[]; meta: { key: string; next_page_url: string | null } };
     assert.equal(page.meta.key, 'rooms');
     assert.ok(page.meta.next_page_url);
 
@@ -131,7 +134,7 @@ describe('video REST API', () => {
 
     const participants = await s.client.video.v1.rooms(room.sid).participants.list({ status: 'connected' });
     assert.deepEqual(participants.map((p) => p.identity).sort(), ['alice', 'bob']);
-    const rawP = await (await s.fetch(`/video/v1/Rooms/${room.sid}/Participants/alice`)).json() as { sid: string };
+    const rawP = (await (await s.fetch(`/video/v1/Rooms/${room.sid}/Participants/alice`)).json()) as { sid: string };
     assert.equal(rawP.sid, alice.participantSid, 'a participant is found by identity');
     assert.deepEqual(specErrors('room.room_participant', rawP), []);
 
@@ -184,11 +187,16 @@ describe('video REST API', () => {
       return got.some((r) => r.params.StatusCallbackEvent === 'room-ended') ? got : undefined;
     });
     const events = hooks.map((h) => h.params.StatusCallbackEvent);
-    for (const e of ['room-created', 'participant-connected', 'track-added', 'track-removed', 'participant-disconnected', 'room-ended']) assert.ok(events.includes(e), `callback ${e}`);
+    for (const e of ['room-created', 'participant-connected', 'track-added', 'track-removed', 'participant-disconnected', 'room-ended'])
+      assert.ok(events.includes(e), `callback ${e}`);
     assert.equal(events.filter((e) => e === 'participant-connected').length, 4);
     for (const h of hooks) assert.ok(twilio.validateRequest(s.authToken, String(h.headers['x-twilio-signature']), h.url, h.params), 'signed');
     const seqs = hooks.map((h) => Number(h.params.SequenceNumber)).sort((a, b) => a - b);
-    assert.deepEqual(seqs, seqs.map((_, i) => i), 'SequenceNumber counts each callback once');
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => i),
+      'SequenceNumber counts each callback once',
+    );
     const ended = hooks.find((h) => h.params.StatusCallbackEvent === 'room-ended')!;
     assert.equal(ended.params.RoomStatus, 'completed');
     const leftBob = hooks.find((h) => h.params.StatusCallbackEvent === 'participant-disconnected' && h.params.ParticipantIdentity === 'bob')!;
@@ -234,7 +242,9 @@ describe('video REST API', () => {
     assert.equal((await s.client.video.v1.recordings.list({ groupingSid: [room.sid] })).length, 2);
     const events = app.received.filter((h) => h.path === '/rec').map((h) => h.params.StatusCallbackEvent);
     assert.equal(events.filter((e) => e === 'recording-started').length, 2);
-    await eventually(async () => (app.received.filter((h) => h.path === '/rec' && h.params.StatusCallbackEvent === 'recording-completed').length === 2 ? true : undefined));
+    await eventually(async () =>
+      app.received.filter((h) => h.path === '/rec' && h.params.StatusCallbackEvent === 'recording-completed').length === 2 ? true : undefined,
+    );
   });
 
   test('once everybody has left, the SFU workers hold no peer connections and no sockets', async () => {

@@ -15,9 +15,18 @@ import { startTestServer, type TestServer } from './support/harness.js';
 
 const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
-  '--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
   '--autoplay-policy=no-user-gesture-required',
 ];
 const SHOTS = join(new URL('..', import.meta.url).pathname, 'test-results/screenshots');
@@ -70,7 +79,7 @@ async function joinWithSdk(identity: string, on: Browser = browser): Promise<Pag
   page.setDefaultTimeout(30_000);
   await page.goto(`${s.url}/video-demo`);
   await page.evaluate(async (jwt) => {
-    const sdk = await import('/video/sdk.js' as string) as { connect(t: string, o: object): Promise<unknown> };
+    const sdk = (await import('/video/sdk.js' as string)) as { connect(t: string, o: object): Promise<unknown> };
     const room = await sdk.connect(jwt, { video: { width: 320, height: 240, frameRate: 15 }, audio: true });
     (globalThis as unknown as { room: unknown }).room = room;
   }, token(identity));
@@ -78,15 +87,24 @@ async function joinWithSdk(identity: string, on: Browser = browser): Promise<Pag
   return page;
 }
 
-interface Seen { identity: string; framesDecoded: number; width: number }
+interface Seen {
+  identity: string;
+  framesDecoded: number;
+  width: number;
+}
 /** What the page-side code uses of a <video> (the test compiles without the DOM library). */
-interface VideoEl { videoWidth: number }
+interface VideoEl {
+  videoWidth: number;
+}
 
 /** What a page decodes from each remote participant: frames so far and the video's width. */
 function seen(page: Page): Promise<Seen[]> {
   return page.evaluate(async () => {
     type Pub = { kind: string; trackSid: string; track: { attachments?: Set<VideoEl> } | null };
-    type R = { participants: Map<string, { identity: string; tracks: Map<string, Pub> }>; getStats(): Promise<{ remoteVideoTrackStats: { trackSid: string; framesDecoded: number }[] }[]> };
+    type R = {
+      participants: Map<string, { identity: string; tracks: Map<string, Pub> }>;
+      getStats(): Promise<{ remoteVideoTrackStats: { trackSid: string; framesDecoded: number }[] }[]>;
+    };
     const room = (globalThis as unknown as { room: R }).room;
     const [stats] = await room.getStats();
     const out: Seen[] = [];
@@ -106,10 +124,14 @@ function seen(page: Page): Promise<Seen[]> {
 function attachAll(page: Page): Promise<void> {
   return page.evaluate(() => {
     type T = { attachments: Set<unknown>; attach(): unknown };
-    const g = globalThis as unknown as { document: { body: { append(e: unknown): void } }; room: { participants: Map<string, { tracks: Map<string, { kind: string; track: T | null }> }> } };
-    for (const p of g.room.participants.values()) for (const pub of p.tracks.values()) {
-      if (pub.kind === 'video' && pub.track && pub.track.attachments.size === 0) g.document.body.append(pub.track.attach());
-    }
+    const g = globalThis as unknown as {
+      document: { body: { append(e: unknown): void } };
+      room: { participants: Map<string, { tracks: Map<string, { kind: string; track: T | null }> }> };
+    };
+    for (const p of g.room.participants.values())
+      for (const pub of p.tracks.values()) {
+        if (pub.kind === 'video' && pub.track && pub.track.attachments.size === 0) g.document.body.append(pub.track.attach());
+      }
   });
 }
 
@@ -118,18 +140,25 @@ async function everyoneSeesEveryone(identities: string[]): Promise<void> {
   for (const me of identities) {
     const page = pages.get(me)!;
     const others = identities.filter((i) => i !== me).sort();
-    const first = await eventually(async () => {
-      await attachAll(page);
-      const now = await seen(page);
-      const ok = others.every((o) => now.some((v) => v.identity === o && v.framesDecoded > 0 && v.width > 0));
-      return ok ? now : undefined;
-    }, 30_000, 250).catch(async () => { throw new Error(`${me} does not decode ${others.join(', ')}: ${JSON.stringify(await seen(page))}`); });
+    const first = await eventually(
+      async () => {
+        await attachAll(page);
+        const now = await seen(page);
+        const ok = others.every((o) => now.some((v) => v.identity === o && v.framesDecoded > 0 && v.width > 0));
+        return ok ? now : undefined;
+      },
+      30_000,
+      250,
+    ).catch(async () => {
+      throw new Error(`${me} does not decode ${others.join(', ')}: ${JSON.stringify(await seen(page))}`);
+    });
     // Frames keep rising: waited for rather than timed, since a loaded 2-core machine can starve the decoders
     // for a second or more.
-    const rising = (later: Awaited<ReturnType<typeof seen>>) => others.every((o) =>
-      (later.find((v) => v.identity === o)?.framesDecoded ?? 0) > first.find((v) => v.identity === o)!.framesDecoded);
-    await eventually(async () => (rising(await seen(page)) ? true : undefined), 15_000, 250)
-      .catch(async () => { throw new Error(`${me} stopped decoding: ${JSON.stringify(first)} -> ${JSON.stringify(await seen(page))}`); });
+    const rising = (later: Awaited<ReturnType<typeof seen>>) =>
+      others.every((o) => (later.find((v) => v.identity === o)?.framesDecoded ?? 0) > first.find((v) => v.identity === o)!.framesDecoded);
+    await eventually(async () => (rising(await seen(page)) ? true : undefined), 15_000, 250).catch(async () => {
+      throw new Error(`${me} stopped decoding: ${JSON.stringify(first)} -> ${JSON.stringify(await seen(page))}`);
+    });
   }
 }
 
@@ -145,11 +174,19 @@ async function restState(): Promise<Map<string, { published: number; subscribed:
 }
 
 async function restShows(expected: Record<string, { published: number; subscribed: number }>): Promise<void> {
-  await eventually(async () => {
-    const now = await restState();
-    const want = Object.entries(expected);
-    return now.size === want.length && want.every(([id, v]) => now.get(id)?.published === v.published && now.get(id)?.subscribed === v.subscribed) ? true : undefined;
-  }, 15_000, 250).catch(async () => { throw new Error(`REST shows ${JSON.stringify([...await restState()])}, expected ${JSON.stringify(expected)}`); });
+  await eventually(
+    async () => {
+      const now = await restState();
+      const want = Object.entries(expected);
+      return now.size === want.length && want.every(([id, v]) => now.get(id)?.published === v.published && now.get(id)?.subscribed === v.subscribed)
+        ? true
+        : undefined;
+    },
+    15_000,
+    250,
+  ).catch(async () => {
+    throw new Error(`REST shows ${JSON.stringify([...(await restState())])}, expected ${JSON.stringify(expected)}`);
+  });
 }
 
 test('two pages in one room see each other through the SFU; REST lists them and their tracks', async () => {
@@ -174,7 +211,12 @@ test('a participant leaves and rejoins; the others lose and regain its video', a
   const bob = pages.get('bob')!;
   const alice = pages.get('alice')!;
   await bob.click('#leave-button');
-  await alice.waitForFunction(() => ![...(globalThis as unknown as { room: { participants: Map<string, { identity: string }> } }).room.participants.values()].some((p) => p.identity === 'bob'));
+  await alice.waitForFunction(
+    () =>
+      ![...(globalThis as unknown as { room: { participants: Map<string, { identity: string }> } }).room.participants.values()].some(
+        (p) => p.identity === 'bob',
+      ),
+  );
   const each = { published: 2, subscribed: 4 };
   await restShows({ alice: each, carol: each, dave: each });
   await bob.click('#join-button');
@@ -188,7 +230,14 @@ test('a browser killed without a goodbye is removed after the reconnect window',
   const alice = pages.get('alice')!;
   const killedAt = Date.now();
   doomed!.process()!.kill('SIGKILL');
-  await alice.waitForFunction(() => ![...(globalThis as unknown as { room: { participants: Map<string, { identity: string }> } }).room.participants.values()].some((p) => p.identity === 'dave'), undefined, { timeout: 20_000 });
+  await alice.waitForFunction(
+    () =>
+      ![...(globalThis as unknown as { room: { participants: Map<string, { identity: string }> } }).room.participants.values()].some(
+        (p) => p.identity === 'dave',
+      ),
+    undefined,
+    { timeout: 20_000 },
+  );
   const took = Date.now() - killedAt;
   assert.ok(took >= 2500, `removed after the 3 s reconnect window, not at once (${took} ms)`);
   const each = { published: 2, subscribed: 4 };
@@ -201,11 +250,15 @@ test('a browser killed without a goodbye is removed after the reconnect window',
 test('each track was recorded: a WebM file with the VP8 or Opus Chromium sent, which ffmpeg decodes when installed', async () => {
   await pages.get('alice')!.click('#leave-button');
   const alice = await s.client.video.v1.rooms(ROOM).participants('alice').fetch();
-  const recs = await eventually(async () => {
-    const all = await s.client.video.v1.rooms(ROOM).recordings.list();
-    const mine = all.filter((r) => (r.groupingSids as { participant_sid?: string }).participant_sid === alice.sid);
-    return mine.length === 2 && mine.every((r) => r.status === 'completed') ? mine : undefined;
-  }, 15_000, 250);
+  const recs = await eventually(
+    async () => {
+      const all = await s.client.video.v1.rooms(ROOM).recordings.list();
+      const mine = all.filter((r) => (r.groupingSids as { participant_sid?: string }).participant_sid === alice.sid);
+      return mine.length === 2 && mine.every((r) => r.status === 'completed') ? mine : undefined;
+    },
+    15_000,
+    250,
+  );
   for (const r of recs) {
     const res = await s.fetch(`/video/v1/Recordings/${r.sid}/Media`);
     const body = Buffer.from(await res.arrayBuffer());
@@ -216,14 +269,17 @@ test('each track was recorded: a WebM file with the VP8 or Opus Chromium sent, w
     assert.ok(body.length > (r.type === 'video' ? 100_000 : 20_000), `${r.type} has media in it (${body.length} bytes)`);
     const file = join(tmpdir(), `switchboard-test-${r.sid}.webm`);
     writeFileSync(file, body);
-    const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height:format=duration', '-of', 'json', file], { encoding: 'utf8' });
+    const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height:format=duration', '-of', 'json', file], {
+      encoding: 'utf8',
+    });
     if ((probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') continue; // no ffprobe (Debian's ffmpeg): the checks above stand
     const info = JSON.parse(probe.stdout) as { streams: { codec_name: string; width?: number }[]; format: { duration?: string } };
     assert.equal(info.streams[0]?.codec_name, r.type === 'video' ? 'vp8' : 'opus', probe.stderr);
     if (r.type === 'video') assert.equal(info.streams[0]?.width, 640);
     const decoded = spawnSync('ffmpeg', ['-v', 'error', '-xerror', '-i', file, '-f', 'null', '-'], { encoding: 'utf8' });
     assert.equal(decoded.status, 0, `ffmpeg decodes the whole ${r.type} file: ${decoded.stderr.slice(0, 500)}`);
-    if (process.env.KEEP_VIDEO_FILES) console.log(file); else rmSync(file, { force: true });
+    if (process.env.KEEP_VIDEO_FILES) console.log(file);
+    else rmSync(file, { force: true });
   }
 });
 
@@ -234,28 +290,40 @@ test('simulcast: each subscriber gets the layer it asks for; H.264 is forwarded;
     await page.goto(`${s.url}/video-demo`);
     const t = new twilio.jwt.AccessToken(s.accountSid, key.sid, key.secret, { identity, ttl: 600 });
     t.addGrant(new twilio.jwt.AccessToken.VideoGrant({ room: 'layers' }));
-    await page.evaluate(async ([jwt, o]) => {
-      const sdk = await import('/video/sdk.js' as string) as { connect(t: string, o: object): Promise<unknown> };
-      (globalThis as unknown as { room: unknown }).room = await sdk.connect(jwt, o);
-    }, [t.toJwt(), options] as const);
+    await page.evaluate(
+      async ([jwt, o]) => {
+        const sdk = (await import('/video/sdk.js' as string)) as { connect(t: string, o: object): Promise<unknown> };
+        (globalThis as unknown as { room: unknown }).room = await sdk.connect(jwt, o);
+      },
+      [t.toJwt(), options] as const,
+    );
     pages.set(identity, page);
     return page;
   };
   await join('layered', { simulcast: true, audio: false, video: { width: 960, height: 540, frameRate: 15 } });
   await join('avc', { preferredVideoCodecs: ['H264'], audio: false, video: { width: 320, height: 240, frameRate: 15 } });
   const viewer = await join('viewer', { tracks: [] });
-  const widthOf = async (identity: string) => { await attachAll(viewer); return (await seen(viewer)).find((v) => v.identity === identity)?.width ?? 0; };
-  const prefer = (height: number | null) => viewer.evaluate((h) => {
-    type Pub = { track: { setContentPreferences(p: object): void } | null };
-    const room = (globalThis as unknown as { room: { participants: Map<string, { identity: string; videoTracks: Map<string, Pub> }> } }).room;
-    for (const p of room.participants.values()) if (p.identity === 'layered') for (const pub of p.videoTracks.values()) pub.track?.setContentPreferences({ renderDimensions: h === null ? null : { width: h * 16 / 9, height: h } });
-  }, height);
+  const widthOf = async (identity: string) => {
+    await attachAll(viewer);
+    return (await seen(viewer)).find((v) => v.identity === identity)?.width ?? 0;
+  };
+  const prefer = (height: number | null) =>
+    viewer.evaluate((h) => {
+      type Pub = { track: { setContentPreferences(p: object): void } | null };
+      const room = (globalThis as unknown as { room: { participants: Map<string, { identity: string; videoTracks: Map<string, Pub> }> } }).room;
+      for (const p of room.participants.values())
+        if (p.identity === 'layered')
+          for (const pub of p.videoTracks.values())
+            pub.track?.setContentPreferences({ renderDimensions: h === null ? null : { width: (h * 16) / 9, height: h } });
+    }, height);
   await eventually(async () => ((await widthOf('layered')) > 0 && (await widthOf('avc')) === 320 ? true : undefined), 30_000, 250);
 
   const codecs = await viewer.evaluate(async () => {
     const room = (globalThis as unknown as { room: { subscriber: { pc: { getStats(): Promise<Map<string, { type: string; mimeType?: string }>> } } } }).room;
     const out: string[] = [];
-    (await room.subscriber.pc.getStats()).forEach((s) => { if (s.type === 'codec' && s.mimeType) out.push(s.mimeType); });
+    (await room.subscriber.pc.getStats()).forEach((s) => {
+      if (s.type === 'codec' && s.mimeType) out.push(s.mimeType);
+    });
     return out;
   });
   assert.ok(codecs.includes('video/H264') && codecs.includes('video/VP8'), `the viewer receives H.264 and VP8 (${codecs.join(', ')})`);
@@ -263,11 +331,20 @@ test('simulcast: each subscriber gets the layer it asks for; H.264 is forwarded;
   // The lowest layer is a quarter of the capture width (240 px of 960, less when Chromium scales its capture
   // down under CPU load); automatic selection then climbs back above it.
   await prefer(135);
-  const low = await eventually(async () => { const w = await widthOf('layered'); return w > 0 && w <= 240 ? w : undefined; }, 20_000, 250)
-    .catch(async () => { throw new Error(`asked for the lowest layer, got ${await widthOf('layered')} px wide`); });
+  const low = await eventually(
+    async () => {
+      const w = await widthOf('layered');
+      return w > 0 && w <= 240 ? w : undefined;
+    },
+    20_000,
+    250,
+  ).catch(async () => {
+    throw new Error(`asked for the lowest layer, got ${await widthOf('layered')} px wide`);
+  });
   await prefer(null);
-  await eventually(async () => ((await widthOf('layered')) > low ? true : undefined), 30_000, 250)
-    .catch(async () => { throw new Error(`back to automatic, still ${await widthOf('layered')} px wide`); });
+  await eventually(async () => ((await widthOf('layered')) > low ? true : undefined), 30_000, 250).catch(async () => {
+    throw new Error(`back to automatic, still ${await widthOf('layered')} px wide`);
+  });
 
   const viewerSid = await viewer.evaluate(() => (globalThis as unknown as { room: { localParticipant: { sid: string } } }).room.localParticipant.sid);
   const states = await viewer.evaluate(async () => {

@@ -37,7 +37,9 @@ after(async () => {
 });
 
 interface PhoneCall {
-  call_sid: string; status: string; direction: string;
+  call_sid: string;
+  status: string;
+  direction: string;
   events: Array<{ type: string; text?: string; url?: string; digits?: string; frequencies?: Array<{ hz: number; share: number }>; seconds?: number }>;
 }
 async function phoneCalls(phone: string): Promise<PhoneCall[]> {
@@ -50,10 +52,11 @@ const signed = (r: { headers: Record<string, unknown>; url: string; params: Reco
 async function rawCall(sid: string): Promise<unknown> {
   return (await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Calls/${sid}.json`)).json();
 }
-const final = (sid: string) => eventually(async () => {
-  const c = await s.client.calls(sid).fetch();
-  return ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(c.status) ? c : undefined;
-}, 20_000);
+const final = (sid: string) =>
+  eventually(async () => {
+    const c = await s.client.calls(sid).fetch();
+    return ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(c.status) ? c : undefined;
+  }, 20_000);
 
 describe('calls to a virtual phone', () => {
   test('the developer story: calls.create, signed status callbacks in order, and what the phone heard', async () => {
@@ -64,7 +67,10 @@ describe('calls to a virtual phone', () => {
     twiml.pause({ length: 1 });
     twiml.hangup();
     const call = await s.client.calls.create({
-      to: phone, from: shop, twiml: twiml.toString(), statusCallback: `${app.base}/status`,
+      to: phone,
+      from: shop,
+      twiml: twiml.toString(),
+      statusCallback: `${app.base}/status`,
       statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
     });
     assert.match(call.sid, /^CA[0-9a-f]{32}$/);
@@ -77,8 +83,14 @@ describe('calls to a virtual phone', () => {
     assert.ok(done.startTime instanceof Date && done.endTime instanceof Date);
     await app.waitFor((r) => r.path === '/status' && r.params.CallStatus === 'completed');
     const callbacks = app.received.filter((r) => r.path === '/status' && r.params.CallSid === call.sid);
-    assert.deepEqual(callbacks.map((r) => r.params.CallStatus), ['queued', 'ringing', 'in-progress', 'completed']);
-    assert.deepEqual(callbacks.map((r) => r.params.SequenceNumber), ['0', '1', '2', '3']);
+    assert.deepEqual(
+      callbacks.map((r) => r.params.CallStatus),
+      ['queued', 'ringing', 'in-progress', 'completed'],
+    );
+    assert.deepEqual(
+      callbacks.map((r) => r.params.SequenceNumber),
+      ['0', '1', '2', '3'],
+    );
     for (const r of callbacks) {
       assert.ok(signed(r), 'signature validates');
       assert.equal(r.params.CallbackSource, 'call-progress-events');
@@ -86,17 +98,27 @@ describe('calls to a virtual phone', () => {
     }
     assert.equal(callbacks[3]!.params.CallDuration, done.duration);
     const heard = (await phoneCalls(phone)).find((c) => c.call_sid === call.sid)!;
-    assert.deepEqual(heard.events.map((e) => e.type), ['ringing', 'answered', 'say', 'play', 'pause', 'hangup', 'heard']);
+    assert.deepEqual(
+      heard.events.map((e) => e.type),
+      ['ringing', 'answered', 'say', 'play', 'pause', 'hangup', 'heard'],
+    );
     assert.equal(heard.events[2]!.text, 'Your order has shipped.');
     assert.equal(heard.events[3]!.url, `${filesBase}/tone.wav`);
     // The phone really heard the call: the played WAV is a 1000 Hz beep.
     const summary = heard.events[6]!;
     assert.ok(summary.seconds! >= 2, `heard ${summary.seconds} s`);
-    assert.ok(summary.frequencies!.some((f) => Math.abs(f.hz - 1000) < 15), JSON.stringify(summary.frequencies));
+    assert.ok(
+      summary.frequencies!.some((f) => Math.abs(f.hz - 1000) < 15),
+      JSON.stringify(summary.frequencies),
+    );
     assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.call', await rawCall(call.sid)), []);
   });
 
-  for (const [answer, status] of [['busy', 'busy'], ['fail', 'failed'], ['no-answer', 'no-answer']] as const) {
+  for (const [answer, status] of [
+    ['busy', 'busy'],
+    ['fail', 'failed'],
+    ['no-answer', 'no-answer'],
+  ] as const) {
     test(`a phone set to ${answer} ends the call as ${status}, with the completed callback`, async () => {
       const phone = `+1555867${answer.length}${answer.length}${answer.length}0`;
       const set = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/CallBehavior`, { method: 'POST', form: { Answer: answer } });
@@ -115,12 +137,14 @@ describe('calls to a virtual phone', () => {
 describe('virtual phones calling the app', () => {
   test('Gather: the phone presses keys, the action gets Digits, a Redirect loops without recursion', async () => {
     app.respond((r) => {
-      if (r.path === '/voice') return { body: '<Response><Gather numDigits="4" timeout="3"><Say>Enter your PIN.</Say></Gather><Say>No input.</Say></Response>' };
+      if (r.path === '/voice')
+        return { body: '<Response><Gather numDigits="4" timeout="3"><Say>Enter your PIN.</Say></Gather><Say>No input.</Say></Response>' };
       if (r.path === '/voice' || r.params.Digits === undefined) return undefined;
       return { body: '<Response><Say>Thanks</Say><Redirect>/bye</Redirect></Response>' };
     });
     app.respond((r) => {
-      if (r.path === '/voice' && r.params.Digits === undefined) return { body: '<Response><Gather numDigits="4" timeout="3"><Say>Enter your PIN.</Say></Gather><Say>No input.</Say></Response>' };
+      if (r.path === '/voice' && r.params.Digits === undefined)
+        return { body: '<Response><Gather numDigits="4" timeout="3"><Say>Enter your PIN.</Say></Gather><Say>No input.</Say></Response>' };
       if (r.path === '/voice') return { body: '<Response><Say>Thanks</Say><Redirect>/bye</Redirect></Response>' };
       if (r.path === '/bye') return { body: '<Response><Hangup/></Response>' };
       return undefined;
@@ -146,7 +170,10 @@ describe('virtual phones calling the app', () => {
     assert.equal(done.direction, 'inbound');
     const heard = (await phoneCalls(caller)).find((c) => c.call_sid === sid)!;
     assert.equal(heard.direction, 'made');
-    assert.deepEqual(heard.events.map((e) => e.type), ['answered', 'say', 'pressed', 'say', 'hangup', 'heard']);
+    assert.deepEqual(
+      heard.events.map((e) => e.type),
+      ['answered', 'say', 'pressed', 'say', 'hangup', 'heard'],
+    );
   });
 
   test('Gather with no input falls through; Reject refuses without answering', async () => {
@@ -159,19 +186,26 @@ describe('virtual phones calling the app', () => {
     const { call_sid: sid } = (await res.json()) as { call_sid: string };
     assert.equal((await final(sid)).status, 'completed');
     const heard = (await phoneCalls(caller)).find((c) => c.call_sid === sid)!;
-    assert.deepEqual(heard.events.filter((e) => e.type === 'say').map((e) => e.text), ['Press a key.', 'Goodbye.']);
+    assert.deepEqual(
+      heard.events.filter((e) => e.type === 'say').map((e) => e.text),
+      ['Press a key.', 'Goodbye.'],
+    );
 
     app.respond((r) => (r.path === '/voice' ? { body: '<Response><Reject reason="busy"/></Response>' } : undefined));
-    const busy = (await (await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(caller)}/Calls`, { method: 'POST', form: { To: shop } })).json()) as { call_sid: string };
+    const busy = (await (
+      await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(caller)}/Calls`, { method: 'POST', form: { To: shop } })
+    ).json()) as { call_sid: string };
     assert.equal((await final(busy.call_sid)).status, 'busy');
     app.respond((r) => (r.path === '/voice' ? { body: '<Response><Reject/></Response>' } : undefined));
-    const rejected = (await (await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(caller)}/Calls`, { method: 'POST', form: { To: shop } })).json()) as { call_sid: string };
+    const rejected = (await (
+      await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(caller)}/Calls`, { method: 'POST', form: { To: shop } })
+    ).json()) as { call_sid: string };
     assert.equal((await final(rejected.call_sid)).status, 'no-answer');
   });
 });
 
 describe('the Calls and Recordings resources', () => {
-  test('validation errors carry Twilio\'s codes', async () => {
+  test("validation errors carry Twilio's codes", async () => {
     const post = async (form: Record<string, string>) => {
       const res = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Calls.json`, { method: 'POST', form });
       return { status: res.status, code: ((await res.json()) as { code: number }).code };
@@ -223,7 +257,10 @@ describe('the Calls and Recordings resources', () => {
 
     const b = await s.client.calls.create({ to: phone, from: shop, url: `${app.base}/enqueue` });
     assert.equal((await final(b.sid)).status, 'completed');
-    const said = (await phoneCalls(phone)).find((c) => c.call_sid === b.sid)!.events.filter((e) => e.type === 'say').map((e) => e.text);
+    const said = (await phoneCalls(phone))
+      .find((c) => c.call_sid === b.sid)!
+      .events.filter((e) => e.type === 'say')
+      .map((e) => e.text);
     assert.deepEqual(said, ['Before.']);
     assert.ok((await alertCodes(b.sid)).includes(12200));
   });
@@ -233,8 +270,11 @@ describe('the Calls and Recordings resources', () => {
     const call = await s.client.calls.create({ to: phone, from: shop, twiml: '<Response><Pause length="1"/></Response>', record: true });
     await final(call.sid);
     const listed = await s.client.calls.list({ to: phone, status: 'completed' });
-    assert.deepEqual(listed.map((c) => c.sid), [call.sid]);
-    const page = await (await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Calls.json?To=${encodeURIComponent(phone)}`)).json() as { calls: unknown[] };
+    assert.deepEqual(
+      listed.map((c) => c.sid),
+      [call.sid],
+    );
+    const page = (await (await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Calls.json?To=${encodeURIComponent(phone)}`)).json()) as { calls: unknown[] };
     for (const c of page.calls) assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.call', c), []);
 
     const recs = await eventually(async () => {
@@ -255,7 +295,8 @@ describe('the Calls and Recordings resources', () => {
     assert.equal(mp3.status, 200);
     assert.equal(mp3.headers.get('content-type'), 'audio/mpeg');
     // Our own MP3 decoder reads it back: about as long as the WAV.
-    const wavSamples = (Buffer.from(await (await fetch(`${s.url}/2010-04-01/Accounts/${s.accountSid}/Recordings/${rec.sid}.wav`)).arrayBuffer()).length - 44) / 2;
+    const wavSamples =
+      (Buffer.from(await (await fetch(`${s.url}/2010-04-01/Accounts/${s.accountSid}/Recordings/${rec.sid}.wav`)).arrayBuffer()).length - 44) / 2;
     const decoded = await decodeMp3To8k(new Uint8Array(await mp3.arrayBuffer()));
     assert.ok(Math.abs(decoded.length - wavSamples) < 8000 * 0.2, `mp3 ${decoded.length} samples, wav ${wavSamples}`);
     await s.client.recordings(rec.sid).remove();
@@ -267,14 +308,43 @@ describe('the Calls and Recordings resources', () => {
   test('a call left in progress by a node that died is completed by the next node to start', async () => {
     const sid = `CA${'d'.repeat(32)}`;
     const past = Date.now() - 120_000;
-    await s.sb.store.db.insertInto('calls').values({
-      sid, account_sid: s.accountSid, parent_call_sid: null, direction: 'outbound-api', from_number: shop, to_number: '+15558670045',
-      phone_number_sid: null, status: 'in-progress', endpoint: 'virtual', start_time: past - 30_000, end_time: null, duration: null,
-      forwarded_from: null, caller_name: null, url: null, method: 'POST', fallback_url: null, fallback_method: 'POST', twiml: '<Response/>',
-      application_sid: null, status_callback: `${app.base}/status`, status_callback_method: 'POST', status_callback_events: '["completed"]',
-      callback_seq: -1, timeout: 60, time_limit: 14400, send_digits: null, record: 0, node_id: 'dead-node', lease_until: past,
-      date_created: past - 31_000, date_updated: past,
-    }).execute();
+    await s.sb.store.db
+      .insertInto('calls')
+      .values({
+        sid,
+        account_sid: s.accountSid,
+        parent_call_sid: null,
+        direction: 'outbound-api',
+        from_number: shop,
+        to_number: '+15558670045',
+        phone_number_sid: null,
+        status: 'in-progress',
+        endpoint: 'virtual',
+        start_time: past - 30_000,
+        end_time: null,
+        duration: null,
+        forwarded_from: null,
+        caller_name: null,
+        url: null,
+        method: 'POST',
+        fallback_url: null,
+        fallback_method: 'POST',
+        twiml: '<Response/>',
+        application_sid: null,
+        status_callback: `${app.base}/status`,
+        status_callback_method: 'POST',
+        status_callback_events: '["completed"]',
+        callback_seq: -1,
+        timeout: 60,
+        time_limit: 14400,
+        send_digits: null,
+        record: 0,
+        node_id: 'dead-node',
+        lease_until: past,
+        date_created: past - 31_000,
+        date_updated: past,
+      })
+      .execute();
     const other = await startTestServer({ databaseUrl: s.config.databaseUrl });
     try {
       const c = await s.client.calls(sid).fetch();
@@ -288,7 +358,7 @@ describe('the Calls and Recordings resources', () => {
   });
 });
 
-test('Verify\'s call channel places a call that says the code to the phone', async () => {
+test("Verify's call channel places a call that says the code to the phone", async () => {
   const service = await s.client.verify.v2.services.create({ friendlyName: 'Bakery' });
   const phone = '+15558670046';
   const v = await s.client.verify.v2.services(service.sid).verifications.create({ to: phone, channel: 'call' });

@@ -46,10 +46,11 @@ async function withBaresip(source: Int16Array | undefined, fn: (bs: Baresip) => 
   }
 }
 
-const final = (sid: string) => eventually(async () => {
-  const c = await s.client.calls(sid).fetch();
-  return ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(c.status) ? c : undefined;
-}, 20_000);
+const final = (sid: string) =>
+  eventually(async () => {
+    const c = await s.client.calls(sid).fetch();
+    return ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(c.status) ? c : undefined;
+  }, 20_000);
 
 function heard(wav: Buffer | null): { seconds: number; level: number } {
   assert.ok(wav, 'baresip wrote a recording of what it received');
@@ -85,7 +86,8 @@ test('a key baresip presses reaches the Gather action; <Record> keeps what bares
   // What baresip sends: 700 Hz for 20 s, so the recording is far from silence.
   const tone = generateBeep({ frequency: 700, durationMs: 20_000, amplitude: 8000 });
   app.respond((r) => {
-    if (r.path === '/voice' && r.params.Digits === undefined) return { body: '<Response><Gather numDigits="1" timeout="15"><Say>Press a key.</Say></Gather></Response>' };
+    if (r.path === '/voice' && r.params.Digits === undefined)
+      return { body: '<Response><Gather numDigits="1" timeout="15"><Say>Press a key.</Say></Gather></Response>' };
     if (r.path === '/voice') return { body: '<Response><Record maxLength="3" timeout="5" playBeep="false" action="/recorded"/></Response>' };
     if (r.path === '/recorded') return { body: '<Response><Hangup/></Response>' };
     return undefined;
@@ -112,8 +114,11 @@ test('a key baresip presses reaches the Gather action; <Record> keeps what bares
 test('calls.create to a SIP URI rings baresip and runs the TwiML; statuses and callbacks in order', { skip }, async () => {
   await withBaresip(undefined, async (bs) => {
     const call = await s.client.calls.create({
-      to: `sip:bob@127.0.0.1:${bs.sipPort}`, from: shop, twiml: `<Response><Say>${TEXT}</Say></Response>`,
-      statusCallback: `${app.base}/out-status`, statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+      to: `sip:bob@127.0.0.1:${bs.sipPort}`,
+      from: shop,
+      twiml: `<Response><Say>${TEXT}</Say></Response>`,
+      statusCallback: `${app.base}/out-status`,
+      statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
     });
     await bs.waitEvent('CALL_CLOSED', 20_000);
     assert.equal((await final(call.sid)).status, 'completed');

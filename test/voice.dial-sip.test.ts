@@ -23,7 +23,7 @@ after(async () => {
   await app.stop();
 });
 
-test('a dialled number of our own answers over SIP: the caller\'s tone reaches its recording, its digits reach the caller', async () => {
+test("a dialled number of our own answers over SIP: the caller's tone reaches its recording, its digits reach the caller", async () => {
   const front = (await s.client.incomingPhoneNumbers.create({ areaCode: '415', voiceUrl: `${app.base}/front` })).phoneNumber;
   const desk = (await s.client.incomingPhoneNumbers.create({ areaCode: '415', voiceUrl: `${app.base}/desk` })).phoneNumber;
   app.respond((r) => {
@@ -58,8 +58,12 @@ test('a dialled number of our own answers over SIP: the caller\'s tone reaches i
   assert.ok(toneShare(pcm, 700) > 0.3, `the desk recorded the caller's 700 Hz (${toneShare(pcm, 700)})`);
 
   const heard = await eventually(async () => {
-    const calls = ((await (await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(caller)}/Calls`)).json()) as { calls: Array<{ call_sid: string; events: Array<{ type: string; digits?: string }> }> }).calls;
+    const calls = (
+      (await (await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(caller)}/Calls`)).json()) as {
+        calls: Array<{ call_sid: string; events: Array<{ type: string; digits?: string }> }>;
+      }
+    ).calls;
     return calls.find((c) => c.call_sid === parent)?.events.find((e) => e.type === 'heard');
   }, 20_000);
-  assert.equal(heard.digits, '73', 'the desk\'s <Play digits> crossed the SIP leg and the bridge');
+  assert.equal(heard.digits, '73', "the desk's <Play digits> crossed the SIP leg and the bridge");
 });

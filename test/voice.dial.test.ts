@@ -25,8 +25,19 @@ after(async () => {
   await app.stop();
 });
 
-interface Heard { type: string; by?: string; text?: string; frequencies?: Array<{ hz: number; share: number }>; digits?: string; seconds?: number }
-interface PhoneCall { call_sid: string; status: string; events: Heard[] }
+interface Heard {
+  type: string;
+  by?: string;
+  text?: string;
+  frequencies?: Array<{ hz: number; share: number }>;
+  digits?: string;
+  seconds?: number;
+}
+interface PhoneCall {
+  call_sid: string;
+  status: string;
+  events: Heard[];
+}
 
 async function behave(phone: string, form: Record<string, string | string[]>): Promise<void> {
   const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/CallBehavior`, { method: 'POST', form });
@@ -38,10 +49,11 @@ async function phoneCall(phone: string, sid: string): Promise<PhoneCall> {
   assert.ok(call, `the phone ${phone} saw call ${sid}`);
   return call;
 }
-const final = (sid: string) => eventually(async () => {
-  const c = await s.client.calls(sid).fetch();
-  return ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(c.status) ? c : undefined;
-}, 30_000);
+const final = (sid: string) =>
+  eventually(async () => {
+    const c = await s.client.calls(sid).fetch();
+    return ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(c.status) ? c : undefined;
+  }, 30_000);
 const heardOf = (c: PhoneCall) => c.events.find((e) => e.type === 'heard')!;
 const hears = (h: Heard, hz: number) => (h.frequencies ?? []).some((f) => Math.abs(f.hz - hz) < 15);
 const waitAction = (path: string, parent: string) => app.waitFor((r) => r.path === path && r.params.CallSid === parent, 30_000);
@@ -52,7 +64,7 @@ async function callWith(caller: string, twiml: twilio.twiml.VoiceResponse): Prom
 }
 
 describe('<Dial> to virtual phones', () => {
-  test('two phones bridged: each hears the other\'s tone, digits cross, the action and child calls say what happened', async () => {
+  test("two phones bridged: each hears the other's tone, digits cross, the action and child calls say what happened", async () => {
     const alice = '+15550100001';
     const bob = '+15550100002';
     await behave(alice, { Audio: 'tone:700', DigitsAt: '1.5:42' });
@@ -60,16 +72,23 @@ describe('<Dial> to virtual phones', () => {
     app.respond((r) => {
       if (r.path === '/voice') {
         const vr = new twilio.twiml.VoiceResponse();
-        vr.dial({ action: '/dial-done', timeout: 10 }).number({
-          statusCallback: '/child-status', statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
-        }, bob);
+        vr.dial({ action: '/dial-done', timeout: 10 }).number(
+          {
+            statusCallback: '/child-status',
+            statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+          },
+          bob,
+        );
         return { body: vr.toString() };
       }
       if (r.path === '/dial-done') return { body: new twilio.twiml.VoiceResponse().hangup().toString() };
       return undefined;
     });
     // Alice calls the app, whose TwiML dials Bob.
-    const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(alice)}/Calls`, { method: 'POST', form: { To: shop, Audio: 'tone:700', DigitsAt: '1.5:42' } });
+    const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(alice)}/Calls`, {
+      method: 'POST',
+      form: { To: shop, Audio: 'tone:700', DigitsAt: '1.5:42' },
+    });
     assert.equal(res.status, 201);
     const parent = ((await res.json()) as { call_sid: string }).call_sid;
     const action = await waitAction('/dial-done', parent);
@@ -91,7 +110,10 @@ describe('<Dial> to virtual phones', () => {
     assert.equal(child.status, 'completed');
     await app.waitFor((r) => r.path === '/child-status' && r.params.CallStatus === 'completed');
     const callbacks = app.received.filter((r) => r.path === '/child-status' && r.params.CallSid === child.sid);
-    assert.deepEqual(callbacks.map((r) => r.params.CallStatus), ['queued', 'ringing', 'in-progress', 'completed']);
+    assert.deepEqual(
+      callbacks.map((r) => r.params.CallStatus),
+      ['queued', 'ringing', 'in-progress', 'completed'],
+    );
     assert.ok(callbacks.every((r) => r.params.ParentCallSid === parent && r.params.Direction === 'outbound-dial'));
 
     const a = heardOf(await phoneCall(alice, parent));
@@ -150,7 +172,10 @@ describe('<Dial> to virtual phones', () => {
     assert.equal(byTo.get('+15550100022')!.sid, done.params.DialCallSid);
     assert.equal(byTo.get('+15550100023')!.status, 'canceled');
     const loser = await phoneCall('+15550100023', byTo.get('+15550100023')!.sid);
-    assert.deepEqual(loser.events.map((e) => e.type), ['ringing', 'missed']);
+    assert.deepEqual(
+      loser.events.map((e) => e.type),
+      ['ringing', 'missed'],
+    );
   });
 
   test('hangupOnStar: the caller presses * and goes on at the action, the dialled party is hung up', async () => {
@@ -199,7 +224,10 @@ describe('<Dial> to virtual phones', () => {
     assert.equal(done.params.DialCallStatus, 'failed');
     assert.equal((await s.client.calls.list({ parentCallSid: parent })).length, 0);
     const alerts = (await (await s.fetch('/switchboard/v1/Alerts')).json()) as { alerts: Array<{ error_code: string | number; resource_sid: string }> };
-    assert.ok(alerts.alerts.some((a) => String(a.error_code) === '13214' && a.resource_sid === parent), JSON.stringify(alerts.alerts.slice(0, 3)));
+    assert.ok(
+      alerts.alerts.some((a) => String(a.error_code) === '13214' && a.resource_sid === parent),
+      JSON.stringify(alerts.alerts.slice(0, 3)),
+    );
 
     const vr2 = new twilio.twiml.VoiceResponse();
     vr2.dial({ callerId: shop, timeout: 5 }, '+15550100052');

@@ -30,7 +30,8 @@ test('a media engine thread that dies ends only its own calls, with callbacks an
   cleanup.push(() => app.stop());
   const s: TestServer = await startTestServer({ sipPort: 0, sipHost: '127.0.0.1', mediaWorkers: 2 });
   cleanup.push(() => s.close());
-  const number = (await s.client.incomingPhoneNumbers.create({ areaCode: '415', voiceUrl: `${app.base}/voice`, statusCallback: `${app.base}/status` })).phoneNumber;
+  const number = (await s.client.incomingPhoneNumbers.create({ areaCode: '415', voiceUrl: `${app.base}/voice`, statusCallback: `${app.base}/status` }))
+    .phoneNumber;
   const engine = s.sb.voice.mediaEngine;
   assert.ok(engine, 'media runs on engine threads by default');
   const ep = await createSipEndpoint({ host: '127.0.0.1', port: 0 });
@@ -38,7 +39,10 @@ test('a media engine thread that dies ends only its own calls, with callbacks an
   const target = `sip:${number}@127.0.0.1:${s.sb.voice.sipPorts().udp!}`;
   const one = await dialWithMedia(ep, target);
   const two = await dialWithMedia(ep, target);
-  cleanup.push(async () => { await one.call.hangup(); await two.call.hangup(); });
+  cleanup.push(async () => {
+    await one.call.hangup();
+    await two.call.hangup();
+  });
   assert.equal(one.outcome.kind, 'answered');
   assert.equal(two.outcome.kind, 'answered');
   assert.deepEqual(engine.load().sort(), [1, 1]); // two calls, one per thread
@@ -58,9 +62,14 @@ test('a media engine thread that dies ends only its own calls, with callbacks an
   });
   const dead = calls.find((c) => c.status === 'completed')!;
   assert.equal(calls.find((c) => c.sid !== dead.sid)?.status, 'in-progress');
-  const alerts = await (await s.fetch(`/switchboard/v1/Alerts?ResourceSid=${dead.sid}`)).json() as { alerts: Array<{ error_code: string }> };
-  assert.ok(alerts.alerts.some((a) => Number(a.error_code) === 31005), JSON.stringify(alerts));
-  await until('the completed status callback', () => (app.received.some((r) => r.path === '/status' && r.params.CallSid === dead.sid && r.params.CallStatus === 'completed') ? true : undefined));
+  const alerts = (await (await s.fetch(`/switchboard/v1/Alerts?ResourceSid=${dead.sid}`)).json()) as { alerts: Array<{ error_code: string }> };
+  assert.ok(
+    alerts.alerts.some((a) => Number(a.error_code) === 31005),
+    JSON.stringify(alerts),
+  );
+  await until('the completed status callback', () =>
+    app.received.some((r) => r.path === '/status' && r.params.CallSid === dead.sid && r.params.CallStatus === 'completed') ? true : undefined,
+  );
 
   const three = await dialWithMedia(ep, target);
   cleanup.push(() => three.call.hangup());

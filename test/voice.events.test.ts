@@ -25,7 +25,9 @@ interface EventsPage {
 
 test('a call lists the verbs it ran, oldest first, with what each did; another account gets a 404', async () => {
   const call = await s.client.calls.create({
-    to: '+15558675320', from: shop, twiml: '<Response><Say>Hello</Say><Pause length="1"/><Hangup/></Response>',
+    to: '+15558675320',
+    from: shop,
+    twiml: '<Response><Say>Hello</Say><Pause length="1"/><Hangup/></Response>',
   });
   await eventually(async () => {
     const c = await s.client.calls(call.sid).fetch();
@@ -38,7 +40,14 @@ test('a call lists the verbs it ran, oldest first, with what each did; another a
     return body.events.length >= 3 ? body : undefined;
   }, 10_000);
   assert.equal(page.meta.key, 'events');
-  assert.deepEqual(page.events.map((e) => [e.verb, e.detail, e.sequence]), [['Say', 'Hello', 0], ['Pause', '1 s', 1], ['Hangup', 'hung up by <Hangup>', 2]]);
+  assert.deepEqual(
+    page.events.map((e) => [e.verb, e.detail, e.sequence]),
+    [
+      ['Say', 'Hello', 0],
+      ['Pause', '1 s', 1],
+      ['Hangup', 'hung up by <Hangup>', 2],
+    ],
+  );
   for (const e of page.events) {
     assert.match(e.sid, /^CE[0-9a-f]{32}$/);
     assert.equal(e.call_sid, call.sid);
@@ -46,8 +55,13 @@ test('a call lists the verbs it ran, oldest first, with what each did; another a
     assert.ok(!Number.isNaN(Date.parse(e.date_created)));
   }
   // Paging keeps the order.
-  const first = (await (await s.fetch(`/switchboard/v1/Calls/${call.sid}/Events?PageSize=2`)).json()) as EventsPage & { meta: { next_page_url: string | null } };
-  assert.deepEqual(first.events.map((e) => e.verb), ['Say', 'Pause']);
+  const first = (await (await s.fetch(`/switchboard/v1/Calls/${call.sid}/Events?PageSize=2`)).json()) as EventsPage & {
+    meta: { next_page_url: string | null };
+  };
+  assert.deepEqual(
+    first.events.map((e) => e.verb),
+    ['Say', 'Pause'],
+  );
   assert.ok(first.meta.next_page_url);
 
   // Another account (a subaccount, with its own credentials or named by AccountSid) sees a 404.

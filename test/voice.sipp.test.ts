@@ -60,17 +60,35 @@ function scenario(name: string, xml: string): string {
   writeFileSync(path, xml);
   return path;
 }
-const final = (sid: string) => eventually(async () => {
-  const c = await s.client.calls(sid).fetch();
-  return ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(c.status) ? c : undefined;
-}, 20_000);
+const final = (sid: string) =>
+  eventually(async () => {
+    const c = await s.client.calls(sid).fetch();
+    return ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(c.status) ? c : undefined;
+  }, 20_000);
 
 test('SIPp calls our number twice: signed webhooks, audio both ways, SIPp hangs up, calls completed', { skip }, async () => {
   app.respond((r) => (r.path === '/voice' ? { body: '<Response><Say>Hello from Switchboard.</Say><Pause length="20"/></Response>' } : undefined));
   const seen = app.received.length;
   // SIPp binds its SIP port, audio and video RTP (mp, mp+2): all from one reserved range, so they cannot collide.
   const mp = await freePortRange(6);
-  const peer = sipp(['-sn', 'uac', `127.0.0.1:${sipPort}`, '-s', shop, '-p', String(mp + 4), '-m', '2', '-r', '2', '-d', '2500', '-mp', String(mp), '-rtp_echo']);
+  const peer = sipp([
+    '-sn',
+    'uac',
+    `127.0.0.1:${sipPort}`,
+    '-s',
+    shop,
+    '-p',
+    String(mp + 4),
+    '-m',
+    '2',
+    '-r',
+    '2',
+    '-d',
+    '2500',
+    '-mp',
+    String(mp),
+    '-rtp_echo',
+  ]);
   assert.equal(await exitCode(peer), 0, peer.output());
   const hooks = app.received.slice(seen).filter((r) => r.path === '/voice');
   assert.equal(hooks.length, 2);
@@ -87,7 +105,8 @@ test('SIPp calls our number twice: signed webhooks, audio both ways, SIPp hangs 
 
 test('RFC 2833 digits SIPp sends reach the Gather action', { skip }, async () => {
   app.respond((r) => {
-    if (r.path === '/voice' && r.params.Digits === undefined) return { body: '<Response><Gather finishOnKey="#" timeout="5"><Say>Enter your account number, then hash.</Say></Gather></Response>' };
+    if (r.path === '/voice' && r.params.Digits === undefined)
+      return { body: '<Response><Gather finishOnKey="#" timeout="5"><Say>Enter your account number, then hash.</Say></Gather></Response>' };
     if (r.path === '/voice') return { body: '<Response><Say>Thanks.</Say></Response>' };
     return undefined;
   });
@@ -103,7 +122,12 @@ test('calls.create to a SIP URI: SIPp answers, hears us (echo), gets our BYE; a 
   const port = await freePort();
   const uas = sipp(['-sf', scenario('uas.xml', UAS_ECHO), '-p', String(port), '-m', '1', '-mp', String(await freePortRange(4)), '-rtp_echo']);
   await new Promise((r) => setTimeout(r, 300));
-  const call = await s.client.calls.create({ to: `sip:echo@127.0.0.1:${port}`, from: shop, twiml: '<Response><Say>Testing one two three.</Say><Hangup/></Response>', sendDigits: '12' });
+  const call = await s.client.calls.create({
+    to: `sip:echo@127.0.0.1:${port}`,
+    from: shop,
+    twiml: '<Response><Say>Testing one two three.</Say><Hangup/></Response>',
+    sendDigits: '12',
+  });
   assert.equal(await exitCode(uas), 0, uas.output());
   const done = await final(call.sid);
   assert.equal(done.status, 'completed');
@@ -112,7 +136,12 @@ test('calls.create to a SIP URI: SIPp answers, hears us (echo), gets our BYE; a 
   const busyPort = await freePort();
   const busy = sipp(['-sf', scenario('busy.xml', UAS_BUSY), '-p', String(busyPort), '-m', '1']);
   await new Promise((r) => setTimeout(r, 300));
-  const refused = await s.client.calls.create({ to: `sip:busy@127.0.0.1:${busyPort}`, from: shop, url: `${app.base}/never`, statusCallback: `${app.base}/busy-status` });
+  const refused = await s.client.calls.create({
+    to: `sip:busy@127.0.0.1:${busyPort}`,
+    from: shop,
+    url: `${app.base}/never`,
+    statusCallback: `${app.base}/busy-status`,
+  });
   assert.equal((await final(refused.sid)).status, 'busy');
   assert.equal((await app.waitFor((r) => r.path === '/busy-status')).params.CallStatus, 'busy');
   assert.equal(await exitCode(busy), 0, busy.output());
@@ -160,7 +189,24 @@ test('endpoint: SIPp calls us (uac, 2 calls, UDP): we answer, play audio, SIPp e
     call.once('bye', () => recordings.push(rtp.stopRecording() ?? new Int16Array(0)));
   });
   const mp = await freePortRange(4);
-  const peer = startSipp(['-sn', 'uac', `127.0.0.1:${ep.ports.udp}`, '-s', '+15551230000', '-p', '0', '-m', '2', '-r', '2', '-d', '2000', '-mp', String(mp), '-rtp_echo']);
+  const peer = startSipp([
+    '-sn',
+    'uac',
+    `127.0.0.1:${ep.ports.udp}`,
+    '-s',
+    '+15551230000',
+    '-p',
+    '0',
+    '-m',
+    '2',
+    '-r',
+    '2',
+    '-d',
+    '2000',
+    '-mp',
+    String(mp),
+    '-rtp_echo',
+  ]);
   assert.equal(await exitCode(peer), 0, peer.output());
   await waitFor(() => recordings.length === 2, 5000, 'both calls to end');
   assert.deepEqual(users, ['+15551230000', '+15551230000']);
@@ -177,7 +223,23 @@ test('endpoint: SIPp calls us over TCP', { skip: noSipp }, async (t) => {
     protocols.push(call.source.protocol);
     await answerWithMedia(call);
   });
-  const peer = startSipp(['-sn', 'uac', `127.0.0.1:${ep.ports.tcp}`, '-s', 'tcpuser', '-t', 't1', '-p', String(await freePort()), '-m', '1', '-d', '500', '-mp', String(await freePortRange(4))]);
+  const peer = startSipp([
+    '-sn',
+    'uac',
+    `127.0.0.1:${ep.ports.tcp}`,
+    '-s',
+    'tcpuser',
+    '-t',
+    't1',
+    '-p',
+    String(await freePort()),
+    '-m',
+    '1',
+    '-d',
+    '500',
+    '-mp',
+    String(await freePortRange(4)),
+  ]);
   assert.equal(await exitCode(peer), 0, peer.output());
   assert.deepEqual(protocols, ['tcp']);
 });
@@ -188,7 +250,8 @@ test('endpoint: we call SIPp (uas + rtp echo): audio and RFC 4733 digits come ba
   const peer = startSipp(['-sf', scenario('uas.xml', UAS_ECHO), '-p', String(port), '-m', '1', '-mp', String(await freePortRange(4)), '-rtp_echo']);
   let call: OutgoingCall | undefined;
   let rtp: RtpSession | undefined;
-  for (let i = 0; i < 50 && !rtp; i++) { // SIPp needs a moment to bind; retry the INVITE until it is up
+  for (let i = 0; i < 50 && !rtp; i++) {
+    // SIPp needs a moment to bind; retry the INVITE until it is up
     const r = await dialWithMedia(ep, `sip:service@127.0.0.1:${port}`, { timeoutMs: 5000 });
     if (r.outcome.kind === 'answered') ({ call, rtp } = r);
     else await new Promise((res) => setTimeout(res, 100));
@@ -214,7 +277,19 @@ test('endpoint: SIPp sends RFC 2833 digits from its pcaps (uac_pcap style): we d
     const rtp = await answerWithMedia(call);
     rtp?.on('digit', (d) => digits.push(d));
   });
-  const peer = startSipp(['-sf', scenario('uac_dtmf.xml', UAC_DTMF), `127.0.0.1:${ep.ports.udp}`, '-s', 'ivr', '-p', '0', '-m', '1', '-mp', String(await freePortRange(4))]);
+  const peer = startSipp([
+    '-sf',
+    scenario('uac_dtmf.xml', UAC_DTMF),
+    `127.0.0.1:${ep.ports.udp}`,
+    '-s',
+    'ivr',
+    '-p',
+    '0',
+    '-m',
+    '1',
+    '-mp',
+    String(await freePortRange(4)),
+  ]);
   assert.equal(await exitCode(peer), 0, peer.output());
   assert.deepEqual(digits, ['1', '5', '#']);
 });
@@ -222,14 +297,18 @@ test('endpoint: SIPp sends RFC 2833 digits from its pcaps (uac_pcap style): we d
 test('endpoint: SIPp challenges our INVITE (401, qop=auth) and verifies the digest itself', { skip: noSipp }, async (t) => {
   const { ep, startSipp } = await endpointRig(t);
   const path = scenario('uas_auth.xml', UAS_AUTH);
-  for (const [password, expected] of [['s3cret', 'answered'], ['wrong', 'rejected']] as const) {
+  for (const [password, expected] of [
+    ['s3cret', 'answered'],
+    ['wrong', 'rejected'],
+  ] as const) {
     const port = await freePort();
     const peer = startSipp(['-sf', path, '-p', String(port), '-m', '1', '-mp', String(await freePortRange(4))]);
     let outcome: InviteOutcome | undefined;
     for (let i = 0; i < 50; i++) {
       const r = await dialWithMedia(ep, `sip:+15551230000@127.0.0.1:${port}`, { auth: { username: 'trunkuser', password } });
       outcome = r.outcome;
-      if (r.outcome.kind === 'failed') { // SIPp not listening yet
+      if (r.outcome.kind === 'failed') {
+        // SIPp not listening yet
         await new Promise((res) => setTimeout(res, 100));
         continue;
       }

@@ -12,8 +12,14 @@ export async function buildSdk(root = ROOT) {
   const out = join(root, 'dist/video-sdk');
   mkdirSync(out, { recursive: true });
   await build({
-    entryPoints: [join(root, 'video-sdk/src/index.ts')], outfile: join(out, 'sdk.js'), bundle: true, format: 'esm',
-    target: 'es2020', platform: 'browser', legalComments: 'none', logLevel: 'warning',
+    entryPoints: [join(root, 'video-sdk/src/index.ts')],
+    outfile: join(out, 'sdk.js'),
+    bundle: true,
+    format: 'esm',
+    target: 'es2020',
+    platform: 'browser',
+    legalComments: 'none',
+    logLevel: 'warning',
     banner: { js: '// Switchboard Video SDK: connect(token, options) -> Room, shaped like twilio-video. Source: video-sdk/src.' },
   });
   for (const f of readdirSync(join(root, 'video-sdk/demo'))) copyFileSync(join(root, 'video-sdk/demo', f), join(out, f));

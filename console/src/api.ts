@@ -5,7 +5,11 @@
  */
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: number | null, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: number | null,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -53,7 +57,9 @@ async function errorOf(res: Response): Promise<ApiError> {
     const j = (await res.json()) as { code?: unknown; message?: unknown };
     if (typeof j.code === 'number') code = j.code;
     if (typeof j.message === 'string') message = j.message;
-  } catch { /* not JSON: keep the status line */ }
+  } catch {
+    /* not JSON: keep the status line */
+  }
   return new ApiError(res.status, code, message);
 }
 

@@ -42,7 +42,9 @@ export function connectLive(): void {
     es.addEventListener(name, (e) => {
       try {
         dispatch(name, JSON.parse((e as MessageEvent<string>).data));
-      } catch { /* a malformed frame is dropped; the next resync repairs state */ }
+      } catch {
+        /* a malformed frame is dropped; the next resync repairs state */
+      }
     });
   }
   // The server ends a stream whose session is gone; EventSource would retry forever, so stop here.

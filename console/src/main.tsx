@@ -30,21 +30,41 @@ const NAV: { path: string; label: string }[] = [
 function Page(props: { path: string; session: Session }) {
   const [, section, id] = props.path.split('/');
   switch (section) {
-    case '': case undefined: return <Start session={props.session} />;
-    case 'numbers': return <Numbers session={props.session} />;
-    case 'messages': return id ? <MessageDetail session={props.session} sid={id} /> : <Messages session={props.session} />;
-    case 'phones': return <Phones session={props.session} phone={id ? decodeURIComponent(id) : null} />;
-    case 'inspector': return <Inspector session={props.session} selected={id ?? null} />;
-    case 'calls': return id ? <CallDetail session={props.session} sid={id} /> : <Calls session={props.session} />;
-    case 'verify': return <Verify />;
-    default: return <section><h1>Not found</h1><p>No console page at this address. <Link to="/">Go to the start page</Link>.</p></section>;
+    case '':
+    case undefined:
+      return <Start session={props.session} />;
+    case 'numbers':
+      return <Numbers session={props.session} />;
+    case 'messages':
+      return id ? <MessageDetail session={props.session} sid={id} /> : <Messages session={props.session} />;
+    case 'phones':
+      return <Phones session={props.session} phone={id ? decodeURIComponent(id) : null} />;
+    case 'inspector':
+      return <Inspector session={props.session} selected={id ?? null} />;
+    case 'calls':
+      return id ? <CallDetail session={props.session} sid={id} /> : <Calls session={props.session} />;
+    case 'verify':
+      return <Verify />;
+    default:
+      return (
+        <section>
+          <h1>Not found</h1>
+          <p>
+            No console page at this address. <Link to="/">Go to the start page</Link>.
+          </p>
+        </section>
+      );
   }
 }
 
 function LiveBadge() {
   const status = useLiveStatus();
   const text = status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Offline';
-  return <span class={`live live-${status}`} role="status" title="Updates without reloading">{text}</span>;
+  return (
+    <span class={`live live-${status}`} role="status" title="Updates without reloading">
+      {text}
+    </span>
+  );
 }
 
 function Shell(props: { session: Session; onSwitch: (sid: string) => void; onSignOut: () => void }) {
@@ -52,10 +72,14 @@ function Shell(props: { session: Session; onSwitch: (sid: string) => void; onSig
   const { session } = props;
   const section = '/' + (path.split('/')[1] ?? '');
   // Moving focus to the new page's heading tells keyboard and screen reader users the page changed.
-  useEffect(() => { document.querySelector<HTMLElement>('main h1')?.focus(); }, [section]);
+  useEffect(() => {
+    document.querySelector<HTMLElement>('main h1')?.focus();
+  }, [section]);
   return (
     <div class="shell">
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
       <header class="topbar">
         <span class="brand">Switchboard</span>
         {session.accounts.length > 1 ? (
@@ -63,17 +87,29 @@ function Shell(props: { session: Session; onSwitch: (sid: string) => void; onSig
             <span class="offscreen">Account</span>
             <select value={session.account_sid} onChange={(e) => props.onSwitch((e.target as HTMLSelectElement).value)}>
               {session.accounts.map((a) => (
-                <option key={a.sid} value={a.sid}>{a.friendly_name} ({a.sid.slice(0, 8)}…){a.parent_sid ? '' : ' · parent'}</option>
+                <option key={a.sid} value={a.sid}>
+                  {a.friendly_name} ({a.sid.slice(0, 8)}…){a.parent_sid ? '' : ' · parent'}
+                </option>
               ))}
             </select>
           </label>
-        ) : <span class="account muted">{session.account_sid}</span>}
+        ) : (
+          <span class="account muted">{session.account_sid}</span>
+        )}
         <LiveBadge />
-        <button type="button" class="secondary" onClick={props.onSignOut}>Sign out</button>
+        <button type="button" class="secondary" onClick={props.onSignOut}>
+          Sign out
+        </button>
       </header>
       <nav class="nav" aria-label="Console">
         <ul>
-          {NAV.map((n) => <li key={n.path}><Link to={n.path} current={n.path === section}>{n.label}</Link></li>)}
+          {NAV.map((n) => (
+            <li key={n.path}>
+              <Link to={n.path} current={n.path === section}>
+                {n.label}
+              </Link>
+            </li>
+          ))}
         </ul>
       </nav>
       <main id="main" class="content">
@@ -90,7 +126,8 @@ function App() {
   const adopt = useCallback((s: Session | null) => {
     setCsrfToken(s?.csrf_token ?? '');
     setSession(s);
-    if (s) connectLive(); else disconnectLive();
+    if (s) connectLive();
+    else disconnectLive();
   }, []);
 
   useEffect(() => {
@@ -104,11 +141,24 @@ function App() {
     return () => window.removeEventListener('switchboard:session-lost', lost);
   }, [adopt]);
 
-  if (error) return <main class="content"><p class="error" role="alert">The console could not reach Switchboard: {error}</p></main>;
-  if (session === undefined) return <main class="content" aria-busy="true"><p>Loading…</p></main>;
+  if (error)
+    return (
+      <main class="content">
+        <p class="error" role="alert">
+          The console could not reach Switchboard: {error}
+        </p>
+      </main>
+    );
+  if (session === undefined)
+    return (
+      <main class="content" aria-busy="true">
+        <p>Loading…</p>
+      </main>
+    );
   if (session === null) return <SignIn onSignedIn={adopt} />;
   return (
-    <Shell session={session}
+    <Shell
+      session={session}
       onSwitch={async (sid) => {
         try {
           adopt(await api<Session>('/console/api/session/account', { json: { AccountSid: sid } }));
@@ -120,7 +170,8 @@ function App() {
         await api('/console/api/session', { method: 'DELETE' }).catch(() => undefined);
         adopt(null);
         navigate('/', { replace: true });
-      }} />
+      }}
+    />
   );
 }
 

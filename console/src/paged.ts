@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, nextPath } from './api.js';
 
-export interface Keyed { sid: string }
+export interface Keyed {
+  sid: string;
+}
 
 export interface PagedList<T extends Keyed> {
   items: T[];
@@ -50,11 +52,15 @@ export function usePaged<T extends Keyed>(url: string | null, pick: (page: unkno
     setError(null);
     if (url === null) return;
     setLoading(true);
-    fetchPage(url).then((p) => {
-      if (gen !== generation.current) return;
-      setItems(p.rows);
-      setNext(p.next);
-    }, (e: unknown) => gen === generation.current && setError(String((e as Error).message)))
+    fetchPage(url)
+      .then(
+        (p) => {
+          if (gen !== generation.current) return;
+          setItems(p.rows);
+          setNext(p.next);
+        },
+        (e: unknown) => gen === generation.current && setError(String((e as Error).message)),
+      )
       .finally(() => gen === generation.current && setLoading(false));
   }, [url, fetchPage]);
 
@@ -107,14 +113,17 @@ export function useBatcher(flush: (ids: string[], overflow: boolean) => void, ma
   const flushRef = useRef(flush);
   flushRef.current = flush;
   useEffect(() => () => window.clearTimeout(timer.current), []);
-  return useCallback((id: string) => {
-    pending.current.add(id);
-    if (timer.current !== undefined) return;
-    timer.current = window.setTimeout(() => {
-      timer.current = undefined;
-      const ids = [...pending.current];
-      pending.current.clear();
-      flushRef.current(ids, ids.length > max);
-    }, delayMs);
-  }, [max, delayMs]);
+  return useCallback(
+    (id: string) => {
+      pending.current.add(id);
+      if (timer.current !== undefined) return;
+      timer.current = window.setTimeout(() => {
+        timer.current = undefined;
+        const ids = [...pending.current];
+        pending.current.clear();
+        flushRef.current(ids, ids.length > max);
+      }, delayMs);
+    },
+    [max, delayMs],
+  );
 }

@@ -11,21 +11,37 @@ export interface Session {
   expires_at: string;
 }
 
-export interface Account { sid: string; friendly_name: string; auth_token: string; status: string }
+export interface Account {
+  sid: string;
+  friendly_name: string;
+  auth_token: string;
+  status: string;
+}
 
 export interface IncomingNumber {
   sid: string;
   phone_number: string;
   friendly_name: string;
   date_created: string;
-  sms_url: string | null; sms_method: string;
-  sms_fallback_url: string | null; sms_fallback_method: string;
-  voice_url: string | null; voice_method: string;
-  voice_fallback_url: string | null; voice_fallback_method: string;
-  status_callback: string | null; status_callback_method: string;
+  sms_url: string | null;
+  sms_method: string;
+  sms_fallback_url: string | null;
+  sms_fallback_method: string;
+  voice_url: string | null;
+  voice_method: string;
+  voice_fallback_url: string | null;
+  voice_fallback_method: string;
+  status_callback: string | null;
+  status_callback_method: string;
 }
 
-export interface AvailableNumber { phone_number: string; friendly_name: string; locality: string | null; region: string | null; iso_country: string }
+export interface AvailableNumber {
+  phone_number: string;
+  friendly_name: string;
+  locality: string | null;
+  region: string | null;
+  iso_country: string;
+}
 
 export interface Message {
   sid: string;
@@ -45,7 +61,11 @@ export interface Message {
   date_updated: string;
 }
 
-export interface MessageExtra { sid: string; encoding: string; num_segments: number }
+export interface MessageExtra {
+  sid: string;
+  encoding: string;
+  num_segments: number;
+}
 
 export interface WebhookRequest {
   sid: string;
@@ -72,7 +92,11 @@ export interface Alert {
   date_created: string;
 }
 
-export interface VirtualPhone { phone_number: string; messages: number; last_activity: string }
+export interface VirtualPhone {
+  phone_number: string;
+  messages: number;
+  last_activity: string;
+}
 
 export interface PhoneMessage {
   sid: string;
@@ -85,24 +109,60 @@ export interface PhoneMessage {
   date_created: string;
 }
 
-export interface Call { sid: string; from: string; to: string; status: string; direction: string; duration: string | null; date_created: string }
+export interface Call {
+  sid: string;
+  from: string;
+  to: string;
+  status: string;
+  direction: string;
+  duration: string | null;
+  date_created: string;
+}
 
 /** A call as GET .../Calls/{Sid}.json returns it (the fields the detail page shows). */
-export interface CallDetails extends Call { start_time: string | null; end_time: string | null }
+export interface CallDetails extends Call {
+  start_time: string | null;
+  end_time: string | null;
+}
 
 /** One verb a call ran (GET /switchboard/v1/Calls/{Sid}/Events). */
-export interface CallEvent { sid: string; call_sid: string; sequence: number; verb: string; detail: string; date_created: string }
+export interface CallEvent {
+  sid: string;
+  call_sid: string;
+  sequence: number;
+  verb: string;
+  detail: string;
+  date_created: string;
+}
 
-export interface VerifyService { sid: string; friendly_name: string; code_length: number; date_created: string }
+export interface VerifyService {
+  sid: string;
+  friendly_name: string;
+  code_length: number;
+  date_created: string;
+}
 export interface VerifyAttempt {
-  sid: string; service_sid: string; verification_sid: string; date_created: string; channel: string;
-  conversion_status: 'converted' | 'unconverted'; channel_data: { to?: string } | null;
+  sid: string;
+  service_sid: string;
+  verification_sid: string;
+  date_created: string;
+  channel: string;
+  conversion_status: 'converted' | 'unconverted';
+  channel_data: { to?: string } | null;
 }
 
 /** The live stream's events, as src/core/events.ts defines them. */
 export interface LiveEvents {
   'message.status': { accountSid: string; sid: string; status: string; direction: string };
-  'webhook.request': { accountSid: string; sid: string; resourceSid: string | null; purpose: string; url: string; status: number | null; errorCode: number | null };
-  'alert': { accountSid: string; sid: string; code: number; resourceSid: string | null };
+  'webhook.request': {
+    accountSid: string;
+    sid: string;
+    resourceSid: string | null;
+    purpose: string;
+    url: string;
+    status: number | null;
+    errorCode: number | null;
+  };
+  alert: { accountSid: string; sid: string; code: number; resourceSid: string | null };
   'call.status': { accountSid: string; sid: string; status: string };
 }

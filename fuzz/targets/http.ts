@@ -18,11 +18,18 @@ import type { Rng, Target } from '../engine.js';
 
 // A public path (no auth hook), so the body parsers see every input; the stub is never asked to authenticate.
 const PATH = '/video-demo/fuzz';
-const accounts = { authenticate: async () => { throw errors.authenticate(); } } as unknown as AccountsService;
+const accounts = {
+  authenticate: async () => {
+    throw errors.authenticate();
+  },
+} as unknown as AccountsService;
 
 function build(): FastifyInstance {
   const app = createServer({
-    bodyLimit: 64 * 1024, logger: createLogger('silent'), accounts, metrics: new Metrics(),
+    bodyLimit: 64 * 1024,
+    logger: createLogger('silent'),
+    accounts,
+    metrics: new Metrics(),
     authThrottle: new AuthThrottle({ ...DEFAULT_AUTH_THROTTLE, now: Date.now }),
   });
   app.post(PATH, async (req) => {
@@ -65,21 +72,69 @@ async function send(contentType: string, body: Buffer): Promise<string | null> {
 
 const int = (r: Rng, n: number) => Math.floor(r() * n);
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[int(r, xs.length)] as T;
-const KEYS = ['To', 'From', 'Body', 'MediaUrl', 'PageSize', 'Enabled', 'StatusCallback', 'StatusCallbackMethod', 'DateSent', '__proto__', 'constructor', 'toString', ''];
-const VALUES = ['+15551230000', 'hello', 'https://example.com/a', 'GET', 'true', 'maybe', '20', '-1', '1e400', '2026-11-27', 'not a date', '%', '%zz', '%00', '\u0000', 'a'.repeat(20_000)];
+const KEYS = [
+  'To',
+  'From',
+  'Body',
+  'MediaUrl',
+  'PageSize',
+  'Enabled',
+  'StatusCallback',
+  'StatusCallbackMethod',
+  'DateSent',
+  '__proto__',
+  'constructor',
+  'toString',
+  '',
+];
+const VALUES = [
+  '+15551230000',
+  'hello',
+  'https://example.com/a',
+  'GET',
+  'true',
+  'maybe',
+  '20',
+  '-1',
+  '1e400',
+  '2026-11-27',
+  'not a date',
+  '%',
+  '%zz',
+  '%00',
+  '\u0000',
+  'a'.repeat(20_000),
+];
 
 const lifecycle = {
-  async setup() { app = build(); counter = 0; await app.ready(); },
-  async teardown() { await app?.close(); app = null; },
+  async setup() {
+    app = build();
+    counter = 0;
+    await app.ready();
+  },
+  async teardown() {
+    await app?.close();
+    app = null;
+  },
 };
 
 export const form: Target = {
   name: 'http-form',
   ...lifecycle,
-  seeds: ['To=%2B15551230000&From=%2B15550001111&Body=Hello+world&MediaUrl=https%3A%2F%2Fe%2Fa&MediaUrl=https%3A%2F%2Fe%2Fb', 'PageSize=50&Enabled=true&StatusCallbackMethod=GET&DateSent%3E=2026-11-01', '', 'a=&=b&&c'].map((s) => Buffer.from(s)),
+  seeds: [
+    'To=%2B15551230000&From=%2B15550001111&Body=Hello+world&MediaUrl=https%3A%2F%2Fe%2Fa&MediaUrl=https%3A%2F%2Fe%2Fb',
+    'PageSize=50&Enabled=true&StatusCallbackMethod=GET&DateSent%3E=2026-11-01',
+    '',
+    'a=&=b&&c',
+  ].map((s) => Buffer.from(s)),
   maxLength: 70 * 1024,
   dictionary: ['&', '=', '%', '+', '%2B', '%00', '%C3%A9', '%ED%A0%80', '%FF', '[]', '[0]', '__proto__='],
-  generate: (r) => Buffer.from(Array.from({ length: int(r, 6) }, () => `${encodeURIComponent(pick(r, KEYS))}=${r() < 0.5 ? encodeURIComponent(pick(r, VALUES)) : pick(r, VALUES)}`).join('&')),
+  generate: (r) =>
+    Buffer.from(
+      Array.from({ length: int(r, 6) }, () => `${encodeURIComponent(pick(r, KEYS))}=${r() < 0.5 ? encodeURIComponent(pick(r, VALUES)) : pick(r, VALUES)}`).join(
+        '&',
+      ),
+    ),
   async run(input) {
     // The parser on its own must never throw nor yield anything but strings; sampled: the whole request path.
     const bad = badParam(parseForm(input.toString('utf8')));
@@ -91,9 +146,31 @@ export const form: Target = {
 export const json: Target = {
   name: 'http-json',
   ...lifecycle,
-  seeds: ['{"To":"+15551230000","From":"+15550001111","Body":"Hi","MediaUrl":["https://e/a","https://e/b"]}', '{"PageSize":50,"Enabled":true,"nested":{"a":[1,{"b":null}]}}', '{}', ''].map((s) => Buffer.from(s)),
+  seeds: [
+    '{"To":"+15551230000","From":"+15550001111","Body":"Hi","MediaUrl":["https://e/a","https://e/b"]}',
+    '{"PageSize":50,"Enabled":true,"nested":{"a":[1,{"b":null}]}}',
+    '{}',
+    '',
+  ].map((s) => Buffer.from(s)),
   maxLength: 70 * 1024,
-  dictionary: ['{', '}', '[', ']', '"', ':', ',', 'null', 'true', '1e999', '-0', '"\\u0000"', '"\\ud800"', '"__proto__"', '{"__proto__":{"x":1}}', '[[[[[[[[[['],
+  dictionary: [
+    '{',
+    '}',
+    '[',
+    ']',
+    '"',
+    ':',
+    ',',
+    'null',
+    'true',
+    '1e999',
+    '-0',
+    '"\\u0000"',
+    '"\\ud800"',
+    '"__proto__"',
+    '{"__proto__":{"x":1}}',
+    '[[[[[[[[[[',
+  ],
   generate(r) {
     const value = (d: number): unknown => {
       const k = int(r, d > 3 ? 4 : 6);

@@ -28,7 +28,39 @@ const MESSAGING = [
   '<Response><Sms to="+1555">legacy</Sms></Response>',
   '<Response/>',
 ];
-const TWIML_DICT = ['<', '>', '</', '/>', '&', '&amp;', '&#0;', '&#x110000;', '&lt;', '<![CDATA[', ']]>', '<!--', '-->', '<?xml ?>', '<!DOCTYPE x>', '"', "'", '=', ' loop="', ' timeout="', '<Say>', '</Say>', '<Dial>', '<Number>', '<Gather>', '<Response>', '</Response>', 'xmlns="x"', '\u0000', '\uFFFF', '\uD800'];
+const TWIML_DICT = [
+  '<',
+  '>',
+  '</',
+  '/>',
+  '&',
+  '&amp;',
+  '&#0;',
+  '&#x110000;',
+  '&lt;',
+  '<![CDATA[',
+  ']]>',
+  '<!--',
+  '-->',
+  '<?xml ?>',
+  '<!DOCTYPE x>',
+  '"',
+  "'",
+  '=',
+  ' loop="',
+  ' timeout="',
+  '<Say>',
+  '</Say>',
+  '<Dial>',
+  '<Number>',
+  '<Gather>',
+  '<Response>',
+  '</Response>',
+  'xmlns="x"',
+  '\u0000',
+  '\uFFFF',
+  '\uD800',
+];
 
 export const twiml: Target = {
   name: 'twiml',
@@ -37,7 +69,28 @@ export const twiml: Target = {
   dictionary: TWIML_DICT,
   generate(r) {
     // Random nesting of known element names and attributes.
-    const names = ['Say', 'Play', 'Gather', 'Dial', 'Number', 'Sip', 'Client', 'Conference', 'Queue', 'Record', 'Redirect', 'Pause', 'Message', 'Body', 'Media', 'Connect', 'Stream', 'Parameter', 'speak', 'x'];
+    const names = [
+      'Say',
+      'Play',
+      'Gather',
+      'Dial',
+      'Number',
+      'Sip',
+      'Client',
+      'Conference',
+      'Queue',
+      'Record',
+      'Redirect',
+      'Pause',
+      'Message',
+      'Body',
+      'Media',
+      'Connect',
+      'Stream',
+      'Parameter',
+      'speak',
+      'x',
+    ];
     const attrs = ['loop', 'timeout', 'numDigits', 'length', 'action', 'method', 'url', 'voice', 'maxLength', 'input', 'digits', 'to'];
     const values = ['1', '-1', '0', '99999999999', 'GET', 'x', '', '/a', 'https://e/x', 'true', '1.5', 'dtmf'];
     const node = (depth: number): string => {
@@ -53,7 +106,8 @@ export const twiml: Target = {
     for (const dialect of ['voice', 'messaging'] as const) {
       const res = parseTwiml(text, { dialect });
       // The catch-all branch of parseTwiml turns our own bugs into 12100 "could not be parsed": a finding.
-      if (!res.ok && res.alert.message.startsWith('The document could not be parsed')) return `caught internal error: ${res.alert.message.replace(/\d+/g, 'N').slice(0, 100)}`;
+      if (!res.ok && res.alert.message.startsWith('The document could not be parsed'))
+        return `caught internal error: ${res.alert.message.replace(/\d+/g, 'N').slice(0, 100)}`;
       if (res.ok && !Array.isArray(res.verbs)) return 'ok without verbs';
     }
     return null;
@@ -71,12 +125,31 @@ export const sdp: Target = {
   name: 'sdp',
   seeds: OFFERS.map(b),
   maxLength: 16 * 1024,
-  dictionary: ['\r\n', '\n', '=', ':', ' ', '/', 'm=audio ', 'c=IN IP4 ', 'c=IN IP6 ', 'a=rtpmap:', 'a=fmtp:', 'a=ptime:', 'a=inactive', 'RTP/AVP', '65536', '-1', 'a=rtcp:'],
+  dictionary: [
+    '\r\n',
+    '\n',
+    '=',
+    ':',
+    ' ',
+    '/',
+    'm=audio ',
+    'c=IN IP4 ',
+    'c=IN IP6 ',
+    'a=rtpmap:',
+    'a=fmtp:',
+    'a=ptime:',
+    'a=inactive',
+    'RTP/AVP',
+    '65536',
+    '-1',
+    'a=rtcp:',
+  ],
   run(input) {
     const text = input.toString('latin1');
     const res = createAnswer(text, { address: '127.0.0.1', port: 20000 });
     const media = res.ok ? res.media : parseAnswer(text);
-    if (media && (!Number.isInteger(media.remotePort) || media.remotePort < 0 || media.remotePort > 65535)) return `remote port ${String(media.remotePort).slice(0, 20)}`;
+    if (media && (!Number.isInteger(media.remotePort) || media.remotePort < 0 || media.remotePort > 65535))
+      return `remote port ${String(media.remotePort).slice(0, 20)}`;
     if (media && !Number.isInteger(media.payloadType)) return 'payload type not an integer';
     return null;
   },
@@ -93,7 +166,13 @@ const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
 function signedToken(r: Rng): string {
   const values: unknown[] = [null, 0, -1, 1e308, NOW / 1000 + 60, NOW / 1000 - 60, 'x', '', [], {}, true, ACCOUNT, KEY, { identity: 'a', video: {} }];
   const header: Record<string, unknown> = { typ: 'JWT', alg: pick(r, ['HS256', 'HS384', 'HS512']), cty: 'twilio-fpa;v=1' };
-  const payload: Record<string, unknown> = { jti: `${KEY}-1`, iss: KEY, sub: ACCOUNT, exp: Math.floor(NOW / 1000) + 3600, grants: { identity: 'alice', video: { room: 'r' } } };
+  const payload: Record<string, unknown> = {
+    jti: `${KEY}-1`,
+    iss: KEY,
+    sub: ACCOUNT,
+    exp: Math.floor(NOW / 1000) + 3600,
+    grants: { identity: 'alice', video: { room: 'r' } },
+  };
   for (let k = int(r, 3); k > 0; k--) {
     const grants = payload.grants;
     const inGrants = grants !== null && typeof grants === 'object' && !Array.isArray(grants) && r() < 0.5;
@@ -115,7 +194,8 @@ export const token: Target = {
   async run(input) {
     try {
       const g = await verifyAccessToken(input.toString('latin1'), lookup, NOW);
-      if (g.accountSid !== ACCOUNT || g.keySid !== KEY || typeof g.identity !== 'string' || g.identity === '') return 'accepted a token without a valid issuer or identity';
+      if (g.accountSid !== ACCOUNT || g.keySid !== KEY || typeof g.identity !== 'string' || g.identity === '')
+        return 'accepted a token without a valid issuer or identity';
     } catch (err) {
       if (err instanceof ApiError && err.code >= 20101 && err.code <= 20107) return null;
       throw err;

@@ -41,18 +41,26 @@ class MemoryAccounts implements AccountStore {
 class MemoryKeys implements KeyStore {
   readonly rows = new Map<string, ApiKeyRow>();
 
-  async find(sid: string) { return this.rows.get(sid); }
+  async find(sid: string) {
+    return this.rows.get(sid);
+  }
   async findOwned(accountSid: string, sid: string) {
     const row = this.rows.get(sid);
     return row?.account_sid === accountSid ? row : undefined;
   }
-  async insert(row: ApiKeyRow) { this.rows.set(row.sid, row); }
-  async list(accountSid: string) { return page([...this.rows.values()].filter((k) => k.account_sid === accountSid)); }
+  async insert(row: ApiKeyRow) {
+    this.rows.set(row.sid, row);
+  }
+  async list(accountSid: string) {
+    return page([...this.rows.values()].filter((k) => k.account_sid === accountSid));
+  }
   async update(accountSid: string, sid: string, friendlyName: string, now: number) {
     const row = await this.findOwned(accountSid, sid);
     if (row) Object.assign(row, { friendly_name: friendlyName, date_updated: now });
   }
-  async delete(accountSid: string, sid: string) { return (await this.findOwned(accountSid, sid)) !== undefined && this.rows.delete(sid); }
+  async delete(accountSid: string, sid: string) {
+    return (await this.findOwned(accountSid, sid)) !== undefined && this.rows.delete(sid);
+  }
 }
 
 function setup() {
@@ -61,20 +69,37 @@ function setup() {
   const settings = new Map<string, string>();
   const clock = new ManualClock(T0);
   const service = new AccountsService({
-    accounts, keys, clock,
-    settings: { get: async (k) => settings.get(k), set: async (k, v) => { settings.set(k, v); } },
+    accounts,
+    keys,
+    clock,
+    settings: {
+      get: async (k) => settings.get(k),
+      set: async (k, v) => {
+        settings.set(k, v);
+      },
+    },
   });
-  for (const row of [accountRow({ sid: ROOT, auth_token: TOKEN }), accountRow({ sid: CHILD, parent_sid: ROOT, auth_token: 'b'.repeat(32) }),
-    accountRow({ sid: STRANGER, auth_token: 'c'.repeat(32) })]) accounts.rows.set(row.sid, row);
-  for (const row of [apiKeyRow({ sid: sid('SK', 1), account_sid: ROOT, flavor: 'main', secret: 'M'.repeat(32) }),
+  for (const row of [
+    accountRow({ sid: ROOT, auth_token: TOKEN }),
+    accountRow({ sid: CHILD, parent_sid: ROOT, auth_token: 'b'.repeat(32) }),
+    accountRow({ sid: STRANGER, auth_token: 'c'.repeat(32) }),
+  ])
+    accounts.rows.set(row.sid, row);
+  for (const row of [
+    apiKeyRow({ sid: sid('SK', 1), account_sid: ROOT, flavor: 'main', secret: 'M'.repeat(32) }),
     apiKeyRow({ sid: sid('SK', 2), account_sid: ROOT, flavor: 'standard', secret: 'S'.repeat(32) }),
-    apiKeyRow({ sid: sid('SK', 3), account_sid: sid('AC', 9), flavor: 'main', secret: 'O'.repeat(32) })]) keys.rows.set(row.sid, row);
+    apiKeyRow({ sid: sid('SK', 3), account_sid: sid('AC', 9), flavor: 'main', secret: 'O'.repeat(32) }),
+  ])
+    keys.rows.set(row.sid, row);
   return { accounts, keys, settings, clock, service };
 }
 
 async function rejectsWith(work: Promise<unknown>, code: number, status: number): Promise<ApiError> {
   let caught: unknown;
-  await assert.rejects(work, (err: unknown) => { caught = err; return true; });
+  await assert.rejects(work, (err: unknown) => {
+    caught = err;
+    return true;
+  });
   assert.ok(caught instanceof ApiError, `expected an ApiError, got ${String(caught)}`);
   assert.deepEqual([caught.code, caught.status], [code, status], caught.message);
   return caught;
@@ -92,7 +117,10 @@ test('a Main key may manage accounts and keys, a Standard key may not (20003)', 
   assert.deepEqual([main.accountSid, main.via, main.keySid, main.canManageAccounts], [ROOT, 'api-key', sid('SK', 1), true]);
   const standard = await service.authenticate(sid('SK', 2), 'S'.repeat(32));
   assert.deepEqual([standard.accountSid, standard.canManageAccounts], [ROOT, false]);
-  assert.throws(() => service.assertAccountsAccess(standard), (err: unknown) => err instanceof ApiError && err.code === 20003 && err.status === 401);
+  assert.throws(
+    () => service.assertAccountsAccess(standard),
+    (err: unknown) => err instanceof ApiError && err.code === 20003 && err.status === 401,
+  );
   await rejectsWith(service.createKey(standard, ROOT, 'k', 'main'), 20003, 401);
   await rejectsWith(service.list(standard, {}, { pageSize: 50 }), 20003, 401);
 });
@@ -122,7 +150,7 @@ test('a suspended or closed account cannot authenticate (20005), by token or by 
   await service.authenticate(CHILD, 'b'.repeat(32)); // a subaccount is not suspended with its parent
 });
 
-test('resolveTarget: the principal\'s own account (without a read) or its subaccount; any other is 20404', async () => {
+test("resolveTarget: the principal's own account (without a read) or its subaccount; any other is 20404", async () => {
   const { service, accounts } = setup();
   const root = await service.authenticate(ROOT, TOKEN);
   const reads = accounts.reads.length;
@@ -141,7 +169,10 @@ test('subaccounts: one level only, made by a principal that may manage accounts'
   clock.advance(60_000);
   const root = await service.authenticate(ROOT, TOKEN);
   const sub = await service.createSubaccount(root, undefined);
-  assert.deepEqual([sub.parent_sid, sub.status, sub.date_created, sub.friendly_name], [ROOT, 'active', T0 + 60_000, 'SubAccount Created at Mon, 01 Jan 2024 00:01:00 GMT']);
+  assert.deepEqual(
+    [sub.parent_sid, sub.status, sub.date_created, sub.friendly_name],
+    [ROOT, 'active', T0 + 60_000, 'SubAccount Created at Mon, 01 Jan 2024 00:01:00 GMT'],
+  );
   assert.match(sub.sid, /^AC[0-9a-f]{32}$/);
   assert.match(sub.auth_token, /^[0-9a-f]{32}$/);
   const child = await service.authenticate(CHILD, 'b'.repeat(32));

@@ -46,8 +46,14 @@ export class AccountsService {
     if (!row) {
       generatedToken = fixed === undefined;
       row = {
-        sid, parent_sid: null, friendly_name: 'Switchboard root account', status: 'active',
-        auth_token: fixed?.token ?? newAuthToken(), type: 'Full', date_created: now, date_updated: now,
+        sid,
+        parent_sid: null,
+        friendly_name: 'Switchboard root account',
+        status: 'active',
+        auth_token: fixed?.token ?? newAuthToken(),
+        type: 'Full',
+        date_created: now,
+        date_updated: now,
       };
       await accounts.insert(row);
     } else if (fixed && row.auth_token !== fixed.token) {
@@ -102,9 +108,14 @@ export class AccountsService {
     if (!parent || parent.parent_sid !== null) throw errors.forbidden('Subaccounts cannot create subaccounts');
     const now = this.deps.clock.now();
     const row: AccountRow = {
-      sid: newOrderedSid('AC', now), parent_sid: principal.accountSid, status: 'active', auth_token: newAuthToken(), type: 'Full',
+      sid: newOrderedSid('AC', now),
+      parent_sid: principal.accountSid,
+      status: 'active',
+      auth_token: newAuthToken(),
+      type: 'Full',
       friendly_name: friendlyName ?? `SubAccount Created at ${new Date(now).toUTCString()}`,
-      date_created: now, date_updated: now,
+      date_created: now,
+      date_updated: now,
     };
     await this.deps.accounts.insert(row);
     return row;
@@ -139,8 +150,13 @@ export class AccountsService {
     this.assertCanManage(principal);
     const now = this.deps.clock.now();
     const row: ApiKeyRow = {
-      sid: newSid('SK'), account_sid: accountSid, friendly_name: friendlyName ?? '', secret: newKeySecret(),
-      flavor, date_created: now, date_updated: now,
+      sid: newSid('SK'),
+      account_sid: accountSid,
+      friendly_name: friendlyName ?? '',
+      secret: newKeySecret(),
+      flavor,
+      date_created: now,
+      date_updated: now,
     };
     await this.deps.keys.insert(row);
     return row;

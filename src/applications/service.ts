@@ -8,17 +8,34 @@ import type { ApplicationChanges, ApplicationRow, ApplicationsRepository } from 
 export type ApplicationInput = Partial<Omit<ApplicationRow, 'sid' | 'account_sid' | 'date_created' | 'date_updated'>>;
 
 export class ApplicationsService {
-  constructor(private readonly repo: ApplicationsRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly repo: ApplicationsRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async create(accountSid: string, input: ApplicationInput): Promise<ApplicationRow> {
     const now = this.clock.now();
     const row: ApplicationRow = {
-      sid: newOrderedSid('AP', now), account_sid: accountSid, friendly_name: '', api_version: '2010-04-01',
-      voice_url: null, voice_method: 'POST', voice_fallback_url: null, voice_fallback_method: 'POST',
-      voice_caller_id_lookup: 0, status_callback: null, status_callback_method: 'POST',
-      sms_url: null, sms_method: 'POST', sms_fallback_url: null, sms_fallback_method: 'POST',
-      sms_status_callback: null, message_status_callback: null, public_application_connect_enabled: 1,
-      date_created: now, date_updated: now,
+      sid: newOrderedSid('AP', now),
+      account_sid: accountSid,
+      friendly_name: '',
+      api_version: '2010-04-01',
+      voice_url: null,
+      voice_method: 'POST',
+      voice_fallback_url: null,
+      voice_fallback_method: 'POST',
+      voice_caller_id_lookup: 0,
+      status_callback: null,
+      status_callback_method: 'POST',
+      sms_url: null,
+      sms_method: 'POST',
+      sms_fallback_url: null,
+      sms_fallback_method: 'POST',
+      sms_status_callback: null,
+      message_status_callback: null,
+      public_application_connect_enabled: 1,
+      date_created: now,
+      date_updated: now,
       ...stripUndefined(input),
     };
     await this.repo.insert(row);

@@ -1,9 +1,16 @@
 import { createRequire } from 'node:module';
 
 /** The part of twilio-node's RequestClient that Switchboard relies on, in every major version from 3 on. */
-export interface RequestOptions { uri: string; [key: string]: unknown }
-export interface RequestClientLike { request(opts: RequestOptions): Promise<unknown> }
-export type RequestClientClass = (new (opts?: Record<string, unknown>) => RequestClientLike) & {
+export interface RequestOptions {
+  uri: string;
+  [key: string]: unknown;
+}
+export interface RequestClientLike {
+  request(opts: RequestOptions): Promise<unknown>;
+}
+export type RequestClientClass = (new (
+  opts?: Record<string, unknown>,
+) => RequestClientLike) & {
   prototype: RequestClientLike & { __switchboard?: boolean };
 };
 
@@ -17,13 +24,19 @@ export function findRequestClients(): RequestClientClass[] {
   for (const from of [process.cwd() + '/', import.meta.url]) {
     const load = createRequire(from);
     let twilio: { RequestClient?: RequestClientClass };
-    try { twilio = load('twilio') as typeof twilio; } catch { continue; }
+    try {
+      twilio = load('twilio') as typeof twilio;
+    } catch {
+      continue;
+    }
     let client = twilio.RequestClient;
     if (client === undefined) {
       try {
         const mod = load('twilio/lib/base/RequestClient') as RequestClientClass | { default: RequestClientClass };
         client = 'default' in mod ? mod.default : mod;
-      } catch { continue; }
+      } catch {
+        continue;
+      }
     }
     if (!found.includes(client)) found.push(client);
   }

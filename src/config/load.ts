@@ -65,7 +65,8 @@ function validate(c: Config): void {
     throw new ConfigError('SWITCHBOARD_ACCOUNT_SID and SWITCHBOARD_AUTH_TOKEN are set together or not at all');
   }
   // 32 characters, as long as a generated token: a short one is guessable even at a few tries a minute.
-  if (c.authToken !== undefined && c.authToken.length < 32) throw new ConfigError('SWITCHBOARD_AUTH_TOKEN is too short: use at least 32 characters (e.g. openssl rand -hex 16)');
+  if (c.authToken !== undefined && c.authToken.length < 32)
+    throw new ConfigError('SWITCHBOARD_AUTH_TOKEN is too short: use at least 32 characters (e.g. openssl rand -hex 16)');
   if (c.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(c.publicUrl)) throw new ConfigError('SWITCHBOARD_PUBLIC_URL must be an http(s) URL');
   for (const k of ['mpsLongCode', 'mpsTollFree', 'mpsShortCode'] as const) if (c[k] < 1) throw new ConfigError(`${k} must be at least 1`);
   if (c.simulatorFailureRate < 0 || c.simulatorFailureRate > 100) throw new ConfigError('simulator failure rate is a percentage (0-100)');

@@ -33,7 +33,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * and, for anything but a read, an Origin header naming this server.
  */
 export class ConsoleAuth {
-  private constructor(private readonly d: ConsoleAuthDeps, private readonly codec: SessionCodec) {}
+  private constructor(
+    private readonly d: ConsoleAuthDeps,
+    private readonly codec: SessionCodec,
+  ) {}
 
   static async create(d: ConsoleAuthDeps): Promise<ConsoleAuth> {
     // setIfAbsent: two nodes starting at once on one database agree on a single secret.
@@ -77,7 +80,7 @@ export class ConsoleAuth {
     if (value === undefined) return undefined;
     const claims = this.codec.open(value, this.d.clock.now());
     if (!claims) return undefined;
-    const signedOut = Number(await this.d.settings.get(signedOutKey(claims.username)) ?? 0);
+    const signedOut = Number((await this.d.settings.get(signedOutKey(claims.username))) ?? 0);
     if (claims.iat <= signedOut) return undefined;
     let home: Principal;
     try {
@@ -94,7 +97,7 @@ export class ConsoleAuth {
     const home = await this.d.accounts.authenticate(username, secret);
     const now = this.d.clock.now();
     // A sign-in in the same millisecond as a sign-out must still produce a live session.
-    const signedOut = Number(await this.d.settings.get(signedOutKey(username)) ?? 0);
+    const signedOut = Number((await this.d.settings.get(signedOutKey(username))) ?? 0);
     const iat = Math.max(now, signedOut + 1);
     const claims: SessionClaims = { id: SessionCodec.newSessionId(), username, secret, account: home.accountSid, iat, exp: iat + SESSION_TTL_MS };
     return { claims, home };
@@ -136,7 +139,7 @@ export class ConsoleAuth {
       if (SAFE_METHODS.has(req.method)) return;
       throw errors.forbidden('Console requests that change state need an Origin header');
     }
-    if (!this.isOwnOrigin(req, origin)) throw errors.forbidden('Console requests must come from the console\'s own origin');
+    if (!this.isOwnOrigin(req, origin)) throw errors.forbidden("Console requests must come from the console's own origin");
   }
 
   private isOwnOrigin(req: FastifyRequest, origin: string): boolean {

@@ -35,7 +35,10 @@ export class ConsoleEvents {
   private readonly unsubscribe: (() => void)[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
 
-  constructor(private readonly bus: EventBus, private readonly auth: ConsoleAuth) {}
+  constructor(
+    private readonly bus: EventBus,
+    private readonly auth: ConsoleAuth,
+  ) {}
 
   register(app: FastifyInstance): void {
     for (const name of FORWARDED) {

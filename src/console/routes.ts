@@ -39,8 +39,7 @@ export function consoleApiRoutes(app: FastifyInstance, d: ConsoleRoutesDeps): vo
   // The view never contains the secret: the page learns the token only by asking the Accounts API for it.
   const view = async (s: Pick<ConsoleSession, 'claims' | 'home'>) => {
     // A Standard key may not read the Accounts resource, so its switcher shows only its own account.
-    const visible = s.home.canManageAccounts ? (await d.accounts.list(s.home, {}, { pageSize: SWITCHER_LIMIT })).items
-      : s.home.account ? [s.home.account] : [];
+    const visible = s.home.canManageAccounts ? (await d.accounts.list(s.home, {}, { pageSize: SWITCHER_LIMIT })).items : s.home.account ? [s.home.account] : [];
     return {
       username: s.claims.username,
       via: s.home.via,

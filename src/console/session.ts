@@ -91,8 +91,12 @@ function parseClaims(v: unknown): SessionClaims | undefined {
   const o = v as Record<string, unknown>;
   const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
   const num = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? (o[k] as number) : undefined);
-  const id = str('id'), username = str('username'), secret = str('secret'), account = str('account');
-  const iat = num('iat'), exp = num('exp');
+  const id = str('id'),
+    username = str('username'),
+    secret = str('secret'),
+    account = str('account');
+  const iat = num('iat'),
+    exp = num('exp');
   if (id === undefined || username === undefined || secret === undefined || account === undefined || iat === undefined || exp === undefined) return undefined;
   return { id, username, secret, account, iat, exp };
 }

@@ -11,9 +11,16 @@ import { errors } from '../core/errors.js';
 export const CONSOLE_ASSETS_DIR = fileURLToPath(new URL('../../dist/console-ui/', import.meta.url));
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.map': 'application/json',
-  '.woff2': 'font/woff2', '.txt': 'text/plain; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 /**
@@ -21,8 +28,16 @@ const TYPES: Record<string, string> = {
  * nothing but this server (the console never needs the internet).
  */
 const CSP = [
-  "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
-  "connect-src 'self'", "manifest-src 'self'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 const COMMON_HEADERS = {
@@ -32,7 +47,11 @@ const COMMON_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-interface Asset { body: Buffer; type: string; immutable: boolean }
+interface Asset {
+  body: Buffer;
+  type: string;
+  immutable: boolean;
+}
 
 /** Reads every built file once at start-up: the bundle is small, and requests then never touch the disk. */
 function loadAssets(dir: string): Map<string, Asset> {
@@ -41,7 +60,10 @@ function loadAssets(dir: string): Map<string, Asset> {
   const walk = (d: string) => {
     for (const entry of readdirSync(d)) {
       const p = join(d, entry);
-      if (statSync(p).isDirectory()) { walk(p); continue; }
+      if (statSync(p).isDirectory()) {
+        walk(p);
+        continue;
+      }
       const rel = relative(dir, p).split(sep).join('/');
       // Vite names what it fingerprints under assets/; those never change under the same name.
       assets.set(rel, { body: readFileSync(p), type: TYPES[extname(p)] ?? 'application/octet-stream', immutable: rel.startsWith('assets/') });
@@ -79,8 +101,7 @@ export function consoleStaticRoutes(app: FastifyInstance, dir: string = CONSOLE_
       if (path.startsWith('assets/')) throw errors.resourceNotFound(`/console/${path}`);
       return sendIndex(reply);
     }
-    void reply.headers(COMMON_HEADERS)
-      .header('cache-control', asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    void reply.headers(COMMON_HEADERS).header('cache-control', asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     return reply.type(asset.type).send(asset.body);
   });
 }

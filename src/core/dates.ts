@@ -6,8 +6,10 @@ const pad = (n: number) => (n < 10 ? '0' + n : String(n));
 export function rfc2822(ms: number | null | undefined): string | null {
   if (ms === null || ms === undefined) return null;
   const d = new Date(ms);
-  return `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  return (
+    `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
+  );
 }
 
 /** `2023-08-24T05:01:45Z`: the v1/v2 products' date format (Twilio drops milliseconds). */

@@ -77,12 +77,16 @@ const e = (code: number, status: number, message: string) => new ApiError(code, 
 
 export const errors = {
   // Platform
-  invalidParameter: (name: string, detail?: string) =>
-    e(20001, 400, detail ? `Invalid parameter ${name}: ${detail}` : `Invalid parameter ${name}`),
+  invalidParameter: (name: string, detail?: string) => e(20001, 400, detail ? `Invalid parameter ${name}: ${detail}` : `Invalid parameter ${name}`),
   missingParameter: (name: string) => e(20001, 400, `Missing required parameter ${name} in the post body`),
   authenticate: () => e(codes.authenticationFailed, 401, 'Authenticate'),
   /** Twilio answers a Standard key on /Accounts or /Keys with 401 and 20003, as for wrong credentials. */
-  keyNotPermitted: () => e(codes.authenticationFailed, 401, 'Authentication Error - Standard API keys cannot access the Accounts or Keys resources: use the auth token or a Main API key'),
+  keyNotPermitted: () =>
+    e(
+      codes.authenticationFailed,
+      401,
+      'Authentication Error - Standard API keys cannot access the Accounts or Keys resources: use the auth token or a Main API key',
+    ),
   tooManyAuthFailures: (retryAfterSec: number) => e(20429, 429, `Too many failed authentication attempts: retry after ${retryAfterSec} seconds`),
   friendlyNameTooLong: (name: string, max: number) => e(20002, 400, `Invalid ${name}: must be at most ${max} characters long`),
   parameterTooLong: (name: string, max: number) => e(20001, 400, `Invalid parameter ${name}: must be at most ${max} characters long`),
@@ -95,8 +99,7 @@ export const errors = {
   resourceNotFound: (path: string) => e(20404, 404, `The requested resource ${path} was not found`),
   tooManyRequests: () => e(20429, 429, 'Too Many Requests'),
   internal: () => e(20500, 500, 'Internal Server Error'),
-  unsupportedMediaType: (type: string) =>
-    e(20415, 415, `Unsupported Content-Type ${type}: send application/x-www-form-urlencoded`),
+  unsupportedMediaType: (type: string) => e(20415, 415, `Unsupported Content-Type ${type}: send application/x-www-form-urlencoded`),
   payloadTooLarge: (limit: number) => e(20413, 413, `Request body larger than ${limit} bytes`),
   malformedBody: () => e(20400, 400, 'Malformed request body'),
   badRequest: (status: number, detail: string) => e(20400, status, `Bad request: ${detail}`),
@@ -121,12 +124,13 @@ export const errors = {
   bodyRequired: () => e(codes.bodyRequired, 400, 'Message body is required.'),
   invalidTo: (to: string) => e(codes.invalidTo, 400, `The 'To' number ${to} is not a valid phone number.`),
   invalidFrom: (from: string) => e(codes.invalidFrom, 400, `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`),
-  fromNotOwned: (from: string) => e(codes.fromNotOwned, 400, `The From phone number ${from} is not a valid, SMS-capable inbound phone number or short code for your account.`),
+  fromNotOwned: (from: string) =>
+    e(codes.fromNotOwned, 400, `The From phone number ${from} is not a valid, SMS-capable inbound phone number or short code for your account.`),
   bodyTooLong: () => e(codes.bodyTooLong, 400, 'The concatenated message body exceeds the 1600 character limit.'),
   unsubscribed: () => e(codes.unsubscribedRecipient, 400, 'Attempt to send to unsubscribed recipient'),
   notMobile: () => e(codes.notMobile, 400, "'To' number is not a valid mobile number"),
   cannotRoute: () => e(21612, 400, "The 'To' phone number is not currently reachable via SMS."),
-  noPermission: () => e(21408, 400, 'Permission to send an SMS has not been enabled for the region indicated by the \'To\' number'),
+  noPermission: () => e(21408, 400, "Permission to send an SMS has not been enabled for the region indicated by the 'To' number"),
   queueFull: () => e(codes.senderQueueFull, 400, "This 'From' number has exceeded the maximum number of queued messages"),
   invalidMessagingService: (sid: string) => e(21705, 400, `The Messaging Service Sid ${sid} is invalid.`),
   serviceHasNoSenders: () => e(codes.serviceHasNoSenders, 400, 'The Messaging Service does not have a phone number available to send a message.'),
@@ -144,20 +148,35 @@ export const errors = {
   verifyMaxSendAttempts: () => e(60203, 429, 'Max send attempts reached'),
   verifyLandline: () => e(60205, 400, 'SMS is not supported by landline phone number'),
   verifyCallUnavailable: () => e(60200, 400, 'Invalid parameter `Channel`: the call channel needs the voice module, which this server does not run'),
-  verifyNoSender: () => e(codes.fromRequired, 400, 'Verify has no number to send from: add an SMS-capable phone number to this account, or set Switchboard.MessagingServiceSid on the Verify service'),
+  verifyNoSender: () =>
+    e(
+      codes.fromRequired,
+      400,
+      'Verify has no number to send from: add an SMS-capable phone number to this account, or set Switchboard.MessagingServiceSid on the Verify service',
+    ),
   // Voice
   callToRequired: () => e(21201, 400, "No 'To' number is specified"),
   callFromRequired: () => e(21213, 400, "No 'From' number is specified"),
   callInvalidTo: (to: string) => e(codes.invalidTo, 400, `Invalid 'To' Phone Number: ${to}`),
   callInvalidFrom: (from: string) => e(codes.invalidFrom, 400, `Invalid 'From' Phone Number: ${from}`),
-  callFromNotOwned: (from: string) => e(21210, 400, `The source phone number provided, ${from}, is not yet verified for your account. You may only make calls from phone numbers that you've verified or purchased from Switchboard.`),
+  callFromNotOwned: (from: string) =>
+    e(
+      21210,
+      400,
+      `The source phone number provided, ${from}, is not yet verified for your account. You may only make calls from phone numbers that you've verified or purchased from Switchboard.`,
+    ),
   callInstructionsRequired: () => e(21205, 400, "Either a 'Url', 'Twiml' or 'ApplicationSid' parameter is required"),
   callInvalidApplication: (sid: string) => e(21218, 400, `Invalid ApplicationSid ${sid}: it does not exist on this account or has no VoiceUrl`),
   callTwimlTooLarge: () => e(21230, 400, 'The Twiml parameter is larger than 4000 characters'),
   callInvalidState: (detail: string) => e(21220, 400, `Invalid call state: ${detail}`),
   callConcurrencyLimit: () => e(10004, 429, 'Call concurrency limit exceeded: too many calls in progress for this account or server'),
   callDeleteLive: () => e(20009, 400, 'Cannot delete a call that is still queued, ringing or in progress'),
-  recordingFormatUnavailable: (format: string) => e(20415, 415, `Recordings are not available as ${format} on this server: it has no ${format.toUpperCase()} encoder. Download the .wav instead (same URL ending in .wav); see docs/voice.md`),
+  recordingFormatUnavailable: (format: string) =>
+    e(
+      20415,
+      415,
+      `Recordings are not available as ${format} on this server: it has no ${format.toUpperCase()} encoder. Download the .wav instead (same URL ending in .wav); see docs/voice.md`,
+    ),
   // Video: access tokens (the codes twilio-video.js reports), rooms, participants, signalling
   accessTokenInvalid: (detail: string) => e(20101, 401, `Invalid Access Token: ${detail}`),
   accessTokenHeaderInvalid: (detail: string) => e(20102, 401, `Invalid Access Token header: ${detail}`),
@@ -221,7 +240,7 @@ export const ALERTS = {
   voiceAudioUnsupported: { code: 12300, text: 'Invalid Content-Type: the audio for <Play> is not WAV or MP3' },
   voiceSayFailed: { code: 13520, text: 'Say: the text could not be spoken' },
   voiceCallFailed: { code: 13227, text: 'Call failed: the far end could not be reached' },
-  voiceMediaFailed: { code: 31005, text: 'Connection error: the call\'s media engine failed and the call was ended' },
+  voiceMediaFailed: { code: 31005, text: "Connection error: the call's media engine failed and the call was ended" },
   dialInvalidNumber: { code: 13223, text: 'Dial: Invalid phone number format' },
   dialInvalidCallerId: { code: 13214, text: 'Dial: Invalid callerId value' },
 } as const;

@@ -2,8 +2,16 @@ import { EventEmitter } from 'node:events';
 
 /** Things that happened, for live views (the console's event stream) and tests. Never needed for correctness. */
 export interface DomainEvents {
-  'webhook.request': { accountSid: string; sid: string; resourceSid: string | null; purpose: string; url: string; status: number | null; errorCode: number | null };
-  'alert': { accountSid: string; sid: string; code: number; resourceSid: string | null };
+  'webhook.request': {
+    accountSid: string;
+    sid: string;
+    resourceSid: string | null;
+    purpose: string;
+    url: string;
+    status: number | null;
+    errorCode: number | null;
+  };
+  alert: { accountSid: string; sid: string; code: number; resourceSid: string | null };
   'message.status': { accountSid: string; sid: string; status: string; direction: string };
   'call.status': { accountSid: string; sid: string; status: string };
 }

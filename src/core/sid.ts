@@ -80,7 +80,10 @@ let counter = 0;
  * records listed newest-first by (date_created, sid) where many are made in the same millisecond.
  */
 export function newOrderedSid<P extends SidPrefix>(prefix: P, nowMs: number = Date.now()): Sid<P> {
-  if (nowMs > lastMs) { lastMs = nowMs; counter = 0; } else counter = (counter + 1) & 0xffff;
+  if (nowMs > lastMs) {
+    lastMs = nowMs;
+    counter = 0;
+  } else counter = (counter + 1) & 0xffff;
   const head = lastMs.toString(16).padStart(12, '0').slice(-12) + counter.toString(16).padStart(4, '0');
   return (prefix + head + randomHex(8)) as Sid<P>;
 }

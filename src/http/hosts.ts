@@ -33,7 +33,11 @@ export function hostPolicy(input: HostPolicyInput): HostPolicy {
   };
   for (const entry of (input.allowedHosts ?? '').split(',')) add(entry);
   if (input.publicUrl) {
-    try { add(new URL(input.publicUrl).hostname); } catch { /* validated by config */ }
+    try {
+      add(new URL(input.publicUrl).hostname);
+    } catch {
+      /* validated by config */
+    }
   }
   add(input.bindHost);
   return {

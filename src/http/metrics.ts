@@ -8,17 +8,23 @@ import type { CarrierCounters } from '../messaging/carriers/types.js';
 export class Metrics {
   readonly registry = new Registry();
   readonly httpRequests = new Counter({
-    name: 'switchboard_http_requests_total', help: 'HTTP requests by route template, method and status',
-    labelNames: ['route', 'method', 'status'] as const, registers: [this.registry],
+    name: 'switchboard_http_requests_total',
+    help: 'HTTP requests by route template, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
   });
   readonly httpDuration = new Histogram({
-    name: 'switchboard_http_request_duration_seconds', help: 'HTTP request duration by route template',
-    labelNames: ['route'] as const, buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    name: 'switchboard_http_request_duration_seconds',
+    help: 'HTTP request duration by route template',
+    labelNames: ['route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
     registers: [this.registry],
   });
   readonly webhookDeliveries = new Counter({
-    name: 'switchboard_webhook_deliveries_total', help: 'Webhook requests by purpose and outcome',
-    labelNames: ['purpose', 'outcome'] as const, registers: [this.registry],
+    name: 'switchboard_webhook_deliveries_total',
+    help: 'Webhook requests by purpose and outcome',
+    labelNames: ['purpose', 'outcome'] as const,
+    registers: [this.registry],
   });
 
   /**
@@ -28,14 +34,20 @@ export class Metrics {
   trackCarriers(source: () => CarrierSample[]): void {
     const registers = [this.registry];
     new Gauge({
-      name: 'switchboard_carrier_up', help: '1 while the carrier is bound', labelNames: ['carrier'] as const, registers,
+      name: 'switchboard_carrier_up',
+      help: '1 while the carrier is bound',
+      labelNames: ['carrier'] as const,
+      registers,
       collect() {
         this.reset();
         for (const c of source()) this.set({ carrier: c.name }, c.up ? 1 : 0);
       },
     });
     new Gauge({
-      name: 'switchboard_carrier_parts_per_second', help: 'Parts accepted per second over the last 10 s', labelNames: ['carrier'] as const, registers,
+      name: 'switchboard_carrier_parts_per_second',
+      help: 'Parts accepted per second over the last 10 s',
+      labelNames: ['carrier'] as const,
+      registers,
       collect() {
         this.reset();
         for (const c of source()) if (c.counters) this.set({ carrier: c.name }, c.counters.partsPerSecond);
@@ -43,7 +55,10 @@ export class Metrics {
     });
     const counter = (name: string, help: string, pick: (c: CarrierCounters) => Record<string, number>, label: string) =>
       new Counter({
-        name, help, labelNames: ['carrier', label] as const, registers,
+        name,
+        help,
+        labelNames: ['carrier', label] as const,
+        registers,
         collect() {
           // Absolute values from the carrier: reset, then set by incrementing from zero.
           this.reset();
@@ -53,26 +68,54 @@ export class Metrics {
           }
         },
       });
-    counter('switchboard_carrier_messages_total', 'Messages handed to a carrier, by outcome', (c) => ({ submitted: c.submitted, failed: c.failed, retried: c.retried }), 'outcome');
+    counter(
+      'switchboard_carrier_messages_total',
+      'Messages handed to a carrier, by outcome',
+      (c) => ({ submitted: c.submitted, failed: c.failed, retried: c.retried }),
+      'outcome',
+    );
     counter('switchboard_carrier_parts_total', 'submit_sm parts, by outcome', (c) => ({ accepted: c.partsSubmitted, throttled: c.throttled }), 'outcome');
-    counter('switchboard_carrier_events_total', 'Receipts and MO messages received from a carrier', (c) => ({ receipt: c.receipts, inbound: c.inbound }), 'kind');
+    counter(
+      'switchboard_carrier_events_total',
+      'Receipts and MO messages received from a carrier',
+      (c) => ({ receipt: c.receipts, inbound: c.inbound }),
+      'kind',
+    );
     // Concatenated MO reassembly bounds (docs/smpp.md): a flood of sets that never complete shows here.
     const mo = (c: CarrierCounters) => c.moReassembly;
-    counter('switchboard_carrier_mo_reassembly_total', 'Concatenated MO sets that expired or were evicted by a bound, and parts too large to hold', (c): Record<string, number> => {
-      const r = mo(c);
-      return r ? { expired: r.expired, evicted: r.evicted, oversized_part: r.oversized } : {};
-    }, 'outcome');
-    counter('switchboard_carrier_mo_reassembly_dropped_total', 'Concatenated MO parts and estimated bytes dropped without reaching the app', (c): Record<string, number> => {
-      const r = mo(c);
-      return r ? { parts: r.droppedParts, bytes: r.droppedBytes } : {};
-    }, 'unit');
+    counter(
+      'switchboard_carrier_mo_reassembly_total',
+      'Concatenated MO sets that expired or were evicted by a bound, and parts too large to hold',
+      (c): Record<string, number> => {
+        const r = mo(c);
+        return r ? { expired: r.expired, evicted: r.evicted, oversized_part: r.oversized } : {};
+      },
+      'outcome',
+    );
+    counter(
+      'switchboard_carrier_mo_reassembly_dropped_total',
+      'Concatenated MO parts and estimated bytes dropped without reaching the app',
+      (c): Record<string, number> => {
+        const r = mo(c);
+        return r ? { parts: r.droppedParts, bytes: r.droppedBytes } : {};
+      },
+      'unit',
+    );
     new Gauge({
-      name: 'switchboard_carrier_mo_reassembly_pending', help: 'Incomplete concatenated MO sets and estimated bytes held', labelNames: ['carrier', 'kind'] as const, registers,
+      name: 'switchboard_carrier_mo_reassembly_pending',
+      help: 'Incomplete concatenated MO sets and estimated bytes held',
+      labelNames: ['carrier', 'kind'] as const,
+      registers,
       collect() {
         this.reset();
         for (const c of source()) {
           const r = c.counters?.moReassembly;
-          if (r) for (const [kind, n] of [['sets', r.pendingSets], ['bytes', r.pendingBytes]] as const) this.set({ carrier: c.name, kind }, n);
+          if (r)
+            for (const [kind, n] of [
+              ['sets', r.pendingSets],
+              ['bytes', r.pendingBytes],
+            ] as const)
+              this.set({ carrier: c.name, kind }, n);
         }
       },
     });
@@ -82,7 +125,9 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
     if (queueDepths) {
       new Gauge({
-        name: 'switchboard_queue_depth', help: 'Jobs waiting per queue', labelNames: ['queue'] as const,
+        name: 'switchboard_queue_depth',
+        help: 'Jobs waiting per queue',
+        labelNames: ['queue'] as const,
         registers: [this.registry],
         async collect() {
           this.reset();

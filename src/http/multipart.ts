@@ -13,7 +13,12 @@ export function parseMultipart(body: Buffer, contentType: string): Promise<Param
   return new Promise((resolve, reject) => {
     const out: Params = {};
     let failed = false;
-    const fail = () => { if (!failed) { failed = true; reject(errors.malformedBody()); } };
+    const fail = () => {
+      if (!failed) {
+        failed = true;
+        reject(errors.malformedBody());
+      }
+    };
     let parser;
     try {
       parser = new Busboy({
@@ -24,12 +29,17 @@ export function parseMultipart(body: Buffer, contentType: string): Promise<Param
       return fail(); // no boundary, or not multipart at all
     }
     parser.on('field', (name: string, value: string) => addParam(out, name, value));
-    parser.on('file', (_name: string, stream: NodeJS.ReadableStream) => { stream.resume(); fail(); });
+    parser.on('file', (_name: string, stream: NodeJS.ReadableStream) => {
+      stream.resume();
+      fail();
+    });
     parser.on('filesLimit', fail);
     parser.on('partsLimit', fail);
     parser.on('fieldsLimit', fail);
     parser.on('error', fail);
-    parser.on('finish', () => { if (!failed) resolve(out); });
+    parser.on('finish', () => {
+      if (!failed) resolve(out);
+    });
     parser.end(body);
   });
 }

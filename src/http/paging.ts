@@ -16,11 +16,20 @@ export function decodePageToken(token: string): Cursor {
   try {
     if (!token.startsWith('PA')) throw new Error('prefix');
     const parsed: unknown = JSON.parse(Buffer.from(token.slice(2), 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 3 && (parsed[0] === 'n' || parsed[0] === 'p')
-      && typeof parsed[1] === 'number' && Number.isFinite(parsed[1]) && typeof parsed[2] === 'string' && parsed[2].length <= 64) {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 3 &&
+      (parsed[0] === 'n' || parsed[0] === 'p') &&
+      typeof parsed[1] === 'number' &&
+      Number.isFinite(parsed[1]) &&
+      typeof parsed[2] === 'string' &&
+      parsed[2].length <= 64
+    ) {
       return { direction: parsed[0] === 'n' ? 'next' : 'prev', dateCreated: parsed[1], sid: parsed[2] };
     }
-  } catch { /* fall through to the API error */ }
+  } catch {
+    /* fall through to the API error */
+  }
   throw errors.invalidPageToken();
 }
 
@@ -36,7 +45,10 @@ export function readPageParams(params: Params): PageParams {
   return { pageSize, page, cursor };
 }
 
-interface Keyed { date_created: number; sid: string }
+interface Keyed {
+  date_created: number;
+  sid: string;
+}
 
 export interface PageLinks {
   first: string;
@@ -59,8 +71,7 @@ export function pageLinks<T extends Keyed>(base: string, keep: Params, req: Page
   };
   const last = page.items[page.items.length - 1];
   const first = page.items[0];
-  const token = (row: Keyed, direction: 'next' | 'prev') =>
-    encodePageToken({ dateCreated: row.date_created, sid: row.sid, direction });
+  const token = (row: Keyed, direction: 'next' | 'prev') => encodePageToken({ dateCreated: row.date_created, sid: row.sid, direction });
   return {
     first: query({ Page: '0' }),
     current: query(req.cursor ? { Page: String(req.page), PageToken: encodePageToken(req.cursor) } : { Page: String(req.page) }),
@@ -87,7 +98,15 @@ export function envelope2010<T extends Keyed, J>(key: string, base: string, keep
 }
 
 /** The v1/v2 products' envelope: absolute URLs under `meta`. */
-export function envelopeV1<T extends Keyed, J>(key: string, origin: string, base: string, keep: Params, req: PageParams, page: Page<T>, present: (row: T) => J) {
+export function envelopeV1<T extends Keyed, J>(
+  key: string,
+  origin: string,
+  base: string,
+  keep: Params,
+  req: PageParams,
+  page: Page<T>,
+  present: (row: T) => J,
+) {
   const links = pageLinks(base, keep, req, page);
   const abs = (u: string | null) => (u === null ? null : origin + u);
   return {

@@ -70,7 +70,11 @@ export class ParamReader {
     if (v === undefined) return undefined;
     if (v === '') return null;
     let parsed: URL;
-    try { parsed = new URL(v); } catch { throw errors.invalidUrl(name); }
+    try {
+      parsed = new URL(v);
+    } catch {
+      throw errors.invalidUrl(name);
+    }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw errors.invalidUrl(name);
     return v;
   }

@@ -73,11 +73,18 @@ export async function throttledLogin<T>(req: FastifyRequest, reply: FastifyReply
 export type ReadinessProbe = () => string | undefined;
 
 /** Paths served without credentials. Everything else is an API path and needs HTTP Basic auth. */
-const PUBLIC_PATHS = [/^\/healthz$/, /^\/metrics$/, /^\/console(\/|$)/, /^\/media\//, /^\/favicon\.ico$/,
+const PUBLIC_PATHS = [
+  /^\/healthz$/,
+  /^\/metrics$/,
+  /^\/console(\/|$)/,
+  /^\/media\//,
+  /^\/favicon\.ico$/,
   // Recording audio (RecordingUrl + .wav/.mp3): apps and players fetch it as is; the RE SID is unguessable.
   /^(\/api)?\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Recordings\/RE[0-9a-f]{32}\.(wav|mp3)$/,
   // The browser video SDK and the demo page (its token endpoint is only there on loopback or with --video-demo).
-  /^\/video\/sdk\.js$/, /^\/video-demo(\/|$)/];
+  /^\/video\/sdk\.js$/,
+  /^\/video-demo(\/|$)/,
+];
 
 /**
  * Twilio's SDKs call `https://api.twilio.com/2010-04-01/...json`; the compat kit maps that to
@@ -129,7 +136,10 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     done(null, parseForm(body as string));
   });
   app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (req, body, done) => {
-    parseMultipart(body as Buffer, req.headers['content-type'] ?? '').then((params) => done(null, params), (err: Error) => done(err, undefined));
+    parseMultipart(body as Buffer, req.headers['content-type'] ?? '').then(
+      (params) => done(null, params),
+      (err: Error) => done(err, undefined),
+    );
   });
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     try {
@@ -146,7 +156,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     if (PUBLIC_PATHS.some((re) => re.test(path))) return;
     // An Authorization header always means Basic auth, so SDK calls never depend on a stray cookie.
     const viaSession = req.headers.authorization === undefined ? opts.sessionAuth : undefined;
-    req.principal = (viaSession && await viaSession(req)) ?? await basicAuthenticate(req, reply, opts.accounts);
+    req.principal = (viaSession && (await viaSession(req))) ?? (await basicAuthenticate(req, reply, opts.accounts));
     if (opts.limiter) {
       if (!opts.limiter.tryAcquire(req.principal.accountSid)) throw errors.tooManyRequests();
       req.heldSlot = req.principal.accountSid;
@@ -172,10 +182,17 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     const route = req.routeOptions.url ?? 'unmatched';
     opts.metrics.httpRequests.inc({ route, method: req.method, status: reply.statusCode });
     opts.metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
-    req.log.info({
-      method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10,
-      account: req.principal?.accountSid, sid: req.resourceSid ?? undefined,
-    }, 'request');
+    req.log.info(
+      {
+        method: req.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        account: req.principal?.accountSid,
+        sid: req.resourceSid ?? undefined,
+      },
+      'request',
+    );
   });
 
   app.setErrorHandler((err, req, reply) => {
@@ -241,10 +258,13 @@ function toApiError(err: unknown, bodyLimit: number): ApiError {
   const statusCode = (err as { statusCode?: number }).statusCode;
   switch (code) {
     // Fastify's error does not carry the limit; the server (or route) knows it.
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': return errors.payloadTooLarge(bodyLimit);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return errors.unsupportedMediaType('of this request');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.payloadTooLarge(bodyLimit);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.unsupportedMediaType('of this request');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return errors.malformedBody();
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return errors.malformedBody();
   }
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return errors.badRequest(statusCode, (err as Error).message);
   return errors.internal();

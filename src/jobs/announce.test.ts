@@ -21,7 +21,14 @@ test('a transaction announces the queues it touched once it commits, each once',
   const { store, jobs, heard } = await setup();
   const seenInside: string[][] = [];
   await transactor(store.db).transaction(async (trx) => {
-    await jobs.enqueue([{ queue: 'a', payload: 1 }, { queue: 'a', payload: 2 }, { queue: 'b', payload: 3 }], trx);
+    await jobs.enqueue(
+      [
+        { queue: 'a', payload: 1 },
+        { queue: 'a', payload: 2 },
+        { queue: 'b', payload: 3 },
+      ],
+      trx,
+    );
     seenInside.push([...heard]);
   });
   assert.deepEqual(seenInside, [[]], 'nothing is announced before the commit');
@@ -31,10 +38,12 @@ test('a transaction announces the queues it touched once it commits, each once',
 
 test('a rolled-back transaction announces nothing; work outside a transaction is announced at once', async () => {
   const { store, jobs, heard } = await setup();
-  await assert.rejects(transactor(store.db).transaction(async (trx) => {
-    await jobs.enqueue([{ queue: 'a', payload: 1 }], trx);
-    throw new Error('rolled back');
-  }));
+  await assert.rejects(
+    transactor(store.db).transaction(async (trx) => {
+      await jobs.enqueue([{ queue: 'a', payload: 1 }], trx);
+      throw new Error('rolled back');
+    }),
+  );
   assert.deepEqual(heard, []);
   await jobs.enqueue([{ queue: 'b', payload: 1 }]);
   assert.deepEqual(heard, ['b']);
@@ -51,7 +60,10 @@ test('in a group commit, a unit rolled back to its savepoint announces nothing, 
       throw new Error('this unit fails');
     }),
   ]);
-  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected']);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected'],
+  );
   assert.deepEqual(heard, ['a']);
   await store.close();
 });

@@ -23,7 +23,9 @@ export class ConcurrencyLimiter {
 
   async start(): Promise<void> {
     await this.beat();
-    this.timer = setInterval(() => { void this.beat().catch(() => undefined); }, this.heartbeatMs);
+    this.timer = setInterval(() => {
+      void this.beat().catch(() => undefined);
+    }, this.heartbeatMs);
     this.timer.unref?.();
   }
 
@@ -46,7 +48,8 @@ export class ConcurrencyLimiter {
 
   release(accountSid: string): void {
     const n = (this.inFlight.get(accountSid) ?? 1) - 1;
-    if (n <= 0) this.inFlight.delete(accountSid); else this.inFlight.set(accountSid, n);
+    if (n <= 0) this.inFlight.delete(accountSid);
+    else this.inFlight.set(accountSid, n);
   }
 
   private async beat(): Promise<void> {

@@ -50,7 +50,9 @@ export class ClaimLoop {
 
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.idle = this.tick(); }, ms);
+    this.timer = setTimeout(() => {
+      this.idle = this.tick();
+    }, ms);
     this.timer.unref?.();
   }
 

@@ -31,7 +31,10 @@ export class JobQueue {
   /** Queue name -> who works it on this node (a Worker, or the send pipeline for the messages table). */
   private readonly listeners = new Map<string, Array<() => void>>();
 
-  constructor(private readonly repo: JobsRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly repo: JobsRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /** Wakes `listener` whenever this process commits new work on `queue` (other nodes find it by polling). */
   subscribe(queue: string, listener: () => void): void {
@@ -50,8 +53,16 @@ export class JobQueue {
   rows(jobs: NewJob[]): JobRow[] {
     const now = this.clock.now();
     return jobs.map((j) => ({
-      id: randomUUID(), queue: j.queue, payload: JSON.stringify(j.payload), run_at: j.runAt ?? now,
-      attempts: 0, max_attempts: j.maxAttempts ?? 10, locked_by: null, locked_until: null, last_error: null, date_created: now,
+      id: randomUUID(),
+      queue: j.queue,
+      payload: JSON.stringify(j.payload),
+      run_at: j.runAt ?? now,
+      attempts: 0,
+      max_attempts: j.maxAttempts ?? 10,
+      locked_by: null,
+      locked_until: null,
+      last_error: null,
+      date_created: now,
     }));
   }
 

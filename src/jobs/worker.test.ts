@@ -6,7 +6,10 @@ import { JobsRepository } from '../store/repositories/jobs.js';
 import { JobQueue, type Job, type JobOutcome } from './queue.js';
 import { Worker } from './worker.js';
 
-interface Payload { name: string; key?: string }
+interface Payload {
+  name: string;
+  key?: string;
+}
 
 async function setup() {
   const store = openStore(':memory:');
@@ -24,7 +27,9 @@ async function setup() {
 
 function gate(): { wait: Promise<void>; open: () => void } {
   let open: () => void = () => undefined;
-  const wait = new Promise<void>((r) => { open = r; });
+  const wait = new Promise<void>((r) => {
+    open = r;
+  });
   return { wait, open };
 }
 
@@ -41,7 +46,11 @@ test('a job that hangs holds no other job: later claims run and complete while i
   const slow = gate();
   const ran: string[] = [];
   const worker = new Worker(queue, {
-    queue: 'q', workerId: 'w', batch: 10, pollMs: 20, leaseMs: 60_000,
+    queue: 'q',
+    workerId: 'w',
+    batch: 10,
+    pollMs: 20,
+    leaseMs: 60_000,
     handler: async (job: Job) => {
       const p = job.payload as Payload;
       if (p.name === 'slow') await slow.wait;
@@ -67,7 +76,11 @@ test('jobs with the same order key run one after another across claims, in claim
   const first = gate();
   const log: string[] = [];
   const worker = new Worker(queue, {
-    queue: 'q', workerId: 'w', batch: 10, pollMs: 20, leaseMs: 60_000,
+    queue: 'q',
+    workerId: 'w',
+    batch: 10,
+    pollMs: 20,
+    leaseMs: 60_000,
     orderKey: (job) => (job.payload as Payload).key,
     handler: async (job: Job): Promise<JobOutcome> => {
       const p = job.payload as Payload;
@@ -100,7 +113,11 @@ test('jobs with the same order key run one after another across claims, in claim
 test('completions are coalesced: far fewer DELETEs than jobs', async () => {
   const { store, repo, queue, completes } = await setup();
   const worker = new Worker(queue, {
-    queue: 'q', workerId: 'w', batch: 50, pollMs: 20, leaseMs: 60_000,
+    queue: 'q',
+    workerId: 'w',
+    batch: 50,
+    pollMs: 20,
+    leaseMs: 60_000,
     handler: async () => ({ kind: 'done' }),
   });
   await queue.enqueue(Array.from({ length: 200 }, (_, i) => ({ queue: 'q', payload: { name: `j${i}` } })));
@@ -115,8 +132,16 @@ test('a worker full of hanging jobs reports itself stalled', async () => {
   const { store, queue } = await setup();
   const hang = gate();
   const worker = new Worker(queue, {
-    queue: 'q', workerId: 'w', batch: 1, maxInFlight: 1, pollMs: 20, leaseMs: 60_000,
-    handler: async () => { await hang.wait; return { kind: 'done' }; },
+    queue: 'q',
+    workerId: 'w',
+    batch: 1,
+    maxInFlight: 1,
+    pollMs: 20,
+    leaseMs: 60_000,
+    handler: async () => {
+      await hang.wait;
+      return { kind: 'done' };
+    },
   });
   await queue.enqueue([{ queue: 'q', payload: { name: 'x' } }]);
   worker.start();

@@ -46,7 +46,10 @@ export class Worker {
   /** A small claim costs the store as much as a full one: the loop claims once there is room for this many. */
   private readonly minClaim: number;
 
-  constructor(private readonly jobs: JobQueue, private readonly opts: WorkerOptions) {
+  constructor(
+    private readonly jobs: JobQueue,
+    private readonly opts: WorkerOptions,
+  ) {
     this.max = opts.maxInFlight ?? opts.batch * 2;
     this.minClaim = Math.min(this.max, Math.ceil(opts.batch / 2));
     this.loop = new ClaimLoop(() => this.claim(), { batch: opts.batch, pollMs: opts.pollMs, onError: (err) => opts.onError?.(err) });
@@ -98,7 +101,9 @@ export class Worker {
     this.running.set(job.id, run);
     if (key !== undefined) {
       this.tails.set(key, run);
-      void run.then(() => { if (this.tails.get(key) === run) this.tails.delete(key); });
+      void run.then(() => {
+        if (this.tails.get(key) === run) this.tails.delete(key);
+      });
     }
   }
 

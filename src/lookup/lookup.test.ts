@@ -29,7 +29,7 @@ function specExamples(): Record<string, LookupResponse> {
   return Object.fromEntries(Object.entries(examples).map(([name, e]) => [name, e.value]));
 }
 
-test('valid US number: the basic lookup matches Twilio\'s own example', async () => {
+test("valid US number: the basic lookup matches Twilio's own example", async () => {
   const r = await lookup('+14159929960');
   const example = specExamples()['fetch'];
   // Twilio's examples disagree on validation_errors for a valid number (null here, [] elsewhere); we send [].
@@ -38,7 +38,7 @@ test('valid US number: the basic lookup matches Twilio\'s own example', async ()
   assert.deepEqual(schemaErrors(r), []);
 });
 
-test('an invalid number is a 200 body with valid false, exactly Twilio\'s TOO_LONG example', async () => {
+test("an invalid number is a 200 body with valid false, exactly Twilio's TOO_LONG example", async () => {
   const r = await lookup('+141599299600');
   assert.deepEqual(r, specExamples()['fetchInvalid']);
   assert.deepEqual(schemaErrors(r), []);
@@ -103,8 +103,20 @@ test('line_type_intelligence from the numbering plan: never a guess', async () =
   }
 });
 
-test('packages without a data source come back in Twilio\'s shape, null, with error_code 60606', async () => {
-  const r = await lookup('+447772000001', { fields: ['caller_name,sim_swap', ' call_forwarding ', 'line_status', 'identity_match', 'reassigned_number', 'sms_pumping_risk', 'phone_number_quality_score', 'pre_fill', 'validation'] });
+test("packages without a data source come back in Twilio's shape, null, with error_code 60606", async () => {
+  const r = await lookup('+447772000001', {
+    fields: [
+      'caller_name,sim_swap',
+      ' call_forwarding ',
+      'line_status',
+      'identity_match',
+      'reassigned_number',
+      'sms_pumping_risk',
+      'phone_number_quality_score',
+      'pre_fill',
+      'validation',
+    ],
+  });
   assert.deepEqual(r.caller_name, { caller_name: null, caller_type: null, error_code: 60606 });
   assert.deepEqual(r.sim_swap, { last_sim_swap: null, carrier_name: null, mobile_country_code: null, mobile_network_code: null, error_code: 60606 });
   assert.deepEqual(r.call_forwarding, { call_forwarding_enabled: null, error_code: 60606 });
@@ -138,7 +150,13 @@ test('a data source fills packages; no data is 60600, a failure 60608', async ()
     sim_swap: async () => {
       throw new Error('upstream down');
     },
-    line_type_intelligence: async (q) => ({ mobile_country_code: '234', mobile_network_code: '15', carrier_name: 'Vodafone UK', type: q.countryCode === 'GB' ? 'mobile' : null, error_code: null }),
+    line_type_intelligence: async (q) => ({
+      mobile_country_code: '234',
+      mobile_network_code: '15',
+      carrier_name: 'Vodafone UK',
+      type: q.countryCode === 'GB' ? 'mobile' : null,
+      error_code: null,
+    }),
   };
   const r = await lookup('+447772000001', { fields: ['caller_name,line_status,sim_swap,line_type_intelligence'] }, source);
   assert.deepEqual(calls, ['+447772000001']);
@@ -162,24 +180,35 @@ test('an invalid number runs no package: the source is not asked, packages say 6
   assert.deepEqual(schemaErrors(r), []);
 });
 
-test('an unknown field is the client\'s error: 400, code 20001', async () => {
+test("an unknown field is the client's error: 400, code 20001", async () => {
   await assert.rejects(lookup('+14159929960', { fields: ['carrier'] }), (err: unknown) => err instanceof ApiError && err.code === 20001 && err.status === 400);
 });
 
-test('url is built on the caller\'s base URL', async () => {
+test("url is built on the caller's base URL", async () => {
   const r = await lookupPhoneNumber({ phoneNumber: '+14159929960', baseUrl: 'http://127.0.0.1:4242/lookups/' });
   assert.equal(r.url, 'http://127.0.0.1:4242/lookups/v2/PhoneNumbers/+14159929960');
 });
 
-test('oai helper: Twilio\'s examples pass leniently; declared nullability exposes their nulls; bad values fail', () => {
+test("oai helper: Twilio's examples pass leniently; declared nullability exposes their nulls; bad values fail", () => {
   for (const [name, example] of Object.entries(specExamples())) assert.deepEqual(schemaErrors(example), [], name);
   const fetch = specExamples()['fetch'];
   assert.ok(oai.validateAgainstSpec(SPEC, 'LookupResponse', fetch, { nulls: 'declared' }).length > 0);
   const errors = schemaErrors({ ...fetch, valid: 'yes', validation_errors: ['WRONG'], url: 'not a uri', line_type_intelligence: { error_code: 'x' } });
   assert.deepEqual(errors.map((e) => e.split(' ')[0]).sort(), ['/line_type_intelligence/error_code', '/url', '/valid', '/validation_errors/0']);
   assert.throws(() => oai.validateAgainstSpec(SPEC, 'NoSuchSchema', {}), /no schema NoSuchSchema/);
-  assert.deepEqual(oai.validateAgainstSpec('twilio_api_v2010.json', 'api.v2010.account', {
-    auth_token: null, date_created: 'Thu, 24 Aug 2023 05:01:45 +0000', date_updated: null, friendly_name: 'x', owner_account_sid: null,
-    sid: 'AC00000000000000000000000000000000', status: 'active', subresource_uris: {}, type: 'Full', uri: '/2010-04-01/Accounts/AC0.json',
-  }), []);
+  assert.deepEqual(
+    oai.validateAgainstSpec('twilio_api_v2010.json', 'api.v2010.account', {
+      auth_token: null,
+      date_created: 'Thu, 24 Aug 2023 05:01:45 +0000',
+      date_updated: null,
+      friendly_name: 'x',
+      owner_account_sid: null,
+      sid: 'AC00000000000000000000000000000000',
+      status: 'active',
+      subresource_uris: {},
+      type: 'Full',
+      uri: '/2010-04-01/Accounts/AC0.json',
+    }),
+    [],
+  );
 });

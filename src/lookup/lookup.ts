@@ -25,7 +25,10 @@ const FIELDS: ReadonlySet<string> = new Set<LookupField>(['validation', ...DATA_
 /** Reads Fields; an unknown name is the client's error (400, 20001), not something to ignore silently. */
 export function parseFields(fields: readonly string[] | undefined): Set<DataPackage> {
   const out = new Set<DataPackage>();
-  for (const name of (fields ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()).filter((f) => f !== '')) {
+  for (const name of (fields ?? [])
+    .flatMap((f) => f.split(','))
+    .map((f) => f.trim())
+    .filter((f) => f !== '')) {
     if (!FIELDS.has(name)) throw errors.invalidParameter('Fields', `${name} is not one of ${[...FIELDS].join(', ')}`);
     if (name !== 'validation') out.add(name as DataPackage);
   }

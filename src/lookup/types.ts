@@ -1,14 +1,22 @@
 // Twilio Lookup v2's response, field for field (twilio_lookups_v2.json, LookupResponse): snake_case because this
 // object is the JSON body. Every package field is null when not requested, as Twilio returns it.
 
-export const VALIDATION_ERRORS = [
-  'TOO_SHORT', 'TOO_LONG', 'INVALID_BUT_POSSIBLE', 'INVALID_COUNTRY_CODE', 'INVALID_LENGTH', 'NOT_A_NUMBER',
-] as const;
+export const VALIDATION_ERRORS = ['TOO_SHORT', 'TOO_LONG', 'INVALID_BUT_POSSIBLE', 'INVALID_COUNTRY_CODE', 'INVALID_LENGTH', 'NOT_A_NUMBER'] as const;
 export type ValidationError = (typeof VALIDATION_ERRORS)[number];
 
 export type LineType =
-  | 'mobile' | 'landline' | 'tollFree' | 'fixedVoip' | 'nonFixedVoip' | 'personal' | 'premium' | 'voicemail'
-  | 'sharedCost' | 'uan' | 'pager' | 'unknown';
+  | 'mobile'
+  | 'landline'
+  | 'tollFree'
+  | 'fixedVoip'
+  | 'nonFixedVoip'
+  | 'personal'
+  | 'premium'
+  | 'voicemail'
+  | 'sharedCost'
+  | 'uan'
+  | 'pager'
+  | 'unknown';
 
 export interface CallerNameInfo {
   caller_name: string | null;
@@ -123,8 +131,16 @@ export type DataPackage = keyof PackageInfo;
 
 /** In the order Twilio's JSON lists them. */
 export const DATA_PACKAGES: readonly DataPackage[] = [
-  'caller_name', 'sim_swap', 'call_forwarding', 'line_status', 'line_type_intelligence', 'identity_match',
-  'reassigned_number', 'sms_pumping_risk', 'phone_number_quality_score', 'pre_fill',
+  'caller_name',
+  'sim_swap',
+  'call_forwarding',
+  'line_status',
+  'line_type_intelligence',
+  'identity_match',
+  'reassigned_number',
+  'sms_pumping_risk',
+  'phone_number_quality_score',
+  'pre_fill',
 ];
 
 /** What Fields may name: the packages, and `validation`, which the basic lookup always includes. */

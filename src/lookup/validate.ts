@@ -1,6 +1,10 @@
 import {
-  isSupportedCountry, parsePhoneNumberWithError, ParseError, validatePhoneNumberLength,
-  type CountryCode, type PhoneNumber,
+  isSupportedCountry,
+  parsePhoneNumberWithError,
+  ParseError,
+  validatePhoneNumberLength,
+  type CountryCode,
+  type PhoneNumber,
 } from 'libphonenumber-js/max';
 import type { NumberValidation, ValidationError } from './types.js';
 
@@ -29,8 +33,12 @@ function invalid(phoneNumber: string, error: ValidationError): Analysis {
   // could be read: an invalid number gets no country, here either.
   return {
     validation: {
-      calling_country_code: null, country_code: null, national_format: null,
-      phone_number: phoneNumber, valid: false, validation_errors: [error],
+      calling_country_code: null,
+      country_code: null,
+      national_format: null,
+      phone_number: phoneNumber,
+      valid: false,
+      validation_errors: [error],
     },
     number: null,
   };

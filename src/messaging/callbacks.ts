@@ -4,8 +4,14 @@ import type { WebhookCall } from '../webhooks/dispatcher.js';
 /** The status callback Twilio posts for a message's status change (signed by the dispatcher). */
 export function statusCallback(m: MessageRow, url: string): WebhookCall {
   const params: Record<string, string> = {
-    MessageSid: m.sid, SmsSid: m.sid, AccountSid: m.account_sid, From: m.from_number, To: m.to_number,
-    MessageStatus: m.status, SmsStatus: m.status, ApiVersion: '2010-04-01',
+    MessageSid: m.sid,
+    SmsSid: m.sid,
+    AccountSid: m.account_sid,
+    From: m.from_number,
+    To: m.to_number,
+    MessageStatus: m.status,
+    SmsStatus: m.status,
+    ApiVersion: '2010-04-01',
   };
   if (m.messaging_service_sid) params.MessagingServiceSid = m.messaging_service_sid;
   if (m.error_code !== null) params.ErrorCode = String(m.error_code);
@@ -23,10 +29,25 @@ function dlrDate(ms: number): string {
 /** Twilio's inbound-message webhook parameters. */
 export function inboundParams(m: MessageRow, media: { url: string; contentType: string }[]): Record<string, string> {
   const params: Record<string, string> = {
-    ToCountry: '', ToState: '', ToCity: '', ToZip: '', FromCountry: '', FromState: '', FromCity: '', FromZip: '',
-    SmsMessageSid: m.sid, SmsSid: m.sid, MessageSid: m.sid, AccountSid: m.account_sid,
-    From: m.from_number, To: m.to_number, Body: m.body, NumMedia: String(media.length), NumSegments: String(m.num_segments),
-    SmsStatus: 'received', ApiVersion: '2010-04-01',
+    ToCountry: '',
+    ToState: '',
+    ToCity: '',
+    ToZip: '',
+    FromCountry: '',
+    FromState: '',
+    FromCity: '',
+    FromZip: '',
+    SmsMessageSid: m.sid,
+    SmsSid: m.sid,
+    MessageSid: m.sid,
+    AccountSid: m.account_sid,
+    From: m.from_number,
+    To: m.to_number,
+    Body: m.body,
+    NumMedia: String(media.length),
+    NumSegments: String(m.num_segments),
+    SmsStatus: 'received',
+    ApiVersion: '2010-04-01',
   };
   if (m.messaging_service_sid) params.MessagingServiceSid = m.messaging_service_sid;
   media.forEach((item, i) => {

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { errors } from '../core/errors.js';
 import { ManualClock } from '../core/test-support/clock.js';
-import { MemoryApplications, MemoryMessages, MemoryMessagingServices, MemoryOptOuts, MemoryPhoneNumbers, MemoryTransactor } from '../store/test-support/memory.js';
+import {
+  MemoryApplications,
+  MemoryMessages,
+  MemoryMessagingServices,
+  MemoryOptOuts,
+  MemoryPhoneNumbers,
+  MemoryTransactor,
+} from '../store/test-support/memory.js';
 import { T0, applicationRow, messagingServiceRow, phoneNumberRow, sid } from '../store/test-support/rows.js';
 import type { WebhookResult } from '../webhooks/dispatcher.js';
 import { InboundService, type IncomingSms } from './inbound.js';
@@ -31,7 +38,17 @@ function setup(answers: Array<Partial<WebhookResult>> = []) {
   const media = new FakeMedia();
   const tx = new MemoryTransactor([messages, optOuts, jobs]);
   const inbound = new InboundService({
-    messages, numbers, optOuts, jobs, tx, events, webhooks, outbound, media, log: alerts, clock: new ManualClock(T0),
+    messages,
+    numbers,
+    optOuts,
+    jobs,
+    tx,
+    events,
+    webhooks,
+    outbound,
+    media,
+    log: alerts,
+    clock: new ManualClock(T0),
     applications: new MemoryApplications(applicationRow()),
     services: new MemoryMessagingServices(numbers, messagingServiceRow({ sid: SERVICE, inbound_request_url: 'https://app.test/service-inbound' })),
   });
@@ -45,14 +62,17 @@ test('a message to a number nobody owns is not recorded', async () => {
   assert.deepEqual([h.messages.rows.size, h.jobs.jobs.length, h.tx.count, h.events.emitted.length], [0, 0, 0, 0]);
 });
 
-test('a message is recorded for the number\'s account and its webhook job enqueued in the same transaction', async () => {
+test("a message is recorded for the number's account and its webhook job enqueued in the same transaction", async () => {
   const h = setup();
   const media = [{ url: 'https://carrier.test/m/1', contentType: 'image/jpeg' }];
   const row = await h.receive({ body: 'Hi there', media });
   assert.ok(row);
   assert.match(row.sid, /^MM[0-9a-f]{32}$/);
   assert.deepEqual(h.messages.get(row.sid), row);
-  assert.deepEqual([row.account_sid, row.direction, row.status, row.from_number, row.to_number, row.num_media, row.date_sent], [ACCOUNT, 'inbound', 'received', SENDER, NUMBER, 1, T0]);
+  assert.deepEqual(
+    [row.account_sid, row.direction, row.status, row.from_number, row.to_number, row.num_media, row.date_sent],
+    [ACCOUNT, 'inbound', 'received', SENDER, NUMBER, 1, T0],
+  );
   assert.deepEqual(h.jobs.jobs, [{ queue: INBOUND_QUEUE, payload: { sid: row.sid, media }, maxAttempts: 3 }]);
   assert.deepEqual([h.tx.count, h.events.emitted, h.outbound.created.length], [1, ['message.status:received'], 0]);
 });
@@ -70,14 +90,22 @@ test('an idempotency key makes a redelivered message land once, under the same S
   assert.notEqual(other?.sid, first.sid);
 });
 
-test('STOP records the opt-out (for the number, or its Messaging Service) and sends Twilio\'s confirmation', async () => {
+test("STOP records the opt-out (for the number, or its Messaging Service) and sends Twilio's confirmation", async () => {
   const h = setup();
   await h.receive({ body: '  stop ' });
   await h.receive({ to: IN_SERVICE, body: 'UNSUBSCRIBE' });
   assert.deepEqual([...h.optOuts.entries], [`${ACCOUNT}|${NUMBER}|${SENDER}`, `${ACCOUNT}|${SERVICE}|${SENDER}`]);
-  assert.deepEqual(h.outbound.created.map((c) => c.input), [NUMBER, IN_SERVICE].map((from) => ({
-    to: SENDER, from, body: REPLIES.stop, mediaUrls: [], direction: 'outbound-reply', skipOptOutCheck: true,
-  })));
+  assert.deepEqual(
+    h.outbound.created.map((c) => c.input),
+    [NUMBER, IN_SERVICE].map((from) => ({
+      to: SENDER,
+      from,
+      body: REPLIES.stop,
+      mediaUrls: [],
+      direction: 'outbound-reply',
+      skipOptOutCheck: true,
+    })),
+  );
   assert.equal(h.messages.rows.size, 2, 'the STOP messages themselves are recorded');
 });
 
@@ -90,11 +118,14 @@ test('START removes the opt-out and confirms; HELP only answers; a failed reply 
   assert.equal(h.optOuts.entries.size, 0);
   h.outbound.fail = undefined;
   await h.receive({ body: 'help' });
-  assert.deepEqual(h.outbound.created.map((c) => c.input.body), [REPLIES.start, REPLIES.help]);
+  assert.deepEqual(
+    h.outbound.created.map((c) => c.input.body),
+    [REPLIES.start, REPLIES.help],
+  );
   assert.equal(h.optOuts.entries.size, 0);
 });
 
-test('the inbound job fetches the number\'s SmsUrl (the Messaging Service\'s when the number is in one) and sends the TwiML reply', async () => {
+test("the inbound job fetches the number's SmsUrl (the Messaging Service's when the number is in one) and sends the TwiML reply", async () => {
   const h = setup([
     { body: '<Response><Message>Thanks!</Message></Response>' },
     { body: '<Response><Redirect>/next</Redirect></Response>', target: { url: 'https://app.test/service-inbound', method: 'POST' } },
@@ -105,15 +136,21 @@ test('the inbound job fetches the number\'s SmsUrl (the Messaging Service\'s whe
   assert.ok(direct && viaService);
   assert.deepEqual(await h.inbound.handle({ sid: direct.sid, media: [] }), { kind: 'done' });
   assert.deepEqual(await h.inbound.handle({ sid: viaService.sid, media: [] }), { kind: 'done' });
-  assert.deepEqual(h.webhooks.requests.map((r) => [r.purpose, r.primary.url, r.params['Body'], r.params['From'], r.params['FromCountry']]), [
-    ['sms-inbound', 'https://app.test/sms', 'hi', SENDER, 'US'],
-    ['sms-inbound', 'https://app.test/service-inbound', 'hi', SENDER, 'US'],
-    ['sms-inbound', 'https://app.test/next', 'hi', SENDER, 'US'],
-  ]);
-  assert.deepEqual(h.outbound.created.map(({ input }) => [input.to, input.from, input.body, input.statusCallback, input.direction]), [
-    [SENDER, NUMBER, 'Thanks!', undefined, 'outbound-reply'],
-    ['+14155550188', IN_SERVICE, 'Routed', 'https://app.test/cb', 'outbound-reply'],
-  ]);
+  assert.deepEqual(
+    h.webhooks.requests.map((r) => [r.purpose, r.primary.url, r.params['Body'], r.params['From'], r.params['FromCountry']]),
+    [
+      ['sms-inbound', 'https://app.test/sms', 'hi', SENDER, 'US'],
+      ['sms-inbound', 'https://app.test/service-inbound', 'hi', SENDER, 'US'],
+      ['sms-inbound', 'https://app.test/next', 'hi', SENDER, 'US'],
+    ],
+  );
+  assert.deepEqual(
+    h.outbound.created.map(({ input }) => [input.to, input.from, input.body, input.statusCallback, input.direction]),
+    [
+      [SENDER, NUMBER, 'Thanks!', undefined, 'outbound-reply'],
+      ['+14155550188', IN_SERVICE, 'Routed', 'https://app.test/cb', 'outbound-reply'],
+    ],
+  );
 });
 
 test('an answer that is not TwiML, or a reply Messaging refuses, raises an alert instead of failing the job', async () => {
@@ -124,5 +161,11 @@ test('an answer that is not TwiML, or a reply Messaging refuses, raises an alert
   await h.inbound.handle({ sid: first.sid, media: [] });
   h.outbound.fail = errors.unsubscribed();
   assert.deepEqual(await h.inbound.handle({ sid: second.sid, media: [] }), { kind: 'done' });
-  assert.deepEqual(h.alerts.raised.map((a) => [a.kind, a.resourceSid]), [['invalidContentType', first.sid], ['messageToInvalid', second.sid]]);
+  assert.deepEqual(
+    h.alerts.raised.map((a) => [a.kind, a.resourceSid]),
+    [
+      ['invalidContentType', first.sid],
+      ['messageToInvalid', second.sid],
+    ],
+  );
 });

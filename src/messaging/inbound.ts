@@ -74,12 +74,33 @@ export class InboundService implements InternalDelivery {
     const existing = await this.d.messages.find(sid);
     if (existing) return existing;
     const row: MessageRow = {
-      sid, account_sid: owner.account_sid, messaging_service_sid: owner.messaging_service_sid, direction: 'inbound',
-      from_number: sms.from, to_number: sms.to, body: sms.body, status: 'received',
-      num_segments: countSegments(sms.body).segments, num_media: sms.media.length, encoding: countSegments(sms.body).encoding,
-      error_code: null, error_message: null, status_callback: null, application_sid: owner.sms_application_sid,
-      validity_period: null, send_at: null, carrier: null, carrier_ids: null, media_urls: null,
-      run_at: null, locked_by: null, locked_until: null, attempts: 0, date_created: now, date_updated: now, date_sent: now,
+      sid,
+      account_sid: owner.account_sid,
+      messaging_service_sid: owner.messaging_service_sid,
+      direction: 'inbound',
+      from_number: sms.from,
+      to_number: sms.to,
+      body: sms.body,
+      status: 'received',
+      num_segments: countSegments(sms.body).segments,
+      num_media: sms.media.length,
+      encoding: countSegments(sms.body).encoding,
+      error_code: null,
+      error_message: null,
+      status_callback: null,
+      application_sid: owner.sms_application_sid,
+      validity_period: null,
+      send_at: null,
+      carrier: null,
+      carrier_ids: null,
+      media_urls: null,
+      run_at: null,
+      locked_by: null,
+      locked_until: null,
+      attempts: 0,
+      date_created: now,
+      date_updated: now,
+      date_sent: now,
     };
     const keyword = matchKeyword(sms.body);
     const optOutSender = owner.messaging_service_sid ?? owner.phone_number;
@@ -91,9 +112,16 @@ export class InboundService implements InternalDelivery {
     });
     this.d.events.emit('message.status', { accountSid: row.account_sid, sid, status: 'received', direction: 'inbound' });
     if (keyword) {
-      await this.d.outbound.create(owner.account_sid, {
-        to: sms.from, from: owner.phone_number, body: REPLIES[keyword], mediaUrls: [], direction: 'outbound-reply', skipOptOutCheck: true,
-      }).catch(() => undefined);
+      await this.d.outbound
+        .create(owner.account_sid, {
+          to: sms.from,
+          from: owner.phone_number,
+          body: REPLIES[keyword],
+          mediaUrls: [],
+          direction: 'outbound-reply',
+          skipOptOutCheck: true,
+        })
+        .catch(() => undefined);
     }
     return row;
   }
@@ -108,7 +136,14 @@ export class InboundService implements InternalDelivery {
     if (!target) return { kind: 'done' };
     const media = payload.media.length ? await this.d.media.storeInbound(m.account_sid, m.sid, payload.media) : [];
     const params = { ...inboundParams(m, media), ...geoParams(m) };
-    let call: WebhookCall = { accountSid: m.account_sid, resourceSid: m.sid, purpose: 'sms-inbound', primary: target.primary, fallback: target.fallback, params };
+    let call: WebhookCall = {
+      accountSid: m.account_sid,
+      resourceSid: m.sid,
+      purpose: 'sms-inbound',
+      primary: target.primary,
+      fallback: target.fallback,
+      params,
+    };
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const result = await this.d.webhooks.request(call);
       if (!result.ok) return { kind: 'done' };
@@ -121,8 +156,8 @@ export class InboundService implements InternalDelivery {
   }
 
   private async webhookFor(n: PhoneNumberRow): Promise<{ primary: WebhookTarget; fallback: WebhookTarget | null } | undefined> {
-    const pick = (url: string | null, method: string, fbUrl: string | null, fbMethod: string) => url
-      ? { primary: { url, method: asMethod(method) }, fallback: fbUrl ? { url: fbUrl, method: asMethod(fbMethod) } : null } : undefined;
+    const pick = (url: string | null, method: string, fbUrl: string | null, fbMethod: string) =>
+      url ? { primary: { url, method: asMethod(method) }, fallback: fbUrl ? { url: fbUrl, method: asMethod(fbMethod) } : null } : undefined;
     if (n.sms_application_sid) {
       const app = await this.d.applications.findOwned(n.account_sid, n.sms_application_sid);
       if (app) return pick(app.sms_url, app.sms_method, app.sms_fallback_url, app.sms_fallback_method);
@@ -146,22 +181,34 @@ export class InboundService implements InternalDelivery {
     }
     const parsed = parseTwiml(body, { dialect: 'messaging' });
     if (!parsed.ok) {
-      await this.alert(m, parsed.alert.code === ALERTS.documentParseFailure.code ? 'documentParseFailure' : 'unsupportedVerb', parsed.alert.message, result.target.url);
+      await this.alert(
+        m,
+        parsed.alert.code === ALERTS.documentParseFailure.code ? 'documentParseFailure' : 'unsupportedVerb',
+        parsed.alert.message,
+        result.target.url,
+      );
       return undefined;
     }
     for (const verb of parsed.verbs as MessagingVerb[]) {
       if (verb.verb === 'Redirect') return { url: new URL(verb.url, result.target.url).toString(), method: verb.method };
       try {
         const reply = await this.d.outbound.create(m.account_sid, {
-          to: verb.to ?? m.from_number, from: verb.from ?? m.to_number, body: verb.body,
+          to: verb.to ?? m.from_number,
+          from: verb.from ?? m.to_number,
+          body: verb.body,
           mediaUrls: verb.media.map((u) => new URL(u, result.target.url).toString()),
           statusCallback: verb.statusCallback ? new URL(verb.statusCallback, result.target.url).toString() : undefined,
           direction: 'outbound-reply',
         });
         if (verb.action) {
           const actionUrl = new URL(verb.action, result.target.url).toString();
-          await this.d.webhooks.request({ ...call, purpose: 'sms-action', primary: { url: actionUrl, method: verb.method }, fallback: null,
-            params: { ...call.params, SmsStatus: reply.status, MessageStatus: reply.status, ReplyMessageSid: reply.sid } });
+          await this.d.webhooks.request({
+            ...call,
+            purpose: 'sms-action',
+            primary: { url: actionUrl, method: verb.method },
+            fallback: null,
+            params: { ...call.params, SmsStatus: reply.status, MessageStatus: reply.status, ReplyMessageSid: reply.sid },
+          });
         }
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
@@ -188,7 +235,13 @@ function asMethod(m: string): 'GET' | 'POST' {
 }
 
 function derivedSid(key: string, mms: boolean): string {
-  return (mms ? 'MM' : 'SM') + createHash('sha256').update('inbound:' + key).digest('hex').slice(0, 32);
+  return (
+    (mms ? 'MM' : 'SM') +
+    createHash('sha256')
+      .update('inbound:' + key)
+      .digest('hex')
+      .slice(0, 32)
+  );
 }
 
 /** FromCountry/ToCountry from the numbers themselves; city, state and zip need data we do not have. */

@@ -16,11 +16,13 @@ const ACCEPTED = /^(image\/(jpeg|jpg|gif|png|bmp|webp)|audio\/.+|video\/.+|text\
  * (rightly) refuse. Only internal delivery sets it, naming the sending account, so a user-supplied URL can
  * never copy someone else's media.
  */
-export interface InboundMedia { url: string; contentType: string; copyOf?: { sid: string; accountSid: string } }
+export interface InboundMedia {
+  url: string;
+  contentType: string;
+  copyOf?: { sid: string; accountSid: string };
+}
 
-export type FetchOutcome =
-  | { kind: 'ok'; items: { url: string; contentType: string }[] }
-  | { kind: 'failed'; errorCode: number; message: string };
+export type FetchOutcome = { kind: 'ok'; items: { url: string; contentType: string }[] } | { kind: 'failed'; errorCode: number; message: string };
 
 /**
  * Fetches a message's MediaUrl values once, checks size and type, and stores them; afterwards the media is
@@ -66,10 +68,26 @@ export class MediaFetcher {
     for (const url of urls) {
       const got = await this.download(url, until);
       if ('errorCode' in got) {
-        await this.log.raise({ accountSid: m.account_sid, kind: got.errorCode === codes.mediaTooLarge ? 'mediaTooLarge' : 'mediaFetchFailed', detail: `${url}: ${got.message}`, resourceSid: m.sid, requestUrl: url, requestMethod: 'GET' });
+        await this.log.raise({
+          accountSid: m.account_sid,
+          kind: got.errorCode === codes.mediaTooLarge ? 'mediaTooLarge' : 'mediaFetchFailed',
+          detail: `${url}: ${got.message}`,
+          resourceSid: m.sid,
+          requestUrl: url,
+          requestMethod: 'GET',
+        });
         return { kind: 'failed', errorCode: got.errorCode, message: got.message };
       }
-      rows.push({ sid: newSid('ME'), account_sid: m.account_sid, message_sid: m.sid, content_type: got.contentType, size: got.data.length, data: got.data, date_created: now, date_updated: now });
+      rows.push({
+        sid: newSid('ME'),
+        account_sid: m.account_sid,
+        message_sid: m.sid,
+        content_type: got.contentType,
+        size: got.data.length,
+        data: got.data,
+        date_created: now,
+        date_updated: now,
+      });
     }
     await this.tx.transaction(async (trx) => {
       await this.media.insert(rows, trx);
@@ -87,7 +105,18 @@ export class MediaFetcher {
       const got = item.copyOf ? await this.copy(item.copyOf) : await this.download(item.url, until);
       if ('errorCode' in got) continue;
       const sid = newSid('ME');
-      await this.media.insert([{ sid, account_sid: accountSid, message_sid: messageSid, content_type: got.contentType, size: got.data.length, data: got.data, date_created: now, date_updated: now }]);
+      await this.media.insert([
+        {
+          sid,
+          account_sid: accountSid,
+          message_sid: messageSid,
+          content_type: got.contentType,
+          size: got.data.length,
+          data: got.data,
+          date_created: now,
+          date_updated: now,
+        },
+      ]);
       out.push({ url: this.urlFor(sid), contentType: got.contentType });
     }
     return out;
@@ -104,7 +133,14 @@ export class MediaFetcher {
     if (left <= 0) return { errorCode: codes.mediaFetchFailed, message: `not fetched within ${this.opts.timeoutMs} ms` };
     let res: HttpResponse;
     try {
-      res = await httpRequest(url, { method: 'GET', headers: { Accept: '*/*', 'User-Agent': 'Switchboard media fetcher' }, body: '', timeoutMs: left, deadlineMs: left, maxBytes: this.opts.maxBytes });
+      res = await httpRequest(url, {
+        method: 'GET',
+        headers: { Accept: '*/*', 'User-Agent': 'Switchboard media fetcher' },
+        body: '',
+        timeoutMs: left,
+        deadlineMs: left,
+        maxBytes: this.opts.maxBytes,
+      });
     } catch (err) {
       return { errorCode: codes.mediaFetchFailed, message: `fetch failed: ${(err as Error).message}` };
     }

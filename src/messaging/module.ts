@@ -67,28 +67,62 @@ export function createMessaging(o: MessagingOptions) {
   const mediaRepo = new MediaRepository(o.db);
   const tx = transactor(o.db);
   const mediaTimeoutMs = o.mediaTimeoutMs ?? 15_000;
-  const media = new MediaFetcher(mediaRepo, messagesRepo, tx, o.webhookLog, o.clock, { maxBytes: o.mediaMaxBytes, timeoutMs: mediaTimeoutMs, publicUrl: o.publicUrl });
+  const media = new MediaFetcher(mediaRepo, messagesRepo, tx, o.webhookLog, o.clock, {
+    maxBytes: o.mediaMaxBytes,
+    timeoutMs: mediaTimeoutMs,
+    publicUrl: o.publicUrl,
+  });
   // Built bottom-up: service <- inbound <- virtual phones <- simulator <- router <- pipeline, so nothing needs a forward reference.
   const service = new MessagesService({
-    messages: messagesRepo, media: mediaRepo, optOuts: optOutsRepo, services: servicesRepo,
-    numbers: numbersRepo, applications: applicationsRepo, group: new GroupCommitter(o.db), clock: o.clock,
-    limits: { mps: o.mps, maxBacklogMs: 10 * 3600_000 }, queue: o.jobs,
+    messages: messagesRepo,
+    media: mediaRepo,
+    optOuts: optOutsRepo,
+    services: servicesRepo,
+    numbers: numbersRepo,
+    applications: applicationsRepo,
+    group: new GroupCommitter(o.db),
+    clock: o.clock,
+    limits: { mps: o.mps, maxBacklogMs: 10 * 3600_000 },
+    queue: o.jobs,
   });
   const inbound = new InboundService({
-    messages: messagesRepo, numbers: numbersRepo, applications: applicationsRepo, services: servicesRepo,
-    optOuts: optOutsRepo, jobs: o.jobs, tx, clock: o.clock, events: o.events, webhooks: o.webhooks,
-    log: o.webhookLog, outbound: service, media,
+    messages: messagesRepo,
+    numbers: numbersRepo,
+    applications: applicationsRepo,
+    services: servicesRepo,
+    optOuts: optOutsRepo,
+    jobs: o.jobs,
+    tx,
+    clock: o.clock,
+    events: o.events,
+    webhooks: o.webhooks,
+    log: o.webhookLog,
+    outbound: service,
+    media,
   });
   const phones = new VirtualPhones(messagesRepo, numbersRepo, inbound, o.clock);
   const simulator = new SimulatorCarrier(phones, o.simulator);
   const router = new MessageRouter(o.routes ?? [], simulator);
   const carriers = new CarrierManager({
-    repo: new CarriersRepository(o.db), router, clock: o.clock, fileCarriers: o.carriers ?? [],
+    repo: new CarriersRepository(o.db),
+    router,
+    clock: o.clock,
+    fileCarriers: o.carriers ?? [],
     onWarning: o.onCarrierWarning ?? ((message) => o.onError(new Error(message))),
   });
   const sendPipeline = new SendPipeline({
-    messages: messagesRepo, parts: new MessagePartsRepository(o.db, o.dialect), services: servicesRepo, numbers: numbersRepo, jobs: o.jobs, webhooks: o.webhooks, tx,
-    clock: o.clock, events: o.events, router, media, service,
+    messages: messagesRepo,
+    parts: new MessagePartsRepository(o.db, o.dialect),
+    services: servicesRepo,
+    numbers: numbersRepo,
+    jobs: o.jobs,
+    webhooks: o.webhooks,
+    tx,
+    clock: o.clock,
+    events: o.events,
+    router,
+    media,
+    service,
     deliverInternally: async (m, items) => {
       const copies = items.map((i) => {
         const sid = media.ownMediaSid(i.url);
@@ -96,11 +130,20 @@ export function createMessaging(o: MessagingOptions) {
       });
       await inbound.receive({ from: m.from_number, to: m.to_number, body: m.body, media: copies, idempotencyKey: m.sid });
     },
-    maxBacklogMs: 10 * 3600_000, workerId: o.workerId, batch: 500, leaseMs: o.leaseMs,
-    mediaConcurrency: o.mediaConcurrency ?? 8, mediaTimeoutMs, onError: o.onError,
+    maxBacklogMs: 10 * 3600_000,
+    workerId: o.workerId,
+    batch: 500,
+    leaseMs: o.leaseMs,
+    mediaConcurrency: o.mediaConcurrency ?? 8,
+    mediaTimeoutMs,
+    onError: o.onError,
   });
   const inboundWorker = new Worker(o.jobs, {
-    queue: INBOUND_QUEUE, workerId: o.workerId, batch: 20, pollMs: 200, leaseMs: 120_000,
+    queue: INBOUND_QUEUE,
+    workerId: o.workerId,
+    batch: 20,
+    pollMs: 200,
+    leaseMs: 120_000,
     handler: (job) => inbound.handle(job.payload as { sid: string; media: InboundMedia[] }),
     onError: o.onError,
   });
@@ -121,7 +164,13 @@ export function createMessaging(o: MessagingOptions) {
       const events: CarrierEvents = {
         report: (r) => sendPipeline.report(r),
         inbound: async (sms) => {
-          await inbound.receive({ from: sms.from, to: sms.to, body: sms.body, media: sms.media, idempotencyKey: sms.carrierMessageId ? `${sms.carrier}:${sms.carrierMessageId}` : undefined });
+          await inbound.receive({
+            from: sms.from,
+            to: sms.to,
+            body: sms.body,
+            media: sms.media,
+            idempotencyKey: sms.carrierMessageId ? `${sms.carrier}:${sms.carrierMessageId}` : undefined,
+          });
         },
       };
       for (const carrier of router.carriers()) await carrier.start(events);

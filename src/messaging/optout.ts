@@ -2,9 +2,17 @@
 export type Keyword = 'stop' | 'start' | 'help';
 
 const KEYWORDS: Record<string, Keyword> = {
-  STOP: 'stop', STOPALL: 'stop', UNSUBSCRIBE: 'stop', CANCEL: 'stop', END: 'stop', QUIT: 'stop',
-  START: 'start', YES: 'start', UNSTOP: 'start',
-  HELP: 'help', INFO: 'help',
+  STOP: 'stop',
+  STOPALL: 'stop',
+  UNSUBSCRIBE: 'stop',
+  CANCEL: 'stop',
+  END: 'stop',
+  QUIT: 'stop',
+  START: 'start',
+  YES: 'start',
+  UNSTOP: 'start',
+  HELP: 'help',
+  INFO: 'help',
 };
 
 export const REPLIES: Record<Keyword, string> = {

@@ -35,10 +35,27 @@ function setup(o: { answer?: (sms: OutboundSms) => SubmitResult; maxBacklogMs?: 
   const internal: MessageRow[] = [];
   const failures: unknown[] = [];
   const pipeline = new SendPipeline({
-    messages, parts, services, numbers, jobs, webhooks: webhookJobs, tx: new MemoryTransactor([messages, parts, jobs]), clock, events,
-    router: routerTo(carrier), media, service: { costMs: (_from, _type, segments) => segments * 1000 },
-    deliverInternally: async (m) => { internal.push(m); },
-    maxBacklogMs: o.maxBacklogMs ?? 10_000, workerId: 'w1', batch: 10, leaseMs: 30_000, mediaConcurrency: 2, mediaTimeoutMs: 1000,
+    messages,
+    parts,
+    services,
+    numbers,
+    jobs,
+    webhooks: webhookJobs,
+    tx: new MemoryTransactor([messages, parts, jobs]),
+    clock,
+    events,
+    router: routerTo(carrier),
+    media,
+    service: { costMs: (_from, _type, segments) => segments * 1000 },
+    deliverInternally: async (m) => {
+      internal.push(m);
+    },
+    maxBacklogMs: o.maxBacklogMs ?? 10_000,
+    workerId: 'w1',
+    batch: 10,
+    leaseMs: 30_000,
+    mediaConcurrency: 2,
+    mediaTimeoutMs: 1000,
     onError: (err) => failures.push(err),
   });
   return { clock, messages, parts, numbers, services, jobs, events, media, carrier, internal, failures, pipeline };
@@ -70,7 +87,7 @@ async function drain(h: Harness, also: () => boolean = () => true): Promise<void
 
 const queued = (o: Partial<MessageRow>) => messageRow({ status: 'queued', run_at: T0, status_callback: CALLBACK, ...o });
 
-test('queued -> sending -> sent, each status with its callback in order; the carrier\'s part ids are kept for receipts', async () => {
+test("queued -> sending -> sent, each status with its callback in order; the carrier's part ids are kept for receipts", async () => {
   const h = setup({ answer: (sms) => ({ kind: 'submitted', carrierIds: sms.segments > 1 ? ['P1', 'P2'] : [`C-${sms.sid}`] }) });
   h.messages.add(queued({ sid: A, body: 'y'.repeat(161), num_segments: 2 }), queued({ sid: B, status_callback: null }));
   await drain(h);
@@ -79,13 +96,27 @@ test('queued -> sending -> sent, each status with its callback in order; the car
   assert.equal(h.messages.get(B).status, 'sent');
   assert.deepEqual(h.jobs.callbacks(), [`${A}:sending`, `${A}:sent`], 'a message without StatusCallback gets no callback jobs');
   assert.deepEqual(h.events.emitted, ['message.status:sending', 'message.status:sending', 'message.status:sent', 'message.status:sent']);
-  assert.deepEqual(h.carrier.submitted.map((s) => [s.sid, s.from, s.to, s.segments, s.encoding]), [[A, FROM, TO, 2, 'GSM-7'], [B, FROM, TO, 1, 'GSM-7']]);
-  assert.deepEqual(h.parts.rows.map((p) => [p.carrier_id, p.message_sid, p.seq, p.total, p.status]),
-    [['P1', A, 1, 2, 'sent'], ['P2', A, 2, 2, 'sent'], [`C-${B}`, B, 1, 1, 'sent']]);
+  assert.deepEqual(
+    h.carrier.submitted.map((s) => [s.sid, s.from, s.to, s.segments, s.encoding]),
+    [
+      [A, FROM, TO, 2, 'GSM-7'],
+      [B, FROM, TO, 1, 'GSM-7'],
+    ],
+  );
+  assert.deepEqual(
+    h.parts.rows.map((p) => [p.carrier_id, p.message_sid, p.seq, p.total, p.status]),
+    [
+      ['P1', A, 1, 2, 'sent'],
+      ['P2', A, 2, 2, 'sent'],
+      [`C-${B}`, B, 1, 1, 'sent'],
+    ],
+  );
 });
 
-test('a carrier failure fails that message with the carrier\'s code and its callback; the rest of the batch is sent', async () => {
-  const h = setup({ answer: (sms) => (sms.sid === A ? { kind: 'failed', errorCode: 30007, errorMessage: 'Message filtered' } : { kind: 'submitted', carrierIds: [sms.sid] }) });
+test("a carrier failure fails that message with the carrier's code and its callback; the rest of the batch is sent", async () => {
+  const h = setup({
+    answer: (sms) => (sms.sid === A ? { kind: 'failed', errorCode: 30007, errorMessage: 'Message filtered' } : { kind: 'submitted', carrierIds: [sms.sid] }),
+  });
   h.messages.add(queued({ sid: A }), queued({ sid: B }));
   await drain(h);
   const a = h.messages.get(A);
@@ -103,12 +134,19 @@ test('retries: a carrier retry waits and uses an attempt, a free one does not; t
   };
   const h = setup({ answer: (sms) => answers[sms.sid] ?? { kind: 'retry', delayMs: 3000, reason: 'throttled', free: true } });
   const expired = sid('SM', 0xe);
-  h.messages.add(queued({ sid: A }), queued({ sid: B }), messageRow({ sid: C, status: 'sending', run_at: T0, attempts: 12 }),
-    queued({ sid: expired, status: 'sending', validity_period: 60, date_created: T0 - 30_000 }));
+  h.messages.add(
+    queued({ sid: A }),
+    queued({ sid: B }),
+    messageRow({ sid: C, status: 'sending', run_at: T0, attempts: 12 }),
+    queued({ sid: expired, status: 'sending', validity_period: 60, date_created: T0 - 30_000 }),
+  );
   h.clock.advance(31_000); // a throttled message comes round again after its validity (60 s) ran out
   await drain(h);
   const now = T0 + 31_000;
-  assert.deepEqual([h.messages.get(A).status, h.messages.get(A).run_at, h.messages.get(A).attempts, h.messages.get(A).locked_by], ['sending', now + 3000, 1, null]);
+  assert.deepEqual(
+    [h.messages.get(A).status, h.messages.get(A).run_at, h.messages.get(A).attempts, h.messages.get(A).locked_by],
+    ['sending', now + 3000, 1, null],
+  );
   assert.deepEqual([h.messages.get(B).status, h.messages.get(B).run_at, h.messages.get(B).attempts], ['sending', now + 3000, 0]);
   assert.deepEqual([h.messages.get(C).status, h.messages.get(C).error_code, h.messages.get(C).error_message], ['failed', 30008, 'Unknown error: timeout']);
   const e = h.messages.get(expired);
@@ -132,8 +170,14 @@ test('media that cannot be fetched fails its message with 12300 and a callback; 
   await drain(h);
   const a = h.messages.get(A);
   assert.deepEqual([a.status, a.error_code, a.error_message, a.run_at, a.locked_by], ['failed', 12300, 'Unsupported Content-Type text/html', null, null]);
-  assert.deepEqual(h.carrier.submitted.map((s) => s.sid), [B]);
-  assert.deepEqual(h.jobs.callbacks().filter((c) => c.startsWith(A)), [`${A}:sending`, `${A}:failed:12300`]);
+  assert.deepEqual(
+    h.carrier.submitted.map((s) => s.sid),
+    [B],
+  );
+  assert.deepEqual(
+    h.jobs.callbacks().filter((c) => c.startsWith(A)),
+    [`${A}:sending`, `${A}:failed:12300`],
+  );
 });
 
 test('one message the store refuses does not hold its batch: the others are sent', async () => {
@@ -141,9 +185,15 @@ test('one message the store refuses does not hold its batch: the others are sent
   h.messages.add(queued({ sid: A }), queued({ sid: B }), queued({ sid: C }));
   h.messages.refuse.add(B);
   await drain(h);
-  assert.deepEqual([A, B, C].map((s) => h.messages.get(s).status), ['sent', 'queued', 'sent']);
-  assert.deepEqual(h.carrier.submitted.map((s) => s.sid), [A, C]);
-  assert.deepEqual(h.jobs.callbacks(), [`${A}:sending`, `${C}:sending`, `${A}:sent`, `${C}:sent`], 'the refused batch\'s callbacks were rolled back with it');
+  assert.deepEqual(
+    [A, B, C].map((s) => h.messages.get(s).status),
+    ['sent', 'queued', 'sent'],
+  );
+  assert.deepEqual(
+    h.carrier.submitted.map((s) => s.sid),
+    [A, C],
+  );
+  assert.deepEqual(h.jobs.callbacks(), [`${A}:sending`, `${C}:sending`, `${A}:sent`, `${C}:sent`], "the refused batch's callbacks were rolled back with it");
   assert.ok(h.failures.length >= 2, 'the batch failure and the refused message are reported');
 });
 
@@ -159,7 +209,8 @@ test('one message whose routing throws is retried alone; the rest of the batch i
 
 test('a Messaging Service message gets a sender from the pool, kept sticky per recipient, and its pacing slot', async () => {
   const h = setup();
-  const accepted = (s: string, to: string) => messageRow({ sid: s, status: 'accepted', from_number: '', messaging_service_sid: SERVICE, to_number: to, status_callback: CALLBACK });
+  const accepted = (s: string, to: string) =>
+    messageRow({ sid: s, status: 'accepted', from_number: '', messaging_service_sid: SERVICE, to_number: to, status_callback: CALLBACK });
   h.services.sticky.set(`${SERVICE}|${TO}`, POOL[1]!);
   h.messages.schedule.set(POOL[1]!, T0 + 5000);
   h.messages.add(accepted(A, TO), accepted(B, '+14155550151'));
@@ -167,7 +218,7 @@ test('a Messaging Service message gets a sender from the pool, kept sticky per r
   const a = h.messages.get(A);
   assert.deepEqual([a.status, a.from_number, a.run_at], ['queued', POOL[1], T0 + 5000], 'the sticky sender, at its next free slot');
   const b = h.messages.get(B);
-  assert.deepEqual([b.status, b.from_number], ['sent', POOL[0]], 'the pool\'s pick for this recipient (a hash of the number), sent at once');
+  assert.deepEqual([b.status, b.from_number], ['sent', POOL[0]], "the pool's pick for this recipient (a hash of the number), sent at once");
   assert.equal(h.services.sticky.get(`${SERVICE}|+14155550151`), POOL[0], 'the choice is remembered for the recipient');
   assert.equal(h.services.sticky.get(`${SERVICE}|${TO}`), POOL[1]);
   assert.deepEqual(h.jobs.callbacks(), [`${A}:queued`, `${B}:queued`, `${B}:sending`, `${B}:sent`]);
@@ -177,10 +228,15 @@ test('a Messaging Service with no senders fails 21703; a full sender fails 21611
   const h = setup({ maxBacklogMs: 1000 });
   h.messages.schedule.set(POOL[0]!, T0 + 60_000);
   h.messages.schedule.set(POOL[1]!, T0 + 60_000);
-  h.messages.add(messageRow({ sid: A, status: 'accepted', from_number: '', messaging_service_sid: sid('MG', 2), status_callback: CALLBACK }),
-    messageRow({ sid: B, status: 'scheduled', from_number: '', messaging_service_sid: SERVICE, status_callback: CALLBACK }));
+  h.messages.add(
+    messageRow({ sid: A, status: 'accepted', from_number: '', messaging_service_sid: sid('MG', 2), status_callback: CALLBACK }),
+    messageRow({ sid: B, status: 'scheduled', from_number: '', messaging_service_sid: SERVICE, status_callback: CALLBACK }),
+  );
   await drain(h);
-  assert.deepEqual([h.messages.get(A).status, h.messages.get(A).error_code, h.messages.get(A).error_message], ['failed', 21703, 'Messaging Service has no senders']);
+  assert.deepEqual(
+    [h.messages.get(A).status, h.messages.get(A).error_code, h.messages.get(A).error_message],
+    ['failed', 21703, 'Messaging Service has no senders'],
+  );
   assert.deepEqual([h.messages.get(B).status, h.messages.get(B).error_code], ['failed', 21611]);
   assert.deepEqual(h.jobs.callbacks(), [`${A}:failed:21703`, `${B}:failed:21611`]);
 });
@@ -189,7 +245,10 @@ test('a message to a number the platform owns is delivered internally: sent, the
   const h = setup();
   h.messages.add(queued({ sid: A, to_number: OWNED_TO }));
   await drain(h, () => h.messages.get(A).status === 'delivered');
-  assert.deepEqual(h.internal.map((m) => [m.sid, m.to_number]), [[A, OWNED_TO]]);
+  assert.deepEqual(
+    h.internal.map((m) => [m.sid, m.to_number]),
+    [[A, OWNED_TO]],
+  );
   assert.deepEqual([h.messages.get(A).carrier, h.messages.get(A).carrier_ids], ['internal', `["${A}"]`]);
   assert.equal(h.carrier.submitted.length, 0);
   assert.deepEqual(h.jobs.callbacks(), [`${A}:sending`, `${A}:sent`, `${A}:delivered`]);

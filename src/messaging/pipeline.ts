@@ -19,7 +19,10 @@ import type { MessagesService } from './service.js';
 import { SEND_QUEUE } from './queues.js';
 
 /** The message rows the pipeline claims and moves, with what its delivery reports read. */
-export type PipelineMessageStore = Pick<MessagesRepository, 'claimDue' | 'reserveSlot' | 'transition' | 'transitionMany' | 'transitionManyWithIds' | 'update' | 'find'>;
+export type PipelineMessageStore = Pick<
+  MessagesRepository,
+  'claimDue' | 'reserveSlot' | 'transition' | 'transitionMany' | 'transitionManyWithIds' | 'update' | 'find'
+>;
 
 /** Each dependency narrowed to what the pipeline calls, so unit tests can hand it small fakes. */
 export interface PipelineDeps {
@@ -66,14 +69,19 @@ export class SendPipeline {
 
   constructor(private readonly d: PipelineDeps) {
     // Idle polling finds paced (future) work and other nodes' expired claims; 50 ms keeps sends near their slot.
-    this.loop = new ClaimLoop(async () => {
-      const rows = await d.messages.claimDue(d.workerId, d.batch, d.clock.now(), d.leaseMs);
-      if (rows.length) await this.process(rows);
-      return rows.length;
-    }, { batch: d.batch, pollMs: 50, onError: d.onError });
+    this.loop = new ClaimLoop(
+      async () => {
+        const rows = await d.messages.claimDue(d.workerId, d.batch, d.clock.now(), d.leaseMs);
+        if (rows.length) await this.process(rows);
+        return rows.length;
+      },
+      { batch: d.batch, pollMs: 50, onError: d.onError },
+    );
     d.jobs.subscribe(SEND_QUEUE, () => this.loop.kick());
     this.stage = new MediaStage({
-      fetch: (m) => d.media.ensureFetched(m), concurrency: d.mediaConcurrency, onError: d.onError,
+      fetch: (m) => d.media.ensureFetched(m),
+      concurrency: d.mediaConcurrency,
+      onError: d.onError,
       hold: (m) => d.messages.update(m.sid, { locked_until: d.clock.now() + d.mediaTimeoutMs + d.leaseMs }),
       // Back to the pipeline as due work; the download did not use up a send attempt.
       fetched: async (m) => {
@@ -87,7 +95,10 @@ export class SendPipeline {
       },
     });
     this.reports = new DeliveryReports({
-      messages: d.messages, parts: d.parts, tx: d.tx, now: () => d.clock.now(),
+      messages: d.messages,
+      parts: d.parts,
+      tx: d.tx,
+      now: () => d.clock.now(),
       move: (m, from, changes, trx, callbacks) => this.move(m, from, changes, trx, callbacks),
       enqueue: (callbacks, trx) => d.jobs.enqueue(callbacks, trx),
       onError: d.onError,
@@ -132,7 +143,11 @@ export class SendPipeline {
       // One message the store refuses must not hold the batch: each goes on its own (the rest are batched).
       this.d.onError(err);
       for (const m of rows) {
-        try { toSend.push(...await this.prepare([m])); } catch (e) { this.d.onError(e); }
+        try {
+          toSend.push(...(await this.prepare([m])));
+        } catch (e) {
+          this.d.onError(e);
+        }
       }
     }
     if (toSend.length) await this.send(toSend);
@@ -150,7 +165,20 @@ export class SendPipeline {
           await this.assignSender(m, now, trx, callbacks);
         } else if (m.status === 'queued') {
           if (m.validity_period && now > m.date_created + m.validity_period * 1000) {
-            await this.move(m, ['queued'], { status: 'failed', error_code: codes.validityPeriodExpired, error_message: 'Validity Period Expired', run_at: null, locked_by: null, locked_until: null }, trx, callbacks);
+            await this.move(
+              m,
+              ['queued'],
+              {
+                status: 'failed',
+                error_code: codes.validityPeriodExpired,
+                error_message: 'Validity Period Expired',
+                run_at: null,
+                locked_by: null,
+                locked_until: null,
+              },
+              trx,
+              callbacks,
+            );
           } else {
             starting.push(m);
           }
@@ -162,7 +190,12 @@ export class SendPipeline {
       }
       // One statement for the whole batch: queued -> sending is the same change for every message.
       const sending = { status: 'sending', date_updated: now };
-      const moved = await this.d.messages.transitionMany(starting.map((m) => m.sid), ['queued'], sending, trx);
+      const moved = await this.d.messages.transitionMany(
+        starting.map((m) => m.sid),
+        ['queued'],
+        sending,
+        trx,
+      );
       for (const m of starting) {
         if (!moved.has(m.sid)) continue;
         this.moved(m, sending, callbacks);
@@ -179,7 +212,13 @@ export class SendPipeline {
     const pool = await this.d.services.senders(serviceSid, trx);
     const release = { locked_by: null, locked_until: null };
     if (pool.length === 0) {
-      await this.move(m, ['scheduled', 'accepted'], { status: 'failed', error_code: codes.serviceHasNoSenders, error_message: 'Messaging Service has no senders', run_at: null, ...release }, trx, callbacks);
+      await this.move(
+        m,
+        ['scheduled', 'accepted'],
+        { status: 'failed', error_code: codes.serviceHasNoSenders, error_message: 'Messaging Service has no senders', run_at: null, ...release },
+        trx,
+        callbacks,
+      );
       return;
     }
     const sticky = await this.d.services.stickySender(serviceSid, m.to_number, trx);
@@ -188,22 +227,39 @@ export class SendPipeline {
     const cost = this.d.service.costMs(sender.phone_number, sender.number_type, m.num_segments);
     const slot = await this.d.messages.reserveSlot(sender.phone_number, now, cost, this.d.maxBacklogMs, trx);
     if (slot === undefined) {
-      await this.move(m, ['scheduled', 'accepted'], { status: 'failed', error_code: codes.senderQueueFull, error_message: 'Sender queue full', run_at: null, ...release }, trx, callbacks);
+      await this.move(
+        m,
+        ['scheduled', 'accepted'],
+        { status: 'failed', error_code: codes.senderQueueFull, error_message: 'Sender queue full', run_at: null, ...release },
+        trx,
+        callbacks,
+      );
       return;
     }
-    await this.move(m, ['scheduled', 'accepted'], { status: 'queued', from_number: sender.phone_number, run_at: slot, date_updated: now, ...release }, trx, callbacks);
+    await this.move(
+      m,
+      ['scheduled', 'accepted'],
+      { status: 'queued', from_number: sender.phone_number, run_at: slot, date_updated: now, ...release },
+      trx,
+      callbacks,
+    );
   }
 
   private async send(claimed: MessageRow[]): Promise<void> {
     // Media still to download is slow work: it goes to the media stage and never holds this batch.
     const batch: MessageRow[] = [];
     for (const m of claimed) {
-      if (!this.d.media.needsFetch(m)) { batch.push(m); continue; }
+      if (!this.d.media.needsFetch(m)) {
+        batch.push(m);
+        continue;
+      }
       if (this.stage.take(m)) continue;
       try {
         // The stage is full: the message waits in the database (its claim released), not in memory.
         await this.d.messages.update(m.sid, { run_at: this.d.clock.now() + 1000, attempts: Math.max(0, m.attempts - 1), ...RELEASE });
-      } catch (err) { this.d.onError(err); }
+      } catch (err) {
+        this.d.onError(err);
+      }
     }
     if (batch.length === 0) return;
     const owned = await this.d.numbers.ownedNumbersAmong([...new Set(batch.map((m) => m.to_number))]);
@@ -218,28 +274,49 @@ export class SendPipeline {
         results.set(m.sid, { kind: 'retry', delayMs: 2000, reason: String(err) });
       }
     }
-    await Promise.all([...byCarrier.values()].map(async ({ carrier, items }) => {
-      let out: SubmitResult[];
-      try { out = await carrier.submit(items); } catch (err) { out = items.map(() => ({ kind: 'retry', delayMs: 2000, reason: String(err) })); }
-      items.forEach((item, i) => results.set(item.sid, out[i] ?? { kind: 'retry', delayMs: 2000, reason: 'no result from carrier' }));
-    }));
+    await Promise.all(
+      [...byCarrier.values()].map(async ({ carrier, items }) => {
+        let out: SubmitResult[];
+        try {
+          out = await carrier.submit(items);
+        } catch (err) {
+          out = items.map(() => ({ kind: 'retry', delayMs: 2000, reason: String(err) }));
+        }
+        items.forEach((item, i) => results.set(item.sid, out[i] ?? { kind: 'retry', delayMs: 2000, reason: 'no result from carrier' }));
+      }),
+    );
     try {
       await this.applyResults(batch, results, byCarrier);
     } catch (err) {
       if (batch.length === 1) throw err;
       this.d.onError(err);
       for (const m of batch) {
-        try { await this.applyResults([m], results, byCarrier); } catch (e) { this.d.onError(e); }
+        try {
+          await this.applyResults([m], results, byCarrier);
+        } catch (e) {
+          this.d.onError(e);
+        }
       }
     }
   }
 
   /** Where one message goes: a result now (failed, retry, delivered internally) or a carrier's submit list. */
-  private async route(m: MessageRow, owned: Set<string>, results: Map<string, SubmitResult>, byCarrier: Map<string, { carrier: Carrier; items: OutboundSms[] }>): Promise<void> {
+  private async route(
+    m: MessageRow,
+    owned: Set<string>,
+    results: Map<string, SubmitResult>,
+    byCarrier: Map<string, { carrier: Carrier; items: OutboundSms[] }>,
+  ): Promise<void> {
     const media = await this.d.media.ensureFetched(m); // stored media only: listed, not downloaded
-    if (media.kind === 'failed') { results.set(m.sid, { kind: 'failed', errorCode: media.errorCode, errorMessage: media.message }); return; }
+    if (media.kind === 'failed') {
+      results.set(m.sid, { kind: 'failed', errorCode: media.errorCode, errorMessage: media.message });
+      return;
+    }
     const route = this.d.router.choose(m.from_number, m.to_number, owned.has(m.to_number));
-    if (route.kind === 'none') { results.set(m.sid, { kind: 'retry', delayMs: 5000, reason: 'no route up', free: true }); return; }
+    if (route.kind === 'none') {
+      results.set(m.sid, { kind: 'retry', delayMs: 5000, reason: 'no route up', free: true });
+      return;
+    }
     if (route.kind === 'internal') {
       await this.d.deliverInternally(m, media.items);
       results.set(m.sid, { kind: 'submitted', carrierIds: [m.sid] });
@@ -247,8 +324,16 @@ export class SendPipeline {
       return;
     }
     const entry = byCarrier.get(route.carrier.name) ?? { carrier: route.carrier, items: [] };
-    entry.items.push({ sid: m.sid, accountSid: m.account_sid, from: m.from_number, to: m.to_number, body: m.body,
-      encoding: m.encoding as OutboundSms['encoding'], segments: m.num_segments, media: media.items });
+    entry.items.push({
+      sid: m.sid,
+      accountSid: m.account_sid,
+      from: m.from_number,
+      to: m.to_number,
+      body: m.body,
+      encoding: m.encoding as OutboundSms['encoding'],
+      segments: m.num_segments,
+      media: media.items,
+    });
     byCarrier.set(route.carrier.name, entry);
   }
 
@@ -257,12 +342,22 @@ export class SendPipeline {
     const callbacks: NewJob[] = [];
     const now = this.d.clock.now();
     await this.d.tx.transaction(async (trx) => {
-      await this.move(m, ['sending'], { status: 'failed', error_code: errorCode, error_message: errorMessage, date_updated: now, run_at: null, ...RELEASE }, trx, callbacks);
+      await this.move(
+        m,
+        ['sending'],
+        { status: 'failed', error_code: errorCode, error_message: errorMessage, date_updated: now, run_at: null, ...RELEASE },
+        trx,
+        callbacks,
+      );
       await this.d.jobs.enqueue(callbacks, trx);
     });
   }
 
-  private async applyResults(batch: MessageRow[], results: Map<string, SubmitResult>, byCarrier: Map<string, { carrier: { name: string }; items: OutboundSms[] }>): Promise<void> {
+  private async applyResults(
+    batch: MessageRow[],
+    results: Map<string, SubmitResult>,
+    byCarrier: Map<string, { carrier: { name: string }; items: OutboundSms[] }>,
+  ): Promise<void> {
     const carrierOf = new Map<string, string>();
     for (const { carrier, items } of byCarrier.values()) for (const i of items) carrierOf.set(i.sid, carrier.name);
     const now = this.d.clock.now();
@@ -285,7 +380,13 @@ export class SendPipeline {
         } else if (r.kind === 'failed' || m.attempts >= RETRY_LIMIT || expired) {
           const code = r.kind === 'failed' ? r.errorCode : expired ? codes.validityPeriodExpired : codes.unknownDeliveryError;
           const text = r.kind === 'failed' ? r.errorMessage : expired ? `Validity Period Expired: ${r.reason}` : `Unknown error: ${r.reason}`;
-          await this.move(m, ['sending'], { status: 'failed', error_code: code, error_message: text, date_updated: now, run_at: null, ...release }, trx, callbacks);
+          await this.move(
+            m,
+            ['sending'],
+            { status: 'failed', error_code: code, error_message: text, date_updated: now, run_at: null, ...release },
+            trx,
+            callbacks,
+          );
         } else {
           await this.d.messages.update(m.sid, { run_at: now + r.delayMs, ...release }, trx);
         }
@@ -293,13 +394,29 @@ export class SendPipeline {
       // sending -> sent in one statement per carrier; carrier_ids differ per message (CASE on the SID).
       for (const [carrier, items] of sent) {
         const changes = { status: 'sent', date_sent: now, date_updated: now, carrier, run_at: null, ...release };
-        const moved = await this.d.messages.transitionManyWithIds(items.map((i) => ({ sid: i.m.sid, carrierIds: JSON.stringify(i.carrierIds) })), ['sending'], changes, trx);
+        const moved = await this.d.messages.transitionManyWithIds(
+          items.map((i) => ({ sid: i.m.sid, carrierIds: JSON.stringify(i.carrierIds) })),
+          ['sending'],
+          changes,
+          trx,
+        );
         for (const { m, carrierIds } of items) {
           if (!moved.has(m.sid)) continue;
           this.moved(m, { ...changes, carrier_ids: JSON.stringify(carrierIds) }, callbacks);
           // Carriers that report by their own ids get one row per part: receipts find the message through it.
           if (carrierIds.length === 1 && carrierIds[0] === m.sid) continue;
-          carrierIds.forEach((id, i) => parts.push({ carrier, carrier_id: id, message_sid: m.sid, seq: i + 1, total: carrierIds.length, status: 'sent', error_code: null, date_updated: now }));
+          carrierIds.forEach((id, i) =>
+            parts.push({
+              carrier,
+              carrier_id: id,
+              message_sid: m.sid,
+              seq: i + 1,
+              total: carrierIds.length,
+              status: 'sent',
+              error_code: null,
+              date_updated: now,
+            }),
+          );
         }
       }
       await this.d.parts.insert(parts, trx);

@@ -81,7 +81,10 @@ export class DeliveryReports {
    */
   retryWaitingSoon(): void {
     if (this.waiting.length === 0 || this.soonTimer) return;
-    this.soonTimer = setTimeout(() => { this.soonTimer = undefined; this.retryWaiting(); }, 5);
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      this.retryWaiting();
+    }, 5);
     this.soonTimer.unref?.();
   }
 
@@ -119,7 +122,10 @@ export class DeliveryReports {
     }
     if (this.waiting.length > 0 && !this.waitTimer && !this.stopped) {
       // Also retried after each stored batch of submit results; this catches the rest.
-      this.waitTimer = setTimeout(() => { this.waitTimer = undefined; this.retryWaiting(); }, 1000);
+      this.waitTimer = setTimeout(() => {
+        this.waitTimer = undefined;
+        this.retryWaiting();
+      }, 1000);
       this.waitTimer.unref?.();
     }
   }

@@ -22,7 +22,10 @@ export type RouteChoice = { kind: 'internal' } | { kind: 'carrier'; carrier: Car
 export class MessageRouter {
   private routes: Route[] = [];
 
-  constructor(routes: Route[], private readonly fallback: Carrier) {
+  constructor(
+    routes: Route[],
+    private readonly fallback: Carrier,
+  ) {
     for (const r of routes) this.add(r);
   }
 

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiError } from '../core/errors.js';
 import { ManualClock } from '../core/test-support/clock.js';
-import { MemoryApplications, MemoryGroup, MemoryMessages, MemoryMessagingServices, MemoryOptOuts, MemoryPhoneNumbers, NO_DB } from '../store/test-support/memory.js';
+import {
+  MemoryApplications,
+  MemoryGroup,
+  MemoryMessages,
+  MemoryMessagingServices,
+  MemoryOptOuts,
+  MemoryPhoneNumbers,
+  NO_DB,
+} from '../store/test-support/memory.js';
 import { T0, applicationRow, messageRow, messagingServiceRow, phoneNumberRow, sid } from '../store/test-support/rows.js';
 import { SEND_QUEUE } from './queues.js';
 import { MessagesService, type CreateMessageInput } from './service.js';
@@ -21,17 +29,31 @@ function setup(o: { maxBacklogMs?: number } = {}) {
     phoneNumberRow({ sid: sid('PN', 2), phone_number: '+14155550111', messaging_service_sid: SERVICE }),
     phoneNumberRow({ sid: sid('PN', 3), account_sid: OTHER, phone_number: '+14155550122' }),
   );
-  const services = new MemoryMessagingServices(numbers,
+  const services = new MemoryMessagingServices(
+    numbers,
     messagingServiceRow({ sid: SERVICE, status_callback: 'https://app.test/service-status', validity_period: 600, smart_encoding: 1 }),
-    messagingServiceRow({ sid: sid('MG', 2) }));
+    messagingServiceRow({ sid: sid('MG', 2) }),
+  );
   const messages = new MemoryMessages();
   const optOuts = new MemoryOptOuts();
   const queue = new RecordingJobs();
   const group = new MemoryGroup([messages]);
   const applications = new MemoryApplications(applicationRow({ message_status_callback: 'https://app.test/app-status' }));
   const service = new MessagesService({
-    messages, media: { list: async () => ({ items: [], hasNext: false, hasPrev: false }), findMeta: async () => undefined, findContent: async () => undefined, delete: async () => false },
-    optOuts, services, numbers, applications, group, clock, queue,
+    messages,
+    media: {
+      list: async () => ({ items: [], hasNext: false, hasPrev: false }),
+      findMeta: async () => undefined,
+      findContent: async () => undefined,
+      delete: async () => false,
+    },
+    optOuts,
+    services,
+    numbers,
+    applications,
+    group,
+    clock,
+    queue,
     limits: { mps: { 'long-code': 1, 'toll-free': 25, 'short-code': 100 }, maxBacklogMs: o.maxBacklogMs ?? 10_000 },
   });
   const create = (input: Partial<CreateMessageInput>) => service.create(ACCOUNT, { to: TO, from: FROM, body: 'hi', mediaUrls: [], ...input });
@@ -47,7 +69,7 @@ async function rejectsWith(work: Promise<unknown>, code: number, status = 400): 
   });
 }
 
-test('To and From are validated with Twilio\'s codes', async () => {
+test("To and From are validated with Twilio's codes", async () => {
   const { create, messages } = setup();
   await rejectsWith(create({ to: undefined }), 21604);
   await rejectsWith(create({ to: 'not a number' }), 21211);
@@ -79,13 +101,13 @@ test('a recipient who opted out of the sender or its Messaging Service is refuse
   await optOuts.add(ACCOUNT, SERVICE, '+14155550198');
   await rejectsWith(create({ from: undefined, messagingServiceSid: SERVICE, to: '+14155550198' }), 21610);
   await optOuts.add(OTHER, FROM, '+14155550197');
-  assert.equal((await create({ to: '+14155550197' })).status, 'queued', 'another account\'s opt-out does not count');
+  assert.equal((await create({ to: '+14155550197' })).status, 'queued', "another account's opt-out does not count");
   const reply = await create({ skipOptOutCheck: true, direction: 'outbound-reply' });
   assert.deepEqual([reply.status, reply.direction], ['queued', 'outbound-reply']);
   assert.equal(messages.rows.size, 2);
 });
 
-test('pacing: each message takes the sender\'s next slot (segments / MPS), committed with it and announced to the pipeline', async () => {
+test("pacing: each message takes the sender's next slot (segments / MPS), committed with it and announced to the pipeline", async () => {
   const { create, queue, group, messages } = setup();
   const first = await create({});
   const second = await create({ body: 'y'.repeat(161) }); // two segments: two seconds at 1 MPS
@@ -93,8 +115,15 @@ test('pacing: each message takes the sender\'s next slot (segments / MPS), commi
   assert.deepEqual([first.run_at, second.run_at, third.run_at], [T0, T0 + 1000, T0 + 3000]);
   assert.deepEqual([first.status, messages.get(third.sid).run_at], ['queued', T0 + 3000]);
   assert.deepEqual(group.keys, [FROM, FROM, FROM], 'creates are grouped by sender');
-  assert.deepEqual(queue.announced.map((a) => [a.queue, a.executor === NO_DB]), [[SEND_QUEUE, true], [SEND_QUEUE, true], [SEND_QUEUE, true]],
-    'announced inside the transaction, so the wake-up follows the commit');
+  assert.deepEqual(
+    queue.announced.map((a) => [a.queue, a.executor === NO_DB]),
+    [
+      [SEND_QUEUE, true],
+      [SEND_QUEUE, true],
+      [SEND_QUEUE, true],
+    ],
+    'announced inside the transaction, so the wake-up follows the commit',
+  );
 });
 
 test('pacing: a sender whose backlog is full refuses with 21611 and stores nothing; a faster sender kind is paced faster', async () => {
@@ -145,8 +174,11 @@ test('an ApplicationSid lends its message status callback; an unknown one is 212
 
 test('cancel: only scheduled, accepted or queued messages (20009 otherwise); Body can only be redacted', async () => {
   const { service, messages, clock } = setup();
-  messages.add(messageRow({ sid: sid('SM', 1), status: 'scheduled', run_at: T0 + 900_000 }), messageRow({ sid: sid('SM', 2), status: 'sending' }),
-    messageRow({ sid: sid('SM', 3), status: 'queued', account_sid: OTHER }));
+  messages.add(
+    messageRow({ sid: sid('SM', 1), status: 'scheduled', run_at: T0 + 900_000 }),
+    messageRow({ sid: sid('SM', 2), status: 'sending' }),
+    messageRow({ sid: sid('SM', 3), status: 'queued', account_sid: OTHER }),
+  );
   clock.advance(5);
   const canceled = await service.update(ACCOUNT, sid('SM', 1), { status: 'canceled' });
   assert.deepEqual([canceled.status, canceled.run_at, canceled.date_updated], ['canceled', null, T0 + 5]);
@@ -154,7 +186,7 @@ test('cancel: only scheduled, accepted or queued messages (20009 otherwise); Bod
   await rejectsWith(service.update(ACCOUNT, sid('SM', 1), { status: 'canceled' }), 20009, 400);
   await rejectsWith(service.update(ACCOUNT, sid('SM', 2), { status: 'sent' }), 20001);
   await rejectsWith(service.update(ACCOUNT, sid('SM', 3), { status: 'canceled' }), 20404, 404);
-  assert.equal(messages.get(sid('SM', 3)).status, 'queued', 'another account\'s message is untouched');
+  assert.equal(messages.get(sid('SM', 3)).status, 'queued', "another account's message is untouched");
   await rejectsWith(service.update(ACCOUNT, sid('SM', 2), { body: 'new text' }), 20001);
   assert.equal((await service.update(ACCOUNT, sid('SM', 2), { body: '' })).body, '');
   assert.equal(messages.get(sid('SM', 2)).body, '');
@@ -162,8 +194,11 @@ test('cancel: only scheduled, accepted or queued messages (20009 otherwise); Bod
 
 test('delete: a message still in the pipeline is 20009; scheduled and finished ones go', async () => {
   const { service, messages } = setup();
-  messages.add(messageRow({ sid: sid('SM', 1), status: 'queued' }), messageRow({ sid: sid('SM', 2), status: 'scheduled' }),
-    messageRow({ sid: sid('SM', 3), status: 'delivered' }));
+  messages.add(
+    messageRow({ sid: sid('SM', 1), status: 'queued' }),
+    messageRow({ sid: sid('SM', 2), status: 'scheduled' }),
+    messageRow({ sid: sid('SM', 3), status: 'delivered' }),
+  );
   await rejectsWith(service.delete(ACCOUNT, sid('SM', 1)), 20009);
   await service.delete(ACCOUNT, sid('SM', 2));
   await service.delete(ACCOUNT, sid('SM', 3));

@@ -103,7 +103,7 @@ export class MessagesService {
     if ([...body].length > MAX_BODY_LENGTH) throw errors.bodyTooLong();
 
     const optOutKeys = [from, service?.sid].filter((v): v is string => !!v);
-    if (!input.skipOptOutCheck && await deps.optOuts.isOptedOut(accountSid, optOutKeys, to)) throw errors.unsubscribed();
+    if (!input.skipOptOutCheck && (await deps.optOuts.isOptedOut(accountSid, optOutKeys, to))) throw errors.unsubscribed();
 
     const now = deps.clock.now();
     let status = 'queued';
@@ -129,18 +129,42 @@ export class MessagesService {
     }
     const row: MessageRow = {
       sid: newOrderedSid(input.mediaUrls.length ? 'MM' : 'SM', now),
-      account_sid: accountSid, messaging_service_sid: service?.sid ?? null,
-      direction: input.direction ?? 'outbound-api', from_number: from ?? '', to_number: to, body, status,
-      num_segments: segments.segments, num_media: input.mediaUrls.length, encoding: segments.encoding,
-      error_code: null, error_message: null, status_callback: statusCallback, application_sid: input.applicationSid ?? null,
-      validity_period: input.validityPeriod ?? service?.validity_period ?? null, send_at: input.sendAt ?? null,
-      carrier: null, carrier_ids: null, media_urls: input.mediaUrls.length ? JSON.stringify(input.mediaUrls) : null,
-      run_at: runAt, locked_by: null, locked_until: null, attempts: 0,
-      date_created: now, date_updated: now, date_sent: null,
+      account_sid: accountSid,
+      messaging_service_sid: service?.sid ?? null,
+      direction: input.direction ?? 'outbound-api',
+      from_number: from ?? '',
+      to_number: to,
+      body,
+      status,
+      num_segments: segments.segments,
+      num_media: input.mediaUrls.length,
+      encoding: segments.encoding,
+      error_code: null,
+      error_message: null,
+      status_callback: statusCallback,
+      application_sid: input.applicationSid ?? null,
+      validity_period: input.validityPeriod ?? service?.validity_period ?? null,
+      send_at: input.sendAt ?? null,
+      carrier: null,
+      carrier_ids: null,
+      media_urls: input.mediaUrls.length ? JSON.stringify(input.mediaUrls) : null,
+      run_at: runAt,
+      locked_by: null,
+      locked_until: null,
+      attempts: 0,
+      date_created: now,
+      date_updated: now,
+      date_sent: null,
     };
     await deps.group.run(async (trx) => {
       if (status === 'queued') {
-        const slot = await deps.messages.reserveSlot(row.from_number, now, this.costMs(row.from_number, numberType, row.num_segments), deps.limits.maxBacklogMs, trx);
+        const slot = await deps.messages.reserveSlot(
+          row.from_number,
+          now,
+          this.costMs(row.from_number, numberType, row.num_segments),
+          deps.limits.maxBacklogMs,
+          trx,
+        );
         if (slot === undefined) throw errors.queueFull();
         row.run_at = slot;
       }

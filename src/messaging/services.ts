@@ -9,16 +9,33 @@ export type ServiceInput = Partial<Omit<MessagingServiceRow, 'sid' | 'account_si
 
 /** Messaging Services (MG...): a sender pool with shared inbound and status-callback settings. */
 export class MessagingServicesService {
-  constructor(private readonly repo: MessagingServicesRepository, private readonly numbers: PhoneNumbersRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly repo: MessagingServicesRepository,
+    private readonly numbers: PhoneNumbersRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async create(accountSid: string, input: ServiceInput): Promise<MessagingServiceRow> {
     if (!input.friendly_name) throw errors.missingParameter('FriendlyName');
     const now = this.clock.now();
     const row: MessagingServiceRow = {
-      sid: newSid('MG'), account_sid: accountSid, friendly_name: input.friendly_name,
-      inbound_request_url: null, inbound_method: 'POST', fallback_url: null, fallback_method: 'POST', status_callback: null,
-      sticky_sender: 1, smart_encoding: 1, validity_period: 36000, use_inbound_webhook_on_number: 0,
-      area_code_geomatch: 1, fallback_to_long_code: 1, mms_converter: 1, date_created: now, date_updated: now,
+      sid: newSid('MG'),
+      account_sid: accountSid,
+      friendly_name: input.friendly_name,
+      inbound_request_url: null,
+      inbound_method: 'POST',
+      fallback_url: null,
+      fallback_method: 'POST',
+      status_callback: null,
+      sticky_sender: 1,
+      smart_encoding: 1,
+      validity_period: 36000,
+      use_inbound_webhook_on_number: 0,
+      area_code_geomatch: 1,
+      fallback_to_long_code: 1,
+      mms_converter: 1,
+      date_created: now,
+      date_updated: now,
       ...defined(input),
     };
     await this.repo.insert(row);

@@ -23,10 +23,19 @@ export class VirtualPhones implements VirtualPhoneInbox {
 
   async receive(batch: readonly OutboundSms[]): Promise<void> {
     const now = this.clock.now();
-    await this.messages.insertVirtualMany(batch.map((m) => ({
-      sid: newSid('VP'), account_sid: m.accountSid, phone: m.to, peer: m.from, direction: 'received',
-      body: m.body, media: JSON.stringify(m.media), message_sid: m.sid, date_created: now,
-    })));
+    await this.messages.insertVirtualMany(
+      batch.map((m) => ({
+        sid: newSid('VP'),
+        account_sid: m.accountSid,
+        phone: m.to,
+        peer: m.from,
+        direction: 'received',
+        body: m.body,
+        media: JSON.stringify(m.media),
+        message_sid: m.sid,
+        date_created: now,
+      })),
+    );
   }
 
   overdueReports(carrier: string, sentBefore: number): Promise<string[]> {
@@ -44,8 +53,15 @@ export class VirtualPhones implements VirtualPhoneInbox {
     if (input.body === '' && input.mediaUrls.length === 0) throw errors.bodyRequired();
     const message = await this.inbound.receive({ from, to, body: input.body, media: input.mediaUrls.map((url) => ({ url, contentType: '' })) });
     const row: VirtualPhoneMessageRow = {
-      sid: newSid('VP'), account_sid: accountSid, phone: from, peer: to, direction: 'sent',
-      body: input.body, media: JSON.stringify(input.mediaUrls), message_sid: message!.sid, date_created: this.clock.now(),
+      sid: newSid('VP'),
+      account_sid: accountSid,
+      phone: from,
+      peer: to,
+      direction: 'sent',
+      body: input.body,
+      media: JSON.stringify(input.mediaUrls),
+      message_sid: message!.sid,
+      date_created: this.clock.now(),
     };
     await this.messages.insertVirtual(row);
     return row;

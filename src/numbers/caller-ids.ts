@@ -48,28 +48,43 @@ export class CallerIdsService {
     const parsed = possibleNumber(input.phoneNumber, 'US');
     if (!parsed) throw errors.phoneNumberInvalid(input.phoneNumber);
     if (input.callDelay !== undefined && (input.callDelay < 0 || input.callDelay > 60)) throw errors.invalidParameter('CallDelay', 'must be between 0 and 60');
-    if (input.extension !== undefined && !/^[0-9*#wW]{0,32}$/.test(input.extension)) throw errors.invalidParameter('Extension', 'up to 32 of 0-9, *, #, w and W');
+    if (input.extension !== undefined && !/^[0-9*#wW]{0,32}$/.test(input.extension))
+      throw errors.invalidParameter('Extension', 'up to 32 of 0-9, *, #, w and W');
     if (this.d.realPhones) {
-      throw errors.invalidParameter('PhoneNumber', 'cannot be verified: calls go out through a SIP trunk and Switchboard does not place verification calls yet');
+      throw errors.invalidParameter(
+        'PhoneNumber',
+        'cannot be verified: calls go out through a SIP trunk and Switchboard does not place verification calls yet',
+      );
     }
     const phoneNumber = parsed.number;
     const now = this.d.clock.now();
     const friendlyName = input.friendlyName ?? friendlyFormat(phoneNumber);
     const row: OutgoingCallerIdRow = {
-      sid: newOrderedSid('PN', now), account_sid: accountSid, phone_number: phoneNumber, friendly_name: friendlyName,
-      date_created: now, date_updated: now,
+      sid: newOrderedSid('PN', now),
+      account_sid: accountSid,
+      phone_number: phoneNumber,
+      friendly_name: friendlyName,
+      date_created: now,
+      date_updated: now,
     };
     if (!(await this.d.repo.insertIfNew(row))) throw errors.callerIdAlreadyVerified(phoneNumber);
     const validationCode = String(randomInt(1_000_000)).padStart(6, '0');
     if (input.statusCallback) {
       await this.d.notify(accountSid, input.statusCallback, input.statusCallbackMethod ?? 'POST', {
-        AccountSid: accountSid, To: phoneNumber, VerificationStatus: 'success', OutgoingCallerIdSid: row.sid,
+        AccountSid: accountSid,
+        To: phoneNumber,
+        VerificationStatus: 'success',
+        OutgoingCallerIdSid: row.sid,
       });
     }
     return { accountSid, phoneNumber, friendlyName, validationCode, callerId: row };
   }
 
-  list(accountSid: string, filter: { phoneNumber?: string | undefined; friendlyName?: string | undefined }, page: PageQuery): Promise<Page<OutgoingCallerIdRow>> {
+  list(
+    accountSid: string,
+    filter: { phoneNumber?: string | undefined; friendlyName?: string | undefined },
+    page: PageQuery,
+  ): Promise<Page<OutgoingCallerIdRow>> {
     return this.d.repo.list(accountSid, filter, page);
   }
 

@@ -28,7 +28,9 @@ export function createNumbers(o: NumbersOptions) {
     applications: new ApplicationsService(applicationsRepo, o.clock),
     numbers: new NumbersService({ numbers: new PhoneNumbersRepository(o.db), applications: applicationsRepo, pool, clock: o.clock }),
     callerIds: new CallerIdsService({
-      repo: new OutgoingCallerIdsRepository(o.db), clock: o.clock, realPhones: o.realPhones,
+      repo: new OutgoingCallerIdsRepository(o.db),
+      clock: o.clock,
+      realPhones: o.realPhones,
       notify: (accountSid, url, method, params) => o.enqueueWebhooks([{ accountSid, purpose: 'caller-id-validation', primary: { url, method }, params }]),
     }),
   };

@@ -37,7 +37,6 @@ function classify(phoneNumber: string): PoolNumber | undefined {
   return { phoneNumber: parsed.number, isoCountry: parsed.country, type, region: null };
 }
 
-
 function seedOf(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
@@ -97,7 +96,9 @@ export class GeneratedPool implements NumberPool {
 
   /** Every country with an example number to generate around (libphonenumber-js's metadata). */
   countries(): string[] {
-    return (this.countryList ??= getCountries().filter((cc) => getExampleNumber(cc, examples as never) !== undefined).sort());
+    return (this.countryList ??= getCountries()
+      .filter((cc) => getExampleNumber(cc, examples as never) !== undefined)
+      .sort());
   }
 
   private countryList: string[] | undefined;
@@ -120,8 +121,15 @@ export class FilePool implements NumberPool {
   }
 
   candidates(country: string, type: NumberType, opts: { areaCode?: string | undefined; limit: number; skip: Set<string> }): PoolNumber[] {
-    return this.numbers.filter((n) => n.isoCountry === country.toUpperCase() && n.type === type && !opts.skip.has(n.phoneNumber)
-      && (!opts.areaCode || n.phoneNumber.startsWith(`+1${opts.areaCode}`))).slice(0, opts.limit);
+    return this.numbers
+      .filter(
+        (n) =>
+          n.isoCountry === country.toUpperCase() &&
+          n.type === type &&
+          !opts.skip.has(n.phoneNumber) &&
+          (!opts.areaCode || n.phoneNumber.startsWith(`+1${opts.areaCode}`)),
+      )
+      .slice(0, opts.limit);
   }
 
   describe(phoneNumber: string): PoolNumber | undefined {

@@ -46,7 +46,11 @@ export class NumbersService {
   constructor(private readonly deps: NumbersServiceDeps) {}
 
   /** Numbers that may be bought now: the pool's candidates minus every number some account owns. */
-  async available(country: string, type: NumberType, filter: { areaCode?: string | undefined; contains?: string | undefined; limit: number }): Promise<PoolNumber[]> {
+  async available(
+    country: string,
+    type: NumberType,
+    filter: { areaCode?: string | undefined; contains?: string | undefined; limit: number },
+  ): Promise<PoolNumber[]> {
     const matcher = filter.contains ? containsMatcher(filter.contains) : undefined;
     const out: PoolNumber[] = [];
     const skip = new Set<string>();
@@ -85,17 +89,28 @@ export class NumbersService {
     await this.assertApplications(accountSid, input);
     const now = this.deps.clock.now();
     const row: PhoneNumberRow = {
-      sid: newOrderedSid('PN', now), account_sid: accountSid, phone_number: described.phoneNumber,
+      sid: newOrderedSid('PN', now),
+      account_sid: accountSid,
+      phone_number: described.phoneNumber,
       friendly_name: input.friendlyName ?? friendlyFormat(described.phoneNumber),
-      iso_country: described.isoCountry, number_type: described.type,
-      voice_url: input.voiceUrl ?? null, voice_method: input.voiceMethod ?? 'POST',
-      voice_fallback_url: input.voiceFallbackUrl ?? null, voice_fallback_method: input.voiceFallbackMethod ?? 'POST',
-      voice_caller_id_lookup: input.voiceCallerIdLookup ? 1 : 0, voice_application_sid: input.voiceApplicationSid ?? null,
-      status_callback: input.statusCallback ?? null, status_callback_method: input.statusCallbackMethod ?? 'POST',
-      sms_url: input.smsUrl ?? null, sms_method: input.smsMethod ?? 'POST',
-      sms_fallback_url: input.smsFallbackUrl ?? null, sms_fallback_method: input.smsFallbackMethod ?? 'POST',
-      sms_application_sid: input.smsApplicationSid ?? null, messaging_service_sid: null,
-      date_created: now, date_updated: now,
+      iso_country: described.isoCountry,
+      number_type: described.type,
+      voice_url: input.voiceUrl ?? null,
+      voice_method: input.voiceMethod ?? 'POST',
+      voice_fallback_url: input.voiceFallbackUrl ?? null,
+      voice_fallback_method: input.voiceFallbackMethod ?? 'POST',
+      voice_caller_id_lookup: input.voiceCallerIdLookup ? 1 : 0,
+      voice_application_sid: input.voiceApplicationSid ?? null,
+      status_callback: input.statusCallback ?? null,
+      status_callback_method: input.statusCallbackMethod ?? 'POST',
+      sms_url: input.smsUrl ?? null,
+      sms_method: input.smsMethod ?? 'POST',
+      sms_fallback_url: input.smsFallbackUrl ?? null,
+      sms_fallback_method: input.smsFallbackMethod ?? 'POST',
+      sms_application_sid: input.smsApplicationSid ?? null,
+      messaging_service_sid: null,
+      date_created: now,
+      date_updated: now,
     };
     if (!(await this.deps.numbers.insertIfFree(row))) throw errors.phoneNumberUnavailable(described.phoneNumber);
     return row;
@@ -146,7 +161,10 @@ export class NumbersService {
   }
 
   private async assertApplications(accountSid: string, s: NumberSettings): Promise<void> {
-    for (const [name, sid] of [['VoiceApplicationSid', s.voiceApplicationSid], ['SmsApplicationSid', s.smsApplicationSid]] as const) {
+    for (const [name, sid] of [
+      ['VoiceApplicationSid', s.voiceApplicationSid],
+      ['SmsApplicationSid', s.smsApplicationSid],
+    ] as const) {
       if (sid && !(await this.deps.applications.findOwned(accountSid, sid))) throw errors.invalidApplicationSid(name);
     }
   }
@@ -154,8 +172,35 @@ export class NumbersService {
 
 /** Twilio's Contains: digits, `*` for any digit, letters as on a phone keypad. */
 function containsMatcher(pattern: string): (e164: string) => boolean {
-  const keypad: Record<string, string> = { A: '2', B: '2', C: '2', D: '3', E: '3', F: '3', G: '4', H: '4', I: '4', J: '5', K: '5', L: '5', M: '6', N: '6', O: '6', P: '7', Q: '7', R: '7', S: '7', T: '8', U: '8', V: '8', W: '9', X: '9', Y: '9', Z: '9' };
-  const source = [...pattern.toUpperCase()].map((ch) => (ch === '*' ? '\\d' : /\d/.test(ch) ? ch : keypad[ch] ?? '')).join('');
+  const keypad: Record<string, string> = {
+    A: '2',
+    B: '2',
+    C: '2',
+    D: '3',
+    E: '3',
+    F: '3',
+    G: '4',
+    H: '4',
+    I: '4',
+    J: '5',
+    K: '5',
+    L: '5',
+    M: '6',
+    N: '6',
+    O: '6',
+    P: '7',
+    Q: '7',
+    R: '7',
+    S: '7',
+    T: '8',
+    U: '8',
+    V: '8',
+    W: '9',
+    X: '9',
+    Y: '9',
+    Z: '9',
+  };
+  const source = [...pattern.toUpperCase()].map((ch) => (ch === '*' ? '\\d' : /\d/.test(ch) ? ch : (keypad[ch] ?? ''))).join('');
   const re = new RegExp(source);
   return (e164) => re.test(e164);
 }

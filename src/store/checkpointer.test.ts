@@ -22,7 +22,9 @@ test('the checkpoint thread keeps the WAL small while the main connection never 
     const body = 'x'.repeat(1000);
     // 40 commits of 500 rows (~20 MB written in all), with pauses the thread can checkpoint in.
     for (let round = 0; round < 40; round++) {
-      sqlite.transaction(() => { for (let i = 0; i < 500; i++) insert.run(body); })();
+      sqlite.transaction(() => {
+        for (let i = 0; i < 500; i++) insert.run(body);
+      })();
       await new Promise((r) => setTimeout(r, 30));
     }
     // Without checkpoints the WAL would hold every page written: over 20 MB.

@@ -36,12 +36,18 @@ export function startCheckpointer(sqlite: SQLite.Database, file: string, interva
   worker.unref();
   sqlite.pragma('wal_autocheckpoint = 0');
   let stopping = false;
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => {
-    if (!stopping && sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
-    resolve();
-  }));
-  worker.on('message', (m: string) => { process.emitWarning(`SQLite checkpoint failed: ${m}`); });
-  worker.on('error', (err) => { process.emitWarning(`SQLite checkpoint thread stopped: ${err.message}`); });
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      if (!stopping && sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+      resolve();
+    }),
+  );
+  worker.on('message', (m: string) => {
+    process.emitWarning(`SQLite checkpoint failed: ${m}`);
+  });
+  worker.on('error', (err) => {
+    process.emitWarning(`SQLite checkpoint thread stopped: ${err.message}`);
+  });
   return {
     stop: async () => {
       stopping = true;

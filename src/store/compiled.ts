@@ -14,7 +14,10 @@ export function arg(n: number): string {
  * values. Kysely otherwise rebuilds and recompiles the query tree on every call, which costs more than
  * SQLite takes to run our small statements. Values in the builder are `arg(n)` placeholders.
  */
-export function compiled<Row, A extends unknown[]>(db: Kysely<Database>, build: (db: Kysely<Database>) => Compilable<Row>): (ex: Executor | null, ...args: A) => Promise<Row[]> {
+export function compiled<Row, A extends unknown[]>(
+  db: Kysely<Database>,
+  build: (db: Kysely<Database>) => Compilable<Row>,
+): (ex: Executor | null, ...args: A) => Promise<Row[]> {
   const query = build(db).compile();
   const slots = query.parameters.map((p) => (typeof p === 'string' && p.startsWith(SENTINEL) ? Number(p.slice(SENTINEL.length)) : -1));
   const constants = query.parameters;
@@ -32,19 +35,28 @@ export function compiled<Row, A extends unknown[]>(db: Kysely<Database>, build: 
  * trip each).
  */
 export function compiledInsert<T extends keyof Database & string, C extends keyof Database[T] & string>(
-  db: Kysely<Database>, dialect: 'sqlite' | 'postgres', table: T, columns: readonly C[],
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+  table: T,
+  columns: readonly C[],
 ): (ex: Executor | null, rows: readonly Pick<Database[T], C>[]) => Promise<void> {
-  const one = compiled<unknown, unknown[]>(db, (q) => q.insertInto(table)
-    .values(Object.fromEntries(columns.map((c, i) => [c, arg(i)])) as never));
+  const one = compiled<unknown, unknown[]>(db, (q) => q.insertInto(table).values(Object.fromEntries(columns.map((c, i) => [c, arg(i)])) as never));
   // PostgreSQL binds at most 65535 parameters per statement.
   const chunk = Math.max(1, Math.floor(60_000 / columns.length));
   return async (ex, rows) => {
     if (dialect === 'postgres' && rows.length > 1) {
-      for (let i = 0; i < rows.length; i += chunk) await (ex ?? db).insertInto(table).values(rows.slice(i, i + chunk) as never).execute();
+      for (let i = 0; i < rows.length; i += chunk)
+        await (ex ?? db)
+          .insertInto(table)
+          .values(rows.slice(i, i + chunk) as never)
+          .execute();
       return;
     }
-    const all = async (trx: Executor) => { for (const row of rows) await one(trx, ...columns.map((c) => row[c])); };
+    const all = async (trx: Executor) => {
+      for (const row of rows) await one(trx, ...columns.map((c) => row[c]));
+    };
     // Outside a transaction each row would be its own commit.
-    if (ex || rows.length <= 1) await all(ex ?? db); else await db.transaction().execute(all);
+    if (ex || rows.length <= 1) await all(ex ?? db);
+    else await db.transaction().execute(all);
   };
 }

@@ -27,7 +27,9 @@ export function openStore(url: string): Store {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection that breaks (PostgreSQL restarted, the database dropped) emits 'error' on the pool;
     // unhandled, that would end the process. The pool replaces the connection; queries in flight fail alone.
-    pool.on('error', (err) => { process.emitWarning(`PostgreSQL connection lost: ${err.message}`); });
+    pool.on('error', (err) => {
+      process.emitWarning(`PostgreSQL connection lost: ${err.message}`);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
@@ -41,7 +43,14 @@ export function openStore(url: string): Store {
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
   const checkpointer = url === ':memory:' ? null : startCheckpointer(sqlite, url);
-  return { db, dialect: 'sqlite', close: async () => { await checkpointer?.stop(); await db.destroy(); } };
+  return {
+    db,
+    dialect: 'sqlite',
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 /**
@@ -51,7 +60,10 @@ export function openStore(url: string): Store {
 function cachingStatements(sqlite: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
-    close: () => { cache.clear(); sqlite.close(); },
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
     prepare: (text) => {
       let stmt = cache.get(text);
       if (!stmt) {

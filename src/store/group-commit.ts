@@ -28,7 +28,10 @@ export class GroupCommitter {
   private queue: Pending<unknown>[] = [];
   private running = false;
 
-  constructor(private readonly db: Kysely<Database>, private readonly maxBatch = 256) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly maxBatch = 256,
+  ) {}
 
   run<T>(work: (trx: Executor) => Promise<T>, key = ''): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -57,7 +60,11 @@ export class GroupCommitter {
         await this.db.transaction().execute(async (trx) => {
           for (const item of batch) {
             const unitHooks = collectCommitHooks(trx);
-            if (batch.length === 1) { outcomes.push({ ok: true, value: await item.work(trx) }); hooks.push(unitHooks); continue; }
+            if (batch.length === 1) {
+              outcomes.push({ ok: true, value: await item.work(trx) });
+              hooks.push(unitHooks);
+              continue;
+            }
             await trx.executeQuery(SAVEPOINT);
             try {
               outcomes.push({ ok: true, value: await item.work(trx) });
@@ -79,7 +86,8 @@ export class GroupCommitter {
       for (const unitHooks of hooks) runCommitHooks(unitHooks);
       batch.forEach((item, i) => {
         const o = outcomes[i]!;
-        if (o.ok) item.resolve(o.value); else item.reject(o.err);
+        if (o.ok) item.resolve(o.value);
+        else item.reject(o.err);
       });
       return;
     }

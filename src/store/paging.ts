@@ -24,7 +24,10 @@ export interface Page<T> {
 
 export type ListOrder = 'asc' | 'desc';
 
-interface Keyed { date_created: number; sid: string }
+interface Keyed {
+  date_created: number;
+  sid: string;
+}
 
 export async function paginate<DB, TB extends keyof DB, O extends Keyed>(
   query: SelectQueryBuilder<DB, TB, O>,

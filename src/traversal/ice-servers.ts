@@ -11,35 +11,44 @@ export type IceServerSpec =
   | { kind: 'turn-static'; url: string; username: string; credential: string }
   | { kind: 'turn-secret'; url: string; secret: string };
 
-export interface IceServer { url: string; urls: string; username?: string; credential?: string }
+export interface IceServer {
+  url: string;
+  urls: string;
+  username?: string;
+  credential?: string;
+}
 
 export class IceServersError extends Error {}
 
 const HOST = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\?transport=(udp|tcp))?$/;
 
 export function parseIceServers(list: string): IceServerSpec[] {
-  return list.split(',').map((s) => s.trim()).filter((s) => s !== '').map((entry) => {
-    const m = /^(stun|turns?):(.*)$/.exec(entry);
-    if (!m) throw new IceServersError(`${entry}: expected a stun:, turn: or turns: URL`);
-    const scheme = m[1]!;
-    const rest = m[2]!;
-    const at = rest.lastIndexOf('@');
-    const address = at >= 0 ? rest.slice(at + 1) : rest;
-    if (!HOST.test(address)) throw new IceServersError(`${entry}: expected host[:port][?transport=udp|tcp] after the scheme`);
-    const url = `${scheme}:${address}`;
-    if (scheme === 'stun') {
-      if (at >= 0) throw new IceServersError(`${entry}: STUN servers take no credentials`);
-      return { kind: 'stun', url };
-    }
-    if (at < 0) throw new IceServersError(`${entry}: a TURN server needs credentials (user:password@ or :secret@)`);
-    const userinfo = rest.slice(0, at);
-    const colon = userinfo.indexOf(':');
-    if (colon < 0) throw new IceServersError(`${entry}: credentials are user:password (or :secret for a shared secret)`);
-    const user = decodeURIComponent(userinfo.slice(0, colon));
-    const password = decodeURIComponent(userinfo.slice(colon + 1));
-    if (password === '') throw new IceServersError(`${entry}: the password or secret is empty`);
-    return user === '' ? { kind: 'turn-secret', url, secret: password } : { kind: 'turn-static', url, username: user, credential: password };
-  });
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((entry) => {
+      const m = /^(stun|turns?):(.*)$/.exec(entry);
+      if (!m) throw new IceServersError(`${entry}: expected a stun:, turn: or turns: URL`);
+      const scheme = m[1]!;
+      const rest = m[2]!;
+      const at = rest.lastIndexOf('@');
+      const address = at >= 0 ? rest.slice(at + 1) : rest;
+      if (!HOST.test(address)) throw new IceServersError(`${entry}: expected host[:port][?transport=udp|tcp] after the scheme`);
+      const url = `${scheme}:${address}`;
+      if (scheme === 'stun') {
+        if (at >= 0) throw new IceServersError(`${entry}: STUN servers take no credentials`);
+        return { kind: 'stun', url };
+      }
+      if (at < 0) throw new IceServersError(`${entry}: a TURN server needs credentials (user:password@ or :secret@)`);
+      const userinfo = rest.slice(0, at);
+      const colon = userinfo.indexOf(':');
+      if (colon < 0) throw new IceServersError(`${entry}: credentials are user:password (or :secret for a shared secret)`);
+      const user = decodeURIComponent(userinfo.slice(0, colon));
+      const password = decodeURIComponent(userinfo.slice(colon + 1));
+      if (password === '') throw new IceServersError(`${entry}: the password or secret is empty`);
+      return user === '' ? { kind: 'turn-secret', url, secret: password } : { kind: 'turn-static', url, username: user, credential: password };
+    });
 }
 
 /** The servers a token hands out; shared-secret TURN gets `expiry:accountSid` and its HMAC-SHA1, valid for ttl. */

@@ -53,8 +53,7 @@ function parseInteger(raw: string, min: number, max: number): number | Invalid {
 export const int = (fallback: number, min: number, max: number): Attr<number> =>
   attr(`an integer from ${min} to ${max}`, fallback, (raw) => parseInteger(raw, min, max));
 
-export const optInt = (min: number, max: number): Attr<number | null> =>
-  attr(`an integer from ${min} to ${max}`, null, (raw) => parseInteger(raw, min, max));
+export const optInt = (min: number, max: number): Attr<number | null> => attr(`an integer from ${min} to ${max}`, null, (raw) => parseInteger(raw, min, max));
 
 /** loop: a play count where 0 means "repeat", bounded by LOOP_FOREVER. */
 export const loop = (): Attr<number> =>
@@ -90,8 +89,7 @@ export function matching<F extends string | null>(pattern: RegExp, expected: str
   return attr<string | F>(expected, fallback, (raw) => (pattern.test(raw.trim()) ? raw.trim() : INVALID));
 }
 
-export const language = (fallback: string): Attr<string> =>
-  matching(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag such as en-US', fallback);
+export const language = (fallback: string): Attr<string> => matching(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag such as en-US', fallback);
 
 /** Namespace declarations are XML plumbing, not TwiML attributes: never worth a warning. */
 const isNamespaceDeclaration = (name: string) => name === 'xmlns' || name.startsWith('xmlns:');

@@ -29,24 +29,161 @@ const CORPUS = [
 ];
 
 const TOKENS = [
-  '<', '>', '/>', '</', '&', '&amp;', '&#x0;', '&#xD800;', '&#1114112;', '&bogus;', '"', "'", '=', '<!--', '-->', '<![CDATA[', ']]>',
-  '<?xml version="1.0"?>', '<!DOCTYPE Response>', '<!ENTITY a "b">', '\u0000', '\uD800', '\uFFFF', '\uFEFF', '\r\n', ' ', '\t',
-  '<Say>', '</Say>', '<Dial>', '</Dial>', '<Response>', '</Response>', '<Number>', '<Gather>', '<Message>', '<Media>', '<Body>',
-  ' loop="abc"', ' loop="0"', ' voice=""', ' input="dtmf,speech"', ' method="get"', ' record="true"', ' xmlns:x="u"', ' x:y="1"',
-  '<constructor/>', '<__proto__/>', '<toString/>', ' __proto__="1"', ' constructor="c"', '<x:Say/>', '<say-as>', '💥', 'é',
+  '<',
+  '>',
+  '/>',
+  '</',
+  '&',
+  '&amp;',
+  '&#x0;',
+  '&#xD800;',
+  '&#1114112;',
+  '&bogus;',
+  '"',
+  "'",
+  '=',
+  '<!--',
+  '-->',
+  '<![CDATA[',
+  ']]>',
+  '<?xml version="1.0"?>',
+  '<!DOCTYPE Response>',
+  '<!ENTITY a "b">',
+  '\u0000',
+  '\uD800',
+  '\uFFFF',
+  '\uFEFF',
+  '\r\n',
+  ' ',
+  '\t',
+  '<Say>',
+  '</Say>',
+  '<Dial>',
+  '</Dial>',
+  '<Response>',
+  '</Response>',
+  '<Number>',
+  '<Gather>',
+  '<Message>',
+  '<Media>',
+  '<Body>',
+  ' loop="abc"',
+  ' loop="0"',
+  ' voice=""',
+  ' input="dtmf,speech"',
+  ' method="get"',
+  ' record="true"',
+  ' xmlns:x="u"',
+  ' x:y="1"',
+  '<constructor/>',
+  '<__proto__/>',
+  '<toString/>',
+  ' __proto__="1"',
+  ' constructor="c"',
+  '<x:Say/>',
+  '<say-as>',
+  '💥',
+  'é',
 ];
 
 const NAMES = [
-  'Response', 'Say', 'Play', 'Pause', 'Gather', 'Record', 'Hangup', 'Redirect', 'Reject', 'Dial', 'Enqueue', 'Leave', 'Connect',
-  'Start', 'Stop', 'Sms', 'Message', 'Number', 'Sip', 'Uri', 'Headers', 'Header', 'Client', 'Identity', 'Parameter', 'Conference',
-  'Queue', 'Task', 'Stream', 'Room', 'Body', 'Media', 'break', 'prosody', 'Pay', 'Foo', 'hasOwnProperty', 'valueOf',
+  'Response',
+  'Say',
+  'Play',
+  'Pause',
+  'Gather',
+  'Record',
+  'Hangup',
+  'Redirect',
+  'Reject',
+  'Dial',
+  'Enqueue',
+  'Leave',
+  'Connect',
+  'Start',
+  'Stop',
+  'Sms',
+  'Message',
+  'Number',
+  'Sip',
+  'Uri',
+  'Headers',
+  'Header',
+  'Client',
+  'Identity',
+  'Parameter',
+  'Conference',
+  'Queue',
+  'Task',
+  'Stream',
+  'Room',
+  'Body',
+  'Media',
+  'break',
+  'prosody',
+  'Pay',
+  'Foo',
+  'hasOwnProperty',
+  'valueOf',
 ];
 const ATTRS = [
-  'loop', 'voice', 'language', 'digits', 'length', 'input', 'action', 'method', 'numDigits', 'finishOnKey', 'timeout', 'speechTimeout',
-  'hints', 'maxLength', 'playBeep', 'trim', 'record', 'callerId', 'ringTone', 'reason', 'url', 'name', 'value', 'track', 'beep',
-  'statusCallbackEvent', 'priority', 'to', 'from', 'sendDigits', 'maxParticipants', 'unknownAttr',
+  'loop',
+  'voice',
+  'language',
+  'digits',
+  'length',
+  'input',
+  'action',
+  'method',
+  'numDigits',
+  'finishOnKey',
+  'timeout',
+  'speechTimeout',
+  'hints',
+  'maxLength',
+  'playBeep',
+  'trim',
+  'record',
+  'callerId',
+  'ringTone',
+  'reason',
+  'url',
+  'name',
+  'value',
+  'track',
+  'beep',
+  'statusCallbackEvent',
+  'priority',
+  'to',
+  'from',
+  'sendDigits',
+  'maxParticipants',
+  'unknownAttr',
 ];
-const VALUES = ['', '0', '1', '-1', '5', '600', '1001', 'true', 'false', 'GET', 'post', 'abc', 'dtmf speech', '#', '*', 'busy', 'uk', 'sip:a@b', 'wss://x', '&amp;', '&#65;', 'a\nb'];
+const VALUES = [
+  '',
+  '0',
+  '1',
+  '-1',
+  '5',
+  '600',
+  '1001',
+  'true',
+  'false',
+  'GET',
+  'post',
+  'abc',
+  'dtmf speech',
+  '#',
+  '*',
+  'busy',
+  'uk',
+  'sip:a@b',
+  'wss://x',
+  '&amp;',
+  '&#65;',
+  'a\nb',
+];
 
 type Rand = ReturnType<typeof rng>;
 
@@ -55,11 +192,24 @@ function mutate(r: Rand, doc: string): string {
   for (let i = 1 + r.int(4); i > 0; i--) {
     const at = r.int(s.length + 1);
     switch (r.int(5)) {
-      case 0: s = s.slice(0, at) + r.pick(TOKENS) + s.slice(at); break;
-      case 1: s = s.slice(0, at) + s.slice(at + 1 + r.int(12)); break;
-      case 2: { const len = r.int(40); s = s.slice(0, at) + s.slice(at, at + len) + s.slice(at); break; }
-      case 3: s = s.slice(0, at) + String.fromCharCode(r.int(0x80)) + s.slice(at + 1); break;
-      default: { const b = r.int(s.length + 1); s = s.slice(Math.min(at, b), Math.max(at, b)) + s.slice(0, Math.min(at, b)); }
+      case 0:
+        s = s.slice(0, at) + r.pick(TOKENS) + s.slice(at);
+        break;
+      case 1:
+        s = s.slice(0, at) + s.slice(at + 1 + r.int(12));
+        break;
+      case 2: {
+        const len = r.int(40);
+        s = s.slice(0, at) + s.slice(at, at + len) + s.slice(at);
+        break;
+      }
+      case 3:
+        s = s.slice(0, at) + String.fromCharCode(r.int(0x80)) + s.slice(at + 1);
+        break;
+      default: {
+        const b = r.int(s.length + 1);
+        s = s.slice(Math.min(at, b), Math.max(at, b)) + s.slice(0, Math.min(at, b));
+      }
     }
   }
   return s;

@@ -8,13 +8,29 @@ import type { SayVerb } from './parse/say.js';
 
 test('12100: not XML, wrong root, broken structure', () => {
   const broken = [
-    '', '   ', 'Hello world', '{"Say":"hi"}', '<Response>', '<Response><Say>hi</Response>', '<Response></Response><Response/>',
-    '<Response/>trailing', '<Response/>x<!-- c -->', '<Response/><!-- c -->y', '<Say>hi</Say>', '<response/>', '<Response><Say>a & b</Say></Response>',
-    '<Response><Say>&nbsp;</Say></Response>', '<Response><Say>&#0;</Say></Response>', '<Response><Say>\u0007</Say></Response>',
-    '<Response><Say voice>x</Say></Response>', '<Response><Say voice="a" voice="b">x</Say></Response>',
-    '<Response><Say voice="a<b">x</Say></Response>', '<!DOCTYPE Response><Response/>',
+    '',
+    '   ',
+    'Hello world',
+    '{"Say":"hi"}',
+    '<Response>',
+    '<Response><Say>hi</Response>',
+    '<Response></Response><Response/>',
+    '<Response/>trailing',
+    '<Response/>x<!-- c -->',
+    '<Response/><!-- c -->y',
+    '<Say>hi</Say>',
+    '<response/>',
+    '<Response><Say>a & b</Say></Response>',
+    '<Response><Say>&nbsp;</Say></Response>',
+    '<Response><Say>&#0;</Say></Response>',
+    '<Response><Say>\u0007</Say></Response>',
+    '<Response><Say voice>x</Say></Response>',
+    '<Response><Say voice="a" voice="b">x</Say></Response>',
+    '<Response><Say voice="a<b">x</Say></Response>',
+    '<!DOCTYPE Response><Response/>',
     '<?xml version="1.0"?><!-- c --><!DOCTYPE r [<!ENTITY a "aaaa">]><Response><Say>&a;</Say></Response>',
-    '<Response>Hello</Response>', '<Response><Response/></Response>',
+    '<Response>Hello</Response>',
+    '<Response><Response/></Response>',
   ];
   for (const xml of broken) assert.equal(alertOf(xml).code, 12100, JSON.stringify(xml));
 });
@@ -73,7 +89,10 @@ test('a verb of the other dialect is 12200, a noun at the top is 12100', () => {
 
 test('verbs run in document order', () => {
   const verbs = verbsOf('<Response><Say>a</Say><Pause/><Play>u</Play><Redirect>/n</Redirect><Hangup/></Response>');
-  assert.deepEqual(verbs.map((v) => v.verb), ['Say', 'Pause', 'Play', 'Redirect', 'Hangup']);
+  assert.deepEqual(
+    verbs.map((v) => v.verb),
+    ['Say', 'Pause', 'Play', 'Redirect', 'Hangup'],
+  );
 });
 
 test('never throws on inputs a JavaScript caller could pass', () => {

@@ -30,11 +30,7 @@ function parseVerbs<V extends Verb>(root: XmlElement, registry: ReadonlyMap<stri
     // A noun at the top level is misplaced; a verb of the other dialect or an unknown name is a schema problem.
     const isVerbElsewhere = VOICE_VERBS.has(el.name) || MESSAGING_VERBS.has(el.name);
     if (KNOWN_ELEMENTS.has(el.name) && !isVerbElsewhere) throw documentFault(`<${el.name}> is not allowed directly inside <Response>`);
-    throw schemaFault(
-      isVerbElsewhere
-        ? `<${el.name}> is not a ${dialect} verb`
-        : `<${clip(el.name)}> is not a ${dialect} verb Switchboard supports`,
-    );
+    throw schemaFault(isVerbElsewhere ? `<${el.name}> is not a ${dialect} verb` : `<${clip(el.name)}> is not a ${dialect} verb Switchboard supports`);
   });
 }
 

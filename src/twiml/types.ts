@@ -18,8 +18,21 @@ import type { Dialect, TwimlAlert, TwimlWarning } from './fault.js';
 
 /** Everything a voice webhook's TwiML can hold, discriminated by `verb`. */
 export type VoiceVerb =
-  | SayVerb | PlayVerb | PauseVerb | GatherVerb | RecordVerb | HangupVerb | RedirectVerb | RejectVerb
-  | DialVerb | EnqueueVerb | LeaveVerb | ConnectVerb | StartVerb | StopVerb | SmsVerb;
+  | SayVerb
+  | PlayVerb
+  | PauseVerb
+  | GatherVerb
+  | RecordVerb
+  | HangupVerb
+  | RedirectVerb
+  | RejectVerb
+  | DialVerb
+  | EnqueueVerb
+  | LeaveVerb
+  | ConnectVerb
+  | StartVerb
+  | StopVerb
+  | SmsVerb;
 
 /** Everything a messaging webhook's TwiML can hold. */
 export type MessagingVerb = MessageVerb | RedirectVerb;
@@ -28,6 +41,4 @@ export type Verb = VoiceVerb | MessagingVerb;
 
 export type VerbOf<D extends Dialect> = D extends 'voice' ? VoiceVerb : MessagingVerb;
 
-export type TwimlResult<V extends Verb> =
-  | { ok: true; verbs: V[]; warnings: TwimlWarning[] }
-  | { ok: false; alert: TwimlAlert };
+export type TwimlResult<V extends Verb> = { ok: true; verbs: V[]; warnings: TwimlWarning[] } | { ok: false; alert: TwimlAlert };

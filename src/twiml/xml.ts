@@ -49,15 +49,11 @@ const PREDEFINED: ReadonlyMap<string, string> = new Map([
 ]);
 
 // XML 1.0 Char production: no C0 controls but tab, LF, CR; no U+FFFE/U+FFFF; no unpaired surrogates.
-const FORBIDDEN_CHAR =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const REFERENCE = /&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_:][\w.:-]*)?(;)?/g;
 
 function isXmlChar(cp: number): boolean {
-  return (
-    cp === 0x9 || cp === 0xa || cp === 0xd ||
-    (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff)
-  );
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
 /** Resolves the five predefined entities and character references; anything else is not well-formed. */
@@ -113,7 +109,8 @@ function convertChildren(items: unknown[]): XmlNode[] {
       if (key === ATTRS) continue;
       const value = item[key];
       if (key === TEXT) pushText(decodeReferences(String(value)));
-      else if (key === CDATA) pushText(textOf(value)); // CDATA is literal: no references inside
+      else if (key === CDATA)
+        pushText(textOf(value)); // CDATA is literal: no references inside
       else out.push(convertElement(key, value, item[ATTRS]));
     }
   }

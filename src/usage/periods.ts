@@ -42,7 +42,7 @@ export function monthBefore(day: number): number {
 /** Splits [first, last] into the buckets (days, months or years) that touch it, each clipped to the range. */
 export function buckets(range: Period, size: 'day' | 'month' | 'year'): Period[] {
   const out: Period[] = [];
-  for (let day = range.first; day <= range.last;) {
+  for (let day = range.first; day <= range.last; ) {
     const whole = size === 'day' ? { first: day, last: day } : size === 'month' ? monthOf(day) : yearOf(day);
     out.push({ first: Math.max(whole.first, range.first), last: Math.min(whole.last, range.last) });
     day = whole.last + 1;

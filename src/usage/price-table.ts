@@ -18,7 +18,9 @@ export interface PriceTable {
 }
 
 export const UNPRICED: PriceTable = {
-  currency: 'USD', startingBalance: 0, priced: false,
+  currency: 'USD',
+  startingBalance: 0,
+  priced: false,
   prices: { 'sms-outbound': 0, 'sms-inbound': 0, 'mms-outbound': 0, 'mms-inbound': 0, 'calls-outbound': 0, 'calls-inbound': 0 },
 };
 

@@ -5,19 +5,38 @@ import { buckets, DAY_MS, dayOf, monthBefore, monthOf, yearOf, type Period } fro
 import { BILLED_MESSAGE_STATUSES, type Pricing } from './pricing.js';
 
 /** The categories Switchboard computes, in the order lists show them. */
-export const USAGE_CATEGORIES = ['calls', 'calls-inbound', 'calls-outbound', 'mms', 'mms-inbound', 'mms-outbound',
-  'sms', 'sms-inbound', 'sms-outbound', 'totalprice'] as const;
+export const USAGE_CATEGORIES = [
+  'calls',
+  'calls-inbound',
+  'calls-outbound',
+  'mms',
+  'mms-inbound',
+  'mms-outbound',
+  'sms',
+  'sms-inbound',
+  'sms-outbound',
+  'totalprice',
+] as const;
 export type UsageCategory = (typeof USAGE_CATEGORIES)[number];
 
 /** Which priced categories make up each reported one. */
 const PARTS: Readonly<Record<Exclude<UsageCategory, 'totalprice'>, readonly PricedCategory[]>> = {
-  calls: ['calls-inbound', 'calls-outbound'], 'calls-inbound': ['calls-inbound'], 'calls-outbound': ['calls-outbound'],
-  mms: ['mms-inbound', 'mms-outbound'], 'mms-inbound': ['mms-inbound'], 'mms-outbound': ['mms-outbound'],
-  sms: ['sms-inbound', 'sms-outbound'], 'sms-inbound': ['sms-inbound'], 'sms-outbound': ['sms-outbound'],
+  calls: ['calls-inbound', 'calls-outbound'],
+  'calls-inbound': ['calls-inbound'],
+  'calls-outbound': ['calls-outbound'],
+  mms: ['mms-inbound', 'mms-outbound'],
+  'mms-inbound': ['mms-inbound'],
+  'mms-outbound': ['mms-outbound'],
+  sms: ['sms-inbound', 'sms-outbound'],
+  'sms-inbound': ['sms-inbound'],
+  'sms-outbound': ['sms-outbound'],
 };
 
 /** count: calls or messages; usage: minutes or segments (what the unit price applies to). */
-interface Tally { count: number; usage: number }
+interface Tally {
+  count: number;
+  usage: number;
+}
 type DayTotals = Map<PricedCategory, Tally>;
 
 export interface UsageRecord {
@@ -37,22 +56,38 @@ export type UsageView = 'Records' | 'Daily' | 'Monthly' | 'Yearly' | 'Today' | '
  * started minute, priced by the operator's table.
  */
 export class UsageService {
-  constructor(private readonly repo: UsageRepository, private readonly pricing: Pricing, private readonly clock: Clock) {}
+  constructor(
+    private readonly repo: UsageRepository,
+    private readonly pricing: Pricing,
+    private readonly clock: Clock,
+  ) {}
 
   /** The periods a view reports, given the optional StartDate/EndDate days and the account's first day. */
   periods(view: UsageView, opts: { start?: number | undefined; end?: number | undefined; accountFirstDay: number }): Period[] {
     const today = dayOf(this.clock.now());
     switch (view) {
-      case 'Today': return [{ first: today, last: today }];
-      case 'Yesterday': return [{ first: today - 1, last: today - 1 }];
-      case 'ThisMonth': return [{ first: monthOf(today).first, last: today }];
-      case 'LastMonth': return [monthOf(monthOf(today).first - 1)];
-      case 'AllTime': return [{ first: Math.min(opts.accountFirstDay, today), last: today }];
-      default: break;
+      case 'Today':
+        return [{ first: today, last: today }];
+      case 'Yesterday':
+        return [{ first: today - 1, last: today - 1 }];
+      case 'ThisMonth':
+        return [{ first: monthOf(today).first, last: today }];
+      case 'LastMonth':
+        return [monthOf(monthOf(today).first - 1)];
+      case 'AllTime':
+        return [{ first: Math.min(opts.accountFirstDay, today), last: today }];
+      default:
+        break;
     }
     const last = opts.end ?? today;
-    const defaultFirst = view === 'Daily' ? monthBefore(last) : view === 'Monthly' ? monthOf(monthBefore(last)).first
-      : view === 'Yearly' ? yearOf(opts.accountFirstDay).first : Math.min(opts.accountFirstDay, last);
+    const defaultFirst =
+      view === 'Daily'
+        ? monthBefore(last)
+        : view === 'Monthly'
+          ? monthOf(monthBefore(last)).first
+          : view === 'Yearly'
+            ? yearOf(opts.accountFirstDay).first
+            : Math.min(opts.accountFirstDay, last);
     const range = { first: opts.start ?? defaultFirst, last };
     if (range.first > range.last) return [];
     if (view === 'Records') return [range];
@@ -91,22 +126,24 @@ export class UsageService {
   private record(category: UsageCategory, period: Period, sum: Map<PricedCategory, Tally>): UsageRecord {
     const prices = this.pricing.table.prices;
     const parts = category === 'totalprice' ? [...sum.keys()] : PARTS[category];
-    let count = 0; let usage = 0; let price = 0;
+    let count = 0;
+    let usage = 0;
+    let price = 0;
     for (const part of parts) {
       const t = sum.get(part);
       if (!t) continue;
-      count += t.count; usage += t.usage; price += t.usage * prices[part];
+      count += t.count;
+      usage += t.usage;
+      price += t.usage * prices[part];
     }
     // Total price counts money, not events: Twilio reports its usage in the currency.
-    return category === 'totalprice' ? { category, period, count: 0, usage: round(price), price: round(price) }
+    return category === 'totalprice'
+      ? { category, period, count: 0, usage: round(price), price: round(price) }
       : { category, period, count, usage, price: round(price) };
   }
 
   private async totalsByDay(scope: UsageScope, from: number, to: number): Promise<Map<number, DayTotals>> {
-    const [messages, calls] = await Promise.all([
-      this.repo.messagesByDay(scope, BILLED_MESSAGE_STATUSES, from, to),
-      this.repo.callsByDay(scope, from, to),
-    ]);
+    const [messages, calls] = await Promise.all([this.repo.messagesByDay(scope, BILLED_MESSAGE_STATUSES, from, to), this.repo.callsByDay(scope, from, to)]);
     const days = new Map<number, DayTotals>();
     const add = (day: number, cat: PricedCategory, count: number, usage: number) => {
       const totals = days.get(day) ?? new Map<PricedCategory, Tally>();

@@ -9,9 +9,18 @@ const day = (iso: string) => parseDay(iso)!;
 test('buckets split a range into clipped days, months and years', () => {
   const range = { first: day('2024-01-30'), last: day('2024-03-02') };
   assert.equal(buckets(range, 'day').length, 33); // 2024 is a leap year
-  assert.deepEqual(buckets(range, 'month').map((p) => [isoDay(p.first), isoDay(p.last)]),
-    [['2024-01-30', '2024-01-31'], ['2024-02-01', '2024-02-29'], ['2024-03-01', '2024-03-02']]);
-  assert.deepEqual(buckets({ first: day('2023-12-31'), last: day('2024-01-01') }, 'year').map((p) => isoDay(p.first)), ['2023-12-31', '2024-01-01']);
+  assert.deepEqual(
+    buckets(range, 'month').map((p) => [isoDay(p.first), isoDay(p.last)]),
+    [
+      ['2024-01-30', '2024-01-31'],
+      ['2024-02-01', '2024-02-29'],
+      ['2024-03-01', '2024-03-02'],
+    ],
+  );
+  assert.deepEqual(
+    buckets({ first: day('2023-12-31'), last: day('2024-01-01') }, 'year').map((p) => isoDay(p.first)),
+    ['2023-12-31', '2024-01-01'],
+  );
 });
 
 test('a month before clamps to the shorter month', () => {

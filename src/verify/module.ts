@@ -32,13 +32,23 @@ export function createVerify(o: VerifyOptions) {
   const numbers = new PhoneNumbersRepository(o.db);
   // The secret is made once (the first node to store it wins) and read back, so every node hashes alike.
   let vault: Promise<CodeVault> | undefined;
-  const loadVault = () => (vault ??= settings.setIfAbsent(VERIFY_SECRET_SETTING, newVerifySecret())
-    .then((secret) => new CodeVault(secret))
-    .catch((err: unknown) => { vault = undefined; throw err; }));
+  const loadVault = () =>
+    (vault ??= settings
+      .setIfAbsent(VERIFY_SECRET_SETTING, newVerifySecret())
+      .then((secret) => new CodeVault(secret))
+      .catch((err: unknown) => {
+        vault = undefined;
+        throw err;
+      }));
   const messagingServiceExists: MessagingServiceCheck = async (accountSid, sid) => (await o.messagingServices.get(accountSid, sid)) !== undefined;
   const services = new VerifyServicesService(repo, messagingServiceExists, o.clock);
   const verifications = new VerificationsService({
-    repo, sms: o.sms, calls: o.calls ?? noVoiceCallSender, vault: loadVault, clock: o.clock, lookupSource: o.lookupSource,
+    repo,
+    sms: o.sms,
+    calls: o.calls ?? noVoiceCallSender,
+    vault: loadVault,
+    clock: o.clock,
+    lookupSource: o.lookupSource,
     findService: (accountSid, sid) => services.find(accountSid, sid),
     firstNumber: async (accountSid) => (await numbers.list(accountSid, {}, { pageSize: 1 })).items[0]?.phone_number,
   });

@@ -40,11 +40,22 @@ export class VerifyServicesService {
     const changes = await this.validate(accountSid, input);
     const now = this.clock.now();
     const row: VerifyServiceRow = {
-      sid: newSid('VA'), account_sid: accountSid, friendly_name: input.friendlyName,
-      code_length: VERIFY_LIMITS.defaultCodeLength, lookup_enabled: 0, psd2_enabled: 0, skip_sms_to_landlines: 0,
-      dtmf_input_required: 0, tts_name: null, do_not_share_warning_enabled: 0, custom_code_enabled: 0,
-      verify_event_subscription_enabled: 0, code_lifetime: VERIFY_LIMITS.defaultLifetimeSeconds, messaging_service_sid: null,
-      date_created: now, date_updated: now,
+      sid: newSid('VA'),
+      account_sid: accountSid,
+      friendly_name: input.friendlyName,
+      code_length: VERIFY_LIMITS.defaultCodeLength,
+      lookup_enabled: 0,
+      psd2_enabled: 0,
+      skip_sms_to_landlines: 0,
+      dtmf_input_required: 0,
+      tts_name: null,
+      do_not_share_warning_enabled: 0,
+      custom_code_enabled: 0,
+      verify_event_subscription_enabled: 0,
+      code_lifetime: VERIFY_LIMITS.defaultLifetimeSeconds,
+      messaging_service_sid: null,
+      date_created: now,
+      date_updated: now,
       ...changes,
     };
     await this.repo.insertService(row);
@@ -79,7 +90,8 @@ export class VerifyServicesService {
     if (input.friendlyName !== undefined) {
       const name = input.friendlyName.trim();
       if (name === '') throw errors.verifyInvalidParameter('FriendlyName', 'cannot be empty');
-      if ([...name].length > VERIFY_LIMITS.friendlyNameMax) throw errors.verifyInvalidParameter('FriendlyName', `can be up to ${VERIFY_LIMITS.friendlyNameMax} characters long`);
+      if ([...name].length > VERIFY_LIMITS.friendlyNameMax)
+        throw errors.verifyInvalidParameter('FriendlyName', `can be up to ${VERIFY_LIMITS.friendlyNameMax} characters long`);
       // Twilio's rule: the name goes into every SMS, so it must not look like a code or a phone number.
       if ((name.match(/\d/g) ?? []).length > 4) throw errors.verifyInvalidParameter('FriendlyName', 'cannot contain more than 4 digits');
       out.friendly_name = name;
@@ -92,7 +104,10 @@ export class VerifyServicesService {
     }
     if (input.codeLifetime !== undefined) {
       if (input.codeLifetime < VERIFY_LIMITS.minLifetimeSeconds || input.codeLifetime > VERIFY_LIMITS.maxLifetimeSeconds) {
-        throw errors.verifyInvalidParameter('Switchboard.CodeLifetime', `must be between ${VERIFY_LIMITS.minLifetimeSeconds} and ${VERIFY_LIMITS.maxLifetimeSeconds} seconds`);
+        throw errors.verifyInvalidParameter(
+          'Switchboard.CodeLifetime',
+          `must be between ${VERIFY_LIMITS.minLifetimeSeconds} and ${VERIFY_LIMITS.maxLifetimeSeconds} seconds`,
+        );
       }
       out.code_lifetime = input.codeLifetime;
     }
@@ -104,9 +119,12 @@ export class VerifyServicesService {
     }
     if (input.ttsName !== undefined) out.tts_name = input.ttsName === '' ? null : input.ttsName;
     const flags = {
-      lookup_enabled: flag(input.lookupEnabled), psd2_enabled: flag(input.psd2Enabled),
-      skip_sms_to_landlines: flag(input.skipSmsToLandlines), dtmf_input_required: flag(input.dtmfInputRequired),
-      do_not_share_warning_enabled: flag(input.doNotShareWarningEnabled), custom_code_enabled: flag(input.customCodeEnabled),
+      lookup_enabled: flag(input.lookupEnabled),
+      psd2_enabled: flag(input.psd2Enabled),
+      skip_sms_to_landlines: flag(input.skipSmsToLandlines),
+      dtmf_input_required: flag(input.dtmfInputRequired),
+      do_not_share_warning_enabled: flag(input.doNotShareWarningEnabled),
+      custom_code_enabled: flag(input.customCodeEnabled),
       verify_event_subscription_enabled: flag(input.verifyEventSubscriptionEnabled),
     };
     for (const [key, value] of Object.entries(flags) as [keyof typeof flags, 0 | 1 | undefined][]) if (value !== undefined) out[key] = value;

@@ -35,7 +35,11 @@ function setup(service: Partial<VerifyServiceRow> = {}) {
   const sender = { first: FIRST_NUMBER as string | undefined };
   const vault = new CodeVault('unit-test-secret');
   const verifications = new VerificationsService({
-    repo, sms, calls, clock, vault: async () => vault,
+    repo,
+    sms,
+    calls,
+    clock,
+    vault: async () => vault,
     findService: async (accountSid, serviceSid) => {
       if (accountSid !== ACCOUNT || serviceSid !== SERVICE) throw errors.notFound('Verify Service', serviceSid);
       return row;
@@ -58,17 +62,25 @@ async function rejectsWith(work: Promise<unknown>, code: number, status: number,
   });
 }
 
-test('start by SMS: a code of the service\'s length, sent from the account\'s first number, kept only hashed and sealed', async () => {
+test("start by SMS: a code of the service's length, sent from the account's first number, kept only hashed and sealed", async () => {
   const h = setup({ code_length: 8 });
   const { row, attempts } = await h.start();
   assert.match(row.sid, /^VE[0-9a-f]{32}$/);
-  assert.deepEqual([row.status, row.channel, row.to_number, row.locale, row.send_attempts, row.check_attempts, row.expires_at, row.lookup],
-    ['pending', 'sms', TO, 'en', 1, 0, T0 + 600_000, '{}']);
+  assert.deepEqual(
+    [row.status, row.channel, row.to_number, row.locale, row.send_attempts, row.check_attempts, row.expires_at, row.lookup],
+    ['pending', 'sms', TO, 'en', 1, 0, T0 + 600_000, '{}'],
+  );
   const code = h.lastCode();
   assert.match(code, /^\d{8}$/);
-  assert.deepEqual(h.sms.created, [{ accountSid: ACCOUNT, input: { to: TO, from: FIRST_NUMBER, mediaUrls: [], body: `Your Acme verification code is: ${code}` } }]);
+  assert.deepEqual(h.sms.created, [
+    { accountSid: ACCOUNT, input: { to: TO, from: FIRST_NUMBER, mediaUrls: [], body: `Your Acme verification code is: ${code}` } },
+  ]);
   assert.ok(!row.code_hash.includes(code) && !(row.code_sealed ?? '').includes(code), 'the code is not stored in the clear');
-  assert.deepEqual(attempts.map((a) => [a.channel, a.channel_sid, a.verification_sid]), [['sms', sid('SM', 1), row.sid]], 'the attempt names the message that carried the code');
+  assert.deepEqual(
+    attempts.map((a) => [a.channel, a.channel_sid, a.verification_sid]),
+    [['sms', sid('SM', 1), row.sid]],
+    'the attempt names the message that carried the code',
+  );
 });
 
 test('starting again while pending re-sends the same code on the same verification; the sixth send is 60203', async () => {
@@ -135,24 +147,30 @@ test('Channel, To, Locale and Code are checked with 60200 before anything is sen
   assert.deepEqual([h.repo.rows.size, h.sms.created.length], [0, 0]);
 });
 
-test('the SMS sender: the service\'s Messaging Service, else the first number, else 21603 with nothing started', async () => {
+test("the SMS sender: the service's Messaging Service, else the first number, else 21603 with nothing started", async () => {
   const withService = setup({ messaging_service_sid: sid('MG', 1) });
   await withService.start();
-  assert.deepEqual(withService.sms.created.map((c) => [c.input.messagingServiceSid, c.input.from]), [[sid('MG', 1), undefined]]);
+  assert.deepEqual(
+    withService.sms.created.map((c) => [c.input.messagingServiceSid, c.input.from]),
+    [[sid('MG', 1), undefined]],
+  );
   const none = setup();
   none.sender.first = undefined;
   await rejectsWith(none.start(), 21603, 400);
   assert.equal(none.repo.rows.size, 0);
 });
 
-test('by call: the code is spoken with the service\'s voice settings; a channel that fails leaves nothing behind', async () => {
+test("by call: the code is spoken with the service's voice settings; a channel that fails leaves nothing behind", async () => {
   const h = setup({ tts_name: 'Polly.Joanna', dtmf_input_required: 1 });
   const { row, attempts } = await h.start({ channel: 'call', locale: 'fr' });
   assert.equal(h.calls.calls.length, 1);
   const [call] = h.calls.calls;
   assert.deepEqual([call?.to, call?.ttsName, call?.options], [TO, 'Polly.Joanna', { dtmfInputRequired: true, locale: 'fr' }]);
   assert.match(call?.text ?? '', /^Votre code de vérification Acme est : (\d, ){5}\d\. Je répète/);
-  assert.deepEqual(attempts.map((a) => [a.channel, a.channel_sid]), [['call', sid('CA', 1)]]);
+  assert.deepEqual(
+    attempts.map((a) => [a.channel, a.channel_sid]),
+    [['call', sid('CA', 1)]],
+  );
   h.calls.fail = errors.verifyCallUnavailable();
   await rejectsWith(h.start({ channel: 'call' }), 60200, 400);
   assert.equal(h.repo.rows.get(row.sid)?.send_attempts, 1, 'a failed re-send gives its count back');

@@ -39,8 +39,21 @@ export interface VerificationView {
 }
 
 /** What a verification's lifecycle needs of Verify's tables (services and the Attempts API are elsewhere). */
-export type VerificationStore = Pick<VerifyRepository, 'expireDue' | 'findOpen' | 'find' | 'findExhausted' | 'insertIfNoneOpen' | 'claimSend'
-  | 'releaseSend' | 'claimCheck' | 'end' | 'deleteVerification' | 'insertAttempt' | 'attempts'>;
+export type VerificationStore = Pick<
+  VerifyRepository,
+  | 'expireDue'
+  | 'findOpen'
+  | 'find'
+  | 'findExhausted'
+  | 'insertIfNoneOpen'
+  | 'claimSend'
+  | 'releaseSend'
+  | 'claimCheck'
+  | 'end'
+  | 'deleteVerification'
+  | 'insertAttempt'
+  | 'attempts'
+>;
 
 export interface VerificationsDeps {
   repo: VerificationStore;
@@ -98,10 +111,22 @@ export class VerificationsService {
       const sid = newSid('VE');
       code = customCode ?? generateCode(service.code_length);
       const candidate: VerificationRow = {
-        sid, account_sid: accountSid, service_sid: service.sid, to_number: to, channel, status: 'pending',
-        code_hash: vault.hash(sid, code), code_sealed: vault.seal(sid, code), locale, lookup: JSON.stringify(lookup),
-        send_attempts: 1, check_attempts: 0, open_key: openKey, expires_at: now + service.code_lifetime * 1000,
-        date_created: now, date_updated: now,
+        sid,
+        account_sid: accountSid,
+        service_sid: service.sid,
+        to_number: to,
+        channel,
+        status: 'pending',
+        code_hash: vault.hash(sid, code),
+        code_sealed: vault.seal(sid, code),
+        locale,
+        lookup: JSON.stringify(lookup),
+        send_attempts: 1,
+        check_attempts: 0,
+        open_key: openKey,
+        expires_at: now + service.code_lifetime * 1000,
+        date_created: now,
+        date_updated: now,
       };
       if (await deps.repo.insertIfNoneOpen(candidate)) {
         row = candidate;
@@ -113,21 +138,36 @@ export class VerificationsService {
     const name = input.customFriendlyName || service.friendly_name;
     let channelSid: string;
     try {
-      channelSid = channel === 'sms'
-        ? (await deps.sms.create(accountSid, {
-          to, ...route, mediaUrls: [],
-          body: smsText(row.locale, name, code, { doNotShareWarning: service.do_not_share_warning_enabled === 1, appHash: input.appHash }),
-        })).sid
-        : (await deps.calls.call(accountSid, to, spokenText(row.locale, name, code), service.tts_name, {
-          dtmfInputRequired: service.dtmf_input_required === 1, locale: row.locale,
-        })).sid;
+      channelSid =
+        channel === 'sms'
+          ? (
+              await deps.sms.create(accountSid, {
+                to,
+                ...route,
+                mediaUrls: [],
+                body: smsText(row.locale, name, code, { doNotShareWarning: service.do_not_share_warning_enabled === 1, appHash: input.appHash }),
+              })
+            ).sid
+          : (
+              await deps.calls.call(accountSid, to, spokenText(row.locale, name, code), service.tts_name, {
+                dtmfInputRequired: service.dtmf_input_required === 1,
+                locale: row.locale,
+              })
+            ).sid;
     } catch (err) {
       // Nothing left: a new verification is removed, a re-send gives its count back.
       if (fresh) await deps.repo.deleteVerification(row.sid);
       else await deps.repo.releaseSend(row.sid);
       throw err;
     }
-    await deps.repo.insertAttempt({ sid: newSid('VL'), account_sid: accountSid, verification_sid: row.sid, channel, channel_sid: channelSid, date_created: now });
+    await deps.repo.insertAttempt({
+      sid: newSid('VL'),
+      account_sid: accountSid,
+      verification_sid: row.sid,
+      channel,
+      channel_sid: channelSid,
+      date_created: now,
+    });
     return this.view(row);
   }
 
@@ -144,7 +184,7 @@ export class VerificationsService {
     await this.deps.findService(accountSid, serviceSid);
     if (status !== 'canceled' && status !== 'approved') throw errors.verifyInvalidParameter('Status', 'must be canceled or approved');
     const row = await this.deps.repo.find(serviceSid, sid);
-    const ended = row && await this.deps.repo.end(row.sid, status, this.deps.clock.now());
+    const ended = row && (await this.deps.repo.end(row.sid, status, this.deps.clock.now()));
     if (!ended) throw errors.notFound('Verification', sid);
     return this.view(ended);
   }
@@ -158,7 +198,8 @@ export class VerificationsService {
     const service = await this.deps.findService(accountSid, serviceSid);
     const code = input.code?.trim();
     if (!code) throw errors.verifyInvalidParameter('Code', 'is required');
-    if (code.length < VERIFY_LIMITS.minCodeLength || code.length > VERIFY_LIMITS.maxCodeLength) throw errors.verifyInvalidParameter('Code', 'must be 4 to 10 characters');
+    if (code.length < VERIFY_LIMITS.minCodeLength || code.length > VERIFY_LIMITS.maxCodeLength)
+      throw errors.verifyInvalidParameter('Code', 'must be 4 to 10 characters');
     if (!input.to && !input.verificationSid) throw errors.verifyInvalidParameter('To', 'either To or VerificationSid must be specified');
     const now = clock.now();
     let target: VerificationRow | undefined;
@@ -199,8 +240,11 @@ export class VerificationsService {
     if (service.skip_sms_to_landlines === 1 && channel === 'sms' && line?.type === 'landline') throw errors.verifyLandline();
     return {
       carrier: {
-        mobile_country_code: line?.mobile_country_code ?? null, type: line?.type ?? null, error_code: line?.error_code ?? null,
-        mobile_network_code: line?.mobile_network_code ?? null, name: line?.carrier_name ?? null,
+        mobile_country_code: line?.mobile_country_code ?? null,
+        type: line?.type ?? null,
+        error_code: line?.error_code ?? null,
+        mobile_network_code: line?.mobile_network_code ?? null,
+        name: line?.carrier_name ?? null,
       },
     };
   }

@@ -3,8 +3,15 @@ import type { WebhookCall } from '../webhooks/dispatcher.js';
 
 /** Twilio's room status callback events. */
 export type RoomEvent =
-  | 'room-created' | 'room-ended' | 'participant-connected' | 'participant-disconnected'
-  | 'track-added' | 'track-removed' | 'recording-started' | 'recording-completed' | 'recording-failed';
+  | 'room-created'
+  | 'room-ended'
+  | 'participant-connected'
+  | 'participant-disconnected'
+  | 'track-added'
+  | 'track-removed'
+  | 'recording-started'
+  | 'recording-completed'
+  | 'recording-failed';
 
 export interface CallbackSubject {
   participant?: ParticipantRow | undefined;
@@ -20,8 +27,14 @@ export interface CallbackSubject {
 export function roomCallback(room: RoomRow, event: RoomEvent, seq: number, nowMs: number, origin: string, s: CallbackSubject = {}): WebhookCall | undefined {
   if (!room.status_callback) return undefined;
   const params: Record<string, string> = {
-    AccountSid: room.account_sid, RoomName: room.unique_name, RoomSid: room.sid, RoomStatus: room.status, RoomType: room.type,
-    StatusCallbackEvent: event, Timestamp: new Date(nowMs).toISOString(), SequenceNumber: String(seq),
+    AccountSid: room.account_sid,
+    RoomName: room.unique_name,
+    RoomSid: room.sid,
+    RoomStatus: room.status,
+    RoomType: room.type,
+    StatusCallbackEvent: event,
+    Timestamp: new Date(nowMs).toISOString(),
+    SequenceNumber: String(seq),
   };
   if (event === 'room-ended' && room.duration !== null) params.RoomDuration = String(room.duration);
   const p = s.participant;
@@ -53,7 +66,10 @@ export function roomCallback(room: RoomRow, event: RoomEvent, seq: number, nowMs
     params.MediaExternalLocation = `${origin}/video/v1/Recordings/${r.sid}/Media`;
   }
   return {
-    accountSid: room.account_sid, resourceSid: room.sid, purpose: 'video-room',
-    primary: { url: room.status_callback, method: room.status_callback_method === 'GET' ? 'GET' : 'POST' }, params,
+    accountSid: room.account_sid,
+    resourceSid: room.sid,
+    purpose: 'video-room',
+    primary: { url: room.status_callback, method: room.status_callback_method === 'GET' ? 'GET' : 'POST' },
+    params,
   };
 }

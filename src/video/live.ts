@@ -48,7 +48,11 @@ export interface LiveOptions {
 const MAX_TRACKS = 16;
 
 function info(p: LiveParticipant): ParticipantInfo {
-  return { sid: p.row.sid, identity: p.row.identity, tracks: [...p.tracks.values()].map((t) => ({ sid: t.sid, kind: t.kind as 'audio' | 'video', name: t.name })) };
+  return {
+    sid: p.row.sid,
+    identity: p.row.identity,
+    tracks: [...p.tracks.values()].map((t) => ({ sid: t.sid, kind: t.kind as 'audio' | 'video', name: t.name })),
+  };
 }
 
 /**
@@ -82,7 +86,9 @@ export class LiveRooms {
     const room = this.live(row);
     if (room.timer) clearTimeout(room.timer);
     const minutes = used ? row.empty_room_timeout : row.unused_room_timeout;
-    room.timer = setTimeout(() => { void this.complete(row).catch((err: unknown) => this.o.log('warn', 'ending an idle room failed', err)); }, minutes * 60_000);
+    room.timer = setTimeout(() => {
+      void this.complete(row).catch((err: unknown) => this.o.log('warn', 'ending an idle room failed', err));
+    }, minutes * 60_000);
     room.timer.unref();
   }
 
@@ -107,17 +113,30 @@ export class LiveRooms {
         await this.o.rooms.setMediaNode(room.row, this.o.nodeId);
         room.row = { ...room.row, media_node: this.o.nodeId };
       }
-      if (room.timer) { clearTimeout(room.timer); room.timer = null; }
+      if (room.timer) {
+        clearTimeout(room.timer);
+        room.timer = null;
+      }
       const p: LiveParticipant = {
-        row: row2, room, socket, resumeToken: randomBytes(24).toString('base64url'), tracks: new Map(), midSid: new Map(),
-        pendingPublish: null, reconnectTimer: null, gone: false,
+        row: row2,
+        room,
+        socket,
+        resumeToken: randomBytes(24).toString('base64url'),
+        tracks: new Map(),
+        midSid: new Map(),
+        pendingPublish: null,
+        reconnectTimer: null,
+        gone: false,
       };
       const others = [...room.participants.values()];
       room.participants.set(row2.sid, p);
       this.participants.set(row2.sid, p);
       this.o.pool.join(room.row.sid, row2.sid);
       socket.send({
-        type: 'connected', resumeToken: p.resumeToken, participant: info(p), participants: others.map(info),
+        type: 'connected',
+        resumeToken: p.resumeToken,
+        participant: info(p),
+        participants: others.map(info),
         room: { sid: room.row.sid, name: room.row.unique_name, type: room.row.type, recording: room.row.record_participants_on_connect === 1 },
       });
       this.broadcast(room, p, { type: 'participant-connected', participant: info(p) });
@@ -147,7 +166,10 @@ export class LiveRooms {
   resume(participantSid: string, resumeToken: string, socket: SignalSocket): LiveParticipant {
     const p = this.participants.get(participantSid);
     if (!p || p.gone || p.resumeToken !== resumeToken) throw errors.signalingConnectionDisconnected();
-    if (p.reconnectTimer) { clearTimeout(p.reconnectTimer); p.reconnectTimer = null; }
+    if (p.reconnectTimer) {
+      clearTimeout(p.reconnectTimer);
+      p.reconnectTimer = null;
+    }
     p.socket?.close();
     p.socket = socket;
     void this.o.rooms.setParticipantStatus(p.row, 'connected');
@@ -164,7 +186,9 @@ export class LiveRooms {
     p.row = { ...p.row, status: 'reconnecting' };
     void this.o.rooms.setParticipantStatus(p.row, 'reconnecting').catch(() => undefined);
     this.broadcast(p.room, p, { type: 'participant-reconnecting', participantSid: p.row.sid });
-    p.reconnectTimer = setTimeout(() => { void this.leave(p); }, this.o.reconnectMs);
+    p.reconnectTimer = setTimeout(() => {
+      void this.leave(p);
+    }, this.o.reconnectMs);
     p.reconnectTimer.unref();
   }
 
@@ -215,16 +239,20 @@ export class LiveRooms {
     const p = this.participants.get(msg.participant);
     if (!p || p.gone) return;
     switch (msg.t) {
-      case 'publish-answer': return this.published(p, msg.sdp, msg.codecs);
-      case 'publish-failed': return p.socket?.send({ type: 'publish-failed', code: msg.code, message: msg.message });
-      case 'offer': return p.socket?.send({ type: 'offer', sdp: msg.sdp, slots: msg.slots });
+      case 'publish-answer':
+        return this.published(p, msg.sdp, msg.codecs);
+      case 'publish-failed':
+        return p.socket?.send({ type: 'publish-failed', code: msg.code, message: msg.message });
+      case 'offer':
+        return p.socket?.send({ type: 'offer', sdp: msg.sdp, slots: msg.slots });
       case 'subscribed': {
         const owner = this.participants.get(msg.track.publisherSid);
         const track = owner?.tracks.get(msg.track.sid);
         if (track) await this.o.rooms.subscribe(p.row, track);
         return;
       }
-      case 'unsubscribed': return this.o.rooms.unsubscribe(p.row.sid, msg.trackSid);
+      case 'unsubscribed':
+        return this.o.rooms.unsubscribe(p.row.sid, msg.trackSid);
       case 'media-state':
         if (msg.state === 'failed') await this.remove(p, errors.mediaConnectionFailed());
         return;
@@ -304,7 +332,10 @@ export class LiveRooms {
     const room = this.live(row);
     return this.serial(room, async () => {
       room.ending = true;
-      if (room.timer) { clearTimeout(room.timer); room.timer = null; }
+      if (room.timer) {
+        clearTimeout(room.timer);
+        room.timer = null;
+      }
       const why = status === 'failed' ? errors.roomMediaFailed() : errors.roomCompleted();
       for (const p of [...room.participants.values()]) await this.remove(p, why);
       const ended = (await this.o.rooms.end(room.row, status)) ?? (await this.o.rooms.refresh(room.row)) ?? room.row;

@@ -53,7 +53,9 @@ export function createVideo(o: VideoOptions) {
   const nodeId = `${hostname()}:${process.pid}`;
   let live: LiveRooms | undefined;
   const pool = new SfuPool(size, workerOptions, {
-    onMessage: (msg: FromWorker) => { void live?.onWorker(msg).catch((err: unknown) => o.log('error', 'video worker event failed', err)); },
+    onMessage: (msg: FromWorker) => {
+      void live?.onWorker(msg).catch((err: unknown) => o.log('error', 'video worker event failed', err));
+    },
     onCrash: (roomSids, error) => {
       o.log('error', `an SFU worker stopped (${error.message}); its rooms failed`, error);
       void live?.crashed(roomSids);
@@ -72,7 +74,12 @@ export function createVideo(o: VideoOptions) {
     const dead = (await repo.liveMediaNodes()).filter((node) => {
       const [h, pid] = node.split(':');
       if (h !== host || node === nodeId) return false;
-      try { process.kill(Number(pid), 0); return false; } catch { return true; }
+      try {
+        process.kill(Number(pid), 0);
+        return false;
+      } catch {
+        return true;
+      }
     });
     for (const room of await repo.roomsOnNodes(dead)) {
       for (const p of await rooms.presentParticipants(room)) await rooms.removeParticipant(room, p);
@@ -82,7 +89,11 @@ export function createVideo(o: VideoOptions) {
   }
 
   return {
-    rooms, live: liveRooms, pool, recordingsDir: workerOptions.recordingsDir, recover,
+    rooms,
+    live: liveRooms,
+    pool,
+    recordingsDir: workerOptions.recordingsDir,
+    recover,
     secretOf: (accountSid: string, keySid: string) => o.accounts.keySecretFor(accountSid, keySid),
     demoKey: new DemoKey(o.accounts, o.settings, o.rootAccountSid),
     rootAccountSid: o.rootAccountSid,

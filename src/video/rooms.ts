@@ -3,7 +3,15 @@ import { errors } from '../core/errors.js';
 import { isSid, newOrderedSid, newSid } from '../core/sid.js';
 import type { Page, PageQuery } from '../store/paging.js';
 import type {
-  ParticipantFilter, ParticipantRow, RecordingFilter, RoomFilter, RoomRow, SubscriptionRow, TrackRow, VideoRecordingRow, VideoRepository,
+  ParticipantFilter,
+  ParticipantRow,
+  RecordingFilter,
+  RoomFilter,
+  RoomRow,
+  SubscriptionRow,
+  TrackRow,
+  VideoRecordingRow,
+  VideoRepository,
 } from '../store/repositories/video.js';
 import type { WebhookCall } from '../webhooks/dispatcher.js';
 import { roomCallback, type CallbackSubject, type RoomEvent } from './callbacks.js';
@@ -65,12 +73,26 @@ export class RoomsService {
     const now = this.d.clock.now();
     const sid = newOrderedSid('RM', now);
     const row: RoomRow = {
-      sid, account_sid: accountSid, unique_name: input.uniqueName ?? sid, status: 'in-progress', type, max_participants: max,
-      max_participant_duration: input.maxParticipantDuration ?? 14400, status_callback: input.statusCallback ?? null,
-      status_callback_method: method, record_participants_on_connect: input.recordParticipantsOnConnect ? 1 : 0,
-      video_codecs: codecs?.length ? codecs.join(',') : null, audio_only: input.audioOnly ? 1 : 0,
-      empty_room_timeout: input.emptyRoomTimeout ?? 5, unused_room_timeout: input.unusedRoomTimeout ?? 5,
-      callback_seq: 0, media_node: null, end_time: null, duration: null, date_created: now, date_updated: now,
+      sid,
+      account_sid: accountSid,
+      unique_name: input.uniqueName ?? sid,
+      status: 'in-progress',
+      type,
+      max_participants: max,
+      max_participant_duration: input.maxParticipantDuration ?? 14400,
+      status_callback: input.statusCallback ?? null,
+      status_callback_method: method,
+      record_participants_on_connect: input.recordParticipantsOnConnect ? 1 : 0,
+      video_codecs: codecs?.length ? codecs.join(',') : null,
+      audio_only: input.audioOnly ? 1 : 0,
+      empty_room_timeout: input.emptyRoomTimeout ?? 5,
+      unused_room_timeout: input.unusedRoomTimeout ?? 5,
+      callback_seq: 0,
+      media_node: null,
+      end_time: null,
+      duration: null,
+      date_created: now,
+      date_updated: now,
     };
     if (!(await this.d.repo.insertRoom(row))) throw errors.roomExists(row.unique_name);
     await this.emit(row, 'room-created');
@@ -111,8 +133,16 @@ export class RoomsService {
   async addParticipant(room: RoomRow, identity: string): Promise<ParticipantRow> {
     const now = this.d.clock.now();
     const row: ParticipantRow = {
-      sid: newOrderedSid('PA', now), room_sid: room.sid, account_sid: room.account_sid, identity, status: 'connected',
-      start_time: now, end_time: null, duration: null, date_created: now, date_updated: now,
+      sid: newOrderedSid('PA', now),
+      room_sid: room.sid,
+      account_sid: room.account_sid,
+      identity,
+      status: 'connected',
+      start_time: now,
+      end_time: null,
+      duration: null,
+      date_created: now,
+      date_updated: now,
     };
     await this.d.repo.insertParticipant(row);
     await this.emit(room, 'participant-connected', { participant: row });
@@ -155,8 +185,16 @@ export class RoomsService {
   async publishTrack(room: RoomRow, p: ParticipantRow, kind: 'audio' | 'video', name: string, sid: string): Promise<TrackRow> {
     const now = this.d.clock.now();
     const row: TrackRow = {
-      sid, room_sid: room.sid, participant_sid: p.sid, account_sid: room.account_sid,
-      name, kind, enabled: 1, status: 'published', date_created: now, date_updated: now,
+      sid,
+      room_sid: room.sid,
+      participant_sid: p.sid,
+      account_sid: room.account_sid,
+      name,
+      kind,
+      enabled: 1,
+      status: 'published',
+      date_created: now,
+      date_updated: now,
     };
     await this.d.repo.insertTrack(row);
     await this.emit(room, 'track-added', { participant: p, track: row });
@@ -180,8 +218,15 @@ export class RoomsService {
   async subscribe(subscriber: ParticipantRow, t: TrackRow): Promise<void> {
     const now = this.d.clock.now();
     await this.d.repo.insertSubscription({
-      sid: t.sid, participant_sid: subscriber.sid, publisher_sid: t.participant_sid, room_sid: t.room_sid,
-      account_sid: t.account_sid, name: t.name, kind: t.kind, date_created: now, date_updated: now,
+      sid: t.sid,
+      participant_sid: subscriber.sid,
+      publisher_sid: t.participant_sid,
+      room_sid: t.room_sid,
+      account_sid: t.account_sid,
+      name: t.name,
+      kind: t.kind,
+      date_created: now,
+      date_updated: now,
     });
   }
 
@@ -204,9 +249,22 @@ export class RoomsService {
   async startRecording(room: RoomRow, p: ParticipantRow, t: TrackRow, codec: string, relPath: string): Promise<VideoRecordingRow> {
     const now = this.d.clock.now();
     const row: VideoRecordingRow = {
-      sid: newSid('RT'), account_sid: room.account_sid, room_sid: room.sid, source_sid: t.sid, participant_sid: p.sid,
-      status: 'processing', type: t.kind, container_format: t.kind === 'audio' ? 'mka' : 'mkv', codec, track_name: t.name,
-      size: null, duration: null, offset: now - room.date_created, path: relPath, date_created: now, date_updated: now,
+      sid: newSid('RT'),
+      account_sid: room.account_sid,
+      room_sid: room.sid,
+      source_sid: t.sid,
+      participant_sid: p.sid,
+      status: 'processing',
+      type: t.kind,
+      container_format: t.kind === 'audio' ? 'mka' : 'mkv',
+      codec,
+      track_name: t.name,
+      size: null,
+      duration: null,
+      offset: now - room.date_created,
+      path: relPath,
+      date_created: now,
+      date_updated: now,
     };
     await this.d.repo.insertRecording(row);
     await this.emit(room, 'recording-started', { participant: p, track: t, recording: row });
@@ -216,7 +274,11 @@ export class RoomsService {
   async finishRecording(room: RoomRow, rec: VideoRecordingRow, outcome: { ok: boolean; size: number; durationMs: number }): Promise<void> {
     const now = this.d.clock.now();
     const done: VideoRecordingRow = {
-      ...rec, status: outcome.ok ? 'completed' : 'failed', size: outcome.size, duration: Math.round(outcome.durationMs / 1000), date_updated: now,
+      ...rec,
+      status: outcome.ok ? 'completed' : 'failed',
+      size: outcome.size,
+      duration: Math.round(outcome.durationMs / 1000),
+      date_updated: now,
     };
     await this.d.repo.updateRecording(rec.sid, { status: done.status, size: done.size, duration: done.duration, date_updated: now });
     await this.emit(room, outcome.ok ? 'recording-completed' : 'recording-failed', { recording: done });

@@ -5,9 +5,22 @@
 import { errors } from '../core/errors.js';
 import type { MediaKind, SubscribeSlot } from './sfu/protocol.js';
 
-export interface TrackInfo { sid: string; kind: MediaKind; name: string }
-export interface ParticipantInfo { sid: string; identity: string; tracks: TrackInfo[] }
-export interface PublishTrackDesc { mid: string; kind: MediaKind; name: string; rids?: string[] }
+export interface TrackInfo {
+  sid: string;
+  kind: MediaKind;
+  name: string;
+}
+export interface ParticipantInfo {
+  sid: string;
+  identity: string;
+  tracks: TrackInfo[];
+}
+export interface PublishTrackDesc {
+  mid: string;
+  kind: MediaKind;
+  name: string;
+  rids?: string[];
+}
 
 export type ClientMessage =
   | { type: 'connect'; token: string; room?: string }
@@ -19,7 +32,13 @@ export type ClientMessage =
   | { type: 'leave' };
 
 export type ServerMessage =
-  | { type: 'connected'; room: { sid: string; name: string; type: string; recording: boolean }; participant: ParticipantInfo; participants: ParticipantInfo[]; resumeToken: string }
+  | {
+      type: 'connected';
+      room: { sid: string; name: string; type: string; recording: boolean };
+      participant: ParticipantInfo;
+      participants: ParticipantInfo[];
+      resumeToken: string;
+    }
   | { type: 'resumed' }
   | { type: 'participant-connected'; participant: ParticipantInfo }
   | { type: 'participant-disconnected'; participantSid: string }
@@ -44,7 +63,11 @@ const SDP_MAX = 64 * 1024;
 /** Parses one client message; anything malformed is a 53003 naming what was wrong. */
 export function parseClientMessage(text: string): ClientMessage {
   let m: unknown;
-  try { m = JSON.parse(text); } catch { throw errors.signalingMessageInvalid('not JSON'); }
+  try {
+    m = JSON.parse(text);
+  } catch {
+    throw errors.signalingMessageInvalid('not JSON');
+  }
   if (m === null || typeof m !== 'object') throw errors.signalingMessageInvalid('not an object');
   const o = m as Record<string, unknown>;
   switch (o['type']) {
@@ -60,7 +83,8 @@ export function parseClientMessage(text: string): ClientMessage {
       const parsed: PublishTrackDesc[] = [];
       for (const t of tracks as unknown[]) {
         const d = t as Record<string, unknown> | null;
-        if (!d || !str(d['mid'], 32) || (d['kind'] !== 'audio' && d['kind'] !== 'video') || !str(d['name'], 256)) throw errors.signalingMessageInvalid('a published track needs mid, kind and name');
+        if (!d || !str(d['mid'], 32) || (d['kind'] !== 'audio' && d['kind'] !== 'video') || !str(d['name'], 256))
+          throw errors.signalingMessageInvalid('a published track needs mid, kind and name');
         const rids = Array.isArray(d['rids']) && d['rids'].every((r) => str(r, 16)) ? (d['rids'] as string[]).slice(0, 3) : [];
         parsed.push({ mid: d['mid'], kind: d['kind'], name: d['name'], rids });
       }

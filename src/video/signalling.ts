@@ -43,7 +43,10 @@ export function attachSignalling(server: Server, o: SignallingOptions): { close(
   server.on('upgrade', onUpgrade);
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
-      if (!alive.has(ws)) { ws.terminate(); continue; }
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
       alive.delete(ws);
       ws.ping();
     }
@@ -61,8 +64,12 @@ export function attachSignalling(server: Server, o: SignallingOptions): { close(
 
 function serve(ws: WebSocket, o: SignallingOptions): void {
   const socket: SignalSocket = {
-    send: (msg: ServerMessage) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg)); },
-    close: () => { if (ws.readyState === ws.OPEN) ws.close(1000); },
+    send: (msg: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+    },
+    close: () => {
+      if (ws.readyState === ws.OPEN) ws.close(1000);
+    },
   };
   let participant: LiveParticipant | null = null;
   let hello: Promise<void> | null = null;
@@ -72,7 +79,9 @@ function serve(ws: WebSocket, o: SignallingOptions): void {
     socket.send({ type: 'error', code: e.code, message: e.message });
     if (!participant) ws.close(1008);
   };
-  const timer = setTimeout(() => { if (!participant) fail(errors.signalingMessageInvalid('no connect message in time')); }, HELLO_TIMEOUT_MS);
+  const timer = setTimeout(() => {
+    if (!participant) fail(errors.signalingMessageInvalid('no connect message in time'));
+  }, HELLO_TIMEOUT_MS);
   timer.unref();
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -97,7 +106,10 @@ function serve(ws: WebSocket, o: SignallingOptions): void {
         clearTimeout(timer);
         // The socket may have closed while the join was being made.
         if (ws.readyState !== ws.OPEN) o.live.socketLost(participant, socket);
-      })().catch((err: unknown) => { hello = null; fail(err); });
+      })().catch((err: unknown) => {
+        hello = null;
+        fail(err);
+      });
       return;
     }
     void handle(participant, msg, o).catch(fail);
@@ -125,10 +137,14 @@ async function handle(p: LiveParticipant, msg: ClientMessage, o: SignallingOptio
         if (!(err instanceof ApiError)) throw err;
         return p.socket?.send({ type: 'publish-failed', code: err.code, message: err.message });
       }
-    case 'answer': return o.live.answer(p, msg.sdp);
-    case 'unpublish': return o.live.unpublish(p, msg.trackSid);
-    case 'layer': return o.live.setLayer(p, msg.trackSid, msg.layer);
-    case 'leave': return o.live.leave(p);
+    case 'answer':
+      return o.live.answer(p, msg.sdp);
+    case 'unpublish':
+      return o.live.unpublish(p, msg.trackSid);
+    case 'layer':
+      return o.live.setLayer(p, msg.trackSid, msg.layer);
+    case 'leave':
+      return o.live.leave(p);
     case 'connect':
     case 'resume':
       throw errors.signalingMessageInvalid('already connected');

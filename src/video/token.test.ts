@@ -46,16 +46,66 @@ test("twilio-node's AccessToken verifies with HS256, HS384 and HS512; grant fiel
 
 test('each fault has its own code', async () => {
   assert.equal(await code('a.b'), 20101);
-  assert.equal(await code(edit(official(), 0, (h) => { h.cty = 'text/plain'; })), 20102);
-  assert.equal(await code(edit(official(), 0, (h) => { h.alg = 'none'; })), 20102);
-  assert.equal(await code(edit(official(), 1, (p) => { p.sub = 'AC' + 'd'.repeat(32); })), 20103, 'the key is not that account\'s');
-  assert.equal(await code(edit(official(), 1, (p) => { p.iss = 'AC' + 'a'.repeat(32); })), 20103);
+  assert.equal(
+    await code(
+      edit(official(), 0, (h) => {
+        h.cty = 'text/plain';
+      }),
+    ),
+    20102,
+  );
+  assert.equal(
+    await code(
+      edit(official(), 0, (h) => {
+        h.alg = 'none';
+      }),
+    ),
+    20102,
+  );
+  assert.equal(
+    await code(
+      edit(official(), 1, (p) => {
+        p.sub = 'AC' + 'd'.repeat(32);
+      }),
+    ),
+    20103,
+    "the key is not that account's",
+  );
+  assert.equal(
+    await code(
+      edit(official(), 1, (p) => {
+        p.iss = 'AC' + 'a'.repeat(32);
+      }),
+    ),
+    20103,
+  );
   assert.equal(await code(official({ ttl: -1 })), 20104);
   assert.equal(await code(official({ ttl: 2 * 86400 })), 20104, 'more than 24 hours is refused');
   assert.equal(await code(official(), Date.now() + 3600_000), 20104, 'expired by the clock');
-  assert.equal(await code(edit(official(), 1, (p) => { p.nbf = Math.floor(Date.now() / 1000) + 60; })), 20105);
-  assert.equal(await code(edit(official(), 1, (p) => { delete (p.grants as Record<string, unknown>).video; })), 20106);
-  assert.equal(await code(edit(official(), 1, (p) => { delete (p.grants as Record<string, unknown>).identity; })), 20106);
+  assert.equal(
+    await code(
+      edit(official(), 1, (p) => {
+        p.nbf = Math.floor(Date.now() / 1000) + 60;
+      }),
+    ),
+    20105,
+  );
+  assert.equal(
+    await code(
+      edit(official(), 1, (p) => {
+        delete (p.grants as Record<string, unknown>).video;
+      }),
+    ),
+    20106,
+  );
+  assert.equal(
+    await code(
+      edit(official(), 1, (p) => {
+        delete (p.grants as Record<string, unknown>).identity;
+      }),
+    ),
+    20106,
+  );
   const t = official();
   assert.equal(await code(t.slice(0, -2) + (t.endsWith('AA') ? 'BB' : 'AA')), 20107);
 });

@@ -84,11 +84,23 @@ export async function verifyAccessToken(token: string, secretOf: KeySecretLookup
  * Makes a token the way twilio-node does (for the demo page's token endpoint: the server itself holds no
  * user's key). Tests use the official `twilio.jwt.AccessToken` instead.
  */
-export function mintAccessToken(o: { accountSid: string; keySid: string; secret: string; identity: string; room?: string; ttlSeconds?: number; nowMs: number }): string {
+export function mintAccessToken(o: {
+  accountSid: string;
+  keySid: string;
+  secret: string;
+  identity: string;
+  room?: string;
+  ttlSeconds?: number;
+  nowMs: number;
+}): string {
   const now = Math.floor(o.nowMs / 1000);
   const header = { typ: 'JWT', alg: 'HS256', cty: 'twilio-fpa;v=1' };
   const payload = {
-    jti: `${o.keySid}-${now}`, iss: o.keySid, sub: o.accountSid, iat: now, exp: now + (o.ttlSeconds ?? 3600),
+    jti: `${o.keySid}-${now}`,
+    iss: o.keySid,
+    sub: o.accountSid,
+    iat: now,
+    exp: now + (o.ttlSeconds ?? 3600),
     grants: { identity: o.identity, video: o.room ? { room: o.room } : {} },
   };
   const enc = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');

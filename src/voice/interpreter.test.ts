@@ -17,8 +17,14 @@ class Host implements InterpreterHost {
     const parsed = parseTwiml(xml, { dialect: 'voice' });
     return parsed.ok ? { verbs: parsed.verbs, url: source.kind === 'url' ? source.url : null } : null;
   }
-  control() { return this.ctl; }
-  takePending() { const p = this.pending; this.pending = null; return p; }
+  control() {
+    return this.ctl;
+  }
+  takePending() {
+    const p = this.pending;
+    this.pending = null;
+    return p;
+  }
 }
 
 const url = (u: string): DocumentSource => ({ kind: 'url', url: u, method: 'POST', fallback: null });

@@ -73,24 +73,37 @@ export interface VoiceOptions {
 export function createVoice(o: VoiceOptions) {
   const sec = o.security ?? DEFAULT_SECURITY;
   const guard = new InviteGuard({
-    ratePerSecond: sec.sipInviteRate, burst: sec.sipInviteBurst, realm: 'switchboard', trusted: sec.sipTrustedSources, peers: sec.sipPeers,
+    ratePerSecond: sec.sipInviteRate,
+    burst: sec.sipInviteBurst,
+    realm: 'switchboard',
+    trusted: sec.sipTrustedSources,
+    peers: sec.sipPeers,
   });
   const limits = new CallLimits(sec.maxCallsPerAccount, sec.maxCallsPerNode);
   const localDrops: RtpDropCounters = { source: 0, ssrc: 0 };
   const engineLateness: EngineTicks = { onTicks: null };
   let crashes: Counter | null = null;
-  const engine = (o.mediaWorkers ?? 0) > 0 ? new MediaEngine(o.mediaWorkers ?? 1, {
-    onTicks: (lateness, count, skipped) => engineLateness.onTicks?.(lateness, count, skipped),
-    onCrash: (error, lost) => {
-      crashes?.inc();
-      o.onError(new Error(`a media engine thread failed, ending its ${lost} call(s): ${error.message}`));
-    },
-  }) : null;
+  const engine =
+    (o.mediaWorkers ?? 0) > 0
+      ? new MediaEngine(o.mediaWorkers ?? 1, {
+          onTicks: (lateness, count, skipped) => engineLateness.onTicks?.(lateness, count, skipped),
+          onCrash: (error, lost) => {
+            crashes?.inc();
+            o.onError(new Error(`a media engine thread failed, ending its ${lost} call(s): ${error.message}`));
+          },
+        })
+      : null;
   // /metrics sees one set of drop counters: this thread's sessions plus the engine threads' shared memory.
-  const rtpDrops: RtpDropCounters = engine ? {
-    get source(): number { return localDrops.source + engine.drops.source; },
-    get ssrc(): number { return localDrops.ssrc + engine.drops.ssrc; },
-  } : localDrops;
+  const rtpDrops: RtpDropCounters = engine
+    ? {
+        get source(): number {
+          return localDrops.source + engine.drops.source;
+        },
+        get ssrc(): number {
+          return localDrops.ssrc + engine.drops.ssrc;
+        },
+      }
+    : localDrops;
   const tcpCounters: TcpCounters = { refused: 0, idleClosed: 0 };
   const trunk = o.sipTrunk ?? null;
   const nodeId = o.nodeId ?? `${hostname()}:${o.sipPort > 0 ? `sip${o.sipPort}` : `pid${process.pid}`}`;
@@ -100,19 +113,37 @@ export function createVoice(o: VoiceOptions) {
   const applications = new ApplicationsRepository(o.db);
   const tx = transactor(o.db);
   const lifecycle = new CallLifecycle({ calls, jobs: o.jobs, tx, webhooks: o.webhooks, events: o.events, clock: o.clock });
-  const recordings = new RecordingsService({ repo: new RecordingsRepository(o.db), tx, jobs: o.jobs, webhooks: o.webhooks, clock: o.clock, publicUrl: o.publicUrl });
+  const recordings = new RecordingsService({
+    repo: new RecordingsRepository(o.db),
+    tx,
+    jobs: o.jobs,
+    webhooks: o.webhooks,
+    clock: o.clock,
+    publicUrl: o.publicUrl,
+  });
   const audio = new AudioCache();
   const tts = createDefaultTts();
   const bindHost = o.sipHost;
   const publicHost = o.sipPublicHost ?? (bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost);
   const media: MediaOptions = {
-    host: bindHost, publicHost, tts, audio, rtpDrops: localDrops, engine, strictRtp: sec.rtpStrict ? { probation: sec.rtpProbation } : false, ...(o.rtpPorts ? { portRange: o.rtpPorts } : {}) };
+    host: bindHost,
+    publicHost,
+    tts,
+    audio,
+    rtpDrops: localDrops,
+    engine,
+    strictRtp: sec.rtpStrict ? { probation: sec.rtpProbation } : false,
+    ...(o.rtpPorts ? { portRange: o.rtpPorts } : {}),
+  };
   const phones = new VirtualPhones(new VirtualCallsRepository(o.db), calls, media, o.clock);
   let sip: SipEndpoint | null = null;
   const sessions = new Map<string, LiveCall>();
   const callEvents = new CallEvents(new CallEventsRepository(o.db), o.clock, o.onError);
   const sessionDeps: SessionDeps = {
-    lifecycle, webhooks: o.webhooks, log: o.webhookLog, recordings,
+    lifecycle,
+    webhooks: o.webhooks,
+    log: o.webhookLog,
+    recordings,
     recorder: (callSid: string, accountSid: string) => callEvents.recorder(callSid, accountSid),
     onEnded: (sid: string) => {
       sessions.delete(sid);
@@ -123,7 +154,13 @@ export function createVoice(o: VoiceOptions) {
   const dialer = new Dialer({ sip: () => sip, trunk, media, numbers, phones });
   const callerIds = new OutgoingCallerIdsRepository(o.db);
   sessionDeps.dial = createDial({
-    dialer, lifecycle, nodeId, leaseMs, sessions, onChildEnded: (sid) => phones.forget(sid), onError: o.onError,
+    dialer,
+    lifecycle,
+    nodeId,
+    leaseMs,
+    sessions,
+    onChildEnded: (sid) => phones.forget(sid),
+    onError: o.onError,
     isAccountNumber: async (accountSid, number) => (await numbers.findByNumber(number))?.account_sid === accountSid || callerIds.isVerified(accountSid, number),
   });
 
@@ -134,15 +171,40 @@ export function createVoice(o: VoiceOptions) {
     sessions.set(stored.sid, session);
     void session.runInbound(peer, first).catch(o.onError);
   };
-  const inbound = new InboundCalls({ numbers, applications, media, nodeId, leaseMs, now: () => o.clock.now(), limits, start: startInbound, onError: o.onError });
+  const inbound = new InboundCalls({
+    numbers,
+    applications,
+    media,
+    nodeId,
+    leaseMs,
+    now: () => o.clock.now(),
+    limits,
+    start: startInbound,
+    onError: o.onError,
+  });
   const service = new CallsService({
-    calls, numbers, applications, lifecycle, dialer, clock: o.clock, nodeId, leaseMs, sessions, limits,
+    calls,
+    numbers,
+    applications,
+    lifecycle,
+    dialer,
+    clock: o.clock,
+    nodeId,
+    leaseMs,
+    sessions,
+    limits,
     isVerifiedCallerId: (accountSid, phoneNumber) => callerIds.isVerified(accountSid, phoneNumber),
     dial: (row, route, first, onGatherInput) => {
       const session = new CallSession(sessionDeps, row, onGatherInput);
       sessions.set(row.sid, session);
       void (async () => {
-        const connector = await route.connector({ sid: row.sid, accountSid: row.account_sid, from: row.from_number, to: row.to_number, timeoutSeconds: row.timeout });
+        const connector = await route.connector({
+          sid: row.sid,
+          accountSid: row.account_sid,
+          from: row.from_number,
+          to: row.to_number,
+          timeoutSeconds: row.timeout,
+        });
         await session.runOutbound(connector, first);
       })().catch(o.onError);
     },
@@ -172,18 +234,31 @@ export function createVoice(o: VoiceOptions) {
       if (o.sipPort < 0) return;
       try {
         sip = await createSipEndpoint({
-          host: bindHost, port: o.sipPort, transports: ['udp', 'tcp'], publicHost,
+          host: bindHost,
+          port: o.sipPort,
+          transports: ['udp', 'tcp'],
+          publicHost,
           screenInvite: (req, source) => guard.check(req, source),
-          tcp: { maxConnections: sec.sipTcpMaxConnections, maxPerSource: sec.sipTcpMaxPerSource, firstMessageMs: sec.sipTcpFirstMessageMs, idleMs: sec.sipTcpIdleMs, counters: tcpCounters },
+          tcp: {
+            maxConnections: sec.sipTcpMaxConnections,
+            maxPerSource: sec.sipTcpMaxPerSource,
+            firstMessageMs: sec.sipTcpFirstMessageMs,
+            idleMs: sec.sipTcpIdleMs,
+            counters: tcpCounters,
+          },
         });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
         throw new Error(`SIP port ${o.sipPort} on ${bindHost} is already in use: set SWITCHBOARD_SIP_PORT to another port, or -1 to disable SIP`);
       }
-      sip.on('invite', (call) => void inbound.invite(call).catch((err: unknown) => {
-        call.reject(500);
-        o.onError(err);
-      }));
+      sip.on(
+        'invite',
+        (call) =>
+          void inbound.invite(call).catch((err: unknown) => {
+            call.reject(500);
+            o.onError(err);
+          }),
+      );
       sip.on('warning', () => undefined); // malformed packets from the internet are not worth a log line each
     },
     async stop(): Promise<void> {
@@ -205,12 +280,25 @@ interface EngineTicks {
 }
 
 function registerMetrics(registry: Registry, sessions: Map<string, LiveCall>, engine: EngineTicks): Counter {
-  new Gauge({ name: 'switchboard_calls_active', help: 'Calls this node is running', registers: [registry], collect() { this.set(sessions.size); } });
-  const lateness = new Histogram({
-    name: 'switchboard_media_tick_lateness_seconds', help: 'How late each media tick sent its last RTP frame (on engine threads, a tick of one of the clock\'s four phases)',
-    buckets: [0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1], registers: [registry],
+  new Gauge({
+    name: 'switchboard_calls_active',
+    help: 'Calls this node is running',
+    registers: [registry],
+    collect() {
+      this.set(sessions.size);
+    },
   });
-  const skipped = new Counter({ name: 'switchboard_media_ticks_skipped_total', help: 'Media ticks dropped after event-loop stalls (frames never sent)', registers: [registry] });
+  const lateness = new Histogram({
+    name: 'switchboard_media_tick_lateness_seconds',
+    help: "How late each media tick sent its last RTP frame (on engine threads, a tick of one of the clock's four phases)",
+    buckets: [0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1],
+    registers: [registry],
+  });
+  const skipped = new Counter({
+    name: 'switchboard_media_ticks_skipped_total',
+    help: 'Media ticks dropped after event-loop stalls (frames never sent)',
+    registers: [registry],
+  });
   let seenSkipped = sharedMediaClock.skippedTicks;
   sharedMediaClock.onTick = (ms, clients) => {
     if (clients === 0) return;
@@ -225,5 +313,9 @@ function registerMetrics(registry: Registry, sessions: Map<string, LiveCall>, en
     for (let i = 0; i < count; i++) lateness.observe((samples[i] ?? 0) / 1000);
     if (dropped > 0) skipped.inc(dropped);
   };
-  return new Counter({ name: 'switchboard_media_engine_crashes_total', help: 'Media engine threads that died (their calls were ended, the thread replaced)', registers: [registry] });
+  return new Counter({
+    name: 'switchboard_media_engine_crashes_total',
+    help: 'Media engine threads that died (their calls were ended, the thread replaced)',
+    registers: [registry],
+  });
 }

@@ -25,8 +25,18 @@ export interface VoiceSecurity {
 }
 
 export const DEFAULT_SECURITY: VoiceSecurity = {
-  rtpStrict: true, rtpProbation: 4, sipInviteRate: 10, sipInviteBurst: 20, sipTrustedSources: null, sipPeers: new Map(),
-  maxCallsPerAccount: 100, maxCallsPerNode: 500, sipTcpMaxConnections: 512, sipTcpMaxPerSource: 32, sipTcpFirstMessageMs: 10_000, sipTcpIdleMs: 600_000,
+  rtpStrict: true,
+  rtpProbation: 4,
+  sipInviteRate: 10,
+  sipInviteBurst: 20,
+  sipTrustedSources: null,
+  sipPeers: new Map(),
+  maxCallsPerAccount: 100,
+  maxCallsPerNode: 500,
+  sipTcpMaxConnections: 512,
+  sipTcpMaxPerSource: 32,
+  sipTcpFirstMessageMs: 10_000,
+  sipTcpIdleMs: 600_000,
 };
 
 export interface SecurityCounters {
@@ -41,16 +51,35 @@ export interface SecurityCounters {
 export function registerSecurityMetrics(registry: Registry, c: SecurityCounters): void {
   const counter = (name: string, help: string, label: string, read: () => Record<string, number>) =>
     new Counter({
-      name, help, labelNames: [label], registers: [registry],
+      name,
+      help,
+      labelNames: [label],
+      registers: [registry],
       collect() {
         this.reset();
         for (const [value, n] of Object.entries(read())) if (n > 0) this.inc({ [label]: value }, n);
       },
     });
-  counter('switchboard_rtp_packets_dropped_total', 'RTP packets strict RTP dropped: from an unknown source, or an SSRC still on probation', 'reason',
-    () => ({ source: c.rtp.source, ssrc: c.rtp.ssrc }));
-  counter('switchboard_sip_invites_refused_total', 'New INVITEs refused: over the per-source rate, forbidden (untrusted or bad credentials), challenged, or over a call cap', 'reason',
-    () => ({ rate: c.invites.rate, forbidden: c.invites.forbidden, challenged: c.invites.challenged, account_limit: c.calls.account, node_limit: c.calls.node }));
-  counter('switchboard_sip_tcp_connections_closed_total', 'Inbound SIP TCP connections refused at the caps or closed for sending no valid request in time', 'reason',
-    () => ({ limit: c.tcp.refused, idle: c.tcp.idleClosed }));
+  counter('switchboard_rtp_packets_dropped_total', 'RTP packets strict RTP dropped: from an unknown source, or an SSRC still on probation', 'reason', () => ({
+    source: c.rtp.source,
+    ssrc: c.rtp.ssrc,
+  }));
+  counter(
+    'switchboard_sip_invites_refused_total',
+    'New INVITEs refused: over the per-source rate, forbidden (untrusted or bad credentials), challenged, or over a call cap',
+    'reason',
+    () => ({
+      rate: c.invites.rate,
+      forbidden: c.invites.forbidden,
+      challenged: c.invites.challenged,
+      account_limit: c.calls.account,
+      node_limit: c.calls.node,
+    }),
+  );
+  counter(
+    'switchboard_sip_tcp_connections_closed_total',
+    'Inbound SIP TCP connections refused at the caps or closed for sending no valid request in time',
+    'reason',
+    () => ({ limit: c.tcp.refused, idle: c.tcp.idleClosed }),
+  );
 }

@@ -23,9 +23,11 @@ export function voiceVerifySender(calls: CallsService, numbers: PhoneNumbersRepo
       const code = `<Response>${say(spokenText)}<Pause length="1"/><Hangup/></Response>`;
       const row = options?.dtmfInputRequired
         ? await calls.create(accountSid, {
-          to, from, onGatherInput: code,
-          twiml: `<Response><Gather numDigits="1" timeout="10">${say('Press any key to hear your verification code.')}</Gather>${say('We did not receive a key press. Goodbye.')}<Hangup/></Response>`,
-        })
+            to,
+            from,
+            onGatherInput: code,
+            twiml: `<Response><Gather numDigits="1" timeout="10">${say('Press any key to hear your verification code.')}</Gather>${say('We did not receive a key press. Goodbye.')}<Hangup/></Response>`,
+          })
         : await calls.create(accountSid, { to, from, twiml: code });
       return { sid: row.sid };
     },

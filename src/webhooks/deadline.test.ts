@@ -10,7 +10,10 @@ test('the deadline bounds the whole request: a server trickling its body never t
     req.resume();
     res.writeHead(200, { 'content-type': 'text/plain' });
     const timer = setInterval(() => res.write('x'), 50);
-    res.on('close', () => { clearInterval(timer); cut = !res.writableFinished; });
+    res.on('close', () => {
+      clearInterval(timer);
+      cut = !res.writableFinished;
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -31,10 +34,17 @@ test('the deadline spans redirects, and a body within it comes back as text and 
   let hops = 0;
   const server = createServer((req, res) => {
     req.resume();
-    if (req.url === '/ok') { res.writeHead(200, { 'content-type': 'image/png' }); res.end(Buffer.from([0x89, 0x50])); return; }
+    if (req.url === '/ok') {
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(Buffer.from([0x89, 0x50]));
+      return;
+    }
     // Each hop answers after 150 ms: fine on its own, too slow five times over for a 400 ms deadline.
     hops++;
-    setTimeout(() => { res.writeHead(302, { location: `/hop${hops}` }); res.end(); }, 150);
+    setTimeout(() => {
+      res.writeHead(302, { location: `/hop${hops}` });
+      res.end();
+    }, 150);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

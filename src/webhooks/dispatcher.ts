@@ -50,7 +50,10 @@ export interface DispatcherOptions {
 const EXCERPT = 16 * 1024;
 export const WEBHOOK_QUEUE = 'webhook';
 
-interface AttemptResult extends Omit<WebhookResult, 'target' | 'webhookRequestSid'> { alert: AlertKind | null; detail: string }
+interface AttemptResult extends Omit<WebhookResult, 'target' | 'webhookRequestSid'> {
+  alert: AlertKind | null;
+  detail: string;
+}
 
 /**
  * Every outgoing webhook goes through here: signed as Twilio signs, GET or POST, with a timeout, a fallback
@@ -82,7 +85,10 @@ export class WebhookDispatcher {
   }
 
   async enqueue(queue: JobQueue, calls: WebhookCall[], executor?: Executor): Promise<void> {
-    await queue.enqueue(calls.map((c) => this.job(c)), executor);
+    await queue.enqueue(
+      calls.map((c) => this.job(c)),
+      executor,
+    );
   }
 
   /** The job handler for the webhook queue: 5xx and connection failures are retried, 4xx are not. */
@@ -90,7 +96,11 @@ export class WebhookDispatcher {
     const { result } = await this.attempt(call, call.primary, attempt);
     if (result.ok) return { kind: 'done' };
     if (result.status !== null && result.status >= 400 && result.status < 500) return { kind: 'dead', error: `HTTP ${result.status}` };
-    return { kind: 'retry', delayMs: Math.min(this.opts.retryBaseMs * 2 ** (attempt - 1), 60_000), error: result.status === null ? 'connection failure' : `HTTP ${result.status}` };
+    return {
+      kind: 'retry',
+      delayMs: Math.min(this.opts.retryBaseMs * 2 ** (attempt - 1), 60_000),
+      error: result.status === null ? 'connection failure' : `HTTP ${result.status}`,
+    };
   }
 
   private async token(accountSid: string): Promise<string> {
@@ -123,49 +133,98 @@ export class WebhookDispatcher {
     const outcome = await this.send(url, target.method, headers, requestBody);
     const latency = Math.round(performance.now() - started);
     const row = await this.log.recordRequest({
-      account_sid: call.accountSid, resource_sid: call.resourceSid ?? null, purpose: call.purpose, method: target.method, url,
-      request_headers: JSON.stringify(redact(headers)), request_body: requestBody,
-      response_status: outcome.status, response_headers: outcome.headers ? JSON.stringify(outcome.headers) : null,
+      account_sid: call.accountSid,
+      resource_sid: call.resourceSid ?? null,
+      purpose: call.purpose,
+      method: target.method,
+      url,
+      request_headers: JSON.stringify(redact(headers)),
+      request_body: requestBody,
+      response_status: outcome.status,
+      response_headers: outcome.headers ? JSON.stringify(outcome.headers) : null,
       // No response at all (refused, timed out) is recorded as null, not an empty body, so the inspector says so.
-      response_body: outcome.status === null ? null : outcome.body.slice(0, EXCERPT), latency_ms: latency,
-      error_code: outcome.alert ? alertCode(outcome.alert) : null, error_message: outcome.alert ? outcome.detail : null, attempt,
+      response_body: outcome.status === null ? null : outcome.body.slice(0, EXCERPT),
+      latency_ms: latency,
+      error_code: outcome.alert ? alertCode(outcome.alert) : null,
+      error_message: outcome.alert ? outcome.detail : null,
+      attempt,
     });
     this.onDelivery?.(call.purpose, outcome.ok ? 'ok' : 'failed');
     if (outcome.alert) {
       await this.log.raise({
-        accountSid: call.accountSid, kind: outcome.alert, detail: outcome.detail, resourceSid: call.resourceSid ?? null,
-        requestUrl: url, requestMethod: target.method, webhookRequestSid: row.sid,
+        accountSid: call.accountSid,
+        kind: outcome.alert,
+        detail: outcome.detail,
+        resourceSid: call.resourceSid ?? null,
+        requestUrl: url,
+        requestMethod: target.method,
+        webhookRequestSid: row.sid,
       });
     }
     return {
       result: {
-        ok: outcome.ok, status: outcome.status, contentType: outcome.contentType, body: outcome.body, target,
-        alertCode: outcome.alert ? alertCode(outcome.alert) : null, webhookRequestSid: row.sid,
+        ok: outcome.ok,
+        status: outcome.status,
+        contentType: outcome.contentType,
+        body: outcome.body,
+        target,
+        alertCode: outcome.alert ? alertCode(outcome.alert) : null,
+        webhookRequestSid: row.sid,
       },
     };
   }
 
-  private async send(url: string, method: string, headers: Record<string, string>, body: string): Promise<AttemptResult & { headers: Record<string, string> | null }> {
+  private async send(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<AttemptResult & { headers: Record<string, string> | null }> {
     let res: HttpResponse;
     try {
       // The timeout is a deadline for the whole request (as Twilio's 15 s is), not only idle time on the socket.
-      res = await httpRequest(url, { method, headers, body, timeoutMs: this.opts.timeoutMs, deadlineMs: this.opts.timeoutMs, maxBytes: this.opts.maxResponseBytes });
+      res = await httpRequest(url, {
+        method,
+        headers,
+        body,
+        timeoutMs: this.opts.timeoutMs,
+        deadlineMs: this.opts.timeoutMs,
+        maxBytes: this.opts.maxResponseBytes,
+      });
     } catch (err) {
       const kind = err instanceof HttpFailure ? err.kind : 'connection';
-      const alert: AlertKind = kind === 'bad-host' ? 'httpBadHost' : kind === 'timeout' ? 'httpTimeout' : kind === 'too-many-redirects' ? 'tooManyRedirects' : 'httpConnectionFailure';
+      const alert: AlertKind =
+        kind === 'bad-host' ? 'httpBadHost' : kind === 'timeout' ? 'httpTimeout' : kind === 'too-many-redirects' ? 'tooManyRedirects' : 'httpConnectionFailure';
       return { ok: false, status: null, contentType: null, body: '', alertCode: null, alert, detail: (err as Error).message, headers: null };
     }
     const contentType = res.headers['content-type'] ?? null;
     if (res.body === undefined) {
-      return { ok: false, status: res.status, contentType, body: '', alertCode: null, alert: 'responseTooLarge', detail: `over ${this.opts.maxResponseBytes} bytes`, headers: res.headers };
+      return {
+        ok: false,
+        status: res.status,
+        contentType,
+        body: '',
+        alertCode: null,
+        alert: 'responseTooLarge',
+        detail: `over ${this.opts.maxResponseBytes} bytes`,
+        headers: res.headers,
+      };
     }
     if (res.status < 200 || res.status >= 300) {
-      return { ok: false, status: res.status, contentType, body: res.body, alertCode: null, alert: 'httpRetrievalFailure', detail: `HTTP ${res.status}`, headers: res.headers };
+      return {
+        ok: false,
+        status: res.status,
+        contentType,
+        body: res.body,
+        alertCode: null,
+        alert: 'httpRetrievalFailure',
+        detail: `HTTP ${res.status}`,
+        headers: res.headers,
+      };
     }
     return { ok: true, status: res.status, contentType, body: res.body, alertCode: null, alert: null, detail: '', headers: res.headers };
   }
 }
-
 
 function redact(headers: Record<string, string>): Record<string, string> {
   // The signature is derived from the auth token; it is shown truncated so it cannot be replayed from logs.

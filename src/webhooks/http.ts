@@ -12,7 +12,10 @@ export interface HttpResponse {
 }
 
 export class HttpFailure extends Error {
-  constructor(readonly kind: 'timeout' | 'bad-host' | 'connection' | 'too-many-redirects', detail: string) {
+  constructor(
+    readonly kind: 'timeout' | 'bad-host' | 'connection' | 'too-many-redirects',
+    detail: string,
+  ) {
     super(detail);
   }
 }
@@ -31,15 +34,30 @@ const agents = {
  * `timeoutMs` is the idle timeout; `deadlineMs` bounds the whole exchange (every redirect hop and the whole
  * body), since a server trickling a byte a second never trips an idle timeout.
  */
-export function httpRequest(url: string, opts: { method: string; headers: Record<string, string>; body: string; timeoutMs: number; maxBytes: number; deadlineMs?: number | undefined }, redirects = 0, until = opts.deadlineMs === undefined ? Infinity : Date.now() + opts.deadlineMs): Promise<HttpResponse> {
+export function httpRequest(
+  url: string,
+  opts: { method: string; headers: Record<string, string>; body: string; timeoutMs: number; maxBytes: number; deadlineMs?: number | undefined },
+  redirects = 0,
+  until = opts.deadlineMs === undefined ? Infinity : Date.now() + opts.deadlineMs,
+): Promise<HttpResponse> {
   return new Promise<HttpResponse>((settle, fail) => {
     let deadline: NodeJS.Timeout | undefined;
-    const resolve = (v: HttpResponse | Promise<HttpResponse>) => { clearTimeout(deadline); settle(v); };
-    const reject = (err: HttpFailure) => { clearTimeout(deadline); fail(err); };
+    const resolve = (v: HttpResponse | Promise<HttpResponse>) => {
+      clearTimeout(deadline);
+      settle(v);
+    };
+    const reject = (err: HttpFailure) => {
+      clearTimeout(deadline);
+      fail(err);
+    };
     const left = until - Date.now();
     if (left <= 0) return reject(new HttpFailure('timeout', `no complete answer within ${opts.deadlineMs} ms`));
     let target: URL;
-    try { target = new URL(url); } catch { return reject(new HttpFailure('bad-host', `invalid URL ${url}`)); }
+    try {
+      target = new URL(url);
+    } catch {
+      return reject(new HttpFailure('bad-host', `invalid URL ${url}`));
+    }
     const proto = target.protocol === 'https:' ? 'https:' : target.protocol === 'http:' ? 'http:' : undefined;
     if (!proto) return reject(new HttpFailure('bad-host', `unsupported scheme ${target.protocol}`));
     // IP-literal hosts skip `lookup`, so they are checked here (on every redirect hop too: each is a new call).
@@ -61,10 +79,17 @@ export function httpRequest(url: string, opts: { method: string; headers: Record
       let size = 0;
       let tooLarge = false;
       // A declared length over the limit is refused before a byte of the body is read.
-      if (Number(res.headers['content-length'] ?? 0) > opts.maxBytes) { tooLarge = true; res.destroy(); }
+      if (Number(res.headers['content-length'] ?? 0) > opts.maxBytes) {
+        tooLarge = true;
+        res.destroy();
+      }
       res.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > opts.maxBytes) { tooLarge = true; res.destroy(); return; }
+        if (size > opts.maxBytes) {
+          tooLarge = true;
+          res.destroy();
+          return;
+        }
         chunks.push(c);
       });
       const done = () => {
@@ -74,8 +99,12 @@ export function httpRequest(url: string, opts: { method: string; headers: Record
         resolve({ status, headers: responseHeaders, body: bytes?.toString('utf8'), bytes });
       };
       res.on('end', done);
-      res.on('close', () => { if (tooLarge) done(); });
-      res.on('error', (err) => { if (!tooLarge) reject(new HttpFailure('connection', err.message)); });
+      res.on('close', () => {
+        if (tooLarge) done();
+      });
+      res.on('error', (err) => {
+        if (!tooLarge) reject(new HttpFailure('connection', err.message));
+      });
     });
     req.on('timeout', () => req.destroy(new HttpFailure('timeout', `no answer within ${opts.timeoutMs} ms`)));
     if (until !== Infinity) {
@@ -89,6 +118,7 @@ export function httpRequest(url: string, opts: { method: string; headers: Record
       if (err instanceof OutboundDenied) return reject(new HttpFailure('connection', err.message));
       reject(new HttpFailure(err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' ? 'bad-host' : 'connection', err.code ?? err.message));
     });
-    if (opts.method === 'POST') req.end(opts.body); else req.end();
+    if (opts.method === 'POST') req.end(opts.body);
+    else req.end();
   });
 }

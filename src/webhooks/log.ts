@@ -10,7 +10,11 @@ export class WebhookLog {
   private pending: { row: WebhookRequestRow; done: () => void; fail: (e: unknown) => void }[] = [];
   private flushScheduled = false;
 
-  constructor(private readonly repo: WebhookLogRepository, private readonly events: EventBus, private readonly clock: Clock) {}
+  constructor(
+    private readonly repo: WebhookLogRepository,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Records are written in group commits: every record made in the same turn of the event loop goes in one
@@ -28,8 +32,13 @@ export class WebhookLog {
       }
     });
     this.events.emit('webhook.request', {
-      accountSid: full.account_sid, sid: full.sid, resourceSid: full.resource_sid, purpose: full.purpose,
-      url: full.url, status: full.response_status, errorCode: full.error_code,
+      accountSid: full.account_sid,
+      sid: full.sid,
+      resourceSid: full.resource_sid,
+      purpose: full.purpose,
+      url: full.url,
+      status: full.response_status,
+      errorCode: full.error_code,
     });
     return full;
   }
@@ -46,25 +55,43 @@ export class WebhookLog {
     }
   }
 
-  async raise(input: { accountSid: string; kind: AlertKind; detail?: string; resourceSid?: string | null; requestUrl?: string | null; requestMethod?: string | null; webhookRequestSid?: string | null }): Promise<AlertRow> {
+  async raise(input: {
+    accountSid: string;
+    kind: AlertKind;
+    detail?: string;
+    resourceSid?: string | null;
+    requestUrl?: string | null;
+    requestMethod?: string | null;
+    webhookRequestSid?: string | null;
+  }): Promise<AlertRow> {
     const alert = ALERTS[input.kind];
     const now = this.clock.now();
     const row: AlertRow = {
-      sid: newOrderedSid('NO', now), account_sid: input.accountSid, resource_sid: input.resourceSid ?? null, error_code: alert.code,
-      log_level: 'error', alert_text: input.detail ? `${alert.text}: ${input.detail}` : alert.text,
-      request_url: input.requestUrl ?? null, request_method: input.requestMethod ?? null,
-      webhook_request_sid: input.webhookRequestSid ?? null, date_created: now,
+      sid: newOrderedSid('NO', now),
+      account_sid: input.accountSid,
+      resource_sid: input.resourceSid ?? null,
+      error_code: alert.code,
+      log_level: 'error',
+      alert_text: input.detail ? `${alert.text}: ${input.detail}` : alert.text,
+      request_url: input.requestUrl ?? null,
+      request_method: input.requestMethod ?? null,
+      webhook_request_sid: input.webhookRequestSid ?? null,
+      date_created: now,
     };
     await this.repo.insertAlert(row);
     this.events.emit('alert', { accountSid: row.account_sid, sid: row.sid, code: row.error_code, resourceSid: row.resource_sid });
     return row;
   }
 
-  findRequest(accountSid: string, sid: string) { return this.repo.findRequest(accountSid, sid); }
+  findRequest(accountSid: string, sid: string) {
+    return this.repo.findRequest(accountSid, sid);
+  }
   listRequests(accountSid: string, filter: { resourceSid?: string | undefined; failedOnly?: boolean }, page: PageQuery): Promise<Page<WebhookRequestRow>> {
     return this.repo.listRequests(accountSid, filter, page);
   }
-  findAlert(accountSid: string, sid: string) { return this.repo.findAlert(accountSid, sid); }
+  findAlert(accountSid: string, sid: string) {
+    return this.repo.findAlert(accountSid, sid);
+  }
   listAlerts(accountSid: string, filter: { resourceSid?: string | undefined }, page: PageQuery): Promise<Page<AlertRow>> {
     return this.repo.listAlerts(accountSid, filter, page);
   }

@@ -75,7 +75,16 @@ export class FakeApp {
         if (req.method === 'GET') for (const [k, v] of full.searchParams) params[k] = v;
         const multiParams = parseMultiParams(req.method === 'GET' ? full.search : body);
         const method = req.method ?? 'GET';
-        const record: ReceivedRequest = { method, path: full.pathname, url: this.base + (req.url ?? '/'), headers: req.headers, body, params, multiParams, at: Date.now() };
+        const record: ReceivedRequest = {
+          method,
+          path: full.pathname,
+          url: this.base + (req.url ?? '/'),
+          headers: req.headers,
+          body,
+          params,
+          multiParams,
+          at: Date.now(),
+        };
         this.received.push(record);
         this.waiters = this.waiters.filter((w) => {
           if (!w.match(record)) return true;
@@ -92,7 +101,8 @@ export class FakeApp {
           res.writeHead(answer.status ?? 200, { 'content-type': answer.type ?? 'text/xml' });
           res.end(answer.body ?? '');
         };
-        if (answer.delayMs) setTimeout(send, answer.delayMs); else send();
+        if (answer.delayMs) setTimeout(send, answer.delayMs);
+        else send();
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
@@ -111,7 +121,13 @@ export class FakeApp {
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('timed out waiting for a webhook')), timeoutMs);
-      this.waiters.push({ match, resolve: (r) => { clearTimeout(timer); resolve(r); } });
+      this.waiters.push({
+        match,
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      });
     });
   }
 

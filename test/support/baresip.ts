@@ -55,26 +55,29 @@ async function startOnce(options: { source?: Int16Array; user?: string }): Promi
   const rtp = await freePortRange(20);
   // baresip hangs up when its audio file ends: a 2 s tone then 30 s of silence keeps the call up.
   writeFileSync(join(dir.path, 'source.wav'), writeWav(concatPcm([options.source ?? generateBeep({ frequency: 440, durationMs: 2000 }), silence(30000)])));
-  writeFileSync(join(dir.path, 'config'), [
-    'poll_method epoll',
-    `sip_listen 127.0.0.1:${sipPort}`,
-    'net_interface 127.0.0.1',
-    `rtp_ports ${rtp}-${rtp + 19}`,
-    'audio_player alsa,null',
-    `audio_source aufile,${join(dir.path, 'source.wav')}`,
-    'audio_alert alsa,null',
-    'module_path /usr/lib/baresip/modules',
-    'module g711.so',
-    'module aufile.so',
-    'module alsa.so',
-    'module sndfile.so',
-    `snd_path ${dir.path}`,
-    'module_app account.so',
-    'module_app menu.so',
-    'module_app ctrl_tcp.so',
-    `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir.path, 'config'),
+    [
+      'poll_method epoll',
+      `sip_listen 127.0.0.1:${sipPort}`,
+      'net_interface 127.0.0.1',
+      `rtp_ports ${rtp}-${rtp + 19}`,
+      'audio_player alsa,null',
+      `audio_source aufile,${join(dir.path, 'source.wav')}`,
+      'audio_alert alsa,null',
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module aufile.so',
+      'module alsa.so',
+      'module sndfile.so',
+      `snd_path ${dir.path}`,
+      'module_app account.so',
+      'module_app menu.so',
+      'module_app ctrl_tcp.so',
+      `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
+      '',
+    ].join('\n'),
+  );
   writeFileSync(join(dir.path, 'accounts'), `<sip:${options.user ?? 'bob'}@127.0.0.1:${sipPort}>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n`);
   const peer = spawnPeer(BARESIP, ['-f', dir.path], dir.path);
   const events: BaresipEvent[] = [];

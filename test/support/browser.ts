@@ -14,8 +14,14 @@ const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
  * in a container. Playwright adds --headless and a fresh temporary profile (user-data-dir) per launch.
  */
 const FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
 ];
 
 function newest(dir: string): number {
@@ -35,14 +41,19 @@ export function ensureConsoleBuilt(): void {
   const index = join(root, 'dist/console-ui/index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
   if (built >= newest(join(root, 'console'))) return;
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('building the console failed (npx vite build --config console/vite.config.ts)');
 }
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}. The console tests drive Debian's chromium package: `
-      + 'run `apt-get install -y chromium` (scripts/ensure.mjs does it for `npm test`), or set SWITCHBOARD_CHROMIUM to a Chromium binary.');
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}. The console tests drive Debian's chromium package: ` +
+        'run `apt-get install -y chromium` (scripts/ensure.mjs does it for `npm test`), or set SWITCHBOARD_CHROMIUM to a Chromium binary.',
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
 }

@@ -19,11 +19,24 @@ export class Cli {
     // Only what the command needs from the environment: no SWITCHBOARD_* leaks in from the test run.
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SWITCHBOARD_')));
     this.child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
-      cwd: ROOT, env: { ...base, SWITCHBOARD_SIP_PORT: '-1', SWITCHBOARD_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      env: { ...base, SWITCHBOARD_SIP_PORT: '-1', SWITCHBOARD_LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => { this.stdout += d; this.wake(); });
-    this.child.stderr!.setEncoding('utf8').on('data', (d: string) => { this.stderr += d; this.wake(); });
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => { this.wake(); resolve(code); }));
+    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      this.stdout += d;
+      this.wake();
+    });
+    this.child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      this.stderr += d;
+      this.wake();
+    });
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code) => {
+        this.wake();
+        resolve(code);
+      }),
+    );
   }
 
   private wake(): void {
@@ -37,7 +50,10 @@ export class Cli {
       if (m) return m;
       if (this.child.exitCode !== null) assert.fail(`exited ${this.child.exitCode} before ${re}:\n${this.stderr}\n${this.stdout}`);
       await new Promise<void>((resolve) => {
-        const l = () => { this.listeners.delete(l); resolve(); };
+        const l = () => {
+          this.listeners.delete(l);
+          resolve();
+        };
         this.listeners.add(l);
       });
     }

@@ -66,14 +66,21 @@ export async function startTestServer(overrides: Partial<Config> = {}, env: Reco
   }
   const config: Config = {
     ...loadConfig([], { SWITCHBOARD_PORT: '0', SWITCHBOARD_SIP_PORT: '-1', SWITCHBOARD_LOG_LEVEL: 'warn', ...env }, dataDir),
-    dataDir, databaseUrl, deterministic: true, ...overrides,
+    dataDir,
+    databaseUrl,
+    deterministic: true,
+    ...overrides,
   };
   const sb = await startSwitchboard(config, opts);
   const { accountSid, authToken } = sb.root;
   const clientFor = (sid: string, secret: string, acct?: string) =>
     twilio(sid, secret, { httpClient: httpClient(sb.url) as never, ...(acct ? { accountSid: acct } : {}) });
   return {
-    sb, url: sb.url, accountSid, authToken, config,
+    sb,
+    url: sb.url,
+    accountSid,
+    authToken,
+    config,
     client: clientFor(accountSid, authToken),
     clientFor,
     fetch: (path, init = {}) => {

@@ -20,7 +20,11 @@ export async function answerWithMedia(call: IncomingCall): Promise<RtpSession | 
   return rtp;
 }
 
-export async function dialWithMedia(ep: SipEndpoint, target: string, options: InviteOptions = {}): Promise<{ call: OutgoingCall; rtp: RtpSession; outcome: InviteOutcome }> {
+export async function dialWithMedia(
+  ep: SipEndpoint,
+  target: string,
+  options: InviteOptions = {},
+): Promise<{ call: OutgoingCall; rtp: RtpSession; outcome: InviteOutcome }> {
   const rtp = await RtpSession.open({ host: '127.0.0.1' });
   const call = ep.invite(target, createOffer({ address: '127.0.0.1', port: rtp.port }), options);
   call.once('terminated', () => void rtp.close());

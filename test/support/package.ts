@@ -53,7 +53,11 @@ export function installTwilio(version: string): string {
   const staging = `${cache}.${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  const r = spawnSync('npm', ['install', '--prefix', staging, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', `twilio@${version}`], { encoding: 'utf8' });
+  const r = spawnSync(
+    'npm',
+    ['install', '--prefix', staging, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', `twilio@${version}`],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, `npm install twilio@${version}: ${r.stderr}`);
   rmSync(cache, { recursive: true, force: true });
   renameSync(staging, cache);

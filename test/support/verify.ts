@@ -14,7 +14,11 @@ export class ManualClock implements Clock {
   }
 }
 
-interface InboxMessage { direction: string; body: string; peer: string }
+interface InboxMessage {
+  direction: string;
+  body: string;
+  peer: string;
+}
 
 export async function inbox(s: TestServer, phone: string): Promise<InboxMessage[]> {
   const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/Messages?PageSize=100`);

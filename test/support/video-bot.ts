@@ -6,7 +6,13 @@ import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RT
 import WebSocket from 'ws';
 import type { ParticipantInfo, ServerMessage } from '../../src/video/signal-protocol.js';
 
-const LOOPBACK = { iceServers: [], iceUseIpv6: false, bundlePolicy: 'max-bundle' as const, iceAdditionalHostAddresses: ['127.0.0.1'], iceInterfaceAddresses: { udp4: '127.0.0.1' } };
+const LOOPBACK = {
+  iceServers: [],
+  iceUseIpv6: false,
+  bundlePolicy: 'max-bundle' as const,
+  iceAdditionalHostAddresses: ['127.0.0.1'],
+  iceInterfaceAddresses: { udp4: '127.0.0.1' },
+};
 
 export interface BotOptions {
   room?: string;
@@ -16,7 +22,13 @@ export interface BotOptions {
   audio?: boolean;
 }
 
-export interface Received { packets: number; bytes: number; lost: number; firstSeq: number; maxSeq: number }
+export interface Received {
+  packets: number;
+  bytes: number;
+  lost: number;
+  firstSeq: number;
+  maxSeq: number;
+}
 
 export class VideoBot {
   readonly ws: WebSocket;
@@ -42,14 +54,21 @@ export class VideoBot {
     this.ws = new WebSocket(`${url.replace(/^http/, 'ws')}/video/v1/signal`);
     this.sub = new RTCPeerConnection(LOOPBACK);
     this.sub.onTrack.subscribe((track) => this.count(track));
-    this.ws.on('message', (data) => { void this.onMessage(JSON.parse(String(data)) as ServerMessage).catch((err: unknown) => { this.failures.push(String(err)); }); });
+    this.ws.on('message', (data) => {
+      void this.onMessage(JSON.parse(String(data)) as ServerMessage).catch((err: unknown) => {
+        this.failures.push(String(err));
+      });
+    });
     this.ws.on('close', () => this.wake());
   }
 
   /** Connects and, when asked, publishes; resolves once connected (or rejects with the server's error code). */
   static async join(url: string, token: string, o: BotOptions = {}): Promise<VideoBot> {
     const bot = new VideoBot(url);
-    await new Promise<void>((resolve, reject) => { bot.ws.once('open', () => resolve()); bot.ws.once('error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      bot.ws.once('open', () => resolve());
+      bot.ws.once('error', reject);
+    });
     bot.send({ type: 'connect', token, ...(o.room ? { room: o.room } : {}) });
     await bot.until(() => bot.participantSid !== '' || bot.error !== null || bot.ws.readyState !== WebSocket.OPEN, 15_000);
     if (!bot.participantSid) {
@@ -78,7 +97,10 @@ export class VideoBot {
       if (left <= 0) throw new Error('video bot: condition not met in time');
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 250));
-        this.waiters.push(() => { clearTimeout(t); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
   }
@@ -92,12 +114,24 @@ export class VideoBot {
         this.roomSid = msg.room.sid;
         for (const p of msg.participants) this.participants.set(p.sid, p);
         break;
-      case 'participant-connected': this.participants.set(msg.participant.sid, msg.participant); break;
-      case 'participant-disconnected': this.participants.delete(msg.participantSid); break;
-      case 'track-published': this.participants.get(msg.participantSid)?.tracks.push(msg.track); break;
-      case 'error': this.error = { code: msg.code, message: msg.message }; break;
-      case 'disconnected': this.disconnected = { code: msg.code }; break;
-      case 'publish-answer': await this.pub?.setRemoteDescription({ type: 'answer', sdp: msg.sdp }); break;
+      case 'participant-connected':
+        this.participants.set(msg.participant.sid, msg.participant);
+        break;
+      case 'participant-disconnected':
+        this.participants.delete(msg.participantSid);
+        break;
+      case 'track-published':
+        this.participants.get(msg.participantSid)?.tracks.push(msg.track);
+        break;
+      case 'error':
+        this.error = { code: msg.code, message: msg.message };
+        break;
+      case 'disconnected':
+        this.disconnected = { code: msg.code };
+        break;
+      case 'publish-answer':
+        await this.pub?.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
+        break;
       case 'offer': {
         for (const s of msg.slots) if (s.track) this.midTrack.set(s.mid, s.track.sid);
         // werift, answering, recycles an idle transceiver for the next new m-line and loses the idle one's
@@ -151,7 +185,9 @@ export class VideoBot {
   }
 
   private sendVideo(sender: RTCRtpSender, bitrate: number): void {
-    sender.onPictureLossIndication.subscribe(() => { this.keyframeWanted = true; });
+    sender.onPictureLossIndication.subscribe(() => {
+      this.keyframeWanted = true;
+    });
     const fps = 25;
     const packetsPerFrame = Math.max(1, Math.round(bitrate / fps / 8 / 1200));
     const size = Math.round(bitrate / fps / 8 / packetsPerFrame);
@@ -159,33 +195,37 @@ export class VideoBot {
     let ts = randomBytes(4).readUInt32BE();
     let frame = 0;
     const body = randomBytes(size);
-    this.timers.push(setInterval(() => {
-      const key = this.keyframeWanted || frame % (fps * 2) === 0;
-      this.keyframeWanted = false;
-      for (let i = 0; i < packetsPerFrame; i++) {
-        const payload = Buffer.from(body);
-        // RFC 7741 descriptor: S=1 on the first packet of the frame; then the frame tag's P bit (0: key frame).
-        payload[0] = i === 0 ? 0x10 : 0x00;
-        if (i === 0) payload[1] = key ? 0x00 : 0x01;
-        const header = new RtpHeader({ sequenceNumber: seq, timestamp: ts, marker: i === packetsPerFrame - 1, payloadType: 96 });
-        seq = (seq + 1) & 0xffff;
-        void sender.sendRtp(new RtpPacket(header, payload)).catch(() => undefined);
-      }
-      ts = (ts + 90000 / fps) >>> 0;
-      frame++;
-    }, 1000 / fps));
+    this.timers.push(
+      setInterval(() => {
+        const key = this.keyframeWanted || frame % (fps * 2) === 0;
+        this.keyframeWanted = false;
+        for (let i = 0; i < packetsPerFrame; i++) {
+          const payload = Buffer.from(body);
+          // RFC 7741 descriptor: S=1 on the first packet of the frame; then the frame tag's P bit (0: key frame).
+          payload[0] = i === 0 ? 0x10 : 0x00;
+          if (i === 0) payload[1] = key ? 0x00 : 0x01;
+          const header = new RtpHeader({ sequenceNumber: seq, timestamp: ts, marker: i === packetsPerFrame - 1, payloadType: 96 });
+          seq = (seq + 1) & 0xffff;
+          void sender.sendRtp(new RtpPacket(header, payload)).catch(() => undefined);
+        }
+        ts = (ts + 90000 / fps) >>> 0;
+        frame++;
+      }, 1000 / fps),
+    );
   }
 
   private sendAudio(sender: RTCRtpSender): void {
     let seq = 0;
     let ts = 0;
     const body = randomBytes(80);
-    this.timers.push(setInterval(() => {
-      const header = new RtpHeader({ sequenceNumber: seq, timestamp: ts, marker: false, payloadType: 111 });
-      seq = (seq + 1) & 0xffff;
-      ts = (ts + 960) >>> 0;
-      void sender.sendRtp(new RtpPacket(header, body)).catch(() => undefined);
-    }, 20));
+    this.timers.push(
+      setInterval(() => {
+        const header = new RtpHeader({ sequenceNumber: seq, timestamp: ts, marker: false, payloadType: 111 });
+        seq = (seq + 1) & 0xffff;
+        ts = (ts + 960) >>> 0;
+        void sender.sendRtp(new RtpPacket(header, body)).catch(() => undefined);
+      }, 20),
+    );
   }
 
   /** Says goodbye. */

@@ -42,7 +42,8 @@ $('join').addEventListener('submit', async (e) => {
   $('join-button').disabled = true;
   try {
     const res = await fetch('/video-demo/token', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ identity: $('identity').value, room: $('room').value }),
     });
     if (!res.ok) throw new Error((await res.json()).message);

@@ -42,7 +42,9 @@ export class EventEmitter {
         (l as (...a: unknown[]) => void)(...args);
       } catch (err) {
         // A listener's bug must not stop the others nor the SDK's own bookkeeping.
-        setTimeout(() => { throw err; });
+        setTimeout(() => {
+          throw err;
+        });
       }
     }
     return true;
@@ -51,7 +53,10 @@ export class EventEmitter {
 
 /** An error with Twilio's numeric code, as twilio-video's TwilioError. */
 export class TwilioError extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'TwilioError';
   }

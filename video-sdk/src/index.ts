@@ -8,8 +8,13 @@ import { createLocalTracks, type LocalTrack } from './tracks.js';
 export { Room } from './room.js';
 export { LocalParticipant, RemoteParticipant, LocalTrackPublication, RemoteTrackPublication } from './participants.js';
 export {
-  createLocalTracks, createLocalAudioTrack, createLocalVideoTrack,
-  LocalAudioTrack, LocalVideoTrack, RemoteAudioTrack, RemoteVideoTrack,
+  createLocalTracks,
+  createLocalAudioTrack,
+  createLocalVideoTrack,
+  LocalAudioTrack,
+  LocalVideoTrack,
+  RemoteAudioTrack,
+  RemoteVideoTrack,
 } from './tracks.js';
 export { TwilioError } from './emitter.js';
 
@@ -40,7 +45,7 @@ function defaultSignalingUrl(): string {
 
 /** Connects to a room with an access token, publishing the local tracks; resolves with the Room. */
 export async function connect(token: string, options: ConnectOptions = {}): Promise<Room> {
-  const tracks = options.tracks ?? await createLocalTracks({ audio: options.audio ?? true, video: options.video ?? true });
+  const tracks = options.tracks ?? (await createLocalTracks({ audio: options.audio ?? true, video: options.video ?? true }));
   const room = await Room.join(token, options.name, {
     signalingUrl: options.signalingUrl ?? defaultSignalingUrl(),
     iceServers: options.iceServers ?? [],

@@ -15,8 +15,14 @@ export interface MediaOptions {
 function gathered(pc: RTCPeerConnection, ms = 3000): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
-    const done = () => { pc.removeEventListener('icegatheringstatechange', check); clearTimeout(t); resolve(); };
-    const check = () => { if (pc.iceGatheringState === 'complete') done(); };
+    const done = () => {
+      pc.removeEventListener('icegatheringstatechange', check);
+      clearTimeout(t);
+      resolve();
+    };
+    const check = () => {
+      if (pc.iceGatheringState === 'complete') done();
+    };
     const t = setTimeout(done, ms);
     pc.addEventListener('icegatheringstatechange', check);
   });
@@ -32,7 +38,10 @@ export class Publisher {
   private answer: ((a: { sdp: string; tracks: { mid: string; sid: string }[] }) => void) | null = null;
   private fail: ((e: Error) => void) | null = null;
 
-  constructor(private readonly o: MediaOptions, private readonly send: (m: ClientMessage) => void) {
+  constructor(
+    private readonly o: MediaOptions,
+    private readonly send: (m: ClientMessage) => void,
+  ) {
     this.pc = new RTCPeerConnection({ iceServers: o.iceServers, bundlePolicy: 'max-bundle' });
   }
 
@@ -120,7 +129,11 @@ export class Subscriber {
   private slots = new Map<string, TrackRef | null>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(o: MediaOptions, private readonly send: (m: ClientMessage) => void, private readonly events: SubscriberEvents) {
+  constructor(
+    o: MediaOptions,
+    private readonly send: (m: ClientMessage) => void,
+    private readonly events: SubscriberEvents,
+  ) {
     this.pc = new RTCPeerConnection({ iceServers: o.iceServers, bundlePolicy: 'max-bundle' });
     this.pc.addEventListener('track', (e) => {
       const ref = e.transceiver.mid ? this.slots.get(e.transceiver.mid) : null;
@@ -130,18 +143,20 @@ export class Subscriber {
 
   /** A new subscriber offer: slots that lost their track are unsubscribed, new ones arrive as `track` events. */
   onOffer(sdp: string, slots: SubscribeSlot[]): void {
-    this.queue = this.queue.then(async () => {
-      const next = new Map(slots.map((s) => [s.mid, s.track]));
-      for (const [mid, ref] of this.slots) {
-        const now = next.get(mid);
-        if (ref && (!now || now.sid !== ref.sid)) this.events.trackRemoved(ref);
-      }
-      this.slots = next;
-      await this.pc.setRemoteDescription({ type: 'offer', sdp });
-      await this.pc.setLocalDescription(await this.pc.createAnswer());
-      await gathered(this.pc);
-      this.send({ type: 'answer', sdp: this.pc.localDescription!.sdp });
-    }).catch((err: unknown) => console.warn('switchboard video: subscriber offer failed', err));
+    this.queue = this.queue
+      .then(async () => {
+        const next = new Map(slots.map((s) => [s.mid, s.track]));
+        for (const [mid, ref] of this.slots) {
+          const now = next.get(mid);
+          if (ref && (!now || now.sid !== ref.sid)) this.events.trackRemoved(ref);
+        }
+        this.slots = next;
+        await this.pc.setRemoteDescription({ type: 'offer', sdp });
+        await this.pc.setLocalDescription(await this.pc.createAnswer());
+        await gathered(this.pc);
+        this.send({ type: 'answer', sdp: this.pc.localDescription!.sdp });
+      })
+      .catch((err: unknown) => console.warn('switchboard video: subscriber offer failed', err));
   }
 
   close(): void {

@@ -4,17 +4,30 @@ import type { MediaKind, ParticipantInfo, TrackInfo } from './protocol.js';
 import type { LocalTrack, RemoteTrack } from './tracks.js';
 
 export class LocalTrackPublication {
-  constructor(readonly trackSid: string, readonly track: LocalTrack) {}
-  get trackName(): string { return this.track.name; }
-  get kind(): MediaKind { return this.track.kind; }
+  constructor(
+    readonly trackSid: string,
+    readonly track: LocalTrack,
+  ) {}
+  get trackName(): string {
+    return this.track.name;
+  }
+  get kind(): MediaKind {
+    return this.track.kind;
+  }
 }
 
 export class RemoteTrackPublication extends EventEmitter {
   track: RemoteTrack | null = null;
-  constructor(readonly trackSid: string, readonly trackName: string, readonly kind: MediaKind) {
+  constructor(
+    readonly trackSid: string,
+    readonly trackName: string,
+    readonly kind: MediaKind,
+  ) {
     super();
   }
-  get isSubscribed(): boolean { return this.track !== null; }
+  get isSubscribed(): boolean {
+    return this.track !== null;
+  }
 }
 
 abstract class Participant<P> extends EventEmitter {
@@ -22,7 +35,10 @@ abstract class Participant<P> extends EventEmitter {
   readonly audioTracks = new Map<string, P>();
   readonly videoTracks = new Map<string, P>();
   state: 'connected' | 'reconnecting' | 'disconnected' = 'connected';
-  constructor(readonly sid: string, readonly identity: string) {
+  constructor(
+    readonly sid: string,
+    readonly identity: string,
+  ) {
     super();
   }
 

@@ -1,9 +1,25 @@
 // The signalling messages, as the server defines them in src/video/signal-protocol.ts (keep the two in step).
 export type MediaKind = 'audio' | 'video';
-export interface TrackInfo { sid: string; kind: MediaKind; name: string }
-export interface ParticipantInfo { sid: string; identity: string; tracks: TrackInfo[] }
-export interface TrackRef { sid: string; kind: MediaKind; name: string; publisherSid: string }
-export interface SubscribeSlot { mid: string; track: TrackRef | null }
+export interface TrackInfo {
+  sid: string;
+  kind: MediaKind;
+  name: string;
+}
+export interface ParticipantInfo {
+  sid: string;
+  identity: string;
+  tracks: TrackInfo[];
+}
+export interface TrackRef {
+  sid: string;
+  kind: MediaKind;
+  name: string;
+  publisherSid: string;
+}
+export interface SubscribeSlot {
+  mid: string;
+  track: TrackRef | null;
+}
 
 export type ClientMessage =
   | { type: 'connect'; token: string; room?: string }
@@ -15,7 +31,13 @@ export type ClientMessage =
   | { type: 'leave' };
 
 export type ServerMessage =
-  | { type: 'connected'; room: { sid: string; name: string; type: string; recording: boolean }; participant: ParticipantInfo; participants: ParticipantInfo[]; resumeToken: string }
+  | {
+      type: 'connected';
+      room: { sid: string; name: string; type: string; recording: boolean };
+      participant: ParticipantInfo;
+      participants: ParticipantInfo[];
+      resumeToken: string;
+    }
   | { type: 'resumed' }
   | { type: 'participant-connected'; participant: ParticipantInfo }
   | { type: 'participant-disconnected'; participantSid: string }

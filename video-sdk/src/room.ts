@@ -64,9 +64,18 @@ export class Room extends EventEmitter {
       const ws = new WebSocket(this.o.signalingUrl);
       let settled = false;
       ws.onopen = () => ws.send(JSON.stringify(hello));
-      ws.onerror = () => { if (!settled) { settled = true; reject(new TwilioError(53000, 'Signaling connection error')); } };
+      ws.onerror = () => {
+        if (!settled) {
+          settled = true;
+          reject(new TwilioError(53000, 'Signaling connection error'));
+        }
+      };
       ws.onclose = () => {
-        if (!settled) { settled = true; reject(new TwilioError(53001, 'Signaling connection disconnected')); return; }
+        if (!settled) {
+          settled = true;
+          reject(new TwilioError(53001, 'Signaling connection disconnected'));
+          return;
+        }
         if (this.ws === ws) this.lost();
       };
       ws.onmessage = (e) => {
@@ -131,10 +140,14 @@ export class Room extends EventEmitter {
         if (p && pub) this.emit('trackUnpublished', pub, p);
         return;
       }
-      case 'publish-answer': return this.publisher.onAnswer(m.sdp, m.tracks);
-      case 'publish-failed': return this.publisher.onFailed(new TwilioError(m.code, m.message));
-      case 'offer': return this.subscriber.onOffer(m.sdp, m.slots);
-      case 'disconnected': return this.end(m.code === null ? undefined : new TwilioError(m.code, m.message ?? ''));
+      case 'publish-answer':
+        return this.publisher.onAnswer(m.sdp, m.tracks);
+      case 'publish-failed':
+        return this.publisher.onFailed(new TwilioError(m.code, m.message));
+      case 'offer':
+        return this.subscriber.onOffer(m.sdp, m.slots);
+      case 'disconnected':
+        return this.end(m.code === null ? undefined : new TwilioError(m.code, m.message ?? ''));
       case 'error':
         this.emit('warning', new TwilioError(m.code, m.message));
         return;
@@ -149,7 +162,8 @@ export class Room extends EventEmitter {
     if (!p) return;
     const pub = p.publication(ref);
     const setLayer = (layer: number | null) => this.send({ type: 'layer', trackSid: ref.sid, layer });
-    const track = ref.kind === 'audio' ? new RemoteAudioTrack(ref.sid, 'audio', ref.name, mst, setLayer) : new RemoteVideoTrack(ref.sid, 'video', ref.name, mst, setLayer);
+    const track =
+      ref.kind === 'audio' ? new RemoteAudioTrack(ref.sid, 'audio', ref.name, mst, setLayer) : new RemoteVideoTrack(ref.sid, 'video', ref.name, mst, setLayer);
     p.subscribed(pub, track);
     this.emit('trackSubscribed', track, pub, p);
   }
@@ -198,7 +212,9 @@ export class Room extends EventEmitter {
         return this.end(new TwilioError(53001, 'Signaling connection disconnected'));
       } catch {
         if (Date.now() > deadline) return this.end(new TwilioError(53001, 'Signaling connection disconnected'));
-        setTimeout(() => { void attempt(); }, 1000);
+        setTimeout(() => {
+          void attempt();
+        }, 1000);
       }
     };
     void attempt();
@@ -235,7 +251,9 @@ export class Room extends EventEmitter {
     const report = await this.subscriber.pc.getStats();
     const byMid = new Map<string, string>();
     for (const t of this.subscriber.pc.getTransceivers()) {
-      const sid = t.mid ? [...this.participants.values()].flatMap((p) => [...p.tracks.values()]).find((pub) => pub.track?.mediaStreamTrack === t.receiver.track)?.trackSid : undefined;
+      const sid = t.mid
+        ? [...this.participants.values()].flatMap((p) => [...p.tracks.values()]).find((pub) => pub.track?.mediaStreamTrack === t.receiver.track)?.trackSid
+        : undefined;
       if (t.mid && sid) byMid.set(t.mid, sid);
     }
     const video: RemoteTrackStats[] = [];
@@ -243,8 +261,14 @@ export class Room extends EventEmitter {
     report.forEach((s: RTCInboundRtpStreamStats & { mid?: string; type: string }) => {
       if (s.type !== 'inbound-rtp' || !s.mid || !byMid.has(s.mid)) return;
       const stats: RemoteTrackStats = {
-        trackSid: byMid.get(s.mid)!, packetsReceived: s.packetsReceived ?? 0, packetsLost: s.packetsLost ?? 0, bytesReceived: s.bytesReceived ?? 0,
-        framesDecoded: s.framesDecoded ?? 0, frameWidth: s.frameWidth ?? 0, frameHeight: s.frameHeight ?? 0, codec: null,
+        trackSid: byMid.get(s.mid)!,
+        packetsReceived: s.packetsReceived ?? 0,
+        packetsLost: s.packetsLost ?? 0,
+        bytesReceived: s.bytesReceived ?? 0,
+        framesDecoded: s.framesDecoded ?? 0,
+        frameWidth: s.frameWidth ?? 0,
+        frameHeight: s.frameHeight ?? 0,
+        codec: null,
       };
       (s.kind === 'video' ? video : audio).push(stats);
     });

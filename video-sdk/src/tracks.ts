@@ -4,7 +4,11 @@ import type { MediaKind } from './protocol.js';
 
 export class Track extends EventEmitter {
   readonly attachments = new Set<HTMLMediaElement>();
-  constructor(readonly kind: MediaKind, readonly name: string, readonly mediaStreamTrack: MediaStreamTrack) {
+  constructor(
+    readonly kind: MediaKind,
+    readonly name: string,
+    readonly mediaStreamTrack: MediaStreamTrack,
+  ) {
     super();
   }
 
@@ -62,7 +66,13 @@ export class LocalAudioTrack extends LocalTrack {}
 export class LocalVideoTrack extends LocalTrack {}
 
 export class RemoteTrack extends Track {
-  constructor(readonly sid: string, kind: MediaKind, name: string, mediaStreamTrack: MediaStreamTrack, private readonly setLayer: (layer: number | null) => void) {
+  constructor(
+    readonly sid: string,
+    kind: MediaKind,
+    name: string,
+    mediaStreamTrack: MediaStreamTrack,
+    private readonly setLayer: (layer: number | null) => void,
+  ) {
     super(kind, name, mediaStreamTrack);
   }
 
@@ -88,7 +98,8 @@ export async function createLocalTracks(o: CreateLocalTracksOptions = { audio: t
   const video = o.video ?? true;
   if (!audio && !video) return [];
   const stream = await navigator.mediaDevices.getUserMedia({
-    audio, video: video === true ? { width: 640, height: 480, frameRate: 24 } : video,
+    audio,
+    video: video === true ? { width: 640, height: 480, frameRate: 24 } : video,
   });
   return stream.getTracks().map((t) => (t.kind === 'audio' ? new LocalAudioTrack('audio', t.id, t) : new LocalVideoTrack('video', t.id, t)));
 }

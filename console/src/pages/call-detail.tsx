@@ -5,7 +5,6 @@ import type { Alert, CallDetails, CallEvent, Session, WebhookRequest } from '../
 import { ErrorText, formPairs, Link, StatusPill, When } from '../ui/common.js';
 import { AlertList, Timeline, webhookSteps, type Step } from '../ui/timeline.js';
 
-
 /** The status a call status callback reported, read from what was sent (form body, or the query of a GET). */
 function reportedStatus(w: WebhookRequest): string | undefined {
   if (w.purpose !== 'voice-status') return undefined;
@@ -22,8 +21,13 @@ function timeline(hooks: WebhookRequest[], events: CallEvent[]): Step[] {
   steps.push(...webhookSteps(hooks, reportedStatus));
   for (const e of events) {
     steps.push({
-      at: Date.parse(e.date_created), key: e.sid,
-      title: <>Ran <span class="mono">&lt;{e.verb}&gt;</span></>,
+      at: Date.parse(e.date_created),
+      key: e.sid,
+      title: (
+        <>
+          Ran <span class="mono">&lt;{e.verb}&gt;</span>
+        </>
+      ),
       ...(e.detail ? { detail: <span class="event-detail">{e.detail}</span> } : {}),
     });
   }
@@ -40,7 +44,10 @@ export function CallDetail(props: { session: Session; sid: string }) {
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [error, setError] = useState<string | null>(null);
 
-  const loadCall = useCallback(() => api<CallDetails>(`/2010-04-01/Accounts/${acct}/Calls/${sid}.json`).then(setCall, (e: Error) => setError(e.message)), [acct, sid]);
+  const loadCall = useCallback(
+    () => api<CallDetails>(`/2010-04-01/Accounts/${acct}/Calls/${sid}.json`).then(setCall, (e: Error) => setError(e.message)),
+    [acct, sid],
+  );
   const loadTimeline = useCallback(async () => {
     const q = query({ ResourceSid: sid, PageSize: '200' });
     const [w, a, e] = await Promise.all([
@@ -59,33 +66,68 @@ export function CallDetail(props: { session: Session; sid: string }) {
   }, [loadCall, loadTimeline]);
 
   useLive((name, data) => {
-    if (name === 'resync') { void loadCall(); void loadTimeline().catch(() => undefined); return; }
+    if (name === 'resync') {
+      void loadCall();
+      void loadTimeline().catch(() => undefined);
+      return;
+    }
     const d = data as { sid?: string; resourceSid?: string | null } | null;
     // Verbs have no live event of their own: a status change or a webhook is the moment to read them again.
-    if (name === 'call.status' && d?.sid === sid) { void loadCall(); void loadTimeline().catch(() => undefined); }
+    if (name === 'call.status' && d?.sid === sid) {
+      void loadCall();
+      void loadTimeline().catch(() => undefined);
+    }
     if ((name === 'webhook.request' || name === 'alert') && d?.resourceSid === sid) void loadTimeline().catch(() => undefined);
   });
 
-  if (error) return <section><h1 tabIndex={-1}>Call</h1><ErrorText error={error} /><Link to="/calls">Back to calls</Link></section>;
-  if (!call) return <section aria-busy="true"><h1 tabIndex={-1}>Call</h1><p>Loading…</p></section>;
+  if (error)
+    return (
+      <section>
+        <h1 tabIndex={-1}>Call</h1>
+        <ErrorText error={error} />
+        <Link to="/calls">Back to calls</Link>
+      </section>
+    );
+  if (!call)
+    return (
+      <section aria-busy="true">
+        <h1 tabIndex={-1}>Call</h1>
+        <p>Loading…</p>
+      </section>
+    );
   const steps = timeline(hooks, events);
   return (
     <section aria-labelledby="call-title">
-      <p><Link to="/calls">← All calls</Link></p>
-      <h1 id="call-title" tabIndex={-1}>Call <span class="mono small">{call.sid}</span></h1>
+      <p>
+        <Link to="/calls">← All calls</Link>
+      </p>
+      <h1 id="call-title" tabIndex={-1}>
+        Call <span class="mono small">{call.sid}</span>
+      </h1>
       <dl class="facts card">
-        <dt>Status</dt><dd><StatusPill status={call.status} /></dd>
-        <dt>Direction</dt><dd>{call.direction}</dd>
-        <dt>From</dt><dd class="mono">{call.from || '—'}</dd>
-        <dt>To</dt><dd class="mono">{call.to}</dd>
-        <dt>Duration</dt><dd data-testid="duration">{call.duration !== null ? `${call.duration} s` : '—'}</dd>
-        <dt>Started</dt><dd><When date={call.start_time} /></dd>
-        <dt>Ended</dt><dd><When date={call.end_time} /></dd>
+        <dt>Status</dt>
+        <dd>
+          <StatusPill status={call.status} />
+        </dd>
+        <dt>Direction</dt>
+        <dd>{call.direction}</dd>
+        <dt>From</dt>
+        <dd class="mono">{call.from || '—'}</dd>
+        <dt>To</dt>
+        <dd class="mono">{call.to}</dd>
+        <dt>Duration</dt>
+        <dd data-testid="duration">{call.duration !== null ? `${call.duration} s` : '—'}</dd>
+        <dt>Started</dt>
+        <dd>
+          <When date={call.start_time} />
+        </dd>
+        <dt>Ended</dt>
+        <dd>
+          <When date={call.end_time} />
+        </dd>
       </dl>
       <h2 id="call-timeline-title">Timeline</h2>
-      {steps.length === 0 ? <p>Nothing recorded for this call yet.</p> : (
-        <Timeline steps={steps} labelledBy="call-timeline-title" testId="call-timeline" />
-      )}
+      {steps.length === 0 ? <p>Nothing recorded for this call yet.</p> : <Timeline steps={steps} labelledBy="call-timeline-title" testId="call-timeline" />}
       <AlertList alerts={alerts} />
     </section>
   );

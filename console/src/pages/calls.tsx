@@ -15,10 +15,19 @@ export function Calls(props: { session: Session }) {
   const url = `/2010-04-01/Accounts/${props.session.account_sid}/Calls.json?PageSize=50`;
   const [state, setState] = useState<Probe>('checking');
   useEffect(() => {
-    probe<{ calls: Call[] }>(url).then((r) => setState(r && Array.isArray(r.calls) ? 'enabled' : 'disabled'), () => setState('disabled'));
+    probe<{ calls: Call[] }>(url).then(
+      (r) => setState(r && Array.isArray(r.calls) ? 'enabled' : 'disabled'),
+      () => setState('disabled'),
+    );
   }, [url]);
 
-  if (state === 'checking') return <section aria-busy="true"><h1 tabIndex={-1}>Calls</h1><p>Checking for the voice module…</p></section>;
+  if (state === 'checking')
+    return (
+      <section aria-busy="true">
+        <h1 tabIndex={-1}>Calls</h1>
+        <p>Checking for the voice module…</p>
+      </section>
+    );
   if (state === 'disabled') {
     return (
       <section>
@@ -36,19 +45,29 @@ export function Calls(props: { session: Session }) {
 function CallList(props: { url: string }) {
   const list = usePaged<Call>(props.url, (p) => (p as { calls: Call[] }).calls);
   const refresh = useBatcher(() => void list.refreshHead(), 1000, 200);
-  useLive((name) => { if (name === 'call.status' || name === 'resync') refresh('calls'); });
+  useLive((name) => {
+    if (name === 'call.status' || name === 'resync') refresh('calls');
+  });
   return (
     <section aria-labelledby="calls-title">
-      <h1 id="calls-title" tabIndex={-1}>Calls</h1>
+      <h1 id="calls-title" tabIndex={-1}>
+        Calls
+      </h1>
       <ErrorText error={list.error} />
-      {list.items.length === 0 && !list.loading ? <p>No calls yet.</p> : (
+      {list.items.length === 0 && !list.loading ? (
+        <p>No calls yet.</p>
+      ) : (
         <ol class="list log" aria-label="Calls, newest first">
           {list.items.map((c) => (
             <li key={c.sid} class="log-row" data-sid={c.sid}>
               <Link to={`/calls/${c.sid}`} class="log-link" label={`Call ${c.sid} from ${c.from} to ${c.to}, ${c.status}`}>
-                <span class="log-when"><When date={c.date_created} compact /></span>
+                <span class="log-when">
+                  <When date={c.date_created} compact />
+                </span>
                 <span class="log-dir">{c.direction.startsWith('outbound') ? 'Out' : 'In'}</span>
-                <span class="mono log-parties">{c.from} → {c.to}</span>
+                <span class="mono log-parties">
+                  {c.from} → {c.to}
+                </span>
                 <span class="log-meta">{c.duration ? `${c.duration} s` : ''}</span>
                 <StatusPill status={c.status} />
               </Link>

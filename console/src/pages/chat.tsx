@@ -64,39 +64,80 @@ export function Chat(props: { phone: string; numbers: IncomingNumber[]; onSent: 
   const ordered = [...list.items].reverse();
   return (
     <section class="chat card grow" aria-labelledby="chat-title">
-      <h2 id="chat-title">Phone <span class="mono">{props.phone}</span></h2>
+      <h2 id="chat-title">
+        Phone <span class="mono">{props.phone}</span>
+      </h2>
       <LoadMore next={list.next} loading={list.loading} onClick={list.loadMore} count={list.items.length} noun="message" />
       <ErrorText error={list.error} />
       <div ref={log} role="log" aria-live="polite" aria-label={`Conversation of ${props.phone}`} class="bubbles-wrap" tabIndex={0}>
-      <ol class="bubbles">
-        {ordered.length === 0 && !list.loading && <li class="muted">Nothing yet. Messages your app sends to {props.phone} appear here.</li>}
-        {ordered.map((m) => (
-          <li key={m.sid} class={`bubble bubble-${m.direction}`} data-direction={m.direction}>
-            <span class="offscreen">{m.direction === 'received' ? `From ${m.peer}:` : `Sent to ${m.peer}:`}</span>
-            <p class="bubble-body">{m.body}</p>
-            {mediaUrls(m).map((u) => <a key={u} href={u} target="_blank" rel="noreferrer noopener" class="small">Attachment</a>)}
-            <span class="bubble-meta small">
-              <When date={m.date_created} compact /> · <span class="mono">{m.peer}</span>
-              {m.message_sid && <> · <Link to={`/messages/${m.message_sid}`}>details<span class="offscreen"> of message {m.message_sid}</span></Link></>}
-            </span>
-          </li>
-        ))}
-      </ol>
+        <ol class="bubbles">
+          {ordered.length === 0 && !list.loading && <li class="muted">Nothing yet. Messages your app sends to {props.phone} appear here.</li>}
+          {ordered.map((m) => (
+            <li key={m.sid} class={`bubble bubble-${m.direction}`} data-direction={m.direction}>
+              <span class="offscreen">{m.direction === 'received' ? `From ${m.peer}:` : `Sent to ${m.peer}:`}</span>
+              <p class="bubble-body">{m.body}</p>
+              {mediaUrls(m).map((u) => (
+                <a key={u} href={u} target="_blank" rel="noreferrer noopener" class="small">
+                  Attachment
+                </a>
+              ))}
+              <span class="bubble-meta small">
+                <When date={m.date_created} compact /> · <span class="mono">{m.peer}</span>
+                {m.message_sid && (
+                  <>
+                    {' '}
+                    ·{' '}
+                    <Link to={`/messages/${m.message_sid}`}>
+                      details<span class="offscreen"> of message {m.message_sid}</span>
+                    </Link>
+                  </>
+                )}
+              </span>
+            </li>
+          ))}
+        </ol>
       </div>
-      <form class="composer" onSubmit={(e) => { e.preventDefault(); if (body.trim()) void send(body); }} aria-label={`Send as ${props.phone}`}>
+      <form
+        class="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (body.trim()) void send(body);
+        }}
+        aria-label={`Send as ${props.phone}`}
+      >
         <Field label="To (your number)" id="compose-to">
           <select id="compose-to" value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
             {props.numbers.length === 0 && <option value="">No numbers yet</option>}
-            {props.numbers.map((n) => <option key={n.sid} value={n.phone_number}>{n.phone_number}</option>)}
+            {props.numbers.map((n) => (
+              <option key={n.sid} value={n.phone_number}>
+                {n.phone_number}
+              </option>
+            ))}
           </select>
         </Field>
         <Field label="Message" id="compose-body">
-          <textarea id="compose-body" rows={2} value={body} onInput={(e) => setBody((e.target as HTMLTextAreaElement).value)}
-            onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); if (body.trim()) void send(body); } }} />
+          <textarea
+            id="compose-body"
+            rows={2}
+            value={body}
+            onInput={(e) => setBody((e.target as HTMLTextAreaElement).value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey) {
+                e.preventDefault();
+                if (body.trim()) void send(body);
+              }
+            }}
+          />
         </Field>
         <div class="actions">
-          <button type="submit" disabled={busy || body.trim() === ''}>Send</button>
-          {QUICK.map((k) => <button key={k} type="button" class="secondary" disabled={busy} onClick={() => void send(k)}>Send {k}</button>)}
+          <button type="submit" disabled={busy || body.trim() === ''}>
+            Send
+          </button>
+          {QUICK.map((k) => (
+            <button key={k} type="button" class="secondary" disabled={busy} onClick={() => void send(k)}>
+              Send {k}
+            </button>
+          ))}
         </div>
         <ErrorText error={error} />
       </form>

@@ -6,7 +6,10 @@ import type { LiveEvents, Session, WebhookRequest } from '../types.js';
 import { announce, Field, HttpPill, Link, LoadMore, ErrorText, When } from '../ui/common.js';
 import { WebhookDetail } from './webhook-detail.js';
 
-interface Filters { failed: boolean; resource: string }
+interface Filters {
+  failed: boolean;
+  resource: string;
+}
 
 /** Every webhook Switchboard sent for the account and what came back, newest first, live. */
 export function Inspector(props: { session: Session; selected: string | null }) {
@@ -17,10 +20,13 @@ export function Inspector(props: { session: Session; selected: string | null }) 
   const refresh = useBatcher((ids, overflow) => {
     if (overflow) return void list.refreshHead();
     for (const id of ids) {
-      api<WebhookRequest>(`/switchboard/v1/WebhookRequests/${id}`).then((w) => {
-        list.upsert(w);
-        announce(`New webhook request to ${w.url}${w.error_code !== null ? `, failed with ${w.error_code}` : ''}`);
-      }, () => undefined);
+      api<WebhookRequest>(`/switchboard/v1/WebhookRequests/${id}`).then(
+        (w) => {
+          list.upsert(w);
+          announce(`New webhook request to ${w.url}${w.error_code !== null ? `, failed with ${w.error_code}` : ''}`);
+        },
+        () => undefined,
+      );
     }
   });
   useLive((name, data) => {
@@ -35,27 +41,44 @@ export function Inspector(props: { session: Session; selected: string | null }) 
 
   return (
     <section aria-labelledby="inspector-title">
-      <h1 id="inspector-title" tabIndex={-1}>Webhook inspector</h1>
+      <h1 id="inspector-title" tabIndex={-1}>
+        Webhook inspector
+      </h1>
       <form class="row-form card" aria-label="Filter webhook requests" onSubmit={(e) => e.preventDefault()}>
         <label class="check">
           <input type="checkbox" checked={filters.failed} onChange={(e) => setFilters({ ...filters, failed: (e.target as HTMLInputElement).checked })} />
           Failed only
         </label>
         <Field label="Resource SID" id="f-resource">
-          <input id="f-resource" value={filters.resource} placeholder="SM…" spellcheck={false}
-            onChange={(e) => setFilters({ ...filters, resource: (e.target as HTMLInputElement).value })} />
+          <input
+            id="f-resource"
+            value={filters.resource}
+            placeholder="SM…"
+            spellcheck={false}
+            onChange={(e) => setFilters({ ...filters, resource: (e.target as HTMLInputElement).value })}
+          />
         </Field>
       </form>
       <div class="split">
         <div class="split-list">
           <ErrorText error={list.error} />
-          {list.items.length === 0 && !list.loading ? <p>No webhook requests yet. Give a number an SMS URL and text it from a <Link to="/phones">virtual phone</Link>.</p> : (
+          {list.items.length === 0 && !list.loading ? (
+            <p>
+              No webhook requests yet. Give a number an SMS URL and text it from a <Link to="/phones">virtual phone</Link>.
+            </p>
+          ) : (
             <ol class="list log" aria-label="Webhook requests, newest first">
               {list.items.map((w) => (
                 <li key={w.sid} class={`log-row${w.sid === props.selected ? ' selected' : ''}`} data-sid={w.sid}>
-                  <Link to={`/inspector/${w.sid}`} class="log-link" current={w.sid === props.selected}
-                    label={`${w.purpose} ${w.method} ${w.url}, ${w.response?.status ?? 'no response'}${w.error_code !== null ? `, error ${w.error_code}` : ''}`}>
-                    <span class="log-when"><When date={w.date_created} compact /></span>
+                  <Link
+                    to={`/inspector/${w.sid}`}
+                    class="log-link"
+                    current={w.sid === props.selected}
+                    label={`${w.purpose} ${w.method} ${w.url}, ${w.response?.status ?? 'no response'}${w.error_code !== null ? `, error ${w.error_code}` : ''}`}
+                  >
+                    <span class="log-when">
+                      <When date={w.date_created} compact />
+                    </span>
                     <span class="log-dir">{w.method}</span>
                     <span class="log-body truncate mono">{w.url}</span>
                     <span class="log-meta">{w.latency_ms !== null ? `${w.latency_ms} ms` : ''}</span>

@@ -59,20 +59,41 @@ export function NumberSettings(props: { accountSid: string; number: IncomingNumb
         <fieldset key={f.url} class="url-field">
           <legend>{f.label}</legend>
           <Field label={f.url} id={id(f.url)}>
-            <input id={id(f.url)} type="url" inputMode="url" placeholder="https://example.com/hook" spellcheck={false}
-              value={values[f.url]} onInput={set(f.url)} />
+            <input
+              id={id(f.url)}
+              type="url"
+              inputMode="url"
+              placeholder="https://example.com/hook"
+              spellcheck={false}
+              value={values[f.url]}
+              onInput={set(f.url)}
+            />
           </Field>
-          <Field label={<>Method<span class="offscreen"> ({f.method})</span></>} id={id(f.method)}>
+          <Field
+            label={
+              <>
+                Method<span class="offscreen"> ({f.method})</span>
+              </>
+            }
+            id={id(f.method)}
+          >
             <select id={id(f.method)} value={values[f.method]} onChange={set(f.method)}>
-              <option value="POST">POST</option><option value="GET">GET</option>
+              <option value="POST">POST</option>
+              <option value="GET">GET</option>
             </select>
           </Field>
         </fieldset>
       ))}
       <ErrorText error={error} />
       <div class="actions">
-        <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save'}</button>
-        {saved && <span role="status" class="ok-text">Saved</span>}
+        <button type="submit" disabled={busy}>
+          {busy ? 'Saving…' : 'Save'}
+        </button>
+        {saved && (
+          <span role="status" class="ok-text">
+            Saved
+          </span>
+        )}
       </div>
     </form>
   );

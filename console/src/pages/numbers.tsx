@@ -50,11 +50,21 @@ function BuyNumber(props: { accountSid: string; onBought: (n: IncomingNumber) =>
       <h2 id="buy-title">Buy a number</h2>
       <form class="row-form" onSubmit={search}>
         <Field label="Country" id="buy-country">
-          <input id="buy-country" value={country} size={3} maxLength={2} required pattern="[A-Za-z]{2}" onInput={(e) => setCountry((e.target as HTMLInputElement).value)} />
+          <input
+            id="buy-country"
+            value={country}
+            size={3}
+            maxLength={2}
+            required
+            pattern="[A-Za-z]{2}"
+            onInput={(e) => setCountry((e.target as HTMLInputElement).value)}
+          />
         </Field>
         <Field label="Type" id="buy-type">
           <select id="buy-type" value={type} onChange={(e) => setType((e.target as HTMLSelectElement).value)}>
-            <option value="Local">Local</option><option value="Mobile">Mobile</option><option value="TollFree">Toll-free</option>
+            <option value="Local">Local</option>
+            <option value="Mobile">Mobile</option>
+            <option value="TollFree">Toll-free</option>
           </select>
         </Field>
         <Field label="Area code" id="buy-area">
@@ -63,30 +73,37 @@ function BuyNumber(props: { accountSid: string; onBought: (n: IncomingNumber) =>
         <Field label="Contains" id="buy-contains">
           <input id="buy-contains" value={contains} size={8} onInput={(e) => setContains((e.target as HTMLInputElement).value)} />
         </Field>
-        <button type="submit" disabled={busy !== null}>{busy === 'search' ? 'Searching…' : 'Search'}</button>
+        <button type="submit" disabled={busy !== null}>
+          {busy === 'search' ? 'Searching…' : 'Search'}
+        </button>
       </form>
       <ErrorText error={error} />
-      {found && (found.length === 0 ? <p>No numbers match; widen the search.</p> : (
-        <ul class="list" aria-label="Available numbers">
-          {found.map((n) => (
-            <li key={n.phone_number} class="list-row">
-              <span class="mono">{n.phone_number}</span>
-              <span class="muted">{[n.region, n.iso_country].filter(Boolean).join(', ')}</span>
-              <button type="button" disabled={busy !== null} onClick={() => buy(n)} aria-label={`Buy ${n.phone_number}`}>
-                {busy === n.phone_number ? 'Buying…' : 'Buy'}
-              </button>
-            </li>
-          ))}
-        </ul>
-      ))}
+      {found &&
+        (found.length === 0 ? (
+          <p>No numbers match; widen the search.</p>
+        ) : (
+          <ul class="list" aria-label="Available numbers">
+            {found.map((n) => (
+              <li key={n.phone_number} class="list-row">
+                <span class="mono">{n.phone_number}</span>
+                <span class="muted">{[n.region, n.iso_country].filter(Boolean).join(', ')}</span>
+                <button type="button" disabled={busy !== null} onClick={() => buy(n)} aria-label={`Buy ${n.phone_number}`}>
+                  {busy === n.phone_number ? 'Buying…' : 'Buy'}
+                </button>
+              </li>
+            ))}
+          </ul>
+        ))}
     </section>
   );
 }
 
 export function Numbers(props: { session: Session }) {
   const sid = props.session.account_sid;
-  const list = usePaged<IncomingNumber>(`/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json?PageSize=50`,
-    (p) => (p as { incoming_phone_numbers: IncomingNumber[] }).incoming_phone_numbers);
+  const list = usePaged<IncomingNumber>(
+    `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json?PageSize=50`,
+    (p) => (p as { incoming_phone_numbers: IncomingNumber[] }).incoming_phone_numbers,
+  );
   const [open, setOpen] = useState<string | null>(null);
   const [removed, setRemoved] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
@@ -105,23 +122,53 @@ export function Numbers(props: { session: Session }) {
   const owned = list.items.filter((n) => !removed.has(n.sid));
   return (
     <section aria-labelledby="numbers-title">
-      <h1 id="numbers-title" tabIndex={-1}>Phone numbers</h1>
-      <BuyNumber accountSid={sid} onBought={(n) => { list.upsert(n); setOpen(n.sid); }} />
+      <h1 id="numbers-title" tabIndex={-1}>
+        Phone numbers
+      </h1>
+      <BuyNumber
+        accountSid={sid}
+        onBought={(n) => {
+          list.upsert(n);
+          setOpen(n.sid);
+        }}
+      />
       <h2>Your numbers</h2>
       <ErrorText error={error ?? list.error} />
-      {owned.length === 0 && !list.loading ? <p>No numbers yet: buy one above.</p> : (
+      {owned.length === 0 && !list.loading ? (
+        <p>No numbers yet: buy one above.</p>
+      ) : (
         <ul class="list" aria-label="Your numbers">
           {owned.map((n) => (
             <li key={n.sid} class="list-item">
               <div class="list-row">
                 <span class="mono">{n.phone_number}</span>
                 <span class="grow">{n.friendly_name !== n.phone_number ? n.friendly_name : ''}</span>
-                <span class="muted truncate" title={n.sms_url ?? ''}>{n.sms_url ? `SMS → ${n.sms_url}` : 'No SMS URL'}</span>
-                <button type="button" class="secondary" aria-expanded={open === n.sid} aria-controls={`settings-${n.sid}`}
-                  onClick={() => setOpen(open === n.sid ? null : n.sid)}>Configure<span class="offscreen"> {n.phone_number}</span></button>
-                <button type="button" class="danger" onClick={() => release(n)}>Release<span class="offscreen"> {n.phone_number}</span></button>
+                <span class="muted truncate" title={n.sms_url ?? ''}>
+                  {n.sms_url ? `SMS → ${n.sms_url}` : 'No SMS URL'}
+                </span>
+                <button
+                  type="button"
+                  class="secondary"
+                  aria-expanded={open === n.sid}
+                  aria-controls={`settings-${n.sid}`}
+                  onClick={() => setOpen(open === n.sid ? null : n.sid)}
+                >
+                  Configure<span class="offscreen"> {n.phone_number}</span>
+                </button>
+                <button type="button" class="danger" onClick={() => release(n)}>
+                  Release<span class="offscreen"> {n.phone_number}</span>
+                </button>
               </div>
-              {open === n.sid && <NumberSettings accountSid={sid} number={n} onSaved={(u) => { list.upsert(u); announce(`Saved ${u.phone_number}`); }} />}
+              {open === n.sid && (
+                <NumberSettings
+                  accountSid={sid}
+                  number={n}
+                  onSaved={(u) => {
+                    list.upsert(u);
+                    announce(`Saved ${u.phone_number}`);
+                  }}
+                />
+              )}
             </li>
           ))}
         </ul>

@@ -15,13 +15,18 @@ export function Phones(props: { session: Session; phone: string | null }) {
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string | null>(null);
 
-  const loadPhones = () => api<{ virtual_phones: VirtualPhone[] }>('/switchboard/v1/VirtualPhones')
-    .then((r) => setPhones(r.virtual_phones), (e: Error) => setError(e.message));
+  const loadPhones = () =>
+    api<{ virtual_phones: VirtualPhone[] }>('/switchboard/v1/VirtualPhones').then(
+      (r) => setPhones(r.virtual_phones),
+      (e: Error) => setError(e.message),
+    );
   useEffect(() => {
     void loadPhones();
     // The numbers a phone can text: the account's own (the send box's To list).
-    api<{ incoming_phone_numbers: IncomingNumber[] }>(`/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json?PageSize=1000`)
-      .then((r) => setNumbers(r.incoming_phone_numbers), (e: Error) => setError(e.message));
+    api<{ incoming_phone_numbers: IncomingNumber[] }>(`/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json?PageSize=1000`).then(
+      (r) => setNumbers(r.incoming_phone_numbers),
+      (e: Error) => setError(e.message),
+    );
   }, [sid]);
 
   const refreshPhones = useBatcher(() => void loadPhones(), 1000, 300);
@@ -37,7 +42,9 @@ export function Phones(props: { session: Session; phone: string | null }) {
 
   return (
     <section aria-labelledby="phones-title">
-      <h1 id="phones-title" tabIndex={-1}>Virtual phones</h1>
+      <h1 id="phones-title" tabIndex={-1}>
+        Virtual phones
+      </h1>
       <p class="muted">A virtual phone is any number your account does not own: it receives what you send it, and it can text your numbers.</p>
       <ErrorText error={error} />
       <div class="phones">
@@ -46,24 +53,32 @@ export function Phones(props: { session: Session; phone: string | null }) {
             <Field label="Open a phone" id="open-phone">
               <input id="open-phone" type="tel" placeholder="+15558675310" value={typed} onInput={(e) => setTyped((e.target as HTMLInputElement).value)} />
             </Field>
-            <button type="submit" class="secondary">Open</button>
+            <button type="submit" class="secondary">
+              Open
+            </button>
           </form>
-          {phones.length === 0 ? <p class="muted">No virtual phone has sent or received anything yet.</p> : (
+          {phones.length === 0 ? (
+            <p class="muted">No virtual phone has sent or received anything yet.</p>
+          ) : (
             <ul class="list">
               {phones.map((p) => (
                 <li key={p.phone_number}>
                   <Link to={`/phones/${enc(p.phone_number)}`} class="phone-link" current={p.phone_number === props.phone}>
                     <span class="mono">{p.phone_number}</span>
-                    <span class="muted small">{plural(p.messages, 'message')} · <When date={p.last_activity} compact /></span>
+                    <span class="muted small">
+                      {plural(p.messages, 'message')} · <When date={p.last_activity} compact />
+                    </span>
                   </Link>
                 </li>
               ))}
             </ul>
           )}
         </aside>
-        {props.phone
-          ? <Chat key={props.phone} phone={props.phone} numbers={numbers} onSent={() => void loadPhones()} />
-          : <p class="card grow">Choose a phone to see its conversation and text your numbers from it.</p>}
+        {props.phone ? (
+          <Chat key={props.phone} phone={props.phone} numbers={numbers} onSent={() => void loadPhones()} />
+        ) : (
+          <p class="card grow">Choose a phone to see its conversation and text your numbers from it.</p>
+        )}
       </div>
     </section>
   );

@@ -56,28 +56,42 @@ export function Start(props: { session: Session }) {
 
   // A real sender makes the snippet work as pasted; Twilio's magic test number stands in until one is bought.
   useEffect(() => {
-    api<{ incoming_phone_numbers: IncomingNumber[] }>(`/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json?PageSize=1`)
-      .then((p) => { if (p.incoming_phone_numbers[0]) setFrom(p.incoming_phone_numbers[0].phone_number); }, () => undefined);
+    api<{ incoming_phone_numbers: IncomingNumber[] }>(`/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json?PageSize=1`).then(
+      (p) => {
+        if (p.incoming_phone_numbers[0]) setFrom(p.incoming_phone_numbers[0].phone_number);
+      },
+      () => undefined,
+    );
   }, [sid]);
 
   // The token is fetched only when asked for, so it is not in the page until the person reveals it.
   const fetchToken = async () => (await api<Account>(`/2010-04-01/Accounts/${sid}.json`)).auth_token;
   const reveal = async () => {
     if (token) return setToken(null);
-    try { setToken(await fetchToken()); } catch (e) { setError((e as Error).message); }
+    try {
+      setToken(await fetchToken());
+    } catch (e) {
+      setError((e as Error).message);
+    }
   };
 
   const node = nodeSnippet(base, sid, token, from);
   const python = pythonSnippet(base, sid, token, from);
   return (
     <section aria-labelledby="start-title">
-      <h1 id="start-title" tabIndex={-1}>Start</h1>
+      <h1 id="start-title" tabIndex={-1}>
+        Start
+      </h1>
       <p>Point the official Twilio SDKs at this server: everything they do shows up in this console as it happens.</p>
       <dl class="facts card">
         <dt>API base URL</dt>
-        <dd><code>{base}</code> <CopyButton label="Copy the base URL" text={() => base} /></dd>
+        <dd>
+          <code>{base}</code> <CopyButton label="Copy the base URL" text={() => base} />
+        </dd>
         <dt>Account SID</dt>
-        <dd><code data-testid="account-sid">{sid}</code> <CopyButton label="Copy the account SID" text={() => sid} /></dd>
+        <dd>
+          <code data-testid="account-sid">{sid}</code> <CopyButton label="Copy the account SID" text={() => sid} />
+        </dd>
         <dt>Auth token</dt>
         {session.via === 'api-key' ? (
           // Standard keys may not read the Accounts resource (nor, so, the token): the key's secret is the credential.
@@ -85,22 +99,39 @@ export function Start(props: { session: Session }) {
         ) : (
           <dd>
             <code data-testid="auth-token">{token ?? '•'.repeat(32)}</code>{' '}
-            <button type="button" class="secondary" aria-pressed={token !== null} onClick={reveal}>{token ? 'Hide' : 'Reveal'}</button>{' '}
+            <button type="button" class="secondary" aria-pressed={token !== null} onClick={reveal}>
+              {token ? 'Hide' : 'Reveal'}
+            </button>{' '}
             <CopyButton label="Copy the auth token" text={fetchToken} />
           </dd>
         )}
-        {session.via === 'api-key' && (<><dt>Signed in with</dt><dd>API key <code>{session.username}</code></dd></>)}
+        {session.via === 'api-key' && (
+          <>
+            <dt>Signed in with</dt>
+            <dd>
+              API key <code>{session.username}</code>
+            </dd>
+          </>
+        )}
       </dl>
       <ErrorText error={error} />
-      <p class="muted">{token ? 'The snippets below contain the token: keep them out of version control.' : 'The snippets read the token from TWILIO_AUTH_TOKEN; reveal it to paste it in instead.'}</p>
+      <p class="muted">
+        {token
+          ? 'The snippets below contain the token: keep them out of version control.'
+          : 'The snippets read the token from TWILIO_AUTH_TOKEN; reveal it to paste it in instead.'}
+      </p>
       <h2>Node.js</h2>
       <div class="snippet">
-        <pre tabIndex={0} aria-label="Node.js snippet"><code>{node}</code></pre>
+        <pre tabIndex={0} aria-label="Node.js snippet">
+          <code>{node}</code>
+        </pre>
         <CopyButton label="Copy the Node.js snippet" text={() => node} />
       </div>
       <h2>Python</h2>
       <div class="snippet">
-        <pre tabIndex={0} aria-label="Python snippet"><code>{python}</code></pre>
+        <pre tabIndex={0} aria-label="Python snippet">
+          <code>{python}</code>
+        </pre>
         <CopyButton label="Copy the Python snippet" text={() => python} />
       </div>
     </section>

@@ -9,7 +9,14 @@ function Headers(props: { headers: Record<string, string> | null; label: string 
   return (
     <table class="kv">
       <caption class="offscreen">{props.label}</caption>
-      <tbody>{entries.map(([k, v]) => <tr key={k}><th scope="row">{k}</th><td class="mono">{v}</td></tr>)}</tbody>
+      <tbody>
+        {entries.map(([k, v]) => (
+          <tr key={k}>
+            <th scope="row">{k}</th>
+            <td class="mono">{v}</td>
+          </tr>
+        ))}
+      </tbody>
     </table>
   );
 }
@@ -20,12 +27,23 @@ function Body(props: { body: string | null; url?: string; label: string }) {
     return (
       <table class="kv">
         <caption class="offscreen">{props.label} parameters</caption>
-        <tbody>{pairs.map(([k, v], i) => <tr key={`${k}-${i}`}><th scope="row">{k}</th><td class="mono">{v}</td></tr>)}</tbody>
+        <tbody>
+          {pairs.map(([k, v], i) => (
+            <tr key={`${k}-${i}`}>
+              <th scope="row">{k}</th>
+              <td class="mono">{v}</td>
+            </tr>
+          ))}
+        </tbody>
       </table>
     );
   }
   if (props.body === null || props.body === '') return <p class="muted">Empty body.</p>;
-  return <pre tabIndex={0} aria-label={props.label} class="code-block">{props.body}</pre>;
+  return (
+    <pre tabIndex={0} aria-label={props.label} class="code-block">
+      {props.body}
+    </pre>
+  );
 }
 
 const resourceLink = (sid: string) => (sid.startsWith('SM') || sid.startsWith('MM') ? `/messages/${sid}` : null);
@@ -37,32 +55,71 @@ export function WebhookDetail(props: { sid: string }) {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    api<WebhookRequest>(`/switchboard/v1/WebhookRequests/${props.sid}`).then(async (r) => {
-      setW(r);
-      const a = await api<{ alerts: Alert[] }>(`/switchboard/v1/Alerts${query({ ResourceSid: r.resource_sid ?? undefined, PageSize: '100' })}`);
-      setAlerts(a.alerts.filter((x) => x.webhook_request_sid === r.sid));
-    }).catch((e: Error) => setError(e.message));
+    api<WebhookRequest>(`/switchboard/v1/WebhookRequests/${props.sid}`)
+      .then(async (r) => {
+        setW(r);
+        const a = await api<{ alerts: Alert[] }>(`/switchboard/v1/Alerts${query({ ResourceSid: r.resource_sid ?? undefined, PageSize: '100' })}`);
+        setAlerts(a.alerts.filter((x) => x.webhook_request_sid === r.sid));
+      })
+      .catch((e: Error) => setError(e.message));
   }, [props.sid]);
 
-  if (error) return <section class="card split-detail"><ErrorText error={error} /></section>;
-  if (!w) return <section class="card split-detail" aria-busy="true"><p>Loading…</p></section>;
+  if (error)
+    return (
+      <section class="card split-detail">
+        <ErrorText error={error} />
+      </section>
+    );
+  if (!w)
+    return (
+      <section class="card split-detail" aria-busy="true">
+        <p>Loading…</p>
+      </section>
+    );
   const link = w.resource_sid ? resourceLink(w.resource_sid) : null;
   return (
     <section class="card split-detail" aria-labelledby="wr-title" data-testid="webhook-detail">
-      <h2 id="wr-title">{PURPOSE[w.purpose] ?? w.purpose} <span class="mono small">{w.sid}</span></h2>
+      <h2 id="wr-title">
+        {PURPOSE[w.purpose] ?? w.purpose} <span class="mono small">{w.sid}</span>
+      </h2>
       <dl class="facts">
-        <dt>Request</dt><dd class="mono">{w.method} {w.url}</dd>
-        <dt>Answer</dt><dd><HttpPill status={w.response?.status ?? null} errorCode={w.error_code} /></dd>
-        <dt>Latency</dt><dd>{w.latency_ms !== null ? `${w.latency_ms} ms` : '—'}</dd>
-        {w.error_code !== null && (<><dt>Error</dt><dd data-testid="error-code"><strong>{w.error_code}</strong> {w.error_message}</dd></>)}
-        <dt>Attempt</dt><dd>{w.attempt}</dd>
-        <dt>When</dt><dd><When date={w.date_created} /></dd>
-        {w.resource_sid && (<><dt>Resource</dt><dd class="mono">{link ? <Link to={link}>{w.resource_sid}</Link> : w.resource_sid}</dd></>)}
+        <dt>Request</dt>
+        <dd class="mono">
+          {w.method} {w.url}
+        </dd>
+        <dt>Answer</dt>
+        <dd>
+          <HttpPill status={w.response?.status ?? null} errorCode={w.error_code} />
+        </dd>
+        <dt>Latency</dt>
+        <dd>{w.latency_ms !== null ? `${w.latency_ms} ms` : '—'}</dd>
+        {w.error_code !== null && (
+          <>
+            <dt>Error</dt>
+            <dd data-testid="error-code">
+              <strong>{w.error_code}</strong> {w.error_message}
+            </dd>
+          </>
+        )}
+        <dt>Attempt</dt>
+        <dd>{w.attempt}</dd>
+        <dt>When</dt>
+        <dd>
+          <When date={w.date_created} />
+        </dd>
+        {w.resource_sid && (
+          <>
+            <dt>Resource</dt>
+            <dd class="mono">{link ? <Link to={link}>{w.resource_sid}</Link> : w.resource_sid}</dd>
+          </>
+        )}
       </dl>
       {alerts.map((a) => (
         <p key={a.sid} class="alert-box" role="note">
           Alert <strong>{a.error_code}</strong>: {a.alert_text}{' '}
-          <a href={a.more_info} target="_blank" rel="noreferrer noopener">About this error<span class="offscreen"> (Twilio docs, opens in a new tab)</span></a>
+          <a href={a.more_info} target="_blank" rel="noreferrer noopener">
+            About this error<span class="offscreen"> (Twilio docs, opens in a new tab)</span>
+          </a>
         </p>
       ))}
       <h3>Request headers</h3>
@@ -70,7 +127,9 @@ export function WebhookDetail(props: { sid: string }) {
       <h3>Request body</h3>
       <Body body={w.request.body} url={w.url} label="Request body" />
       <h3>Response</h3>
-      {w.response === null ? <p class="muted">No response: {w.error_message ?? 'the request did not complete'}.</p> : (
+      {w.response === null ? (
+        <p class="muted">No response: {w.error_message ?? 'the request did not complete'}.</p>
+      ) : (
         <>
           <h4>Headers</h4>
           <Headers headers={w.response.headers} label="Response headers" />

@@ -4,8 +4,15 @@ import { BASE, onLinkClick } from '../router.js';
 
 export function Link(props: { to: string; children: ComponentChildren; class?: string; current?: boolean; label?: string }) {
   return (
-    <a href={BASE + props.to} class={props.class} aria-current={props.current ? 'page' : undefined} aria-label={props.label}
-      onClick={(e) => onLinkClick(e, props.to)}>{props.children}</a>
+    <a
+      href={BASE + props.to}
+      class={props.class}
+      aria-current={props.current ? 'page' : undefined}
+      aria-label={props.label}
+      onClick={(e) => onLinkClick(e, props.to)}
+    >
+      {props.children}
+    </a>
   );
 }
 
@@ -15,7 +22,9 @@ export function announce(text: string): void {
   if (!region) return;
   region.textContent = '';
   // A fresh text node after a tick makes repeated identical messages be read again.
-  window.setTimeout(() => { region.textContent = text; }, 30);
+  window.setTimeout(() => {
+    region.textContent = text;
+  }, 30);
 }
 
 /** The clipboard API needs a secure context (localhost is one); elsewhere fall back to a selected textarea. */
@@ -39,18 +48,33 @@ async function copyText(text: string): Promise<boolean> {
 export function CopyButton(props: { text: () => string | Promise<string>; label: string }) {
   const [done, setDone] = useState(false);
   return (
-    <button type="button" class="secondary" aria-label={props.label} onClick={async () => {
-      const ok = await copyText(await props.text());
-      setDone(ok);
-      announce(ok ? 'Copied to the clipboard' : 'Copy failed: select the text and copy it');
-      window.setTimeout(() => setDone(false), 2000);
-    }}>{done ? 'Copied' : 'Copy'}</button>
+    <button
+      type="button"
+      class="secondary"
+      aria-label={props.label}
+      onClick={async () => {
+        const ok = await copyText(await props.text());
+        setDone(ok);
+        announce(ok ? 'Copied to the clipboard' : 'Copy failed: select the text and copy it');
+        window.setTimeout(() => setDone(false), 2000);
+      }}
+    >
+      {done ? 'Copied' : 'Copy'}
+    </button>
   );
 }
 
 const STATUS_KIND: Record<string, string> = {
-  delivered: 'ok', received: 'ok', sent: 'ok', read: 'ok', completed: 'ok',
-  failed: 'bad', undelivered: 'bad', canceled: 'bad', busy: 'bad', 'no-answer': 'bad',
+  delivered: 'ok',
+  received: 'ok',
+  sent: 'ok',
+  read: 'ok',
+  completed: 'ok',
+  failed: 'bad',
+  undelivered: 'bad',
+  canceled: 'bad',
+  busy: 'bad',
+  'no-answer': 'bad',
 };
 
 /** Status as words with a tint: the colour only repeats what the text says. */
@@ -62,7 +86,12 @@ export function StatusPill(props: { status: string }) {
 export function HttpPill(props: { status: number | null; errorCode: number | null }) {
   const bad = props.errorCode !== null || props.status === null || props.status >= 400;
   const text = props.status !== null ? String(props.status) : 'no response';
-  return <span class={`pill pill-${bad ? 'bad' : 'ok'}`}>{text}{props.errorCode !== null ? ` · ${props.errorCode}` : ''}</span>;
+  return (
+    <span class={`pill pill-${bad ? 'bad' : 'ok'}`}>
+      {text}
+      {props.errorCode !== null ? ` · ${props.errorCode}` : ''}
+    </span>
+  );
 }
 
 export function Notice(props: { title: string; children: ComponentChildren }) {
@@ -75,14 +104,24 @@ export function Notice(props: { title: string; children: ComponentChildren }) {
 }
 
 export function ErrorText(props: { error: string | null }) {
-  return props.error ? <p class="error" role="alert">{props.error}</p> : null;
+  return props.error ? (
+    <p class="error" role="alert">
+      {props.error}
+    </p>
+  ) : null;
 }
 
 export function LoadMore(props: { next: string | null; loading: boolean; onClick: () => void; count: number; noun: string }) {
   return (
     <div class="load-more">
-      <span class="muted">{plural(props.count, props.noun)} shown{props.next ? '' : props.count > 0 ? ', all loaded' : ''}</span>
-      {props.next && <button type="button" class="secondary" disabled={props.loading} onClick={props.onClick}>{props.loading ? 'Loading…' : 'Load older'}</button>}
+      <span class="muted">
+        {plural(props.count, props.noun)} shown{props.next ? '' : props.count > 0 ? ', all loaded' : ''}
+      </span>
+      {props.next && (
+        <button type="button" class="secondary" disabled={props.loading} onClick={props.onClick}>
+          {props.loading ? 'Loading…' : 'Load older'}
+        </button>
+      )}
     </div>
   );
 }
@@ -100,7 +139,11 @@ export function When(props: { date: string | null; compact?: boolean }) {
   const d = new Date(props.date);
   const full = fullFmt.format(d);
   const text = !props.compact ? full : d.toDateString() === new Date().toDateString() ? timeFmt.format(d) : shortFmt.format(d);
-  return <time dateTime={d.toISOString()} title={full}>{text}</time>;
+  return (
+    <time dateTime={d.toISOString()} title={full}>
+      {text}
+    </time>
+  );
 }
 
 /** "1 message", "3 messages". */
@@ -113,7 +156,7 @@ export const PURPOSE: Record<string, string> = {
   'sms-status': 'Status callback',
   'sms-inbound': 'Incoming message webhook',
   'sms-action': 'Action URL',
-  'voice': 'TwiML fetch',
+  voice: 'TwiML fetch',
   'voice-action': 'Verb action URL',
   'voice-status': 'Call status callback',
   'recording-status': 'Recording status callback',
@@ -124,7 +167,11 @@ export function Field(props: { label: ComponentChildren; id: string; children: C
     <div class="field">
       <label for={props.id}>{props.label}</label>
       {props.children}
-      {props.hint && <small id={`${props.id}-hint`} class="muted">{props.hint}</small>}
+      {props.hint && (
+        <small id={`${props.id}-hint`} class="muted">
+          {props.hint}
+        </small>
+      )}
     </div>
   );
 }

@@ -3,7 +3,12 @@ import type { Alert, WebhookRequest } from '../types.js';
 import { HttpPill, Link, PURPOSE, StatusPill, When } from './common.js';
 
 /** One row of a resource's timeline (a status, a webhook and its answer, a verb run). */
-export interface Step { at: number; key: string; title: ComponentChildren; detail?: ComponentChildren }
+export interface Step {
+  at: number;
+  key: string;
+  title: ComponentChildren;
+  detail?: ComponentChildren;
+}
 
 /** A timeline in time order, shared by the message and call detail pages. */
 export function Timeline(props: { steps: Step[]; label?: string; labelledBy?: string; testId?: string }) {
@@ -11,8 +16,13 @@ export function Timeline(props: { steps: Step[]; label?: string; labelledBy?: st
     <ol class="timeline" aria-label={props.label} aria-labelledby={props.labelledBy} data-testid={props.testId}>
       {props.steps.map((s) => (
         <li key={s.key}>
-          <span class="timeline-when"><When date={new Date(s.at).toISOString()} compact /></span>
-          <div><div>{s.title}</div>{s.detail && <div class="timeline-detail">{s.detail}</div>}</div>
+          <span class="timeline-when">
+            <When date={new Date(s.at).toISOString()} compact />
+          </span>
+          <div>
+            <div>{s.title}</div>
+            {s.detail && <div class="timeline-detail">{s.detail}</div>}
+          </div>
         </li>
       ))}
     </ol>
@@ -43,14 +53,28 @@ export function webhookSteps(hooks: WebhookRequest[], reportedStatus: (w: Webhoo
   return [...hooks].reverse().map((w) => {
     const status = reportedStatus(w);
     return {
-      at: Date.parse(w.date_created), key: w.sid,
-      title: <>{PURPOSE[w.purpose] ?? w.purpose}{status && <> reported <StatusPill status={status} /></>}</>,
+      at: Date.parse(w.date_created),
+      key: w.sid,
+      title: (
+        <>
+          {PURPOSE[w.purpose] ?? w.purpose}
+          {status && (
+            <>
+              {' '}
+              reported <StatusPill status={status} />
+            </>
+          )}
+        </>
+      ),
       detail: (
         <>
-          <span class="mono">{w.method} {w.url}</span>{' '}
-          <HttpPill status={w.response?.status ?? null} errorCode={w.error_code} />{' '}
-          {w.latency_ms !== null && <span class="muted">{w.latency_ms} ms</span>}{' '}
-          <Link to={`/inspector/${w.sid}`}>Inspect<span class="offscreen"> webhook {w.sid}</span></Link>
+          <span class="mono">
+            {w.method} {w.url}
+          </span>{' '}
+          <HttpPill status={w.response?.status ?? null} errorCode={w.error_code} /> {w.latency_ms !== null && <span class="muted">{w.latency_ms} ms</span>}{' '}
+          <Link to={`/inspector/${w.sid}`}>
+            Inspect<span class="offscreen"> webhook {w.sid}</span>
+          </Link>
         </>
       ),
     };

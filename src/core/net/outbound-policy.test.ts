@@ -15,9 +15,29 @@ test('normalises IPv4-mapped IPv6 to IPv4 and leaves the rest', () => {
 });
 
 test('the private set refuses loopback, private, link-local, CGNAT, multicast and mapped forms', () => {
-  for (const a of ['127.0.0.1', '127.9.9.9', '0.0.0.0', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254',
-    '100.64.0.1', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1', 'fd00::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1',
-    '::ffff:169.254.169.254', '64:ff9b::7f00:1', '2002:7f00:1::1']) {
+  for (const a of [
+    '127.0.0.1',
+    '127.9.9.9',
+    '0.0.0.0',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fe80::1',
+    'fd00::1',
+    'ff02::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:169.254.169.254',
+    '64:ff9b::7f00:1',
+    '2002:7f00:1::1',
+  ]) {
     assert.equal(restricted.allows(a), false, a);
   }
   for (const a of ['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8']) assert.equal(restricted.allows(a), true, a);
@@ -59,7 +79,15 @@ test('bad entries are configuration errors', () => {
 });
 
 test('URL hosts are checked in every spelling the URL parser accepts', () => {
-  for (const u of ['http://2130706433/', 'http://0x7f.1/', 'http://[::ffff:127.0.0.1]/', 'http://0.0.0.0/', 'http://0177.0.0.1/', 'http://127.1/', 'http://[::1]/']) {
+  for (const u of [
+    'http://2130706433/',
+    'http://0x7f.1/',
+    'http://[::ffff:127.0.0.1]/',
+    'http://0.0.0.0/',
+    'http://0177.0.0.1/',
+    'http://127.1/',
+    'http://[::1]/',
+  ]) {
     assert.ok(restricted.checkUrl(new URL(u)) instanceof OutboundDenied, u);
   }
   assert.equal(restricted.checkUrl(new URL('http://93.184.216.34/')), undefined);
@@ -72,6 +100,8 @@ test('lookup refuses a hostname that resolves to a denied address, in both callb
   const all = await new Promise<Error | null>((resolve) => restricted.lookup('localhost', { all: true }, (err) => resolve(err)));
   assert.ok(all instanceof OutboundDenied);
   const open = OutboundPolicy.open();
-  const got = await new Promise<string | LookupAddress[]>((resolve, reject) => open.lookup('localhost', { all: true }, (err, a) => (err ? reject(err) : resolve(a))));
+  const got = await new Promise<string | LookupAddress[]>((resolve, reject) =>
+    open.lookup('localhost', { all: true }, (err, a) => (err ? reject(err) : resolve(a))),
+  );
   assert.ok(Array.isArray(got) && got.length > 0);
 });

@@ -88,7 +88,13 @@ function oneOf<T extends string>(o: Raw, where: string, field: string, allowed: 
 
 function list(v: unknown, where: string, field: string, re: RegExp): string[] {
   if (v === undefined || v === null || v === '') return [];
-  const items = typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : v;
+  const items =
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+      : v;
   if (!Array.isArray(items) || !items.every((i): i is string => typeof i === 'string')) fail(where, field, 'must be a list of strings');
   for (const i of items) if (!re.test(i)) fail(where, field, `has an invalid entry "${i}"`);
   return items;
@@ -140,10 +146,31 @@ export function parseCarrierConfig(input: unknown, where: string): CarrierConfig
 }
 
 const KNOWN = new Set([
-  'name', 'host', 'port', 'tls', 'tlsCa', 'tlsInsecure', 'systemId', 'password', 'systemType', 'bindMode', 'window',
-  'throughput', 'routes', 'priority', 'concatenation', 'registeredDelivery', 'responseTimeoutMs', 'enquireLinkSeconds',
-  'submitIdFormat', 'receiptIdFormat', 'defaultAlphabet', 'moReassemblyTimeoutSeconds', 'moReassemblyMaxSets',
-  'moReassemblyMaxBytes', 'moIncompleteSets',
+  'name',
+  'host',
+  'port',
+  'tls',
+  'tlsCa',
+  'tlsInsecure',
+  'systemId',
+  'password',
+  'systemType',
+  'bindMode',
+  'window',
+  'throughput',
+  'routes',
+  'priority',
+  'concatenation',
+  'registeredDelivery',
+  'responseTimeoutMs',
+  'enquireLinkSeconds',
+  'submitIdFormat',
+  'receiptIdFormat',
+  'defaultAlphabet',
+  'moReassemblyTimeoutSeconds',
+  'moReassemblyMaxSets',
+  'moReassemblyMaxBytes',
+  'moIncompleteSets',
 ]);
 
 /** Reads the carriers file: `{"carriers": [...]}` or a bare array. Names must be unique. */
@@ -168,7 +195,11 @@ export function loadCarriersFile(path: string): CarrierConfig[] {
 /** The carrier a config describes (SMPP is the only kind so far). */
 export function carrierFromConfig(c: CarrierConfig, onWarning: (message: string) => void): SmppCarrier {
   const tlsOptions: tls.ConnectionOptions | false = c.tls
-    ? { servername: /^[\d.]+$|:/.test(c.host) ? undefined : c.host, ...(c.tlsCa ? { ca: c.tlsCa } : {}), ...(c.tlsInsecure ? { rejectUnauthorized: false } : {}) }
+    ? {
+        servername: /^[\d.]+$|:/.test(c.host) ? undefined : c.host,
+        ...(c.tlsCa ? { ca: c.tlsCa } : {}),
+        ...(c.tlsInsecure ? { rejectUnauthorized: false } : {}),
+      }
     : false;
   return new SmppCarrier({
     name: c.name,

@@ -59,10 +59,12 @@ export class CarrierManager {
   async stop(): Promise<void> {
     const all = [...this.carriers.values()];
     this.carriers.clear();
-    await Promise.all(all.map(async (m) => {
-      this.d.router.remove(m.carrier);
-      await m.carrier.stop();
-    }));
+    await Promise.all(
+      all.map(async (m) => {
+        this.d.router.remove(m.carrier);
+        await m.carrier.stop();
+      }),
+    );
   }
 
   list(): ManagedCarrier[] {

@@ -26,7 +26,10 @@ export class SimulatorCarrier implements Carrier {
   private events: CarrierEvents | undefined;
   private readonly pending = new Map<NodeJS.Timeout, () => void>();
 
-  constructor(private readonly inbox: VirtualPhoneInbox, private readonly opts: SimulatorOptions) {}
+  constructor(
+    private readonly inbox: VirtualPhoneInbox,
+    private readonly opts: SimulatorOptions,
+  ) {}
 
   private sweeper: NodeJS.Timeout | undefined;
 
@@ -40,7 +43,9 @@ export class SimulatorCarrier implements Carrier {
       const overdue = await this.inbox.overdueReports(this.name, Date.now() - this.opts.latencyMs - 5000);
       for (const sid of overdue) events.report({ carrier: this.name, messageSid: sid, status: 'delivered' });
     };
-    this.sweeper = setInterval(() => { void sweep().catch(() => undefined); }, 2000);
+    this.sweeper = setInterval(() => {
+      void sweep().catch(() => undefined);
+    }, 2000);
     this.sweeper.unref?.();
   }
 
@@ -53,14 +58,19 @@ export class SimulatorCarrier implements Carrier {
     }));
     const deliver = () => {
       for (const r of reports) {
-        this.events?.report(r.ok
-          ? { carrier: this.name, messageSid: r.sid, status: 'delivered' }
-          : { carrier: this.name, messageSid: r.sid, status: 'undelivered', errorCode: codes.unreachableHandset });
+        this.events?.report(
+          r.ok
+            ? { carrier: this.name, messageSid: r.sid, status: 'delivered' }
+            : { carrier: this.name, messageSid: r.sid, status: 'undelivered', errorCode: codes.unreachableHandset },
+        );
       }
     };
     if (this.opts.latencyMs <= 0) setImmediate(deliver);
     else {
-      const t = setTimeout(() => { this.pending.delete(t); deliver(); }, this.opts.latencyMs);
+      const t = setTimeout(() => {
+        this.pending.delete(t);
+        deliver();
+      }, this.opts.latencyMs);
       this.pending.set(t, deliver);
     }
     return batch.map((m) => ({ kind: 'submitted', carrierIds: [m.sid] }));

@@ -7,7 +7,6 @@ import { countSegments } from './segments.js';
 import { splitForCarrier } from './split.js';
 import { seededRandom as rng } from '../../core/random.js';
 
-
 const ASCII = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).concat(['\n', '\r\n']);
 const GSM_EXT = ['€', '{', '}', '[', ']', '~', '|', '^', '\\', '\f'];
 const GSM_OTHER = ['£', '¥', 'è', 'é', 'Ç', 'Ø', 'Δ', 'Ω', 'ß', 'Ñ', '§', '¿', 'à', 'ü'];

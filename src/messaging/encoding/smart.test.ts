@@ -5,7 +5,7 @@ import { countSegments } from './segments.js';
 import { SMART_ENCODING_MAP, smartEncode, transliterate } from './smart.js';
 
 test('150 chars with curly quotes: 3 UCS-2 segments become 1 GSM-7 segment (the notes)', () => {
-  const body = ('“Don’t miss it” — sale ends soon… ').repeat(5).slice(0, 150);
+  const body = '“Don’t miss it” — sale ends soon… '.repeat(5).slice(0, 150);
   assert.equal(body.length, 150);
   assert.deepEqual([countSegments(body).encoding, countSegments(body).segments], ['UCS-2', 3]);
   const smart = smartEncode(body);

@@ -23,7 +23,10 @@ test('8-bit UDH: 05 00 03 ref total seq, 153 septets per part', () => {
   s.parts.forEach((p, i) => {
     assert.deepEqual([...p.udh], [0x05, 0x00, 0x03, ref, 3, i + 1]);
   });
-  assert.deepEqual(s.parts.map((p) => p.units), [153, 153, 1]);
+  assert.deepEqual(
+    s.parts.map((p) => p.units),
+    [153, 153, 1],
+  );
   assert.equal(s.parts.map((p) => decodeGsm7(p.payload)).join(''), 'A'.repeat(307));
 });
 
@@ -31,10 +34,16 @@ test('16-bit UDH: 06 08 04 refHi refLo total seq, 152/66 per part', () => {
   const refs = new ConcatRefAllocator(() => 0);
   const gsm = splitForCarrier('B'.repeat(306), { udh: '16bit', refs });
   assert.deepEqual([...(gsm.parts[0]?.udh ?? [])], [0x06, 0x08, 0x04, 0x00, 0x01, 3, 1]);
-  assert.deepEqual(gsm.parts.map((p) => p.units), [152, 152, 2]);
+  assert.deepEqual(
+    gsm.parts.map((p) => p.units),
+    [152, 152, 2],
+  );
   const ucs = splitForCarrier('Ж'.repeat(134), { udh: '16bit', refs });
   assert.equal(ucs.dataCoding, 8);
-  assert.deepEqual(ucs.parts.map((p) => p.units), [66, 66, 2]);
+  assert.deepEqual(
+    ucs.parts.map((p) => p.units),
+    [66, 66, 2],
+  );
   assert.equal(ucs.parts.map((p) => decodeUcs2(p.payload)).join(''), 'Ж'.repeat(134));
   assert.equal(countSegments('Ж'.repeat(134)).segments, 2, 'Twilio still counts with the 6-byte UDH');
 });

@@ -23,7 +23,9 @@ export class RecordingJobs implements Pick<JobQueue, 'subscribe' | 'enqueue' | '
 
   snapshot(): () => void {
     const jobs = [...this.jobs];
-    return () => { this.jobs = jobs; };
+    return () => {
+      this.jobs = jobs;
+    };
   }
 
   subscribe(queue: string, listener: () => void): void {
@@ -40,7 +42,9 @@ export class RecordingJobs implements Pick<JobQueue, 'subscribe' | 'enqueue' | '
 
   /** The status callbacks enqueued, in order, as `<MessageSid>:<MessageStatus>[:<ErrorCode>]`. */
   callbacks(): string[] {
-    return this.jobs.map((j) => j.payload).filter(isWebhookCall)
+    return this.jobs
+      .map((j) => j.payload)
+      .filter(isWebhookCall)
       .map((c) => [c.params['MessageSid'], c.params['MessageStatus'], c.params['ErrorCode']].filter((p) => p !== undefined).join(':'));
   }
 }
@@ -73,8 +77,16 @@ export class RecordingAlerts implements Pick<WebhookLog, 'raise'> {
   async raise(input: Parameters<WebhookLog['raise']>[0]): ReturnType<WebhookLog['raise']> {
     this.raised.push(input);
     return {
-      sid: 'NO1', account_sid: input.accountSid, resource_sid: input.resourceSid ?? null, error_code: 0, log_level: 'error', alert_text: input.detail ?? '',
-      request_url: input.requestUrl ?? null, request_method: input.requestMethod ?? null, webhook_request_sid: null, date_created: 0,
+      sid: 'NO1',
+      account_sid: input.accountSid,
+      resource_sid: input.resourceSid ?? null,
+      error_code: 0,
+      log_level: 'error',
+      alert_text: input.detail ?? '',
+      request_url: input.requestUrl ?? null,
+      request_method: input.requestMethod ?? null,
+      webhook_request_sid: null,
+      date_created: 0,
     };
   }
 }

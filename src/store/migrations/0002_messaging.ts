@@ -6,7 +6,8 @@ export function messagingMigration(dialect: DialectName): Migration {
   const blob = dialect === 'postgres' ? 'bytea' : 'blob';
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.createTable('messages')
+      await db.schema
+        .createTable('messages')
         .addColumn('sid', 'text', (c) => c.primaryKey())
         .addColumn('account_sid', 'text', (c) => c.notNull())
         .addColumn('messaging_service_sid', 'text')
@@ -41,7 +42,8 @@ export function messagingMigration(dialect: DialectName): Migration {
       // Pending outbound work: only rows with run_at set are in this index, so claims stay cheap.
       await db.schema.createIndex('messages_due').on('messages').columns(['run_at']).where('run_at', 'is not', null).execute();
 
-      await db.schema.createTable('message_media')
+      await db.schema
+        .createTable('message_media')
         .addColumn('sid', 'text', (c) => c.primaryKey())
         .addColumn('account_sid', 'text', (c) => c.notNull())
         .addColumn('message_sid', 'text', (c) => c.notNull())
@@ -55,12 +57,14 @@ export function messagingMigration(dialect: DialectName): Migration {
 
       // Per-sender send schedule: the next free slot under the sender's MPS, shared by every node. Fractional
       // milliseconds: above 1000 segments/s a segment's slot is shorter than a millisecond.
-      await db.schema.createTable('sender_schedule')
+      await db.schema
+        .createTable('sender_schedule')
         .addColumn('sender', 'text', (c) => c.primaryKey())
         .addColumn('next_free_at', 'double precision', (c) => c.notNull())
         .execute();
 
-      await db.schema.createTable('opt_outs')
+      await db.schema
+        .createTable('opt_outs')
         .addColumn('account_sid', 'text', (c) => c.notNull())
         .addColumn('sender', 'text', (c) => c.notNull())
         .addColumn('recipient', 'text', (c) => c.notNull())
@@ -68,7 +72,8 @@ export function messagingMigration(dialect: DialectName): Migration {
         .addPrimaryKeyConstraint('opt_outs_pk', ['account_sid', 'sender', 'recipient'])
         .execute();
 
-      await db.schema.createTable('messaging_services')
+      await db.schema
+        .createTable('messaging_services')
         .addColumn('sid', 'text', (c) => c.primaryKey())
         .addColumn('account_sid', 'text', (c) => c.notNull())
         .addColumn('friendly_name', 'text', (c) => c.notNull())
@@ -90,7 +95,8 @@ export function messagingMigration(dialect: DialectName): Migration {
       await db.schema.createIndex('messaging_services_account').on('messaging_services').columns(['account_sid', 'date_created', 'sid']).execute();
       await db.schema.createIndex('phone_numbers_service').on('phone_numbers').columns(['messaging_service_sid']).execute();
 
-      await db.schema.createTable('sticky_senders')
+      await db.schema
+        .createTable('sticky_senders')
         .addColumn('service_sid', 'text', (c) => c.notNull())
         .addColumn('recipient', 'text', (c) => c.notNull())
         .addColumn('sender', 'text', (c) => c.notNull())
@@ -98,7 +104,8 @@ export function messagingMigration(dialect: DialectName): Migration {
         .execute();
 
       // What each virtual phone (a number no account owns) received and sent, per account.
-      await db.schema.createTable('virtual_phone_messages')
+      await db.schema
+        .createTable('virtual_phone_messages')
         .addColumn('sid', 'text', (c) => c.primaryKey())
         .addColumn('account_sid', 'text', (c) => c.notNull())
         .addColumn('phone', 'text', (c) => c.notNull())
@@ -109,7 +116,11 @@ export function messagingMigration(dialect: DialectName): Migration {
         .addColumn('message_sid', 'text', (c) => c.notNull().unique())
         .addColumn('date_created', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('virtual_phone_messages_phone').on('virtual_phone_messages').columns(['account_sid', 'phone', 'date_created', 'sid']).execute();
+      await db.schema
+        .createIndex('virtual_phone_messages_phone')
+        .on('virtual_phone_messages')
+        .columns(['account_sid', 'phone', 'date_created', 'sid'])
+        .execute();
     },
   };
 }

@@ -3,7 +3,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
 // Released migrations are never edited: add a new file instead.
 export const verifyMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.createTable('verify_services')
+    await db.schema
+      .createTable('verify_services')
       .addColumn('sid', 'text', (c) => c.primaryKey())
       .addColumn('account_sid', 'text', (c) => c.notNull())
       .addColumn('friendly_name', 'text', (c) => c.notNull())
@@ -23,7 +24,8 @@ export const verifyMigration: Migration = {
       .execute();
     await db.schema.createIndex('verify_services_account').on('verify_services').columns(['account_sid', 'date_created', 'sid']).execute();
 
-    await db.schema.createTable('verifications')
+    await db.schema
+      .createTable('verifications')
       .addColumn('sid', 'text', (c) => c.primaryKey())
       .addColumn('account_sid', 'text', (c) => c.notNull())
       .addColumn('service_sid', 'text', (c) => c.notNull())
@@ -47,7 +49,8 @@ export const verifyMigration: Migration = {
     // The expiry sweep only looks at open verifications.
     await db.schema.createIndex('verifications_open_expiry').on('verifications').columns(['expires_at']).where(sql.ref('open_key'), 'is not', null).execute();
 
-    await db.schema.createTable('verification_attempts')
+    await db.schema
+      .createTable('verification_attempts')
       .addColumn('sid', 'text', (c) => c.primaryKey())
       .addColumn('account_sid', 'text', (c) => c.notNull())
       .addColumn('verification_sid', 'text', (c) => c.notNull())
@@ -55,6 +58,10 @@ export const verifyMigration: Migration = {
       .addColumn('channel_sid', 'text')
       .addColumn('date_created', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('verification_attempts_verification').on('verification_attempts').columns(['verification_sid', 'date_created', 'sid']).execute();
+    await db.schema
+      .createIndex('verification_attempts_verification')
+      .on('verification_attempts')
+      .columns(['verification_sid', 'date_created', 'sid'])
+      .execute();
   },
 };

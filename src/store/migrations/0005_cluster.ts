@@ -7,7 +7,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
  */
 export const clusterMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.createTable('cluster_nodes')
+    await db.schema
+      .createTable('cluster_nodes')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('started_at', 'bigint', (c) => c.notNull())
       .addColumn('heartbeat_at', 'bigint', (c) => c.notNull())

@@ -6,7 +6,8 @@ export function voiceMigration(dialect: DialectName): Migration {
   const blob = dialect === 'postgres' ? 'bytea' : 'blob';
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.createTable('calls')
+      await db.schema
+        .createTable('calls')
         .addColumn('sid', 'text', (c) => c.primaryKey())
         .addColumn('account_sid', 'text', (c) => c.notNull())
         .addColumn('parent_call_sid', 'text')
@@ -46,7 +47,8 @@ export function voiceMigration(dialect: DialectName): Migration {
       // Live calls only: what the restart sweep and the lease heartbeat look at.
       await db.schema.createIndex('calls_live').on('calls').columns(['node_id', 'lease_until']).where('lease_until', 'is not', null).execute();
 
-      await db.schema.createTable('recordings')
+      await db.schema
+        .createTable('recordings')
         .addColumn('sid', 'text', (c) => c.primaryKey())
         .addColumn('account_sid', 'text', (c) => c.notNull())
         .addColumn('call_sid', 'text', (c) => c.notNull())
@@ -64,7 +66,8 @@ export function voiceMigration(dialect: DialectName): Migration {
       await db.schema.createIndex('recordings_call').on('recordings').columns(['call_sid', 'date_created', 'sid']).execute();
 
       // What each simulated phone heard and did on a call: the developer reads it back through the API.
-      await db.schema.createTable('virtual_call_events')
+      await db.schema
+        .createTable('virtual_call_events')
         .addColumn('call_sid', 'text', (c) => c.notNull())
         .addColumn('seq', 'integer', (c) => c.notNull())
         .addColumn('account_sid', 'text', (c) => c.notNull())
@@ -75,7 +78,8 @@ export function voiceMigration(dialect: DialectName): Migration {
         .addPrimaryKeyConstraint('virtual_call_events_pk', ['call_sid', 'seq'])
         .execute();
 
-      await db.schema.createTable('virtual_phone_behaviors')
+      await db.schema
+        .createTable('virtual_phone_behaviors')
         .addColumn('account_sid', 'text', (c) => c.notNull())
         .addColumn('phone', 'text', (c) => c.notNull())
         .addColumn('behavior', 'text', (c) => c.notNull())

@@ -4,7 +4,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
 /** Programmable Video: rooms, participants, published tracks, subscriptions and track recordings. */
 export const videoMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.createTable('video_rooms')
+    await db.schema
+      .createTable('video_rooms')
       .addColumn('sid', 'text', (c) => c.primaryKey())
       .addColumn('account_sid', 'text', (c) => c.notNull())
       .addColumn('unique_name', 'text', (c) => c.notNull())
@@ -29,10 +30,16 @@ export const videoMigration: Migration = {
     await db.schema.createIndex('video_rooms_account').on('video_rooms').columns(['account_sid', 'date_created', 'sid']).execute();
     // One in-progress room per name and account: the database refuses a second one (53113) even when two
     // nodes create it at the same moment. A partial unique index, which SQLite and PostgreSQL both have.
-    await db.schema.createIndex('video_rooms_live_name').unique().on('video_rooms').columns(['account_sid', 'unique_name'])
-      .where(sql.ref('status'), '=', 'in-progress').execute();
+    await db.schema
+      .createIndex('video_rooms_live_name')
+      .unique()
+      .on('video_rooms')
+      .columns(['account_sid', 'unique_name'])
+      .where(sql.ref('status'), '=', 'in-progress')
+      .execute();
 
-    await db.schema.createTable('video_participants')
+    await db.schema
+      .createTable('video_participants')
       .addColumn('sid', 'text', (c) => c.primaryKey())
       .addColumn('room_sid', 'text', (c) => c.notNull())
       .addColumn('account_sid', 'text', (c) => c.notNull())
@@ -46,7 +53,8 @@ export const videoMigration: Migration = {
       .execute();
     await db.schema.createIndex('video_participants_room').on('video_participants').columns(['room_sid', 'date_created', 'sid']).execute();
 
-    await db.schema.createTable('video_tracks')
+    await db.schema
+      .createTable('video_tracks')
       .addColumn('sid', 'text', (c) => c.primaryKey())
       .addColumn('room_sid', 'text', (c) => c.notNull())
       .addColumn('participant_sid', 'text', (c) => c.notNull())
@@ -60,7 +68,8 @@ export const videoMigration: Migration = {
       .execute();
     await db.schema.createIndex('video_tracks_participant').on('video_tracks').columns(['participant_sid', 'date_created', 'sid']).execute();
 
-    await db.schema.createTable('video_subscriptions')
+    await db.schema
+      .createTable('video_subscriptions')
       .addColumn('sid', 'text', (c) => c.notNull())
       .addColumn('participant_sid', 'text', (c) => c.notNull())
       .addColumn('publisher_sid', 'text', (c) => c.notNull())
@@ -73,7 +82,8 @@ export const videoMigration: Migration = {
       .addPrimaryKeyConstraint('video_subscriptions_pk', ['participant_sid', 'sid'])
       .execute();
 
-    await db.schema.createTable('video_recordings')
+    await db.schema
+      .createTable('video_recordings')
       .addColumn('sid', 'text', (c) => c.primaryKey())
       .addColumn('account_sid', 'text', (c) => c.notNull())
       .addColumn('room_sid', 'text', (c) => c.notNull())

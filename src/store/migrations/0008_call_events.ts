@@ -4,7 +4,8 @@ import type { Kysely, Migration } from 'kysely';
 /** The verbs each call ran, in order: the console's call timeline and GET /switchboard/v1/Calls/{Sid}/Events. */
 export const callEventsMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.createTable('call_events')
+    await db.schema
+      .createTable('call_events')
       .addColumn('sid', 'text', (c) => c.primaryKey())
       .addColumn('call_sid', 'text', (c) => c.notNull())
       .addColumn('account_sid', 'text', (c) => c.notNull())

@@ -4,7 +4,8 @@ import type { Kysely, Migration } from 'kysely';
 /** Verified caller IDs (2010 OutgoingCallerIds): numbers an account proved it can answer, one row per account and number. */
 export const outgoingCallerIdsMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.createTable('outgoing_caller_ids')
+    await db.schema
+      .createTable('outgoing_caller_ids')
       .addColumn('sid', 'text', (c) => c.primaryKey())
       .addColumn('account_sid', 'text', (c) => c.notNull())
       .addColumn('phone_number', 'text', (c) => c.notNull())

@@ -24,7 +24,9 @@ export class AccountsRepository {
 
   /** The account itself and its subaccounts: what an account's credentials may see. */
   async listVisible(owner: AccountSid, filter: { friendlyName?: string; status?: string }, page: PageQuery): Promise<Page<AccountRow>> {
-    let q = this.db.selectFrom('accounts').selectAll()
+    let q = this.db
+      .selectFrom('accounts')
+      .selectAll()
       .where((eb) => eb.or([eb('sid', '=', owner), eb('parent_sid', '=', owner)]));
     if (filter.friendlyName !== undefined) q = q.where('friendly_name', '=', filter.friendlyName);
     if (filter.status !== undefined) q = q.where('status', '=', filter.status);
@@ -32,6 +34,10 @@ export class AccountsRepository {
   }
 
   async update(sid: string, changes: Partial<Pick<AccountRow, 'friendly_name' | 'status' | 'auth_token'>>, now: number): Promise<void> {
-    await this.db.updateTable('accounts').set({ ...changes, date_updated: now }).where('sid', '=', sid).execute();
+    await this.db
+      .updateTable('accounts')
+      .set({ ...changes, date_updated: now })
+      .where('sid', '=', sid)
+      .execute();
   }
 }

@@ -24,8 +24,12 @@ export class ApiKeysRepository {
   }
 
   async update(accountSid: string, sid: string, friendlyName: string, now: number): Promise<void> {
-    await this.db.updateTable('api_keys').set({ friendly_name: friendlyName, date_updated: now })
-      .where('sid', '=', sid).where('account_sid', '=', accountSid).execute();
+    await this.db
+      .updateTable('api_keys')
+      .set({ friendly_name: friendlyName, date_updated: now })
+      .where('sid', '=', sid)
+      .where('account_sid', '=', accountSid)
+      .execute();
   }
 
   async delete(accountSid: string, sid: string): Promise<boolean> {

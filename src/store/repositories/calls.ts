@@ -71,8 +71,16 @@ export class CallsRepository {
 
   /** Calls a virtual phone took part in, newest first. */
   async listForVirtualPhone(accountSid: string, phone: string, page: PageQuery): Promise<Page<CallRow>> {
-    return paginate(this.db.selectFrom('calls').selectAll().where('account_sid', '=', accountSid).where('endpoint', '=', 'virtual')
-      .where((eb) => eb.or([eb('to_number', '=', phone), eb('from_number', '=', phone)])), 'desc', page);
+    return paginate(
+      this.db
+        .selectFrom('calls')
+        .selectAll()
+        .where('account_sid', '=', accountSid)
+        .where('endpoint', '=', 'virtual')
+        .where((eb) => eb.or([eb('to_number', '=', phone), eb('from_number', '=', phone)])),
+      'desc',
+      page,
+    );
   }
 
   async delete(accountSid: string, sid: string): Promise<boolean> {
@@ -82,8 +90,7 @@ export class CallsRepository {
 
   /** Extends the lease on every live call this node runs: one statement per heartbeat, not one per call. */
   async renewLeases(nodeId: string, leaseUntil: number): Promise<void> {
-    await this.db.updateTable('calls').set({ lease_until: leaseUntil })
-      .where('node_id', '=', nodeId).where('lease_until', 'is not', null).execute();
+    await this.db.updateTable('calls').set({ lease_until: leaseUntil }).where('node_id', '=', nodeId).where('lease_until', 'is not', null).execute();
   }
 
   /**
@@ -91,9 +98,12 @@ export class CallsRepository {
    * previous life (`nodeId`), whose media died with that process.
    */
   async orphaned(now: number, limit: number, nodeId?: string): Promise<CallRow[]> {
-    return this.db.selectFrom('calls').selectAll()
+    return this.db
+      .selectFrom('calls')
+      .selectAll()
       .where('lease_until', 'is not', null)
       .where((eb) => (nodeId === undefined ? eb('lease_until', '<', now) : eb.or([eb('node_id', '=', nodeId), eb('lease_until', '<', now)])))
-      .limit(limit).execute();
+      .limit(limit)
+      .execute();
   }
 }

@@ -13,7 +13,11 @@ export class CarriersRepository {
 
   /** False when a carrier of that name is already stored. */
   async insert(row: CarrierRow): Promise<boolean> {
-    const r = await this.db.insertInto('carriers').values(row).onConflict((oc) => oc.column('name').doNothing()).executeTakeFirst();
+    const r = await this.db
+      .insertInto('carriers')
+      .values(row)
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 

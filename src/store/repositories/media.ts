@@ -16,8 +16,7 @@ export class MediaRepository {
   }
 
   async list(accountSid: string, messageSid: string, page: PageQuery): Promise<Page<MediaMeta>> {
-    return paginate(this.db.selectFrom('message_media').select(META)
-      .where('account_sid', '=', accountSid).where('message_sid', '=', messageSid), 'asc', page);
+    return paginate(this.db.selectFrom('message_media').select(META).where('account_sid', '=', accountSid).where('message_sid', '=', messageSid), 'asc', page);
   }
 
   async listForMessage(messageSid: string): Promise<MediaMeta[]> {
@@ -25,8 +24,13 @@ export class MediaRepository {
   }
 
   async findMeta(accountSid: string, messageSid: string, sid: string): Promise<MediaMeta | undefined> {
-    return this.db.selectFrom('message_media').select(META).where('sid', '=', sid)
-      .where('account_sid', '=', accountSid).where('message_sid', '=', messageSid).executeTakeFirst();
+    return this.db
+      .selectFrom('message_media')
+      .select(META)
+      .where('sid', '=', sid)
+      .where('account_sid', '=', accountSid)
+      .where('message_sid', '=', messageSid)
+      .executeTakeFirst();
   }
 
   /** Media content by SID alone: media URLs are capability URLs (unguessable SIDs), as Twilio's are. */
@@ -35,8 +39,12 @@ export class MediaRepository {
   }
 
   async delete(accountSid: string, messageSid: string, sid: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('message_media').where('sid', '=', sid)
-      .where('account_sid', '=', accountSid).where('message_sid', '=', messageSid).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('message_media')
+      .where('sid', '=', sid)
+      .where('account_sid', '=', accountSid)
+      .where('message_sid', '=', messageSid)
+      .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 }

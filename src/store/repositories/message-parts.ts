@@ -13,11 +13,19 @@ export class MessagePartsRepository {
   // Every delivery receipt looks its part up: compiled once.
   private readonly withMessage: ReturnType<typeof compiled<PartWithMessage, [string, string]>>;
 
-  constructor(private readonly db: Kysely<Database>, private readonly dialect: DialectName) {
-    this.withMessage = compiled<PartWithMessage, [string, string]>(db, (q) => q.selectFrom('message_parts')
-      .innerJoin('messages', 'messages.sid', 'message_parts.message_sid')
-      .selectAll('messages').select('message_parts.total as part_total')
-      .where('message_parts.carrier', '=', arg(0)).where('message_parts.carrier_id', '=', arg(1)));
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {
+    this.withMessage = compiled<PartWithMessage, [string, string]>(db, (q) =>
+      q
+        .selectFrom('message_parts')
+        .innerJoin('messages', 'messages.sid', 'message_parts.message_sid')
+        .selectAll('messages')
+        .select('message_parts.total as part_total')
+        .where('message_parts.carrier', '=', arg(0))
+        .where('message_parts.carrier_id', '=', arg(1)),
+    );
   }
 
   /**
@@ -26,11 +34,19 @@ export class MessagePartsRepository {
    */
   async insert(rows: MessagePartRow[], ex: Executor = this.db): Promise<void> {
     if (rows.length === 0) return;
-    await ex.insertInto('message_parts').values(rows)
-      .onConflict((oc) => oc.columns(['carrier', 'carrier_id']).doUpdateSet((eb) => ({
-        message_sid: eb.ref('excluded.message_sid'), seq: eb.ref('excluded.seq'), total: eb.ref('excluded.total'),
-        status: eb.ref('excluded.status'), error_code: eb.ref('excluded.error_code'), date_updated: eb.ref('excluded.date_updated'),
-      })))
+    await ex
+      .insertInto('message_parts')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['carrier', 'carrier_id']).doUpdateSet((eb) => ({
+          message_sid: eb.ref('excluded.message_sid'),
+          seq: eb.ref('excluded.seq'),
+          total: eb.ref('excluded.total'),
+          status: eb.ref('excluded.status'),
+          error_code: eb.ref('excluded.error_code'),
+          date_updated: eb.ref('excluded.date_updated'),
+        })),
+      )
       .execute();
   }
 
@@ -50,7 +66,12 @@ export class MessagePartsRepository {
     return ex.selectFrom('message_parts').selectAll().where('message_sid', '=', messageSid).orderBy('seq').execute();
   }
 
-  async update(carrier: string, carrierId: string, changes: { status: string; error_code: number | null; date_updated: number }, ex: Executor = this.db): Promise<void> {
+  async update(
+    carrier: string,
+    carrierId: string,
+    changes: { status: string; error_code: number | null; date_updated: number },
+    ex: Executor = this.db,
+  ): Promise<void> {
     await ex.updateTable('message_parts').set(changes).where('carrier', '=', carrier).where('carrier_id', '=', carrierId).execute();
   }
 

@@ -17,10 +17,35 @@ export interface MessageFilter {
   dateSentAfter?: number | undefined;
 }
 
-const MESSAGE_COLUMNS = ['sid', 'account_sid', 'messaging_service_sid', 'direction', 'from_number', 'to_number', 'body', 'status',
-  'num_segments', 'num_media', 'encoding', 'error_code', 'error_message', 'status_callback', 'application_sid', 'validity_period',
-  'send_at', 'carrier', 'carrier_ids', 'media_urls', 'run_at', 'locked_by', 'locked_until', 'attempts', 'date_created',
-  'date_updated', 'date_sent'] as const satisfies readonly (keyof MessageRow)[];
+const MESSAGE_COLUMNS = [
+  'sid',
+  'account_sid',
+  'messaging_service_sid',
+  'direction',
+  'from_number',
+  'to_number',
+  'body',
+  'status',
+  'num_segments',
+  'num_media',
+  'encoding',
+  'error_code',
+  'error_message',
+  'status_callback',
+  'application_sid',
+  'validity_period',
+  'send_at',
+  'carrier',
+  'carrier_ids',
+  'media_urls',
+  'run_at',
+  'locked_by',
+  'locked_until',
+  'attempts',
+  'date_created',
+  'date_updated',
+  'date_sent',
+] as const satisfies readonly (keyof MessageRow)[];
 
 export class MessagesRepository {
   // The statements every message passes through, compiled once (see store/compiled.ts).
@@ -30,14 +55,22 @@ export class MessagesRepository {
   private readonly setSlot: ReturnType<typeof compiled<unknown, [number, string]>>;
   private readonly transitions = new Map<string, ReturnType<typeof compiled<{ sid: string }, unknown[]>>>();
 
-  constructor(private readonly db: Kysely<Database>, private readonly dialect: DialectName) {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+  ) {
     this.insertRows = compiledInsert(db, dialect, 'messages', MESSAGE_COLUMNS);
     this.bySid = compiled(db, (q) => q.selectFrom('messages').selectAll().where('sid', '=', arg(0)));
     this.slotOf = compiled(db, (q) => {
       const select = q.selectFrom('sender_schedule').select('next_free_at').where('sender', '=', arg(0));
       return dialect === 'postgres' ? select.forUpdate() : select;
     });
-    this.setSlot = compiled(db, (q) => q.updateTable('sender_schedule').set({ next_free_at: arg(0) as unknown as number }).where('sender', '=', arg(1)));
+    this.setSlot = compiled(db, (q) =>
+      q
+        .updateTable('sender_schedule')
+        .set({ next_free_at: arg(0) as unknown as number })
+        .where('sender', '=', arg(1)),
+    );
   }
 
   async insert(row: MessageRow, ex: Executor = this.db): Promise<void> {
@@ -55,8 +88,11 @@ export class MessagesRepository {
     const next = runAt + costMs;
     if (current) await this.setSlot(ex, next, sender);
     else {
-      await ex.insertInto('sender_schedule').values({ sender, next_free_at: next })
-        .onConflict((oc) => oc.column('sender').doUpdateSet({ next_free_at: sql`excluded.next_free_at` })).execute();
+      await ex
+        .insertInto('sender_schedule')
+        .values({ sender, next_free_at: next })
+        .onConflict((oc) => oc.column('sender').doUpdateSet({ next_free_at: sql`excluded.next_free_at` }))
+        .execute();
     }
     // run_at is whole milliseconds; the schedule keeps the fraction so fast senders are not rounded down.
     return Math.ceil(runAt);
@@ -65,16 +101,23 @@ export class MessagesRepository {
   /** Takes due pipeline work under a lease; a node that dies loses its claims when the lease runs out. */
   async claimDue(worker: string, limit: number, now: number, leaseMs: number): Promise<MessageRow[]> {
     return this.db.transaction().execute(async (trx) => {
-      let pick = trx.selectFrom('messages').select('sid')
-        .where('run_at', 'is not', null).where('run_at', '<=', now)
+      let pick = trx
+        .selectFrom('messages')
+        .select('sid')
+        .where('run_at', 'is not', null)
+        .where('run_at', '<=', now)
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-        .orderBy('run_at').limit(limit);
+        .orderBy('run_at')
+        .limit(limit);
       if (this.dialect === 'postgres') pick = pick.forUpdate().skipLocked();
       const sids = (await pick.execute()).map((r) => r.sid);
       if (sids.length === 0) return [];
-      return trx.updateTable('messages')
+      return trx
+        .updateTable('messages')
         .set({ locked_by: worker, locked_until: now + leaseMs, attempts: sql`attempts + 1` })
-        .where('sid', 'in', sids).returningAll().execute();
+        .where('sid', 'in', sids)
+        .returningAll()
+        .execute();
     });
   }
 
@@ -88,10 +131,18 @@ export class MessagesRepository {
     const shape = `${columns.join(',')}|${from.length}`;
     let update = this.transitions.get(shape);
     if (!update) {
-      update = compiled<{ sid: string }, unknown[]>(this.db, (q) => q.updateTable('messages')
-        .set(Object.fromEntries(columns.map((c, i) => [c, arg(i)])) as MessageChanges)
-        .where('sid', '=', arg(columns.length)).where('status', 'in', from.map((_, i) => arg(columns.length + 1 + i)))
-        .returning('sid'));
+      update = compiled<{ sid: string }, unknown[]>(this.db, (q) =>
+        q
+          .updateTable('messages')
+          .set(Object.fromEntries(columns.map((c, i) => [c, arg(i)])) as MessageChanges)
+          .where('sid', '=', arg(columns.length))
+          .where(
+            'status',
+            'in',
+            from.map((_, i) => arg(columns.length + 1 + i)),
+          )
+          .returning('sid'),
+      );
       if (this.transitions.size < 64) this.transitions.set(shape, update);
     }
     return (await update(ex, ...columns.map((c) => changes[c]), sid, ...from)).length > 0;
@@ -101,8 +152,13 @@ export class MessagesRepository {
   async transitionMany(sids: readonly string[], from: readonly string[], changes: MessageChanges, ex: Executor = this.db): Promise<Set<string>> {
     const moved = new Set<string>();
     for (let i = 0; i < sids.length; i += 500) {
-      const rows = await ex.updateTable('messages').set(changes).where('sid', 'in', sids.slice(i, i + 500)).where('status', 'in', from)
-        .returning('sid').execute();
+      const rows = await ex
+        .updateTable('messages')
+        .set(changes)
+        .where('sid', 'in', sids.slice(i, i + 500))
+        .where('status', 'in', from)
+        .returning('sid')
+        .execute();
       for (const r of rows) moved.add(r.sid);
     }
     return moved;
@@ -112,13 +168,30 @@ export class MessagesRepository {
    * `transitionMany` that also sets each message's own carrier_ids (a CASE on the SID), so a whole batch of
    * submit results is one statement rather than one per message.
    */
-  async transitionManyWithIds(items: readonly { sid: string; carrierIds: string }[], from: readonly string[], changes: MessageChanges, ex: Executor = this.db): Promise<Set<string>> {
+  async transitionManyWithIds(
+    items: readonly { sid: string; carrierIds: string }[],
+    from: readonly string[],
+    changes: MessageChanges,
+    ex: Executor = this.db,
+  ): Promise<Set<string>> {
     const moved = new Set<string>();
     for (let i = 0; i < items.length; i += 300) {
       const chunk = items.slice(i, i + 300);
-      const ids = sql<string>`CASE sid ${sql.join(chunk.map((c) => sql`WHEN ${c.sid} THEN ${c.carrierIds}`), sql` `)} END`;
-      const rows = await ex.updateTable('messages').set({ ...changes, carrier_ids: ids }).where('sid', 'in', chunk.map((c) => c.sid))
-        .where('status', 'in', from).returning('sid').execute();
+      const ids = sql<string>`CASE sid ${sql.join(
+        chunk.map((c) => sql`WHEN ${c.sid} THEN ${c.carrierIds}`),
+        sql` `,
+      )} END`;
+      const rows = await ex
+        .updateTable('messages')
+        .set({ ...changes, carrier_ids: ids })
+        .where(
+          'sid',
+          'in',
+          chunk.map((c) => c.sid),
+        )
+        .where('status', 'in', from)
+        .returning('sid')
+        .execute();
       for (const r of rows) moved.add(r.sid);
     }
     return moved;
@@ -154,36 +227,51 @@ export class MessagesRepository {
 
   /** Records what a virtual phone received or sent; a repeat for the same message is ignored. */
   async insertVirtual(row: VirtualPhoneMessageRow, ex: Executor = this.db): Promise<boolean> {
-    const r = await ex.insertInto('virtual_phone_messages').values(row)
-      .onConflict((oc) => oc.column('message_sid').doNothing()).executeTakeFirst();
+    const r = await ex
+      .insertInto('virtual_phone_messages')
+      .values(row)
+      .onConflict((oc) => oc.column('message_sid').doNothing())
+      .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
   /** A batch of deliveries to virtual phones in one statement; repeats (same message) are ignored. */
   async insertVirtualMany(rows: VirtualPhoneMessageRow[], ex: Executor = this.db): Promise<void> {
     for (let i = 0; i < rows.length; i += 1000) {
-      await ex.insertInto('virtual_phone_messages').values(rows.slice(i, i + 1000))
-        .onConflict((oc) => oc.column('message_sid').doNothing()).execute();
+      await ex
+        .insertInto('virtual_phone_messages')
+        .values(rows.slice(i, i + 1000))
+        .onConflict((oc) => oc.column('message_sid').doNothing())
+        .execute();
     }
   }
 
   /** Messages a carrier accepted long enough ago that their delivery report should have come (bounded). */
   async sentWithoutReport(carrier: string, sentBefore: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('messages').select('sid').where('status', '=', 'sent')
-      .where('carrier', '=', carrier).where('date_sent', '<', sentBefore).limit(1000).execute();
+    const rows = await this.db
+      .selectFrom('messages')
+      .select('sid')
+      .where('status', '=', 'sent')
+      .where('carrier', '=', carrier)
+      .where('date_sent', '<', sentBefore)
+      .limit(1000)
+      .execute();
     return rows.map((r) => r.sid);
   }
 
   async listVirtual(accountSid: string, phone: string, page: PageQuery): Promise<Page<VirtualPhoneMessageRow>> {
-    return paginate(this.db.selectFrom('virtual_phone_messages').selectAll()
-      .where('account_sid', '=', accountSid).where('phone', '=', phone), 'desc', page);
+    return paginate(this.db.selectFrom('virtual_phone_messages').selectAll().where('account_sid', '=', accountSid).where('phone', '=', phone), 'desc', page);
   }
 
   async listVirtualPhones(accountSid: string): Promise<{ phone: string; count: number; last: number }[]> {
-    const rows = await this.db.selectFrom('virtual_phone_messages')
+    const rows = await this.db
+      .selectFrom('virtual_phone_messages')
       .select(['phone', (eb) => eb.fn.countAll<number>().as('count'), (eb) => eb.fn.max('date_created').as('last')])
-      .where('account_sid', '=', accountSid).groupBy('phone').orderBy('last', 'desc').limit(1000).execute();
+      .where('account_sid', '=', accountSid)
+      .groupBy('phone')
+      .orderBy('last', 'desc')
+      .limit(1000)
+      .execute();
     return rows.map((r) => ({ phone: r.phone, count: Number(r.count), last: Number(r.last) }));
   }
-
 }

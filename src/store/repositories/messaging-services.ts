@@ -46,25 +46,36 @@ export class MessagingServicesRepository {
 
   /** Attaches a number; false when it already belongs to another service. */
   async attach(accountSid: string, serviceSid: string, phoneNumberSid: string, now: number): Promise<boolean> {
-    const r = await this.db.updateTable('phone_numbers').set({ messaging_service_sid: serviceSid, date_updated: now })
-      .where('sid', '=', phoneNumberSid).where('account_sid', '=', accountSid)
+    const r = await this.db
+      .updateTable('phone_numbers')
+      .set({ messaging_service_sid: serviceSid, date_updated: now })
+      .where('sid', '=', phoneNumberSid)
+      .where('account_sid', '=', accountSid)
       .where((eb) => eb.or([eb('messaging_service_sid', 'is', null), eb('messaging_service_sid', '=', serviceSid)]))
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
   async detach(serviceSid: string, phoneNumberSid: string): Promise<boolean> {
-    const r = await this.db.updateTable('phone_numbers').set({ messaging_service_sid: null })
-      .where('sid', '=', phoneNumberSid).where('messaging_service_sid', '=', serviceSid).executeTakeFirst();
+    const r = await this.db
+      .updateTable('phone_numbers')
+      .set({ messaging_service_sid: null })
+      .where('sid', '=', phoneNumberSid)
+      .where('messaging_service_sid', '=', serviceSid)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
   async stickySender(serviceSid: string, recipient: string, ex: Executor = this.db): Promise<string | undefined> {
-    return (await ex.selectFrom('sticky_senders').select('sender').where('service_sid', '=', serviceSid).where('recipient', '=', recipient).executeTakeFirst())?.sender;
+    return (await ex.selectFrom('sticky_senders').select('sender').where('service_sid', '=', serviceSid).where('recipient', '=', recipient).executeTakeFirst())
+      ?.sender;
   }
 
   async setStickySender(serviceSid: string, recipient: string, sender: string, ex: Executor = this.db): Promise<void> {
-    await ex.insertInto('sticky_senders').values({ service_sid: serviceSid, recipient, sender })
-      .onConflict((oc) => oc.columns(['service_sid', 'recipient']).doUpdateSet({ sender })).execute();
+    await ex
+      .insertInto('sticky_senders')
+      .values({ service_sid: serviceSid, recipient, sender })
+      .onConflict((oc) => oc.columns(['service_sid', 'recipient']).doUpdateSet({ sender }))
+      .execute();
   }
 }

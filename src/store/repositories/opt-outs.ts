@@ -11,8 +11,11 @@ export class OptOutsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async add(accountSid: string, sender: string, recipient: string, now: number, ex: Executor = this.db): Promise<void> {
-    await ex.insertInto('opt_outs').values({ account_sid: accountSid, sender, recipient, date_created: now })
-      .onConflict((oc) => oc.columns(['account_sid', 'sender', 'recipient']).doNothing()).execute();
+    await ex
+      .insertInto('opt_outs')
+      .values({ account_sid: accountSid, sender, recipient, date_created: now })
+      .onConflict((oc) => oc.columns(['account_sid', 'sender', 'recipient']).doNothing())
+      .execute();
   }
 
   async remove(accountSid: string, sender: string, recipient: string, ex: Executor = this.db): Promise<void> {
@@ -23,8 +26,19 @@ export class OptOutsRepository {
     if (senders.length === 0) return false;
     let check = this.checks.get(senders.length);
     if (!check) {
-      check = compiled<{ sender: string }, string[]>(this.db, (q) => q.selectFrom('opt_outs').select('sender').where('account_sid', '=', arg(0))
-        .where('sender', 'in', senders.map((_, i) => arg(i + 2))).where('recipient', '=', arg(1)).limit(1));
+      check = compiled<{ sender: string }, string[]>(this.db, (q) =>
+        q
+          .selectFrom('opt_outs')
+          .select('sender')
+          .where('account_sid', '=', arg(0))
+          .where(
+            'sender',
+            'in',
+            senders.map((_, i) => arg(i + 2)),
+          )
+          .where('recipient', '=', arg(1))
+          .limit(1),
+      );
       if (this.checks.size < 16) this.checks.set(senders.length, check);
     }
     return (await check(ex, accountSid, recipient, ...senders)).length > 0;

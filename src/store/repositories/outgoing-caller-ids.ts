@@ -9,8 +9,11 @@ export class OutgoingCallerIdsRepository {
 
   /** False when the account has already verified this number. */
   async insertIfNew(row: OutgoingCallerIdRow): Promise<boolean> {
-    const r = await this.db.insertInto('outgoing_caller_ids').values(row)
-      .onConflict((oc) => oc.columns(['account_sid', 'phone_number']).doNothing()).executeTakeFirst();
+    const r = await this.db
+      .insertInto('outgoing_caller_ids')
+      .values(row)
+      .onConflict((oc) => oc.columns(['account_sid', 'phone_number']).doNothing())
+      .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
@@ -20,11 +23,20 @@ export class OutgoingCallerIdsRepository {
 
   /** Is this number one the account verified? (What a From or Dial callerId check asks.) */
   async isVerified(accountSid: string, phoneNumber: string): Promise<boolean> {
-    const row = await this.db.selectFrom('outgoing_caller_ids').select('sid').where('account_sid', '=', accountSid).where('phone_number', '=', phoneNumber).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('outgoing_caller_ids')
+      .select('sid')
+      .where('account_sid', '=', accountSid)
+      .where('phone_number', '=', phoneNumber)
+      .executeTakeFirst();
     return row !== undefined;
   }
 
-  async list(accountSid: string, filter: { phoneNumber?: string | undefined; friendlyName?: string | undefined }, page: PageQuery): Promise<Page<OutgoingCallerIdRow>> {
+  async list(
+    accountSid: string,
+    filter: { phoneNumber?: string | undefined; friendlyName?: string | undefined },
+    page: PageQuery,
+  ): Promise<Page<OutgoingCallerIdRow>> {
     let q = this.db.selectFrom('outgoing_caller_ids').selectAll().where('account_sid', '=', accountSid);
     if (filter.phoneNumber !== undefined) q = q.where('phone_number', '=', filter.phoneNumber);
     if (filter.friendlyName !== undefined) q = q.where('friendly_name', '=', filter.friendlyName);
@@ -32,8 +44,12 @@ export class OutgoingCallerIdsRepository {
   }
 
   async rename(accountSid: string, sid: string, friendlyName: string, now: number): Promise<void> {
-    await this.db.updateTable('outgoing_caller_ids').set({ friendly_name: friendlyName, date_updated: now })
-      .where('sid', '=', sid).where('account_sid', '=', accountSid).execute();
+    await this.db
+      .updateTable('outgoing_caller_ids')
+      .set({ friendly_name: friendlyName, date_updated: now })
+      .where('sid', '=', sid)
+      .where('account_sid', '=', accountSid)
+      .execute();
   }
 
   async delete(accountSid: string, sid: string): Promise<boolean> {

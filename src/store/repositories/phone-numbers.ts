@@ -23,8 +23,11 @@ export class PhoneNumbersRepository {
 
   /** Inserts unless the number is already owned; returns false when someone else holds it. */
   async insertIfFree(row: PhoneNumberRow): Promise<boolean> {
-    const r = await this.db.insertInto('phone_numbers').values(row)
-      .onConflict((oc) => oc.column('phone_number').doNothing()).executeTakeFirst();
+    const r = await this.db
+      .insertInto('phone_numbers')
+      .values(row)
+      .onConflict((oc) => oc.column('phone_number').doNothing())
+      .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 

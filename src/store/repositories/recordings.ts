@@ -6,8 +6,19 @@ import type { Executor } from '../transactor.js';
 export type RecordingRow = RecordingsTable;
 export type RecordingMeta = Omit<RecordingRow, 'audio'>;
 
-const META = ['sid', 'account_sid', 'call_sid', 'source', 'status', 'channels', 'duration', 'start_time', 'error_code',
-  'date_created', 'date_updated'] as const satisfies readonly (keyof RecordingMeta)[];
+const META = [
+  'sid',
+  'account_sid',
+  'call_sid',
+  'source',
+  'status',
+  'channels',
+  'duration',
+  'start_time',
+  'error_code',
+  'date_created',
+  'date_updated',
+] as const satisfies readonly (keyof RecordingMeta)[];
 
 export interface RecordingFilter {
   callSid?: string | undefined;

@@ -12,12 +12,19 @@ export class SettingsRepository {
 
   /** Sets the value only if the key is absent; returns the value that is stored afterwards. */
   async setIfAbsent(key: string, value: string): Promise<string> {
-    await this.db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
     return (await this.get(key)) ?? value;
   }
 
   async set(key: string, value: string): Promise<void> {
-    await this.db.insertInto('settings').values({ key, value })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
   }
 }

@@ -60,8 +60,10 @@ export class VerifyRepository {
     return this.db.transaction().execute(async (trx) => {
       const r = await trx.deleteFrom('verify_services').where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) return false;
-      await trx.deleteFrom('verification_attempts')
-        .where('verification_sid', 'in', trx.selectFrom('verifications').select('sid').where('service_sid', '=', sid)).execute();
+      await trx
+        .deleteFrom('verification_attempts')
+        .where('verification_sid', 'in', trx.selectFrom('verifications').select('sid').where('service_sid', '=', sid))
+        .execute();
       await trx.deleteFrom('verifications').where('service_sid', '=', sid).execute();
       return true;
     });
@@ -71,8 +73,11 @@ export class VerifyRepository {
 
   /** Inserts a new open verification unless one is already open for its open_key; false when one is. */
   async insertIfNoneOpen(row: VerificationRow): Promise<boolean> {
-    const r = await this.db.insertInto('verifications').values(row)
-      .onConflict((oc) => oc.column('open_key').doNothing()).executeTakeFirst();
+    const r = await this.db
+      .insertInto('verifications')
+      .values(row)
+      .onConflict((oc) => oc.column('open_key').doNothing())
+      .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
@@ -86,10 +91,16 @@ export class VerifyRepository {
 
   /** The newest verification of a To that ran out of checks and has not expired yet (it still answers 60202). */
   async findExhausted(serviceSid: string, to: string, now: number): Promise<VerificationRow | undefined> {
-    return this.db.selectFrom('verifications').selectAll()
-      .where('service_sid', '=', serviceSid).where('to_number', '=', to)
-      .where('status', '=', 'max_attempts_reached').where('expires_at', '>', now)
-      .orderBy('date_created', 'desc').limit(1).executeTakeFirst();
+    return this.db
+      .selectFrom('verifications')
+      .selectAll()
+      .where('service_sid', '=', serviceSid)
+      .where('to_number', '=', to)
+      .where('status', '=', 'max_attempts_reached')
+      .where('expires_at', '>', now)
+      .orderBy('date_created', 'desc')
+      .limit(1)
+      .executeTakeFirst();
   }
 
   /**
@@ -97,16 +108,20 @@ export class VerifyRepository {
    * by and, for a new CustomCode, the new code. Returns the updated row, or undefined when the send does not fit.
    */
   async claimSend(sid: string, maxSends: number, now: number, channel: string, code?: { hash: string; sealed: string }): Promise<VerificationRow | undefined> {
-    return this.db.updateTable('verifications')
+    return this.db
+      .updateTable('verifications')
       .set({ send_attempts: sql`send_attempts + 1`, channel, date_updated: now, ...(code ? { code_hash: code.hash, code_sealed: code.sealed } : {}) })
-      .where('sid', '=', sid).where('open_key', 'is not', null).where('send_attempts', '<', maxSends).where('expires_at', '>', now)
-      .returningAll().executeTakeFirst();
+      .where('sid', '=', sid)
+      .where('open_key', 'is not', null)
+      .where('send_attempts', '<', maxSends)
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   /** Gives back a send that was counted but never left (the channel refused it). */
   async releaseSend(sid: string): Promise<void> {
-    await this.db.updateTable('verifications').set({ send_attempts: sql`send_attempts - 1` })
-      .where('sid', '=', sid).where('send_attempts', '>', 0).execute();
+    await this.db.updateTable('verifications').set({ send_attempts: sql`send_attempts - 1` }).where('sid', '=', sid).where('send_attempts', '>', 0).execute();
   }
 
   /**
@@ -116,7 +131,8 @@ export class VerifyRepository {
    */
   async claimCheck(sid: string, codeHash: string, maxChecks: number, now: number): Promise<VerificationRow | undefined> {
     const ended = sql<boolean>`(code_hash = ${codeHash} or check_attempts + 1 >= ${maxChecks})`;
-    return this.db.updateTable('verifications')
+    return this.db
+      .updateTable('verifications')
       .set({
         check_attempts: sql`check_attempts + 1`,
         status: sql`case when code_hash = ${codeHash} then 'approved' when check_attempts + 1 >= ${maxChecks} then 'max_attempts_reached' else status end`,
@@ -124,23 +140,34 @@ export class VerifyRepository {
         code_sealed: sql`case when ${ended} then null else code_sealed end`,
         date_updated: now,
       })
-      .where('sid', '=', sid).where('open_key', 'is not', null).where('check_attempts', '<', maxChecks).where('expires_at', '>', now)
-      .returningAll().executeTakeFirst();
+      .where('sid', '=', sid)
+      .where('open_key', 'is not', null)
+      .where('check_attempts', '<', maxChecks)
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   /** Ends an open, unexpired verification (approved or canceled by the API); undefined when it was not open. */
   async end(sid: string, status: VerificationEnd, now: number): Promise<VerificationRow | undefined> {
-    return this.db.updateTable('verifications')
+    return this.db
+      .updateTable('verifications')
       .set({ status, open_key: null, code_sealed: null, date_updated: now })
-      .where('sid', '=', sid).where('open_key', 'is not', null).where('expires_at', '>', now)
-      .returningAll().executeTakeFirst();
+      .where('sid', '=', sid)
+      .where('open_key', 'is not', null)
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   /** Marks every open verification past its lifetime expired and drops its sealed code. */
   async expireDue(now: number): Promise<void> {
-    await this.db.updateTable('verifications')
+    await this.db
+      .updateTable('verifications')
       .set({ status: 'expired', open_key: null, code_sealed: null, date_updated: now })
-      .where('open_key', 'is not', null).where('expires_at', '<=', now).execute();
+      .where('open_key', 'is not', null)
+      .where('expires_at', '<=', now)
+      .execute();
   }
 
   /** Removes a verification whose first send failed, so it neither blocks nor counts against the To. */
@@ -157,13 +184,27 @@ export class VerifyRepository {
 
   /** The account's attempts joined to their verifications, in a derived table so paging sees one date_created and sid. */
   private attemptsOf(accountSid: string) {
-    return this.db.selectFrom((eb) => eb.selectFrom('verification_attempts as a')
-      .innerJoin('verifications as v', 'v.sid', 'a.verification_sid')
-      .where('a.account_sid', '=', accountSid)
-      .select([
-        'a.sid', 'a.account_sid', 'a.verification_sid', 'a.channel', 'a.channel_sid', 'a.date_created',
-        'v.service_sid', 'v.to_number', 'v.status as verification_status', 'v.date_updated as verification_date_updated',
-      ]).as('t')).selectAll('t');
+    return this.db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('verification_attempts as a')
+          .innerJoin('verifications as v', 'v.sid', 'a.verification_sid')
+          .where('a.account_sid', '=', accountSid)
+          .select([
+            'a.sid',
+            'a.account_sid',
+            'a.verification_sid',
+            'a.channel',
+            'a.channel_sid',
+            'a.date_created',
+            'v.service_sid',
+            'v.to_number',
+            'v.status as verification_status',
+            'v.date_updated as verification_date_updated',
+          ])
+          .as('t'),
+      )
+      .selectAll('t');
   }
 
   async findAttempt(accountSid: string, sid: string): Promise<AttemptListRow | undefined> {
@@ -184,7 +225,12 @@ export class VerifyRepository {
   }
 
   async attempts(verificationSid: string): Promise<VerificationAttemptRow[]> {
-    return this.db.selectFrom('verification_attempts').selectAll().where('verification_sid', '=', verificationSid)
-      .orderBy('date_created').orderBy('sid').execute();
+    return this.db
+      .selectFrom('verification_attempts')
+      .selectAll()
+      .where('verification_sid', '=', verificationSid)
+      .orderBy('date_created')
+      .orderBy('sid')
+      .execute();
   }
 }

@@ -1,9 +1,7 @@
 import type { Kysely } from 'kysely';
 import { paginate, type Page, type PageQuery } from '../paging.js';
 import type { Database } from '../schema.js';
-import type {
-  VideoParticipantsTable, VideoRecordingsTable, VideoRoomsTable, VideoSubscriptionsTable, VideoTracksTable,
-} from '../video-schema.js';
+import type { VideoParticipantsTable, VideoRecordingsTable, VideoRoomsTable, VideoSubscriptionsTable, VideoTracksTable } from '../video-schema.js';
 
 export type RoomRow = VideoRoomsTable;
 export type ParticipantRow = VideoParticipantsTable;
@@ -65,8 +63,13 @@ export class VideoRepository {
   }
 
   findLiveRoomByName(accountSid: string, name: string): Promise<RoomRow | undefined> {
-    return this.db.selectFrom('video_rooms').selectAll().where('account_sid', '=', accountSid)
-      .where('unique_name', '=', name).where('status', '=', 'in-progress').executeTakeFirst();
+    return this.db
+      .selectFrom('video_rooms')
+      .selectAll()
+      .where('account_sid', '=', accountSid)
+      .where('unique_name', '=', name)
+      .where('status', '=', 'in-progress')
+      .executeTakeFirst();
   }
 
   listRooms(accountSid: string, f: RoomFilter, page: PageQuery): Promise<Page<RoomRow>> {
@@ -80,8 +83,12 @@ export class VideoRepository {
 
   /** Ends a room once: false when it was not in progress any more (another caller ended it first). */
   async endRoom(sid: string, status: 'completed' | 'failed', endTime: number, duration: number): Promise<boolean> {
-    const r = await this.db.updateTable('video_rooms').set({ status, end_time: endTime, duration, date_updated: endTime })
-      .where('sid', '=', sid).where('status', '=', 'in-progress').executeTakeFirst();
+    const r = await this.db
+      .updateTable('video_rooms')
+      .set({ status, end_time: endTime, duration, date_updated: endTime })
+      .where('sid', '=', sid)
+      .where('status', '=', 'in-progress')
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
@@ -91,8 +98,12 @@ export class VideoRepository {
 
   /** The next SequenceNumber of a room's status callbacks (0 first), taken atomically. */
   async nextCallbackSeq(sid: string): Promise<number> {
-    const row = await this.db.updateTable('video_rooms').set((eb) => ({ callback_seq: eb('callback_seq', '+', 1) }))
-      .where('sid', '=', sid).returning('callback_seq').executeTakeFirst();
+    const row = await this.db
+      .updateTable('video_rooms')
+      .set((eb) => ({ callback_seq: eb('callback_seq', '+', 1) }))
+      .where('sid', '=', sid)
+      .returning('callback_seq')
+      .executeTakeFirst();
     return (row?.callback_seq ?? 1) - 1;
   }
 
@@ -103,8 +114,13 @@ export class VideoRepository {
   }
 
   async liveMediaNodes(): Promise<string[]> {
-    const rows = await this.db.selectFrom('video_rooms').select('media_node').distinct()
-      .where('status', '=', 'in-progress').where('media_node', 'is not', null).execute();
+    const rows = await this.db
+      .selectFrom('video_rooms')
+      .select('media_node')
+      .distinct()
+      .where('status', '=', 'in-progress')
+      .where('media_node', 'is not', null)
+      .execute();
     return rows.map((r) => r.media_node!);
   }
 
@@ -120,9 +136,22 @@ export class VideoRepository {
 
   /** By identity: the one present in the room, else the latest who was. */
   findParticipantByIdentity(roomSid: string, identity: string): Promise<ParticipantRow | undefined> {
-    return this.db.selectFrom('video_participants').selectAll().where('room_sid', '=', roomSid).where('identity', '=', identity)
-      .orderBy((eb) => eb.case().when('status', 'in', [...PRESENT]).then(0).else(1).end())
-      .orderBy('date_created', 'desc').limit(1).executeTakeFirst();
+    return this.db
+      .selectFrom('video_participants')
+      .selectAll()
+      .where('room_sid', '=', roomSid)
+      .where('identity', '=', identity)
+      .orderBy((eb) =>
+        eb
+          .case()
+          .when('status', 'in', [...PRESENT])
+          .then(0)
+          .else(1)
+          .end(),
+      )
+      .orderBy('date_created', 'desc')
+      .limit(1)
+      .executeTakeFirst();
   }
 
   listParticipants(roomSid: string, f: ParticipantFilter, page: PageQuery): Promise<Page<ParticipantRow>> {
@@ -135,20 +164,32 @@ export class VideoRepository {
   }
 
   presentParticipants(roomSid: string): Promise<ParticipantRow[]> {
-    return this.db.selectFrom('video_participants').selectAll().where('room_sid', '=', roomSid).where('status', 'in', [...PRESENT]).execute();
+    return this.db
+      .selectFrom('video_participants')
+      .selectAll()
+      .where('room_sid', '=', roomSid)
+      .where('status', 'in', [...PRESENT])
+      .execute();
   }
 
   /** Moves a present participant between connected and reconnecting; never revives a disconnected one. */
   async setPresentStatus(sid: string, status: 'connected' | 'reconnecting', now: number): Promise<void> {
-    await this.db.updateTable('video_participants').set({ status, date_updated: now })
-      .where('sid', '=', sid).where('status', 'in', [...PRESENT]).execute();
+    await this.db
+      .updateTable('video_participants')
+      .set({ status, date_updated: now })
+      .where('sid', '=', sid)
+      .where('status', 'in', [...PRESENT])
+      .execute();
   }
 
   /** Marks a participant gone once: false when it already was. */
   async disconnectParticipant(sid: string, endTime: number, duration: number): Promise<boolean> {
-    const r = await this.db.updateTable('video_participants')
+    const r = await this.db
+      .updateTable('video_participants')
       .set({ status: 'disconnected', end_time: endTime, duration, date_updated: endTime })
-      .where('sid', '=', sid).where('status', 'in', [...PRESENT]).executeTakeFirst();
+      .where('sid', '=', sid)
+      .where('status', 'in', [...PRESENT])
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
@@ -163,21 +204,31 @@ export class VideoRepository {
   }
 
   listPublishedTracks(participantSid: string, page: PageQuery): Promise<Page<TrackRow>> {
-    return paginate(this.db.selectFrom('video_tracks').selectAll().where('participant_sid', '=', participantSid)
-      .where('status', '=', 'published'), 'asc', page);
+    return paginate(
+      this.db.selectFrom('video_tracks').selectAll().where('participant_sid', '=', participantSid).where('status', '=', 'published'),
+      'asc',
+      page,
+    );
   }
 
   async unpublishTrack(sid: string, now: number): Promise<boolean> {
-    const r = await this.db.updateTable('video_tracks').set({ status: 'unpublished', date_updated: now })
-      .where('sid', '=', sid).where('status', '=', 'published').executeTakeFirst();
+    const r = await this.db
+      .updateTable('video_tracks')
+      .set({ status: 'unpublished', date_updated: now })
+      .where('sid', '=', sid)
+      .where('status', '=', 'published')
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
   // --- subscriptions ---
 
   async insertSubscription(row: SubscriptionRow): Promise<void> {
-    await this.db.insertInto('video_subscriptions').values(row)
-      .onConflict((oc) => oc.columns(['participant_sid', 'sid']).doNothing()).execute();
+    await this.db
+      .insertInto('video_subscriptions')
+      .values(row)
+      .onConflict((oc) => oc.columns(['participant_sid', 'sid']).doNothing())
+      .execute();
   }
 
   async deleteSubscription(participantSid: string, trackSid: string): Promise<void> {
@@ -186,8 +237,10 @@ export class VideoRepository {
 
   /** Drops every subscription of a participant and every subscription to its tracks. */
   async deleteSubscriptionsOf(participantSid: string): Promise<void> {
-    await this.db.deleteFrom('video_subscriptions')
-      .where((eb) => eb.or([eb('participant_sid', '=', participantSid), eb('publisher_sid', '=', participantSid)])).execute();
+    await this.db
+      .deleteFrom('video_subscriptions')
+      .where((eb) => eb.or([eb('participant_sid', '=', participantSid), eb('publisher_sid', '=', participantSid)]))
+      .execute();
   }
 
   listSubscriptions(participantSid: string, page: PageQuery): Promise<Page<SubscriptionRow>> {

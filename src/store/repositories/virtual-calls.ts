@@ -13,19 +13,25 @@ export class VirtualCallsRepository {
 
   async events(callSids: readonly string[]): Promise<VirtualCallEventRow[]> {
     if (callSids.length === 0) return [];
-    return this.db.selectFrom('virtual_call_events').selectAll().where('call_sid', 'in', callSids)
-      .orderBy('call_sid').orderBy('seq').execute();
+    return this.db.selectFrom('virtual_call_events').selectAll().where('call_sid', 'in', callSids).orderBy('call_sid').orderBy('seq').execute();
   }
 
   async behavior(accountSid: string, phone: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('virtual_phone_behaviors').select('behavior')
-      .where('account_sid', '=', accountSid).where('phone', '=', phone).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('virtual_phone_behaviors')
+      .select('behavior')
+      .where('account_sid', '=', accountSid)
+      .where('phone', '=', phone)
+      .executeTakeFirst();
     return row?.behavior;
   }
 
   async setBehavior(accountSid: string, phone: string, behavior: string, now: number): Promise<void> {
-    await this.db.insertInto('virtual_phone_behaviors').values({ account_sid: accountSid, phone, behavior, date_updated: now })
-      .onConflict((oc) => oc.columns(['account_sid', 'phone']).doUpdateSet({ behavior, date_updated: now })).execute();
+    await this.db
+      .insertInto('virtual_phone_behaviors')
+      .values({ account_sid: accountSid, phone, behavior, date_updated: now })
+      .onConflict((oc) => oc.columns(['account_sid', 'phone']).doUpdateSet({ behavior, date_updated: now }))
+      .execute();
   }
 
   async clearBehavior(accountSid: string, phone: string): Promise<void> {

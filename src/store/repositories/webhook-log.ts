@@ -8,14 +8,32 @@ export type WebhookRequestRow = WebhookRequestsTable;
 export type AlertRow = AlertsTable;
 
 /** The record of every webhook request and every alert: what the inspector and the debugger show. */
-const REQUEST_COLUMNS = ['sid', 'account_sid', 'resource_sid', 'purpose', 'method', 'url', 'request_headers', 'request_body',
-  'response_status', 'response_headers', 'response_body', 'latency_ms', 'error_code', 'error_message', 'attempt', 'date_created',
+const REQUEST_COLUMNS = [
+  'sid',
+  'account_sid',
+  'resource_sid',
+  'purpose',
+  'method',
+  'url',
+  'request_headers',
+  'request_body',
+  'response_status',
+  'response_headers',
+  'response_body',
+  'latency_ms',
+  'error_code',
+  'error_message',
+  'attempt',
+  'date_created',
 ] as const satisfies readonly (keyof WebhookRequestRow)[];
 
 export class WebhookLogRepository {
   private readonly insertMany: ReturnType<typeof compiledInsert<'webhook_requests', (typeof REQUEST_COLUMNS)[number]>>;
 
-  constructor(private readonly db: Kysely<Database>, dialect: DialectName) {
+  constructor(
+    private readonly db: Kysely<Database>,
+    dialect: DialectName,
+  ) {
     this.insertMany = compiledInsert(db, dialect, 'webhook_requests', REQUEST_COLUMNS);
   }
 
@@ -32,7 +50,11 @@ export class WebhookLogRepository {
     return this.db.selectFrom('webhook_requests').selectAll().where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
   }
 
-  async listRequests(accountSid: string, filter: { resourceSid?: string | undefined; failedOnly?: boolean }, page: PageQuery): Promise<Page<WebhookRequestRow>> {
+  async listRequests(
+    accountSid: string,
+    filter: { resourceSid?: string | undefined; failedOnly?: boolean },
+    page: PageQuery,
+  ): Promise<Page<WebhookRequestRow>> {
     let q = this.db.selectFrom('webhook_requests').selectAll().where('account_sid', '=', accountSid);
     if (filter.resourceSid !== undefined) q = q.where('resource_sid', '=', filter.resourceSid);
     if (filter.failedOnly) q = q.where('error_code', 'is not', null);

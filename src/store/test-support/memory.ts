@@ -72,7 +72,18 @@ function defined<T extends object>(changes: T): Partial<T> {
   return Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-type MessageSlice = 'insert' | 'reserveSlot' | 'claimDue' | 'transition' | 'transitionMany' | 'transitionManyWithIds' | 'update' | 'find' | 'findOwned' | 'list' | 'delete';
+type MessageSlice =
+  | 'insert'
+  | 'reserveSlot'
+  | 'claimDue'
+  | 'transition'
+  | 'transitionMany'
+  | 'transitionManyWithIds'
+  | 'update'
+  | 'find'
+  | 'findOwned'
+  | 'list'
+  | 'delete';
 
 export class MemoryMessages implements Pick<MessagesRepository, MessageSlice>, Restorable {
   rows = new Map<string, MessageRow>();
@@ -86,7 +97,10 @@ export class MemoryMessages implements Pick<MessagesRepository, MessageSlice>, R
   snapshot(): () => void {
     const rows = new Map([...this.rows].map(([k, v]) => [k, { ...v }]));
     const schedule = new Map(this.schedule);
-    return () => { this.rows = rows; this.schedule = schedule; };
+    return () => {
+      this.rows = rows;
+      this.schedule = schedule;
+    };
   }
 
   get(sid: string): MessageRow {
@@ -114,7 +128,8 @@ export class MemoryMessages implements Pick<MessagesRepository, MessageSlice>, R
   async claimDue(worker: string, limit: number, now: number, leaseMs: number): Promise<MessageRow[]> {
     const due = [...this.rows.values()]
       .filter((m) => m.run_at !== null && m.run_at <= now && (m.locked_until === null || m.locked_until < now))
-      .sort((a, b) => (a.run_at ?? 0) - (b.run_at ?? 0)).slice(0, limit);
+      .sort((a, b) => (a.run_at ?? 0) - (b.run_at ?? 0))
+      .slice(0, limit);
     for (const m of due) Object.assign(m, { locked_by: worker, locked_until: now + leaseMs, attempts: m.attempts + 1 });
     this.claims.push(due.length);
     return due.map((m) => ({ ...m }));
@@ -179,7 +194,9 @@ export class MemoryParts implements Pick<MessagePartsRepository, 'insert' | 'fin
 
   snapshot(): () => void {
     const rows = this.rows.map((r) => ({ ...r }));
-    return () => { this.rows = rows; };
+    return () => {
+      this.rows = rows;
+    };
   }
 
   async insert(rows: MessagePartRow[]): Promise<void> {
@@ -195,7 +212,7 @@ export class MemoryParts implements Pick<MessagePartsRepository, 'insert' | 'fin
 
   async findWithMessage(carrier: string, carrierId: string): Promise<{ total: number; message: MessageRow } | undefined> {
     const part = await this.find(carrier, carrierId);
-    const message = part && await this.messages.find(part.message_sid);
+    const message = part && (await this.messages.find(part.message_sid));
     return part && message ? { total: part.total, message } : undefined;
   }
 
@@ -265,7 +282,10 @@ export class MemoryMessagingServices implements Pick<MessagingServicesRepository
   readonly rows = new Map<string, MessagingServiceRow>();
   readonly sticky = new Map<string, string>();
 
-  constructor(private readonly numbers: MemoryPhoneNumbers, ...rows: MessagingServiceRow[]) {
+  constructor(
+    private readonly numbers: MemoryPhoneNumbers,
+    ...rows: MessagingServiceRow[]
+  ) {
     for (const r of rows) this.rows.set(r.sid, r);
   }
 
@@ -292,7 +312,9 @@ export class MemoryOptOuts implements Pick<OptOutsRepository, 'add' | 'remove' |
 
   snapshot(): () => void {
     const entries = new Set(this.entries);
-    return () => { this.entries = entries; };
+    return () => {
+      this.entries = entries;
+    };
   }
 
   async add(accountSid: string, sender: string, recipient: string): Promise<void> {

@@ -7,7 +7,17 @@ walkAttributes('<Reject>', {
   dialect: 'voice',
   document: (a) => `<Response><Reject${a}/></Response>`,
   pick: (verbs) => verbs[0],
-  rows: [{ name: 'reason', default: 'rejected', valid: [['busy', 'busy'], ['rejected', 'rejected']], invalid: ['nope'] }],
+  rows: [
+    {
+      name: 'reason',
+      default: 'rejected',
+      valid: [
+        ['busy', 'busy'],
+        ['rejected', 'rejected'],
+      ],
+      invalid: ['nope'],
+    },
+  ],
 });
 
 walkAttributes('<Redirect> (voice)', {
@@ -42,7 +52,10 @@ test('<Hangup> and <Reject> carry <Parameter>s', () => {
 test('unknown attributes are ignored with a warning, as Twilio does', () => {
   const r = parseTwiml('<Response><Hangup foo="1"/><Say colour="red" voice="alice">hi</Say></Response>', { dialect: 'voice' });
   assert.ok(r.ok);
-  assert.deepEqual(r.warnings.map((w) => w.code), [12200, 12200]);
+  assert.deepEqual(
+    r.warnings.map((w) => w.code),
+    [12200, 12200],
+  );
   assert.match(r.warnings[1]?.message ?? '', /colour/);
 });
 

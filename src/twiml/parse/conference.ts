@@ -1,7 +1,4 @@
-import {
-  bool, int, listOf, method, oneOf, readAttributes, str, url,
-  type AttrTable, type HttpMethod,
-} from '../attrs.js';
+import { bool, int, listOf, method, oneOf, readAttributes, str, url, type AttrTable, type HttpMethod } from '../attrs.js';
 import { textContent } from '../children.js';
 import { schemaFault, type ParseContext } from '../fault.js';
 import type { XmlElement } from '../xml.js';
@@ -53,10 +50,7 @@ const attributes: AttrTable<Omit<ConferenceNoun, 'noun' | 'name'>> = {
   trim: oneOf(TRIMS, 'trim-silence'),
   statusCallback: url(),
   statusCallbackMethod: method(),
-  statusCallbackEvent: listOf<ConferenceEvent>(
-    ['start', 'end', 'join', 'leave', 'mute', 'hold', 'modify', 'speaker', 'announcement'],
-    [],
-  ),
+  statusCallbackEvent: listOf<ConferenceEvent>(['start', 'end', 'join', 'leave', 'mute', 'hold', 'modify', 'speaker', 'announcement'], []),
   recordingStatusCallback: url(),
   recordingStatusCallbackMethod: method(),
   recordingStatusCallbackEvent: listOf(RECORDING_EVENTS, ['completed']),

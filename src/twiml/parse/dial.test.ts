@@ -14,17 +14,59 @@ walkAttributes('<Dial>', {
   rows: [
     { name: 'action', default: null, valid: [['/dial-done', '/dial-done']] },
     { name: 'method', default: 'POST', valid: [['GET', 'GET']], invalid: ['PUT'] },
-    { name: 'callerId', default: null, valid: [['+15550001111', '+15550001111'], ['client:alice', 'client:alice']] },
-    { name: 'timeout', default: 30, valid: [['5', 5], ['600', 600]], invalid: ['0', '601', 'long'] },
+    {
+      name: 'callerId',
+      default: null,
+      valid: [
+        ['+15550001111', '+15550001111'],
+        ['client:alice', 'client:alice'],
+      ],
+    },
+    {
+      name: 'timeout',
+      default: 30,
+      valid: [
+        ['5', 5],
+        ['600', 600],
+      ],
+      invalid: ['0', '601', 'long'],
+    },
     { name: 'timeLimit', default: 14400, valid: [['60', 60]], invalid: ['0', 'x'] },
-    { name: 'record', default: 'do-not-record', valid: [['record-from-answer', 'record-from-answer'], ['record-from-ringing-dual', 'record-from-ringing-dual'], ['true', 'record-from-answer'], ['false', 'do-not-record']], invalid: ['always'] },
+    {
+      name: 'record',
+      default: 'do-not-record',
+      valid: [
+        ['record-from-answer', 'record-from-answer'],
+        ['record-from-ringing-dual', 'record-from-ringing-dual'],
+        ['true', 'record-from-answer'],
+        ['false', 'do-not-record'],
+      ],
+      invalid: ['always'],
+    },
     { name: 'hangupOnStar', default: false, valid: [['true', true]], invalid: ['star'] },
     { name: 'answerOnBridge', default: false, valid: [['true', true]], invalid: ['1'] },
-    { name: 'ringTone', default: null, valid: [['uk', 'uk'], ['us-old', 'us-old'], ['DE', 'de']], invalid: ['mars'] },
+    {
+      name: 'ringTone',
+      default: null,
+      valid: [
+        ['uk', 'uk'],
+        ['us-old', 'us-old'],
+        ['DE', 'de'],
+      ],
+      invalid: ['mars'],
+    },
     { name: 'recordingStatusCallback', default: null, valid: [['/rec', '/rec']] },
     { name: 'recordingStatusCallbackMethod', default: 'POST', valid: [['GET', 'GET']], invalid: ['X'] },
     { name: 'recordingStatusCallbackEvent', default: ['completed'], valid: [['in-progress', ['in-progress']]], invalid: ['done'] },
-    { name: 'recordingTrack', default: 'both', valid: [['inbound', 'inbound'], ['outbound', 'outbound']], invalid: ['left'] },
+    {
+      name: 'recordingTrack',
+      default: 'both',
+      valid: [
+        ['inbound', 'inbound'],
+        ['outbound', 'outbound'],
+      ],
+      invalid: ['left'],
+    },
     { name: 'trim', default: 'do-not-trim', valid: [['trim-silence', 'trim-silence']], invalid: ['yes'] },
     { name: 'sequential', default: false, valid: [['true', true]], invalid: ['serial'] },
     { name: 'referUrl', default: null, valid: [['/refer', '/refer']] },
@@ -38,10 +80,23 @@ const legRows = [
   { name: 'method', default: 'POST', valid: [['GET', 'GET']] as Array<[string, unknown]>, invalid: ['PUT'] },
   { name: 'statusCallback', default: null, valid: [['https://example.com/s', 'https://example.com/s']] as Array<[string, unknown]> },
   { name: 'statusCallbackMethod', default: 'POST', valid: [['GET', 'GET']] as Array<[string, unknown]>, invalid: ['OPTIONS'] },
-  { name: 'statusCallbackEvent', default: ['completed'], valid: [['initiated ringing answered completed', ['initiated', 'ringing', 'answered', 'completed']]] as Array<[string, unknown]>, invalid: ['queued'] },
+  {
+    name: 'statusCallbackEvent',
+    default: ['completed'],
+    valid: [['initiated ringing answered completed', ['initiated', 'ringing', 'answered', 'completed']]] as Array<[string, unknown]>,
+    invalid: ['queued'],
+  },
 ];
 const amdRows = [
-  { name: 'machineDetection', default: null, valid: [['Enable', 'Enable'], ['DetectMessageEnd', 'DetectMessageEnd']] as Array<[string, unknown]>, invalid: ['on'] },
+  {
+    name: 'machineDetection',
+    default: null,
+    valid: [
+      ['Enable', 'Enable'],
+      ['DetectMessageEnd', 'DetectMessageEnd'],
+    ] as Array<[string, unknown]>,
+    invalid: ['on'],
+  },
   { name: 'machineDetectionTimeout', default: 30, valid: [['10', 10]] as Array<[string, unknown]>, invalid: ['2', '60'] },
   { name: 'machineDetectionSpeechThreshold', default: 2400, valid: [['1000', 1000]] as Array<[string, unknown]>, invalid: ['999'] },
   { name: 'machineDetectionSpeechEndThreshold', default: 1200, valid: [['5000', 5000]] as Array<[string, unknown]>, invalid: ['5001'] },
@@ -87,24 +142,56 @@ walkAttributes('<Conference>', {
   pick: target,
   rows: [
     { name: 'muted', default: false, valid: [['true', true]], invalid: ['mute'] },
-    { name: 'beep', default: 'true', valid: [['false', 'false'], ['onEnter', 'onEnter'], ['onexit', 'onExit']], invalid: ['loud'] },
+    {
+      name: 'beep',
+      default: 'true',
+      valid: [
+        ['false', 'false'],
+        ['onEnter', 'onEnter'],
+        ['onexit', 'onExit'],
+      ],
+      invalid: ['loud'],
+    },
     { name: 'startConferenceOnEnter', default: true, valid: [['false', false]], invalid: ['x'] },
     { name: 'endConferenceOnExit', default: false, valid: [['true', true]], invalid: ['x'] },
     { name: 'waitUrl', default: null, valid: [['https://example.com/hold.xml', 'https://example.com/hold.xml']] },
     { name: 'waitMethod', default: 'POST', valid: [['GET', 'GET']], invalid: ['X'] },
-    { name: 'maxParticipants', default: 250, valid: [['2', 2], ['10', 10]], invalid: ['1', '251'] },
+    {
+      name: 'maxParticipants',
+      default: 250,
+      valid: [
+        ['2', 2],
+        ['10', 10],
+      ],
+      invalid: ['1', '251'],
+    },
     { name: 'record', default: 'do-not-record', valid: [['record-from-start', 'record-from-start']], invalid: ['record-from-answer'] },
     { name: 'region', default: null, valid: [['ie1', 'ie1']], invalid: ['eu'] },
     { name: 'coach', default: null, valid: [['CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa']] },
     { name: 'trim', default: 'trim-silence', valid: [['do-not-trim', 'do-not-trim']], invalid: ['no'] },
     { name: 'statusCallback', default: null, valid: [['/conf', '/conf']] },
     { name: 'statusCallbackMethod', default: 'POST', valid: [['GET', 'GET']], invalid: ['X'] },
-    { name: 'statusCallbackEvent', default: [], valid: [['start end join leave mute hold modify speaker announcement', ['start', 'end', 'join', 'leave', 'mute', 'hold', 'modify', 'speaker', 'announcement']]], invalid: ['talk'] },
+    {
+      name: 'statusCallbackEvent',
+      default: [],
+      valid: [
+        ['start end join leave mute hold modify speaker announcement', ['start', 'end', 'join', 'leave', 'mute', 'hold', 'modify', 'speaker', 'announcement']],
+      ],
+      invalid: ['talk'],
+    },
     { name: 'recordingStatusCallback', default: null, valid: [['/rec', '/rec']] },
     { name: 'recordingStatusCallbackMethod', default: 'POST', valid: [['GET', 'GET']], invalid: ['X'] },
     { name: 'recordingStatusCallbackEvent', default: ['completed'], valid: [['in-progress completed', ['in-progress', 'completed']]], invalid: ['x'] },
     { name: 'eventCallbackUrl', default: null, valid: [['/events', '/events']] },
-    { name: 'jitterBufferSize', default: 'large', valid: [['off', 'off'], ['small', 'small']], invalid: ['huge'] },
+    {
+      name: 'jitterBufferSize',
+      default: 'large',
+      valid: [
+        ['off', 'off'],
+        ['small', 'small'],
+      ],
+      invalid: ['huge'],
+    },
     { name: 'participantLabel', default: null, valid: [['customer', 'customer']] },
   ],
 });
@@ -124,7 +211,10 @@ walkAttributes('<Queue>', {
 test('<Dial> plain text is one <Number> with default attributes', () => {
   const [d] = verbsOf('<Response><Dial> +1 555 123 0000 </Dial></Response>') as DialVerb[];
   assert.equal(d?.targets.length, 1);
-  assert.deepEqual({ noun: d?.targets[0]?.noun, number: d?.targets[0]?.noun === 'Number' && d.targets[0].number }, { noun: 'Number', number: '+1 555 123 0000' });
+  assert.deepEqual(
+    { noun: d?.targets[0]?.noun, number: d?.targets[0]?.noun === 'Number' && d.targets[0].number },
+    { noun: 'Number', number: '+1 555 123 0000' },
+  );
 });
 
 test('<Dial> rings several nouns of different kinds', () => {

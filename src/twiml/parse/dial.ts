@@ -1,7 +1,4 @@
-import {
-  bool, int, listOf, method, oneOf, readAttributes, str, url,
-  type Attr, type AttrTable, type HttpMethod,
-} from '../attrs.js';
+import { bool, int, listOf, method, oneOf, readAttributes, str, url, type Attr, type AttrTable, type HttpMethod } from '../attrs.js';
 import { textOrElements, unexpectedChild } from '../children.js';
 import { schemaFault, type ParseContext } from '../fault.js';
 import type { XmlElement } from '../xml.js';
@@ -13,12 +10,49 @@ import { RECORDING_EVENTS, TRIMS, type RecordingEvent, type Trim } from './recor
 import { parseSip, type SipNoun } from './sip.js';
 
 export type DialTarget = NumberNoun | SipNoun | ClientNoun | ConferenceNoun | QueueNoun;
-export type DialRecord =
-  | 'do-not-record' | 'record-from-answer' | 'record-from-ringing' | 'record-from-answer-dual' | 'record-from-ringing-dual';
+export type DialRecord = 'do-not-record' | 'record-from-answer' | 'record-from-ringing' | 'record-from-answer-dual' | 'record-from-ringing-dual';
 
 export const RING_TONES = [
-  'at', 'au', 'bg', 'br', 'be', 'ch', 'cl', 'cn', 'cz', 'de', 'dk', 'ee', 'es', 'fi', 'fr', 'gr', 'hu', 'il', 'in', 'it',
-  'lt', 'jp', 'mx', 'my', 'nl', 'no', 'nz', 'ph', 'pl', 'pt', 'ru', 'se', 'sg', 'th', 'uk', 'us', 'us-old', 'tw', 've', 'za',
+  'at',
+  'au',
+  'bg',
+  'br',
+  'be',
+  'ch',
+  'cl',
+  'cn',
+  'cz',
+  'de',
+  'dk',
+  'ee',
+  'es',
+  'fi',
+  'fr',
+  'gr',
+  'hu',
+  'il',
+  'in',
+  'it',
+  'lt',
+  'jp',
+  'mx',
+  'my',
+  'nl',
+  'no',
+  'nz',
+  'ph',
+  'pl',
+  'pt',
+  'ru',
+  'se',
+  'sg',
+  'th',
+  'uk',
+  'us',
+  'us-old',
+  'tw',
+  've',
+  'za',
 ] as const;
 export type RingTone = (typeof RING_TONES)[number];
 
@@ -53,7 +87,11 @@ export interface DialVerb {
 }
 
 const DIAL_RECORD: readonly DialRecord[] = [
-  'do-not-record', 'record-from-answer', 'record-from-ringing', 'record-from-answer-dual', 'record-from-ringing-dual',
+  'do-not-record',
+  'record-from-answer',
+  'record-from-ringing',
+  'record-from-answer-dual',
+  'record-from-ringing-dual',
 ];
 
 // Twilio still honours the old boolean form of record on <Dial>.
@@ -92,10 +130,7 @@ const attributes: AttrTable<Omit<DialVerb, 'verb' | 'targets'>> = {
   passports: str(),
 };
 
-const NOUNS: ReadonlyMap<string, (el: XmlElement, ctx: ParseContext) => DialTarget> = new Map<
-  string,
-  (el: XmlElement, ctx: ParseContext) => DialTarget
->([
+const NOUNS: ReadonlyMap<string, (el: XmlElement, ctx: ParseContext) => DialTarget> = new Map<string, (el: XmlElement, ctx: ParseContext) => DialTarget>([
   ['Number', parseNumber],
   ['Sip', parseSip],
   ['Client', parseClient],
@@ -106,13 +141,14 @@ const NOUNS: ReadonlyMap<string, (el: XmlElement, ctx: ParseContext) => DialTarg
 export function parseDial(el: XmlElement, ctx: ParseContext): DialVerb {
   const attrs = readAttributes(el, attributes, ctx);
   const { text, elements } = textOrElements(el);
-  const targets: DialTarget[] = text !== ''
-    ? [numberFromText(text, ctx)]
-    : elements.map((child) => {
-        const parse = NOUNS.get(child.name);
-        if (!parse) throw unexpectedChild(child, el);
-        return parse(child, ctx);
-      });
+  const targets: DialTarget[] =
+    text !== ''
+      ? [numberFromText(text, ctx)]
+      : elements.map((child) => {
+          const parse = NOUNS.get(child.name);
+          if (!parse) throw unexpectedChild(child, el);
+          return parse(child, ctx);
+        });
   if (targets.length === 0) throw schemaFault('<Dial> needs a number or a noun to dial');
   return { verb: 'Dial', ...attrs, targets };
 }

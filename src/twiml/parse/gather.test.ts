@@ -8,17 +8,108 @@ walkAttributes('<Gather>', {
   document: (a) => `<Response><Gather${a}/></Response>`,
   pick: (verbs) => verbs[0],
   rows: [
-    { name: 'input', default: ['dtmf'], valid: [['speech', ['speech']], ['dtmf speech', ['dtmf', 'speech']], ['speech,dtmf', ['speech', 'dtmf']], ['DTMF', ['dtmf']]], invalid: ['voice', '', 'dtmf keypad'] },
-    { name: 'action', default: null, valid: [['/gathered', '/gathered'], ['https://example.com/g?x=1&y=2', 'https://example.com/g?x=1&y=2']], invalid: ['has space'] },
-    { name: 'method', default: 'POST', valid: [['GET', 'GET'], ['get', 'GET'], ['POST', 'POST']], invalid: ['PUT', 'FETCH'] },
-    { name: 'numDigits', default: null, valid: [['1', 1], ['10', 10]], invalid: ['0', 'four', '-3'] },
-    { name: 'finishOnKey', default: '#', valid: [['*', '*'], ['0', '0'], ['', '']], invalid: ['##', 'a'] },
-    { name: 'timeout', default: 5, valid: [['0', 0], ['30', 30]], invalid: ['5s', '-1'] },
-    { name: 'speechTimeout', default: 5, valid: [['auto', 'auto'], ['3', 3]], invalid: ['soon', '-1'] },
-    { name: 'speechModel', default: null, valid: [['phone_call', 'phone_call'], ['experimental_conversations', 'experimental_conversations']] },
-    { name: 'hints', default: [], valid: [['yes, no ,maybe', ['yes', 'no', 'maybe']], ['$OOV_CLASS_DIGIT_SEQUENCE', ['$OOV_CLASS_DIGIT_SEQUENCE']]] },
-    { name: 'language', default: 'en-US', valid: [['es-MX', 'es-MX'], ['yue-Hant-HK', 'yue-Hant-HK']], invalid: ['Spanish'] },
-    { name: 'actionOnEmptyResult', default: false, valid: [['true', true], ['TRUE', true], ['false', false]], invalid: ['yes', '1'] },
+    {
+      name: 'input',
+      default: ['dtmf'],
+      valid: [
+        ['speech', ['speech']],
+        ['dtmf speech', ['dtmf', 'speech']],
+        ['speech,dtmf', ['speech', 'dtmf']],
+        ['DTMF', ['dtmf']],
+      ],
+      invalid: ['voice', '', 'dtmf keypad'],
+    },
+    {
+      name: 'action',
+      default: null,
+      valid: [
+        ['/gathered', '/gathered'],
+        ['https://example.com/g?x=1&y=2', 'https://example.com/g?x=1&y=2'],
+      ],
+      invalid: ['has space'],
+    },
+    {
+      name: 'method',
+      default: 'POST',
+      valid: [
+        ['GET', 'GET'],
+        ['get', 'GET'],
+        ['POST', 'POST'],
+      ],
+      invalid: ['PUT', 'FETCH'],
+    },
+    {
+      name: 'numDigits',
+      default: null,
+      valid: [
+        ['1', 1],
+        ['10', 10],
+      ],
+      invalid: ['0', 'four', '-3'],
+    },
+    {
+      name: 'finishOnKey',
+      default: '#',
+      valid: [
+        ['*', '*'],
+        ['0', '0'],
+        ['', ''],
+      ],
+      invalid: ['##', 'a'],
+    },
+    {
+      name: 'timeout',
+      default: 5,
+      valid: [
+        ['0', 0],
+        ['30', 30],
+      ],
+      invalid: ['5s', '-1'],
+    },
+    {
+      name: 'speechTimeout',
+      default: 5,
+      valid: [
+        ['auto', 'auto'],
+        ['3', 3],
+      ],
+      invalid: ['soon', '-1'],
+    },
+    {
+      name: 'speechModel',
+      default: null,
+      valid: [
+        ['phone_call', 'phone_call'],
+        ['experimental_conversations', 'experimental_conversations'],
+      ],
+    },
+    {
+      name: 'hints',
+      default: [],
+      valid: [
+        ['yes, no ,maybe', ['yes', 'no', 'maybe']],
+        ['$OOV_CLASS_DIGIT_SEQUENCE', ['$OOV_CLASS_DIGIT_SEQUENCE']],
+      ],
+    },
+    {
+      name: 'language',
+      default: 'en-US',
+      valid: [
+        ['es-MX', 'es-MX'],
+        ['yue-Hant-HK', 'yue-Hant-HK'],
+      ],
+      invalid: ['Spanish'],
+    },
+    {
+      name: 'actionOnEmptyResult',
+      default: false,
+      valid: [
+        ['true', true],
+        ['TRUE', true],
+        ['false', false],
+      ],
+      invalid: ['yes', '1'],
+    },
     { name: 'partialResultCallback', default: null, valid: [['https://example.com/partial', 'https://example.com/partial']] },
     { name: 'partialResultCallbackMethod', default: 'POST', valid: [['GET', 'GET']], invalid: ['DELETE'] },
     { name: 'profanityFilter', default: true, valid: [['false', false]], invalid: ['no'] },
@@ -38,7 +129,10 @@ test('<Gather> nests Say, Play and Pause in order', () => {
   const [g] = verbsOf(
     '<Response><Gather numDigits="1">\n  <Say>Press 1</Say>\n  <Pause length="2"/>\n  <Play>https://example.com/beep.wav</Play>\n</Gather></Response>',
   ) as GatherVerb[];
-  assert.deepEqual(g?.children.map((c) => c.verb), ['Say', 'Pause', 'Play']);
+  assert.deepEqual(
+    g?.children.map((c) => c.verb),
+    ['Say', 'Pause', 'Play'],
+  );
 });
 
 test('<Gather> refuses other verbs, unknown nouns and loose text', () => {

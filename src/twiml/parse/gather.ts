@@ -1,7 +1,4 @@
-import {
-  bool, int, language, listOf, matching, method, optInt, readAttributes, str, url,
-  type AttrTable, type HttpMethod,
-} from '../attrs.js';
+import { bool, int, language, listOf, matching, method, optInt, readAttributes, str, url, type AttrTable, type HttpMethod } from '../attrs.js';
 import { elementChildren, unexpectedChild } from '../children.js';
 import type { ParseContext } from '../fault.js';
 import type { XmlElement } from '../xml.js';
@@ -69,10 +66,7 @@ const attributes: AttrTable<GatherAttributes> = {
   maxSpeechTime: int(60, 1, 3_600),
 };
 
-const PROMPTS: ReadonlyMap<string, (el: XmlElement, ctx: ParseContext) => GatherPrompt> = new Map<
-  string,
-  (el: XmlElement, ctx: ParseContext) => GatherPrompt
->([
+const PROMPTS: ReadonlyMap<string, (el: XmlElement, ctx: ParseContext) => GatherPrompt> = new Map<string, (el: XmlElement, ctx: ParseContext) => GatherPrompt>([
   ['Say', parseSay],
   ['Play', parsePlay],
   ['Pause', parsePause],
@@ -89,7 +83,13 @@ export function parseGather(el: XmlElement, ctx: ParseContext): GatherVerb {
     verb: 'Gather',
     ...attrs,
     speechTimeout: speechTimeout === null ? attrs.timeout : speechTimeout === 'auto' ? 'auto' : Number(speechTimeout),
-    hints: hints === null ? [] : hints.split(',').map((h) => h.trim()).filter((h) => h !== ''),
+    hints:
+      hints === null
+        ? []
+        : hints
+            .split(',')
+            .map((h) => h.trim())
+            .filter((h) => h !== ''),
     children,
   };
 }

@@ -8,10 +8,25 @@ walkAttributes('<Message>', {
   document: (a) => `<Response><Message${a}>Hello</Message></Response>`,
   pick: (verbs) => verbs[0],
   rows: [
-    { name: 'to', default: null, valid: [['+15551230000', '+15551230000'], ['whatsapp:+15551230000', 'whatsapp:+15551230000']] },
+    {
+      name: 'to',
+      default: null,
+      valid: [
+        ['+15551230000', '+15551230000'],
+        ['whatsapp:+15551230000', 'whatsapp:+15551230000'],
+      ],
+    },
     { name: 'from', default: null, valid: [['+15559990000', '+15559990000']] },
     { name: 'action', default: null, valid: [['/sent', '/sent']] },
-    { name: 'method', default: 'POST', valid: [['GET', 'GET'], ['post', 'POST']], invalid: ['PUT'] },
+    {
+      name: 'method',
+      default: 'POST',
+      valid: [
+        ['GET', 'GET'],
+        ['post', 'POST'],
+      ],
+      invalid: ['PUT'],
+    },
     { name: 'statusCallback', default: null, valid: [['https://example.com/status', 'https://example.com/status']] },
   ],
 });
@@ -32,7 +47,8 @@ test('<Message> body from text, from <Body>, with <Media>', () => {
   );
   assert.deepEqual([m.body, m.media], ['Store Location: 123 Easy St.', ['https://example.com/a.png']]);
   assert.deepEqual(message('<Response><Message><Media>https://e.com/1.jpg</Media><Media>https://e.com/2.jpg</Media></Message></Response>').media, [
-    'https://e.com/1.jpg', 'https://e.com/2.jpg',
+    'https://e.com/1.jpg',
+    'https://e.com/2.jpg',
   ]);
   assert.equal(message('<Response><Message><Body><![CDATA[<b>bold</b> & co]]></Body></Message></Response>').body, '<b>bold</b> & co');
 });

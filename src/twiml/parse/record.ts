@@ -1,7 +1,4 @@
-import {
-  bool, int, listOf, matching, method, oneOf, readAttributes, str, url,
-  type AttrTable, type HttpMethod,
-} from '../attrs.js';
+import { bool, int, listOf, matching, method, oneOf, readAttributes, str, url, type AttrTable, type HttpMethod } from '../attrs.js';
 import { expectEmpty } from '../children.js';
 import type { ParseContext } from '../fault.js';
 import type { XmlElement } from '../xml.js';

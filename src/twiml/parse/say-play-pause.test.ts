@@ -11,9 +11,37 @@ walkAttributes('<Say>', {
   document: (a) => `<Response><Say${a}>Hello</Say></Response>`,
   pick: first,
   rows: [
-    { name: 'voice', default: 'man', valid: [['woman', 'woman'], ['alice', 'alice'], ['Polly.Joanna-Neural', 'Polly.Joanna-Neural'], ['Google.en-US-Standard-C', 'Google.en-US-Standard-C']], invalid: ['two words', ''] },
-    { name: 'language', default: 'en-US', valid: [['fr-FR', 'fr-FR'], ['cmn-CN', 'cmn-CN'], ['en-GB-WLS', 'en-GB-WLS']], invalid: ['english', 'e', ''] },
-    { name: 'loop', default: 1, valid: [['3', 3], [' 2 ', 2], ['0', LOOP_FOREVER]], invalid: ['abc', '-1', '1.5', '1001', ''] },
+    {
+      name: 'voice',
+      default: 'man',
+      valid: [
+        ['woman', 'woman'],
+        ['alice', 'alice'],
+        ['Polly.Joanna-Neural', 'Polly.Joanna-Neural'],
+        ['Google.en-US-Standard-C', 'Google.en-US-Standard-C'],
+      ],
+      invalid: ['two words', ''],
+    },
+    {
+      name: 'language',
+      default: 'en-US',
+      valid: [
+        ['fr-FR', 'fr-FR'],
+        ['cmn-CN', 'cmn-CN'],
+        ['en-GB-WLS', 'en-GB-WLS'],
+      ],
+      invalid: ['english', 'e', ''],
+    },
+    {
+      name: 'loop',
+      default: 1,
+      valid: [
+        ['3', 3],
+        [' 2 ', 2],
+        ['0', LOOP_FOREVER],
+      ],
+      invalid: ['abc', '-1', '1.5', '1001', ''],
+    },
   ],
 });
 
@@ -22,8 +50,24 @@ walkAttributes('<Play>', {
   document: (a) => `<Response><Play${a}>https://example.com/a.mp3</Play></Response>`,
   pick: first,
   rows: [
-    { name: 'loop', default: 1, valid: [['10', 10], ['0', LOOP_FOREVER]], invalid: ['x', '-2'] },
-    { name: 'digits', default: null, valid: [['wwww3', 'wwww3'], ['1234#*', '1234#*']], invalid: ['12a', ''] },
+    {
+      name: 'loop',
+      default: 1,
+      valid: [
+        ['10', 10],
+        ['0', LOOP_FOREVER],
+      ],
+      invalid: ['x', '-2'],
+    },
+    {
+      name: 'digits',
+      default: null,
+      valid: [
+        ['wwww3', 'wwww3'],
+        ['1234#*', '1234#*'],
+      ],
+      invalid: ['12a', ''],
+    },
   ],
 });
 
@@ -31,7 +75,17 @@ walkAttributes('<Pause>', {
   dialect: 'voice',
   document: (a) => `<Response><Pause${a}/></Response>`,
   pick: first,
-  rows: [{ name: 'length', default: 1, valid: [['0', 0], ['10', 10]], invalid: ['ten', '-1', '2.5'] }],
+  rows: [
+    {
+      name: 'length',
+      default: 1,
+      valid: [
+        ['0', 0],
+        ['10', 10],
+      ],
+      invalid: ['ten', '-1', '2.5'],
+    },
+  ],
 });
 
 test('<Say> text is unescaped and trimmed; plain text has no SSML tree', () => {

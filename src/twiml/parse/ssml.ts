@@ -5,9 +5,7 @@ import type { XmlElement, XmlNode } from '../xml.js';
 export const SSML_TAGS = ['break', 'emphasis', 'lang', 'p', 'phoneme', 'prosody', 's', 'say-as', 'sub', 'w'] as const;
 export type SsmlTag = (typeof SSML_TAGS)[number];
 
-export type SsmlNode =
-  | { kind: 'text'; text: string }
-  | { kind: 'element'; tag: SsmlTag; attributes: Readonly<Record<string, string>>; children: SsmlNode[] };
+export type SsmlNode = { kind: 'text'; text: string } | { kind: 'element'; tag: SsmlTag; attributes: Readonly<Record<string, string>>; children: SsmlNode[] };
 
 const isSsmlTag = (name: string): name is SsmlTag => (SSML_TAGS as readonly string[]).includes(name);
 

@@ -32,7 +32,15 @@ walkAttributes('<Stream>', {
   pick: (verbs: Verb[]) => (verbs[0] as StartVerb).streams[0],
   rows: [
     { name: 'name', default: null, valid: [['my stream', 'my stream']] },
-    { name: 'track', default: 'inbound_track', valid: [['both_tracks', 'both_tracks'], ['outbound_track', 'outbound_track']], invalid: ['inbound'] },
+    {
+      name: 'track',
+      default: 'inbound_track',
+      valid: [
+        ['both_tracks', 'both_tracks'],
+        ['outbound_track', 'outbound_track'],
+      ],
+      invalid: ['inbound'],
+    },
     { name: 'statusCallback', default: null, valid: [['/stream-status', '/stream-status']] },
     { name: 'statusCallbackMethod', default: 'POST', valid: [['GET', 'GET']], invalid: ['X'] },
     { name: 'connectorName', default: null, valid: [['c1', 'c1']] },
@@ -53,15 +61,25 @@ test('<Connect><Stream> with parameters', () => {
     '<Response><Connect><Stream url="wss://example.com/a?x=1&amp;y=2"><Parameter name="FirstName" value="Jane"/></Stream></Connect></Response>',
   ) as ConnectVerb[];
   assert.deepEqual(c?.target, {
-    noun: 'Stream', url: 'wss://example.com/a?x=1&y=2', name: null, track: 'inbound_track', statusCallback: null,
-    statusCallbackMethod: 'POST', connectorName: null, audioFormat: null, sampleRate: null,
+    noun: 'Stream',
+    url: 'wss://example.com/a?x=1&y=2',
+    name: null,
+    track: 'inbound_track',
+    statusCallback: null,
+    statusCallbackMethod: 'POST',
+    connectorName: null,
+    audioFormat: null,
+    sampleRate: null,
     parameters: [{ name: 'FirstName', value: 'Jane' }],
   });
 });
 
 test('<Stop> names the streams to stop', () => {
   const [s] = verbsOf('<Response><Stop><Stream name="s1"/><Stream name="s2"/></Stop></Response>') as StopVerb[];
-  assert.deepEqual(s?.streams.map((x) => x.name), ['s1', 's2']);
+  assert.deepEqual(
+    s?.streams.map((x) => x.name),
+    ['s1', 's2'],
+  );
 });
 
 test('<Connect>, <Start>, <Stop> content errors', () => {

@@ -61,7 +61,8 @@ export class MemoryVerifications implements VerificationStore {
     const matched = row.code_hash === codeHash;
     const last = row.check_attempts + 1 >= maxChecks;
     Object.assign(row, {
-      check_attempts: row.check_attempts + 1, date_updated: now,
+      check_attempts: row.check_attempts + 1,
+      date_updated: now,
       status: matched ? 'approved' : last ? 'max_attempts_reached' : row.status,
       ...(matched || last ? { open_key: null, code_sealed: null } : {}),
     });

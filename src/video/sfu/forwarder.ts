@@ -1,6 +1,12 @@
 import {
-  ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, RtpHeader, RtpPacket,
-  type MediaStreamTrack, type RTCRtpCodecParameters, type RTCRtpReceiver, type RTCRtpSender,
+  ReceiverEstimatedMaxBitrate,
+  RtcpPayloadSpecificFeedback,
+  RtpHeader,
+  RtpPacket,
+  type MediaStreamTrack,
+  type RTCRtpCodecParameters,
+  type RTCRtpReceiver,
+  type RTCRtpSender,
 } from 'werift';
 import { isKeyframeStart } from './media.js';
 import type { TrackRef } from './protocol.js';
@@ -88,7 +94,9 @@ export class PublishedTrack {
   /** Indices of layers that are flowing, lowest first. */
   liveLayers(now: number): number[] {
     const out: number[] = [];
-    this.layers.forEach((l, i) => { if (now - l.lastPacketAt < LAYER_STALE_MS) out.push(i); });
+    this.layers.forEach((l, i) => {
+      if (now - l.lastPacketAt < LAYER_STALE_MS) out.push(i);
+    });
     return out;
   }
 
@@ -116,10 +124,18 @@ export class PublishedTrack {
     if (ssrcs.length === 0) return;
     let mantissa = Math.floor(bitrate);
     let exp = 0;
-    while (mantissa >= 1 << 18) { mantissa = Math.floor(mantissa / 2); exp++; }
+    while (mantissa >= 1 << 18) {
+      mantissa = Math.floor(mantissa / 2);
+      exp++;
+    }
     const feedback = new ReceiverEstimatedMaxBitrate({
-      senderSsrc: this.receiver.rtcpSsrc, mediaSsrc: 0, brExp: exp, brMantissa: mantissa, bitrate: BigInt(Math.floor(bitrate)),
-      ssrcNum: ssrcs.length, ssrcFeedbacks: ssrcs,
+      senderSsrc: this.receiver.rtcpSsrc,
+      mediaSsrc: 0,
+      brExp: exp,
+      brMantissa: mantissa,
+      bitrate: BigInt(Math.floor(bitrate)),
+      ssrcNum: ssrcs.length,
+      ssrcFeedbacks: ssrcs,
     });
     void this.receiver.dtlsTransport.sendRtcp([new RtcpPayloadSpecificFeedback({ feedback })]).catch(() => undefined);
   }
@@ -161,11 +177,17 @@ export class Subscription {
   ) {
     this.video = track.ref.kind === 'video';
     this.target = track.layers.length - 1;
-    this.unsubscribe.push(sender.onPictureLossIndication.subscribe(() => {
-      counters.plisIn++;
-      track.requestKeyframe(this.current >= 0 ? this.current : this.target);
-    }).unSubscribe);
-    this.unsubscribe.push(sender.onGenericNack.subscribe(() => { counters.nacksIn++; }).unSubscribe);
+    this.unsubscribe.push(
+      sender.onPictureLossIndication.subscribe(() => {
+        counters.plisIn++;
+        track.requestKeyframe(this.current >= 0 ? this.current : this.target);
+      }).unSubscribe,
+    );
+    this.unsubscribe.push(
+      sender.onGenericNack.subscribe(() => {
+        counters.nacksIn++;
+      }).unSubscribe,
+    );
     track.subscriptions.add(this);
   }
 

@@ -1,7 +1,4 @@
-import {
-  RTCRtpCodecParameters, useAbsSendTime, useRepairedRtpStreamId, useSdesMid, useSdesRTPStreamId,
-  type PeerConfig,
-} from 'werift';
+import { RTCRtpCodecParameters, useAbsSendTime, useRepairedRtpStreamId, useSdesMid, useSdesRTPStreamId, type PeerConfig } from 'werift';
 import type { WorkerOptions } from './protocol.js';
 
 /**
@@ -23,17 +20,24 @@ function videoCodecs(): RTCRtpCodecParameters[] {
   return [
     new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: feedback }),
     new RTCRtpCodecParameters({
-      mimeType: 'video/H264', clockRate: 90000, rtcpFeedback: feedback,
+      mimeType: 'video/H264',
+      clockRate: 90000,
+      rtcpFeedback: feedback,
       parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
     }),
   ];
 }
 
 function audioCodecs(): RTCRtpCodecParameters[] {
-  return [new RTCRtpCodecParameters({
-    mimeType: 'audio/opus', clockRate: 48000, channels: 2, parameters: 'minptime=10;useinbandfec=1',
-    rtcpFeedback: [],
-  })];
+  return [
+    new RTCRtpCodecParameters({
+      mimeType: 'audio/opus',
+      clockRate: 48000,
+      channels: 2,
+      parameters: 'minptime=10;useinbandfec=1',
+      rtcpFeedback: [],
+    }),
+  ];
 }
 
 /** Peer connection settings; a fresh object each time because werift writes payload types into it. */
@@ -76,7 +80,7 @@ export function isKeyframeStart(codec: string, p: Buffer): boolean {
     let i = 1;
     if (b0 & 0x80) {
       const x = p[i++]!;
-      if (x & 0x80) i += (p[i]! & 0x80) ? 2 : 1; // PictureID, 7 or 15 bits
+      if (x & 0x80) i += p[i]! & 0x80 ? 2 : 1; // PictureID, 7 or 15 bits
       if (x & 0x40) i++; // TL0PICIDX
       if (x & 0x30) i++; // TID/KEYIDX
     }
@@ -86,7 +90,7 @@ export function isKeyframeStart(codec: string, p: Buffer): boolean {
     const type = p[0]! & 0x1f;
     if (type === 5 || type === 7) return true;
     if (type === 24) {
-      for (let i = 1; i + 2 < p.length;) {
+      for (let i = 1; i + 2 < p.length; ) {
         const size = p.readUInt16BE(i);
         const nal = p[i + 2]! & 0x1f;
         if (nal === 5 || nal === 7) return true;
@@ -108,7 +112,7 @@ export function vp8Dimensions(p: Buffer): { width: number; height: number } | un
   let i = 1;
   if (p[0]! & 0x80) {
     const x = p[i++]!;
-    if (x & 0x80) i += (p[i]! & 0x80) ? 2 : 1;
+    if (x & 0x80) i += p[i]! & 0x80 ? 2 : 1;
     if (x & 0x40) i++;
     if (x & 0x30) i++;
   }

@@ -112,7 +112,10 @@ export class PeerSession {
   /** Sends a new subscriber offer; one at a time, and once more if anything changed meanwhile. */
   private async negotiate(): Promise<void> {
     if (this.closed) return;
-    if (this.negotiating) { this.again = true; return; }
+    if (this.negotiating) {
+      this.again = true;
+      return;
+    }
     this.negotiating = true;
     this.again = false;
     try {

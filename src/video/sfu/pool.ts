@@ -39,7 +39,11 @@ export class SfuPool {
   private readonly participantRoom = new Map<string, string>();
   private nextStatsId = 1;
 
-  constructor(private readonly size: number, private readonly opts: WorkerOptions, private readonly events: PoolEvents) {}
+  constructor(
+    private readonly size: number,
+    private readonly opts: WorkerOptions,
+    private readonly events: PoolEvents,
+  ) {}
 
   private spawn(): Slot {
     const worker = startWorker(this.opts);
@@ -108,33 +112,46 @@ export class SfuPool {
   closeRoom(room: string): void {
     const slot = this.roomSlot.get(room);
     if (!slot) return;
-    for (const [p, r] of this.participantRoom) if (r === room) { this.participantRoom.delete(p); slot.participants--; }
+    for (const [p, r] of this.participantRoom)
+      if (r === room) {
+        this.participantRoom.delete(p);
+        slot.participants--;
+      }
     slot.rooms.delete(room);
     this.roomSlot.delete(room);
     slot.worker.postMessage({ t: 'close-room', room } satisfies ToWorker);
   }
 
   async stats(): Promise<WorkerStats[]> {
-    return Promise.all(this.slots.map((slot) => new Promise<WorkerStats>((resolve) => {
-      const id = this.nextStatsId++;
-      slot.stats.set(id, resolve);
-      slot.worker.postMessage({ t: 'stats', id } satisfies ToWorker);
-    })));
+    return Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<WorkerStats>((resolve) => {
+            const id = this.nextStatsId++;
+            slot.stats.set(id, resolve);
+            slot.worker.postMessage({ t: 'stats', id } satisfies ToWorker);
+          }),
+      ),
+    );
   }
 
   /** Lets each worker close its connections and finish recordings, then ends it. */
   async close(): Promise<void> {
     const slots = this.slots.splice(0);
-    await Promise.all(slots.map(async (slot) => {
-      slot.worker.removeAllListeners('exit');
-      slot.worker.removeAllListeners('error');
-      const closed = new Promise<void>((resolve) => {
-        slot.worker.on('message', (m: { t: string }) => { if (m.t === 'closed') resolve(); });
-        setTimeout(resolve, 5000).unref();
-      });
-      slot.worker.postMessage({ t: 'shutdown' });
-      await closed;
-      await slot.worker.terminate();
-    }));
+    await Promise.all(
+      slots.map(async (slot) => {
+        slot.worker.removeAllListeners('exit');
+        slot.worker.removeAllListeners('error');
+        const closed = new Promise<void>((resolve) => {
+          slot.worker.on('message', (m: { t: string }) => {
+            if (m.t === 'closed') resolve();
+          });
+          setTimeout(resolve, 5000).unref();
+        });
+        slot.worker.postMessage({ t: 'shutdown' });
+        await closed;
+        await slot.worker.terminate();
+      }),
+    );
   }
 }

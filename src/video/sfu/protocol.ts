@@ -52,7 +52,14 @@ export type ToWorker =
   | { t: 'close-room'; room: string }
   | { t: 'stats'; id: number };
 
-export interface RecordingResult { recordingSid: string; room: string; ok: boolean; size: number; durationMs: number; error?: string }
+export interface RecordingResult {
+  recordingSid: string;
+  room: string;
+  ok: boolean;
+  size: number;
+  durationMs: number;
+  error?: string;
+}
 
 export interface WorkerStats {
   rooms: number;

@@ -19,7 +19,12 @@ export class TrackRecorder implements PacketTap {
   private lastAt = 0;
   private stopped = false;
 
-  constructor(private readonly track: PublishedTrack, readonly recordingSid: string, readonly room: string, private readonly file: string) {
+  constructor(
+    private readonly track: PublishedTrack,
+    readonly recordingSid: string,
+    readonly room: string,
+    private readonly file: string,
+  ) {
     this.layer = track.layers.length - 1;
     track.taps.push(this);
     track.requestKeyframe(this.layer);
@@ -35,9 +40,13 @@ export class TrackRecorder implements PacketTap {
       const size = this.track.codec === 'VP8' ? vp8Dimensions(rtp.payload) : undefined;
       this.local = new MediaStreamTrack({ kind: this.track.ref.kind, codec: this.track.codecParams });
       this.recorder = new MediaRecorder({
-        path: this.file, tracks: [this.local], width: size?.width ?? 640, height: size?.height ?? 480,
+        path: this.file,
+        tracks: [this.local],
+        width: size?.width ?? 640,
+        height: size?.height ?? 480,
         // One track per file: no lip sync between tracks, and RTP time rather than RTCP sender reports.
-        disableLipSync: true, disableNtp: true,
+        disableLipSync: true,
+        disableNtp: true,
       });
       this.startedAt = now;
     }

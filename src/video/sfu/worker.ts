@@ -20,7 +20,10 @@ export class SfuHost {
   private lastTick = Date.now();
   private elu = performance.eventLoopUtilization();
 
-  constructor(private readonly opts: WorkerOptions, private readonly post: (msg: FromWorker) => void) {
+  constructor(
+    private readonly opts: WorkerOptions,
+    private readonly post: (msg: FromWorker) => void,
+  ) {
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
   }
@@ -75,7 +78,10 @@ export class SfuHost {
         const peer = this.peers.get(msg.participant);
         const track = peer?.session.published.get(msg.trackSid);
         if (!peer || !track) {
-          this.post({ t: 'recording-done', result: { recordingSid: msg.recordingSid, room: peer?.room ?? '', ok: false, size: 0, durationMs: 0, error: 'track is gone' } });
+          this.post({
+            t: 'recording-done',
+            result: { recordingSid: msg.recordingSid, room: peer?.room ?? '', ok: false, size: 0, durationMs: 0, error: 'track is gone' },
+          });
           return;
         }
         this.recorders.set(msg.trackSid, new TrackRecorder(track, msg.recordingSid, peer.room, join(this.opts.recordingsDir, msg.file)));
@@ -164,6 +170,8 @@ if (!isMainThread && parentPort) {
     const key = 'participant' in msg ? msg.participant : msg.t === 'close-room' ? msg.room : '';
     const next = (chains.get(key) ?? Promise.resolve()).then(() => host.handle(msg));
     chains.set(key, next);
-    void next.then(() => { if (chains.get(key) === next) chains.delete(key); });
+    void next.then(() => {
+      if (chains.get(key) === next) chains.delete(key);
+    });
   });
 }

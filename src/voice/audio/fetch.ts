@@ -19,7 +19,10 @@ export interface AudioCacheOptions {
   defaultTtlMs?: number;
 }
 
-interface Entry { pcm: Int16Array; expires: number }
+interface Entry {
+  pcm: Int16Array;
+  expires: number;
+}
 
 export class AudioCache {
   private readonly entries = new Map<string, Entry>();
@@ -93,43 +96,58 @@ function ttlOf(cacheControl: string | undefined): number | undefined {
   return m ? Number(m[1]) * 1000 : undefined;
 }
 
-function download(url: string, maxBytes: number, timeoutMs: number, redirects: number): Promise<{ data: Buffer; contentType: string; ttlMs: number | undefined }> {
+function download(
+  url: string,
+  maxBytes: number,
+  timeoutMs: number,
+  redirects: number,
+): Promise<{ data: Buffer; contentType: string; ttlMs: number | undefined }> {
   return new Promise((resolve, reject) => {
     let target: URL;
-    try { target = new URL(url); } catch { return reject(new LegAudioError('fetch', `invalid URL ${url}`)); }
+    try {
+      target = new URL(url);
+    } catch {
+      return reject(new LegAudioError('fetch', `invalid URL ${url}`));
+    }
     if (target.protocol !== 'http:' && target.protocol !== 'https:') return reject(new LegAudioError('fetch', `unsupported scheme ${target.protocol}`));
     // The outbound policy: IP-literal hosts here (Node skips lookup for them), hostnames once resolved.
     const denied = outboundPolicy().checkUrl(target);
     if (denied) return reject(new LegAudioError('fetch', `${url}: ${denied.message}`));
-    const req = (target.protocol === 'https:' ? https : http).get(target, { timeout: timeoutMs, lookup: outboundLookup, headers: { 'User-Agent': 'TwilioProxy/1.1 (Switchboard)' } }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400 && res.headers.location) {
-        res.resume();
-        if (redirects >= 5) return reject(new LegAudioError('fetch', 'more than 5 redirects'));
-        return resolve(download(new URL(res.headers.location, target).toString(), maxBytes, timeoutMs, redirects + 1));
-      }
-      if (status < 200 || status >= 300) {
-        res.resume();
-        return reject(new LegAudioError('fetch', `HTTP ${status} from ${url}`));
-      }
-      if (Number(res.headers['content-length'] ?? 0) > maxBytes) {
-        res.destroy();
-        return reject(new LegAudioError('fetch', `larger than ${maxBytes} bytes`));
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > maxBytes) {
-          res.destroy();
-          reject(new LegAudioError('fetch', `larger than ${maxBytes} bytes`));
-          return;
+    const req = (target.protocol === 'https:' ? https : http).get(
+      target,
+      { timeout: timeoutMs, lookup: outboundLookup, headers: { 'User-Agent': 'TwilioProxy/1.1 (Switchboard)' } },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400 && res.headers.location) {
+          res.resume();
+          if (redirects >= 5) return reject(new LegAudioError('fetch', 'more than 5 redirects'));
+          return resolve(download(new URL(res.headers.location, target).toString(), maxBytes, timeoutMs, redirects + 1));
         }
-        chunks.push(c);
-      });
-      res.on('end', () => resolve({ data: Buffer.concat(chunks), contentType: res.headers['content-type'] ?? '', ttlMs: ttlOf(res.headers['cache-control']) }));
-      res.on('error', (err) => reject(new LegAudioError('fetch', err.message)));
-    });
+        if (status < 200 || status >= 300) {
+          res.resume();
+          return reject(new LegAudioError('fetch', `HTTP ${status} from ${url}`));
+        }
+        if (Number(res.headers['content-length'] ?? 0) > maxBytes) {
+          res.destroy();
+          return reject(new LegAudioError('fetch', `larger than ${maxBytes} bytes`));
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > maxBytes) {
+            res.destroy();
+            reject(new LegAudioError('fetch', `larger than ${maxBytes} bytes`));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () =>
+          resolve({ data: Buffer.concat(chunks), contentType: res.headers['content-type'] ?? '', ttlMs: ttlOf(res.headers['cache-control']) }),
+        );
+        res.on('error', (err) => reject(new LegAudioError('fetch', err.message)));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (err) => reject(err instanceof LegAudioError ? err : new LegAudioError('fetch', `${url}: ${err.message}`)));
   });

@@ -42,7 +42,6 @@ export interface DialerDeps {
   phones: VirtualPhones;
 }
 
-
 export function isSipUri(value: string): boolean {
   return /^sips?:[^\s@]+@[^\s]+$/i.test(value) || /^sips?:[^\s@]+$/i.test(value);
 }
@@ -73,7 +72,12 @@ export class Dialer {
         endpoint: 'trunk',
         connector: async (c) => {
           const from = `sip:${trunkNumber(trunk, c.from)}@${trunk.fromHost}`;
-          const options: InviteOptions = { from, to: trunkUri(trunk, c.to).replace(/;transport=tcp$/, ''), timeoutMs: c.timeoutSeconds * 1000, transport: trunk.transport };
+          const options: InviteOptions = {
+            from,
+            to: trunkUri(trunk, c.to).replace(/;transport=tcp$/, ''),
+            timeoutMs: c.timeoutSeconds * 1000,
+            transport: trunk.transport,
+          };
           if (trunk.username !== null && trunk.password !== null) {
             options.auth = { username: trunk.username, password: trunk.password, ...(trunk.realm ? { realm: trunk.realm } : {}) };
           }
@@ -83,8 +87,12 @@ export class Dialer {
     }
     return {
       endpoint: 'virtual',
-      connector: async (c) => this.d.phones.connector({ sid: c.sid, accountSid: c.accountSid, phone: c.to, timeoutSeconds: c.timeoutSeconds },
-        await this.d.phones.behavior(c.accountSid, c.to), c.near),
+      connector: async (c) =>
+        this.d.phones.connector(
+          { sid: c.sid, accountSid: c.accountSid, phone: c.to, timeoutSeconds: c.timeoutSeconds },
+          await this.d.phones.behavior(c.accountSid, c.to),
+          c.near,
+        ),
     };
   }
 
@@ -111,5 +119,7 @@ async function allowedSipHost(uri: string): Promise<boolean> {
   if (!parsed?.host) return true; // not routable at all: the SIP layer reports it as today
   const host = (parsed.params.maddr ?? parsed.host).replace(/^\[|\]$/g, '');
   // Unresolvable: the SIP layer fails the call as it does for any unknown host.
-  return outboundPolicy().allowsHost(host).catch(() => true);
+  return outboundPolicy()
+    .allowsHost(host)
+    .catch(() => true);
 }

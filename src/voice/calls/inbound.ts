@@ -48,15 +48,29 @@ export class InboundCalls {
       const app = await this.d.applications.findOwned(n.account_sid, n.voice_application_sid);
       if (app?.voice_url) {
         return {
-          source: { kind: 'url', url: app.voice_url, method: method(app.voice_method), fallback: app.voice_fallback_url ? { url: app.voice_fallback_url, method: method(app.voice_fallback_method) } : null },
-          statusCallback: app.status_callback, statusCallbackMethod: method(app.status_callback_method), applicationSid: app.sid,
+          source: {
+            kind: 'url',
+            url: app.voice_url,
+            method: method(app.voice_method),
+            fallback: app.voice_fallback_url ? { url: app.voice_fallback_url, method: method(app.voice_fallback_method) } : null,
+          },
+          statusCallback: app.status_callback,
+          statusCallbackMethod: method(app.status_callback_method),
+          applicationSid: app.sid,
         };
       }
     }
     if (!n.voice_url) return null;
     return {
-      source: { kind: 'url', url: n.voice_url, method: method(n.voice_method), fallback: n.voice_fallback_url ? { url: n.voice_fallback_url, method: method(n.voice_fallback_method) } : null },
-      statusCallback: n.status_callback, statusCallbackMethod: method(n.status_callback_method), applicationSid: null,
+      source: {
+        kind: 'url',
+        url: n.voice_url,
+        method: method(n.voice_method),
+        fallback: n.voice_fallback_url ? { url: n.voice_fallback_url, method: method(n.voice_fallback_method) } : null,
+      },
+      statusCallback: n.status_callback,
+      statusCallbackMethod: method(n.status_callback_method),
+      applicationSid: null,
     };
   }
 
@@ -64,14 +78,39 @@ export class InboundCalls {
   row(owner: PhoneNumberRow, from: string, endpoint: string, target: VoiceTarget, sid = newSid('CA')): CallRow {
     const now = this.d.now();
     return {
-      sid, account_sid: owner.account_sid, parent_call_sid: null, direction: 'inbound', from_number: from,
-      to_number: owner.phone_number, phone_number_sid: owner.sid, status: 'ringing', endpoint, start_time: null, end_time: null,
-      duration: null, forwarded_from: null, caller_name: null, url: target.source.url, method: target.source.method,
-      fallback_url: target.source.fallback?.url ?? null, fallback_method: target.source.fallback?.method ?? 'POST', twiml: null,
-      application_sid: target.applicationSid, status_callback: target.statusCallback, status_callback_method: target.statusCallbackMethod,
+      sid,
+      account_sid: owner.account_sid,
+      parent_call_sid: null,
+      direction: 'inbound',
+      from_number: from,
+      to_number: owner.phone_number,
+      phone_number_sid: owner.sid,
+      status: 'ringing',
+      endpoint,
+      start_time: null,
+      end_time: null,
+      duration: null,
+      forwarded_from: null,
+      caller_name: null,
+      url: target.source.url,
+      method: target.source.method,
+      fallback_url: target.source.fallback?.url ?? null,
+      fallback_method: target.source.fallback?.method ?? 'POST',
+      twiml: null,
+      application_sid: target.applicationSid,
+      status_callback: target.statusCallback,
+      status_callback_method: target.statusCallbackMethod,
       // A number's StatusCallback hears only the end of the call, as on Twilio.
-      status_callback_events: '["completed"]', callback_seq: -1, timeout: 60, time_limit: 14_400, send_digits: null, record: 0,
-      node_id: this.d.nodeId, lease_until: now + this.d.leaseMs, date_created: now, date_updated: now,
+      status_callback_events: '["completed"]',
+      callback_seq: -1,
+      timeout: 60,
+      time_limit: 14_400,
+      send_digits: null,
+      record: 0,
+      node_id: this.d.nodeId,
+      lease_until: now + this.d.leaseMs,
+      date_created: now,
+      date_updated: now,
     };
   }
 
@@ -80,7 +119,7 @@ export class InboundCalls {
    * otherwise ringing and the app's TwiML.
    */
   async invite(call: IncomingCall): Promise<void> {
-    const owner = await this.owner(call.requestUser) ?? await this.owner(call.toUser);
+    const owner = (await this.owner(call.requestUser)) ?? (await this.owner(call.toUser));
     if (!owner) return call.reject(404);
     const target = await this.target(owner);
     if (!target) return call.reject(480, { reason: 'No VoiceUrl configured for this number' });

@@ -63,11 +63,15 @@ export class CallLifecycle {
     if (!wanted.includes(event)) return row;
     const seq = row.callback_seq + 1;
     const next = { ...row, callback_seq: seq };
-    callbacks.push(this.d.webhooks.job({
-      accountSid: row.account_sid, resourceSid: row.sid, purpose: 'voice-status',
-      primary: { url: row.status_callback, method: row.status_callback_method === 'GET' ? 'GET' : 'POST' },
-      params: statusParams(next, seq, this.d.clock.now()),
-    }));
+    callbacks.push(
+      this.d.webhooks.job({
+        accountSid: row.account_sid,
+        resourceSid: row.sid,
+        purpose: 'voice-status',
+        primary: { url: row.status_callback, method: row.status_callback_method === 'GET' ? 'GET' : 'POST' },
+        params: statusParams(next, seq, this.d.clock.now()),
+      }),
+    );
     return next;
   }
 

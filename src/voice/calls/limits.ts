@@ -12,7 +12,10 @@ export class CallLimits {
   readonly refused = { account: 0, node: 0 };
 
   /** 0 disables a cap. */
-  constructor(private readonly maxPerAccount: number, private readonly maxPerNode: number) {}
+  constructor(
+    private readonly maxPerAccount: number,
+    private readonly maxPerNode: number,
+  ) {}
 
   /** Takes a slot for call `sid`; returns which cap refused it, or null. */
   acquire(sid: string, accountSid: string): LimitHit | null {

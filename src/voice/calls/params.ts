@@ -22,10 +22,19 @@ function country(n: string): string {
 /** CallSid, AccountSid, From, To, Caller, Called, CallStatus, Direction, ApiVersion and the optional ones. */
 export function callParams(c: CallRow): Record<string, string> {
   const params: Record<string, string> = {
-    CallSid: c.sid, AccountSid: c.account_sid, From: c.from_number, To: c.to_number, Caller: c.from_number, Called: c.to_number,
-    CallStatus: c.status, Direction: c.direction, ApiVersion: '2010-04-01',
-    FromCountry: country(c.from_number), ToCountry: country(c.to_number),
-    CallerCountry: country(c.from_number), CalledCountry: country(c.to_number),
+    CallSid: c.sid,
+    AccountSid: c.account_sid,
+    From: c.from_number,
+    To: c.to_number,
+    Caller: c.from_number,
+    Called: c.to_number,
+    CallStatus: c.status,
+    Direction: c.direction,
+    ApiVersion: '2010-04-01',
+    FromCountry: country(c.from_number),
+    ToCountry: country(c.to_number),
+    CallerCountry: country(c.from_number),
+    CalledCountry: country(c.to_number),
   };
   if (c.parent_call_sid) params.ParentCallSid = c.parent_call_sid;
   if (c.forwarded_from) params.ForwardedFrom = c.forwarded_from;
@@ -49,11 +58,20 @@ export function statusParams(c: CallRow, sequence: number, now: number): Record<
 /** The event a status change reports, if any. */
 export function eventFor(status: string): CallEvent | null {
   switch (status) {
-    case 'queued': return 'initiated';
-    case 'ringing': return 'ringing';
-    case 'in-progress': return 'answered';
-    case 'completed': case 'busy': case 'failed': case 'no-answer': case 'canceled': return 'completed';
-    default: return null;
+    case 'queued':
+      return 'initiated';
+    case 'ringing':
+      return 'ringing';
+    case 'in-progress':
+      return 'answered';
+    case 'completed':
+    case 'busy':
+    case 'failed':
+    case 'no-answer':
+    case 'canceled':
+      return 'completed';
+    default:
+      return null;
   }
 }
 

@@ -58,8 +58,11 @@ export class CallRecovery {
     const answered = row.status === 'in-progress' && row.start_time !== null;
     const end = answered ? Math.max(row.start_time ?? 0, lastAlive) : this.d.lifecycle.now();
     const moved = await this.d.lifecycle.move(row, LIVE_STATUSES, {
-      status: answered ? 'completed' : 'failed', end_time: end,
-      duration: answered ? Math.round((end - (row.start_time ?? end)) / 1000) : 0, node_id: null, lease_until: null,
+      status: answered ? 'completed' : 'failed',
+      end_time: end,
+      duration: answered ? Math.round((end - (row.start_time ?? end)) / 1000) : 0,
+      node_id: null,
+      lease_until: null,
     });
     return moved !== null;
   }

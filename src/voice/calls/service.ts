@@ -96,7 +96,8 @@ export class CallsService {
       throw errors.invalidParameter('SendDigits', 'up to 32 of 0-9, A-D, *, #, w and W');
     }
     const events = input.statusCallbackEvents?.length ? input.statusCallbackEvents : ['completed'];
-    for (const e of events) if (!(CALL_EVENTS as readonly string[]).includes(e)) throw errors.invalidParameter('StatusCallbackEvent', `must be one of ${CALL_EVENTS.join(', ')}`);
+    for (const e of events)
+      if (!(CALL_EVENTS as readonly string[]).includes(e)) throw errors.invalidParameter('StatusCallbackEvent', `must be one of ${CALL_EVENTS.join(', ')}`);
 
     let url = input.url ?? null;
     let method: Method = input.method ?? 'POST';
@@ -122,13 +123,38 @@ export class CallsService {
     const route = await this.d.dialer.route(to);
     const now = this.d.clock.now();
     const row: CallRow = {
-      sid: newSid('CA'), account_sid: accountSid, parent_call_sid: null, direction: 'outbound-api', from_number: from, to_number: to,
-      phone_number_sid: phoneNumberSid, status: 'queued', endpoint: route.endpoint, start_time: null, end_time: null, duration: null,
-      forwarded_from: null, caller_name: null, url, method, fallback_url: fallbackUrl, fallback_method: fallbackMethod, twiml,
-      application_sid: input.applicationSid ?? null, status_callback: statusCallback, status_callback_method: statusCallbackMethod,
-      status_callback_events: JSON.stringify(events), callback_seq: -1, timeout: input.timeout ?? 60, time_limit: input.timeLimit ?? 14_400,
-      send_digits: input.sendDigits || null, record: input.record ? 1 : 0, node_id: this.d.nodeId, lease_until: now + this.d.leaseMs,
-      date_created: now, date_updated: now,
+      sid: newSid('CA'),
+      account_sid: accountSid,
+      parent_call_sid: null,
+      direction: 'outbound-api',
+      from_number: from,
+      to_number: to,
+      phone_number_sid: phoneNumberSid,
+      status: 'queued',
+      endpoint: route.endpoint,
+      start_time: null,
+      end_time: null,
+      duration: null,
+      forwarded_from: null,
+      caller_name: null,
+      url,
+      method,
+      fallback_url: fallbackUrl,
+      fallback_method: fallbackMethod,
+      twiml,
+      application_sid: input.applicationSid ?? null,
+      status_callback: statusCallback,
+      status_callback_method: statusCallbackMethod,
+      status_callback_events: JSON.stringify(events),
+      callback_seq: -1,
+      timeout: input.timeout ?? 60,
+      time_limit: input.timeLimit ?? 14_400,
+      send_digits: input.sendDigits || null,
+      record: input.record ? 1 : 0,
+      node_id: this.d.nodeId,
+      lease_until: now + this.d.leaseMs,
+      date_created: now,
+      date_updated: now,
     };
     if (this.d.limits?.acquire(row.sid, accountSid)) throw errors.callConcurrencyLimit();
     let stored: CallRow;
@@ -171,9 +197,7 @@ export class CallsService {
       if (!live) throw errors.callInvalidState('the call is run by another Switchboard node or was interrupted by a restart');
       if (input.twiml !== undefined && input.twiml.length > MAX_TWIML) throw errors.callTwimlTooLarge();
       const fallback = input.fallbackUrl ? { url: input.fallbackUrl, method: input.fallbackMethod ?? 'POST' } : null;
-      live.redirect(redirect !== null
-        ? { kind: 'url', url: redirect, method: input.method ?? 'POST', fallback }
-        : { kind: 'twiml', xml: input.twiml ?? '' });
+      live.redirect(redirect !== null ? { kind: 'url', url: redirect, method: input.method ?? 'POST', fallback } : { kind: 'twiml', xml: input.twiml ?? '' });
     }
     if (Object.keys(callbackChanges).length) {
       await this.d.calls.update(sid, callbackChanges);

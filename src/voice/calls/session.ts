@@ -54,7 +54,11 @@ export class CallSession implements InterpreterHost, LiveCall {
   private moves: Promise<void> = Promise.resolve();
   private recordVerb: VerbRecorder | null = null;
 
-  constructor(private readonly d: SessionDeps, private row: CallRow, readonly onGatherInput: string | null = null) {
+  constructor(
+    private readonly d: SessionDeps,
+    private row: CallRow,
+    readonly onGatherInput: string | null = null,
+  ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -259,10 +263,15 @@ export class CallSession implements InterpreterHost, LiveCall {
       const verbs = await this.parse(source.xml, null);
       return verbs ? { verbs, url: null } : null;
     }
-    const call = (primary: { url: string; method: HttpMethod }, fallback: { url: string; method: HttpMethod } | null) => this.d.webhooks.request({
-      accountSid: this.row.account_sid, resourceSid: this.row.sid, purpose: 'voice', primary, fallback,
-      params: { ...callParams(this.row), ...source.params },
-    });
+    const call = (primary: { url: string; method: HttpMethod }, fallback: { url: string; method: HttpMethod } | null) =>
+      this.d.webhooks.request({
+        accountSid: this.row.account_sid,
+        resourceSid: this.row.sid,
+        purpose: 'voice',
+        primary,
+        fallback,
+        params: { ...callParams(this.row), ...source.params },
+      });
     let result = await call({ url: source.url, method: source.method }, source.fallback);
     if (!result.ok) return null;
     let verbs = await this.document(result);
@@ -307,26 +316,48 @@ export class CallSession implements InterpreterHost, LiveCall {
     const peer = this.peer;
     if (!peer) throw new Error('a call runs TwiML only once it has a far end');
     const control: CallControl = {
-      callSid: this.row.sid, accountSid: this.row.account_sid, leg: peer.leg, signal, documentUrl,
-      answered: this.answered, onGatherInput: this.onGatherInput,
+      callSid: this.row.sid,
+      accountSid: this.row.account_sid,
+      leg: peer.leg,
+      signal,
+      documentUrl,
+      answered: this.answered,
+      onGatherInput: this.onGatherInput,
       answer: () => this.answer(),
       resolve: (url) => {
-        try { return new URL(url, documentUrl ?? undefined).toString(); } catch { return null; }
+        try {
+          return new URL(url, documentUrl ?? undefined).toString();
+        } catch {
+          return null;
+        }
       },
       alert: (kind, detail, url) => this.alert(kind, detail, url),
       saveRecording: (pcm, startedAt, callback): Promise<SavedRecording> => this.d.recordings.save(this.row, pcm, startedAt, 'RecordVerb', callback),
       notify: async (url, method, params) => {
-        await this.d.webhooks.request({ accountSid: this.row.account_sid, resourceSid: this.row.sid, purpose: 'voice-action', primary: { url, method }, params: { ...callParams(this.row), ...params } });
+        await this.d.webhooks.request({
+          accountSid: this.row.account_sid,
+          resourceSid: this.row.sid,
+          purpose: 'voice-action',
+          primary: { url, method },
+          params: { ...callParams(this.row), ...params },
+        });
       },
       sleep: (ms) => sleep(ms, signal),
       now: () => this.d.lifecycle.now(),
     };
     const dial = this.d.dial;
     if (dial) {
-      control.dial = (verb) => dial({
-        parent: this.row, verb, leg: peer.leg, signal, answer: () => this.answer(), resolve: control.resolve,
-        alert: (kind, detail) => this.alert(kind, detail), answered: this.answered,
-      });
+      control.dial = (verb) =>
+        dial({
+          parent: this.row,
+          verb,
+          leg: peer.leg,
+          signal,
+          answer: () => this.answer(),
+          resolve: control.resolve,
+          alert: (kind, detail) => this.alert(kind, detail),
+          answered: this.answered,
+        });
     }
     return control;
   }

@@ -40,10 +40,14 @@ function onRemoteEnd(call: SipCall, cb: () => void): void {
 /** A call's RTP; `near`: open it where that session runs (the legs of a bridge share an engine thread). */
 export function openRtp(media: MediaOptions, near?: MediaSession): Promise<MediaSession> {
   if (media.engine) {
-    return media.engine.open({
-      host: media.host, strict: media.strictRtp === false ? false : { probation: media.strictRtp?.probation ?? 4 },
-      ...(media.portRange ? { portRange: media.portRange } : {}),
-    }, near);
+    return media.engine.open(
+      {
+        host: media.host,
+        strict: media.strictRtp === false ? false : { probation: media.strictRtp?.probation ?? 4 },
+        ...(media.portRange ? { portRange: media.portRange } : {}),
+      },
+      near,
+    );
   }
   const options: RtpSessionOptions = { host: media.host, strict: media.strictRtp !== false };
   if (media.strictRtp) options.probation = media.strictRtp.probation;
@@ -55,7 +59,12 @@ export function openRtp(media: MediaOptions, near?: MediaSession): Promise<Media
 export class InboundSipPeer implements CallPeer {
   readonly leg: SipLeg;
 
-  constructor(private readonly call: IncomingCall, rtp: MediaSession, private readonly answerSdp: string, media: MediaOptions) {
+  constructor(
+    private readonly call: IncomingCall,
+    rtp: MediaSession,
+    private readonly answerSdp: string,
+    media: MediaOptions,
+  ) {
     this.leg = new SipLeg(rtp, media.tts, media.audio);
   }
 

@@ -34,7 +34,11 @@ export class ChildCall implements LiveCall, Party {
   private bridgedTo: CallLeg | null = null;
   readonly sid: string;
 
-  constructor(private readonly d: ChildDeps, private row: CallRow, private readonly sendDigits: string | null) {
+  constructor(
+    private readonly d: ChildDeps,
+    private row: CallRow,
+    private readonly sendDigits: string | null,
+  ) {
     this.sid = row.sid;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
@@ -141,7 +145,11 @@ export class ChildCall implements LiveCall, Party {
       await peer?.leg.close().catch(() => undefined);
       const answered = this.answered !== null;
       await this.move(LIVE_STATUSES, {
-        status: answered || !quiet ? 'completed' : 'canceled', end_time: this.endedAt, duration: this.duration(), node_id: null, lease_until: null,
+        status: answered || !quiet ? 'completed' : 'canceled',
+        end_time: this.endedAt,
+        duration: this.duration(),
+        node_id: null,
+        lease_until: null,
       });
       this.over();
     })();

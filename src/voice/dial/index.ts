@@ -20,7 +20,11 @@ export interface DialWiring {
 
 export function createDial(w: DialWiring): (host: DialHost) => Promise<DialResult> {
   const legs = new LegDialer({
-    dialer: w.dialer, lifecycle: w.lifecycle, nodeId: w.nodeId, leaseMs: w.leaseMs, onError: w.onError,
+    dialer: w.dialer,
+    lifecycle: w.lifecycle,
+    nodeId: w.nodeId,
+    leaseMs: w.leaseMs,
+    onError: w.onError,
     register: (child) => w.sessions.set(child.sid, child),
     onEnded: (sid) => {
       w.sessions.delete(sid);

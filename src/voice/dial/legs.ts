@@ -49,20 +49,50 @@ export class LegDialer {
     const now = this.d.lifecycle.now();
     const p = ctx.parent;
     const row: CallRow = {
-      sid: newSid('CA'), account_sid: p.account_sid, parent_call_sid: p.sid, direction: 'outbound-dial', from_number: ctx.callerId,
-      to_number: leg.to, phone_number_sid: null, status: 'queued', endpoint: route.endpoint, start_time: null, end_time: null, duration: null,
-      forwarded_from: null, caller_name: null, url: leg.whisperUrl, method: 'POST', fallback_url: null, fallback_method: 'POST', twiml: null,
-      application_sid: null, status_callback: leg.callbacks.url, status_callback_method: leg.callbacks.method,
-      status_callback_events: JSON.stringify(leg.callbacks.events.length ? leg.callbacks.events : ['completed']), callback_seq: -1,
-      timeout: ctx.verb.timeout, time_limit: ctx.verb.timeLimit, send_digits: leg.sendDigits, record: 0,
-      node_id: this.d.nodeId, lease_until: now + this.d.leaseMs, date_created: now, date_updated: now,
+      sid: newSid('CA'),
+      account_sid: p.account_sid,
+      parent_call_sid: p.sid,
+      direction: 'outbound-dial',
+      from_number: ctx.callerId,
+      to_number: leg.to,
+      phone_number_sid: null,
+      status: 'queued',
+      endpoint: route.endpoint,
+      start_time: null,
+      end_time: null,
+      duration: null,
+      forwarded_from: null,
+      caller_name: null,
+      url: leg.whisperUrl,
+      method: 'POST',
+      fallback_url: null,
+      fallback_method: 'POST',
+      twiml: null,
+      application_sid: null,
+      status_callback: leg.callbacks.url,
+      status_callback_method: leg.callbacks.method,
+      status_callback_events: JSON.stringify(leg.callbacks.events.length ? leg.callbacks.events : ['completed']),
+      callback_seq: -1,
+      timeout: ctx.verb.timeout,
+      time_limit: ctx.verb.timeLimit,
+      send_digits: leg.sendDigits,
+      record: 0,
+      node_id: this.d.nodeId,
+      lease_until: now + this.d.leaseMs,
+      date_created: now,
+      date_updated: now,
     };
     const child = new ChildCall(this.d, await this.d.lifecycle.create(row), leg.sendDigits);
     this.d.register(child);
     const connector = await route.connector({
-      sid: row.sid, accountSid: row.account_sid, from: ctx.callerId, to: leg.to, timeoutSeconds: ctx.verb.timeout,
+      sid: row.sid,
+      accountSid: row.account_sid,
+      from: ctx.callerId,
+      to: leg.to,
+      timeoutSeconds: ctx.verb.timeout,
       ...(ctx.callerLeg.media ? { near: ctx.callerLeg.media } : {}),
-      ...(leg.auth ? { auth: leg.auth } : {}), ...(leg.headers ? { headers: leg.headers } : {}),
+      ...(leg.auth ? { auth: leg.auth } : {}),
+      ...(leg.headers ? { headers: leg.headers } : {}),
     });
     return child.ring(connector);
   }
@@ -92,11 +122,16 @@ export function sipDialer(legs: LegDialer): NounDialer<SipNoun> {
       const target = noun.uris[0]!;
       const username = target.username ?? noun.username;
       const password = target.password ?? noun.password;
-      return [await legs.place(ctx, {
-        to: target.uri, sendDigits: null, callbacks: callbacks(noun, ctx), whisperUrl: noun.url,
-        ...(username !== null && password !== null ? { auth: { username, password } } : {}),
-        ...(noun.headers.length ? { headers: noun.headers.map((h) => ({ name: h.name.startsWith('X-') ? h.name : `X-${h.name}`, value: h.value })) } : {}),
-      })];
+      return [
+        await legs.place(ctx, {
+          to: target.uri,
+          sendDigits: null,
+          callbacks: callbacks(noun, ctx),
+          whisperUrl: noun.url,
+          ...(username !== null && password !== null ? { auth: { username, password } } : {}),
+          ...(noun.headers.length ? { headers: noun.headers.map((h) => ({ name: h.name.startsWith('X-') ? h.name : `X-${h.name}`, value: h.value })) } : {}),
+        }),
+      ];
     },
   };
 }

@@ -45,8 +45,12 @@ export async function runDial(d: DialDeps, host: DialHost): Promise<DialResult> 
   const callerId = await checkCallerId(d, host, nouns);
   if (callerId === null) return unanswered('failed', null);
   const ctx: DialContext = {
-    parent: host.parent, verb, callerId, callerLeg: host.leg,
-    resolve: (url) => host.resolve(url), alert: (kind, detail) => host.alert(kind, detail),
+    parent: host.parent,
+    verb,
+    callerId,
+    callerLeg: host.leg,
+    resolve: (url) => host.resolve(url),
+    alert: (kind, detail) => host.alert(kind, detail),
   };
   const attempts = (await Promise.all(nouns.map((n) => startNoun(d, n, ctx)))).flat();
   const ringing = host.answered ? host.leg.media?.play(ringback(verb.ringTone), { loop: 0 }) : undefined;

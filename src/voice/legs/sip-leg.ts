@@ -17,7 +17,11 @@ export class SipLeg implements CallLeg {
   private readonly listeners = new Set<(digit: string) => void>();
   private tap: ((frame: Int16Array, samples: number) => void) | null = null;
 
-  constructor(readonly rtp: MediaSession, private readonly tts: TtsEngine, private readonly audio: AudioCache) {
+  constructor(
+    readonly rtp: MediaSession,
+    private readonly tts: TtsEngine,
+    private readonly audio: AudioCache,
+  ) {
     this.media = rtp;
     rtp.on('digit', (d) => {
       for (const l of [...this.listeners]) l(d);

@@ -18,7 +18,11 @@ export interface LegPlayOptions {
  * the TTS engine's own code (`engine-missing`, ...) in `code`.
  */
 export class LegAudioError extends Error {
-  constructor(readonly kind: 'fetch' | 'format' | 'tts', message: string, readonly code: string | null = null) {
+  constructor(
+    readonly kind: 'fetch' | 'format' | 'tts',
+    message: string,
+    readonly code: string | null = null,
+  ) {
     super(message);
     this.name = 'LegAudioError';
   }

@@ -9,7 +9,7 @@ test('the beep has the asked length, pitch and level, and starts and ends at zer
   assert.ok(Math.abs(beep[beep.length - 1] ?? 1) < 50);
   assert.ok(Math.max(...beep) <= 8000);
   let crossings = 0;
-  for (let i = 1; i < beep.length; i++) if (((beep[i - 1] ?? 0) < 0) !== ((beep[i] ?? 0) < 0)) crossings++;
+  for (let i = 1; i < beep.length; i++) if ((beep[i - 1] ?? 0) < 0 !== (beep[i] ?? 0) < 0) crossings++;
   assert.ok(Math.abs(crossings / 2 / 0.25 - 1000) < 20);
   assert.ok(Math.abs(rms(beep) - 8000 / Math.SQRT2) < 400);
   assert.ok(Math.abs(dbfs(beep) - -15.2) < 0.6);

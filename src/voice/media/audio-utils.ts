@@ -42,7 +42,10 @@ export class SilenceDetector {
   private heardSpeech = false;
   private fired = false;
 
-  constructor(private readonly onSilence: () => void, options: SilenceDetectorOptions = {}) {
+  constructor(
+    private readonly onSilence: () => void,
+    options: SilenceDetectorOptions = {},
+  ) {
     this.threshold = options.threshold ?? 500;
     this.silenceSamples = ((options.silenceMs ?? 5000) * (options.sampleRate ?? 8000)) / 1000;
     this.requireSpeech = options.requireSpeech ?? false;

@@ -12,7 +12,13 @@ function counter(): ClockClient & { ticks: number; skipped: number } {
 function fakeClock(maxCatchUp = 10) {
   let now = 1000;
   const clock = new MediaClock({ now: () => now, maxCatchUp });
-  return { clock, advance: (ms: number) => { now += ms; clock.run(); } };
+  return {
+    clock,
+    advance: (ms: number) => {
+      now += ms;
+      clock.run();
+    },
+  };
 }
 
 test('ticks are counted against the start time, so late wake-ups catch up without drift', (t) => {
@@ -57,7 +63,11 @@ test('clients can leave during a tick, a throwing client does not stop the other
   const { clock, advance } = fakeClock();
   const b = counter();
   const leaver: ClockClient = { tick: () => clock.remove(leaver) };
-  const thrower: ClockClient = { tick: () => { throw new Error('boom'); } };
+  const thrower: ClockClient = {
+    tick: () => {
+      throw new Error('boom');
+    },
+  };
   clock.add(leaver);
   clock.add(thrower);
   clock.add(b);
@@ -76,9 +86,15 @@ test('phases: clients tick in groups offset by interval/phases, each still every
   for (const c of clients) clock.add(c);
   const served: number[] = [];
   clock.onTick = (_ms, n) => served.push(n);
-  const step = (ms: number) => { now += ms; clock.run(); };
+  const step = (ms: number) => {
+    now += ms;
+    clock.run();
+  };
   step(5);
-  assert.deepEqual(clients.map((c) => c.ticks), [1, 0, 0, 0, 1, 0, 0, 0]); // phase 0: clients 0 and 4
+  assert.deepEqual(
+    clients.map((c) => c.ticks),
+    [1, 0, 0, 0, 1, 0, 0, 0],
+  ); // phase 0: clients 0 and 4
   step(5);
   step(5);
   step(5);

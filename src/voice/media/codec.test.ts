@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  ALAW_TO_LINEAR, ALAW_TO_ULAW, LINEAR_TO_ALAW, LINEAR_TO_ULAW, ULAW_TO_ALAW, ULAW_TO_LINEAR, decodeToPcm, encodePcm,
-} from './g711.js';
+import { ALAW_TO_LINEAR, ALAW_TO_ULAW, LINEAR_TO_ALAW, LINEAR_TO_ULAW, ULAW_TO_ALAW, ULAW_TO_LINEAR, decodeToPcm, encodePcm } from './g711.js';
 import { createRtpHeader, encodeRtp, parseRtp, writeRtpHeader } from './rtp.js';
 
 test('G.711 tables match reference values', () => {
@@ -17,7 +15,7 @@ test('G.711 tables match reference values', () => {
   assert.equal(LINEAR_TO_ULAW[0], 0xff);
   assert.equal(LINEAR_TO_ALAW[0], 0xd5);
   assert.equal(LINEAR_TO_ULAW[32767], 0x80);
-  assert.equal(LINEAR_TO_ULAW[(-32768) & 0xffff], 0x00);
+  assert.equal(LINEAR_TO_ULAW[-32768 & 0xffff], 0x00);
 });
 
 test('every G.711 code survives decode then encode (mu-law negative zero maps to positive zero)', () => {

@@ -17,9 +17,17 @@ function drive(sender: DtmfSender, ticks: number, startTs = 1000): Array<Packet 
   let ts = startTs;
   for (let i = 0; i < ticks; i++) {
     const kind = sender.next(buf, 12, ts, 160);
-    out.push(kind === 0 ? null : {
-      kind, ts: sender.timestamp, event: buf[12] ?? 0, end: ((buf[13] ?? 0) & 0x80) !== 0, duration: ((buf[14] ?? 0) << 8) | (buf[15] ?? 0),
-    });
+    out.push(
+      kind === 0
+        ? null
+        : {
+            kind,
+            ts: sender.timestamp,
+            event: buf[12] ?? 0,
+            end: ((buf[13] ?? 0) & 0x80) !== 0,
+            duration: ((buf[14] ?? 0) << 8) | (buf[15] ?? 0),
+          },
+    );
     ts += 160;
   }
   return out;
@@ -42,9 +50,18 @@ test('a digit is a marker packet, growing durations, then the end packet three t
   const packets = drive(sender, 10);
   const sent = packets.filter((p): p is Packet => p !== null);
   assert.equal(sent.length, 7);
-  assert.deepEqual(sent.map((p) => p.kind), [2, 1, 1, 1, 1, 1, 1]);
-  assert.deepEqual(sent.map((p) => p.duration), [160, 320, 480, 640, 800, 800, 800]);
-  assert.deepEqual(sent.map((p) => p.end), [false, false, false, false, true, true, true]);
+  assert.deepEqual(
+    sent.map((p) => p.kind),
+    [2, 1, 1, 1, 1, 1, 1],
+  );
+  assert.deepEqual(
+    sent.map((p) => p.duration),
+    [160, 320, 480, 640, 800, 800, 800],
+  );
+  assert.deepEqual(
+    sent.map((p) => p.end),
+    [false, false, false, false, true, true, true],
+  );
   assert.ok(sent.every((p) => p.ts === 1000 && p.event === 5));
   assert.deepEqual(packets.slice(7, 9), [null, null], 'the gap sends no events');
   await new Promise((r) => setImmediate(r));
@@ -81,7 +98,10 @@ test('the receiver reports each event once, deduplicated by timestamp', () => {
   push(16000, 11, false, 160);
   push(16000, 11, false, 320);
   push(24000, 9, false, 160);
-  assert.deepEqual(got, [['1', 100], ['#', 40]]);
+  assert.deepEqual(got, [
+    ['1', 100],
+    ['#', 40],
+  ]);
   push(24000, 9, true, 480);
   assert.deepEqual(got.at(-1), ['9', 60]);
   assert.deepEqual(starts, ['1', '#', '9']);

@@ -31,7 +31,10 @@ export class DtmfReceiver {
   /** Called at the first packet of an event (lets playback stop before the key is released). */
   onStart: ((digit: string) => void) | null = null;
 
-  constructor(private readonly onDigit: DigitListener, private readonly clockRate = 8000) {}
+  constructor(
+    private readonly onDigit: DigitListener,
+    private readonly clockRate = 8000,
+  ) {}
 
   push(timestamp: number, payload: Uint8Array, offset: number, length: number): void {
     if (length < 4) return;

@@ -9,8 +9,16 @@ export { Recorder } from './recorder.js';
 export { DtmfReceiver, DtmfSender, digitToEvent, eventToDigit, DTMF_DIGITS } from './dtmf.js';
 export type { DtmfSendOptions } from './dtmf.js';
 export {
-  ALAW_TO_LINEAR, ULAW_TO_LINEAR, LINEAR_TO_ALAW, LINEAR_TO_ULAW, PAYLOAD_TYPE, SILENCE_BYTE,
-  decodeToPcm, encodePcm, decodeInto, encodeInto,
+  ALAW_TO_LINEAR,
+  ULAW_TO_LINEAR,
+  LINEAR_TO_ALAW,
+  LINEAR_TO_ULAW,
+  PAYLOAD_TYPE,
+  SILENCE_BYTE,
+  decodeToPcm,
+  encodePcm,
+  decodeInto,
+  encodeInto,
 } from './g711.js';
 export type { G711Codec } from './g711.js';
 export { createRtpHeader, encodeRtp, parseRtp, writeRtpHeader, RTP_HEADER_BYTES } from './rtp.js';
@@ -20,7 +28,14 @@ export type { DecodedWav, WavFormat, WavInfo } from './wav.js';
 export { decodeMp3To8k, downmixTo8k, Mp3Error } from './mp3.js';
 export { resampleLinear, resampleTo8k, toInt16 } from './resample.js';
 export {
-  SilenceDetector, concatPcm, dbfs, generateBeep, isSilent, rms, silence, trimTrailingSilence,
+  SilenceDetector,
+  concatPcm,
+  dbfs,
+  generateBeep,
+  isSilent,
+  rms,
+  silence,
+  trimTrailingSilence,
 } from './audio-utils.js';
 export type { BeepOptions, SilenceDetectorOptions } from './audio-utils.js';
 export { createAnswer, createOffer, parseAnswer } from './sdp.js';

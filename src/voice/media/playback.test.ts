@@ -19,7 +19,10 @@ test('fills frames across item boundaries and pads the end with silence', async 
   assert.equal(await b, 'finished');
   assert.deepEqual([...out.subarray(12 + 40, 172)], new Array(120).fill(0xff), 'mu-law silence after the end');
   assert.equal(q.fill('PCMA', out, 12, 160), false);
-  assert.ok(out.subarray(12).every((x) => x === 0xd5), 'A-law silence when idle');
+  assert.ok(
+    out.subarray(12).every((x) => x === 0xd5),
+    'A-law silence when idle',
+  );
 });
 
 test('loops a fixed number of times, or forever until stopped', async () => {

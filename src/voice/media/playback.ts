@@ -48,8 +48,14 @@ export class PlaybackQueue {
       const length = pcm ? pcm.length : (encoded?.length ?? 0);
       if (length === 0) return resolve('finished');
       this.items.push({
-        pcm, encoded, encoding: input instanceof Int16Array ? null : input.encoding, length, pos: 0,
-        loopsLeft: loop <= 0 ? Infinity : loop, interrupt: options.interruptOnDigit ?? false, resolve,
+        pcm,
+        encoded,
+        encoding: input instanceof Int16Array ? null : input.encoding,
+        length,
+        pos: 0,
+        loopsLeft: loop <= 0 ? Infinity : loop,
+        interrupt: options.interruptOnDigit ?? false,
+        resolve,
       });
     });
   }

@@ -20,8 +20,17 @@ export const RTP_HEADER_BYTES = 12;
 
 export function createRtpHeader(): RtpHeader {
   return {
-    version: 2, padding: false, extension: false, csrcCount: 0, marker: false, payloadType: 0,
-    sequence: 0, timestamp: 0, ssrc: 0, payloadOffset: RTP_HEADER_BYTES, payloadLength: 0,
+    version: 2,
+    padding: false,
+    extension: false,
+    csrcCount: 0,
+    marker: false,
+    payloadType: 0,
+    sequence: 0,
+    timestamp: 0,
+    ssrc: 0,
+    payloadOffset: RTP_HEADER_BYTES,
+    payloadLength: 0,
   };
 }
 
@@ -61,9 +70,7 @@ export function parseRtp(buf: Uint8Array, length: number, out: RtpHeader): boole
 }
 
 /** Writes a 12-byte header (no CSRC, no extension, no padding) at the start of `buf`. */
-export function writeRtpHeader(
-  buf: Uint8Array, marker: boolean, payloadType: number, sequence: number, timestamp: number, ssrc: number,
-): void {
+export function writeRtpHeader(buf: Uint8Array, marker: boolean, payloadType: number, sequence: number, timestamp: number, ssrc: number): void {
   buf[0] = 0x80;
   buf[1] = (marker ? 0x80 : 0) | (payloadType & 0x7f);
   buf[2] = (sequence >> 8) & 0xff;

@@ -49,7 +49,13 @@ test('answers SIPp with PCMU and no DTMF', () => {
   const r = createAnswer(SIPP, { address: '127.0.0.1', port: 30000 });
   assert.ok(r.ok);
   assert.deepEqual(r.media, {
-    remoteAddress: '127.0.0.1', remotePort: 6000, codec: 'PCMU', payloadType: 0, dtmfPayloadType: null, direction: 'sendrecv', ptime: null,
+    remoteAddress: '127.0.0.1',
+    remotePort: 6000,
+    codec: 'PCMU',
+    payloadType: 0,
+    dtmfPayloadType: null,
+    direction: 'sendrecv',
+    ptime: null,
   });
   assert.match(r.sdp, /m=audio 30000 RTP\/AVP 0\r\n/);
   assert.doesNotMatch(r.sdp, /telephone-event/);
@@ -72,8 +78,10 @@ test('answers a softphone in its order, echoes its DTMF payload type, mirrors di
 
 test('answer failures are reported, not thrown', () => {
   assert.deepEqual(createAnswer('garbage', { address: '127.0.0.1', port: 1 }), { ok: false, reason: 'malformed' });
-  assert.deepEqual(createAnswer(SIPP.replace('RTP/AVP 0', 'RTP/AVP 18').replace('0 PCMU', '18 G729'), { address: '127.0.0.1', port: 1 }),
-    { ok: false, reason: 'no-common-codec' });
+  assert.deepEqual(createAnswer(SIPP.replace('RTP/AVP 0', 'RTP/AVP 18').replace('0 PCMU', '18 G729'), { address: '127.0.0.1', port: 1 }), {
+    ok: false,
+    reason: 'no-common-codec',
+  });
   assert.deepEqual(createAnswer(SIPP.replace('m=audio 6000', 'm=audio 0'), { address: '127.0.0.1', port: 1 }), { ok: false, reason: 'no-audio' });
   assert.deepEqual(createAnswer(crlf('v=0\no=- 1 1 IN IP4 1.2.3.4\ns=-\nt=0 0\n'), { address: '127.0.0.1', port: 1 }), { ok: false, reason: 'no-audio' });
 });

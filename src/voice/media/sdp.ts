@@ -34,9 +34,7 @@ export interface OfferOptions {
   sessionVersion?: number;
 }
 
-export type AnswerResult =
-  | { ok: true; sdp: string; media: NegotiatedMedia }
-  | { ok: false; reason: 'malformed' | 'no-audio' | 'no-common-codec' };
+export type AnswerResult = { ok: true; sdp: string; media: NegotiatedMedia } | { ok: false; reason: 'malformed' | 'no-audio' | 'no-common-codec' };
 
 const MIRROR: Record<Direction, Direction> = { sendrecv: 'sendrecv', sendonly: 'recvonly', recvonly: 'sendonly', inactive: 'inactive' };
 
@@ -48,8 +46,12 @@ function session(address: string, sessionId?: string, sessionVersion?: number): 
   return {
     version: 0,
     origin: {
-      username: '-', sessionId: sessionId ?? String(randomInt(1, 2 ** 47)), sessionVersion: sessionVersion ?? 1,
-      netType: 'IN', ipVer: ipVer(address), address,
+      username: '-',
+      sessionId: sessionId ?? String(randomInt(1, 2 ** 47)),
+      sessionVersion: sessionVersion ?? 1,
+      netType: 'IN',
+      ipVer: ipVer(address),
+      address,
     },
     name: 'Switchboard',
     connection: { version: ipVer(address), ip: address },
@@ -66,8 +68,14 @@ function audio(port: number, codecs: Array<{ name: string; pt: number }>, dtmfPt
     fmtp.push({ payload: dtmfPt, config: '0-16' });
   }
   return {
-    type: 'audio', port, protocol: 'RTP/AVP', payloads: rtp.map((r) => r.payload).join(' '),
-    rtp, fmtp, ptime: 20, direction,
+    type: 'audio',
+    port,
+    protocol: 'RTP/AVP',
+    payloads: rtp.map((r) => r.payload).join(' '),
+    rtp,
+    fmtp,
+    ptime: 20,
+    direction,
   };
 }
 
@@ -92,7 +100,11 @@ function parse(text: string): SessionDescription | null {
 
 /** The codecs and events a media section offers, in its own preference order. */
 function formats(m: MediaDescription): Array<{ pt: number; name: string; rate: number }> {
-  const pts = String(m.payloads ?? '').split(/\s+/).filter(Boolean).map(Number).filter((n) => Number.isInteger(n));
+  const pts = String(m.payloads ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number)
+    .filter((n) => Number.isInteger(n));
   return pts.map((pt) => {
     const map = m.rtp.find((r) => r.payload === pt);
     // sdp-transform types codec as a string but yields a number for `a=rtpmap:0 123/8000` (fuzzer finding).

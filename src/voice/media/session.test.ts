@@ -7,7 +7,12 @@ import { generateBeep, rms } from './audio-utils.js';
 async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error(`${what} timed out`)), ms); })]);
+    return await Promise.race([
+      p,
+      new Promise<never>((_, rej) => {
+        timer = setTimeout(() => rej(new Error(`${what} timed out`)), ms);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -70,7 +75,7 @@ test('symmetric RTP: a session with a wrong remote latches onto where packets co
   assert.deepEqual(await within(latched, 3000, 'latch'), { host: '127.0.0.1', port: a.port });
   a.startRecording();
   await b.play(generateBeep({ durationMs: 200 }));
-  await until(() => (a.recordingMs >= 200), 3000, 'audio back at a');
+  await until(() => a.recordingMs >= 200, 3000, 'audio back at a');
   assert.ok(rms(a.stopRecording() ?? new Int16Array(0)) > 1000);
   const before = sunk;
   await new Promise((r) => setTimeout(r, 100));

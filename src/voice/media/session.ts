@@ -76,7 +76,11 @@ const RELAY_PAYLOAD = 480;
  * to the next tick: 50 times a second per call. Literals (what SDP carries) are answered at once; a
  * hostname still goes to DNS.
  */
-function literalLookup(host: string, options: LookupOneOptions | number, cb: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+function literalLookup(
+  host: string,
+  options: LookupOneOptions | number,
+  cb: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
   const family = isIP(host);
   if (family !== 0) return cb(null, host, family);
   dnsLookup(host, typeof options === 'number' ? { family: options } : options, cb);
@@ -121,7 +125,12 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   private relayRing: Buffer[] | null = null;
   private relayFull: Buffer[] = [];
 
-  private constructor(private readonly socket: Socket, readonly port: number, readonly host: string, options: RtpSessionOptions) {
+  private constructor(
+    private readonly socket: Socket,
+    readonly port: number,
+    readonly host: string,
+    options: RtpSessionOptions,
+  ) {
     super();
     this.codec = options.codec ?? 'PCMU';
     this.dtmfPayloadType = options.dtmfPayloadType === undefined ? 101 : options.dtmfPayloadType;

@@ -63,6 +63,7 @@ test('a private SDP address lets the signalling source be learned (NAT); a new S
 });
 
 test('unusable SDP addresses', () => {
-  for (const a of ['0.0.0.0', '::', '10.1.2.3', '172.20.0.1', '192.168.0.9', '100.64.1.1', '169.254.3.3', 'fd00::1', 'fe80::1']) assert.ok(unusableSdpAddress(a), a);
+  for (const a of ['0.0.0.0', '::', '10.1.2.3', '172.20.0.1', '192.168.0.9', '100.64.1.1', '169.254.3.3', 'fd00::1', 'fe80::1'])
+    assert.ok(unusableSdpAddress(a), a);
   for (const a of ['198.51.100.7', '127.0.0.1', '2001:db8::1', 'sip.example.com']) assert.ok(!unusableSdpAddress(a), a);
 });

@@ -28,7 +28,13 @@ export const ACCEPT = 1;
 export const LEARNED = 2;
 
 const UNUSABLE = new BlockList();
-for (const [net, bits] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10], ['169.254.0.0', 16]] as const) {
+for (const [net, bits] of [
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['100.64.0.0', 10],
+  ['169.254.0.0', 16],
+] as const) {
   UNUSABLE.addSubnet(net, bits, 'ipv4');
 }
 UNUSABLE.addSubnet('fc00::', 7, 'ipv6');
@@ -59,7 +65,10 @@ export class SourceFilter {
   private candSeq = 0;
   private candCount = 0;
 
-  constructor(private readonly probation: number, private readonly drops: RtpDropCounters) {}
+  constructor(
+    private readonly probation: number,
+    private readonly drops: RtpDropCounters,
+  ) {}
 
   /** The SDP's address; `signalHost` is where the offer or answer came from (used only when the SDP's is unusable). */
   expect(host: string, port: number, signalHost: string | null = null): void {

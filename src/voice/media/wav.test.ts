@@ -8,7 +8,7 @@ import { generateBeep, rms } from './audio-utils.js';
 /** Zero crossings per second: twice the frequency of a pure tone. */
 function frequency(pcm: ArrayLike<number>, rate: number): number {
   let crossings = 0;
-  for (let i = 1; i < pcm.length; i++) if (((pcm[i - 1] ?? 0) < 0) !== ((pcm[i] ?? 0) < 0)) crossings++;
+  for (let i = 1; i < pcm.length; i++) if ((pcm[i - 1] ?? 0) < 0 !== (pcm[i] ?? 0) < 0) crossings++;
   return (crossings / 2) * (rate / pcm.length);
 }
 
@@ -53,7 +53,10 @@ test('writes and reads 8 kHz PCM16, mu-law and A-law', () => {
   const pcm = readWav(writeWav(beep, 'pcm16'));
   assert.deepEqual(pcm.info, { sampleRate: 8000, channels: 1, formatTag: 1, bitsPerSample: 16, frames: 800 });
   assert.deepEqual([...pcm.pcm], [...beep]);
-  for (const [format, tag] of [['mulaw', 7], ['alaw', 6]] as const) {
+  for (const [format, tag] of [
+    ['mulaw', 7],
+    ['alaw', 6],
+  ] as const) {
     const buf = writeWav(beep, format);
     assert.equal(buf.length, 12 + 8 + 18 + 12 + 8 + 800);
     const back = readWav(buf);

@@ -87,32 +87,46 @@ export function wavToPcm8k(buf: Buffer): Int16Array {
 /** 8 kHz mono WAV in the given encoding (the sample rate is a parameter for completeness). */
 export function writeWav(pcm: Int16Array, format: WavFormat = 'pcm16', sampleRate = 8000): Buffer {
   const law = format !== 'pcm16';
-  const payload = law
-    ? encodePcm(format === 'mulaw' ? 'PCMU' : 'PCMA', pcm)
-    : Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+  const payload = law ? encodePcm(format === 'mulaw' ? 'PCMU' : 'PCMA', pcm) : Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
   const bits = law ? 8 : 16;
   const fmtSize = law ? 18 : 16; // non-PCM formats carry cbSize
   const factSize = law ? 12 : 0;
   const header = Buffer.alloc(12 + 8 + fmtSize + factSize + 8);
   let o = 0;
-  header.write('RIFF', o); o += 4;
-  header.writeUInt32LE(header.length - 8 + payload.length + (payload.length & 1), o); o += 4;
-  header.write('WAVE', o); o += 4;
-  header.write('fmt ', o); o += 4;
-  header.writeUInt32LE(fmtSize, o); o += 4;
-  header.writeUInt16LE(format === 'pcm16' ? 1 : format === 'alaw' ? 6 : 7, o); o += 2;
-  header.writeUInt16LE(1, o); o += 2;
-  header.writeUInt32LE(sampleRate, o); o += 4;
-  header.writeUInt32LE((sampleRate * bits) / 8, o); o += 4;
-  header.writeUInt16LE(bits / 8, o); o += 2;
-  header.writeUInt16LE(bits, o); o += 2;
+  header.write('RIFF', o);
+  o += 4;
+  header.writeUInt32LE(header.length - 8 + payload.length + (payload.length & 1), o);
+  o += 4;
+  header.write('WAVE', o);
+  o += 4;
+  header.write('fmt ', o);
+  o += 4;
+  header.writeUInt32LE(fmtSize, o);
+  o += 4;
+  header.writeUInt16LE(format === 'pcm16' ? 1 : format === 'alaw' ? 6 : 7, o);
+  o += 2;
+  header.writeUInt16LE(1, o);
+  o += 2;
+  header.writeUInt32LE(sampleRate, o);
+  o += 4;
+  header.writeUInt32LE((sampleRate * bits) / 8, o);
+  o += 4;
+  header.writeUInt16LE(bits / 8, o);
+  o += 2;
+  header.writeUInt16LE(bits, o);
+  o += 2;
   if (law) {
-    header.writeUInt16LE(0, o); o += 2;
-    header.write('fact', o); o += 4;
-    header.writeUInt32LE(4, o); o += 4;
-    header.writeUInt32LE(pcm.length, o); o += 4;
+    header.writeUInt16LE(0, o);
+    o += 2;
+    header.write('fact', o);
+    o += 4;
+    header.writeUInt32LE(4, o);
+    o += 4;
+    header.writeUInt32LE(pcm.length, o);
+    o += 4;
   }
-  header.write('data', o); o += 4;
+  header.write('data', o);
+  o += 4;
   header.writeUInt32LE(payload.length, o);
   const parts = [header, payload];
   if (payload.length & 1) parts.push(Buffer.alloc(1));

@@ -8,11 +8,17 @@ export class Mp3EncoderMissing extends Error {}
  */
 export function encodeMp3(pcm: Int16Array, sampleRate = 8000): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('lame', ['--quiet', '-r', '-s', String(sampleRate / 1000), '--bitwidth', '16', '--signed', '--little-endian', '-m', 'm', '-b', '32', '-', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      'lame',
+      ['--quiet', '-r', '-s', String(sampleRate / 1000), '--bitwidth', '16', '--signed', '--little-endian', '-m', 'm', '-b', '32', '-', '-'],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+    });
     child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new Mp3EncoderMissing('lame is not installed (Debian package lame)') : e));
     child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`lame exited ${code}: ${err.trim()}`))));
     child.stdin.on('error', () => undefined); // lame gone: the close handler reports it

@@ -35,25 +35,58 @@ export class RecordingsService {
     return `${this.d.publicUrl()}/2010-04-01/Accounts/${accountSid}/Recordings/${sid}`;
   }
 
-  async save(call: CallRow, pcm: Int16Array, startedAt: number, source: 'RecordVerb' | 'OutboundAPI', callback: { url: string; method: HttpMethod } | null): Promise<SavedRecording> {
+  async save(
+    call: CallRow,
+    pcm: Int16Array,
+    startedAt: number,
+    source: 'RecordVerb' | 'OutboundAPI',
+    callback: { url: string; method: HttpMethod } | null,
+  ): Promise<SavedRecording> {
     const now = this.d.clock.now();
     const sid = newSid('RE');
     const duration = Math.max(1, Math.round(pcm.length / 8000));
     const url = this.urlOf(call.account_sid, sid);
-    const jobs = callback ? [this.d.webhooks.job({
-      accountSid: call.account_sid, resourceSid: sid, purpose: 'recording-status', primary: callback,
-      params: {
-        AccountSid: call.account_sid, CallSid: call.sid, RecordingSid: sid, RecordingUrl: url, RecordingStatus: 'completed',
-        RecordingDuration: String(duration), RecordingChannels: '1', RecordingSource: source,
-        RecordingStartTime: rfc2822(startedAt) ?? '', ErrorCode: '0',
-      },
-    })] : [];
+    const jobs = callback
+      ? [
+          this.d.webhooks.job({
+            accountSid: call.account_sid,
+            resourceSid: sid,
+            purpose: 'recording-status',
+            primary: callback,
+            params: {
+              AccountSid: call.account_sid,
+              CallSid: call.sid,
+              RecordingSid: sid,
+              RecordingUrl: url,
+              RecordingStatus: 'completed',
+              RecordingDuration: String(duration),
+              RecordingChannels: '1',
+              RecordingSource: source,
+              RecordingStartTime: rfc2822(startedAt) ?? '',
+              ErrorCode: '0',
+            },
+          }),
+        ]
+      : [];
     // The recording and its status callback commit together: no callback for audio that was not kept.
     await this.d.tx.transaction(async (trx) => {
-      await this.d.repo.insert({
-        sid, account_sid: call.account_sid, call_sid: call.sid, source, status: 'completed', channels: 1, duration,
-        start_time: startedAt, error_code: null, audio: encodePcm('PCMU', pcm), date_created: now, date_updated: now,
-      }, trx);
+      await this.d.repo.insert(
+        {
+          sid,
+          account_sid: call.account_sid,
+          call_sid: call.sid,
+          source,
+          status: 'completed',
+          channels: 1,
+          duration,
+          start_time: startedAt,
+          error_code: null,
+          audio: encodePcm('PCMU', pcm),
+          date_created: now,
+          date_updated: now,
+        },
+        trx,
+      );
       await this.d.jobs.enqueue(jobs, trx);
     });
     return { sid, url, durationSeconds: duration };

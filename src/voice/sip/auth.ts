@@ -9,12 +9,7 @@ import { parseCSeq } from './header-values.js';
  * Returns a copy of `req` answering the challenge in `res`, with CSeq set to `seq` and the Via removed
  * (a new branch is added when it is sent), or null when the challenge cannot be answered.
  */
-export function authorizeRequest(
-  req: SipRequest,
-  res: SipResponse,
-  credentials: DigestCredentials,
-  seq: number,
-): SipRequest | null {
+export function authorizeRequest(req: SipRequest, res: SipResponse, credentials: DigestCredentials, seq: number): SipRequest | null {
   const proxy = res.status === 407;
   const challengeName = proxy ? 'Proxy-Authenticate' : 'WWW-Authenticate';
   const answerName = proxy ? 'Proxy-Authorization' : 'Authorization';
@@ -28,9 +23,7 @@ export function authorizeRequest(
     const auth = buildAuthorization({ challenge, credentials, method: req.method, uri: req.uri, body: req.body });
     if (!auth) continue;
     // Drop an older answer for the same realm, keep answers for other proxies on the path.
-    next.headers = next.headers.filter(
-      (h) => !(h.name === answerName && h.value.includes(`realm="${challenge.realm}"`)),
-    );
+    next.headers = next.headers.filter((h) => !(h.name === answerName && h.value.includes(`realm="${challenge.realm}"`)));
     next.headers.push({ name: answerName, value: auth });
     answered++;
   }

@@ -14,9 +14,7 @@ import type { Destination, SipProtocol } from './transport.js';
 import type { Cancel } from './timers.js';
 import type { DialogHandler, UaCore } from './ua-core.js';
 
-export type EndReason =
-  | 'local-bye' | 'remote-bye' | 'canceled' | 'rejected' | 'no-answer' | 'ack-timeout' | 'failed'
-  | 'transport-error' | 'shutdown';
+export type EndReason = 'local-bye' | 'remote-bye' | 'canceled' | 'rejected' | 'no-answer' | 'ack-timeout' | 'failed' | 'transport-error' | 'shutdown';
 
 export type CallState = 'incoming' | 'calling' | 'early' | 'confirmed' | 'terminated';
 
@@ -108,7 +106,10 @@ export abstract class SipCall extends Emitter<CallEvents> implements DialogHandl
     if (this.state !== 'confirmed' || !this.dialog || this.reinviteInProgress) return { ok: false, status: 491 };
     this.reinviteInProgress = true;
     try {
-      const headers: SipHeader[] = [{ name: 'Contact', value: this.core.contact(this.protocol) }, { name: 'Content-Type', value: SDP }];
+      const headers: SipHeader[] = [
+        { name: 'Contact', value: this.core.contact(this.protocol) },
+        { name: 'Content-Type', value: SDP },
+      ];
       const res = await this.sendInDialog('INVITE', headers, Buffer.from(sdp), (req) => this.ackReinvite(req));
       if (res.status >= 300) return { ok: false, status: res.status };
       this.localSdp = sdp;
@@ -135,10 +136,13 @@ export abstract class SipCall extends Emitter<CallEvents> implements DialogHandl
     const ack = dialog.createRequest('ACK', auth, Buffer.alloc(0), seq);
     const entry: { seq: number; req: SipRequest; dest: Destination | null } = { seq, req: ack, dest: null };
     if (remember) this.lastAck = entry;
-    this.core.resolve(ack, this.protocol).then((d) => {
-      entry.dest = d;
-      this.core.sendRaw(ack, d);
-    }, (err: Error) => this.core.warn(`cannot route ACK: ${err.message}`));
+    this.core.resolve(ack, this.protocol).then(
+      (d) => {
+        entry.dest = d;
+        this.core.sendRaw(ack, d);
+      },
+      (err: Error) => this.core.warn(`cannot route ACK: ${err.message}`),
+    );
   }
 
   /** A retransmitted 2xx for a request we already ACKed: ACK it again. */
@@ -152,12 +156,7 @@ export abstract class SipCall extends Emitter<CallEvents> implements DialogHandl
    * Sends an in-dialog request and resolves with its final response (408 on timeout, 503 on a transport
    * error). Answers one digest challenge when credentials are known.
    */
-  protected sendInDialog(
-    method: string,
-    extra: SipHeader[] = [],
-    body: Buffer = Buffer.alloc(0),
-    on2xx?: (req: SipRequest) => void,
-  ): Promise<SipResponse> {
+  protected sendInDialog(method: string, extra: SipHeader[] = [], body: Buffer = Buffer.alloc(0), on2xx?: (req: SipRequest) => void): Promise<SipResponse> {
     const dialog = this.dialog;
     if (!dialog) return Promise.resolve(synthetic(481));
     return new Promise((resolve) => {

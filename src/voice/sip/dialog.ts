@@ -33,8 +33,15 @@ export class Dialog {
     if (!from || !to || !cseq) return null;
     const local: NameAddr = { ...to, params: { ...to.params, tag: localTag } };
     return new Dialog(
-      getHeader(invite, 'Call-ID') ?? '', localTag, from.params.tag ?? '', local, from, 0, cseq.seq,
-      contact && contact.uri !== '*' ? contact.uri : invite.uri, getHeaders(invite, 'Record-Route'),
+      getHeader(invite, 'Call-ID') ?? '',
+      localTag,
+      from.params.tag ?? '',
+      local,
+      from,
+      0,
+      cseq.seq,
+      contact && contact.uri !== '*' ? contact.uri : invite.uri,
+      getHeaders(invite, 'Record-Route'),
     );
   }
 
@@ -46,8 +53,15 @@ export class Dialog {
     const cseq = parseCSeq(getHeader(invite, 'CSeq') ?? '');
     if (!from || !to || !cseq || !from.params.tag) return null;
     return new Dialog(
-      getHeader(invite, 'Call-ID') ?? '', from.params.tag, to.params.tag ?? '', from, to, cseq.seq, null,
-      contact && contact.uri !== '*' ? contact.uri : invite.uri, getHeaders(res, 'Record-Route').reverse(),
+      getHeader(invite, 'Call-ID') ?? '',
+      from.params.tag,
+      to.params.tag ?? '',
+      from,
+      to,
+      cseq.seq,
+      null,
+      contact && contact.uri !== '*' ? contact.uri : invite.uri,
+      getHeaders(res, 'Record-Route').reverse(),
     );
   }
 

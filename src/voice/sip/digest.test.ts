@@ -8,9 +8,16 @@ import { formatUri, parseNameAddr, parseUri, userOf } from './header-values.js';
 
 test('digest response matches the RFC 2617 3.5 example (qop=auth)', () => {
   const r = digestResponse({
-    username: 'Mufasa', password: 'Circle Of Life', realm: 'testrealm@host.com',
-    nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093', method: 'GET', uri: '/dir/index.html', algorithm: 'MD5',
-    qop: 'auth', nc: '00000001', cnonce: '0a4f113b',
+    username: 'Mufasa',
+    password: 'Circle Of Life',
+    realm: 'testrealm@host.com',
+    nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093',
+    method: 'GET',
+    uri: '/dir/index.html',
+    algorithm: 'MD5',
+    qop: 'auth',
+    nc: '00000001',
+    cnonce: '0a4f113b',
   });
   assert.equal(r, '6629fae49393a05397450978507c4ef1');
 });
@@ -39,16 +46,35 @@ test('buildAuthorization answers qop=auth, no-qop and MD5-sess challenges that v
     assert.ok(!verifyDigest(auth, 'INVITE', 'wrong'));
     assert.ok(!verifyDigest(auth, 'BYE', 's3cret'), 'method is covered');
   }
-  assert.equal(buildAuthorization({ challenge: { realm: 'r', nonce: 'n', qop: [], algorithm: 'SHA-256', stale: false }, credentials: creds, method: 'INVITE', uri: 'sip:x' }), null);
+  assert.equal(
+    buildAuthorization({
+      challenge: { realm: 'r', nonce: 'n', qop: [], algorithm: 'SHA-256', stale: false },
+      credentials: creds,
+      method: 'INVITE',
+      uri: 'sip:x',
+    }),
+    null,
+  );
 });
 
 test('authorizeRequest bumps CSeq, drops Via and picks the header for 401 or 407', () => {
   const invite: SipRequest = {
-    type: 'request', method: 'INVITE', uri: 'sip:bob@trunk', body: Buffer.alloc(0),
-    headers: [{ name: 'Via', value: 'SIP/2.0/UDP h;branch=z9hG4bK1' }, { name: 'CSeq', value: '1 INVITE' }, { name: 'Call-ID', value: 'c' }],
+    type: 'request',
+    method: 'INVITE',
+    uri: 'sip:bob@trunk',
+    body: Buffer.alloc(0),
+    headers: [
+      { name: 'Via', value: 'SIP/2.0/UDP h;branch=z9hG4bK1' },
+      { name: 'CSeq', value: '1 INVITE' },
+      { name: 'Call-ID', value: 'c' },
+    ],
   };
   const challenge = (status: number, name: string): SipResponse => ({
-    type: 'response', status, reason: '', body: Buffer.alloc(0), headers: [{ name, value: 'Digest realm="t", nonce="n", qop="auth"' }],
+    type: 'response',
+    status,
+    reason: '',
+    body: Buffer.alloc(0),
+    headers: [{ name, value: 'Digest realm="t", nonce="n", qop="auth"' }],
   });
   const a = authorizeRequest(invite, challenge(401, 'WWW-Authenticate'), { username: 'u', password: 'p' }, 2);
   assert.ok(a);

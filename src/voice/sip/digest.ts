@@ -45,7 +45,10 @@ export function parseChallenge(header: string): DigestChallenge | null {
     realm: p.realm,
     nonce: p.nonce,
     algorithm: p.algorithm ?? 'MD5',
-    qop: (p.qop ?? '').split(',').map((q) => q.trim().toLowerCase()).filter(Boolean),
+    qop: (p.qop ?? '')
+      .split(',')
+      .map((q) => q.trim().toLowerCase())
+      .filter(Boolean),
     stale: (p.stale ?? '').toLowerCase() === 'true',
   };
   if (p.opaque !== undefined) challenge.opaque = p.opaque;
@@ -63,17 +66,22 @@ export interface DigestInput {
 }
 
 export function digestResponse(i: {
-  username: string; password: string; realm: string; nonce: string; method: string; uri: string;
-  algorithm: string; qop?: string; nc?: string; cnonce?: string; body?: Buffer;
+  username: string;
+  password: string;
+  realm: string;
+  nonce: string;
+  method: string;
+  uri: string;
+  algorithm: string;
+  qop?: string;
+  nc?: string;
+  cnonce?: string;
+  body?: Buffer;
 }): string {
   let ha1 = md5(`${i.username}:${i.realm}:${i.password}`);
   if (i.algorithm.toUpperCase() === 'MD5-SESS') ha1 = md5(`${ha1}:${i.nonce}:${i.cnonce ?? ''}`);
-  const ha2 = i.qop === 'auth-int'
-    ? md5(`${i.method}:${i.uri}:${md5(i.body ?? Buffer.alloc(0))}`)
-    : md5(`${i.method}:${i.uri}`);
-  return i.qop
-    ? md5(`${ha1}:${i.nonce}:${i.nc ?? ''}:${i.cnonce ?? ''}:${i.qop}:${ha2}`)
-    : md5(`${ha1}:${i.nonce}:${ha2}`);
+  const ha2 = i.qop === 'auth-int' ? md5(`${i.method}:${i.uri}:${md5(i.body ?? Buffer.alloc(0))}`) : md5(`${i.method}:${i.uri}`);
+  return i.qop ? md5(`${ha1}:${i.nonce}:${i.nc ?? ''}:${i.cnonce ?? ''}:${i.qop}:${ha2}`) : md5(`${ha1}:${i.nonce}:${ha2}`);
 }
 
 /** Builds the value of an Authorization or Proxy-Authorization header; null for unsupported algorithms. */
@@ -85,9 +93,15 @@ export function buildAuthorization(input: DigestInput): string | null {
   const nc = (input.nc ?? 1).toString(16).padStart(8, '0');
   const cnonce = input.cnonce ?? randomBytes(8).toString('hex');
   const response = digestResponse({
-    username: credentials.username, password: credentials.password, realm: challenge.realm,
-    nonce: challenge.nonce, method: input.method, uri: input.uri, algorithm: challenge.algorithm,
-    ...(qop ? { qop, nc, cnonce } : {}), ...(input.body ? { body: input.body } : {}),
+    username: credentials.username,
+    password: credentials.password,
+    realm: challenge.realm,
+    nonce: challenge.nonce,
+    method: input.method,
+    uri: input.uri,
+    algorithm: challenge.algorithm,
+    ...(qop ? { qop, nc, cnonce } : {}),
+    ...(input.body ? { body: input.body } : {}),
   });
   const q = (s: string) => `"${s.replace(/(["\\])/g, '\\$1')}"`;
   let v = `Digest username=${q(credentials.username)}, realm=${q(challenge.realm)}, nonce=${q(challenge.nonce)}`;
@@ -104,8 +118,14 @@ export function verifyDigest(header: string, method: string, password: string, b
   const p = parseAuthParams(m[1] ?? '');
   if (!p.username || p.realm === undefined || !p.nonce || !p.uri || !p.response) return false;
   const expected = digestResponse({
-    username: p.username, password, realm: p.realm, nonce: p.nonce, method, uri: p.uri,
-    algorithm: p.algorithm ?? 'MD5', ...(p.qop ? { qop: p.qop, nc: p.nc ?? '', cnonce: p.cnonce ?? '' } : {}),
+    username: p.username,
+    password,
+    realm: p.realm,
+    nonce: p.nonce,
+    method,
+    uri: p.uri,
+    algorithm: p.algorithm ?? 'MD5',
+    ...(p.qop ? { qop: p.qop, nc: p.nc ?? '', cnonce: p.cnonce ?? '' } : {}),
     ...(body ? { body } : {}),
   });
   const a = Buffer.from(expected);

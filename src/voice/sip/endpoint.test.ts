@@ -71,8 +71,11 @@ test('reject, no listener, and timer B outcomes', async (t) => {
 
   const silent = await rawPeer(); // never answers: timer B = 64*T1 = 640 ms here
   t.after(() => silent.close());
-  assert.deepEqual(await within(a.invite(`sip:x@127.0.0.1:${silent.port}`, OFFER).result, 5000, 'timer B'),
-    { kind: 'failed', status: 408, reason: 'Request Timeout' });
+  assert.deepEqual(await within(a.invite(`sip:x@127.0.0.1:${silent.port}`, OFFER).result, 5000, 'timer B'), {
+    kind: 'failed',
+    status: 408,
+    reason: 'Request Timeout',
+  });
   assert.ok(silent.received.length >= 5, 'timer A retransmitted the INVITE');
 });
 
@@ -142,7 +145,8 @@ test('the callee retransmits its 200 until the ACK, then gives up with BYE', asy
     await ep.close();
   });
   const answered = new Promise<Error>((resolve) => ep.once('invite', (c) => c.answer(ANSWER).then(() => resolve(new Error('resolved')), resolve)));
-  peer.send(`INVITE sip:bob@127.0.0.1:${ep.ports.udp} SIP/2.0
+  peer.send(
+    `INVITE sip:bob@127.0.0.1:${ep.ports.udp} SIP/2.0
 Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKnoack;rport
 From: <sip:raw@127.0.0.1>;tag=raw1
 To: <sip:bob@127.0.0.1>
@@ -152,7 +156,9 @@ Contact: <sip:raw@127.0.0.1:${peer.port}>
 Max-Forwards: 70
 Content-Length: 0
 
-`, ep.ports.udp ?? 0);
+`,
+    ep.ports.udp ?? 0,
+  );
   const err = await within(answered, 10000, 'ACK timeout');
   assert.match(err.message, /ack-timeout/);
   const oks = peer.received.filter((m) => m.type === 'response' && m.status === 200);
@@ -218,10 +224,12 @@ ${extra}Content-Length: 0
   assert.equal(await statusFor('c1'), 400);
   peer.send(base('CANCEL', 'n1'), port);
   assert.equal(await statusFor('n1'), 481);
-  const handled = new Promise((resolve) => ep.once('request', (r) => {
-    r.respond(200);
-    resolve(r.request.method);
-  }));
+  const handled = new Promise((resolve) =>
+    ep.once('request', (r) => {
+      r.respond(200);
+      resolve(r.request.method);
+    }),
+  );
   peer.send(base('MESSAGE', 'm2'), port);
   assert.equal(await handled, 'MESSAGE');
   assert.equal(await statusFor('m2'), 200);

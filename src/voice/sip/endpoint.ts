@@ -91,10 +91,16 @@ export class SipEndpoint extends Emitter<EndpointEvents> implements UaCore {
 
   /** @internal called by createSipEndpoint */
   async listen(): Promise<void> {
-    this.transports = await bindTransports(this.host, this.options.port ?? 5060, this.options.transports ?? ['udp', 'tcp'], {
-      onMessage: (data, from) => this.receive(data, from),
-      onError: (err) => this.warn(`transport: ${err.message}`),
-    }, this.options.tcp);
+    this.transports = await bindTransports(
+      this.host,
+      this.options.port ?? 5060,
+      this.options.transports ?? ['udp', 'tcp'],
+      {
+        onMessage: (data, from) => this.receive(data, from),
+        onError: (err) => this.warn(`transport: ${err.message}`),
+      },
+      this.options.tcp,
+    );
   }
 
   get ports(): { udp?: number; tcp?: number } {

@@ -10,14 +10,40 @@ import { parseChallenge } from './digest.js';
 import { waitFor } from './test-support/peers.js';
 import { seededRandom as rng } from '../../core/random.js';
 
-
 const SEEDS = [
   `INVITE sip:+15551230000@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5071;branch=z9hG4bK-1;rport\r\nFrom: "A, B" <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:+15551230000@127.0.0.1>\r\nCall-ID: fuzz@127.0.0.1\r\nCSeq: 1 INVITE\r\nContact: <sip:a@127.0.0.1:5071>\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: 38\r\n\r\nv=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 1 RTP/AVP 0\r\n`,
   `SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP h:5060;branch=z9hG4bKx, SIP/2.0/TCP [::1]:5061;branch=z9hG4bKy\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>;tag=2\r\nCall-ID: c\r\nCSeq: 2 INVITE\r\nWWW-Authenticate: Digest realm="r", nonce="n", qop="auth,auth-int", algorithm=MD5\r\nl: 0\r\n\r\n`,
   `OPTIONS sip:h SIP/2.0\r\nv: SIP/2.0/UDP h;branch=z9hG4bKo\r\nf: <sip:a@h>;tag=9\r\nt: sip:h\r\ni: o@h\r\nCSeq: 5 OPTIONS\r\nSubject: folded\r\n  continuation\r\n\r\n`,
 ];
 
-const TOKENS = ['\r\n', ':', ';', ',', '<', '>', '"', '\\', ' ', '\t', 'SIP/2.0', 'Via', 'Content-Length', 'l', '0', '99999999', 'sip:', '@', '[', ']', 'z9hG4bK', '=', '\u00ff', '\u0000', '%', 'INVITE'];
+const TOKENS = [
+  '\r\n',
+  ':',
+  ';',
+  ',',
+  '<',
+  '>',
+  '"',
+  '\\',
+  ' ',
+  '\t',
+  'SIP/2.0',
+  'Via',
+  'Content-Length',
+  'l',
+  '0',
+  '99999999',
+  'sip:',
+  '@',
+  '[',
+  ']',
+  'z9hG4bK',
+  '=',
+  '\u00ff',
+  '\u0000',
+  '%',
+  'INVITE',
+];
 
 function mutate(seed: Buffer, r: () => number): Buffer {
   let b = Buffer.from(seed);

@@ -15,7 +15,10 @@ test('a source over its rate gets one 503 with Retry-After, then nothing; listed
   const seen = Array.from({ length: 6 }, () => g.check(invite(), from('10.1.1.1')).action);
   assert.deepEqual(seen, Array(6).fill('accept'));
   const out = Array.from({ length: 6 }, () => g.check(invite(), from('203.0.113.5')));
-  assert.deepEqual(out.map((v) => (v.action === 'reply' ? v.status : v.action)), [403, 403, 403, 503, 'drop', 'drop']);
+  assert.deepEqual(
+    out.map((v) => (v.action === 'reply' ? v.status : v.action)),
+    [403, 403, 403, 503, 'drop', 'drop'],
+  );
   const r = out[3];
   assert.ok(r?.action === 'reply' && r.headers?.some((h) => h.name === 'Retry-After'));
   now += 1500;

@@ -95,7 +95,12 @@ export class InviteGuard {
     if (rate !== 'ok') {
       this.counters.rate++;
       if (rate === 'drop') return { action: 'drop' };
-      return { action: 'reply', status: 503, reason: 'Too Many Calls From This Source', headers: [{ name: 'Retry-After', value: String(this.rate.retryAfter(ip)) }] };
+      return {
+        action: 'reply',
+        status: 503,
+        reason: 'Too Many Calls From This Source',
+        headers: [{ name: 'Retry-After', value: String(this.rate.retryAfter(ip)) }],
+      };
     }
     if (listed || (!this.trusted && this.o.peers.size === 0)) return { action: 'accept', peer: null };
     if (this.o.peers.size === 0) {

@@ -39,7 +39,10 @@ export class IncomingCall extends SipCall {
   readonly to: NameAddr | null;
   private readonly localTag = randomToken(6);
 
-  constructor(core: UaCore, private readonly tx: ServerTransaction) {
+  constructor(
+    core: UaCore,
+    private readonly tx: ServerTransaction,
+  ) {
     const req = tx.request;
     super(core, getHeader(req, 'Call-ID') ?? '', tx.responseDest.protocol, 'incoming');
     this.request = req;
@@ -76,9 +79,13 @@ export class IncomingCall extends SipCall {
     const recordRoute = this.request.headers.filter((h) => h.name === 'Record-Route');
     const extra: SipHeader[] = [...recordRoute, { name: 'Contact', value: this.core.contact(this.protocol) }, ...headers];
     if (sdp !== undefined) this.localSdp = sdp;
-    this.tx.respond(createResponse(this.request, status, {
-      toTag: this.localTag, headers: extra, ...(sdp !== undefined ? { body: sdp, contentType: 'application/sdp' } : {}),
-    }));
+    this.tx.respond(
+      createResponse(this.request, status, {
+        toTag: this.localTag,
+        headers: extra,
+        ...(sdp !== undefined ? { body: sdp, contentType: 'application/sdp' } : {}),
+      }),
+    );
   }
 
   /** 200 OK with our SDP; resolves when the ACK arrives, rejects when it never does or the call ended first. */
@@ -117,9 +124,13 @@ export class IncomingCall extends SipCall {
   reject(status = 486, options: { reason?: string; headers?: SipHeader[] } = {}): void {
     if (this.state === 'terminated' || this.tx.finalSent) return;
     if (status < 300 || status > 699) throw new RangeError(`reject() needs a 3xx-6xx status, got ${status}`);
-    this.tx.respond(createResponse(this.request, status, {
-      toTag: this.localTag, ...(options.reason ? { reason: options.reason } : {}), headers: options.headers ?? [],
-    }));
+    this.tx.respond(
+      createResponse(this.request, status, {
+        toTag: this.localTag,
+        ...(options.reason ? { reason: options.reason } : {}),
+        headers: options.headers ?? [],
+      }),
+    );
     this.end('rejected');
   }
 

@@ -63,7 +63,13 @@ export class OutgoingCall extends SipCall {
     return this.dest;
   }
 
-  constructor(core: UaCore, target: string, sdp: string, private readonly options: InviteOptions, host: string) {
+  constructor(
+    core: UaCore,
+    target: string,
+    sdp: string,
+    private readonly options: InviteOptions,
+    host: string,
+  ) {
     const protocol: SipProtocol = options.transport ?? (/;transport=tcp/i.test(target) ? 'tcp' : 'udp');
     super(core, `${randomToken(12)}@${host}`, protocol, 'calling');
     this.credentials = options.auth;
@@ -93,11 +99,13 @@ export class OutgoingCall extends SipCall {
   /** Sends the INVITE; called once by the endpoint. */
   start(): void {
     if (this.options.timeoutMs !== undefined) {
-      this.timers.push(this.core.scheduler.after(this.options.timeoutMs, () => {
-        if (this.finished || this.dialog) return;
-        this.noAnswer = true;
-        this.cancel();
-      }));
+      this.timers.push(
+        this.core.scheduler.after(this.options.timeoutMs, () => {
+          if (this.finished || this.dialog) return;
+          this.noAnswer = true;
+          this.cancel();
+        }),
+      );
     }
     this.send(this.invite);
   }
@@ -105,11 +113,15 @@ export class OutgoingCall extends SipCall {
   private send(req: SipRequest): void {
     this.invite = req;
     this.gotProvisional = false;
-    this.core.sendRequest(req, {
-      response: (res) => this.onResponse(req, res),
-      timeout: () => this.finish({ kind: 'failed', status: 408, reason: 'Request Timeout' }),
-      transportError: (err) => this.finish({ kind: 'failed', status: 503, reason: err.message }),
-    }, { onDest: (d) => (this.dest = d) });
+    this.core.sendRequest(
+      req,
+      {
+        response: (res) => this.onResponse(req, res),
+        timeout: () => this.finish({ kind: 'failed', status: 408, reason: 'Request Timeout' }),
+        transportError: (err) => this.finish({ kind: 'failed', status: 503, reason: err.message }),
+      },
+      { onDest: (d) => (this.dest = d) },
+    );
   }
 
   /** CANCEL when not answered yet (the outcome then follows on `result`), otherwise BYE. */
@@ -199,12 +211,13 @@ export class OutgoingCall extends SipCall {
       { name: 'CSeq', value: `${seq} CANCEL` },
     );
     const cancel: SipRequest = { type: 'request', method: 'CANCEL', uri: inv.uri, headers, body: Buffer.alloc(0) };
-    this.core.sendRequest(cancel, { response: () => undefined, timeout: () => undefined, transportError: () => undefined },
-      { dest: this.dest, keepVia: true });
+    this.core.sendRequest(cancel, { response: () => undefined, timeout: () => undefined, transportError: () => undefined }, { dest: this.dest, keepVia: true });
     // If the INVITE never gets its final response, give up on it after 64*T1 (RFC 3261 9.1).
-    this.timers.push(this.core.scheduler.after(64 * this.core.timers.t1, () => {
-      this.finish({ kind: this.noAnswer ? 'no-answer' : 'canceled' });
-    }));
+    this.timers.push(
+      this.core.scheduler.after(64 * this.core.timers.t1, () => {
+        this.finish({ kind: this.noAnswer ? 'no-answer' : 'canceled' });
+      }),
+    );
   }
 
   private finish(outcome: InviteOutcome): void {
@@ -219,10 +232,15 @@ export class OutgoingCall extends SipCall {
 
 function endReasonOf(o: InviteOutcome): EndReason {
   switch (o.kind) {
-    case 'canceled': return 'canceled';
-    case 'no-answer': return 'no-answer';
-    case 'rejected': return 'rejected';
-    case 'failed': return o.status === 503 ? 'transport-error' : 'failed';
-    default: return 'failed';
+    case 'canceled':
+      return 'canceled';
+    case 'no-answer':
+      return 'no-answer';
+    case 'rejected':
+      return 'rejected';
+    case 'failed':
+      return o.status === 503 ? 'transport-error' : 'failed';
+    default:
+      return 'failed';
   }
 }

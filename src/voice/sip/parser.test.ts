@@ -51,7 +51,8 @@ test('parses an INVITE as SIPp sends it', () => {
 });
 
 test('parses a 200 OK with several Vias, Record-Route lists and a display name with comma', () => {
-  const res = parseMessage(crlf(`SIP/2.0 200 OK
+  const res = parseMessage(
+    crlf(`SIP/2.0 200 OK
 Via: SIP/2.0/UDP proxy.example.com:5060;branch=z9hG4bK77ef4c2312983.1;received=192.0.2.1, SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bKnashds8;rport=5062
 Via: SIP/2.0/TCP [2001:db8::9]:5070;branch=z9hG4bKv6
 Record-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>
@@ -62,7 +63,8 @@ CSeq: 314159 INVITE
 Contact: <sip:alice@192.0.2.4>
 Content-Length: 0
 
-`));
+`),
+  );
   assert.ok(res.ok);
   const msg = res.message as SipResponse;
   assert.equal(msg.status, 200);
@@ -80,7 +82,8 @@ Content-Length: 0
 });
 
 test('expands compact header forms', () => {
-  const req = request(crlf(`OPTIONS sip:bob@example.com SIP/2.0
+  const req = request(
+    crlf(`OPTIONS sip:bob@example.com SIP/2.0
 v: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKc1
 f: <sip:a@example.com>;tag=1
 t: <sip:bob@example.com>
@@ -91,13 +94,17 @@ k: timer
 c: text/plain
 l: 5
 
-hello`));
+hello`),
+  );
   assert.equal(getHeader(req, 'Via'), 'SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKc1');
   assert.equal(getHeader(req, 'Call-ID'), 'compact-1@example.com');
   assert.equal(getHeader(req, 'Supported'), 'timer');
   assert.equal(getHeader(req, 'Content-Type'), 'text/plain');
   assert.equal(req.body.toString(), 'hello');
-  assert.ok(req.headers.every((h) => h.name.length > 1), 'names are expanded');
+  assert.ok(
+    req.headers.every((h) => h.name.length > 1),
+    'names are expanded',
+  );
 });
 
 // RFC 4475 3.1.1.1 (wsinv): a valid but tortuous INVITE: folding, odd whitespace, case, compact forms.
@@ -149,7 +156,10 @@ test('parses the RFC 4475 wsinv torture message', () => {
   assert.equal(from?.display, 'J Rosenberg \\"');
   assert.deepEqual(parseCSeq(getHeader(req, 'CSeq') ?? ''), { seq: 9, method: 'INVITE' });
   const vias = getHeaders(req, 'Via').map((v) => parseVia(v));
-  assert.deepEqual(vias.map((v) => v?.host), ['192.0.2.2', 'spindle.example.com', '192.168.255.111']);
+  assert.deepEqual(
+    vias.map((v) => v?.host),
+    ['192.0.2.2', 'spindle.example.com', '192.168.255.111'],
+  );
   assert.equal(vias[1]?.params.branch, 'z9hG4bK9ikj8');
   assert.equal(vias[2]?.params.branch, 'z9hG4bK30239');
   assert.equal(getHeader(req, 'NewFangledHeader'), 'newfangled value continued newfangled value');
@@ -203,7 +213,10 @@ test('serializes with the real Content-Length and round-trips', () => {
   const out = serializeMessage(req);
   const again = request(out);
   assert.equal(again.body.toString(), req.body.toString());
-  assert.deepEqual(again.headers.filter((h) => h.name !== 'Content-Length'), req.headers.filter((h) => h.name !== 'Content-Length'));
+  assert.deepEqual(
+    again.headers.filter((h) => h.name !== 'Content-Length'),
+    req.headers.filter((h) => h.name !== 'Content-Length'),
+  );
   assert.match(out.toString(), /\r\nContent-Length: 150\r\n\r\n/);
 });
 
@@ -229,7 +242,11 @@ test('frames a TCP stream by Content-Length across arbitrary chunk boundaries', 
       assert.equal(r.error, undefined);
       got.push(...r.messages);
     }
-    assert.deepEqual(got.map((m) => m.length), [one.length, two.length, one.length], `chunk size ${size}`);
+    assert.deepEqual(
+      got.map((m) => m.length),
+      [one.length, two.length, one.length],
+      `chunk size ${size}`,
+    );
   }
   const bad = new TcpFramer().push(Buffer.from('INVITE sip:a@b SIP/2.0\r\nContent-Length: x\r\n\r\n'));
   assert.ok(bad.error);

@@ -7,9 +7,7 @@ import { canonicalName, getHeader, LIST_HEADERS, splitList } from './message.js'
 import type { SipHeader, SipMessage, SipRequest } from './message.js';
 import { isToken, parseCSeq, parseVia } from './header-values.js';
 
-export type ParseResult =
-  | { ok: true; message: SipMessage }
-  | { ok: false; error: string; badRequest?: SipRequest };
+export type ParseResult = { ok: true; message: SipMessage } | { ok: false; error: string; badRequest?: SipRequest };
 
 export interface ParseOptions {
   /** Stream transports frame by Content-Length themselves; a missing Content-Length then means no body. */

@@ -19,7 +19,11 @@ export class SourceRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private sweptAt = 0;
 
-  constructor(private readonly ratePerSecond: number, private readonly burst: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get enabled(): boolean {
     return this.ratePerSecond > 0;

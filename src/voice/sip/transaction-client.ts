@@ -79,11 +79,7 @@ export class ClientTransaction {
       if (this.state !== 'calling' && this.state !== 'trying' && this.state !== 'proceeding') return;
       if (this.isInvite && this.state !== 'calling') return;
       this.transmit();
-      this.interval = this.isInvite
-        ? this.interval * 2
-        : this.state === 'proceeding'
-          ? this.ctx.timers.t2
-          : Math.min(this.interval * 2, this.ctx.timers.t2);
+      this.interval = this.isInvite ? this.interval * 2 : this.state === 'proceeding' ? this.ctx.timers.t2 : Math.min(this.interval * 2, this.ctx.timers.t2);
       this.armRetransmit();
     });
   }

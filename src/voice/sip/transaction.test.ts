@@ -13,7 +13,9 @@ const DEST: Destination = { protocol: 'udp', host: '127.0.0.1', port: 5060 };
 
 function req(method: string, branch = 'z9hG4bKtest'): SipRequest {
   return {
-    type: 'request', method, uri: 'sip:bob@127.0.0.1',
+    type: 'request',
+    method,
+    uri: 'sip:bob@127.0.0.1',
     headers: [
       { name: 'Via', value: `SIP/2.0/UDP 127.0.0.1:5070;branch=${branch}` },
       { name: 'From', value: '<sip:alice@127.0.0.1>;tag=a1' },
@@ -28,9 +30,13 @@ function req(method: string, branch = 'z9hG4bKtest'): SipRequest {
 function setup() {
   const sched = new VirtualScheduler();
   const sent: Array<{ at: number; kind: string }> = [];
-  const layer = new TransactionLayer((msg) => {
-    sent.push({ at: sched.now, kind: msg.type === 'request' ? msg.method : String(msg.status) });
-  }, sched, DEFAULT_TIMERS);
+  const layer = new TransactionLayer(
+    (msg) => {
+      sent.push({ at: sched.now, kind: msg.type === 'request' ? msg.method : String(msg.status) });
+    },
+    sched,
+    DEFAULT_TIMERS,
+  );
   const events: string[] = [];
   const tu: ClientTransactionUser = {
     response: (r) => events.push(`response ${r.status}`),

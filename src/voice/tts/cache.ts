@@ -19,7 +19,10 @@ export class CachedTts implements TtsEngine {
   hits = 0;
   misses = 0;
 
-  constructor(private readonly engine: TtsEngine, options: TtsCacheOptions = {}) {
+  constructor(
+    private readonly engine: TtsEngine,
+    options: TtsCacheOptions = {},
+  ) {
     this.name = `cached(${engine.name})`;
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   }

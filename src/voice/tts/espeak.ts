@@ -66,9 +66,11 @@ export class EspeakEngine implements TtsEngine {
       };
       const timer = setTimeout(() => fail(new TtsError('timeout', `espeak-ng took longer than ${this.timeoutMs} ms`)), this.timeoutMs);
       child.on('error', (err: NodeJS.ErrnoException) => {
-        fail(err.code === 'ENOENT'
-          ? new TtsError('engine-missing', `espeak-ng is not installed (could not run "${this.binary}"); install it, e.g. apt-get install espeak-ng`)
-          : new TtsError('engine-failed', `could not run espeak-ng: ${err.message}`));
+        fail(
+          err.code === 'ENOENT'
+            ? new TtsError('engine-missing', `espeak-ng is not installed (could not run "${this.binary}"); install it, e.g. apt-get install espeak-ng`)
+            : new TtsError('engine-failed', `could not run espeak-ng: ${err.message}`),
+        );
       });
       child.stdout.on('data', (c: Buffer) => {
         size += c.length;

@@ -59,5 +59,8 @@ test('the cache keys on (voice, language, text), shares in-flight work and evict
 });
 
 test('text over the limit is refused before espeak-ng runs', async () => {
-  await assert.rejects(new EspeakEngine({ maxChars: 5 }).synthesize({ text: 'too long' }), (err: unknown) => err instanceof TtsError && err.code === 'text-too-long');
+  await assert.rejects(
+    new EspeakEngine({ maxChars: 5 }).synthesize({ text: 'too long' }),
+    (err: unknown) => err instanceof TtsError && err.code === 'text-too-long',
+  );
 });

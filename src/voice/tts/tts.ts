@@ -21,7 +21,10 @@ export interface TtsEngine {
 export type TtsErrorCode = 'engine-missing' | 'engine-failed' | 'timeout' | 'bad-output' | 'text-too-long';
 
 export class TtsError extends Error {
-  constructor(readonly code: TtsErrorCode, message: string) {
+  constructor(
+    readonly code: TtsErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'TtsError';
   }

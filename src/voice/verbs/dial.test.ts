@@ -26,7 +26,9 @@ test('the caller is answered, the action gets DialCallStatus, DialCallSid, DialC
   assert.equal(ctl.answered, true);
   assert.equal(seen[0]?.timeout, 12);
   assert.deepEqual(out, {
-    kind: 'redirect', url: 'https://app.example.com/done', method: 'GET',
+    kind: 'redirect',
+    url: 'https://app.example.com/done',
+    method: 'GET',
     params: { DialCallStatus: 'completed', DialCallSid: 'CA' + '2'.repeat(32), DialCallDuration: '7', DialBridged: 'true' },
   });
 });

@@ -31,11 +31,14 @@ test('the timeout counts from the last key; a barge-in skips the remaining promp
   ctl.leg.playOutcome = 'interrupted';
   setTimeout(() => ctl.leg.press('7'), 5);
   const out = await executeGather(verb('<Gather timeout="1" finishOnKey=""><Say>one</Say><Say>two</Say></Gather>', 'Gather'), ctl);
-  assert.deepEqual(ctl.leg.log.filter((l) => l.startsWith('say')), ['say:one:en-US:1:i']);
+  assert.deepEqual(
+    ctl.leg.log.filter((l) => l.startsWith('say')),
+    ['say:one:en-US:1:i'],
+  );
   assert.equal(out.kind === 'redirect' ? out.params?.Digits : null, '7');
 });
 
-test('inline TwiML without action: Switchboard\'s own continuation runs, otherwise the next verb', async () => {
+test("inline TwiML without action: Switchboard's own continuation runs, otherwise the next verb", async () => {
   const ctl = new FakeControl(null);
   ctl.leg.keys = ['1'];
   assert.deepEqual(await executeGather(verb('<Gather numDigits="1"/>', 'Gather'), ctl), { kind: 'next' });

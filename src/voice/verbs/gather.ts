@@ -7,9 +7,12 @@ import { NEXT, type CallControl, type Outcome, type VerbExecutor } from './types
 
 function prompt(p: GatherPrompt, ctl: CallControl): Promise<PlayOutcome> {
   switch (p.verb) {
-    case 'Say': return speak(p, ctl, true);
-    case 'Play': return playAudio(p, ctl, true);
-    case 'Pause': return pauseFor(p, ctl, true);
+    case 'Say':
+      return speak(p, ctl, true);
+    case 'Play':
+      return playAudio(p, ctl, true);
+    case 'Pause':
+      return pauseFor(p, ctl, true);
   }
 }
 

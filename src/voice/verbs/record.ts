@@ -51,7 +51,9 @@ export const executeRecord: VerbExecutor<RecordVerb> = async (verb, ctl) => {
   const callback = verb.recordingStatusCallback === null ? null : ctl.resolve(verb.recordingStatusCallback);
   const saved = await ctl.saveRecording(pcm, startedAt, callback === null ? null : { url: callback, method: verb.recordingStatusCallbackMethod });
   const params: Record<string, string> = {
-    RecordingUrl: saved.url, RecordingSid: saved.sid, RecordingDuration: String(saved.durationSeconds),
+    RecordingUrl: saved.url,
+    RecordingSid: saved.sid,
+    RecordingDuration: String(saved.durationSeconds),
     Digits: ending.why === 'key' ? ending.key : hungUp ? 'hangup' : '',
   };
   const url = verb.action !== null ? ctl.resolve(verb.action) : ctl.documentUrl;

@@ -21,7 +21,9 @@ test('<Say loop="0"> repeats until stopped; empty text says nothing', async () =
 
 test('a TTS failure is an alert, and the call goes on', async () => {
   const ctl = new FakeControl();
-  ctl.leg.say = async () => { throw new LegAudioError('tts', 'espeak-ng is not installed'); };
+  ctl.leg.say = async () => {
+    throw new LegAudioError('tts', 'espeak-ng is not installed');
+  };
   assert.deepEqual(await executeSay(verb('<Say>hi</Say>', 'Say'), ctl), { kind: 'next' });
   assert.equal(ctl.alerts[0]?.kind, 'voiceSayFailed');
 });

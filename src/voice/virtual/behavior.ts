@@ -68,10 +68,14 @@ export function parseTimedDigits(raw: string): TimedDigits | null {
 
 export function formatAudioStep(s: AudioStep): string {
   switch (s.kind) {
-    case 'say': return `say:${s.text}`;
-    case 'play': return `play:${s.url}`;
-    case 'tone': return `tone:${s.hz}${s.seconds === null ? '' : `:${s.seconds}`}`;
-    case 'pause': return `pause:${s.seconds}`;
+    case 'say':
+      return `say:${s.text}`;
+    case 'play':
+      return `play:${s.url}`;
+    case 'tone':
+      return `tone:${s.hz}${s.seconds === null ? '' : `:${s.seconds}`}`;
+    case 'pause':
+      return `pause:${s.seconds}`;
   }
 }
 
@@ -87,8 +91,12 @@ export function readBehavior(json: string | undefined): VirtualBehavior {
       digits: strings(raw.digits),
       hangupAfterSeconds: typeof raw.hangupAfterSeconds === 'number' ? raw.hangupAfterSeconds : null,
       // Stored in their text form, so a row stays readable as the step types grow.
-      audio: strings(raw.audio).map(parseAudioStep).filter((s): s is AudioStep => s !== null),
-      digitsAt: strings(raw.digitsAt).map(parseTimedDigits).filter((s): s is TimedDigits => s !== null),
+      audio: strings(raw.audio)
+        .map(parseAudioStep)
+        .filter((s): s is AudioStep => s !== null),
+      digitsAt: strings(raw.digitsAt)
+        .map(parseTimedDigits)
+        .filter((s): s is TimedDigits => s !== null),
     };
   } catch {
     return { ...DEFAULT_BEHAVIOR };

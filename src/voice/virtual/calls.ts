@@ -23,7 +23,12 @@ export class VirtualCalls {
    * The phone dials `to`; it presses `digits` (one entry per Gather/Record), says or plays `audio` and
    * presses `digitsAt` once answered, and may hang up after a while.
    */
-  async call(accountSid: string, phone: string, to: string, behavior: Pick<VirtualBehavior, 'digits' | 'hangupAfterSeconds'> & Partial<Pick<VirtualBehavior, 'audio' | 'digitsAt'>>): Promise<CallRow> {
+  async call(
+    accountSid: string,
+    phone: string,
+    to: string,
+    behavior: Pick<VirtualBehavior, 'digits' | 'hangupAfterSeconds'> & Partial<Pick<VirtualBehavior, 'audio' | 'digitsAt'>>,
+  ): Promise<CallRow> {
     const from = toE164(phone);
     if (!from) throw errors.invalidParameter('PhoneNumber', 'is not a phone number');
     const target = toE164(to);
@@ -34,7 +39,10 @@ export class VirtualCalls {
     const voice = await this.d.inbound.target(owner);
     if (!voice) throw errors.invalidParameter('To', 'has no VoiceUrl or Voice Application to answer the call');
     const row = this.d.inbound.row(owner, from, 'virtual', voice);
-    const peer = await this.d.phones.peer({ sid: row.sid, accountSid, phone: from }, { answer: 'answer', ringSeconds: 0, audio: [], digitsAt: [], ...behavior });
+    const peer = await this.d.phones.peer(
+      { sid: row.sid, accountSid, phone: from },
+      { answer: 'answer', ringSeconds: 0, audio: [], digitsAt: [], ...behavior },
+    );
     await this.d.start(row, peer, voice.source);
     return row;
   }

@@ -28,7 +28,12 @@ export class PhoneLine {
   private started = false;
   private finished: Promise<void> | null = null;
 
-  private constructor(readonly phone: MediaSession, readonly call: MediaSession, private readonly media: MediaOptions, private readonly note: NoteFn) {
+  private constructor(
+    readonly phone: MediaSession,
+    readonly call: MediaSession,
+    private readonly media: MediaOptions,
+    private readonly note: NoteFn,
+  ) {
     phone.on('digit', (d) => (this.heardDigits += d));
     phone.startRecording(HEARD_SECONDS, 'call');
   }
@@ -77,11 +82,15 @@ export class PhoneLine {
 
   private async render(step: AudioStep): Promise<Int16Array> {
     switch (step.kind) {
-      case 'say': return this.media.tts.synthesize({ text: step.text, voice: 'alice', language: 'en-US' });
-      case 'play': return this.media.audio.get(step.url);
+      case 'say':
+        return this.media.tts.synthesize({ text: step.text, voice: 'alice', language: 'en-US' });
+      case 'play':
+        return this.media.audio.get(step.url);
       // A whole second of a whole-hertz tone loops without a click.
-      case 'tone': return tone(step.hz, step.seconds === null ? 1000 : step.seconds * 1000);
-      case 'pause': return silence(step.seconds * 1000);
+      case 'tone':
+        return tone(step.hz, step.seconds === null ? 1000 : step.seconds * 1000);
+      case 'pause':
+        return silence(step.seconds * 1000);
     }
   }
 

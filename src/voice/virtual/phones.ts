@@ -106,8 +106,10 @@ export class VirtualPhones {
           timer = null;
           if (behavior.answer === 'answer' && behavior.ringSeconds <= call.timeoutSeconds) {
             note('answered', {});
-            this.peer(call, behavior, true, near).then((peer) => settle({ answered: peer }),
-              (err: unknown) => settle({ status: 'failed', detail: `the virtual phone's media could not be opened: ${(err as Error).message}` }));
+            this.peer(call, behavior, true, near).then(
+              (peer) => settle({ answered: peer }),
+              (err: unknown) => settle({ status: 'failed', detail: `the virtual phone's media could not be opened: ${(err as Error).message}` }),
+            );
           } else if (behavior.answer === 'busy') settle({ status: 'busy' });
           else if (behavior.answer === 'fail') settle({ status: 'failed', detail: `the virtual phone ${call.phone} is set to fail` });
           else settle({ status: 'no-answer' });
@@ -139,8 +141,13 @@ export class VirtualPhones {
     let chain: Promise<void> = Promise.resolve();
     const note = (kind: string, detail: Record<string, unknown>): void => {
       const row: VirtualCallEventRow = {
-        call_sid: call.sid, seq: seq++, account_sid: call.accountSid, phone: call.phone, kind,
-        detail: JSON.stringify(detail), date_created: this.clock.now(),
+        call_sid: call.sid,
+        seq: seq++,
+        account_sid: call.accountSid,
+        phone: call.phone,
+        kind,
+        detail: JSON.stringify(detail),
+        date_created: this.clock.now(),
       };
       chain = chain.then(() => this.repo.addEvent(row)).catch(() => undefined);
     };

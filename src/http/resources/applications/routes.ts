@@ -35,16 +35,26 @@ export function presentApplication(row: ApplicationRow) {
 }
 
 function readInput(p: ParamReader): ApplicationInput {
-  const bool = (name: string) => { const b = p.bool(name); return b === undefined ? undefined : b ? 1 : 0; };
+  const bool = (name: string) => {
+    const b = p.bool(name);
+    return b === undefined ? undefined : b ? 1 : 0;
+  };
   return {
-    friendly_name: p.str('FriendlyName'), api_version: p.str('ApiVersion'),
-    voice_url: p.url('VoiceUrl'), voice_method: p.method('VoiceMethod'),
-    voice_fallback_url: p.url('VoiceFallbackUrl'), voice_fallback_method: p.method('VoiceFallbackMethod'),
+    friendly_name: p.str('FriendlyName'),
+    api_version: p.str('ApiVersion'),
+    voice_url: p.url('VoiceUrl'),
+    voice_method: p.method('VoiceMethod'),
+    voice_fallback_url: p.url('VoiceFallbackUrl'),
+    voice_fallback_method: p.method('VoiceFallbackMethod'),
     voice_caller_id_lookup: bool('VoiceCallerIdLookup'),
-    status_callback: p.url('StatusCallback'), status_callback_method: p.method('StatusCallbackMethod'),
-    sms_url: p.url('SmsUrl'), sms_method: p.method('SmsMethod'),
-    sms_fallback_url: p.url('SmsFallbackUrl'), sms_fallback_method: p.method('SmsFallbackMethod'),
-    sms_status_callback: p.url('SmsStatusCallback'), message_status_callback: p.url('MessageStatusCallback'),
+    status_callback: p.url('StatusCallback'),
+    status_callback_method: p.method('StatusCallbackMethod'),
+    sms_url: p.url('SmsUrl'),
+    sms_method: p.method('SmsMethod'),
+    sms_fallback_url: p.url('SmsFallbackUrl'),
+    sms_fallback_method: p.method('SmsFallbackMethod'),
+    sms_status_callback: p.url('SmsStatusCallback'),
+    message_status_callback: p.url('MessageStatusCallback'),
     public_application_connect_enabled: bool('PublicApplicationConnectEnabled'),
   };
 }

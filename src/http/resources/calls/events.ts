@@ -11,8 +11,13 @@ import { paramsOf } from '../../server.js';
 
 export function presentCallEvent(row: CallEventRow) {
   return {
-    sid: row.sid, call_sid: row.call_sid, account_sid: row.account_sid, sequence: row.seq,
-    verb: row.verb, detail: row.detail, date_created: iso8601(row.date_created),
+    sid: row.sid,
+    call_sid: row.call_sid,
+    account_sid: row.account_sid,
+    sequence: row.seq,
+    verb: row.verb,
+    detail: row.detail,
+    date_created: iso8601(row.date_created),
   };
 }
 

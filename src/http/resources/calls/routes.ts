@@ -16,7 +16,14 @@ const DAY = 86_400_000;
 const STATUSES = ['queued', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled'] as const;
 
 /** `pricing` fills `price` on completed calls. */
-export function callRoutes(app: FastifyInstance, accounts: AccountsService, calls: CallsService, recordings: RecordingsService, origin: () => string, pricing: Pricing = NO_PRICING): void {
+export function callRoutes(
+  app: FastifyInstance,
+  accounts: AccountsService,
+  calls: CallsService,
+  recordings: RecordingsService,
+  origin: () => string,
+  pricing: Pricing = NO_PRICING,
+): void {
   const presentCall = pricedCall(pricing);
   const base = '/2010-04-01/Accounts/:AccountSid/Calls';
 
@@ -25,13 +32,25 @@ export function callRoutes(app: FastifyInstance, accounts: AccountsService, call
     if (account.status !== 'active') throw errors.accountNotActive();
     const p = new ParamReader(paramsOf(req));
     const row = await calls.create(account.sid, {
-      to: p.str('To'), from: p.str('From'), url: p.url('Url'), method: p.method('Method'), twiml: p.str('Twiml'),
-      applicationSid: p.str('ApplicationSid') || undefined, fallbackUrl: p.url('FallbackUrl'), fallbackMethod: p.method('FallbackMethod'),
-      statusCallback: p.url('StatusCallback'), statusCallbackMethod: p.method('StatusCallbackMethod'),
+      to: p.str('To'),
+      from: p.str('From'),
+      url: p.url('Url'),
+      method: p.method('Method'),
+      twiml: p.str('Twiml'),
+      applicationSid: p.str('ApplicationSid') || undefined,
+      fallbackUrl: p.url('FallbackUrl'),
+      fallbackMethod: p.method('FallbackMethod'),
+      statusCallback: p.url('StatusCallback'),
+      statusCallbackMethod: p.method('StatusCallbackMethod'),
       // twilio-node sends the events as repeated keys; some clients join them with spaces.
-      statusCallbackEvents: p.all('StatusCallbackEvent').flatMap((v) => v.split(/[\s,]+/)).filter(Boolean),
-      timeout: p.int('Timeout', { min: 1, max: 600 }), sendDigits: p.str('SendDigits'),
-      timeLimit: p.int('TimeLimit', { min: 1, max: 86_400 }), record: p.bool('Record'),
+      statusCallbackEvents: p
+        .all('StatusCallbackEvent')
+        .flatMap((v) => v.split(/[\s,]+/))
+        .filter(Boolean),
+      timeout: p.int('Timeout', { min: 1, max: 600 }),
+      sendDigits: p.str('SendDigits'),
+      timeLimit: p.int('TimeLimit', { min: 1, max: 86_400 }),
+      record: p.bool('Record'),
     });
     req.resourceSid = row.sid;
     return reply.code(201).send(presentCall(row));
@@ -43,8 +62,14 @@ export function callRoutes(app: FastifyInstance, accounts: AccountsService, call
     const p = new ParamReader(params);
     const page = readPageParams(params);
     const filter: CallFilter = {
-      to: p.str('To'), from: p.str('From'), status: p.oneOf('Status', STATUSES), parentCallSid: p.str('ParentCallSid'),
-      startTimeBefore: p.date('StartTime<'), startTimeAfter: p.date('StartTime>'), endTimeBefore: p.date('EndTime<'), endTimeAfter: p.date('EndTime>'),
+      to: p.str('To'),
+      from: p.str('From'),
+      status: p.oneOf('Status', STATUSES),
+      parentCallSid: p.str('ParentCallSid'),
+      startTimeBefore: p.date('StartTime<'),
+      startTimeAfter: p.date('StartTime>'),
+      endTimeBefore: p.date('EndTime<'),
+      endTimeAfter: p.date('EndTime>'),
     };
     const on = p.date('StartTime');
     if (on !== undefined) filter.startTimeOn = [on, on + DAY];
@@ -64,11 +89,18 @@ export function callRoutes(app: FastifyInstance, accounts: AccountsService, call
     const { Sid } = req.params as { Sid: string };
     req.resourceSid = Sid;
     const p = new ParamReader(paramsOf(req));
-    return presentCall(await calls.update(account.sid, Sid, {
-      url: p.url('Url'), method: p.method('Method'), twiml: p.str('Twiml'), status: p.oneOf('Status', ['canceled', 'completed'] as const),
-      fallbackUrl: p.url('FallbackUrl'), fallbackMethod: p.method('FallbackMethod'),
-      statusCallback: p.url('StatusCallback'), statusCallbackMethod: p.method('StatusCallbackMethod'),
-    }));
+    return presentCall(
+      await calls.update(account.sid, Sid, {
+        url: p.url('Url'),
+        method: p.method('Method'),
+        twiml: p.str('Twiml'),
+        status: p.oneOf('Status', ['canceled', 'completed'] as const),
+        fallbackUrl: p.url('FallbackUrl'),
+        fallbackMethod: p.method('FallbackMethod'),
+        statusCallback: p.url('StatusCallback'),
+        statusCallbackMethod: p.method('StatusCallbackMethod'),
+      }),
+    );
   });
 
   app.delete(`${base}/:Sid`, async (req, reply) => {

@@ -11,17 +11,34 @@ function present(origin: string) {
     const c = m.config;
     const counters = m.carrier.counters?.();
     return {
-      name: c.name, type: 'smpp', source: m.source, host: c.host, port: c.port, tls: c.tls,
-      system_id: c.systemId, system_type: c.systemType, bind_mode: c.bindMode, window: c.window,
-      throughput_limit: c.throughput, priority: c.priority,
+      name: c.name,
+      type: 'smpp',
+      source: m.source,
+      host: c.host,
+      port: c.port,
+      tls: c.tls,
+      system_id: c.systemId,
+      system_type: c.systemType,
+      bind_mode: c.bindMode,
+      window: c.window,
+      throughput_limit: c.throughput,
+      priority: c.priority,
       routes: { prefixes: c.routes.prefixes, senders: c.routes.senders },
-      concatenation: c.concatenation, registered_delivery: c.registeredDelivery,
+      concatenation: c.concatenation,
+      registered_delivery: c.registeredDelivery,
       health: m.carrier.health(),
-      counters: counters ? {
-        submitted: counters.submitted, failed: counters.failed, retried: counters.retried,
-        parts_submitted: counters.partsSubmitted, throttled: counters.throttled, receipts: counters.receipts,
-        inbound: counters.inbound, parts_per_second: counters.partsPerSecond,
-      } : null,
+      counters: counters
+        ? {
+            submitted: counters.submitted,
+            failed: counters.failed,
+            retried: counters.retried,
+            parts_submitted: counters.partsSubmitted,
+            throttled: counters.throttled,
+            receipts: counters.receipts,
+            inbound: counters.inbound,
+            parts_per_second: counters.partsPerSecond,
+          }
+        : null,
       date_created: iso8601(m.dateCreated),
       url: `${origin}/switchboard/v1/Carriers/${encodeURIComponent(c.name)}`,
     };

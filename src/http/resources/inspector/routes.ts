@@ -13,12 +13,21 @@ const parseJson = (s: string | null): unknown => (s === null ? null : JSON.parse
 
 export function presentWebhookRequest(origin: string) {
   return (row: WebhookRequestRow) => ({
-    sid: row.sid, account_sid: row.account_sid, resource_sid: row.resource_sid, purpose: row.purpose,
-    method: row.method, url: row.url, attempt: row.attempt,
+    sid: row.sid,
+    account_sid: row.account_sid,
+    resource_sid: row.resource_sid,
+    purpose: row.purpose,
+    method: row.method,
+    url: row.url,
+    attempt: row.attempt,
     request: { headers: parseJson(row.request_headers), body: row.request_body },
-    response: row.response_status === null && row.response_body === null ? null
-      : { status: row.response_status, headers: parseJson(row.response_headers), body: row.response_body },
-    latency_ms: row.latency_ms, error_code: row.error_code, error_message: row.error_message,
+    response:
+      row.response_status === null && row.response_body === null
+        ? null
+        : { status: row.response_status, headers: parseJson(row.response_headers), body: row.response_body },
+    latency_ms: row.latency_ms,
+    error_code: row.error_code,
+    error_message: row.error_message,
     date_created: iso8601(row.date_created),
     url_self: `${origin}/switchboard/v1/WebhookRequests/${row.sid}`,
   });
@@ -26,10 +35,18 @@ export function presentWebhookRequest(origin: string) {
 
 export function presentAlert(origin: string) {
   return (row: AlertRow) => ({
-    sid: row.sid, account_sid: row.account_sid, resource_sid: row.resource_sid, error_code: String(row.error_code),
-    log_level: row.log_level, alert_text: row.alert_text, request_url: row.request_url, request_method: row.request_method,
-    webhook_request_sid: row.webhook_request_sid, more_info: `https://www.twilio.com/docs/errors/${row.error_code}`,
-    date_created: iso8601(row.date_created), url: `${origin}/switchboard/v1/Alerts/${row.sid}`,
+    sid: row.sid,
+    account_sid: row.account_sid,
+    resource_sid: row.resource_sid,
+    error_code: String(row.error_code),
+    log_level: row.log_level,
+    alert_text: row.alert_text,
+    request_url: row.request_url,
+    request_method: row.request_method,
+    webhook_request_sid: row.webhook_request_sid,
+    more_info: `https://www.twilio.com/docs/errors/${row.error_code}`,
+    date_created: iso8601(row.date_created),
+    url: `${origin}/switchboard/v1/Alerts/${row.sid}`,
   });
 }
 

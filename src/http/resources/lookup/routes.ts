@@ -5,10 +5,19 @@ import { paramsOf } from '../../server.js';
 
 /** The query parameters some packages take, by their Lookup name. */
 const PARAMETERS: ReadonlyArray<[string, keyof LookupParameters]> = [
-  ['FirstName', 'firstName'], ['LastName', 'lastName'], ['AddressLine1', 'addressLine1'], ['AddressLine2', 'addressLine2'],
-  ['City', 'city'], ['State', 'state'], ['PostalCode', 'postalCode'], ['AddressCountryCode', 'addressCountryCode'],
-  ['NationalId', 'nationalId'], ['DateOfBirth', 'dateOfBirth'], ['LastVerifiedDate', 'lastVerifiedDate'],
-  ['VerificationSid', 'verificationSid'], ['PartnerSubId', 'partnerSubId'],
+  ['FirstName', 'firstName'],
+  ['LastName', 'lastName'],
+  ['AddressLine1', 'addressLine1'],
+  ['AddressLine2', 'addressLine2'],
+  ['City', 'city'],
+  ['State', 'state'],
+  ['PostalCode', 'postalCode'],
+  ['AddressCountryCode', 'addressCountryCode'],
+  ['NationalId', 'nationalId'],
+  ['DateOfBirth', 'dateOfBirth'],
+  ['LastVerifiedDate', 'lastVerifiedDate'],
+  ['VerificationSid', 'verificationSid'],
+  ['PartnerSubId', 'partnerSubId'],
 ];
 
 /** Lookup v2 (`/lookups/v2/PhoneNumbers/{PhoneNumber}`): answered by src/lookup, offline unless a data source is given. */
@@ -22,9 +31,15 @@ export function lookupRoutes(app: FastifyInstance, origin: () => string, options
       if (value !== undefined) parameters[key] = value;
     }
     const countryCode = p.str('CountryCode');
-    return lookupPhoneNumber({
-      phoneNumber: PhoneNumber, fields: p.all('Fields'), baseUrl: `${origin()}/lookups`, parameters,
-      ...(countryCode ? { countryCode } : {}),
-    }, options);
+    return lookupPhoneNumber(
+      {
+        phoneNumber: PhoneNumber,
+        fields: p.all('Fields'),
+        baseUrl: `${origin()}/lookups`,
+        parameters,
+        ...(countryCode ? { countryCode } : {}),
+      },
+      options,
+    );
   });
 }

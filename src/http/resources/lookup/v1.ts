@@ -21,7 +21,13 @@ export function lookupV1Routes(app: FastifyInstance, origin: () => string, optio
   app.get('/lookups/v1/PhoneNumbers/:PhoneNumber', async (req) => {
     const { PhoneNumber } = req.params as { PhoneNumber: string };
     const p = new ParamReader(paramsOf(req));
-    const types = new Set(p.all('Type').flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== ''));
+    const types = new Set(
+      p
+        .all('Type')
+        .flatMap((t) => t.split(','))
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+    );
     for (const t of types) if (!(TYPES as readonly string[]).includes(t)) throw errors.invalidParameter('Type', `must be one of ${TYPES.join(', ')}`);
     const countryCode = p.str('CountryCode');
     const fields = [...(types.has('carrier') ? ['line_type_intelligence'] : []), ...(types.has('caller-name') ? ['caller_name'] : [])];
@@ -34,8 +40,11 @@ export function lookupV1Routes(app: FastifyInstance, origin: () => string, optio
       phone_number: v2.phone_number,
       national_format: v2.national_format,
       carrier: line && {
-        mobile_country_code: line.mobile_country_code, mobile_network_code: line.mobile_network_code,
-        name: line.carrier_name, type: v1Type(line.type), error_code: line.error_code,
+        mobile_country_code: line.mobile_country_code,
+        mobile_network_code: line.mobile_network_code,
+        name: line.carrier_name,
+        type: v1Type(line.type),
+        error_code: line.error_code,
       },
       add_ons: null,
       url: v2.url.replace('/lookups/v2/', '/lookups/v1/'),

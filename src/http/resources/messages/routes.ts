@@ -14,7 +14,12 @@ import { NO_PRICING, type Pricing } from '../../../usage/pricing.js';
 const DAY = 86_400_000;
 
 /** `mediaAuth`: /media/ME... needs the owning account's credentials (see media-auth.ts); `pricing` fills `price`. */
-export function messageRoutes(app: FastifyInstance, accounts: AccountsService, messages: MessagesService, opts: { mediaAuth?: boolean; pricing?: Pricing } = {}): void {
+export function messageRoutes(
+  app: FastifyInstance,
+  accounts: AccountsService,
+  messages: MessagesService,
+  opts: { mediaAuth?: boolean; pricing?: Pricing } = {},
+): void {
   const presentMessage = pricedMessage(opts.pricing ?? NO_PRICING);
   const base = '/2010-04-01/Accounts/:AccountSid/Messages';
 
@@ -23,10 +28,17 @@ export function messageRoutes(app: FastifyInstance, accounts: AccountsService, m
     if (account.status !== 'active') throw errors.accountNotActive();
     const p = new ParamReader(paramsOf(req));
     const row = await messages.create(account.sid, {
-      to: p.str('To'), from: p.str('From'), messagingServiceSid: p.str('MessagingServiceSid'), body: p.str('Body'),
-      mediaUrls: p.all('MediaUrl'), statusCallback: p.url('StatusCallback'), applicationSid: p.str('ApplicationSid'),
-      validityPeriod: p.int('ValidityPeriod', { min: 1, max: 36000 }), scheduleType: p.str('ScheduleType'),
-      sendAt: p.date('SendAt'), smartEncoded: p.bool('SmartEncoded'),
+      to: p.str('To'),
+      from: p.str('From'),
+      messagingServiceSid: p.str('MessagingServiceSid'),
+      body: p.str('Body'),
+      mediaUrls: p.all('MediaUrl'),
+      statusCallback: p.url('StatusCallback'),
+      applicationSid: p.str('ApplicationSid'),
+      validityPeriod: p.int('ValidityPeriod', { min: 1, max: 36000 }),
+      scheduleType: p.str('ScheduleType'),
+      sendAt: p.date('SendAt'),
+      smartEncoded: p.bool('SmartEncoded'),
     });
     req.resourceSid = row.sid;
     return reply.code(201).send(presentMessage(row));

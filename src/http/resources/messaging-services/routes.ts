@@ -13,40 +13,74 @@ function presentService(origin: string) {
   return (s: MessagingServiceRow) => {
     const url = `${origin}/messaging/v1/Services/${s.sid}`;
     return {
-      sid: s.sid, account_sid: s.account_sid, friendly_name: s.friendly_name,
-      date_created: iso8601(s.date_created), date_updated: iso8601(s.date_updated),
-      inbound_request_url: s.inbound_request_url, inbound_method: s.inbound_method,
-      fallback_url: s.fallback_url, fallback_method: s.fallback_method, status_callback: s.status_callback,
-      sticky_sender: s.sticky_sender === 1, mms_converter: s.mms_converter === 1, smart_encoding: s.smart_encoding === 1,
-      scan_message_content: 'inherit', fallback_to_long_code: s.fallback_to_long_code === 1,
-      area_code_geomatch: s.area_code_geomatch === 1, synchronous_validation: false, validity_period: s.validity_period,
-      url, links: {
-        phone_numbers: `${url}/PhoneNumbers`, short_codes: `${url}/ShortCodes`, alpha_senders: `${url}/AlphaSenders`,
-        messages: `${url}/Messages`, us_app_to_person: `${url}/Compliance/Usa2p`,
-        us_app_to_person_usecases: `${url}/Compliance/Usa2p/Usecases`, channel_senders: `${url}/ChannelSenders`,
+      sid: s.sid,
+      account_sid: s.account_sid,
+      friendly_name: s.friendly_name,
+      date_created: iso8601(s.date_created),
+      date_updated: iso8601(s.date_updated),
+      inbound_request_url: s.inbound_request_url,
+      inbound_method: s.inbound_method,
+      fallback_url: s.fallback_url,
+      fallback_method: s.fallback_method,
+      status_callback: s.status_callback,
+      sticky_sender: s.sticky_sender === 1,
+      mms_converter: s.mms_converter === 1,
+      smart_encoding: s.smart_encoding === 1,
+      scan_message_content: 'inherit',
+      fallback_to_long_code: s.fallback_to_long_code === 1,
+      area_code_geomatch: s.area_code_geomatch === 1,
+      synchronous_validation: false,
+      validity_period: s.validity_period,
+      url,
+      links: {
+        phone_numbers: `${url}/PhoneNumbers`,
+        short_codes: `${url}/ShortCodes`,
+        alpha_senders: `${url}/AlphaSenders`,
+        messages: `${url}/Messages`,
+        us_app_to_person: `${url}/Compliance/Usa2p`,
+        us_app_to_person_usecases: `${url}/Compliance/Usa2p/Usecases`,
+        channel_senders: `${url}/ChannelSenders`,
       },
-      usecase: 'undeclared', us_app_to_person_registered: false, use_inbound_webhook_on_number: s.use_inbound_webhook_on_number === 1,
+      usecase: 'undeclared',
+      us_app_to_person_registered: false,
+      use_inbound_webhook_on_number: s.use_inbound_webhook_on_number === 1,
     };
   };
 }
 
 function presentSender(origin: string) {
   return (n: PhoneNumberRow) => ({
-    sid: n.sid, account_sid: n.account_sid, service_sid: n.messaging_service_sid, date_created: iso8601(n.date_created),
-    date_updated: iso8601(n.date_updated), phone_number: n.phone_number, country_code: n.iso_country,
+    sid: n.sid,
+    account_sid: n.account_sid,
+    service_sid: n.messaging_service_sid,
+    date_created: iso8601(n.date_created),
+    date_updated: iso8601(n.date_updated),
+    phone_number: n.phone_number,
+    country_code: n.iso_country,
     capabilities: ['SMS', 'Voice', ...(n.iso_country === 'US' || n.iso_country === 'CA' ? ['MMS'] : [])],
     url: `${origin}/messaging/v1/Services/${n.messaging_service_sid}/PhoneNumbers/${n.sid}`,
   });
 }
 
 function readInput(p: ParamReader): ServiceInput {
-  const flag = (name: string) => { const b = p.bool(name); return b === undefined ? undefined : b ? 1 : 0; };
+  const flag = (name: string) => {
+    const b = p.bool(name);
+    return b === undefined ? undefined : b ? 1 : 0;
+  };
   return {
-    friendly_name: p.str('FriendlyName'), inbound_request_url: p.url('InboundRequestUrl'), inbound_method: p.method('InboundMethod'),
-    fallback_url: p.url('FallbackUrl'), fallback_method: p.method('FallbackMethod'), status_callback: p.url('StatusCallback'),
-    sticky_sender: flag('StickySender'), mms_converter: flag('MmsConverter'), smart_encoding: flag('SmartEncoding'),
-    fallback_to_long_code: flag('FallbackToLongCode'), area_code_geomatch: flag('AreaCodeGeomatch'),
-    validity_period: p.int('ValidityPeriod', { min: 1, max: 36000 }), use_inbound_webhook_on_number: flag('UseInboundWebhookOnNumber'),
+    friendly_name: p.str('FriendlyName'),
+    inbound_request_url: p.url('InboundRequestUrl'),
+    inbound_method: p.method('InboundMethod'),
+    fallback_url: p.url('FallbackUrl'),
+    fallback_method: p.method('FallbackMethod'),
+    status_callback: p.url('StatusCallback'),
+    sticky_sender: flag('StickySender'),
+    mms_converter: flag('MmsConverter'),
+    smart_encoding: flag('SmartEncoding'),
+    fallback_to_long_code: flag('FallbackToLongCode'),
+    area_code_geomatch: flag('AreaCodeGeomatch'),
+    validity_period: p.int('ValidityPeriod', { min: 1, max: 36000 }),
+    use_inbound_webhook_on_number: flag('UseInboundWebhookOnNumber'),
   };
 }
 
@@ -68,8 +102,9 @@ export function messagingServiceRoutes(app: FastifyInstance, accounts: AccountsS
     return envelopeV1('services', origin(), base, params, page, await services.list(owner(req), page), presentService(origin()));
   });
   app.get(`${base}/:Sid`, async (req) => presentService(origin())(await services.find(owner(req), (req.params as { Sid: string }).Sid)));
-  app.post(`${base}/:Sid`, async (req) => presentService(origin())(
-    await services.update(owner(req), (req.params as { Sid: string }).Sid, readInput(new ParamReader(paramsOf(req))))));
+  app.post(`${base}/:Sid`, async (req) =>
+    presentService(origin())(await services.update(owner(req), (req.params as { Sid: string }).Sid, readInput(new ParamReader(paramsOf(req))))),
+  );
   app.delete(`${base}/:Sid`, async (req, reply) => {
     await services.delete(owner(req), (req.params as { Sid: string }).Sid);
     return reply.code(204).send();

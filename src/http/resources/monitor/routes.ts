@@ -40,7 +40,8 @@ export function monitorRoutes(app: FastifyInstance, monitor: MonitorService, ori
     const filter = { resourceSid: p.str('ResourceSid'), ...readRange(p, 'StartDate', 'EndDate') };
     // No event has an actor or a source IP (Switchboard made every request), and each type is webhook.<purpose>.
     const none = p.str('ActorSid') !== undefined || p.str('SourceIpAddress') !== undefined || (eventType !== undefined && !eventType.startsWith('webhook.'));
-    const result = none ? { items: [], hasNext: false, hasPrev: false }
+    const result = none
+      ? { items: [], hasNext: false, hasPrev: false }
       : await monitor.listRequests(accountSid, { ...filter, purpose: eventType?.slice('webhook.'.length) }, page);
     return envelopeV1('events', origin(), '/monitor/v1/Events', params, page, result, presentEvent(origin()));
   });

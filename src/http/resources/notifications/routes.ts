@@ -16,7 +16,10 @@ function readFilter(p: ParamReader): MonitorFilter {
   const log = p.oneOf('Log', ['0', '1'] as const);
   const filter: MonitorFilter = { logLevel: log === undefined ? undefined : LEVEL_OF[log] };
   const on = p.date('MessageDate');
-  if (on !== undefined) { filter.from = on; filter.to = on + DAY; }
+  if (on !== undefined) {
+    filter.from = on;
+    filter.to = on + DAY;
+  }
   const after = p.date('MessageDate>');
   if (after !== undefined) filter.from = Math.max(filter.from ?? after, after);
   const before = p.date('MessageDate<');

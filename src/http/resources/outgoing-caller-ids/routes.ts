@@ -18,8 +18,12 @@ export function outgoingCallerIdRoutes(app: FastifyInstance, accounts: AccountsS
     const account = await targetAccount(req, accounts);
     const p = new ParamReader(paramsOf(req));
     const result = await callerIds.validate(account.sid, {
-      phoneNumber: p.str('PhoneNumber'), friendlyName: p.str('FriendlyName'), callDelay: p.int('CallDelay'),
-      extension: p.str('Extension'), statusCallback: p.url('StatusCallback'), statusCallbackMethod: p.method('StatusCallbackMethod'),
+      phoneNumber: p.str('PhoneNumber'),
+      friendlyName: p.str('FriendlyName'),
+      callDelay: p.int('CallDelay'),
+      extension: p.str('Extension'),
+      statusCallback: p.url('StatusCallback'),
+      statusCallbackMethod: p.method('StatusCallbackMethod'),
     });
     req.resourceSid = result.callerId.sid;
     return presentValidationRequest(result);

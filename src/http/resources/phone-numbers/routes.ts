@@ -12,13 +12,18 @@ import { countryName, presentAvailableNumber, presentIncomingNumber } from './pr
 export function readNumberSettings(p: ParamReader): NumberSettings {
   return {
     friendlyName: p.str('FriendlyName'),
-    voiceUrl: p.url('VoiceUrl'), voiceMethod: p.method('VoiceMethod'),
-    voiceFallbackUrl: p.url('VoiceFallbackUrl'), voiceFallbackMethod: p.method('VoiceFallbackMethod'),
+    voiceUrl: p.url('VoiceUrl'),
+    voiceMethod: p.method('VoiceMethod'),
+    voiceFallbackUrl: p.url('VoiceFallbackUrl'),
+    voiceFallbackMethod: p.method('VoiceFallbackMethod'),
     voiceCallerIdLookup: p.bool('VoiceCallerIdLookup'),
     voiceApplicationSid: nullable(p.str('VoiceApplicationSid')),
-    statusCallback: p.url('StatusCallback'), statusCallbackMethod: p.method('StatusCallbackMethod'),
-    smsUrl: p.url('SmsUrl'), smsMethod: p.method('SmsMethod'),
-    smsFallbackUrl: p.url('SmsFallbackUrl'), smsFallbackMethod: p.method('SmsFallbackMethod'),
+    statusCallback: p.url('StatusCallback'),
+    statusCallbackMethod: p.method('StatusCallbackMethod'),
+    smsUrl: p.url('SmsUrl'),
+    smsMethod: p.method('SmsMethod'),
+    smsFallbackUrl: p.url('SmsFallbackUrl'),
+    smsFallbackMethod: p.method('SmsFallbackMethod'),
     smsApplicationSid: nullable(p.str('SmsApplicationSid')),
   };
 }
@@ -48,11 +53,15 @@ export function phoneNumberRoutes(app: FastifyInstance, accounts: AccountsServic
     const page = readPageParams(params);
     const phoneNumber = p.str('PhoneNumber');
     const exact = phoneNumber?.startsWith('+') && /^\+\d+$/.test(phoneNumber);
-    const result = await numbers.list(account.sid, {
-      friendlyName: p.str('FriendlyName'),
-      phoneNumber: exact ? phoneNumber : undefined,
-      phoneNumberContains: !exact && phoneNumber ? phoneNumber.replace(/\D/g, '') : undefined,
-    }, page);
+    const result = await numbers.list(
+      account.sid,
+      {
+        friendlyName: p.str('FriendlyName'),
+        phoneNumber: exact ? phoneNumber : undefined,
+        phoneNumberContains: !exact && phoneNumber ? phoneNumber.replace(/\D/g, '') : undefined,
+      },
+      page,
+    );
     return envelope2010('incoming_phone_numbers', `/2010-04-01/Accounts/${account.sid}/IncomingPhoneNumbers.json`, params, page, result, presentIncomingNumber);
   });
 
@@ -93,15 +102,24 @@ export function phoneNumberRoutes(app: FastifyInstance, accounts: AccountsServic
     const query = new URLSearchParams({ PageSize: String(pageSize) }).toString();
     return {
       available_phone_numbers: found.map(presentAvailableNumber),
-      uri: `${uri}?${query}`, first_page_uri: `${uri}?${query}&Page=0`, next_page_uri: null, previous_page_uri: null,
-      page: 0, page_size: pageSize, start: 0, end: Math.max(found.length - 1, 0),
+      uri: `${uri}?${query}`,
+      first_page_uri: `${uri}?${query}&Page=0`,
+      next_page_uri: null,
+      previous_page_uri: null,
+      page: 0,
+      page_size: pageSize,
+      start: 0,
+      end: Math.max(found.length - 1, 0),
     };
   });
 
   const presentCountry = (accountSid: string) => (cc: string) => {
     const uri = `/2010-04-01/Accounts/${accountSid}/AvailablePhoneNumbers/${cc}`;
     return {
-      country_code: cc, country: countryName(cc), beta: false, uri: `${uri}.json`,
+      country_code: cc,
+      country: countryName(cc),
+      beta: false,
+      uri: `${uri}.json`,
       subresource_uris: { local: `${uri}/Local.json`, mobile: `${uri}/Mobile.json`, toll_free: `${uri}/TollFree.json` },
     };
   };

@@ -16,7 +16,13 @@ const DAY = 86_400_000;
  * is listed as public in http/server.ts: RE SIDs are unguessable, and apps fetch RecordingUrl as is.
  * With `mediaAuth` (Twilio's "Enforce HTTP Auth on Media URLs") the owning account's credentials are needed.
  */
-export function recordingRoutes(app: FastifyInstance, accounts: AccountsService, recordings: RecordingsService, origin: () => string, opts: { mediaAuth?: boolean } = {}): void {
+export function recordingRoutes(
+  app: FastifyInstance,
+  accounts: AccountsService,
+  recordings: RecordingsService,
+  origin: () => string,
+  opts: { mediaAuth?: boolean } = {},
+): void {
   const base = '/2010-04-01/Accounts/:AccountSid/Recordings';
 
   app.get(base, async (req) => {

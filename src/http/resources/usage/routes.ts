@@ -10,7 +10,10 @@ import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
 import { presentUsageRecord, SUBRESOURCES } from './presenter.js';
 
-interface Keyed { date_created: number; sid: string }
+interface Keyed {
+  date_created: number;
+  sid: string;
+}
 
 /** Computed lists page like stored ones: keyset on (date_created, sid), here the period start and category. */
 function pageOf<T extends Keyed>(all: readonly T[], q: PageQuery): Page<T> {
@@ -45,13 +48,20 @@ export function usageRoutes(app: FastifyInstance, accounts: AccountsService, usa
       const page = readPageParams(params);
       const category = p.str('Category');
       // A category Twilio has but Switchboard does not compute (recordings, say) lists nothing.
-      const categories: readonly UsageCategory[] = category === undefined || category === '' ? USAGE_CATEGORIES
-        : (USAGE_CATEGORIES as readonly string[]).includes(category) ? [category as UsageCategory] : [];
+      const categories: readonly UsageCategory[] =
+        category === undefined || category === ''
+          ? USAGE_CATEGORIES
+          : (USAGE_CATEGORIES as readonly string[]).includes(category)
+            ? [category as UsageCategory]
+            : [];
       const periods = usage.periods(view, { start: readDay(p, 'StartDate'), end: readDay(p, 'EndDate'), accountFirstDay: dayOf(account.date_created) });
       // Twilio's default: a parent account's usage includes its subaccounts'.
       const scope = { accountSid: account.sid, includeSubaccounts: p.bool('IncludeSubaccounts') ?? true };
-      const records = (await usage.records(scope, periods, categories))
-        .map((r) => ({ ...r, date_created: r.period.first, sid: String(USAGE_CATEGORIES.indexOf(r.category)).padStart(2, '0') }));
+      const records = (await usage.records(scope, periods, categories)).map((r) => ({
+        ...r,
+        date_created: r.period.first,
+        sid: String(USAGE_CATEGORIES.indexOf(r.category)).padStart(2, '0'),
+      }));
       const base = `/2010-04-01/Accounts/${account.sid}/Usage/Records${view === 'Records' ? '' : `/${view}`}.json`;
       return envelope2010('usage_records', base, params, page, pageOf(records, page), presentUsageRecord(account.sid, view, currency, now()));
     });

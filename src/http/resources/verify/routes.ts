@@ -16,19 +16,30 @@ function params(req: FastifyRequest): ParamReader {
   const out: Params = {};
   for (const [key, value] of Object.entries(paramsOf(req) as Record<string, unknown>)) {
     if (value === undefined || value === null) continue;
-    out[key] = Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) : typeof value === 'string' ? value : JSON.stringify(value);
+    out[key] = Array.isArray(value)
+      ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value);
   }
   return new ParamReader(out);
 }
 
 function readServiceInput(p: ParamReader): VerifyServiceInput {
   return {
-    friendlyName: p.str('FriendlyName'), codeLength: p.int('CodeLength'), lookupEnabled: p.bool('LookupEnabled'),
-    psd2Enabled: p.bool('Psd2Enabled'), skipSmsToLandlines: p.bool('SkipSmsToLandlines'), dtmfInputRequired: p.bool('DtmfInputRequired'),
-    ttsName: p.str('TtsName'), doNotShareWarningEnabled: p.bool('DoNotShareWarningEnabled'), customCodeEnabled: p.bool('CustomCodeEnabled'),
+    friendlyName: p.str('FriendlyName'),
+    codeLength: p.int('CodeLength'),
+    lookupEnabled: p.bool('LookupEnabled'),
+    psd2Enabled: p.bool('Psd2Enabled'),
+    skipSmsToLandlines: p.bool('SkipSmsToLandlines'),
+    dtmfInputRequired: p.bool('DtmfInputRequired'),
+    ttsName: p.str('TtsName'),
+    doNotShareWarningEnabled: p.bool('DoNotShareWarningEnabled'),
+    customCodeEnabled: p.bool('CustomCodeEnabled'),
     verifyEventSubscriptionEnabled: p.bool('VerifyEventSubscriptionEnabled'),
     // Switchboard's extensions, dotted like Twilio's own grouped parameters (Push.IncludeDate, Totp.Skew).
-    codeLifetime: p.int('Switchboard.CodeLifetime'), messagingServiceSid: p.str('Switchboard.MessagingServiceSid'),
+    codeLifetime: p.int('Switchboard.CodeLifetime'),
+    messagingServiceSid: p.str('Switchboard.MessagingServiceSid'),
   };
 }
 
@@ -49,8 +60,9 @@ export function verifyRoutes(app: FastifyInstance, verify: Verify, origin: () =>
     return envelopeV1('services', origin(), base, params, page, await services.list(owner(req), page), presentService(origin()));
   });
   app.get(`${base}/:Sid`, async (req) => presentService(origin())(await services.find(owner(req), (req.params as { Sid: string }).Sid)));
-  app.post(`${base}/:Sid`, async (req) => presentService(origin())(
-    await services.update(owner(req), (req.params as { Sid: string }).Sid, readServiceInput(params(req)))));
+  app.post(`${base}/:Sid`, async (req) =>
+    presentService(origin())(await services.update(owner(req), (req.params as { Sid: string }).Sid, readServiceInput(params(req)))),
+  );
   app.delete(`${base}/:Sid`, async (req, reply) => {
     await services.delete(owner(req), (req.params as { Sid: string }).Sid);
     return reply.code(204).send();
@@ -60,8 +72,12 @@ export function verifyRoutes(app: FastifyInstance, verify: Verify, origin: () =>
     const { ServiceSid } = req.params as { ServiceSid: string };
     const p = params(req);
     const view = await verifications.start(owner(req), ServiceSid, {
-      to: p.str('To'), channel: p.str('Channel'), locale: p.str('Locale'), customCode: p.str('CustomCode'),
-      customFriendlyName: p.str('CustomFriendlyName'), appHash: p.str('AppHash'),
+      to: p.str('To'),
+      channel: p.str('Channel'),
+      locale: p.str('Locale'),
+      customCode: p.str('CustomCode'),
+      customFriendlyName: p.str('CustomFriendlyName'),
+      appHash: p.str('AppHash'),
     });
     req.resourceSid = view.row.sid;
     return reply.code(201).send(presentVerification(origin())(view));
@@ -96,9 +112,12 @@ export function verifyRoutes(app: FastifyInstance, verify: Verify, origin: () =>
     }
     const channel = p.str('Channel')?.toLowerCase();
     const filter = {
-      createdAfter: p.date('DateCreatedAfter'), createdBefore: p.date('DateCreatedBefore'),
-      to: p.str('ChannelData.To') || undefined, channel: channel || undefined,
-      serviceSid: p.str('VerifyServiceSid') || undefined, verificationSid: p.str('VerificationSid') || undefined,
+      createdAfter: p.date('DateCreatedAfter'),
+      createdBefore: p.date('DateCreatedBefore'),
+      to: p.str('ChannelData.To') || undefined,
+      channel: channel || undefined,
+      serviceSid: p.str('VerifyServiceSid') || undefined,
+      verificationSid: p.str('VerificationSid') || undefined,
       converted: status === 'converted' ? true : status === 'unconverted' ? false : undefined,
     };
     return envelopeV1('attempts', origin(), attemptsBase, raw, page, await attempts.list(owner(req), filter, page), presentAttempt(origin()));

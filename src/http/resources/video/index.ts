@@ -44,6 +44,10 @@ function demoTokenRoute(app: FastifyInstance, video: Video, clock: Clock, enable
     const room = p.str('room') || undefined;
     if (identity.length > 256) throw errors.participantIdentityTooLong();
     const k = await video.demoKey.get();
-    return { token: mintAccessToken({ accountSid: video.rootAccountSid, keySid: k.sid, secret: k.secret, identity, room, nowMs: clock.now() }), identity, room: room ?? null };
+    return {
+      token: mintAccessToken({ accountSid: video.rootAccountSid, keySid: k.sid, secret: k.secret, identity, room, nowMs: clock.now() }),
+      identity,
+      room: room ?? null,
+    };
   });
 }

@@ -37,15 +37,27 @@ export function videoRoutes(app: FastifyInstance, video: Video, origin: () => st
   app.post(BASE, async (req, reply) => {
     const p = new ParamReader(paramsOf(req));
     let statusCallback: string | null | undefined;
-    try { statusCallback = p.url('StatusCallback'); } catch { throw errors.roomStatusCallbackInvalid(); }
+    try {
+      statusCallback = p.url('StatusCallback');
+    } catch {
+      throw errors.roomStatusCallbackInvalid();
+    }
     const type = p.str('Type');
     const row = await rooms.create(owner(req), {
-      uniqueName: p.str('UniqueName'), type: type === undefined || type === '' ? undefined : type,
-      maxParticipants: p.int('MaxParticipants'), maxParticipantDuration: p.int('MaxParticipantDuration'),
-      statusCallback, statusCallbackMethod: p.str('StatusCallbackMethod') || undefined,
+      uniqueName: p.str('UniqueName'),
+      type: type === undefined || type === '' ? undefined : type,
+      maxParticipants: p.int('MaxParticipants'),
+      maxParticipantDuration: p.int('MaxParticipantDuration'),
+      statusCallback,
+      statusCallbackMethod: p.str('StatusCallbackMethod') || undefined,
       recordParticipantsOnConnect: p.bool('RecordParticipantsOnConnect'),
-      videoCodecs: p.all('VideoCodecs').flatMap((v) => v.split(',')).filter((v) => v !== ''),
-      audioOnly: p.bool('AudioOnly'), emptyRoomTimeout: p.int('EmptyRoomTimeout'), unusedRoomTimeout: p.int('UnusedRoomTimeout'),
+      videoCodecs: p
+        .all('VideoCodecs')
+        .flatMap((v) => v.split(','))
+        .filter((v) => v !== ''),
+      audioOnly: p.bool('AudioOnly'),
+      emptyRoomTimeout: p.int('EmptyRoomTimeout'),
+      unusedRoomTimeout: p.int('UnusedRoomTimeout'),
     });
     live.roomIdle(row, false);
     req.resourceSid = row.sid;
@@ -74,7 +86,15 @@ export function videoRoutes(app: FastifyInstance, video: Video, origin: () => st
     const p = new ParamReader(params);
     const page = readPageParams(params);
     const filter = { status: p.oneOf('Status', ['connected', 'disconnected', 'reconnecting'] as const), identity: p.str('Identity') || undefined, ...dates(p) };
-    return envelopeV1('participants', origin(), `${BASE}/${r.sid}/Participants`, params, page, await rooms.listParticipants(r, filter, page), presentParticipant(origin()));
+    return envelopeV1(
+      'participants',
+      origin(),
+      `${BASE}/${r.sid}/Participants`,
+      params,
+      page,
+      await rooms.listParticipants(r, filter, page),
+      presentParticipant(origin()),
+    );
   });
   app.get(`${participants}/:Sid`, async (req) => presentParticipant(origin())(await participant(req)));
   app.post(`${participants}/:Sid`, async (req, reply) => {
@@ -92,7 +112,15 @@ export function videoRoutes(app: FastifyInstance, video: Video, origin: () => st
     const p = await participant(req);
     const params = paramsOf(req);
     const page = readPageParams(params);
-    return envelopeV1('published_tracks', origin(), `${BASE}/${p.room_sid}/Participants/${p.sid}/PublishedTracks`, params, page, await rooms.listTracks(p, page), presentPublishedTrack(origin()));
+    return envelopeV1(
+      'published_tracks',
+      origin(),
+      `${BASE}/${p.room_sid}/Participants/${p.sid}/PublishedTracks`,
+      params,
+      page,
+      await rooms.listTracks(p, page),
+      presentPublishedTrack(origin()),
+    );
   });
   app.get(`${tracks('PublishedTracks')}/:Sid`, async (req) => {
     const p = await participant(req);
@@ -102,7 +130,15 @@ export function videoRoutes(app: FastifyInstance, video: Video, origin: () => st
     const p = await participant(req);
     const params = paramsOf(req);
     const page = readPageParams(params);
-    return envelopeV1('subscribed_tracks', origin(), `${BASE}/${p.room_sid}/Participants/${p.sid}/SubscribedTracks`, params, page, await rooms.listSubscriptions(p, page), presentSubscribedTrack(origin()));
+    return envelopeV1(
+      'subscribed_tracks',
+      origin(),
+      `${BASE}/${p.room_sid}/Participants/${p.sid}/SubscribedTracks`,
+      params,
+      page,
+      await rooms.listSubscriptions(p, page),
+      presentSubscribedTrack(origin()),
+    );
   });
   app.get(`${tracks('SubscribedTracks')}/:Sid`, async (req) => {
     const p = await participant(req);
@@ -114,8 +150,10 @@ export function videoRoutes(app: FastifyInstance, video: Video, origin: () => st
 
 function recordingFilter(p: ParamReader) {
   return {
-    status: p.oneOf('Status', ['processing', 'completed', 'deleted', 'failed'] as const), sourceSid: p.str('SourceSid') || undefined,
-    createdAfter: p.date('DateCreatedAfter'), createdBefore: p.date('DateCreatedBefore'),
+    status: p.oneOf('Status', ['processing', 'completed', 'deleted', 'failed'] as const),
+    sourceSid: p.str('SourceSid') || undefined,
+    createdAfter: p.date('DateCreatedAfter'),
+    createdBefore: p.date('DateCreatedBefore'),
   };
 }
 
@@ -155,7 +193,9 @@ function recordingRoutes(app: FastifyInstance, video: Video, origin: () => strin
     const rec = await rooms.findRecording(owner(req), (req.params as P).Sid!);
     if (rec.status !== 'completed') throw errors.notFound('Recording media', rec.sid);
     const file = join(video.recordingsDir, rec.path);
-    const { size } = await stat(file).catch(() => { throw errors.notFound('Recording media', rec.sid); });
+    const { size } = await stat(file).catch(() => {
+      throw errors.notFound('Recording media', rec.sid);
+    });
     void reply.header('content-type', rec.type === 'audio' ? 'audio/webm' : 'video/webm').header('content-length', size);
     return reply.send(createReadStream(file));
   });

@@ -32,13 +32,17 @@ function ensureBuilt(): Promise<void> {
     if (built >= Math.max(...SOURCES.map(newest))) return;
     const mod = (await import(pathToFileURL(join(ROOT, 'video-sdk/build.mjs')).href)) as { buildSdk(root: string): Promise<string> };
     await mod.buildSdk(ROOT);
-  })().finally(() => { building = undefined; }));
+  })().finally(() => {
+    building = undefined;
+  }));
 }
 
 const HEADERS = {
-  'x-content-type-options': 'nosniff', 'cache-control': 'no-cache',
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-cache',
   // The demo reaches only this server: its API for a token, its WebSocket, and the SDK.
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; media-src 'self' blob: mediastream:; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; media-src 'self' blob: mediastream:; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
 };
 
 async function asset(name: string, type: string): Promise<{ body: Buffer; type: string }> {

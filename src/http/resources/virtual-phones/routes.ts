@@ -9,9 +9,15 @@ import { paramsOf } from '../../server.js';
 
 function present(row: VirtualPhoneMessageRow) {
   return {
-    sid: row.sid, account_sid: row.account_sid, phone_number: row.phone, peer: row.peer,
-    direction: row.direction, body: row.body, media: JSON.parse(row.media) as unknown,
-    message_sid: row.message_sid, date_created: iso8601(row.date_created),
+    sid: row.sid,
+    account_sid: row.account_sid,
+    phone_number: row.phone,
+    peer: row.peer,
+    direction: row.direction,
+    body: row.body,
+    media: JSON.parse(row.media) as unknown,
+    message_sid: row.message_sid,
+    date_created: iso8601(row.date_created),
   };
 }
 
@@ -36,7 +42,12 @@ export function virtualPhoneRoutes(app: FastifyInstance, phones: VirtualPhones, 
   app.post('/switchboard/v1/VirtualPhones/:PhoneNumber/Messages', async (req, reply) => {
     const { PhoneNumber } = req.params as { PhoneNumber: string };
     const p = new ParamReader(paramsOf(req));
-    const row = await phones.send(principalOf(req).accountSid, { from: PhoneNumber, to: p.required('To'), body: p.str('Body') ?? '', mediaUrls: p.all('MediaUrl') });
+    const row = await phones.send(principalOf(req).accountSid, {
+      from: PhoneNumber,
+      to: p.required('To'),
+      body: p.str('Body') ?? '',
+      mediaUrls: p.all('MediaUrl'),
+    });
     return reply.code(201).send(present(row));
   });
 }

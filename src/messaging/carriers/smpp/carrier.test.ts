@@ -25,11 +25,29 @@ async function rig(smscOptions: TestSmscOptions = {}, options: Partial<SmppCarri
   const reports: DeliveryReport[] = [];
   const inbound: InboundSms[] = [];
   const carrier = new SmppCarrier({
-    name: 'test', session: { host: '127.0.0.1', port, systemId: 'esme', password: 'secret', ...FAST }, ...options,
+    name: 'test',
+    session: { host: '127.0.0.1', port, systemId: 'esme', password: 'secret', ...FAST },
+    ...options,
   });
-  await carrier.start({ report: (r) => { reports.push(r); }, inbound: (m) => { inbound.push(m); } });
+  await carrier.start({
+    report: (r) => {
+      reports.push(r);
+    },
+    inbound: (m) => {
+      inbound.push(m);
+    },
+  });
   assert.ok(await until(() => carrier.health().up, 5000), 'bound');
-  return { smsc, carrier, reports, inbound, async close() { await carrier.stop(); await smsc.close(); } };
+  return {
+    smsc,
+    carrier,
+    reports,
+    inbound,
+    async close() {
+      await carrier.stop();
+      await smsc.close();
+    },
+  };
 }
 
 test('one GSM-7 message: explicit data_coding 0, registered_delivery, one carrier id, receipt reported by that id', async () => {
@@ -40,7 +58,10 @@ test('one GSM-7 message: explicit data_coding 0, registered_delivery, one carrie
     const ids = result?.kind === 'submitted' ? result.carrierIds : [];
     assert.equal(ids.length, 1);
     const pdu = r.smsc.submits[0]!;
-    assert.deepEqual([pdu.dataCoding, pdu.esmClass, pdu.registeredDelivery, pdu.destinationAddr, pdu.destAddrTon, pdu.sourceAddr], [0, 0, 1, '447700900123', 1, '15550001111']);
+    assert.deepEqual(
+      [pdu.dataCoding, pdu.esmClass, pdu.registeredDelivery, pdu.destinationAddr, pdu.destAddrTon, pdu.sourceAddr],
+      [0, 0, 1, '447700900123', 1, '15550001111'],
+    );
     assert.ok(await until(() => r.reports.length === 1));
     assert.deepEqual(r.reports[0], { carrier: 'test', carrierId: ids[0], status: 'delivered', errorCode: null });
     assert.equal(r.carrier.counters().partsSubmitted, 1);
@@ -58,7 +79,13 @@ test('long messages: 8-bit UDH by default (same reference, one id per part), 16-
     const [res] = await r.carrier.submit([long]);
     assert.ok(res?.kind === 'submitted' && res.carrierIds.length === 2 && res.carrierIds[0] !== res.carrierIds[1]);
     const udh = r.smsc.submits.map((p) => [...p.shortMessage.subarray(0, 6)]).sort((a, b) => a[5]! - b[5]!);
-    assert.deepEqual(udh.map((u) => [u[0], u[1], u[2], u[4], u[5]]), [[5, 0, 3, 2, 1], [5, 0, 3, 2, 2]]);
+    assert.deepEqual(
+      udh.map((u) => [u[0], u[1], u[2], u[4], u[5]]),
+      [
+        [5, 0, 3, 2, 1],
+        [5, 0, 3, 2, 2],
+      ],
+    );
     assert.equal(udh[0]![3], udh[1]![3], 'one reference for the set');
     assert.ok(r.smsc.submits.every((p) => p.esmClass === 0x40 && p.dataCoding === 0));
     // The reference comes from the SID: a resend of the same message uses it again.
@@ -116,7 +143,10 @@ test('throughput limit: a part whose slot is too far off goes back to the pipeli
   const r = await rig({ receipts: false }, { throughput: 1, maxPaceWaitMs: 0 });
   try {
     const out = await r.carrier.submit([sms('1'), sms('2')]);
-    assert.deepEqual(out.map((o) => o.kind), ['submitted', 'retry']);
+    assert.deepEqual(
+      out.map((o) => o.kind),
+      ['submitted', 'retry'],
+    );
     assert.ok(out[1]?.kind === 'retry' && out[1].free);
     assert.equal(r.smsc.submits.length, 1);
   } finally {
@@ -130,8 +160,17 @@ test('MO: a concatenated UCS-2 message is reassembled and handed on with E.164 a
     const text = 'Ответ '.repeat(15);
     const units = Buffer.from(text, 'utf16le').swap16();
     const half = 64;
-    for (const [seq, chunk] of [[1, units.subarray(0, half)], [2, units.subarray(half)]] as const) {
-      await r.smsc.sendMo({ from: '447700900123', to: '15550001111', dataCoding: 8, esmClass: 0x40, shortMessage: Buffer.concat([Buffer.from([5, 0, 3, 7, 2, seq]), chunk]) });
+    for (const [seq, chunk] of [
+      [1, units.subarray(0, half)],
+      [2, units.subarray(half)],
+    ] as const) {
+      await r.smsc.sendMo({
+        from: '447700900123',
+        to: '15550001111',
+        dataCoding: 8,
+        esmClass: 0x40,
+        shortMessage: Buffer.concat([Buffer.from([5, 0, 3, 7, 2, seq]), chunk]),
+      });
     }
     await r.smsc.sendMo({ from: '447700900124', to: '12345', shortMessage: Buffer.from('STOP') });
     assert.ok(await until(() => r.inbound.length === 2));
@@ -146,13 +185,29 @@ test('from a carriers-file entry: TLS with a private CA, transmitter + receiver 
   const cert = makeTestCertificate();
   const smsc = new TestSmsc({ systemId: 'esme', password: 'secret', tls: cert });
   const port = await smsc.start();
-  const config = parseCarrierConfig({
-    name: 'tls', host: '127.0.0.1', port, tls: true, tlsCa: cert.cert, systemId: 'esme', password: 'secret',
-    bindMode: 'transmitter+receiver', enquireLinkSeconds: 0, responseTimeoutMs: 2000,
-  }, 'test');
+  const config = parseCarrierConfig(
+    {
+      name: 'tls',
+      host: '127.0.0.1',
+      port,
+      tls: true,
+      tlsCa: cert.cert,
+      systemId: 'esme',
+      password: 'secret',
+      bindMode: 'transmitter+receiver',
+      enquireLinkSeconds: 0,
+      responseTimeoutMs: 2000,
+    },
+    'test',
+  );
   const carrier = carrierFromConfig(config, () => undefined);
   const reports: DeliveryReport[] = [];
-  await carrier.start({ report: (r) => { reports.push(r); }, inbound: () => undefined });
+  await carrier.start({
+    report: (r) => {
+      reports.push(r);
+    },
+    inbound: () => undefined,
+  });
   try {
     assert.ok(await until(() => carrier.health().up, 5000), carrier.health().detail);
     assert.deepEqual(smsc.binds.map((b) => b.command).sort(), ['bind_receiver', 'bind_transmitter']);

@@ -110,13 +110,15 @@ export class SmppCarrier implements Carrier {
     const total = prepared.submits.length;
     const previous = this.partial.get(m.sid);
     const ids: Array<string | null> = previous && previous.ids.length === total ? [...previous.ids] : new Array<string | null>(total).fill(null);
-    const outcomes = await Promise.all(prepared.submits.map(async (fields, i): Promise<PartResult | null> => {
-      if (ids[i] !== null) return null;
-      const wait = this.reserveSlot();
-      if (wait === null) return { ok: false, reason: 'queue_full', retryable: true, message: 'throughput limit: no slot soon enough' };
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      return session.submit(fields);
-    }));
+    const outcomes = await Promise.all(
+      prepared.submits.map(async (fields, i): Promise<PartResult | null> => {
+        if (ids[i] !== null) return null;
+        const wait = this.reserveSlot();
+        if (wait === null) return { ok: false, reason: 'queue_full', retryable: true, message: 'throughput limit: no slot soon enough' };
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        return session.submit(fields);
+      }),
+    );
     let fatal: Extract<PartResult, { ok: false }> | null = null;
     let counted = false;
     let throttled = false;
@@ -128,7 +130,10 @@ export class SmppCarrier implements Carrier {
         this.tick();
         continue;
       }
-      if (o.reason === 'throttled') { this.count.throttled++; throttled = true; }
+      if (o.reason === 'throttled') {
+        this.count.throttled++;
+        throttled = true;
+      }
       if (!o.retryable) fatal ??= o;
       // Only a submit the SMSC may have taken (no answer, link dropped, garbled answer) counts as an attempt.
       if (o.reason === 'timeout' || o.reason === 'disconnected' || o.reason === 'protocol_error' || o.reason === 'rejected') counted = true;

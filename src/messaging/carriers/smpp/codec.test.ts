@@ -7,9 +7,42 @@ import { shortMessageDefaults } from './pdu.js';
 import { tlv, tlvCString, tlvNetworkError, tlvU16, tlvU8 } from './tlv.js';
 
 const samples: Pdu[] = [
-  { command: 'bind_transceiver', status: 0, sequence: 1, systemId: 'esme', password: 'secret', systemType: 'SB', interfaceVersion: 0x34, addrTon: 1, addrNpi: 1, addressRange: '' },
-  { command: 'bind_transmitter', status: 0, sequence: 2, systemId: 'a'.repeat(15), password: 'p'.repeat(8), systemType: '', interfaceVersion: 0x34, addrTon: 0, addrNpi: 0, addressRange: '^1555' },
-  { command: 'bind_receiver', status: 0, sequence: 3, systemId: 'r', password: '', systemType: '', interfaceVersion: 0x34, addrTon: 0, addrNpi: 0, addressRange: '' },
+  {
+    command: 'bind_transceiver',
+    status: 0,
+    sequence: 1,
+    systemId: 'esme',
+    password: 'secret',
+    systemType: 'SB',
+    interfaceVersion: 0x34,
+    addrTon: 1,
+    addrNpi: 1,
+    addressRange: '',
+  },
+  {
+    command: 'bind_transmitter',
+    status: 0,
+    sequence: 2,
+    systemId: 'a'.repeat(15),
+    password: 'p'.repeat(8),
+    systemType: '',
+    interfaceVersion: 0x34,
+    addrTon: 0,
+    addrNpi: 0,
+    addressRange: '^1555',
+  },
+  {
+    command: 'bind_receiver',
+    status: 0,
+    sequence: 3,
+    systemId: 'r',
+    password: '',
+    systemType: '',
+    interfaceVersion: 0x34,
+    addrTon: 0,
+    addrNpi: 0,
+    addressRange: '',
+  },
   { command: 'bind_transceiver_resp', status: 0, sequence: 1, systemId: 'SMSC', tlvs: [tlv.u8(Tag.sc_interface_version, 0x34)] },
   { command: 'bind_receiver_resp', status: Status.ESME_RINVPASWD, sequence: 3, systemId: '', tlvs: [] },
   {
@@ -28,11 +61,35 @@ const samples: Pdu[] = [
     shortMessage: Buffer.from([5, 0, 3, 7, 2, 1, 0, 0x41]),
     tlvs: [tlv.u16(Tag.sar_msg_ref_num, 513), tlv.octets(Tag.message_payload, Buffer.alloc(300, 1))],
   },
-  { command: 'deliver_sm', status: 0, sequence: 9, ...shortMessageDefaults(), sourceAddr: '1', destinationAddr: '2', esmClass: 4, shortMessage: Buffer.from('id:1 stat:DELIVRD') },
+  {
+    command: 'deliver_sm',
+    status: 0,
+    sequence: 9,
+    ...shortMessageDefaults(),
+    sourceAddr: '1',
+    destinationAddr: '2',
+    esmClass: 4,
+    shortMessage: Buffer.from('id:1 stat:DELIVRD'),
+  },
   { command: 'submit_sm_resp', status: 0, sequence: 4, messageId: 'abc123', tlvs: [] },
   { command: 'submit_sm_resp', status: Status.ESME_RTHROTTLED, sequence: 5, messageId: '', tlvs: [] },
   { command: 'deliver_sm_resp', status: 0, sequence: 9, messageId: '', tlvs: [] },
-  { command: 'data_sm', status: 0, sequence: 10, serviceType: '', sourceAddrTon: 5, sourceAddrNpi: 0, sourceAddr: 'Brand', destAddrTon: 1, destAddrNpi: 1, destinationAddr: '1'.repeat(64), esmClass: 0, registeredDelivery: 1, dataCoding: 0, tlvs: [tlv.octets(Tag.message_payload, Buffer.from('hi'))] },
+  {
+    command: 'data_sm',
+    status: 0,
+    sequence: 10,
+    serviceType: '',
+    sourceAddrTon: 5,
+    sourceAddrNpi: 0,
+    sourceAddr: 'Brand',
+    destAddrTon: 1,
+    destAddrNpi: 1,
+    destinationAddr: '1'.repeat(64),
+    esmClass: 0,
+    registeredDelivery: 1,
+    dataCoding: 0,
+    tlvs: [tlv.octets(Tag.message_payload, Buffer.from('hi'))],
+  },
   { command: 'data_sm_resp', status: 0, sequence: 10, messageId: 'x', tlvs: [] },
   { command: 'enquire_link', status: 0, sequence: 11 },
   { command: 'enquire_link_resp', status: 0, sequence: 11 },
@@ -67,12 +124,21 @@ test('submit_sm wire layout field by field', () => {
   });
   const body =
     '00' + // service_type ""
-    '0000' + '3100' + // source ton npi "1"
-    '0000' + '3200' + // dest ton npi "2"
-    '00' + '00' + '00' + // esm_class protocol_id priority
-    '00' + '00' + // schedule, validity
-    '01' + '00' + '00' + '00' + // registered_delivery replace data_coding default_msg_id
-    '02' + '4869'; // sm_length short_message
+    '0000' +
+    '3100' + // source ton npi "1"
+    '0000' +
+    '3200' + // dest ton npi "2"
+    '00' +
+    '00' +
+    '00' + // esm_class protocol_id priority
+    '00' +
+    '00' + // schedule, validity
+    '01' +
+    '00' +
+    '00' +
+    '00' + // registered_delivery replace data_coding default_msg_id
+    '02' +
+    '4869'; // sm_length short_message
   assert.equal(bytes.subarray(16).toString('hex'), body);
   assert.equal(bytes.readUInt32BE(4), 4);
 });
@@ -90,7 +156,22 @@ test('encoding refuses over-long C-octet strings and short_message', () => {
   assert.throws(() => encodePdu({ ...base, destinationAddr: '1'.repeat(21) }), RangeError);
   assert.throws(() => encodePdu({ ...base, shortMessage: Buffer.alloc(255) }), RangeError);
   assert.doesNotThrow(() => encodePdu({ ...base, destinationAddr: '1'.repeat(20), shortMessage: Buffer.alloc(254) }));
-  assert.throws(() => encodePdu({ command: 'bind_transceiver', status: 0, sequence: 1, systemId: 'x'.repeat(16), password: '', systemType: '', interfaceVersion: 0x34, addrTon: 0, addrNpi: 0, addressRange: '' }), RangeError);
+  assert.throws(
+    () =>
+      encodePdu({
+        command: 'bind_transceiver',
+        status: 0,
+        sequence: 1,
+        systemId: 'x'.repeat(16),
+        password: '',
+        systemType: '',
+        interfaceVersion: 0x34,
+        addrTon: 0,
+        addrNpi: 0,
+        addressRange: '',
+      }),
+    RangeError,
+  );
 });
 
 function decodeError(bytes: Buffer): PduDecodeError {
@@ -119,7 +200,10 @@ test('decoding errors carry the status to answer with', () => {
   assert.equal(decodeError(noNul).status, Status.ESME_RINVDSTADR);
   const badLen = Buffer.from('00000011000000150000000000000001', 'hex');
   assert.equal(decodeError(badLen).status, Status.ESME_RINVCMDLEN);
-  const truncatedTlv = Buffer.concat([encodePdu({ command: 'submit_sm_resp', status: 0, sequence: 1, messageId: 'a', tlvs: [] }), Buffer.from([0x04, 0x24, 0x00, 0x05, 0x01])]);
+  const truncatedTlv = Buffer.concat([
+    encodePdu({ command: 'submit_sm_resp', status: 0, sequence: 1, messageId: 'a', tlvs: [] }),
+    Buffer.from([0x04, 0x24, 0x00, 0x05, 0x01]),
+  ]);
   truncatedTlv.writeUInt32BE(truncatedTlv.length, 0);
   assert.equal(decodeError(truncatedTlv).status, Status.ESME_RINVOPTPARSTREAM);
 });

@@ -14,14 +14,21 @@ const stream = Buffer.concat(frames);
 test('coalesced PDUs in one chunk come out as separate frames', () => {
   const out = new PduFramer().push(stream);
   assert.equal(out.error, undefined);
-  assert.deepEqual(out.frames.map((f) => f.toString('hex')), frames.map((f) => f.toString('hex')));
+  assert.deepEqual(
+    out.frames.map((f) => f.toString('hex')),
+    frames.map((f) => f.toString('hex')),
+  );
 });
 
 test('every split of the stream into two chunks, and byte-by-byte, yields the same frames', () => {
   for (let cut = 0; cut <= stream.length; cut++) {
     const framer = new PduFramer();
     const got = [...framer.push(stream.subarray(0, cut)).frames, ...framer.push(stream.subarray(cut)).frames];
-    assert.deepEqual(got.map((f) => f.toString('hex')), frames.map((f) => f.toString('hex')), `cut at ${cut}`);
+    assert.deepEqual(
+      got.map((f) => f.toString('hex')),
+      frames.map((f) => f.toString('hex')),
+      `cut at ${cut}`,
+    );
     assert.equal(framer.buffered, 0);
   }
   const framer = new PduFramer();

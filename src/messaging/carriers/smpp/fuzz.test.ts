@@ -15,11 +15,55 @@ import { seededRandom as rng } from '../../../core/random.js';
 const COMMAND_IDS = Object.values(CommandId);
 
 const seeds: Pdu[] = [
-  { command: 'bind_transceiver', status: 0, sequence: 1, systemId: 'esme', password: 'pw', systemType: '', interfaceVersion: 0x34, addrTon: 0, addrNpi: 0, addressRange: '' },
-  { command: 'submit_sm', status: 0, sequence: 2, ...shortMessageDefaults(), sourceAddr: '1555', destinationAddr: '1666', esmClass: 0x40, shortMessage: Buffer.from([5, 0, 3, 1, 2, 1, 65, 66]), tlvs: [tlv.u16(Tag.sar_msg_ref_num, 1)] },
-  { command: 'deliver_sm', status: 0, sequence: 3, ...shortMessageDefaults(), esmClass: 4, shortMessage: Buffer.from('id:1 stat:DELIVRD err:000'), tlvs: [tlv.cstring(Tag.receipted_message_id, '1'), tlv.u8(Tag.message_state, 2)] },
+  {
+    command: 'bind_transceiver',
+    status: 0,
+    sequence: 1,
+    systemId: 'esme',
+    password: 'pw',
+    systemType: '',
+    interfaceVersion: 0x34,
+    addrTon: 0,
+    addrNpi: 0,
+    addressRange: '',
+  },
+  {
+    command: 'submit_sm',
+    status: 0,
+    sequence: 2,
+    ...shortMessageDefaults(),
+    sourceAddr: '1555',
+    destinationAddr: '1666',
+    esmClass: 0x40,
+    shortMessage: Buffer.from([5, 0, 3, 1, 2, 1, 65, 66]),
+    tlvs: [tlv.u16(Tag.sar_msg_ref_num, 1)],
+  },
+  {
+    command: 'deliver_sm',
+    status: 0,
+    sequence: 3,
+    ...shortMessageDefaults(),
+    esmClass: 4,
+    shortMessage: Buffer.from('id:1 stat:DELIVRD err:000'),
+    tlvs: [tlv.cstring(Tag.receipted_message_id, '1'), tlv.u8(Tag.message_state, 2)],
+  },
   { command: 'submit_sm_resp', status: 0, sequence: 4, messageId: 'ab', tlvs: [] },
-  { command: 'data_sm', status: 0, sequence: 5, serviceType: '', sourceAddrTon: 0, sourceAddrNpi: 0, sourceAddr: 'x', destAddrTon: 0, destAddrNpi: 0, destinationAddr: 'y', esmClass: 0, registeredDelivery: 0, dataCoding: 8, tlvs: [tlv.octets(Tag.message_payload, Buffer.from('0041', 'hex'))] },
+  {
+    command: 'data_sm',
+    status: 0,
+    sequence: 5,
+    serviceType: '',
+    sourceAddrTon: 0,
+    sourceAddrNpi: 0,
+    sourceAddr: 'x',
+    destAddrTon: 0,
+    destAddrNpi: 0,
+    destinationAddr: 'y',
+    esmClass: 0,
+    registeredDelivery: 0,
+    dataCoding: 8,
+    tlvs: [tlv.octets(Tag.message_payload, Buffer.from('0041', 'hex'))],
+  },
   { command: 'enquire_link', status: 0, sequence: 6 },
 ];
 
@@ -80,10 +124,12 @@ test('framer: random and mostly-valid streams in random chunks never throw or ov
     // Half the runs: frames (some mutated) back to back; the other half: pure noise.
     const stream =
       run % 2 === 0
-        ? Buffer.concat(Array.from({ length: 10 }, () => {
-            const f = encodePdu(seeds[Math.floor(next() * seeds.length)] ?? { command: 'unbind', status: 0, sequence: 1 });
-            return next() < 0.2 ? mutate(next, f) : f;
-          }))
+        ? Buffer.concat(
+            Array.from({ length: 10 }, () => {
+              const f = encodePdu(seeds[Math.floor(next() * seeds.length)] ?? { command: 'unbind', status: 0, sequence: 1 });
+              return next() < 0.2 ? mutate(next, f) : f;
+            }),
+          )
         : randomBytes(next, 400);
     const framer = new PduFramer(4096);
     for (let at = 0; at < stream.length; ) {

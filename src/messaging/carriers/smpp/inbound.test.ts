@@ -18,7 +18,11 @@ function deliver(fields: Partial<DeliverSmPdu>): DeliverSmPdu {
 test('decodes by data_coding: GSM-7 (0), IA5 (1), Latin-1 (3), UCS-2 (8), coding groups', () => {
   assert.equal(decodeInbound(deliver({ dataCoding: 0, shortMessage: encodeGsm7('Hi €{}') })).text, 'Hi €{}');
   assert.equal(decodeInbound(deliver({ dataCoding: 1, shortMessage: Buffer.from('plain') })).text, 'plain');
-  assert.equal(decodeInbound(deliver({ dataCoding: 0, shortMessage: Buffer.from([0xe9, 0x40]) }), 'latin1').text, 'é@', 'SMSC whose default alphabet is Latin-1');
+  assert.equal(
+    decodeInbound(deliver({ dataCoding: 0, shortMessage: Buffer.from([0xe9, 0x40]) }), 'latin1').text,
+    'é@',
+    'SMSC whose default alphabet is Latin-1',
+  );
   assert.equal(decodeInbound(deliver({ dataCoding: 3, shortMessage: Buffer.from([0xe7, 0x61]) })).text, 'ça');
   assert.equal(decodeInbound(deliver({ dataCoding: 8, shortMessage: encodeUcs2('Жук 😀') })).text, 'Жук 😀');
   assert.deepEqual([alphabetOf(0x18), alphabetOf(0xf0), alphabetOf(0xf4), alphabetOf(0x04), alphabetOf(0x11)], ['ucs2', 'gsm7', 'binary', 'binary', 'gsm7']);
@@ -35,7 +39,9 @@ test('concatenation from an 8-bit UDH, a 16-bit UDH, and sar_* TLVs', () => {
   assert.equal(u8.text, 'ab');
   const u16 = decodeInbound(deliver({ esmClass: 0x40, shortMessage: Buffer.concat([Buffer.from([6, 8, 4, 1, 2, 3, 3]), encodeGsm7('c')]) }));
   assert.deepEqual(u16.concat, { ref: 258, total: 3, seq: 3, via: 'udh16' });
-  const sar = decodeInbound(deliver({ shortMessage: encodeGsm7('d'), tlvs: [tlv.u16(Tag.sar_msg_ref_num, 77), tlv.u8(Tag.sar_total_segments, 2), tlv.u8(Tag.sar_segment_seqnum, 2)] }));
+  const sar = decodeInbound(
+    deliver({ shortMessage: encodeGsm7('d'), tlvs: [tlv.u16(Tag.sar_msg_ref_num, 77), tlv.u8(Tag.sar_total_segments, 2), tlv.u8(Tag.sar_segment_seqnum, 2)] }),
+  );
   assert.deepEqual(sar.concat, { ref: 77, total: 2, seq: 2, via: 'sar' });
   // A UDH with other IEs before the concatenation IE (port addressing, 4 bytes).
   const mixed = parseUdh(Buffer.from([11, 5, 4, 0, 1, 0, 2, 0, 3, 1, 2, 2, 0x41]));
@@ -62,7 +68,10 @@ test('reassembler: out-of-order parts, duplicates, release, and expiry of an inc
   assert.equal(r.pendingSets, 0);
   assert.equal(r.add(parts[0]!), null);
   assert.ok(await until(() => expired.length === 1, 2000));
-  assert.deepEqual({ ...expired[0], text: expired[0]?.text.length }, { from: '15551110000', to: '15552220000', text: 152, dataCoding: 0, parts: 1, incomplete: true });
+  assert.deepEqual(
+    { ...expired[0], text: expired[0]?.text.length },
+    { from: '15551110000', to: '15552220000', text: 152, dataCoding: 0, parts: 1, incomplete: true },
+  );
   r.clear();
 });
 
@@ -87,7 +96,10 @@ test('session: MO single, 8-bit and 16-bit UDH sets, SAR set; all acknowledged',
       });
     }
     assert.ok(await until(() => rig.messages.length === 4));
-    assert.deepEqual(rig.messages.map((m) => m.text), ['STOP', '8bit ' + 'Ж'.repeat(100), '16bit ' + 'Ж'.repeat(100), 'sar ' + 'y'.repeat(200)]);
+    assert.deepEqual(
+      rig.messages.map((m) => m.text),
+      ['STOP', '8bit ' + 'Ж'.repeat(100), '16bit ' + 'Ж'.repeat(100), 'sar ' + 'y'.repeat(200)],
+    );
     assert.ok(rig.smsc.deliverResponses.every((r) => r.status === 0));
   } finally {
     await rig.close();
@@ -97,15 +109,18 @@ test('session: MO single, 8-bit and 16-bit UDH sets, SAR set; all acknowledged',
 test('session: MO handler failure on the last part is refused (RX_T_APPN); the redelivered part completes it', async () => {
   let fail = true;
   const got: string[] = [];
-  const rig = await startRig({}, {
-    onMessage: (m) => {
-      if (fail) {
-        fail = false;
-        throw new Error('db busy');
-      }
-      got.push(m.text);
+  const rig = await startRig(
+    {},
+    {
+      onMessage: (m) => {
+        if (fail) {
+          fail = false;
+          throw new Error('db busy');
+        }
+        got.push(m.text);
+      },
     },
-  });
+  );
   try {
     assert.ok(await rig.session.waitForBound(5000));
     const parts = splitForCarrier('z'.repeat(170)).parts;

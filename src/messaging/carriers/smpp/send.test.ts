@@ -22,16 +22,22 @@ test('prepareMessage: UDH parts, SAR parts, payload, smart encoding, registered_
   const refs = new ConcatRefAllocator(() => 0);
   const udh = prepareMessage({ from: '+1', to: '+2', body: 'Ж'.repeat(71), refs, validityPeriodSeconds: 60 });
   assert.equal(udh.submits.length, 2);
-  assert.deepEqual(udh.submits.map((s) => [s.esmClass, s.dataCoding, s.registeredDelivery, s.validityPeriod]), [
-    [0x40, 8, 1, '000000000100000R'],
-    [0x40, 8, 1, '000000000100000R'],
-  ]);
+  assert.deepEqual(
+    udh.submits.map((s) => [s.esmClass, s.dataCoding, s.registeredDelivery, s.validityPeriod]),
+    [
+      [0x40, 8, 1, '000000000100000R'],
+      [0x40, 8, 1, '000000000100000R'],
+    ],
+  );
   assert.deepEqual([...(udh.submits[1]?.shortMessage?.subarray(0, 6) ?? [])], [5, 0, 3, 1, 2, 2]);
   const sar = prepareMessage({ from: '+1', to: '+2', body: 'A'.repeat(200), concatenation: 'sar', refs });
-  assert.deepEqual(sar.submits.map((s) => [s.esmClass ?? 0, s.tlvs?.map((t) => t.tag)]), [
-    [0, [Tag.sar_msg_ref_num, Tag.sar_total_segments, Tag.sar_segment_seqnum]],
-    [0, [Tag.sar_msg_ref_num, Tag.sar_total_segments, Tag.sar_segment_seqnum]],
-  ]);
+  assert.deepEqual(
+    sar.submits.map((s) => [s.esmClass ?? 0, s.tlvs?.map((t) => t.tag)]),
+    [
+      [0, [Tag.sar_msg_ref_num, Tag.sar_total_segments, Tag.sar_segment_seqnum]],
+      [0, [Tag.sar_msg_ref_num, Tag.sar_total_segments, Tag.sar_segment_seqnum]],
+    ],
+  );
   assert.equal(sar.submits[0]?.shortMessage?.length, 153);
   const smart = prepareMessage({ from: '+1', to: '+2', body: '“quoted” — yes…', smartEncoding: true, registeredDelivery: false });
   assert.deepEqual([smart.encoding, smart.body, smart.submits[0]?.dataCoding, smart.submits[0]?.registeredDelivery], ['GSM-7', '"quoted" - yes...', 0, 0]);
@@ -44,7 +50,9 @@ test('sendMessage reports per part; submitParts retries only the failed part wit
     submit: (p: SubmitParams): Promise<SubmitResult> => {
       seen.push(p);
       n++;
-      return Promise.resolve(n === 2 ? { ok: false, reason: 'timeout', retryable: true, message: 't' } : { ok: true, messageId: `id${n}`, rawMessageId: `id${n}` });
+      return Promise.resolve(
+        n === 2 ? { ok: false, reason: 'timeout', retryable: true, message: 't' } : { ok: true, messageId: `id${n}`, rawMessageId: `id${n}` },
+      );
     },
   };
   const params = { from: '+1', to: '+2', body: 'B'.repeat(320) };

@@ -24,7 +24,10 @@ function submitMany(session: SmppSession, n: number): { results: Array<SubmitRes
 }
 
 function assertNoneLost(results: Array<SubmitResult | undefined>, settled: number[]): void {
-  assert.ok(settled.every((n) => n === 1), `settled counts ${settled.join(',')}`);
+  assert.ok(
+    settled.every((n) => n === 1),
+    `settled counts ${settled.join(',')}`,
+  );
   for (const r of results) {
     assert.ok(r, 'every submit resolved');
     assert.ok(r.ok || r.retryable, `non-retryable failure: ${JSON.stringify(r)}`);
@@ -45,7 +48,10 @@ test('window: never more than `window` submits outstanding', async () => {
     rig.smsc.dropAll();
     await all;
     assertNoneLost(results, settled);
-    assert.deepEqual(results.map((r) => (r?.ok ? 'ok' : r?.reason)), ['disconnected', 'disconnected', 'disconnected', 'ok', 'ok', 'ok', 'ok']);
+    assert.deepEqual(
+      results.map((r) => (r?.ok ? 'ok' : r?.reason)),
+      ['disconnected', 'disconnected', 'disconnected', 'ok', 'ok', 'ok', 'ok'],
+    );
   } finally {
     await rig.close();
   }
@@ -94,7 +100,10 @@ test('a throttle answer pauses the queue: with a long pause, queued submits are 
     const { results, settled, all } = submitMany(rig.session, 3);
     await all;
     assertNoneLost(results, settled);
-    assert.deepEqual(results.map((r) => (r && !r.ok ? r.reason : 'ok')), ['throttled', 'queue_timeout', 'queue_timeout']);
+    assert.deepEqual(
+      results.map((r) => (r && !r.ok ? r.reason : 'ok')),
+      ['throttled', 'queue_timeout', 'queue_timeout'],
+    );
     assert.equal(rig.smsc.submits.length, 1, 'nothing sent during the pause');
   } finally {
     await rig.close();
@@ -158,7 +167,10 @@ test('malformed PDU (absurd command_length): generic_nack, close, rebind, and se
     assert.ok(first.ok);
     assert.ok(await until(() => rig.events.some((e) => e.type === 'warning' && e.message.includes('invalid command_length'))));
     assert.ok(await until(() => rig.smsc.binds.length >= 2 && rig.session.isBound));
-    assert.ok(rig.smsc.warnings.some((w) => w.includes('generic_nack')), 'the SMSC saw our generic_nack');
+    assert.ok(
+      rig.smsc.warnings.some((w) => w.includes('generic_nack')),
+      'the SMSC saw our generic_nack',
+    );
     const second = await rig.session.submit({ destinationAddr: '2' });
     assert.ok(second.ok);
   } finally {

@@ -137,7 +137,15 @@ test('receipt statuses map to Twilio: UNDELIV absent -> undelivered 30003', asyn
 
 test('a receipt handler failure answers ESME_RX_T_APPN so the SMSC can redeliver', async () => {
   let calls = 0;
-  const rig = await startRig({}, { onReceipt: () => { calls++; throw new Error('store down'); } });
+  const rig = await startRig(
+    {},
+    {
+      onReceipt: () => {
+        calls++;
+        throw new Error('store down');
+      },
+    },
+  );
   try {
     await sendMessage(rig.session, { from: '+1555', to: '+1666', body: 'x' });
     assert.ok(await until(() => rig.smsc.deliverResponses.length === 1));

@@ -111,7 +111,10 @@ export class SmppSession {
         // A flood drops thousands of sets: one warning a minute with the running totals is enough.
         if (Date.now() - this.lastDropWarning < 60_000) return;
         this.lastDropWarning = Date.now();
-        this.emit({ type: 'warning', message: `MO reassembly bound hit (${reason}): ${stats.evicted} sets evicted, ${stats.oversized} oversized parts, ${stats.droppedParts} parts dropped so far` });
+        this.emit({
+          type: 'warning',
+          message: `MO reassembly bound hit (${reason}): ${stats.evicted} sets evicted, ${stats.oversized} oversized parts, ${stats.droppedParts} parts dropped so far`,
+        });
       },
       onExpired: (message) => {
         this.runHandler(() => this.options.onMessage?.(message)).catch((err: unknown) =>
@@ -245,7 +248,10 @@ export class SmppSession {
       respond(Status.ESME_ROK);
       return;
     }
-    void ack(this.runHandler(() => this.options.onMessage?.(done.message)), () => this.reassembler.release(done.key));
+    void ack(
+      this.runHandler(() => this.options.onMessage?.(done.message)),
+      () => this.reassembler.release(done.key),
+    );
   }
 
   private toSessionReceipt(pdu: DeliverSmPdu | DataSmPdu): SessionReceipt | null {

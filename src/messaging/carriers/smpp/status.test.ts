@@ -24,7 +24,10 @@ test('receipt stat -> Twilio status and error code, as in the notes', () => {
 });
 
 test('a custom classifier decides UNDELIV codes', () => {
-  assert.deepEqual(statusFromReceipt({ stat: 'UNDELIV', err: 99, networkError: null }, (c) => (c === 99 ? 'absent' : 'other')), { status: 'undelivered', errorCode: 30003 });
+  assert.deepEqual(
+    statusFromReceipt({ stat: 'UNDELIV', err: 99, networkError: null }, (c) => (c === 99 ? 'absent' : 'other')),
+    { status: 'undelivered', errorCode: 30003 },
+  );
 });
 
 test('final submit failures: invalid destination 30005, anything else 30008', () => {

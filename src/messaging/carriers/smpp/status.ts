@@ -72,8 +72,7 @@ export function statusFromReceipt(
 
 /** Final failure of a submit (not retryable, or out of retries): failed 30005 for a bad destination, else 30008. */
 export function statusFromSubmitFailure(commandStatus: number | undefined): StatusUpdate {
-  const badDestination =
-    commandStatus === Status.ESME_RINVDSTADR || commandStatus === Status.ESME_RINVDSTTON || commandStatus === Status.ESME_RINVDSTNPI;
+  const badDestination = commandStatus === Status.ESME_RINVDSTADR || commandStatus === Status.ESME_RINVDSTTON || commandStatus === Status.ESME_RINVDSTNPI;
   return { status: 'failed', errorCode: badDestination ? codes.unknownHandset : codes.unknownDeliveryError };
 }
 

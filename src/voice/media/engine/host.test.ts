@@ -74,7 +74,10 @@ test('frames out: one RTP packet per tick, timestamps 160 apart, the played audi
   assert.deepEqual(levels.slice(0, 5), [1, 1, 1, 1, 1]);
   assert.deepEqual(levels.slice(5), [0, 0, 0]);
   await until(() => s.out.some((m) => m.t === 'done' && m.req === 1), 3000, 'play done');
-  assert.deepEqual(s.out.find((m) => m.t === 'done' && m.req === 1), { t: 'done', id: 7, req: 1, result: 'finished' });
+  assert.deepEqual(
+    s.out.find((m) => m.t === 'done' && m.req === 1),
+    { t: 'done', id: 7, req: 1, result: 'finished' },
+  );
 });
 
 test('frames in: tapped audio comes back in 100 ms batches, a recording is handed over whole, digits are events', async (t) => {
@@ -86,7 +89,10 @@ test('frames in: tapped audio comes back in 100 ms batches, a recording is hande
   for (let i = 0; i < 10; i++) await send(encodeRtp({ payloadType: 0, sequence: 100 + i, timestamp: 1000 + 160 * i, ssrc: 42, payload }));
   await until(() => s.out.filter((m) => m.t === 'audio').length >= 2, 3000, 'tapped audio');
   const batches = s.out.filter((m): m is Extract<FromEngine, { t: 'audio' }> => m.t === 'audio');
-  assert.deepEqual(batches.map((b) => b.pcm.length), [800, 800]);
+  assert.deepEqual(
+    batches.map((b) => b.pcm.length),
+    [800, 800],
+  );
   assert.ok(rms(batches[0]?.pcm ?? new Int16Array(0)) > 2000);
   const ev = Buffer.alloc(4);
   writeEventPayload(ev, 0, digitToEvent('5'), true, 10, 800);
@@ -105,12 +111,15 @@ test('strict RTP still drops strangers, counted in the counters the engine was g
   const stranger = createSocket('udp4');
   await new Promise<void>((r) => stranger.bind(0, '127.0.0.1', () => r()));
   const payload = new Uint8Array(160).fill(0xff);
-  for (let i = 0; i < 3; i++) await new Promise<void>((r) => stranger.send(encodeRtp({ payloadType: 0, sequence: i, timestamp: 160 * i, ssrc: 9, payload }), s.port, '127.0.0.1', () => r()));
+  for (let i = 0; i < 3; i++)
+    await new Promise<void>((r) =>
+      stranger.send(encodeRtp({ payloadType: 0, sequence: i, timestamp: 160 * i, ssrc: 9, payload }), s.port, '127.0.0.1', () => r()),
+    );
   await until(() => s.drops.source >= 3, 3000, 'drops');
   stranger.close();
 });
 
-test('timing: every 50 ticks one report with each tick\'s lateness; ticks skipped after a stall are counted', async (t) => {
+test("timing: every 50 ticks one report with each tick's lateness; ticks skipped after a stall are counted", async (t) => {
   const s = await setup(t);
   s.tick(50);
   let report = s.out.find((m) => m.t === 'ticks');
@@ -133,6 +142,14 @@ test('commands for unknown or closed sessions are answered, not thrown', async (
   s.host.handle({ t: 'play', id: 7, req: 4, audio: new Int16Array(160), loop: 1, interrupt: false });
   s.host.handle({ t: 'digits', id: 7, req: 5, digits: '1', options: null });
   s.host.handle({ t: 'record-stop', id: 7, req: 6, which: 'verb' });
-  assert.deepEqual(s.out.filter((m) => m.t === 'done' || m.t === 'recorded').map((m) => [m.t, 'req' in m ? m.req : 0]), [['done', 3], ['done', 4], ['done', 5], ['recorded', 6]]);
+  assert.deepEqual(
+    s.out.filter((m) => m.t === 'done' || m.t === 'recorded').map((m) => [m.t, 'req' in m ? m.req : 0]),
+    [
+      ['done', 3],
+      ['done', 4],
+      ['done', 5],
+      ['recorded', 6],
+    ],
+  );
   assert.equal(s.host.size, 0);
 });

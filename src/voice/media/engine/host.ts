@@ -27,7 +27,11 @@ export class EngineHost {
   private latenessCount = 0;
   private seenSkipped = 0;
 
-  constructor(private readonly post: (msg: FromEngine, transfer?: ArrayBuffer[]) => void, private readonly drops: RtpDropCounters, clock?: MediaClock) {
+  constructor(
+    private readonly post: (msg: FromEngine, transfer?: ArrayBuffer[]) => void,
+    private readonly drops: RtpDropCounters,
+    clock?: MediaClock,
+  ) {
     this.clock = clock ?? sharedMediaClock;
     this.clock.onTick = (ms, clients) => {
       if (clients === 0) return;
@@ -52,7 +56,9 @@ export class EngineHost {
         return h?.session.setCodec(msg.codec, msg.dtmf);
       case 'play': {
         if (!h) return this.post({ t: 'done', id: msg.id, req: msg.req, result: 'stopped' });
-        void h.session.play(msg.audio, { loop: msg.loop, interruptOnDigit: msg.interrupt }).then((result) => this.post({ t: 'done', id: msg.id, req: msg.req, result }));
+        void h.session
+          .play(msg.audio, { loop: msg.loop, interruptOnDigit: msg.interrupt })
+          .then((result) => this.post({ t: 'done', id: msg.id, req: msg.req, result }));
         return;
       }
       case 'stop-playback':
@@ -66,7 +72,9 @@ export class EngineHost {
         return h?.session.startRecording(msg.maxSeconds, msg.which);
       case 'record-stop': {
         if (!h) return this.post({ t: 'recorded', id: msg.id, req: msg.req, pcm: null });
-        void h.session.takeRecording(msg.which).then((pcm) => this.post({ t: 'recorded', id: msg.id, req: msg.req, pcm }, pcm ? [pcm.buffer as ArrayBuffer] : []));
+        void h.session
+          .takeRecording(msg.which)
+          .then((pcm) => this.post({ t: 'recorded', id: msg.id, req: msg.req, pcm }, pcm ? [pcm.buffer as ArrayBuffer] : []));
         return;
       }
       case 'tap':
@@ -92,14 +100,17 @@ export class EngineHost {
     if (o.strict) options.probation = o.strict.probation;
     if (o.port !== undefined) options.port = o.port;
     if (o.portRange) options.portRange = o.portRange;
-    RtpSession.open(options).then((session) => {
-      const h: Hosted = { session, tap: null, tapUsed: 0 };
-      this.sessions.set(id, h);
-      session.on('digit', (digit, ms) => this.post({ t: 'digit', id, digit, ms }));
-      session.on('digitStart', (digit) => this.post({ t: 'digit-start', id, digit }));
-      session.on('latched', (r) => this.post({ t: 'latched', id, host: r.host, port: r.port }));
-      this.post({ t: 'opened', id, port: session.port });
-    }, (err: unknown) => this.post({ t: 'open-failed', id, message: (err as Error).message }));
+    RtpSession.open(options).then(
+      (session) => {
+        const h: Hosted = { session, tap: null, tapUsed: 0 };
+        this.sessions.set(id, h);
+        session.on('digit', (digit, ms) => this.post({ t: 'digit', id, digit, ms }));
+        session.on('digitStart', (digit) => this.post({ t: 'digit-start', id, digit }));
+        session.on('latched', (r) => this.post({ t: 'latched', id, host: r.host, port: r.port }));
+        this.post({ t: 'opened', id, port: session.port });
+      },
+      (err: unknown) => this.post({ t: 'open-failed', id, message: (err as Error).message }),
+    );
   }
 
   private setTap(id: number, h: Hosted, on: boolean): void {

@@ -77,7 +77,10 @@ test('strict-RTP drops on engine threads reach this thread through shared memory
   await new Promise<void>((r) => stranger.bind(0, '127.0.0.1', () => r()));
   t.after(() => stranger.close());
   const payload = new Uint8Array(160).fill(0xff);
-  for (let i = 0; i < 5; i++) await new Promise<void>((r) => stranger.send(encodeRtp({ payloadType: 0, sequence: i, timestamp: 160 * i, ssrc: 3, payload }), s.port, '127.0.0.1', () => r()));
+  for (let i = 0; i < 5; i++)
+    await new Promise<void>((r) =>
+      stranger.send(encodeRtp({ payloadType: 0, sequence: i, timestamp: 160 * i, ssrc: 3, payload }), s.port, '127.0.0.1', () => r()),
+    );
   await until(() => engine.drops.source >= 5, 5000, 'drop counters');
 });
 

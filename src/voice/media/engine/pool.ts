@@ -48,12 +48,19 @@ export class MediaEngine {
   /** Workers that died since start (metrics). */
   crashes = 0;
 
-  constructor(readonly size: number, private readonly events: MediaEngineEvents = {}) {
+  constructor(
+    readonly size: number,
+    private readonly events: MediaEngineEvents = {},
+  ) {
     if (size < 1) throw new RangeError('a media engine needs at least one thread');
     const sum = (i: 0 | 1): number => this.sumDrops(i);
     this.drops = {
-      get source(): number { return sum(0); },
-      get ssrc(): number { return sum(1); },
+      get source(): number {
+        return sum(0);
+      },
+      get ssrc(): number {
+        return sum(1);
+      },
     };
   }
 
@@ -146,18 +153,22 @@ export class MediaEngine {
   /** Closes every call's socket and ends the threads. */
   async close(): Promise<void> {
     const slots = this.slots.splice(0);
-    await Promise.all(slots.map(async (slot) => {
-      slot.dead = true;
-      slot.worker.removeAllListeners('exit');
-      slot.worker.removeAllListeners('error');
-      const done = new Promise<void>((resolve) => {
-        slot.worker.on('message', (m: { t: string }) => { if (m.t === 'shutdown-done') resolve(); });
-        setTimeout(resolve, 2000).unref();
-      });
-      slot.worker.postMessage({ t: 'shutdown' });
-      await done;
-      for (const s of slot.sessions.values()) s.fail('media engine closed');
-      await slot.worker.terminate();
-    }));
+    await Promise.all(
+      slots.map(async (slot) => {
+        slot.dead = true;
+        slot.worker.removeAllListeners('exit');
+        slot.worker.removeAllListeners('error');
+        const done = new Promise<void>((resolve) => {
+          slot.worker.on('message', (m: { t: string }) => {
+            if (m.t === 'shutdown-done') resolve();
+          });
+          setTimeout(resolve, 2000).unref();
+        });
+        slot.worker.postMessage({ t: 'shutdown' });
+        await done;
+        for (const s of slot.sessions.values()) s.fail('media engine closed');
+        await slot.worker.terminate();
+      }),
+    );
   }
 }

@@ -53,7 +53,11 @@ export class RemoteRtpSession extends Emitter<MediaSessionEvents> implements Med
   private audioHook: ((frame: Int16Array, samples: number) => void) | null = null;
 
   /** `engine`: the thread this session lives on (an opaque token): only sessions of one thread bridge. */
-  constructor(readonly id: number, private readonly link: EngineLink, readonly engine: object = link) {
+  constructor(
+    readonly id: number,
+    private readonly link: EngineLink,
+    readonly engine: object = link,
+  ) {
     super();
     this.ready = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
   }
@@ -80,8 +84,14 @@ export class RemoteRtpSession extends Emitter<MediaSessionEvents> implements Med
   play(input: AudioInput, options: PlayOptions = {}): Promise<PlayResult> {
     if (this.closed) return Promise.resolve('stopped');
     const audio = toShared(input);
-    return this.request<PlayResult | null>('done', (req) => ({ t: 'play', id: this.id, req, audio, loop: options.loop ?? 1, interrupt: options.interruptOnDigit ?? false }))
-      .then((r) => r ?? 'stopped');
+    return this.request<PlayResult | null>('done', (req) => ({
+      t: 'play',
+      id: this.id,
+      req,
+      audio,
+      loop: options.loop ?? 1,
+      interrupt: options.interruptOnDigit ?? false,
+    })).then((r) => r ?? 'stopped');
   }
 
   stopPlayback(): void {

@@ -10,10 +10,18 @@ if (port) {
   const slots = new Float64Array((workerData as EngineWorkerData).drops);
   // The SourceFilter increments `drops.source++`: accessors land it in shared memory the main thread reads.
   const drops: RtpDropCounters = {
-    get source() { return slots[0] ?? 0; },
-    set source(v: number) { slots[0] = v; },
-    get ssrc() { return slots[1] ?? 0; },
-    set ssrc(v: number) { slots[1] = v; },
+    get source() {
+      return slots[0] ?? 0;
+    },
+    set source(v: number) {
+      slots[0] = v;
+    },
+    get ssrc() {
+      return slots[1] ?? 0;
+    },
+    set ssrc(v: number) {
+      slots[1] = v;
+    },
   };
   // Four phases: a quarter of the thread's calls send every 5 ms, each call still every 20 ms (clock.ts).
   const clock = new MediaClock({ phases: 4 });

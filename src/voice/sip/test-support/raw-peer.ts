@@ -28,16 +28,20 @@ export async function rawPeer(): Promise<RawPeer> {
       sock.send(Buffer.from(text.replace(/\r?\n/g, '\r\n')), port, '127.0.0.1');
     },
     async next(pred, timeoutMs = 5000, what = 'message') {
-      const found = await waitFor(() => {
-        for (let i = cursor; i < received.length; i++) {
-          const m = received[i];
-          if (m && pred(m)) {
-            cursor = i + 1;
-            return m;
+      const found = await waitFor(
+        () => {
+          for (let i = cursor; i < received.length; i++) {
+            const m = received[i];
+            if (m && pred(m)) {
+              cursor = i + 1;
+              return m;
+            }
           }
-        }
-        return undefined;
-      }, timeoutMs, what);
+          return undefined;
+        },
+        timeoutMs,
+        what,
+      );
       return found;
     },
     close() {

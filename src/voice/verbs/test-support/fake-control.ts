@@ -29,8 +29,12 @@ export class FakeLeg implements CallLeg {
     this.log.push(`silence:${ms}${interruptible ? ':i' : ''}`);
     return 'finished';
   }
-  async beep(): Promise<void> { this.log.push('beep'); }
-  async sendDigits(d: string): Promise<void> { this.log.push(`digits:${d}`); }
+  async beep(): Promise<void> {
+    this.log.push('beep');
+  }
+  async sendDigits(d: string): Promise<void> {
+    this.log.push(`digits:${d}`);
+  }
   onDigit(l: (d: string) => void): () => void {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
@@ -38,7 +42,10 @@ export class FakeLeg implements CallLeg {
   listening(kind: 'gather' | 'record'): void {
     this.log.push(`listening:${kind}`);
     const keys = this.keys.shift();
-    if (keys) setTimeout(() => { for (const k of keys) this.press(k); }, 5);
+    if (keys)
+      setTimeout(() => {
+        for (const k of keys) this.press(k);
+      }, 5);
   }
   press(key: string): void {
     for (const l of [...this.listeners]) l(key);
@@ -57,8 +64,12 @@ export class FakeLeg implements CallLeg {
     this.frameFeed = null;
     return this.recording;
   }
-  recordCall(): () => Int16Array { return () => new Int16Array(0); }
-  stopAudio(): void { this.log.push('stop'); }
+  recordCall(): () => Int16Array {
+    return () => new Int16Array(0);
+  }
+  stopAudio(): void {
+    this.log.push('stop');
+  }
   async close(): Promise<void> {}
 }
 
@@ -76,19 +87,35 @@ export class FakeControl implements CallControl {
 
   constructor(readonly documentUrl: string | null = 'https://app.example.com/ivr') {}
 
-  get signal(): AbortSignal { return this.abort.signal; }
-  async answer(): Promise<void> { this.answered = true; }
-  resolve(url: string): string | null {
-    try { return new URL(url, this.documentUrl ?? undefined).toString(); } catch { return null; }
+  get signal(): AbortSignal {
+    return this.abort.signal;
   }
-  async alert(kind: AlertKind, detail: string): Promise<void> { this.alerts.push({ kind, detail }); }
+  async answer(): Promise<void> {
+    this.answered = true;
+  }
+  resolve(url: string): string | null {
+    try {
+      return new URL(url, this.documentUrl ?? undefined).toString();
+    } catch {
+      return null;
+    }
+  }
+  async alert(kind: AlertKind, detail: string): Promise<void> {
+    this.alerts.push({ kind, detail });
+  }
   async saveRecording(pcm: Int16Array): Promise<SavedRecording> {
     this.saved.push(pcm);
     return { sid: 'RE' + '1'.repeat(32), url: 'https://sb.example/2010-04-01/Accounts/AC/Recordings/RE1', durationSeconds: Math.round(pcm.length / 8000) };
   }
-  async notify(url: string, _m: 'GET' | 'POST', params: Record<string, string>): Promise<void> { this.notified.push({ url, params }); }
-  sleep(ms: number): Promise<boolean> { return new Promise((r) => setTimeout(() => r(true), ms)); }
-  now(): number { return Date.now(); }
+  async notify(url: string, _m: 'GET' | 'POST', params: Record<string, string>): Promise<void> {
+    this.notified.push({ url, params });
+  }
+  sleep(ms: number): Promise<boolean> {
+    return new Promise((r) => setTimeout(() => r(true), ms));
+  }
+  now(): number {
+    return Date.now();
+  }
 }
 
 /** The one verb of a `<Response>` snippet, parsed the way the interpreter gets it. */

@@ -264,9 +264,7 @@ export class TestSmsc {
       esmClass: EsmClass.DELIVERY_RECEIPT,
       shortMessage: Buffer.from(text, 'latin1'),
       tlvs:
-        r.tlvs === false
-          ? []
-          : [tlv.cstring(Tag.receipted_message_id, id), tlv.u8(Tag.message_state, state[stat]), tlv.octets(Tag.network_error_code, nec)],
+        r.tlvs === false ? [] : [tlv.cstring(Tag.receipted_message_id, id), tlv.u8(Tag.message_state, state[stat]), tlv.octets(Tag.network_error_code, nec)],
     });
   }
 
