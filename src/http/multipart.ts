@@ -19,7 +19,7 @@ export function parseMultipart(body: Buffer, contentType: string): Promise<Param
         reject(errors.malformedBody());
       }
     };
-    let parser;
+    let parser: InstanceType<typeof Busboy>;
     try {
       parser = new Busboy({
         headers: { 'content-type': contentType },

@@ -173,7 +173,16 @@ test('a data source fills packages; no data is 60600, a failure 60608', async ()
 
 test('an invalid number runs no package: the source is not asked, packages say 60600', async () => {
   let asked = false;
-  const r = await lookup('+1415', { fields: ['caller_name', 'line_type_intelligence'] }, { caller_name: async () => ((asked = true), null) });
+  const r = await lookup(
+    '+1415',
+    { fields: ['caller_name', 'line_type_intelligence'] },
+    {
+      caller_name: async () => {
+        asked = true;
+        return null;
+      },
+    },
+  );
   assert.equal(asked, false);
   assert.deepEqual(r.caller_name, { caller_name: null, caller_type: null, error_code: 60600 });
   assert.equal(r.line_type_intelligence?.error_code, 60600);

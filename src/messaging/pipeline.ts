@@ -282,7 +282,9 @@ export class SendPipeline {
         } catch (err) {
           out = items.map(() => ({ kind: 'retry', delayMs: 2000, reason: String(err) }));
         }
-        items.forEach((item, i) => results.set(item.sid, out[i] ?? { kind: 'retry', delayMs: 2000, reason: 'no result from carrier' }));
+        items.forEach((item, i) => {
+          results.set(item.sid, out[i] ?? { kind: 'retry', delayMs: 2000, reason: 'no result from carrier' });
+        });
       }),
     );
     try {
@@ -405,7 +407,7 @@ export class SendPipeline {
           this.moved(m, { ...changes, carrier_ids: JSON.stringify(carrierIds) }, callbacks);
           // Carriers that report by their own ids get one row per part: receipts find the message through it.
           if (carrierIds.length === 1 && carrierIds[0] === m.sid) continue;
-          carrierIds.forEach((id, i) =>
+          carrierIds.forEach((id, i) => {
             parts.push({
               carrier,
               carrier_id: id,
@@ -415,8 +417,8 @@ export class SendPipeline {
               status: 'sent',
               error_code: null,
               date_updated: now,
-            }),
-          );
+            });
+          });
         }
       }
       await this.d.parts.insert(parts, trx);

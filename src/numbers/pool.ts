@@ -96,9 +96,10 @@ export class GeneratedPool implements NumberPool {
 
   /** Every country with an example number to generate around (libphonenumber-js's metadata). */
   countries(): string[] {
-    return (this.countryList ??= getCountries()
+    this.countryList ??= getCountries()
       .filter((cc) => getExampleNumber(cc, examples as never) !== undefined)
-      .sort());
+      .sort();
+    return this.countryList;
   }
 
   private countryList: string[] | undefined;

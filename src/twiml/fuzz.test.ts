@@ -231,7 +231,7 @@ function randomText(r: Rand): string {
 }
 
 function check(xml: string, dialect: Dialect, counts: Map<string, number>): void {
-  let result;
+  let result: ReturnType<typeof parseTwiml>;
   try {
     result = parseTwiml(xml, { dialect });
   } catch (err) {

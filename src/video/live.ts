@@ -71,7 +71,10 @@ export class LiveRooms {
 
   private live(row: RoomRow): LiveRoom {
     let room = this.rooms.get(row.sid);
-    if (!room) this.rooms.set(row.sid, (room = { row, participants: new Map(), timer: null, ending: false, queue: Promise.resolve() }));
+    if (!room) {
+      room = { row, participants: new Map(), timer: null, ending: false, queue: Promise.resolve() };
+      this.rooms.set(row.sid, room);
+    }
     return room;
   }
 

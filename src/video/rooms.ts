@@ -311,6 +311,7 @@ export function validateRoomName(name: string): void {
   if (name.length === 0) throw errors.roomNameInvalid('empty');
   if (name.length > 128) throw errors.roomNameTooLong();
   // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a room name may not contain
   if (/[\u0000-\u001f\u007f]/.test(name)) throw errors.roomNameInvalid('control characters');
   if (/^RM[0-9a-f]{32}$/.test(name)) throw errors.roomNameInvalid('a name cannot be a room SID');
 }

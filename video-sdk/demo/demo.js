@@ -27,7 +27,9 @@ function attach(track, sid, label) {
 
 function watch(participant) {
   participant.on('trackSubscribed', (track) => attach(track, participant.sid, participant.identity));
-  participant.on('trackUnsubscribed', (track) => track.detach().forEach((e) => e.remove()));
+  participant.on('trackUnsubscribed', (track) => {
+    for (const e of track.detach()) e.remove();
+  });
   for (const pub of participant.tracks.values()) if (pub.track) attach(pub.track, participant.sid, participant.identity);
 }
 
@@ -61,7 +63,7 @@ $('join').addEventListener('submit', async (e) => {
       status(err ? `Disconnected: ${err.message} (${err.code}).` : 'Disconnected.');
       $('join-button').disabled = false;
       $('leave-button').disabled = true;
-      room.localParticipant.tracks.forEach((pub) => pub.track.stop());
+      for (const pub of room.localParticipant.tracks.values()) pub.track.stop();
     });
     $('leave-button').disabled = false;
     status(`Connected to ${room.name} as ${room.localParticipant.identity}.`);

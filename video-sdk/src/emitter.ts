@@ -6,7 +6,10 @@ export class EventEmitter {
 
   on(event: string, listener: (...args: never[]) => void): this {
     let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
     set.add(listener);
     return this;
   }

@@ -69,6 +69,7 @@ export function Chat(props: { phone: string; numbers: IncomingNumber[]; onSent: 
       </h2>
       <LoadMore next={list.next} loading={list.loading} onClick={list.loadMore} count={list.items.length} noun="message" />
       <ErrorText error={list.error} />
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the conversation scrolls; a scrollable region must be reachable by keyboard (WCAG 2.1.1) */}
       <div ref={log} role="log" aria-live="polite" aria-label={`Conversation of ${props.phone}`} class="bubbles-wrap" tabIndex={0}>
         <ol class="bubbles">
           {ordered.length === 0 && !list.loading && <li class="muted">Nothing yet. Messages your app sends to {props.phone} appear here.</li>}

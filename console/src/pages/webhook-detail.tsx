@@ -40,7 +40,8 @@ function Body(props: { body: string | null; url?: string; label: string }) {
   }
   if (props.body === null || props.body === '') return <p class="muted">Empty body.</p>;
   return (
-    <pre tabIndex={0} aria-label={props.label} class="code-block">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex lint/a11y/useSemanticElements: a <pre> keeps its text layout; as a scrollable region it must be reachable by keyboard (WCAG 2.1.1), and role=region gives its label a meaning
+    <pre tabIndex={0} role="region" aria-label={props.label} class="code-block">
       {props.body}
     </pre>
   );

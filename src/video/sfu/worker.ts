@@ -47,7 +47,10 @@ export class SfuHost {
       case 'join': {
         const session = new PeerSession(msg.participant, this.opts, this.counters, this.post);
         let members = this.rooms.get(msg.room);
-        if (!members) this.rooms.set(msg.room, (members = new Set()));
+        if (!members) {
+          members = new Set();
+          this.rooms.set(msg.room, members);
+        }
         // Everything already published in the room is sent to the newcomer.
         for (const other of members) for (const track of this.peers.get(other)?.session.published.values() ?? []) session.subscribe(track);
         members.add(msg.participant);

@@ -102,7 +102,9 @@ function firstAnswer(attempts: DialAttempt[], signal: AbortSignal): Promise<Firs
     let won = false;
     let pending = attempts.length;
     const outcomes: Array<{ status: UnansweredStatus; sid: string | null }> = [];
-    const cancelAll = (): void => attempts.forEach((a) => a.cancel());
+    const cancelAll = (): void => {
+      for (const a of attempts) a.cancel();
+    };
     const onAbort = (): void => cancelAll();
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) cancelAll();

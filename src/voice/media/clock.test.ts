@@ -4,7 +4,16 @@ import { MediaClock } from './clock.js';
 import type { ClockClient } from './clock.js';
 
 function counter(): ClockClient & { ticks: number; skipped: number } {
-  const c = { ticks: 0, skipped: 0, tick: () => void c.ticks++, skip: (n: number) => void (c.skipped += n) };
+  const c = {
+    ticks: 0,
+    skipped: 0,
+    tick: () => {
+      c.ticks++;
+    },
+    skip: (n: number) => {
+      c.skipped += n;
+    },
+  };
   return c;
 }
 
@@ -40,7 +49,9 @@ test('one clock drives every client in the same tick', (t) => {
   const { clock, advance } = fakeClock();
   const clients = Array.from({ length: 100 }, counter);
   for (const c of clients) clock.add(c);
-  t.after(() => clients.forEach((c) => clock.remove(c)));
+  t.after(() => {
+    for (const c of clients) clock.remove(c);
+  });
   assert.equal(clock.size, 100);
   advance(200);
   assert.ok(clients.every((c) => c.ticks === 10));

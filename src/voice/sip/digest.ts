@@ -27,9 +27,8 @@ const md5 = (s: string | Buffer): string => createHash('md5').update(s).digest('
 export function parseAuthParams(s: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /\s*([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*(?:,|$)/gy;
-  let m: RegExpExecArray | null;
   let guard = 0;
-  while ((m = re.exec(s)) && guard++ < 64) {
+  for (let m = re.exec(s); m && guard++ < 64; m = re.exec(s)) {
     out[(m[1] ?? '').toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
     if (re.lastIndex >= s.length) break;
   }

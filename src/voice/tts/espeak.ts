@@ -41,7 +41,7 @@ export class EspeakEngine implements TtsEngine {
     }
     const { voice } = resolveVoice(request.voice, request.language);
     const wav = await this.run(['-v', voice, '-s', String(this.wpm), '--stdout', '--stdin'], request.text);
-    let decoded;
+    let decoded: ReturnType<typeof readWav>;
     try {
       decoded = readWav(wav);
     } catch (err) {

@@ -26,7 +26,7 @@ let building: Promise<void> | undefined;
  * then the SDK is rebuilt once, on the first request, with esbuild (a development dependency).
  */
 function ensureBuilt(): Promise<void> {
-  return (building ??= (async () => {
+  building ??= (async () => {
     if (!SOURCES.every((d) => existsSync(d))) return;
     const built = existsSync(join(OUT, 'sdk.js')) ? statSync(join(OUT, 'sdk.js')).mtimeMs : 0;
     if (built >= Math.max(...SOURCES.map(newest))) return;
@@ -34,7 +34,8 @@ function ensureBuilt(): Promise<void> {
     await mod.buildSdk(ROOT);
   })().finally(() => {
     building = undefined;
-  }));
+  });
+  return building;
 }
 
 const HEADERS = {
