@@ -3,6 +3,9 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { FakeApp, eventually } from './support/app.js';
 import { Cli } from './support/cli.js';
+import { openStore } from '../src/store/db.js';
+import { MessagesRepository } from '../src/store/repositories/messages.js';
+import { transactor } from '../src/store/transactor.js';
 
 // Three `switchboard start` processes share one PostgreSQL database, as a deployment behind a load
 // balancer would. PostgreSQL runs on this machine kind (127.0.0.1:5432); .ci/run starts it.
@@ -179,4 +182,32 @@ test('one node is SIGKILLed mid-burst: the others finish its work, nothing is lo
   // Status callbacks are at-least-once: each status arrives; a repeat is possible only for a callback the
   // dead node had in flight when it died.
   await eventually(async () => (callbackCounts(new Set(sids)).size === sids.length * 3 ? true : undefined), 60_000, 200);
+});
+
+test("two nodes taking a new sender's first slots at the same moment get slots one 1/MPS apart, not the same one", async () => {
+  // Two repositories on two connections, as two nodes have: both reserve while the other's transaction is open.
+  const stores = [openStore(dbUrl), openStore(dbUrl)];
+  try {
+    const repos = stores.map((s) => new MessagesRepository(s.db, s.dialect));
+    const sender = '+14155559876';
+    const now = Date.now();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Node A reserves and keeps its transaction open; node B's reservation must wait for it, then follow it.
+    const a = transactor(stores[0]!.db).transaction(async (trx) => {
+      const slot = await repos[0]!.reserveSlot(sender, now, 25, 60_000, trx);
+      await held;
+      return slot;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const b = transactor(stores[1]!.db).transaction((trx) => repos[1]!.reserveSlot(sender, now, 25, 60_000, trx));
+    await new Promise((r) => setTimeout(r, 100));
+    release();
+    const slots = [await a, await b];
+    assert.deepEqual(slots, [now, now + 25]);
+  } finally {
+    await Promise.all(stores.map((s) => s.close()));
+  }
 });

@@ -82,18 +82,21 @@ export class MessagesRepository {
    * when the message may go, or undefined when that is further out than the backlog allows.
    */
   async reserveSlot(sender: string, now: number, costMs: number, maxBacklogMs: number, ex: Executor): Promise<number | undefined> {
-    const current = (await this.slotOf(ex, sender))[0];
-    const runAt = Math.max(now, current?.next_free_at ?? 0);
-    if (runAt - now > maxBacklogMs) return undefined;
-    const next = runAt + costMs;
-    if (current) await this.setSlot(ex, next, sender);
-    else {
+    let current = (await this.slotOf(ex, sender))[0];
+    if (!current) {
+      // A new sender has no row to lock: two nodes taking its first slots at once would both start from `now`
+      // and send together. So the row is made first (the second insert waits for the first and does nothing),
+      // then locked and read like any other.
       await ex
         .insertInto('sender_schedule')
-        .values({ sender, next_free_at: next })
-        .onConflict((oc) => oc.column('sender').doUpdateSet({ next_free_at: sql`excluded.next_free_at` }))
+        .values({ sender, next_free_at: 0 })
+        .onConflict((oc) => oc.column('sender').doNothing())
         .execute();
+      current = (await this.slotOf(ex, sender))[0];
     }
+    const runAt = Math.max(now, current?.next_free_at ?? 0);
+    if (runAt - now > maxBacklogMs) return undefined;
+    await this.setSlot(ex, runAt + costMs, sender);
     // run_at is whole milliseconds; the schedule keeps the fraction so fast senders are not rounded down.
     return Math.ceil(runAt);
   }
