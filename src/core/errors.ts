@@ -171,6 +171,10 @@ export const errors = {
   callInvalidState: (detail: string) => e(21220, 400, `Invalid call state: ${detail}`),
   callConcurrencyLimit: () => e(10004, 429, 'Call concurrency limit exceeded: too many calls in progress for this account or server'),
   callDeleteLive: () => e(20009, 400, 'Cannot delete a call that is still queued, ringing or in progress'),
+  // TaskRouter answers a duplicate queue name with 20001 ("Queue named X already exists"); the 2010 Queues
+  // API documents no code of its own, so the same is used here.
+  queueNameTaken: (name: string) => e(20001, 400, `A queue named ${name} already exists on this account`),
+  queueNotEmpty: () => e(20009, 400, 'Cannot delete a queue that has calls waiting in it: dequeue them first'),
   recordingFormatUnavailable: (format: string) =>
     e(
       20415,
@@ -243,6 +247,10 @@ export const ALERTS = {
   voiceMediaFailed: { code: 31005, text: "Connection error: the call's media engine failed and the call was ended" },
   dialInvalidNumber: { code: 13223, text: 'Dial: Invalid phone number format' },
   dialInvalidCallerId: { code: 13214, text: 'Dial: Invalid callerId value' },
+  enqueueNameTooLong: { code: 14205, text: 'Enqueue: Queue name too long' },
+  enqueueQueueFull: { code: 14207, text: 'Enqueue: The targeted queue reached max queue size' },
+  dialQueueNameTooLong: { code: 14213, text: 'Dial->Queue: queue name too long' },
+  queueVerbNotAllowed: { code: 12200, text: "Schema validation warning: this verb is not allowed in a queue's waitUrl or <Queue> url TwiML" },
 } as const;
 
 export type AlertKind = keyof typeof ALERTS;

@@ -25,6 +25,9 @@ export const SID_PREFIXES = {
   request: 'RQ',
   virtualPhoneMessage: 'VP',
   callEvent: 'CE',
+  queue: 'QU',
+  /** A queue member's place in line (ordered; internal, never shown). */
+  queueTicket: 'QT',
 } as const;
 
 export type SidKind = keyof typeof SID_PREFIXES;
@@ -49,6 +52,7 @@ export type TrackSid = Sid<'MT'>;
 export type VideoRecordingSid = Sid<'RT'>;
 export type WebhookRequestSid = Sid<'WR'>;
 export type AlertSid = Sid<'NO'>;
+export type QueueSid = Sid<'QU'>;
 
 const SID_PATTERN = /^[A-Z]{2}[0-9a-f]{32}$/;
 

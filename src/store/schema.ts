@@ -401,6 +401,29 @@ export interface OutgoingCallerIdsTable {
   date_updated: number;
 }
 
+/** A call queue (2010 Queues): friendly_name is unique per account. */
+export interface QueuesTable {
+  sid: string;
+  account_sid: string;
+  friendly_name: string;
+  max_size: number;
+  date_created: number;
+  date_updated: number;
+}
+
+/**
+ * A call waiting in a queue, one row per call. `sid` is an ordered ticket and `date_created` the time it
+ * was enqueued: (date_created, sid) is the order of the line. `node_id` runs the call's media.
+ */
+export interface QueueMembersTable {
+  sid: string;
+  call_sid: string;
+  queue_sid: string;
+  account_sid: string;
+  node_id: string;
+  date_created: number;
+}
+
 export interface Database extends VideoTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -429,4 +452,6 @@ export interface Database extends VideoTables {
   call_events: CallEventsTable;
   virtual_phone_behaviors: VirtualPhoneBehaviorsTable;
   outgoing_caller_ids: OutgoingCallerIdsTable;
+  queues: QueuesTable;
+  queue_members: QueueMembersTable;
 }

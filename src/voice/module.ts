@@ -13,6 +13,7 @@ import { CallEventsRepository } from '../store/repositories/call-events.js';
 import { CallsRepository, type CallRow } from '../store/repositories/calls.js';
 import { OutgoingCallerIdsRepository } from '../store/repositories/outgoing-caller-ids.js';
 import { PhoneNumbersRepository } from '../store/repositories/phone-numbers.js';
+import { QueuesRepository } from '../store/repositories/queues.js';
 import { RecordingsRepository } from '../store/repositories/recordings.js';
 import { VirtualCallsRepository } from '../store/repositories/virtual-calls.js';
 import type { Database } from '../store/schema.js';
@@ -33,6 +34,7 @@ import type { MediaOptions } from './calls/sip-peers.js';
 import { CallEvents } from './events.js';
 import type { DocumentSource } from './interpreter.js';
 import { MediaEngine, sharedMediaClock, type RtpDropCounters } from './media/index.js';
+import { QueuesService } from './queues/service.js';
 import { RecordingsService } from './recordings/service.js';
 import { createSipEndpoint, InviteGuard, type SipEndpoint, type TcpCounters } from './sip/index.js';
 import { CallLimits } from './calls/limits.js';
@@ -153,6 +155,9 @@ export function createVoice(o: VoiceOptions) {
   };
   const dialer = new Dialer({ sip: () => sip, trunk, media, numbers, phones });
   const callerIds = new OutgoingCallerIdsRepository(o.db);
+  const queueRepo = new QueuesRepository(o.db);
+  // Dequeuing a member into new TwiML needs the call running in a queue: <Enqueue> comes next.
+  const queues = new QueuesService({ repo: queueRepo, clock: o.clock, dequeue: async () => false });
   sessionDeps.dial = createDial({
     dialer,
     lifecycle,
@@ -219,6 +224,7 @@ export function createVoice(o: VoiceOptions) {
   return {
     calls: service,
     recordings,
+    queues,
     /** The verbs each call ran (GET /switchboard/v1/Calls/{Sid}/Events). */
     callEvents,
     phones,

@@ -10,6 +10,7 @@ import { videoMigration } from './0007_video.js';
 import { callEventsMigration } from './0008_call_events.js';
 import { verificationAttemptsAccountMigration } from './0009_verification_attempts_account.js';
 import { outgoingCallerIdsMigration } from './0010_outgoing_caller_ids.js';
+import { queuesMigration } from './0011_queues.js';
 
 /** Every migration, in order. Forward-only: a released entry is never edited or removed. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -24,6 +25,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0008_call_events': callEventsMigration,
     '0009_verification_attempts_account': verificationAttemptsAccountMigration,
     '0010_outgoing_caller_ids': outgoingCallerIdsMigration,
+    '0011_queues': queuesMigration,
   };
   return { getMigrations: async () => migrations };
 }
