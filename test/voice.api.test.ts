@@ -241,7 +241,8 @@ describe('the Calls and Recordings resources', () => {
     app.respond((r) => {
       if (r.path === '/broken') return { body: '<Response><Say>unclosed</Response>' };
       if (r.path === '/fallback') return { body: '<Response><Say>From the fallback.</Say></Response>' };
-      if (r.path === '/enqueue') return { body: '<Response><Say>Before.</Say><Enqueue>support</Enqueue><Say>Never.</Say></Response>' };
+      if (r.path === '/unsupported')
+        return { body: '<Response><Say>Before.</Say><Connect><Stream url="wss://example.com/s"/></Connect><Say>Never.</Say></Response>' };
       return undefined;
     });
     const phone = '+15558670043';
@@ -255,7 +256,7 @@ describe('the Calls and Recordings resources', () => {
     assert.ok((await alertCodes(a.sid)).includes(12100));
     assert.ok((await phoneCalls(phone)).find((c) => c.call_sid === a.sid)!.events.some((e) => e.text === 'From the fallback.'));
 
-    const b = await s.client.calls.create({ to: phone, from: shop, url: `${app.base}/enqueue` });
+    const b = await s.client.calls.create({ to: phone, from: shop, url: `${app.base}/unsupported` });
     assert.equal((await final(b.sid)).status, 'completed');
     const said = (await phoneCalls(phone))
       .find((c) => c.call_sid === b.sid)!

@@ -30,10 +30,13 @@ import { CallsService } from './calls/service.js';
 import { CallSession, type SessionDeps } from './calls/session.js';
 import { createDial } from './dial/index.js';
 import type { LiveCall } from './calls/live.js';
-import type { MediaOptions } from './calls/sip-peers.js';
+import { openRtp, type MediaOptions } from './calls/sip-peers.js';
 import { CallEvents } from './events.js';
 import type { DocumentSource } from './interpreter.js';
 import { MediaEngine, sharedMediaClock, type RtpDropCounters } from './media/index.js';
+import { queueDialer } from './queues/dial-queue.js';
+import { loopbackOf } from './queues/media-link.js';
+import { QueueRuntime } from './queues/runtime.js';
 import { QueuesService } from './queues/service.js';
 import { RecordingsService } from './recordings/service.js';
 import { createSipEndpoint, InviteGuard, type SipEndpoint, type TcpCounters } from './sip/index.js';
@@ -156,9 +159,18 @@ export function createVoice(o: VoiceOptions) {
   const dialer = new Dialer({ sip: () => sip, trunk, media, numbers, phones });
   const callerIds = new OutgoingCallerIdsRepository(o.db);
   const queueRepo = new QueuesRepository(o.db);
-  // Dequeuing a member into new TwiML needs the call running in a queue: <Enqueue> comes next.
-  const queues = new QueuesService({ repo: queueRepo, clock: o.clock, dequeue: async () => false });
+  // The service dequeues through the runtime, which is built just below (the closure runs later).
+  const queues: QueuesService = new QueuesService({
+    repo: queueRepo,
+    clock: o.clock,
+    dequeue: (callSid, target): Promise<boolean> => runtime.dequeueTo(callSid, target),
+  });
+  const runtime: QueueRuntime = new QueueRuntime({ repo: queueRepo, service: queues, clock: o.clock, nodeId, onError: o.onError });
+  sessionDeps.enqueue = (host) => runtime.enqueue(host);
   sessionDeps.dial = createDial({
+    nouns: {
+      Queue: queueDialer({ runtime, service: queues, openNear: (near) => openRtp(media, near), loopbackHost: loopbackOf(bindHost), now: () => o.clock.now() }),
+    },
     dialer,
     lifecycle,
     nodeId,
@@ -237,6 +249,7 @@ export function createVoice(o: VoiceOptions) {
     mediaEngine: engine,
     async start(): Promise<void> {
       await recovery.start();
+      await runtime.start();
       if (o.sipPort < 0) return;
       try {
         sip = await createSipEndpoint({

@@ -19,6 +19,7 @@ import type { CallPeer, Connector } from './peer.js';
 import type { LiveCall } from './live.js';
 import type { DialHost } from '../dial/run.js';
 import type { DialResult } from '../dial/types.js';
+import type { EnqueueHost, EnqueueResult } from '../queues/types.js';
 
 export interface SessionDeps {
   lifecycle: CallLifecycle;
@@ -30,6 +31,8 @@ export interface SessionDeps {
   recorder?: (callSid: string, accountSid: string) => VerbRecorder;
   /** Runs a <Dial> (voice/dial/run.ts); without it <Dial> raises 12200 and ends the call. */
   dial?: (host: DialHost) => Promise<DialResult>;
+  /** Runs an <Enqueue> (voice/queues/runtime.ts); without it <Enqueue> raises 12200 and ends the call. */
+  enqueue?: (host: EnqueueHost) => Promise<EnqueueResult>;
 }
 
 const ALERT_FOR_CODE: Record<number, AlertKind> = {
@@ -359,6 +362,8 @@ export class CallSession implements InterpreterHost, LiveCall {
           answered: this.answered,
         });
     }
+    const enqueue = this.d.enqueue;
+    if (enqueue) control.enqueue = (verb) => enqueue({ call: this.row, verb, ctl: control, load: (source) => this.load(source) });
     return control;
   }
 

@@ -3,7 +3,7 @@ import type { CallLifecycle } from '../calls/lifecycle.js';
 import type { LiveCall } from '../calls/live.js';
 import type { Dialer } from '../calls/dialer.js';
 import { LegDialer, numberDialer, sipDialer } from './legs.js';
-import { runDial, type DialHost } from './run.js';
+import { runDial, type DialHost, type NounDialers } from './run.js';
 import type { DialResult } from './types.js';
 
 export interface DialWiring {
@@ -16,6 +16,8 @@ export interface DialWiring {
   /** A child call ended (the virtual phones forget its notes). */
   onChildEnded: (sid: string) => void;
   onError: (err: unknown) => void;
+  /** Nouns served elsewhere (<Queue> by voice/queues/). */
+  nouns?: NounDialers;
 }
 
 export function createDial(w: DialWiring): (host: DialHost) => Promise<DialResult> {
@@ -31,7 +33,7 @@ export function createDial(w: DialWiring): (host: DialHost) => Promise<DialResul
       w.onChildEnded(sid);
     },
   });
-  const deps = { nouns: { Number: numberDialer(legs), Sip: sipDialer(legs) }, isAccountNumber: w.isAccountNumber };
+  const deps = { nouns: { ...w.nouns, Number: numberDialer(legs), Sip: sipDialer(legs) }, isAccountNumber: w.isAccountNumber };
   return (host) => runDial(deps, host);
 }
 

@@ -1,7 +1,9 @@
 import type { VoiceVerb } from '../../twiml/index.js';
 import { executeDial } from './dial.js';
+import { executeEnqueue } from './enqueue.js';
 import { executeGather } from './gather.js';
 import { executeHangup } from './hangup.js';
+import { executeLeave } from './leave.js';
 import { executePause } from './pause.js';
 import { executePlay } from './play.js';
 import { executeRecord } from './record.js';
@@ -23,6 +25,8 @@ export const VERB_EXECUTORS: Executors = {
   Redirect: executeRedirect,
   Reject: executeReject,
   Dial: executeDial,
+  Enqueue: executeEnqueue,
+  Leave: executeLeave,
 };
 
 export function executorFor(verb: VoiceVerb): VerbExecutor<VoiceVerb> | undefined {

@@ -1,7 +1,8 @@
 import type { AlertKind } from '../../core/errors.js';
 import type { HttpMethod } from '../../twiml/index.js';
-import type { DialVerb } from '../../twiml/index.js';
+import type { DialVerb, EnqueueVerb } from '../../twiml/index.js';
 import type { DialResult } from '../dial/types.js';
+import type { EnqueueResult } from '../queues/types.js';
 import type { CallLeg } from '../legs/types.js';
 
 /** What a verb tells the interpreter to do next. */
@@ -47,6 +48,8 @@ export interface CallControl {
   notify(url: string, method: HttpMethod, params: Record<string, string>): Promise<void>;
   /** <Dial>: rings its nouns and bridges the first to answer (voice/dial/); absent where calls cannot be placed. */
   dial?(verb: DialVerb): Promise<DialResult>;
+  /** <Enqueue>: waits in the queue until the call leaves it (voice/queues/); absent where there are no queues. */
+  enqueue?(verb: EnqueueVerb): Promise<EnqueueResult>;
   /** Waits `ms`; resolves false early when the signal aborts. */
   sleep(ms: number): Promise<boolean>;
   now(): number;

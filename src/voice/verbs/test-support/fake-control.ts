@@ -84,6 +84,7 @@ export class FakeControl implements CallControl {
   answered = false;
   onGatherInput: string | null = null;
   dial?: CallControl['dial'];
+  enqueue?: CallControl['enqueue'];
 
   constructor(readonly documentUrl: string | null = 'https://app.example.com/ivr') {}
 
