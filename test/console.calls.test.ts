@@ -58,3 +58,45 @@ test('a call opened from the Calls list shows the TwiML fetch and the verbs it r
   await screenshot(page, 'call-timeline');
   assert.deepEqual(watch.problems, []);
 });
+
+async function behave(phone: string, form: Record<string, string>): Promise<void> {
+  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/CallBehavior`, { method: 'POST', form });
+  assert.equal(res.status, 200, await res.text());
+}
+
+test("a call that dialled another phone lists its leg, and the leg's page links back to its parent", async () => {
+  const shop = (await s.client.incomingPhoneNumbers.create({ areaCode: '415' })).phoneNumber;
+  await behave('+15550177002', { HangupAfter: '2' });
+  const call = await s.client.calls.create({
+    to: '+15550177001',
+    from: shop,
+    twiml: '<Response><Dial timeout="10"><Number>+15550177002</Number></Dial></Response>',
+  });
+  const leg = await eventually(async () => (await s.client.calls.list({ parentCallSid: call.sid }))[0], 20_000);
+  await eventually(async () => ((await s.client.calls(call.sid).fetch()).status === 'completed' ? true : undefined), 30_000);
+
+  await page.goto(`${s.url}/console/calls/${call.sid}`);
+  await page.getByRole('heading', { name: new RegExp(`Call ${call.sid}`), level: 1 }).waitFor();
+  const legs = page.getByRole('list', { name: 'Legs' });
+  await legs.getByRole('link', { name: new RegExp(`Leg ${leg.sid} to \\+15550177002`) }).click();
+  await page.getByRole('heading', { name: new RegExp(`Call ${leg.sid}`), level: 1 }).waitFor();
+  await page.getByRole('link', { name: `Parent call ${call.sid}` }).waitFor();
+  assert.deepEqual(watch.problems, []);
+});
+
+test('the Queues page shows a waiting caller live, and it leaves the list when dequeued', async () => {
+  const shop = (await s.client.incomingPhoneNumbers.create({ areaCode: '415' })).phoneNumber;
+  await page.goto(`${s.url}/console/queues`);
+  await page.getByRole('heading', { name: 'Queues', level: 1 }).waitFor();
+  const call = await s.client.calls.create({ to: '+15550177003', from: shop, twiml: '<Response><Enqueue>support</Enqueue></Response>' });
+  const waiting = page.getByRole('list', { name: 'Calls waiting in support, front first' });
+  await waiting.getByRole('link', { name: new RegExp(`Call ${call.sid}, position 1`) }).waitFor();
+  const queue = (await s.client.queues.list()).find((q) => q.friendlyName === 'support')!;
+  await s.client.queues(queue.sid).members('Front').update({ url: 'http://127.0.0.1:9/unused', method: 'POST' });
+  await page.getByText('Nobody is waiting.').waitFor();
+  await s.client
+    .calls(call.sid)
+    .update({ status: 'completed' })
+    .catch(() => undefined);
+  assert.deepEqual(watch.problems, []);
+});

@@ -10,7 +10,7 @@ export type LiveName = keyof LiveEvents | 'resync';
 export type LiveStatus = 'connecting' | 'live' | 'offline';
 type Listener = <K extends LiveName>(name: K, data: K extends keyof LiveEvents ? LiveEvents[K] : null) => void;
 
-const NAMES: (keyof LiveEvents)[] = ['message.status', 'webhook.request', 'alert', 'call.status'];
+const NAMES: (keyof LiveEvents)[] = ['message.status', 'webhook.request', 'alert', 'call.status', 'queue.member'];
 
 let source: EventSource | null = null;
 let status: LiveStatus = 'offline';

@@ -9,6 +9,7 @@ import { MessageDetail } from './pages/message-detail.js';
 import { Messages } from './pages/messages.js';
 import { Numbers } from './pages/numbers.js';
 import { Phones } from './pages/phones.js';
+import { Queues } from './pages/queues.js';
 import { SignIn } from './pages/sign-in.js';
 import { Start } from './pages/start.js';
 import { Verify } from './pages/verify.js';
@@ -24,6 +25,7 @@ const NAV: { path: string; label: string }[] = [
   { path: '/phones', label: 'Virtual phones' },
   { path: '/inspector', label: 'Webhook inspector' },
   { path: '/calls', label: 'Calls' },
+  { path: '/queues', label: 'Queues' },
   { path: '/verify', label: 'Verify' },
 ];
 
@@ -43,6 +45,8 @@ function Page(props: { path: string; session: Session }) {
       return <Inspector session={props.session} selected={id ?? null} />;
     case 'calls':
       return id ? <CallDetail session={props.session} sid={id} /> : <Calls session={props.session} />;
+    case 'queues':
+      return <Queues session={props.session} />;
     case 'verify':
       return <Verify />;
     default:

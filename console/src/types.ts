@@ -123,6 +123,24 @@ export interface Call {
 export interface CallDetails extends Call {
   start_time: string | null;
   end_time: string | null;
+  parent_call_sid: string | null;
+}
+
+/** A call queue (GET .../Queues.json). */
+export interface Queue {
+  sid: string;
+  friendly_name: string;
+  current_size: number;
+  max_size: number;
+  average_wait_time: number;
+}
+
+/** A call waiting in a queue (GET .../Queues/{Sid}/Members.json). */
+export interface QueueMember {
+  call_sid: string;
+  position: number;
+  wait_time: number;
+  date_enqueued: string;
 }
 
 /** One verb a call ran (GET /switchboard/v1/Calls/{Sid}/Events). */
@@ -165,4 +183,5 @@ export interface LiveEvents {
   };
   alert: { accountSid: string; sid: string; code: number; resourceSid: string | null };
   'call.status': { accountSid: string; sid: string; status: string };
+  'queue.member': { accountSid: string; queueSid: string; callSid: string; change: 'joined' | 'left' };
 }

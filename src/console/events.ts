@@ -5,7 +5,7 @@ import type { DomainEvents, EventBus } from '../core/events.js';
 import type { ConsoleAuth } from './auth.js';
 
 /** The events the console's pages react to; each carries the account it belongs to. */
-const FORWARDED = ['message.status', 'webhook.request', 'alert', 'call.status'] as const satisfies readonly (keyof DomainEvents)[];
+const FORWARDED = ['message.status', 'webhook.request', 'alert', 'call.status', 'queue.member'] as const satisfies readonly (keyof DomainEvents)[];
 
 /** A browser that stops reading (a sleeping laptop) is dropped past this much unsent data; it reconnects and resyncs. */
 const MAX_BUFFERED_BYTES = 512 * 1024;

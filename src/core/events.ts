@@ -14,6 +14,8 @@ export interface DomainEvents {
   alert: { accountSid: string; sid: string; code: number; resourceSid: string | null };
   'message.status': { accountSid: string; sid: string; status: string; direction: string };
   'call.status': { accountSid: string; sid: string; status: string };
+  /** A call joined or left a queue (the console's queue view). */
+  'queue.member': { accountSid: string; queueSid: string; callSid: string; change: 'joined' | 'left' };
 }
 
 export class EventBus {

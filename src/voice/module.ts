@@ -165,7 +165,7 @@ export function createVoice(o: VoiceOptions) {
     clock: o.clock,
     dequeue: (callSid, target): Promise<boolean> => runtime.dequeueTo(callSid, target),
   });
-  const runtime: QueueRuntime = new QueueRuntime({ repo: queueRepo, service: queues, clock: o.clock, nodeId, onError: o.onError });
+  const runtime: QueueRuntime = new QueueRuntime({ repo: queueRepo, service: queues, clock: o.clock, nodeId, events: o.events, onError: o.onError });
   sessionDeps.enqueue = (host) => runtime.enqueue(host);
   sessionDeps.dial = createDial({
     nouns: {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { useLive } from '../live.js';
-import type { Alert, CallDetails, CallEvent, Session, WebhookRequest } from '../types.js';
+import type { Alert, Call, CallDetails, CallEvent, Session, WebhookRequest } from '../types.js';
 import { ErrorText, formPairs, Link, StatusPill, When } from '../ui/common.js';
 import { AlertList, Timeline, webhookSteps, type Step } from '../ui/timeline.js';
 
@@ -42,6 +42,7 @@ export function CallDetail(props: { session: Session; sid: string }) {
   const [hooks, setHooks] = useState<WebhookRequest[]>([]);
   const [events, setEvents] = useState<CallEvent[]>([]);
   const [alerts, setAlerts] = useState<Alert[]>([]);
+  const [legs, setLegs] = useState<Call[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   const loadCall = useCallback(
@@ -60,15 +61,27 @@ export function CallDetail(props: { session: Session; sid: string }) {
     setEvents(e.events);
   }, [sid]);
 
+  // The legs <Dial> made from this call (child calls), newest first as the Calls API lists them.
+  const loadLegs = useCallback(
+    () =>
+      api<{ calls: Call[] }>(`/2010-04-01/Accounts/${acct}/Calls.json${query({ ParentCallSid: sid, PageSize: '50' })}`).then(
+        (r) => setLegs(r.calls),
+        () => undefined,
+      ),
+    [acct, sid],
+  );
+
   useEffect(() => {
     void loadCall();
     void loadTimeline().catch(() => undefined);
-  }, [loadCall, loadTimeline]);
+    void loadLegs();
+  }, [loadCall, loadTimeline, loadLegs]);
 
   useLive((name, data) => {
     if (name === 'resync') {
       void loadCall();
       void loadTimeline().catch(() => undefined);
+      void loadLegs();
       return;
     }
     const d = data as { sid?: string; resourceSid?: string | null } | null;
@@ -77,6 +90,8 @@ export function CallDetail(props: { session: Session; sid: string }) {
       void loadCall();
       void loadTimeline().catch(() => undefined);
     }
+    // A leg's status changes under its own SID: any other call's change may be one of ours.
+    if (name === 'call.status' && d?.sid !== sid) void loadLegs();
     if ((name === 'webhook.request' || name === 'alert') && d?.resourceSid === sid) void loadTimeline().catch(() => undefined);
   });
 
@@ -125,7 +140,35 @@ export function CallDetail(props: { session: Session; sid: string }) {
         <dd>
           <When date={call.end_time} />
         </dd>
+        {call.parent_call_sid ? (
+          <>
+            <dt>Parent call</dt>
+            <dd>
+              <Link to={`/calls/${call.parent_call_sid}`} class="mono" label={`Parent call ${call.parent_call_sid}`}>
+                {call.parent_call_sid}
+              </Link>
+            </dd>
+          </>
+        ) : null}
       </dl>
+      {legs.length > 0 ? (
+        <>
+          <h2 id="call-legs-title">Legs</h2>
+          <ol class="list log" aria-labelledby="call-legs-title" data-testid="call-legs">
+            {legs.map((leg) => (
+              <li key={leg.sid} class="log-row" data-sid={leg.sid}>
+                <Link to={`/calls/${leg.sid}`} class="log-link" label={`Leg ${leg.sid} to ${leg.to}, ${leg.status}`}>
+                  <span class="mono log-parties">
+                    {leg.from} → {leg.to}
+                  </span>
+                  <span class="log-meta">{leg.duration ? `${leg.duration} s` : ''}</span>
+                  <StatusPill status={leg.status} />
+                </Link>
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : null}
       <h2 id="call-timeline-title">Timeline</h2>
       {steps.length === 0 ? <p>Nothing recorded for this call yet.</p> : <Timeline steps={steps} labelledBy="call-timeline-title" testId="call-timeline" />}
       <AlertList alerts={alerts} />

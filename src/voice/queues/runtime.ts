@@ -13,12 +13,14 @@ import { Handoff, type Dequeuer } from './handoff.js';
 import { MAX_NAME, type QueuesService } from './service.js';
 import type { DequeueTarget, EnqueueHost, EnqueueResult, QueueResult } from './types.js';
 import { holdMusicUntilStopped, runAnnounce, runWaitUrl, type WaitEnd, type WaitHost } from './wait.js';
+import type { EventBus } from '../../core/events.js';
 
 export interface QueueRuntimeDeps {
   repo: QueuesRepository;
   service: QueuesService;
   clock: Clock;
   nodeId: string;
+  events: Pick<EventBus, 'emit'>;
   onError: (err: unknown) => void;
 }
 
@@ -109,7 +111,13 @@ export class QueueRuntime {
         return none('queue-full');
       }
       this.wake(queue.sid);
-      return await this.wait(h, queue, waiter, enqueuedAt);
+      const member = { accountSid: call.account_sid, queueSid: queue.sid, callSid: call.sid };
+      this.d.events.emit('queue.member', { ...member, change: 'joined' });
+      try {
+        return await this.wait(h, queue, waiter, enqueuedAt);
+      } finally {
+        this.d.events.emit('queue.member', { ...member, change: 'left' });
+      }
     } finally {
       this.waiters.delete(call.sid);
     }
