@@ -51,7 +51,8 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
     {
       timeoutMs: config.webhookTimeoutMs,
       maxResponseBytes: 64 * 1024,
-      userAgent: 'TwilioProxy/1.1 (Switchboard)',
+      // Exactly Twilio's: apps and WAFs that allow-list webhook callers match the whole string.
+      userAgent: 'TwilioProxy/1.1',
       retryBaseMs: config.webhookRetryBaseMs,
     },
     (purpose, outcome) => metrics.webhookDeliveries.inc({ purpose, outcome }),

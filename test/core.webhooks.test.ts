@@ -87,7 +87,7 @@ describe('webhook dispatcher against a real app server', () => {
     assert.ok(got);
     assert.equal(got.method, 'POST');
     assert.match(String(got.headers['content-type']), /^application\/x-www-form-urlencoded/);
-    assert.match(String(got.headers['user-agent']), /^TwilioProxy\//);
+    assert.equal(got.headers['user-agent'], 'TwilioProxy/1.1', "exactly Twilio's User-Agent");
     assert.deepEqual(got.multiParams.MediaUrl, ['https://b.example/2.jpg', 'https://a.example/1.jpg']);
     assert.equal(got.params.Body, 'Hello & good bye ü');
     const signature = String(got.headers['x-twilio-signature']);

@@ -61,7 +61,7 @@ test('SDK create -> submit_sm -> receipt -> delivered with signed callbacks; an 
   const hooks = app.received.filter((r) => r.path === '/status' && r.params.MessageSid === msg.sid);
   assert.deepEqual(
     hooks.map((r) => r.params.MessageStatus),
-    ['sending', 'sent', 'delivered'],
+    ['sent', 'delivered'],
   );
   for (const h of hooks) assert.ok(twilio.validateRequest(s.authToken, String(h.headers['x-twilio-signature']), h.url, h.params));
   const pdu = main.accepted.find((a) => a.pdu.destinationAddr === '447700900123')!.pdu;
@@ -76,14 +76,21 @@ test('SDK create -> submit_sm -> receipt -> delivered with signed callbacks; an 
 test('multipart: carrier ids of every part stored; delivered only when every part is; the worst part wins', async () => {
   main.receiptRule = (pdu) => (pdu.destinationAddr === '447700900201' && pdu.shortMessage[5] === 2 ? { stat: 'UNDELIV', err: 1 } : {});
   try {
-    const ok = await s.client.messages.create({ to: '+447700900200', from: SHOP, body: 'a'.repeat(400) });
-    const bad = await s.client.messages.create({ to: '+447700900201', from: SHOP, body: 'b'.repeat(400) });
+    const statusCallback = `${app.base}/multipart-status`;
+    const ok = await s.client.messages.create({ to: '+447700900200', from: SHOP, body: 'a'.repeat(400), statusCallback });
+    const bad = await s.client.messages.create({ to: '+447700900201', from: SHOP, body: 'b'.repeat(400), statusCallback });
     assert.equal(ok.numSegments, '3');
     await eventually(async () => (final(await statusOf(s, ok.sid)) && final(await statusOf(s, bad.sid))) || undefined);
     const [o, b] = [await s.client.messages(ok.sid).fetch(), await s.client.messages(bad.sid).fetch()];
     assert.deepEqual([o.status, o.errorCode], ['delivered', null]);
     assert.deepEqual([b.status, b.errorCode], ['undelivered', 30005]);
     assert.equal(main.accepted.filter((a) => a.pdu.destinationAddr === '447700900200').length, 3);
+    // Both receipt outcomes carry the receipt's done date (YYMMDDhhmm), as Twilio's callbacks do.
+    const okHook = await app.waitFor((r) => r.params.MessageSid === ok.sid && r.params.MessageStatus === 'delivered');
+    const badHook = await app.waitFor((r) => r.params.MessageSid === bad.sid && r.params.MessageStatus === 'undelivered');
+    assert.match(okHook.params.RawDlrDoneDate ?? '', /^\d{10}$/);
+    assert.match(badHook.params.RawDlrDoneDate ?? '', /^\d{10}$/);
+    assert.equal(badHook.params.ErrorCode, '30005');
   } finally {
     main.receiptRule = null;
   }

@@ -1,6 +1,14 @@
 import type { MessageRow } from '../store/repositories/messages.js';
 import type { WebhookCall } from '../webhooks/dispatcher.js';
 
+/**
+ * The statuses a change to which is posted to StatusCallback. Twilio posts no callback for a message's initial
+ * status (queued, accepted or scheduled at create) nor for the internal `sending` step: queued (a Messaging
+ * Service's accepted or scheduled message given its sender), canceled, sent, failed, delivered, undelivered.
+ * https://www.twilio.com/docs/messaging/guides/outbound-message-status-in-status-callbacks
+ */
+export const CALLBACK_STATUSES: ReadonlySet<string> = new Set(['queued', 'canceled', 'sent', 'failed', 'delivered', 'undelivered']);
+
 /** The status callback Twilio posts for a message's status change (signed by the dispatcher). */
 export function statusCallback(m: MessageRow, url: string): WebhookCall {
   const params: Record<string, string> = {
@@ -15,7 +23,8 @@ export function statusCallback(m: MessageRow, url: string): WebhookCall {
   };
   if (m.messaging_service_sid) params.MessagingServiceSid = m.messaging_service_sid;
   if (m.error_code !== null) params.ErrorCode = String(m.error_code);
-  if (m.status === 'delivered' && m.date_updated) params.RawDlrDoneDate = dlrDate(m.date_updated);
+  // The carrier's receipt "done date" comes with both receipt outcomes, as Twilio passes it on.
+  if ((m.status === 'delivered' || m.status === 'undelivered') && m.date_updated) params.RawDlrDoneDate = dlrDate(m.date_updated);
   return { accountSid: m.account_sid, resourceSid: m.sid, purpose: 'sms-status', primary: { url, method: 'POST' }, params };
 }
 

@@ -84,6 +84,7 @@ export function createMessaging(o: MessagingOptions) {
     clock: o.clock,
     limits: { mps: o.mps, maxBacklogMs: 10 * 3600_000 },
     queue: o.jobs,
+    webhooks: o.webhooks,
   });
   const inbound = new InboundService({
     messages: messagesRepo,

@@ -87,14 +87,14 @@ async function drain(h: Harness, also: () => boolean = () => true): Promise<void
 
 const queued = (o: Partial<MessageRow>) => messageRow({ status: 'queued', run_at: T0, status_callback: CALLBACK, ...o });
 
-test("queued -> sending -> sent, each status with its callback in order; the carrier's part ids are kept for receipts", async () => {
+test("queued -> sending -> sent: callbacks for the statuses Twilio posts (sent, not sending); the carrier's part ids are kept for receipts", async () => {
   const h = setup({ answer: (sms) => ({ kind: 'submitted', carrierIds: sms.segments > 1 ? ['P1', 'P2'] : [`C-${sms.sid}`] }) });
   h.messages.add(queued({ sid: A, body: 'y'.repeat(161), num_segments: 2 }), queued({ sid: B, status_callback: null }));
   await drain(h);
   const a = h.messages.get(A);
   assert.deepEqual([a.status, a.carrier, a.carrier_ids, a.date_sent, a.run_at, a.locked_by], ['sent', 'fake', '["P1","P2"]', T0, null, null]);
   assert.equal(h.messages.get(B).status, 'sent');
-  assert.deepEqual(h.jobs.callbacks(), [`${A}:sending`, `${A}:sent`], 'a message without StatusCallback gets no callback jobs');
+  assert.deepEqual(h.jobs.callbacks(), [`${A}:sent`], 'no callback for sending; a message without StatusCallback gets none');
   assert.deepEqual(h.events.emitted, ['message.status:sending', 'message.status:sending', 'message.status:sent', 'message.status:sent']);
   assert.deepEqual(
     h.carrier.submitted.map((s) => [s.sid, s.from, s.to, s.segments, s.encoding]),
@@ -122,7 +122,7 @@ test("a carrier failure fails that message with the carrier's code and its callb
   const a = h.messages.get(A);
   assert.deepEqual([a.status, a.error_code, a.error_message, a.run_at], ['failed', 30007, 'Message filtered', null]);
   assert.equal(h.messages.get(B).status, 'sent');
-  assert.deepEqual(h.jobs.callbacks(), [`${A}:sending`, `${B}:sending`, `${A}:failed:30007`, `${B}:sent`]);
+  assert.deepEqual(h.jobs.callbacks(), [`${A}:failed:30007`, `${B}:sent`]);
   assert.equal(h.parts.rows.length, 0, 'a carrier that reports by our SID needs no part rows');
 });
 
@@ -176,7 +176,7 @@ test('media that cannot be fetched fails its message with 12300 and a callback; 
   );
   assert.deepEqual(
     h.jobs.callbacks().filter((c) => c.startsWith(A)),
-    [`${A}:sending`, `${A}:failed:12300`],
+    [`${A}:failed:12300`],
   );
 });
 
@@ -193,7 +193,7 @@ test('one message the store refuses does not hold its batch: the others are sent
     h.carrier.submitted.map((s) => s.sid),
     [A, C],
   );
-  assert.deepEqual(h.jobs.callbacks(), [`${A}:sending`, `${C}:sending`, `${A}:sent`, `${C}:sent`], "the refused batch's callbacks were rolled back with it");
+  assert.deepEqual(h.jobs.callbacks(), [`${A}:sent`, `${C}:sent`], "the refused batch's callbacks were rolled back with it");
   assert.ok(h.failures.length >= 2, 'the batch failure and the refused message are reported');
 });
 
@@ -221,7 +221,7 @@ test('a Messaging Service message gets a sender from the pool, kept sticky per r
   assert.deepEqual([b.status, b.from_number], ['sent', POOL[0]], "the pool's pick for this recipient (a hash of the number), sent at once");
   assert.equal(h.services.sticky.get(`${SERVICE}|+14155550151`), POOL[0], 'the choice is remembered for the recipient');
   assert.equal(h.services.sticky.get(`${SERVICE}|${TO}`), POOL[1]);
-  assert.deepEqual(h.jobs.callbacks(), [`${A}:queued`, `${B}:queued`, `${B}:sending`, `${B}:sent`]);
+  assert.deepEqual(h.jobs.callbacks(), [`${A}:queued`, `${B}:queued`, `${B}:sent`]);
 });
 
 test('a Messaging Service with no senders fails 21703; a full sender fails 21611', async () => {
@@ -251,5 +251,5 @@ test('a message to a number the platform owns is delivered internally: sent, the
   );
   assert.deepEqual([h.messages.get(A).carrier, h.messages.get(A).carrier_ids], ['internal', `["${A}"]`]);
   assert.equal(h.carrier.submitted.length, 0);
-  assert.deepEqual(h.jobs.callbacks(), [`${A}:sending`, `${A}:sent`, `${A}:delivered`]);
+  assert.deepEqual(h.jobs.callbacks(), [`${A}:sent`, `${A}:delivered`]);
 });

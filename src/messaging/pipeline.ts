@@ -9,7 +9,7 @@ import type { MessagingServicesRepository } from '../store/repositories/messagin
 import type { PhoneNumbersRepository } from '../store/repositories/phone-numbers.js';
 import type { Executor, Transactor } from '../store/transactor.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
-import { statusCallback } from './callbacks.js';
+import { CALLBACK_STATUSES, statusCallback } from './callbacks.js';
 import type { Carrier, DeliveryReport, OutboundSms, SubmitResult } from './carriers/types.js';
 import type { MediaFetcher } from './media.js';
 import { MediaStage } from './media-stage.js';
@@ -434,10 +434,10 @@ export class SendPipeline {
     return ok;
   }
 
-  /** What follows a status change that happened: its status callback (same transaction) and the event. */
+  /** What follows a status change that happened: its status callback (same transaction) when Twilio sends one, and the event. */
   private moved(m: MessageRow, changes: MessageChanges, callbacks: NewJob[]): void {
     const next = { ...m, ...changes } as MessageRow;
-    if (next.status_callback) callbacks.push(this.d.webhooks.job(statusCallback(next, next.status_callback)));
+    if (next.status_callback && CALLBACK_STATUSES.has(next.status)) callbacks.push(this.d.webhooks.job(statusCallback(next, next.status_callback)));
     this.d.events.emit('message.status', { accountSid: m.account_sid, sid: m.sid, status: next.status, direction: m.direction });
   }
 }

@@ -14,7 +14,7 @@ import {
 import { T0, applicationRow, messageRow, messagingServiceRow, phoneNumberRow, sid } from '../store/test-support/rows.js';
 import { SEND_QUEUE } from './queues.js';
 import { MessagesService, type CreateMessageInput } from './service.js';
-import { RecordingJobs } from './test-support/fakes.js';
+import { RecordingJobs, webhookJobs } from './test-support/fakes.js';
 
 const ACCOUNT = sid('AC', 1);
 const OTHER = sid('AC', 2);
@@ -54,6 +54,7 @@ function setup(o: { maxBacklogMs?: number } = {}) {
     group,
     clock,
     queue,
+    webhooks: webhookJobs,
     limits: { mps: { 'long-code': 1, 'toll-free': 25, 'short-code': 100 }, maxBacklogMs: o.maxBacklogMs ?? 10_000 },
   });
   const create = (input: Partial<CreateMessageInput>) => service.create(ACCOUNT, { to: TO, from: FROM, body: 'hi', mediaUrls: [], ...input });
@@ -172,16 +173,17 @@ test('an ApplicationSid lends its message status callback; an unknown one is 212
   await rejectsWith(create({ applicationSid: sid('AP', 2) }), 21218);
 });
 
-test('cancel: only scheduled, accepted or queued messages (20009 otherwise); Body can only be redacted', async () => {
-  const { service, messages, clock } = setup();
+test('cancel: only scheduled, accepted or queued messages (20009 otherwise), with its canceled callback; Body can only be redacted', async () => {
+  const { service, messages, clock, queue } = setup();
   messages.add(
-    messageRow({ sid: sid('SM', 1), status: 'scheduled', run_at: T0 + 900_000 }),
+    messageRow({ sid: sid('SM', 1), status: 'scheduled', run_at: T0 + 900_000, status_callback: 'https://app.test/status' }),
     messageRow({ sid: sid('SM', 2), status: 'sending' }),
     messageRow({ sid: sid('SM', 3), status: 'queued', account_sid: OTHER }),
   );
   clock.advance(5);
   const canceled = await service.update(ACCOUNT, sid('SM', 1), { status: 'canceled' });
   assert.deepEqual([canceled.status, canceled.run_at, canceled.date_updated], ['canceled', null, T0 + 5]);
+  assert.deepEqual(queue.callbacks(), [`${sid('SM', 1)}:canceled`], 'one canceled callback, committed with the cancel');
   await rejectsWith(service.update(ACCOUNT, sid('SM', 2), { status: 'canceled' }), 20009);
   await rejectsWith(service.update(ACCOUNT, sid('SM', 1), { status: 'canceled' }), 20009, 400);
   await rejectsWith(service.update(ACCOUNT, sid('SM', 2), { status: 'sent' }), 20001);

@@ -11,6 +11,8 @@ import type { MessagingServiceRow, MessagingServicesRepository } from '../store/
 import type { OptOutsRepository } from '../store/repositories/opt-outs.js';
 import type { PhoneNumbersRepository } from '../store/repositories/phone-numbers.js';
 import type { GroupCommitter } from '../store/group-commit.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
+import { statusCallback } from './callbacks.js';
 import { MAGIC_FROM_VALID, checkMagicTo, senderKind, type SenderKind } from './addresses.js';
 import { MAX_BODY_LENGTH, countSegments, smartEncode } from './encoding/index.js';
 import { SEND_QUEUE } from './queues.js';
@@ -55,7 +57,9 @@ export interface MessagesServiceDeps {
   clock: Clock;
   limits: MessagingLimits;
   /** Announces new sends after their commit, so the send pipeline wakes at once rather than at its next poll. */
-  queue: Pick<JobQueue, 'announce'>;
+  queue: Pick<JobQueue, 'announce' | 'enqueue'>;
+  /** A canceled message's status callback, committed with the cancel. */
+  webhooks: Pick<WebhookDispatcher, 'job'>;
 }
 
 const SCHEDULE_MIN_MS = 900_000;
@@ -195,7 +199,15 @@ export class MessagesService {
     const now = this.deps.clock.now();
     if (input.status !== undefined) {
       if (input.status !== 'canceled') throw errors.invalidParameter('Status', "must be 'canceled'");
-      const ok = await this.deps.messages.transition(sid, ['scheduled', 'accepted', 'queued'], { status: 'canceled', run_at: null, date_updated: now });
+      const changes = { status: 'canceled', run_at: null, date_updated: now };
+      const ok = await this.deps.group.run(async (trx) => {
+        const moved = await this.deps.messages.transition(sid, ['scheduled', 'accepted', 'queued'], changes, trx);
+        // Twilio posts `canceled` to the StatusCallback like any change after creation.
+        if (moved && row.status_callback) {
+          await this.deps.queue.enqueue([this.deps.webhooks.job(statusCallback({ ...row, ...changes }, row.status_callback))], trx);
+        }
+        return moved;
+      });
       if (!ok) throw errors.notCancelable();
       return (await this.deps.messages.find(sid))!;
     }

@@ -115,7 +115,7 @@ function download(
     if (denied) return reject(new LegAudioError('fetch', `${url}: ${denied.message}`));
     const req = (target.protocol === 'https:' ? https : http).get(
       target,
-      { timeout: timeoutMs, lookup: outboundLookup, headers: { 'User-Agent': 'TwilioProxy/1.1 (Switchboard)' } },
+      { timeout: timeoutMs, lookup: outboundLookup, headers: { 'User-Agent': 'TwilioProxy/1.1' } },
       (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400 && res.headers.location) {
