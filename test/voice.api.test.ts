@@ -85,7 +85,7 @@ describe('calls to a virtual phone', () => {
     const callbacks = app.received.filter((r) => r.path === '/status' && r.params.CallSid === call.sid);
     assert.deepEqual(
       callbacks.map((r) => r.params.CallStatus),
-      ['queued', 'ringing', 'in-progress', 'completed'],
+      ['initiated', 'ringing', 'in-progress', 'completed'],
     );
     assert.deepEqual(
       callbacks.map((r) => r.params.SequenceNumber),
@@ -126,9 +126,15 @@ describe('calls to a virtual phone', () => {
       const call = await s.client.calls.create({ to: phone, from: shop, url: `${app.base}/never`, timeout: 1, statusCallback: `${app.base}/status` });
       const done = await final(call.sid);
       assert.equal(done.status, status);
-      assert.equal(done.duration, '0');
+      // Twilio's Call schema: duration empty for busy, failed and unanswered calls, end_time empty when the call
+      // did not complete successfully, start_time set once it was dialed (was: duration '0' and an end_time).
+      assert.equal(done.duration, null);
+      assert.equal(done.endTime, null);
+      assert.ok(done.startTime instanceof Date, 'the call was dialed');
+      assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.call', await rawCall(call.sid)), []);
       const cb = await app.waitFor((r) => r.path === '/status' && r.params.CallSid === call.sid);
       assert.equal(cb.params.CallStatus, status);
+      assert.equal(cb.params.CallDuration, '0', 'the completed event carries CallDuration');
       assert.ok(!app.received.some((r) => r.path === '/never'), 'no TwiML is fetched for an unanswered call');
     });
   }

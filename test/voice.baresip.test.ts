@@ -124,7 +124,7 @@ test('calls.create to a SIP URI rings baresip and runs the TwiML; statuses and c
     assert.equal((await final(call.sid)).status, 'completed');
     await app.waitFor((r) => r.path === '/out-status' && r.params.CallSid === call.sid && r.params.CallStatus === 'completed');
     const statuses = app.received.filter((r) => r.path === '/out-status' && r.params.CallSid === call.sid).map((r) => r.params.CallStatus);
-    assert.deepEqual(statuses, ['queued', 'ringing', 'in-progress', 'completed']);
+    assert.deepEqual(statuses, ['initiated', 'ringing', 'in-progress', 'completed']);
     await waitFor(() => bs.dump('dec'), 5000, 'sndfile dump');
     assert.ok(heard(bs.dump('dec')).level > 300, 'baresip heard speech');
   });

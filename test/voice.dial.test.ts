@@ -112,7 +112,7 @@ describe('<Dial> to virtual phones', () => {
     const callbacks = app.received.filter((r) => r.path === '/child-status' && r.params.CallSid === child.sid);
     assert.deepEqual(
       callbacks.map((r) => r.params.CallStatus),
-      ['queued', 'ringing', 'in-progress', 'completed'],
+      ['initiated', 'ringing', 'in-progress', 'completed'],
     );
     assert.ok(callbacks.every((r) => r.params.ParentCallSid === parent && r.params.Direction === 'outbound-dial'));
 

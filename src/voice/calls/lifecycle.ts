@@ -69,7 +69,7 @@ export class CallLifecycle {
         resourceSid: row.sid,
         purpose: 'voice-status',
         primary: { url: row.status_callback, method: row.status_callback_method === 'GET' ? 'GET' : 'POST' },
-        params: statusParams(next, seq, this.d.clock.now()),
+        params: statusParams(next, seq, this.d.clock.now(), event),
       }),
     );
     return next;

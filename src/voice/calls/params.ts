@@ -42,17 +42,33 @@ export function callParams(c: CallRow): Record<string, string> {
   return params;
 }
 
-/** A status callback's parameters: the call's, plus sequence, timestamp, source and, at the end, durations. */
-export function statusParams(c: CallRow, sequence: number, now: number): Record<string, string> {
+/**
+ * A status callback's parameters: the call's, plus sequence, timestamp, source and, at the end, durations.
+ * The `initiated` event says CallStatus=initiated (the call is being dialed), not the row's `queued`:
+ * https://support.twilio.com/hc/en-us/articles/223132267-Tracking-the-Status-of-an-Outbound-Twilio-Voice-Call
+ */
+export function statusParams(c: CallRow, sequence: number, now: number, event: CallEvent | null = eventFor(c.status)): Record<string, string> {
   const params = callParams(c);
+  if (event === 'initiated') params.CallStatus = 'initiated';
   params.CallbackSource = 'call-progress-events';
   params.SequenceNumber = String(sequence);
   params.Timestamp = rfc2822(now) ?? '';
-  if (c.duration !== null) {
-    params.CallDuration = String(c.duration);
-    params.Duration = String(Math.ceil(c.duration / 60));
+  // The completed event always carries CallDuration: 0 for calls never connected (whose `duration` is empty).
+  if (c.duration !== null || event === 'completed') {
+    const seconds = c.duration ?? 0;
+    params.CallDuration = String(seconds);
+    params.Duration = String(Math.ceil(seconds / 60));
   }
   return params;
+}
+
+/**
+ * The times of a call that never connected (busy, no-answer, failed, canceled), as Twilio's Call schema
+ * describes them: `duration` "is empty for busy, failed, unanswered" calls, `end_time` is "empty if the call
+ * did not complete successfully", `start_time` is "empty if the call has not yet been dialed".
+ */
+export function unansweredTimes(dialedAt: number | null): { start_time: number | null; end_time: null; duration: null } {
+  return { start_time: dialedAt, end_time: null, duration: null };
 }
 
 /** The event a status change reports, if any. */

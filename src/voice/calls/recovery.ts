@@ -7,6 +7,7 @@
 import type { CallRow, CallsRepository } from '../../store/repositories/calls.js';
 import { LIVE_STATUSES } from '../../store/repositories/calls.js';
 import type { CallLifecycle } from './lifecycle.js';
+import { unansweredTimes } from './params.js';
 
 export interface RecoveryDeps {
   calls: CallsRepository;
@@ -57,13 +58,8 @@ export class CallRecovery {
     const lastAlive = Math.min(this.d.lifecycle.now(), (row.lease_until ?? 0) - this.d.leaseMs);
     const answered = row.status === 'in-progress' && row.start_time !== null;
     const end = answered ? Math.max(row.start_time ?? 0, lastAlive) : this.d.lifecycle.now();
-    const moved = await this.d.lifecycle.move(row, LIVE_STATUSES, {
-      status: answered ? 'completed' : 'failed',
-      end_time: end,
-      duration: answered ? Math.round((end - (row.start_time ?? end)) / 1000) : 0,
-      node_id: null,
-      lease_until: null,
-    });
+    const times = answered ? { end_time: end, duration: Math.round((end - (row.start_time ?? end)) / 1000) } : unansweredTimes(row.date_created); // calls are dialed (or arrive) when created
+    const moved = await this.d.lifecycle.move(row, LIVE_STATUSES, { status: answered ? 'completed' : 'failed', ...times, node_id: null, lease_until: null });
     return moved !== null;
   }
 }

@@ -14,11 +14,11 @@ import type { VerbRecorder } from '../events.js';
 import type { CallControl, Outcome, SavedRecording } from '../verbs/index.js';
 import type { RecordingsService } from '../recordings/service.js';
 import type { CallLifecycle } from './lifecycle.js';
-import { callParams } from './params.js';
+import { callParams, unansweredTimes } from './params.js';
 import type { CallPeer, Connector } from './peer.js';
 import type { LiveCall } from './live.js';
 import type { DialHost } from '../dial/run.js';
-import type { DialResult } from '../dial/types.js';
+import type { DialResult, UnansweredStatus } from '../dial/types.js';
 import type { EnqueueHost, EnqueueResult } from '../queues/types.js';
 
 export interface SessionDeps {
@@ -48,6 +48,8 @@ export class CallSession implements InterpreterHost, LiveCall {
   private resolveDone: () => void = () => undefined;
   private peer: CallPeer | null = null;
   private answeredAt: number | null = null;
+  /** When the call was dialed (outbound) or arrived (inbound): an unanswered call's start_time. */
+  private dialedAt: number | null = null;
   private docAbort = new AbortController();
   private pending: DocumentSource | null = null;
   private cancelRing: (() => void) | null = null;
@@ -105,11 +107,13 @@ export class CallSession implements InterpreterHost, LiveCall {
   // ----- running -----
 
   async runInbound(peer: CallPeer, first: DocumentSource): Promise<void> {
+    this.dialedAt = this.row.date_created;
     this.attach(peer);
     await this.interpretFrom(first);
   }
 
   async runOutbound(connector: Connector, first: DocumentSource): Promise<void> {
+    this.dialedAt = this.d.lifecycle.now();
     const placement = connector.connect(() => void this.move(['queued'], { status: 'ringing' }));
     this.cancelRing = () => placement.cancel();
     const r = await placement.result;
@@ -209,21 +213,25 @@ export class CallSession implements InterpreterHost, LiveCall {
     }
     await this.saveCallRecording();
     const now = this.d.lifecycle.now();
-    const duration = this.answeredAt === null ? 0 : Math.max(0, Math.round((now - this.answeredAt) / 1000));
     // Closed before the final status is stored: a virtual phone has noted what it heard by then.
     await peer?.leg.close().catch(() => undefined);
+    if (this.answeredAt === null) return this.finishUnanswered(status as UnansweredStatus, true);
+    const duration = Math.max(0, Math.round((now - this.answeredAt) / 1000));
     await this.move(LIVE_STATUSES, { status, end_time: now, duration, node_id: null, lease_until: null });
     this.d.onEnded(this.row.sid);
     this.resolveDone();
   }
 
-  private async finishUnanswered(status: 'busy' | 'no-answer' | 'failed' | 'canceled'): Promise<void> {
-    this.finishing ??= (async () => {
+  /** `inFinish`: called from doFinish, which already holds `finishing`. */
+  private async finishUnanswered(status: UnansweredStatus, inFinish = false): Promise<void> {
+    const run = async (): Promise<void> => {
       this.ended = true;
-      await this.move(LIVE_STATUSES, { status, end_time: this.d.lifecycle.now(), duration: 0, node_id: null, lease_until: null });
+      await this.move(LIVE_STATUSES, { status, ...unansweredTimes(this.dialedAt), node_id: null, lease_until: null });
       this.d.onEnded(this.row.sid);
       this.resolveDone();
-    })();
+    };
+    if (inFinish) return run();
+    this.finishing ??= run();
     return this.finishing;
   }
 

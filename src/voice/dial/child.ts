@@ -9,6 +9,7 @@ import { LIVE_STATUSES, type CallRow } from '../../store/repositories/calls.js';
 import type { CallLifecycle } from '../calls/lifecycle.js';
 import type { LiveCall } from '../calls/live.js';
 import type { CallPeer, Connector, Placement } from '../calls/peer.js';
+import { unansweredTimes } from '../calls/params.js';
 import type { CallLeg } from '../legs/types.js';
 import type { DialAttempt, Party, UnansweredStatus } from './types.js';
 
@@ -26,6 +27,8 @@ export class ChildCall implements LiveCall, Party {
   private placement: Placement | null = null;
   private peer: CallPeer | null = null;
   private answered: number | null = null;
+  /** When ringing began: an unanswered leg's start_time. */
+  private dialedAt: number | null = null;
   private endedAt: number | null = null;
   private canceled = false;
   private goneListeners: Array<() => void> = [];
@@ -53,6 +56,7 @@ export class ChildCall implements LiveCall, Party {
 
   /** Rings the far end; the attempt settles with this call as the answered party, or its final status. */
   ring(connector: Connector): DialAttempt {
+    this.dialedAt = this.d.lifecycle.now();
     const placement = connector.connect(() => void this.move(['queued'], { status: 'ringing' }));
     this.placement = placement;
     const result = placement.result.then(async (r): Promise<Awaited<DialAttempt['result']>> => {
@@ -144,13 +148,8 @@ export class ChildCall implements LiveCall, Party {
       if (!remote) await peer?.hangup().catch(() => undefined);
       await peer?.leg.close().catch(() => undefined);
       const answered = this.answered !== null;
-      await this.move(LIVE_STATUSES, {
-        status: answered || !quiet ? 'completed' : 'canceled',
-        end_time: this.endedAt,
-        duration: this.duration(),
-        node_id: null,
-        lease_until: null,
-      });
+      const times = answered || !quiet ? { end_time: this.endedAt, duration: this.duration() } : unansweredTimes(this.dialedAt);
+      await this.move(LIVE_STATUSES, { status: answered || !quiet ? 'completed' : 'canceled', ...times, node_id: null, lease_until: null });
       this.over();
     })();
     return this.finishing;
@@ -160,7 +159,7 @@ export class ChildCall implements LiveCall, Party {
     this.finishing ??= (async () => {
       this.ended = true;
       this.endedAt = this.d.lifecycle.now();
-      await this.move(LIVE_STATUSES, { status, end_time: this.endedAt, duration: 0, node_id: null, lease_until: null });
+      await this.move(LIVE_STATUSES, { status, ...unansweredTimes(this.dialedAt), node_id: null, lease_until: null });
       this.over();
     })();
     return this.finishing;
