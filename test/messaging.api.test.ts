@@ -270,3 +270,38 @@ describe('inbound TwiML failures', () => {
     assert.equal((await fetch(`${s.url}/healthz`)).status, 200);
   });
 });
+
+describe('reply loops', () => {
+  test("To equal to From is refused with Twilio's 21266", async () => {
+    await fails(s.client.messages.create({ to: shop, from: shop, body: 'me to me' }), 21266);
+    const res = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Messages.json`, { method: 'POST', form: { To: shop, From: shop, Body: 'x' } });
+    assert.deepEqual(await res.json(), {
+      code: 21266,
+      message: "'To' and 'From' numbers cannot be the same",
+      more_info: 'https://www.twilio.com/docs/errors/21266',
+      status: 400,
+    });
+  });
+
+  test('two auto-responders on the platform stop after 30 messages in a burst: the next fails 14107 and nothing follows', async () => {
+    app.respond((r) => (r.path === '/auto' ? { body: `<Response><Message>auto reply to: ${r.params.Body!.slice(0, 40)}</Message></Response>` } : undefined));
+    const x = (await s.client.incomingPhoneNumbers.create({ areaCode: '212', smsUrl: `${app.base}/auto` })).phoneNumber;
+    const y = (await s.client.incomingPhoneNumbers.create({ areaCode: '213', smsUrl: `${app.base}/auto` })).phoneNumber;
+    const first = await s.client.messages.create({ to: y, from: x, body: 'hello robot', statusCallback: `${app.base}/loop-status` });
+    assert.equal(first.status, 'queued');
+    const between = async () => [
+      ...(await s.client.messages.list({ from: x, to: y, pageSize: 1000 })),
+      ...(await s.client.messages.list({ from: y, to: x, pageSize: 1000 })),
+    ];
+    const stopped = await eventually(async () => (await between()).find((m) => m.direction !== 'inbound' && m.errorCode === 14107), 60_000, 200);
+    assert.equal(stopped.status, 'failed');
+    // A quiet second later nothing more has been sent: the failed message reached nobody, so nobody answered.
+    await new Promise((r) => setTimeout(r, 1500));
+    const all = await between();
+    const outbound = all.filter((m) => m.direction !== 'inbound');
+    assert.equal(outbound.length, 31, '30 delivered messages, then the one that failed');
+    assert.equal(all.filter((m) => m.direction === 'inbound').length, 30);
+    assert.equal(outbound.filter((m) => m.status === 'failed').length, 1);
+    app.respond(() => undefined);
+  });
+});

@@ -53,6 +53,7 @@ export const codes = {
   // Messaging API errors that a queued message can also fail with later
   serviceHasNoSenders: 21703, // the Messaging Service has no phone number to send from
   senderQueueFull: 21611, // the From number has too many messages queued
+  sendRateLimit: 14107, // too many messages between the same two numbers in a short time (a reply loop)
   // Messaging API errors that an inbound <Message> reply maps onto its alerts
   invalidTo: 21211, // the To number is not a valid phone number
   invalidFrom: 21212, // the From number is not a valid phone number, short code or sender ID
@@ -63,6 +64,7 @@ export const codes = {
   unsubscribedRecipient: 21610, // the To number replied STOP to this sender
   notMobile: 21614, // the To number is not a mobile number
   bodyTooLong: 21617, // the body is over 1600 characters
+  toEqualsFrom: 21266, // To and From are the same number
   // Other API errors that callers test for
   authenticationFailed: 20003, // wrong credentials (the login throttle counts these)
   roomExists: 53113, // an in-progress Video room already has this UniqueName
@@ -129,6 +131,7 @@ export const errors = {
   bodyTooLong: () => e(codes.bodyTooLong, 400, 'The concatenated message body exceeds the 1600 character limit.'),
   unsubscribed: () => e(codes.unsubscribedRecipient, 400, 'Attempt to send to unsubscribed recipient'),
   notMobile: () => e(codes.notMobile, 400, "'To' number is not a valid mobile number"),
+  toEqualsFrom: () => e(codes.toEqualsFrom, 400, "'To' and 'From' numbers cannot be the same"),
   cannotRoute: () => e(21612, 400, "The 'To' phone number is not currently reachable via SMS."),
   noPermission: () => e(21408, 400, "Permission to send an SMS has not been enabled for the region indicated by the 'To' number"),
   queueFull: () => e(codes.senderQueueFull, 400, "This 'From' number has exceeded the maximum number of queued messages"),

@@ -224,7 +224,8 @@ export class InboundService implements InternalDelivery {
 }
 
 function replyAlert(code: number): AlertKind {
-  if (code === codes.invalidTo || code === codes.toRequired || code === codes.unsubscribedRecipient || code === codes.notMobile) return 'messageToInvalid';
+  if (code === codes.invalidTo || code === codes.toRequired || code === codes.toEqualsFrom || code === codes.unsubscribedRecipient || code === codes.notMobile)
+    return 'messageToInvalid';
   if (code === codes.invalidFrom || code === codes.fromNotOwned || code === codes.fromRequired) return 'messageFromInvalid';
   if (code === codes.bodyRequired || code === codes.bodyTooLong) return 'messageBodyInvalid';
   return 'messageVerbFailed';

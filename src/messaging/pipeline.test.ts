@@ -5,6 +5,7 @@ import type { MessageRow } from '../store/repositories/messages.js';
 import { MemoryMessages, MemoryMessagingServices, MemoryParts, MemoryPhoneNumbers, MemoryTransactor } from '../store/test-support/memory.js';
 import { T0, messageRow, messagingServiceRow, phoneNumberRow, sid } from '../store/test-support/rows.js';
 import type { OutboundSms, SubmitResult } from './carriers/types.js';
+import { LoopGuard } from './loop-guard.js';
 import { SendPipeline } from './pipeline.js';
 import { FakeCarrier, FakeMedia, RecordingEvents, RecordingJobs, routerTo, webhookJobs } from './test-support/fakes.js';
 
@@ -18,7 +19,7 @@ const A = sid('SM', 0xa);
 const B = sid('SM', 0xb);
 const C = sid('SM', 0xc);
 
-function setup(o: { answer?: (sms: OutboundSms) => SubmitResult; maxBacklogMs?: number } = {}) {
+function setup(o: { answer?: (sms: OutboundSms) => SubmitResult; maxBacklogMs?: number; loopGuard?: LoopGuard } = {}) {
   const clock = new ManualClock(T0);
   const messages = new MemoryMessages();
   const parts = new MemoryParts(messages);
@@ -50,6 +51,7 @@ function setup(o: { answer?: (sms: OutboundSms) => SubmitResult; maxBacklogMs?: 
     deliverInternally: async (m) => {
       internal.push(m);
     },
+    ...(o.loopGuard ? { loopGuard: o.loopGuard } : {}),
     maxBacklogMs: o.maxBacklogMs ?? 10_000,
     workerId: 'w1',
     batch: 10,
@@ -252,4 +254,17 @@ test('a message to a number the platform owns is delivered internally: sent, the
   assert.deepEqual([h.messages.get(A).carrier, h.messages.get(A).carrier_ids], ['internal', `["${A}"]`]);
   assert.equal(h.carrier.submitted.length, 0);
   assert.deepEqual(h.jobs.callbacks(), [`${A}:sent`, `${A}:delivered`]);
+});
+
+test('internal delivery between the same two numbers beyond the loop bound fails 14107, with its failed callback; nothing is delivered', async () => {
+  const h = setup({ loopGuard: new LoopGuard({ limit: 2, windowMs: 30_000 }) });
+  h.messages.add(queued({ sid: A, to_number: OWNED_TO }), queued({ sid: B, to_number: OWNED_TO }), queued({ sid: C, to_number: OWNED_TO }));
+  await drain(h, () => h.messages.get(C).status === 'failed');
+  assert.deepEqual(
+    h.internal.map((m) => m.sid),
+    [A, B],
+  );
+  const c = h.messages.get(C);
+  assert.deepEqual([c.status, c.error_code], ['failed', 14107]);
+  assert.ok(h.jobs.callbacks().includes(`${C}:failed:14107`));
 });

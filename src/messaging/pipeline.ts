@@ -15,6 +15,7 @@ import type { MediaFetcher } from './media.js';
 import { MediaStage } from './media-stage.js';
 import type { MessageRouter } from './router.js';
 import { DeliveryReports, type ReportPartStore } from './reports.js';
+import { LoopGuard } from './loop-guard.js';
 import type { MessagesService } from './service.js';
 import { SEND_QUEUE } from './queues.js';
 
@@ -41,6 +42,8 @@ export interface PipelineDeps {
   service: Pick<MessagesService, 'costMs'>;
   /** Hands a message to an account that owns its To number (idempotent per outbound SID). */
   deliverInternally: (m: MessageRow, media: { url: string; contentType: string }[]) => Promise<void>;
+  /** Bounds messages between two numbers of the platform (two auto-responders); Twilio's 14107 rule by default. */
+  loopGuard?: Pick<LoopGuard, 'allow'>;
   maxBacklogMs: number;
   workerId: string;
   batch: number;
@@ -66,8 +69,10 @@ export class SendPipeline {
   private readonly loop: ClaimLoop;
   private readonly reports: DeliveryReports;
   private readonly stage: MediaStage;
+  private readonly loopGuard: Pick<LoopGuard, 'allow'>;
 
   constructor(private readonly d: PipelineDeps) {
+    this.loopGuard = d.loopGuard ?? new LoopGuard();
     // Idle polling finds paced (future) work and other nodes' expired claims; 50 ms keeps sends near their slot.
     this.loop = new ClaimLoop(
       async () => {
@@ -320,6 +325,11 @@ export class SendPipeline {
       return;
     }
     if (route.kind === 'internal') {
+      if (!this.loopGuard.allow(m.from_number, m.to_number, this.d.clock.now())) {
+        const text = 'SMS send rate limit exceeded: more than 30 messages between these two numbers, each within 30 seconds of the last (a reply loop?)';
+        results.set(m.sid, { kind: 'failed', errorCode: codes.sendRateLimit, errorMessage: text });
+        return;
+      }
       await this.d.deliverInternally(m, media.items);
       results.set(m.sid, { kind: 'submitted', carrierIds: [m.sid] });
       this.report({ carrier: 'internal', messageSid: m.sid, status: 'delivered' });

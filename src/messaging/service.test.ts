@@ -79,6 +79,7 @@ test("To and From are validated with Twilio's codes", async () => {
   await rejectsWith(create({ from: 'abc' }), 21212);
   await rejectsWith(create({ from: '+14155550122' }), 21606); // another account's number
   await rejectsWith(create({ from: '+14155550133' }), 21606); // nobody's number
+  await rejectsWith(create({ to: FROM }), 21266); // a number texting itself
   await rejectsWith(create({ from: undefined, messagingServiceSid: sid('MG', 9) }), 21705);
   assert.equal(messages.rows.size, 0, 'nothing refused is stored');
 });

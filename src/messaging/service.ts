@@ -91,6 +91,8 @@ export class MessagesService {
       if (!service) throw errors.invalidMessagingService(serviceSid);
     }
     if (!from && !service) throw errors.fromRequired();
+    // Twilio refuses a number texting itself (21266): an auto-reply app would otherwise answer itself forever.
+    if (from === to) throw errors.toEqualsFrom();
 
     let numberType: string | undefined;
     if (from && from !== MAGIC_FROM_VALID) {
