@@ -100,3 +100,30 @@ test("STOP opts the phone out (21610 afterwards, with Twilio's confirmation); ST
   const ok = await s.client.messages.create({ to: CUSTOMER, from: SHOP, body: 'welcome back' });
   assert.equal(ok.status, 'queued');
 });
+
+test("<Message action>: the action request carries the reply's MessageSid and MessageStatus, its TwiML runs, the verbs after the Message do not", async () => {
+  app.respond((r) => {
+    if (r.path === '/sms' && r.params.Body === 'menu please') {
+      const twiml = new twilio.twiml.MessagingResponse();
+      twiml.message({ action: '/after-reply' }, 'Here is the menu');
+      twiml.message('never sent: after a Message with an action');
+      return { body: twiml.toString() };
+    }
+    if (r.path === '/after-reply') return { body: new twilio.twiml.MessagingResponse().message('Sent from the action').toString() };
+    return undefined;
+  });
+  await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(CUSTOMER)}/Messages`, { method: 'POST', form: { To: SHOP, Body: 'menu please' } });
+  const action = await app.waitFor((r) => r.path === '/after-reply');
+  assert.ok(signedBy(s.authToken, action));
+  const [reply] = await s.client.messages.list({ from: SHOP, to: CUSTOMER, pageSize: 20 }).then((l) => l.filter((m) => m.body === 'Here is the menu'));
+  assert.ok(reply, 'the reply is a Message resource');
+  assert.equal(action.params.MessageSid, reply.sid, "the reply's SID, not the inbound message's");
+  assert.equal(action.params.SmsSid, reply.sid);
+  assert.ok(['queued', 'sending', 'sent', 'delivered'].includes(action.params.MessageStatus!), action.params.MessageStatus);
+  assert.equal(action.params.SmsStatus, action.params.MessageStatus);
+  assert.deepEqual([action.params.From, action.params.To, action.params.Body], [CUSTOMER, SHOP, 'menu please']);
+  await eventually(async () => (await inbox(CUSTOMER)).find((m) => m.body === 'Sent from the action'));
+  await new Promise((r) => setTimeout(r, 500));
+  assert.ok(!(await inbox(CUSTOMER)).some((m) => m.body.startsWith('never sent')), 'the verb after <Message action> did not run');
+  app.respond(() => undefined);
+});

@@ -169,3 +169,24 @@ test('an answer that is not TwiML, or a reply Messaging refuses, raises an alert
     ],
   );
 });
+
+test("<Message action>: the action gets the reply's MessageSid and MessageStatus, its TwiML runs, and the verbs after the Message do not", async () => {
+  const h = setup([
+    { body: '<Response><Message action="/after" method="GET">First</Message><Message>never sent</Message></Response>' },
+    { body: '<Response><Message>From the action</Message></Response>', target: { url: 'https://app.test/after', method: 'GET' } },
+  ]);
+  const m = await h.receive({ body: 'hi' });
+  assert.ok(m);
+  assert.deepEqual(await h.inbound.handle({ sid: m.sid, media: [] }), { kind: 'done' });
+  assert.deepEqual(
+    h.outbound.created.map(({ input }) => input.body),
+    ['First', 'From the action'],
+  );
+  const action = h.webhooks.requests[1]!;
+  const reply = sid('SM', 1); // the first reply RecordingOutbound made
+  assert.deepEqual(
+    [action.purpose, action.primary, action.params['MessageSid'], action.params['SmsSid'], action.params['MessageStatus'], action.params['SmsStatus']],
+    ['sms-action', { url: 'https://app.test/after', method: 'GET' }, reply, reply, 'queued', 'queued'],
+  );
+  assert.deepEqual([action.params['Body'], action.params['From'], action.params['To']], ['hi', SENDER, NUMBER], 'the inbound request parameters otherwise');
+});

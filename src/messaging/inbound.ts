@@ -144,12 +144,13 @@ export class InboundService implements InternalDelivery {
       fallback: target.fallback,
       params,
     };
+    // Each hop is a document: the number's, a <Redirect>'s or a <Message action>'s.
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const result = await this.d.webhooks.request(call);
       if (!result.ok) return { kind: 'done' };
       const next = await this.execute(m, result, call);
       if (!next) return { kind: 'done' };
-      call = { ...call, primary: next, fallback: null };
+      call = next;
     }
     await this.alert(m, 'tooManyRedirects', `more than ${MAX_REDIRECTS} redirects`, call.primary.url);
     return { kind: 'done' };
@@ -171,8 +172,11 @@ export class InboundService implements InternalDelivery {
     return pick(n.sms_url, n.sms_method, n.sms_fallback_url, n.sms_fallback_method);
   }
 
-  /** Runs a TwiML answer; returns the next document's target when it ends in a Redirect. */
-  private async execute(m: MessageRow, result: WebhookResult, call: WebhookCall): Promise<WebhookTarget | undefined> {
+  /**
+   * Runs a TwiML answer; returns the request for the next document when a <Redirect> or a <Message action>
+   * ends it (the verbs after either never run).
+   */
+  private async execute(m: MessageRow, result: WebhookResult, call: WebhookCall): Promise<WebhookCall | undefined> {
     const body = result.body.trim();
     if (body === '') return undefined;
     if (result.contentType && !/xml|html|text\/plain/i.test(result.contentType)) {
@@ -190,9 +194,12 @@ export class InboundService implements InternalDelivery {
       return undefined;
     }
     for (const verb of parsed.verbs as MessagingVerb[]) {
-      if (verb.verb === 'Redirect') return { url: new URL(verb.url, result.target.url).toString(), method: verb.method };
+      if (verb.verb === 'Redirect') {
+        return { ...call, primary: { url: new URL(verb.url, result.target.url).toString(), method: verb.method }, fallback: null };
+      }
+      let reply: MessageRow | undefined;
       try {
-        const reply = await this.d.outbound.create(m.account_sid, {
+        reply = await this.d.outbound.create(m.account_sid, {
           to: verb.to ?? m.from_number,
           from: verb.from ?? m.to_number,
           body: verb.body,
@@ -200,20 +207,11 @@ export class InboundService implements InternalDelivery {
           statusCallback: verb.statusCallback ? new URL(verb.statusCallback, result.target.url).toString() : undefined,
           direction: 'outbound-reply',
         });
-        if (verb.action) {
-          const actionUrl = new URL(verb.action, result.target.url).toString();
-          await this.d.webhooks.request({
-            ...call,
-            purpose: 'sms-action',
-            primary: { url: actionUrl, method: verb.method },
-            fallback: null,
-            params: { ...call.params, SmsStatus: reply.status, MessageStatus: reply.status, ReplyMessageSid: reply.sid },
-          });
-        }
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         await this.alert(m, replyAlert(err.code), err.message, result.target.url);
       }
+      if (verb.action) return actionCall(call, new URL(verb.action, result.target.url).toString(), verb.method, reply);
     }
     return undefined;
   }
@@ -229,6 +227,21 @@ function replyAlert(code: number): AlertKind {
   if (code === codes.invalidFrom || code === codes.fromNotOwned || code === codes.fromRequired) return 'messageFromInvalid';
   if (code === codes.bodyRequired || code === codes.bodyTooLong) return 'messageBodyInvalid';
   return 'messageVerbFailed';
+}
+
+/**
+ * The request to a <Message action>: the inbound request's parameters with the reply's MessageSid and
+ * MessageStatus (and their Sms* twins); `invalid` when the reply could not be created. Its TwiML carries the
+ * session on. https://www.twilio.com/docs/messaging/twiml/message (attribute `action`)
+ */
+function actionCall(call: WebhookCall, url: string, method: 'GET' | 'POST', reply: MessageRow | undefined): WebhookCall {
+  const params = { ...call.params };
+  for (const k of ['MessageSid', 'SmsSid', 'SmsMessageSid']) {
+    if (reply) params[k] = reply.sid;
+    else delete params[k];
+  }
+  for (const k of ['MessageStatus', 'SmsStatus']) params[k] = reply ? reply.status : 'invalid';
+  return { ...call, purpose: 'sms-action', primary: { url, method }, fallback: null, params };
 }
 
 function asMethod(m: string): 'GET' | 'POST' {
