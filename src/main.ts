@@ -22,6 +22,7 @@ import { createUsage } from './usage/module.js';
 import { createVerify } from './verify/module.js';
 import { createVideo, isLoopback, type Video } from './video/module.js';
 import { createVoice, type Voice } from './voice/module.js';
+import type { LookupDataSource } from './lookup/index.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { resolveSettings } from './config/resolve.js';
 import { setOutboundPolicy } from './core/net/outbound-policy.js';
@@ -53,6 +54,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Where the JSON log goes (default stdout): tests capture it to check what is and is not logged. */
   logStream?: NodeJS.WritableStream;
+  /** Data for Lookup's paid packages (CNAM, ...) when embedding Switchboard; used for voice's CallerName. */
+  lookupSource?: LookupDataSource;
 }
 
 /**
@@ -113,6 +116,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     rtpPorts: resolved.rtpPorts,
     mediaWorkers: config.mediaWorkers,
     security: { ...config, sipTrustedSources: resolved.sipTrustedSources, sipPeers: resolved.sipPeers },
+    lookupSource: opts.lookupSource,
     onError: warn('voice call failed'),
   });
   const verify = createVerify({ db, clock, sms: messaging.service, messagingServices: messaging.services, calls: voice.verifySender });

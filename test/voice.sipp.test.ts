@@ -16,7 +16,7 @@ import { createOffer, generateBeep, rms } from '../src/voice/media/index.js';
 import type { RtpSession } from '../src/voice/media/index.js';
 import { freePort, freePortRange, hasBinary, spawnPeer, tempDir, waitFor, within } from '../src/voice/sip/test-support/peers.js';
 import { answerWithMedia, dialWithMedia } from './support/media-call.js';
-import { UAC_DTMF, UAS_AUTH, UAS_ECHO, UAS_RING_CANCEL } from './support/sipp-scenarios.js';
+import { UAC_DIVERSION, UAC_DTMF, UAS_AUTH, UAS_ECHO, UAS_RING_CANCEL } from './support/sipp-scenarios.js';
 import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
@@ -32,7 +32,12 @@ const dir = tempDir('sb-sipp');
 
 before(async () => {
   if (skip) return;
-  s = await startTestServer({ sipPort: 0, sipHost: '127.0.0.1' });
+  // A Lookup data source with CNAM for one caller: CallerName for numbers with VoiceCallerIdLookup on.
+  const lookupSource = {
+    caller_name: async (q: { phoneNumber: string }) =>
+      q.phoneNumber === '+14155550142' ? { caller_name: 'ACME BAKERY', caller_type: 'BUSINESS', error_code: null } : null,
+  };
+  s = await startTestServer({ sipPort: 0, sipHost: '127.0.0.1' }, {}, { lookupSource });
   sipPort = s.sb.voice.sipPorts().udp!;
   app = await new FakeApp().start();
   shop = (await s.client.incomingPhoneNumbers.create({ areaCode: '415', voiceUrl: `${app.base}/voice`, statusCallback: `${app.base}/status` })).phoneNumber;
@@ -116,6 +121,42 @@ test('RFC 2833 digits SIPp sends reach the Gather action', { skip }, async () =>
   assert.equal(action.params.Digits, '15');
   assert.equal(action.params.FinishedOnKey, '#');
   await exitCode(peer);
+});
+
+test('a forwarded SIPp call: ForwardedFrom from the Diversion header, CallerName from Lookup (VoiceCallerIdLookup on), From/To geography as in SMS webhooks', {
+  skip,
+}, async () => {
+  const forwardedTo = await s.client.incomingPhoneNumbers.create({ areaCode: '650', voiceUrl: `${app.base}/forwarded`, voiceCallerIdLookup: true });
+  app.respond((r) => (r.path === '/forwarded' ? { body: '<Response><Pause length="5"/></Response>' } : undefined));
+  const mp = await freePortRange(6);
+  const peer = sipp([
+    '-sf',
+    scenario('diversion.xml', UAC_DIVERSION),
+    `127.0.0.1:${sipPort}`,
+    '-s',
+    forwardedTo.phoneNumber,
+    '-p',
+    String(mp + 4),
+    '-m',
+    '1',
+    '-mp',
+    String(mp),
+  ]);
+  assert.equal(await exitCode(peer), 0, peer.output());
+  const hook = await app.waitFor((r) => r.path === '/forwarded', 5_000);
+  assert.equal(hook.params.ForwardedFrom, '+14155550177', 'the first (most recent) Diversion entry');
+  assert.equal(hook.params.CallerName, 'ACME BAKERY');
+  assert.equal(hook.params.From, '+14155550142');
+  for (const role of ['From', 'To', 'Caller', 'Called']) {
+    assert.deepEqual(
+      ['City', 'State', 'Zip', 'Country'].map((f) => hook.params[`${role}${f}`]),
+      ['', '', '', 'US'],
+      role,
+    );
+  }
+  const call = await s.client.calls(hook.params.CallSid!).fetch();
+  assert.deepEqual([call.forwardedFrom, call.callerName], ['+14155550177', 'ACME BAKERY']);
+  app.respond(() => undefined);
 });
 
 test('calls.create to a SIP URI: SIPp answers, hears us (echo), gets our BYE; a busy SIPp makes the call busy', { skip }, async () => {

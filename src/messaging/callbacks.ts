@@ -1,3 +1,4 @@
+import { geoParams } from '../core/phone/geo.js';
 import type { MessageRow } from '../store/repositories/messages.js';
 import type { WebhookCall } from '../webhooks/dispatcher.js';
 
@@ -38,14 +39,7 @@ function dlrDate(ms: number): string {
 /** Twilio's inbound-message webhook parameters. */
 export function inboundParams(m: MessageRow, media: { url: string; contentType: string }[]): Record<string, string> {
   const params: Record<string, string> = {
-    ToCountry: '',
-    ToState: '',
-    ToCity: '',
-    ToZip: '',
-    FromCountry: '',
-    FromState: '',
-    FromCity: '',
-    FromZip: '',
+    ...geoParams({ From: m.from_number, To: m.to_number }),
     SmsMessageSid: m.sid,
     SmsSid: m.sid,
     MessageSid: m.sid,

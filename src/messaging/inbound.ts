@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { ALERTS, ApiError, codes, type AlertKind } from '../core/errors.js';
-import { countryOf } from '../core/phone/e164.js';
 import type { EventBus } from '../core/events.js';
 import { newOrderedSid } from '../core/sid.js';
 import type { JobOutcome, JobQueue } from '../jobs/queue.js';
@@ -135,7 +134,7 @@ export class InboundService implements InternalDelivery {
     const target = await this.webhookFor(owner);
     if (!target) return { kind: 'done' };
     const media = payload.media.length ? await this.d.media.storeInbound(m.account_sid, m.sid, payload.media) : [];
-    const params = { ...inboundParams(m, media), ...geoParams(m) };
+    const params = inboundParams(m, media);
     let call: WebhookCall = {
       accountSid: m.account_sid,
       resourceSid: m.sid,
@@ -256,9 +255,4 @@ function derivedSid(key: string, mms: boolean): string {
       .digest('hex')
       .slice(0, 32)
   );
-}
-
-/** FromCountry/ToCountry from the numbers themselves; city, state and zip need data we do not have. */
-function geoParams(m: MessageRow): Record<string, string> {
-  return { FromCountry: countryOf(m.from_number), ToCountry: countryOf(m.to_number) };
 }

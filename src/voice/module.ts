@@ -29,6 +29,8 @@ import { CallRecovery } from './calls/recovery.js';
 import { CallsService } from './calls/service.js';
 import { CallSession, type SessionDeps } from './calls/session.js';
 import { createDial } from './dial/index.js';
+import type { LookupDataSource } from '../lookup/index.js';
+import { callerNameLookup } from './calls/caller-name.js';
 import type { LiveCall } from './calls/live.js';
 import { openRtp, type MediaOptions } from './calls/sip-peers.js';
 import { CallEvents } from './events.js';
@@ -72,6 +74,8 @@ export interface VoiceOptions {
   metrics?: Registry | undefined;
   /** Hardening against abuse from the network (from the config, lists parsed; docs/voice.md, "Security"). */
   security?: VoiceSecurity | undefined;
+  /** Where CallerName comes from for numbers with VoiceCallerIdLookup on (its caller_name package). */
+  lookupSource?: LookupDataSource | undefined;
   onError: (err: unknown) => void;
 }
 
@@ -196,6 +200,7 @@ export function createVoice(o: VoiceOptions) {
     leaseMs,
     now: () => o.clock.now(),
     limits,
+    callerName: callerNameLookup(o.lookupSource),
     start: startInbound,
     onError: o.onError,
   });

@@ -219,3 +219,68 @@ export const UAC_DTMF = `<?xml version="1.0" encoding="ISO-8859-1" ?>
   <recv response="200"/>
 </scenario>
 `;
+
+/** A call forwarded to us: the INVITE carries a Diversion header (RFC 5806) naming the forwarding number. */
+export const UAC_DIVERSION = `${HEAD}<scenario name="UAC with Diversion">
+  <send retrans="500">
+    <![CDATA[
+
+      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "Caller" <sip:+14155550142@[local_ip]:[local_port]>;tag=[pid]SIPpTag10[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>
+      Diversion: <sip:+14155550177@carrier.example>;reason=unconditional;counter=1, <sip:+14155550100@carrier.example>;reason=no-answer
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: sip:+14155550142@[local_ip]:[local_port]
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[local_ip_type] [local_ip]
+      t=0 0
+      m=audio [auto_media_port] RTP/AVP 0
+      a=rtpmap:0 PCMU/8000
+
+    ]]>
+  </send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="200" rtd="true"/>
+  <send>
+    <![CDATA[
+
+      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "Caller" <sip:+14155550142@[local_ip]:[local_port]>;tag=[pid]SIPpTag10[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: sip:+14155550142@[local_ip]:[local_port]
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <pause milliseconds="500"/>
+  <send retrans="500">
+    <![CDATA[
+
+      BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "Caller" <sip:+14155550142@[local_ip]:[local_port]>;tag=[pid]SIPpTag10[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 2 BYE
+      Contact: sip:+14155550142@[local_ip]:[local_port]
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>
+</scenario>
+`;

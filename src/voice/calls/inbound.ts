@@ -14,6 +14,7 @@ import type { DocumentSource } from '../interpreter.js';
 import type { CallPeer } from './peer.js';
 import { InboundSipPeer, openRtp, type MediaOptions } from './sip-peers.js';
 import type { CallLimits } from './limits.js';
+import type { CallerNameLookup } from './caller-name.js';
 
 type Method = 'GET' | 'POST';
 const method = (m: string): Method => (m.toUpperCase() === 'GET' ? 'GET' : 'POST');
@@ -23,6 +24,15 @@ export interface VoiceTarget {
   statusCallback: string | null;
   statusCallbackMethod: Method;
   applicationSid: string | null;
+  /** VoiceCallerIdLookup of the number, or of its Voice Application when that answers. */
+  callerIdLookup: boolean;
+}
+
+/** What an inbound call's first request learns besides From and To. */
+export interface CallerDetails {
+  /** The number that forwarded the call here (a SIP Diversion header), as E.164 when it is a number. */
+  forwardedFrom?: string | null;
+  callerName?: string | null;
 }
 
 export interface InboundDeps {
@@ -34,6 +44,8 @@ export interface InboundDeps {
   now: () => number;
   /** Concurrent call caps; SIP calls beyond the account's get 486, beyond the node's 503. */
   limits?: CallLimits;
+  /** The caller's name for targets with VoiceCallerIdLookup on (the Lookup data source's CNAM). */
+  callerName?: CallerNameLookup;
   /** Stores the new call and runs it (the module's session factory). */
   start: (row: CallRow, peer: CallPeer, first: DocumentSource) => Promise<void>;
   onError: (err: unknown) => void;
@@ -57,6 +69,7 @@ export class InboundCalls {
           statusCallback: app.status_callback,
           statusCallbackMethod: method(app.status_callback_method),
           applicationSid: app.sid,
+          callerIdLookup: app.voice_caller_id_lookup === 1,
         };
       }
     }
@@ -71,11 +84,18 @@ export class InboundCalls {
       statusCallback: n.status_callback,
       statusCallbackMethod: method(n.status_callback_method),
       applicationSid: null,
+      callerIdLookup: n.voice_caller_id_lookup === 1,
     };
   }
 
+  /** CallerName when the target asks for caller ID lookup ('' when nobody knows the caller); null when it does not. */
+  async callerName(target: VoiceTarget, from: string): Promise<string | null> {
+    if (!target.callerIdLookup) return null;
+    return (await this.d.callerName?.(from)) ?? '';
+  }
+
   /** A row for a call arriving at `owner` from `from`. */
-  row(owner: PhoneNumberRow, from: string, endpoint: string, target: VoiceTarget, sid = newSid('CA')): CallRow {
+  row(owner: PhoneNumberRow, from: string, endpoint: string, target: VoiceTarget, sid = newSid('CA'), details: CallerDetails = {}): CallRow {
     const now = this.d.now();
     return {
       sid,
@@ -90,8 +110,8 @@ export class InboundCalls {
       start_time: null,
       end_time: null,
       duration: null,
-      forwarded_from: null,
-      caller_name: null,
+      forwarded_from: details.forwardedFrom ?? null,
+      caller_name: details.callerName ?? null,
       url: target.source.url,
       method: target.source.method,
       fallback_url: target.source.fallback?.url ?? null,
@@ -155,7 +175,11 @@ export class InboundCalls {
     rtp.setRemote(answer.media.remoteAddress, answer.media.remotePort, call.source.host);
     call.ringing();
     const from = callerOf(call);
-    await this.d.start(this.row(owner, from, 'sip', target, sid), new InboundSipPeer(call, rtp, answer.sdp, this.d.media), target.source);
+    const details: CallerDetails = {
+      forwardedFrom: call.diversionUser ? (toE164(call.diversionUser) ?? call.diversionUser) : null,
+      callerName: await this.callerName(target, from),
+    };
+    await this.d.start(this.row(owner, from, 'sip', target, sid, details), new InboundSipPeer(call, rtp, answer.sdp, this.d.media), target.source);
   }
 
   private async owner(user: string | undefined): Promise<PhoneNumberRow | undefined> {

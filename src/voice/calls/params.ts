@@ -1,23 +1,10 @@
 /** The parameters Twilio sends with every voice request and status callback. */
 import { rfc2822 } from '../../core/dates.js';
-import { countryOf } from '../../core/phone/e164.js';
+import { geoParams } from '../../core/phone/geo.js';
 import type { CallRow } from '../../store/repositories/calls.js';
 
 export type CallEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
 export const CALL_EVENTS: readonly CallEvent[] = ['initiated', 'ringing', 'answered', 'completed'];
-
-const countries = new Map<string, string>();
-
-/** The country of a number, for FromCountry/ToCountry (city, state and zip need data we do not have). */
-function country(n: string): string {
-  let c = countries.get(n);
-  if (c === undefined) {
-    c = n.startsWith('+') ? countryOf(n) : '';
-    if (countries.size > 10_000) countries.clear();
-    countries.set(n, c);
-  }
-  return c;
-}
 
 /** CallSid, AccountSid, From, To, Caller, Called, CallStatus, Direction, ApiVersion and the optional ones. */
 export function callParams(c: CallRow): Record<string, string> {
@@ -31,14 +18,13 @@ export function callParams(c: CallRow): Record<string, string> {
     CallStatus: c.status,
     Direction: c.direction,
     ApiVersion: '2010-04-01',
-    FromCountry: country(c.from_number),
-    ToCountry: country(c.to_number),
-    CallerCountry: country(c.from_number),
-    CalledCountry: country(c.to_number),
+    // As messaging's webhooks carry them (one helper): country from the number, city, state and zip empty.
+    ...geoParams({ From: c.from_number, To: c.to_number, Caller: c.from_number, Called: c.to_number }),
   };
   if (c.parent_call_sid) params.ParentCallSid = c.parent_call_sid;
   if (c.forwarded_from) params.ForwardedFrom = c.forwarded_from;
-  if (c.caller_name) params.CallerName = c.caller_name;
+  // Only for numbers with VoiceCallerIdLookup on (null otherwise), empty when the lookup found no name.
+  if (c.caller_name !== null) params.CallerName = c.caller_name;
   return params;
 }
 

@@ -35,6 +35,11 @@ export class IncomingCall extends SipCall {
   /** User part of the To URI, which differs from the Request-URI user behind some proxies and trunks. */
   readonly toUser: string | undefined;
   readonly fromUser: string | undefined;
+  /**
+   * User part of the first Diversion entry (RFC 5806: the most recent redirection comes first), i.e. the
+   * number that forwarded the call here; undefined without a Diversion header.
+   */
+  readonly diversionUser: string | undefined;
   readonly from: NameAddr | null;
   readonly to: NameAddr | null;
   private readonly localTag = randomToken(6);
@@ -53,6 +58,9 @@ export class IncomingCall extends SipCall {
     this.requestUser = plainUser(req.uri);
     this.toUser = plainUser(this.to?.uri);
     this.fromUser = plainUser(this.from?.uri);
+    // Entries may share one header, comma-separated; a comma inside <...> belongs to the URI.
+    const diversion = getHeader(req, 'Diversion')?.split(/,(?![^<]*>)/)[0];
+    this.diversionUser = diversion ? plainUser(parseNameAddr(diversion)?.uri) : undefined;
     const sdp = req.body.toString('utf8');
     this.remoteSdp = sdp || null;
     tx.events.onTransportError = () => this.end('transport-error');

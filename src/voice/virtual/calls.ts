@@ -38,7 +38,7 @@ export class VirtualCalls {
     if (!owner || owner.account_sid !== accountSid) throw errors.invalidParameter('To', 'must be one of your phone numbers');
     const voice = await this.d.inbound.target(owner);
     if (!voice) throw errors.invalidParameter('To', 'has no VoiceUrl or Voice Application to answer the call');
-    const row = this.d.inbound.row(owner, from, 'virtual', voice);
+    const row = this.d.inbound.row(owner, from, 'virtual', voice, undefined, { callerName: await this.d.inbound.callerName(voice, from) });
     const peer = await this.d.phones.peer(
       { sid: row.sid, accountSid, phone: from },
       { answer: 'answer', ringSeconds: 0, audio: [], digitsAt: [], ...behavior },
