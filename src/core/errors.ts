@@ -254,6 +254,19 @@ export const ALERTS = {
   enqueueQueueFull: { code: 14207, text: 'Enqueue: The targeted queue reached max queue size' },
   dialQueueNameTooLong: { code: 14213, text: 'Dial->Queue: queue name too long' },
   queueVerbNotAllowed: { code: 12200, text: "Schema validation warning: this verb is not allowed in a queue's waitUrl or <Queue> url TwiML" },
+  httpTotalTimeout: { code: 11203, text: 'HTTP communication total time out triggered' },
+  // The app's Set-Cookie had an empty name or a control character (Twilio names this 11206); the cookie is dropped.
+  cookieInvalid: { code: 11206, text: 'HTTP protocol violation: invalid cookie', level: 'warning' },
+  // Connection overrides that are not valid are ignored (their default applies) and reported.
+  overrideRetryPolicyInvalid: { code: 11243, text: 'HTTP retry policy is invalid', level: 'warning' },
+  overrideEdgeInvalid: { code: 11240, text: 'HTTP connection edge location is invalid', level: 'warning' },
+  overrideValueInvalid: { code: 11100, text: 'Invalid URL format: a connection override is out of range', level: 'warning' },
 } as const;
+
+/** An alert's log level: errors unless the catalogue says otherwise. */
+export function alertLevel(kind: AlertKind): 'error' | 'warning' {
+  const alert = ALERTS[kind];
+  return 'level' in alert ? alert.level : 'error';
+}
 
 export type AlertKind = keyof typeof ALERTS;

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ALERTS, type AlertKind } from '../core/errors.js';
 import type { JobOutcome, JobQueue, NewJob } from '../jobs/queue.js';
 import type { Executor } from '../store/repositories/jobs.js';
-import { HttpFailure, httpRequest, type HttpResponse } from './http.js';
+import { type FailureStage, HttpFailure, httpRequest, type HttpResponse } from './http.js';
 import type { WebhookLog } from './log.js';
+import { type ConnectionSettings, parseTarget, type RetryOn } from './overrides.js';
 import { computeSignature, type SignedParams } from './signature.js';
 
 export interface WebhookTarget {
@@ -53,6 +54,15 @@ export const WEBHOOK_QUEUE = 'webhook';
 interface AttemptResult extends Omit<WebhookResult, 'target' | 'webhookRequestSid'> {
   alert: AlertKind | null;
   detail: string;
+  /** For a failure without an answer: whether the app may have received the request. */
+  stage: FailureStage;
+}
+
+/** One HTTP attempt as recorded, before anyone decides whether it is retried or alerted on. */
+interface Attempt {
+  result: WebhookResult;
+  outcome: AttemptResult;
+  url: string;
 }
 
 /**
@@ -71,12 +81,16 @@ export class WebhookDispatcher {
     private readonly onDelivery?: (purpose: string, outcome: 'ok' | 'failed') => void,
   ) {}
 
+  /**
+   * A webhook whose answer is needed now (TwiML). Each target (the primary, then the fallback once) is tried
+   * under its URL's connection overrides: by default a connection that could not be made is retried once
+   * at once, as Twilio does; one alert is raised when the target finally fails.
+   */
   async request(input: WebhookCall): Promise<WebhookResult> {
     const call = input.idempotencyToken ? input : { ...input, idempotencyToken: randomUUID() };
-    const first = await this.attempt(call, call.primary, 1);
-    if (first.result.ok || !call.fallback?.url) return first.result;
-    const second = await this.attempt(call, call.fallback, 1);
-    return second.result;
+    const result = await this.deliver(call, call.primary);
+    if (result.ok || !call.fallback?.url) return result;
+    return this.deliver(call, call.fallback);
   }
 
   /** A durable callback job, written with the caller's transaction when one is given. */
@@ -91,9 +105,16 @@ export class WebhookDispatcher {
     );
   }
 
-  /** The job handler for the webhook queue: 5xx and connection failures are retried, 4xx are not. */
+  /**
+   * The job handler for the webhook queue: 5xx and connection failures are retried, 4xx are not. The URL's
+   * connection overrides set the timeouts of each attempt; retries are the queue's, with backoff.
+   */
   async runJob(call: WebhookCall, attempt: number): Promise<JobOutcome> {
-    const { result } = await this.attempt(call, call.primary, attempt);
+    const parsed = parseTarget(call.primary.url, this.opts.timeoutMs);
+    if (attempt === 1) await this.reportOverrides(call, call.primary, parsed.problems);
+    const done = await this.attempt(call, call.primary, parsed.url, attempt, parsed.settings, parsed.settings.totalTimeoutMs);
+    await this.raise(call, done, done.outcome.alert);
+    const { result } = done;
     if (result.ok) return { kind: 'done' };
     if (result.status !== null && result.status >= 400 && result.status < 500) return { kind: 'dead', error: `HTTP ${result.status}` };
     return {
@@ -101,6 +122,50 @@ export class WebhookDispatcher {
       delayMs: Math.min(this.opts.retryBaseMs * 2 ** (attempt - 1), 60_000),
       error: result.status === null ? 'connection failure' : `HTTP ${result.status}`,
     };
+  }
+
+  /** One target: attempts under its connection settings until one succeeds or no retry is due. */
+  private async deliver(call: WebhookCall, target: WebhookTarget): Promise<WebhookResult> {
+    const { url, settings, problems } = parseTarget(target.url, this.opts.timeoutMs);
+    await this.reportOverrides(call, target, problems);
+    const started = performance.now();
+    const left = () => settings.totalTimeoutMs - (performance.now() - started);
+    for (let attempt = 1; ; attempt++) {
+      const done = await this.attempt(call, target, url, attempt, settings, left());
+      if (done.result.ok) return done.result;
+      const again = attempt <= settings.retryCount && retries(done.outcome, settings.retryOn) && left() > 0;
+      if (again) continue;
+      // Out of the URL's own total time (tt): Twilio's 11203 rather than a plain timeout.
+      const kind = settings.totalTimeoutSet && done.outcome.alert === 'httpTimeout' && left() <= 0 ? 'httpTotalTimeout' : done.outcome.alert;
+      await this.raise(call, done, kind);
+      return { ...done.result, alertCode: kind ? alertCode(kind) : null };
+    }
+  }
+
+  private async reportOverrides(call: WebhookCall, target: WebhookTarget, problems: { alert: AlertKind; detail: string }[]): Promise<void> {
+    for (const p of problems) {
+      await this.log.raise({
+        accountSid: call.accountSid,
+        kind: p.alert,
+        detail: p.detail,
+        resourceSid: call.resourceSid ?? null,
+        requestUrl: target.url,
+        requestMethod: target.method,
+      });
+    }
+  }
+
+  private async raise(call: WebhookCall, done: Attempt, kind: AlertKind | null): Promise<void> {
+    if (!kind) return;
+    await this.log.raise({
+      accountSid: call.accountSid,
+      kind,
+      detail: done.outcome.detail,
+      resourceSid: call.resourceSid ?? null,
+      requestUrl: done.url,
+      requestMethod: done.result.target.method,
+      webhookRequestSid: done.result.webhookRequestSid,
+    });
   }
 
   private async token(accountSid: string): Promise<string> {
@@ -111,11 +176,19 @@ export class WebhookDispatcher {
     return token;
   }
 
-  private async attempt(call: WebhookCall, target: WebhookTarget, attempt: number): Promise<{ result: WebhookResult }> {
+  /** One signed HTTP request to `requestUrl` (the target's URL without its fragment), recorded with its answer. */
+  private async attempt(
+    call: WebhookCall,
+    target: WebhookTarget,
+    requestUrl: string,
+    attempt: number,
+    settings: ConnectionSettings,
+    budgetMs: number,
+  ): Promise<Attempt> {
     const token = await this.token(call.accountSid);
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(call.params)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
-    let url = target.url;
+    let url = requestUrl;
     let signed: SignedParams = call.params;
     if (target.method === 'GET') {
       url += (url.includes('?') ? '&' : '?') + body.toString();
@@ -130,7 +203,7 @@ export class WebhookDispatcher {
     if (target.method === 'POST') headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=utf-8';
     const requestBody = target.method === 'POST' ? body.toString() : '';
     const started = performance.now();
-    const outcome = await this.send(url, target.method, headers, requestBody);
+    const outcome = await this.send(url, target.method, headers, requestBody, settings, budgetMs);
     const latency = Math.round(performance.now() - started);
     const row = await this.log.recordRequest({
       account_sid: call.accountSid,
@@ -150,18 +223,9 @@ export class WebhookDispatcher {
       attempt,
     });
     this.onDelivery?.(call.purpose, outcome.ok ? 'ok' : 'failed');
-    if (outcome.alert) {
-      await this.log.raise({
-        accountSid: call.accountSid,
-        kind: outcome.alert,
-        detail: outcome.detail,
-        resourceSid: call.resourceSid ?? null,
-        requestUrl: url,
-        requestMethod: target.method,
-        webhookRequestSid: row.sid,
-      });
-    }
     return {
+      url,
+      outcome,
       result: {
         ok: outcome.ok,
         status: outcome.status,
@@ -179,23 +243,30 @@ export class WebhookDispatcher {
     method: string,
     headers: Record<string, string>,
     body: string,
+    settings: ConnectionSettings,
+    budgetMs: number,
   ): Promise<AttemptResult & { headers: Record<string, string> | null }> {
     let res: HttpResponse;
     try {
-      // The timeout is a deadline for the whole request (as Twilio's 15 s is), not only idle time on the socket.
+      // The deadline bounds the whole request (as Twilio's 15 s does), not only idle time on the socket; under
+      // it, the connect and read timeouts of the URL's overrides.
+      const deadline = Math.max(1, Math.ceil(budgetMs));
       res = await httpRequest(url, {
         method,
         headers,
         body,
-        timeoutMs: this.opts.timeoutMs,
-        deadlineMs: this.opts.timeoutMs,
+        timeoutMs: deadline,
+        deadlineMs: deadline,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        readTimeoutMs: settings.readTimeoutMs,
         maxBytes: this.opts.maxResponseBytes,
       });
     } catch (err) {
       const kind = err instanceof HttpFailure ? err.kind : 'connection';
+      const stage = err instanceof HttpFailure ? err.stage : 'none';
       const alert: AlertKind =
         kind === 'bad-host' ? 'httpBadHost' : kind === 'timeout' ? 'httpTimeout' : kind === 'too-many-redirects' ? 'tooManyRedirects' : 'httpConnectionFailure';
-      return { ok: false, status: null, contentType: null, body: '', alertCode: null, alert, detail: (err as Error).message, headers: null };
+      return { ok: false, status: null, contentType: null, body: '', alertCode: null, alert, detail: (err as Error).message, headers: null, stage };
     }
     const contentType = res.headers['content-type'] ?? null;
     if (res.body === undefined) {
@@ -208,6 +279,7 @@ export class WebhookDispatcher {
         alert: 'responseTooLarge',
         detail: `over ${this.opts.maxResponseBytes} bytes`,
         headers: res.headers,
+        stage: 'none',
       };
     }
     if (res.status < 200 || res.status >= 300) {
@@ -220,10 +292,26 @@ export class WebhookDispatcher {
         alert: 'httpRetrievalFailure',
         detail: `HTTP ${res.status}`,
         headers: res.headers,
+        stage: 'none',
       };
     }
-    return { ok: true, status: res.status, contentType, body: res.body, alertCode: null, alert: null, detail: '', headers: res.headers };
+    return { ok: true, status: res.status, contentType, body: res.body, alertCode: null, alert: null, detail: '', headers: res.headers, stage: 'none' };
   }
+}
+
+/**
+ * Whether a failed attempt is one the retry policy names. `ct`: no connection was made, so the app never saw
+ * the request and a retry cannot deliver it twice (the default). `rt`, `4xx`, `5xx`: the app may have
+ * handled it; the retry carries the same I-Twilio-Idempotency-Token so the app can tell.
+ */
+function retries(outcome: AttemptResult, on: ReadonlySet<RetryOn>): boolean {
+  if (outcome.status !== null) {
+    if (outcome.alert !== 'httpRetrievalFailure') return false;
+    return (outcome.status >= 500 && on.has('5xx')) || (outcome.status >= 400 && outcome.status < 500 && on.has('4xx'));
+  }
+  if (outcome.stage === 'connect') return on.has('ct');
+  if (outcome.stage === 'sent') return on.has('rt');
+  return false;
 }
 
 function redact(headers: Record<string, string>): Record<string, string> {

@@ -1,4 +1,4 @@
-import { ALERTS, type AlertKind } from '../core/errors.js';
+import { ALERTS, type AlertKind, alertLevel } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { EventBus } from '../core/events.js';
 import { newOrderedSid } from '../core/sid.js';
@@ -71,7 +71,7 @@ export class WebhookLog {
       account_sid: input.accountSid,
       resource_sid: input.resourceSid ?? null,
       error_code: alert.code,
-      log_level: 'error',
+      log_level: alertLevel(input.kind),
       alert_text: input.detail ? `${alert.text}: ${input.detail}` : alert.text,
       request_url: input.requestUrl ?? null,
       request_method: input.requestMethod ?? null,
