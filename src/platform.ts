@@ -15,7 +15,9 @@ import { ClusterRepository } from './store/repositories/cluster.js';
 import { JobsRepository } from './store/repositories/jobs.js';
 import { MonitorRepository } from './store/repositories/monitor.js';
 import { SettingsRepository } from './store/repositories/settings.js';
+import { WebhookCookiesRepository } from './store/repositories/webhook-cookies.js';
 import { WebhookLogRepository } from './store/repositories/webhook-log.js';
+import { WebhookCookies } from './webhooks/cookies.js';
 import { WEBHOOK_QUEUE, WebhookDispatcher, type WebhookCall } from './webhooks/dispatcher.js';
 import { WebhookLog } from './webhooks/log.js';
 import { MonitorService } from './webhooks/monitor.js';
@@ -56,6 +58,7 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
       retryBaseMs: config.webhookRetryBaseMs,
     },
     (purpose, outcome) => metrics.webhookDeliveries.inc({ purpose, outcome }),
+    new WebhookCookies(new WebhookCookiesRepository(db), clock),
   );
   const webhookWorker = new Worker(jobs, {
     queue: WEBHOOK_QUEUE,

@@ -11,6 +11,7 @@ import type { OptOutsRepository } from '../store/repositories/opt-outs.js';
 import type { PhoneNumberRow, PhoneNumbersRepository } from '../store/repositories/phone-numbers.js';
 import type { Transactor } from '../store/transactor.js';
 import { parseTwiml, type MessagingVerb } from '../twiml/index.js';
+import { smsCookieJar } from '../webhooks/cookies.js';
 import type { WebhookCall, WebhookDispatcher, WebhookResult, WebhookTarget } from '../webhooks/dispatcher.js';
 import type { WebhookLog } from '../webhooks/log.js';
 import { inboundParams } from './callbacks.js';
@@ -142,6 +143,7 @@ export class InboundService implements InternalDelivery {
       primary: target.primary,
       fallback: target.fallback,
       params,
+      cookieJar: smsCookieJar(m.to_number, m.from_number),
     };
     // Each hop is a document: the number's, a <Redirect>'s or a <Message action>'s.
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {

@@ -424,6 +424,16 @@ export interface QueueMembersTable {
   date_created: number;
 }
 
+/** One cookie jar: the cookies an app set for an SMS conversation or a call (see webhooks/cookie-jar.ts). */
+export interface WebhookCookiesTable {
+  account_sid: string;
+  jar: string;
+  /** JSON array of StoredCookie. */
+  cookies: string;
+  expires_at: number;
+  date_updated: number;
+}
+
 export interface Database extends VideoTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -454,4 +464,5 @@ export interface Database extends VideoTables {
   outgoing_caller_ids: OutgoingCallerIdsTable;
   queues: QueuesTable;
   queue_members: QueueMembersTable;
+  webhook_cookies: WebhookCookiesTable;
 }

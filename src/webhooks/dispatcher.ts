@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ALERTS, type AlertKind } from '../core/errors.js';
 import type { JobOutcome, JobQueue, NewJob } from '../jobs/queue.js';
 import type { Executor } from '../store/repositories/jobs.js';
-import { type FailureStage, HttpFailure, httpRequest, type HttpResponse } from './http.js';
+import type { CookieJar } from './cookie-jar.js';
+import type { WebhookCookies } from './cookies.js';
+import { type CookieHooks, type FailureStage, HttpFailure, httpRequest, type HttpResponse } from './http.js';
 import type { WebhookLog } from './log.js';
 import { type ConnectionSettings, parseTarget, type RetryOn } from './overrides.js';
 import { computeSignature, type SignedParams } from './signature.js';
@@ -25,6 +27,11 @@ export interface WebhookCall {
    * an app can drop a delivery it already handled (jobs run at least once). Set by `job()`, else per request.
    */
   idempotencyToken?: string;
+  /**
+   * The cookie jar this webhook sends from and stores into (`smsCookieJar`, `callCookieJar`): set on the TwiML
+   * requests of an SMS conversation or a call, never on status callbacks (Twilio keeps cookies for those only).
+   */
+  cookieJar?: string | null;
 }
 
 export interface WebhookResult {
@@ -79,6 +86,7 @@ export class WebhookDispatcher {
     private readonly authTokenOf: (accountSid: string) => Promise<string | undefined>,
     private readonly opts: DispatcherOptions,
     private readonly onDelivery?: (purpose: string, outcome: 'ok' | 'failed') => void,
+    private readonly cookies?: WebhookCookies,
   ) {}
 
   /**
@@ -88,9 +96,11 @@ export class WebhookDispatcher {
    */
   async request(input: WebhookCall): Promise<WebhookResult> {
     const call = input.idempotencyToken ? input : { ...input, idempotencyToken: randomUUID() };
-    const result = await this.deliver(call, call.primary);
-    if (result.ok || !call.fallback?.url) return result;
-    return this.deliver(call, call.fallback);
+    const jar = call.cookieJar && this.cookies ? await this.cookies.open(call.accountSid, call.cookieJar) : undefined;
+    let result = await this.deliver(call, call.primary, jar);
+    if (!result.ok && call.fallback?.url) result = await this.deliver(call, call.fallback, jar);
+    if (jar && call.cookieJar) await this.cookies?.save(call.accountSid, call.cookieJar, jar);
+    return result;
   }
 
   /** A durable callback job, written with the caller's transaction when one is given. */
@@ -112,7 +122,7 @@ export class WebhookDispatcher {
   async runJob(call: WebhookCall, attempt: number): Promise<JobOutcome> {
     const parsed = parseTarget(call.primary.url, this.opts.timeoutMs);
     if (attempt === 1) await this.reportOverrides(call, call.primary, parsed.problems);
-    const done = await this.attempt(call, call.primary, parsed.url, attempt, parsed.settings, parsed.settings.totalTimeoutMs);
+    const done = await this.attempt(call, call.primary, parsed.url, attempt, parsed.settings, parsed.settings.totalTimeoutMs, undefined);
     await this.raise(call, done, done.outcome.alert);
     const { result } = done;
     if (result.ok) return { kind: 'done' };
@@ -125,13 +135,13 @@ export class WebhookDispatcher {
   }
 
   /** One target: attempts under its connection settings until one succeeds or no retry is due. */
-  private async deliver(call: WebhookCall, target: WebhookTarget): Promise<WebhookResult> {
+  private async deliver(call: WebhookCall, target: WebhookTarget, jar: CookieJar | undefined): Promise<WebhookResult> {
     const { url, settings, problems } = parseTarget(target.url, this.opts.timeoutMs);
     await this.reportOverrides(call, target, problems);
     const started = performance.now();
     const left = () => settings.totalTimeoutMs - (performance.now() - started);
     for (let attempt = 1; ; attempt++) {
-      const done = await this.attempt(call, target, url, attempt, settings, left());
+      const done = await this.attempt(call, target, url, attempt, settings, left(), jar);
       if (done.result.ok) return done.result;
       const again = attempt <= settings.retryCount && retries(done.outcome, settings.retryOn) && left() > 0;
       if (again) continue;
@@ -184,6 +194,7 @@ export class WebhookDispatcher {
     attempt: number,
     settings: ConnectionSettings,
     budgetMs: number,
+    jar: CookieJar | undefined,
   ): Promise<Attempt> {
     const token = await this.token(call.accountSid);
     const body = new URLSearchParams();
@@ -202,16 +213,26 @@ export class WebhookDispatcher {
     };
     if (target.method === 'POST') headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=utf-8';
     const requestBody = target.method === 'POST' ? body.toString() : '';
+    // Cookies are not signed (as at Twilio); the first hop's Cookie header is recorded with the request.
+    const cookieProblems: string[] = [];
+    const hooks: CookieHooks | undefined = jar && {
+      header: (u) => jar.header(u),
+      receive: (u, lines) => {
+        for (const p of jar.receive(u, lines)) if (p.invalid) cookieProblems.push(p.detail);
+      },
+    };
+    const sentCookie = jar?.header(new URL(url));
     const started = performance.now();
-    const outcome = await this.send(url, target.method, headers, requestBody, settings, budgetMs);
+    const outcome = await this.send(url, target.method, headers, requestBody, settings, budgetMs, hooks);
     const latency = Math.round(performance.now() - started);
+    const recordedHeaders = sentCookie ? { ...redact(headers), Cookie: sentCookie } : redact(headers);
     const row = await this.log.recordRequest({
       account_sid: call.accountSid,
       resource_sid: call.resourceSid ?? null,
       purpose: call.purpose,
       method: target.method,
       url,
-      request_headers: JSON.stringify(redact(headers)),
+      request_headers: JSON.stringify(recordedHeaders),
       request_body: requestBody,
       response_status: outcome.status,
       response_headers: outcome.headers ? JSON.stringify(outcome.headers) : null,
@@ -223,6 +244,17 @@ export class WebhookDispatcher {
       attempt,
     });
     this.onDelivery?.(call.purpose, outcome.ok ? 'ok' : 'failed');
+    for (const detail of cookieProblems) {
+      await this.log.raise({
+        accountSid: call.accountSid,
+        kind: 'cookieInvalid',
+        detail,
+        resourceSid: call.resourceSid ?? null,
+        requestUrl: url,
+        requestMethod: target.method,
+        webhookRequestSid: row.sid,
+      });
+    }
     return {
       url,
       outcome,
@@ -245,6 +277,7 @@ export class WebhookDispatcher {
     body: string,
     settings: ConnectionSettings,
     budgetMs: number,
+    cookies: CookieHooks | undefined,
   ): Promise<AttemptResult & { headers: Record<string, string> | null }> {
     let res: HttpResponse;
     try {
@@ -260,6 +293,7 @@ export class WebhookDispatcher {
         connectTimeoutMs: settings.connectTimeoutMs,
         readTimeoutMs: settings.readTimeoutMs,
         maxBytes: this.opts.maxResponseBytes,
+        cookies,
       });
     } catch (err) {
       const kind = err instanceof HttpFailure ? err.kind : 'connection';

@@ -11,6 +11,7 @@ import { callEventsMigration } from './0008_call_events.js';
 import { verificationAttemptsAccountMigration } from './0009_verification_attempts_account.js';
 import { outgoingCallerIdsMigration } from './0010_outgoing_caller_ids.js';
 import { queuesMigration } from './0011_queues.js';
+import { webhookCookiesMigration } from './0012_webhook_cookies.js';
 
 /** Every migration, in order. Forward-only: a released entry is never edited or removed. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -26,6 +27,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0009_verification_attempts_account': verificationAttemptsAccountMigration,
     '0010_outgoing_caller_ids': outgoingCallerIdsMigration,
     '0011_queues': queuesMigration,
+    '0012_webhook_cookies': webhookCookiesMigration,
   };
   return { getMigrations: async () => migrations };
 }

@@ -7,6 +7,7 @@ import { ALERTS, type AlertKind } from '../../core/errors.js';
 import { LIVE_STATUSES, type CallRow } from '../../store/repositories/calls.js';
 import type { HttpMethod, VoiceVerb } from '../../twiml/index.js';
 import { parseTwiml } from '../../twiml/index.js';
+import { callCookieJar } from '../../webhooks/cookies.js';
 import type { WebhookDispatcher, WebhookResult } from '../../webhooks/dispatcher.js';
 import type { WebhookLog } from '../../webhooks/log.js';
 import { interpret, type DocumentSource, type Ending, type InterpreterHost, type LoadedDocument } from '../interpreter.js';
@@ -282,6 +283,7 @@ export class CallSession implements InterpreterHost, LiveCall {
         primary,
         fallback,
         params: { ...callParams(this.row), ...source.params },
+        cookieJar: callCookieJar(this.row.sid),
       });
     let result = await call({ url: source.url, method: source.method }, source.fallback);
     if (!result.ok) return null;
@@ -351,6 +353,7 @@ export class CallSession implements InterpreterHost, LiveCall {
           purpose: 'voice-action',
           primary: { url, method },
           params: { ...callParams(this.row), ...params },
+          cookieJar: callCookieJar(this.row.sid),
         });
       },
       sleep: (ms) => sleep(ms, signal),
