@@ -15,6 +15,7 @@ const PYTHON = '/usr/bin/python3'; // Debian's: a pyenv python3 first on PATH ha
 const SITE = fileURLToPath(new URL('../python', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('./python/env_only.py', import.meta.url));
 const FLASK_APP = fileURLToPath(new URL('./apps/flask-notify/app.py', import.meta.url));
+const FLASK_SURVEY = fileURLToPath(new URL('./apps/flask-sms-survey/app.py', import.meta.url));
 
 function baseEnv(extra: Record<string, string>): Record<string, string> {
   // requests honours proxy variables; the server is local.
@@ -96,5 +97,54 @@ describe('twilio-python with only environment variables', () => {
     const stored = await s.client.messages(answer.sid).fetch();
     assert.equal(stored.body, 'Your order shipped');
     assert.equal(stored.from, number.phoneNumber);
+  });
+  test("an SMS survey kept in Flask's session cookie: Switchboard keeps the cookie per conversation", async () => {
+    const port = await freePort();
+    const child = spawn(PYTHON, [FLASK_SURVEY], { env: baseEnv({ PORT: String(port) }), stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the Flask app exited: ${stderr}`);
+        return fetch(`http://127.0.0.1:${port}/`).then(
+          () => true,
+          () => undefined,
+        );
+      },
+      20_000,
+      100,
+    );
+    const shop = (await s.client.incomingPhoneNumbers.create({ areaCode: '920', smsUrl: `http://127.0.0.1:${port}/sms` })).phoneNumber;
+    const auth = { authorization: `Basic ${Buffer.from(`${s.accountSid}:${s.authToken}`).toString('base64')}` };
+    const inbox = async (phone: string) => {
+      const res = await fetch(`${s.url}/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/Messages`, { headers: auth });
+      return ((await res.json()) as { messages: { direction: string; body: string }[] }).messages.filter((m) => m.direction === 'received');
+    };
+    const text = async (phone: string, body: string): Promise<string> => {
+      const before = (await inbox(phone)).length;
+      const res = await fetch(`${s.url}/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/Messages`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ To: shop, Body: body }).toString(),
+      });
+      assert.equal(res.status, 201);
+      return eventually(async () => {
+        const got = await inbox(phone);
+        return got.length > before ? got[0]!.body : undefined;
+      }, 15_000);
+    };
+    const ann = '+15550199001';
+    const bob = '+15550199002';
+    assert.equal(await text(ann, 'hi'), 'How would you rate the delivery, from 1 to 5?');
+    assert.equal(await text(ann, '5'), 'Would you order from us again?');
+    // Another phone's conversation has its own cookie: it starts at the first question.
+    assert.equal(await text(bob, 'hello'), 'How would you rate the delivery, from 1 to 5?');
+    // (Not 'yes': YES is one of Twilio's opt-in keywords, answered with the re-subscribe reply.)
+    assert.equal(await text(ann, 'definitely'), 'Anything we could do better?');
+    assert.equal(await text(ann, 'faster please'), 'Thanks! You answered: 5 | definitely | faster please');
+    assert.equal(await text(bob, '2'), 'Would you order from us again?');
   });
 });
