@@ -5,6 +5,7 @@
 import type { DtmfSendOptions } from './dtmf.js';
 import type { G711Codec } from './g711.js';
 import type { AudioInput, PlayOptions, PlayResult } from './playback.js';
+import type { StreamReport, StreamSpec } from '../streams/types.js';
 
 export type MediaSessionEvents = {
   /** An RFC 4733 event ended (reported once per event). */
@@ -15,6 +16,8 @@ export type MediaSessionEvents = {
   latched: [remote: { host: string; port: number }];
   /** The media is gone (its engine thread died): the call must end. Never emitted by an in-thread session. */
   failed: [detail: string];
+  /** A Media Stream on this session started, ended or warned (voice/streams/). */
+  stream: [sid: string, report: StreamReport];
 };
 
 /** A verb's recording (<Record>) and the whole call's (the API's Record=true) run side by side. */
@@ -39,5 +42,9 @@ export interface MediaSession {
    * cannot be bridged: they must run in the same place (this thread, or one media engine thread).
    */
   bridge(other: MediaSession | null): boolean;
+  /** Opens a Media Stream's WebSocket where this session's media runs, fed with its frames; reports come as `stream` events. */
+  startStream(spec: StreamSpec): void;
+  /** Ends a Media Stream (its `stop` message, then the close); no-op when it is gone. */
+  stopStream(sid: string): void;
   close(): Promise<void>;
 }

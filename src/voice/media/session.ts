@@ -26,6 +26,9 @@ import { Emitter } from '../../core/emitter.js';
 import { ACCEPT, DROP, SourceFilter } from './source-filter.js';
 import type { RtpDropCounters } from './source-filter.js';
 import type { MediaSession, MediaSessionEvents, RecordingSlot } from './media-session.js';
+import type { FrameTap } from './frame-tap.js';
+import { StreamHub } from '../streams/engine/hub.js';
+import type { StreamSpec } from '../streams/types.js';
 
 export interface RtpSessionOptions {
   /** Bind address; default 0.0.0.0. */
@@ -94,6 +97,9 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   dtmfPayloadType: number | null;
   /** Sees every received audio frame (decoded PCM, reused buffer: copy what you keep). */
   onAudio: ((frame: Int16Array, samples: number) => void) | null = null;
+  /** Sees frames as G.711 and may supply what is sent (Media Streams); null when no stream runs. */
+  frameTap: FrameTap | null = null;
+  private streams: StreamHub | null = null;
   private readonly playback = new PlaybackQueue();
   private readonly dtmfOut = new DtmfSender();
   private readonly dtmfIn: DtmfReceiver;
@@ -145,7 +151,10 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
       this.ring.push(b);
       this.ringEvent.push(b.subarray(0, RTP_HEADER_BYTES + 4));
     }
-    this.dtmfIn = new DtmfReceiver((digit, ms) => this.emit('digit', digit, ms));
+    this.dtmfIn = new DtmfReceiver((digit, ms) => {
+      this.frameTap?.digit(digit);
+      this.emit('digit', digit, ms);
+    });
     this.dtmfIn.onStart = (digit) => {
       this.playback.interrupt(digit);
       this.emit('digitStart', digit);
@@ -256,7 +265,9 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     }
     // Bridged: the other leg's packets are this stream now (relayed as they arrive), not our frames.
     if (this.bridgeTo !== null) return;
-    this.playback.fill(this.codec, buf, RTP_HEADER_BYTES, SAMPLES);
+    const tap = this.frameTap;
+    if (tap === null || !tap.fill(this.codec, buf, RTP_HEADER_BYTES, SAMPLES)) this.playback.fill(this.codec, buf, RTP_HEADER_BYTES, SAMPLES);
+    if (tap !== null) tap.outbound(buf, RTP_HEADER_BYTES, SAMPLES, this.codec, ts);
     if (!this.remote) return;
     writeRtpHeader(buf, this.marker, PAYLOAD_TYPE[this.codec], this.seq, ts, this.ssrc);
     this.marker = false;
@@ -297,6 +308,7 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     }
     const law: G711Codec | null = h.payloadType === 0 ? 'PCMU' : h.payloadType === 8 ? 'PCMA' : null;
     if (!law) return;
+    if (this.frameTap !== null) this.frameTap.inbound(msg, h.payloadOffset, h.payloadLength, law, h.timestamp);
     if (peer !== null) {
       peer.relay(msg, h, false);
       if (!this.recorder && !this.callRecorder && !this.onAudio) return; // nothing else wants it decoded
@@ -374,10 +386,29 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     } else {
       msg.copy(buf, RTP_HEADER_BYTES, from, from + n);
     }
-    writeRtpHeader(buf, h.marker || this.relayMarker, pt, this.seq, (h.timestamp + this.relayOffset) >>> 0, this.ssrc);
+    const ts = (h.timestamp + this.relayOffset) >>> 0;
+    writeRtpHeader(buf, h.marker || this.relayMarker, pt, this.seq, ts, this.ssrc);
+    if (!event && this.frameTap !== null) this.frameTap.outbound(buf, RTP_HEADER_BYTES, n, this.codec, ts);
     this.relayMarker = false;
     this.stats.packetsRelayed++;
     this.send(n === SAMPLES ? (this.relayFull[i] as Buffer) : buf.subarray(0, RTP_HEADER_BYTES + n));
+  }
+
+  startStream(spec: StreamSpec): void {
+    if (this.closed) return void this.emit('stream', spec.sid, { kind: 'stopped', by: 'us' });
+    if (this.streams === null) {
+      const hub = new StreamHub((sid, r) => {
+        this.emit('stream', sid, r);
+        if (hub.size === 0 && this.frameTap === hub) this.frameTap = null;
+      });
+      this.streams = hub;
+    }
+    this.streams.start(spec);
+    this.frameTap = this.streams;
+  }
+
+  stopStream(sid: string): void {
+    this.streams?.stop(sid);
   }
 
   /** Strict RTP locked onto a source: send there from now on (allocates only when it moves). */
@@ -403,6 +434,8 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.streams?.stopAll();
+    this.frameTap = null;
     this.bridge(null);
     this.clock.remove(this);
     this.playback.stop();

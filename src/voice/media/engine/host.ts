@@ -85,6 +85,11 @@ export class EngineHost {
         h?.session.bridge(other);
         return;
       }
+      case 'stream-start':
+        if (!h) return this.post({ t: 'stream', id: msg.id, sid: msg.spec.sid, report: { kind: 'stopped', by: 'us' } });
+        return h.session.startStream(msg.spec);
+      case 'stream-stop':
+        return h?.session.stopStream(msg.sid);
       case 'close': {
         if (!h) return this.post({ t: 'done', id: msg.id, req: msg.req, result: null });
         this.sessions.delete(msg.id);
@@ -107,6 +112,7 @@ export class EngineHost {
         session.on('digit', (digit, ms) => this.post({ t: 'digit', id, digit, ms }));
         session.on('digitStart', (digit) => this.post({ t: 'digit-start', id, digit }));
         session.on('latched', (r) => this.post({ t: 'latched', id, host: r.host, port: r.port }));
+        session.on('stream', (sid, report) => this.post({ t: 'stream', id, sid, report }));
         this.post({ t: 'opened', id, port: session.port });
       },
       (err: unknown) => this.post({ t: 'open-failed', id, message: (err as Error).message }),

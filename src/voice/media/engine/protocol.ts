@@ -8,6 +8,7 @@ import type { G711Codec } from '../g711.js';
 import type { DtmfSendOptions } from '../dtmf.js';
 import type { PlayResult } from '../playback.js';
 import type { RecordingSlot } from '../media-session.js';
+import type { StreamReport, StreamSpec } from '../../streams/types.js';
 
 export interface EngineOpenOptions {
   host: string;
@@ -36,6 +37,9 @@ export type ToEngine =
   | { t: 'tap'; id: number; on: boolean }
   /** Relay between two sessions of this engine (a <Dial> bridge); peer null ends it. */
   | { t: 'bridge'; id: number; peer: number | null }
+  /** A Media Stream on this session: its WebSocket runs on the engine, beside the call's RTP. */
+  | { t: 'stream-start'; id: number; spec: StreamSpec }
+  | { t: 'stream-stop'; id: number; sid: string }
   | { t: 'close'; id: number; req: number }
   /** Tests of crash containment: the engine throws from its event loop. */
   | { t: 'crash' };
@@ -50,5 +54,6 @@ export type FromEngine =
   | { t: 'latched'; id: number; host: string; port: number }
   /** Received audio of a tapped session, several frames at once (`frame` samples each, the last maybe shorter). */
   | { t: 'audio'; id: number; pcm: Int16Array }
+  | { t: 'stream'; id: number; sid: string; report: StreamReport }
   /** Once a second: how late each tick sent its last frame (ms), and ticks dropped after stalls. */
   | { t: 'ticks'; lateness: Float64Array; count: number; skipped: number; sessions: number };

@@ -9,6 +9,7 @@ import type { G711Codec } from '../g711.js';
 import type { MediaSession, MediaSessionEvents, RecordingSlot } from '../media-session.js';
 import type { AudioInput, PlayOptions, PlayResult } from '../playback.js';
 import type { EngineAudio, FromEngine, ToEngine } from './protocol.js';
+import type { StreamSpec } from '../../streams/types.js';
 
 export interface EngineLink {
   send(msg: ToEngine): void;
@@ -124,6 +125,15 @@ export class RemoteRtpSession extends Emitter<MediaSessionEvents> implements Med
     return true;
   }
 
+  startStream(spec: StreamSpec): void {
+    if (this.closed) return void queueMicrotask(() => this.emit('stream', spec.sid, { kind: 'stopped', by: 'us' }));
+    this.link.send({ t: 'stream-start', id: this.id, spec });
+  }
+
+  stopStream(sid: string): void {
+    if (!this.closed) this.link.send({ t: 'stream-stop', id: this.id, sid });
+  }
+
   /**
    * Resolves once the engine has the command, not when its socket is closed: a call's end (and the call
    * slot it frees) must not wait for a round trip to a thread that may be busy.
@@ -187,6 +197,9 @@ export class RemoteRtpSession extends Emitter<MediaSessionEvents> implements Med
         }
         return;
       }
+      case 'stream':
+        this.emit('stream', msg.sid, msg.report);
+        return;
       case 'ticks':
         return;
     }
