@@ -115,6 +115,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     sipTrunk: resolved.sipTrunk,
     rtpPorts: resolved.rtpPorts,
     mediaWorkers: config.mediaWorkers,
+    authTokenOf: (sid) => accounts.authTokenOf(sid),
     security: { ...config, sipTrustedSources: resolved.sipTrustedSources, sipPeers: resolved.sipPeers },
     lookupSource: opts.lookupSource,
     onError: warn('voice call failed'),

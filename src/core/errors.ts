@@ -173,6 +173,10 @@ export const errors = {
   callTwimlTooLarge: () => e(21230, 400, 'The Twiml parameter is larger than 4000 characters'),
   callInvalidState: (detail: string) => e(21220, 400, `Invalid call state: ${detail}`),
   callConcurrencyLimit: () => e(10004, 429, 'Call concurrency limit exceeded: too many calls in progress for this account or server'),
+  streamUrlInvalid: () => e(20001, 400, 'Invalid parameter Url: a Stream url is wss:// (or ws:// to a loopback or private address)'),
+  streamLimit: () => e(20001, 400, 'Invalid parameter: a call has at most 4 unidirectional streams at once'),
+  streamNameTaken: (name: string) => e(20001, 400, `Invalid parameter Name: the call already has a stream named ${name}`),
+  streamCallNotInProgress: () => e(21220, 400, 'Invalid call state: a stream can only be started on a call that is in progress'),
   callDeleteLive: () => e(20009, 400, 'Cannot delete a call that is still queued, ringing or in progress'),
   // TaskRouter answers a duplicate queue name with 20001 ("Queue named X already exists"); the 2010 Queues
   // API documents no code of its own, so the same is used here.
@@ -248,6 +252,16 @@ export const ALERTS = {
   voiceSayFailed: { code: 13520, text: 'Say: the text could not be spoken' },
   voiceCallFailed: { code: 13227, text: 'Call failed: the far end could not be reached' },
   voiceMediaFailed: { code: 31005, text: "Connection error: the call's media engine failed and the call was ended" },
+  // Media Streams (voice/streams/): a stream that failed or warned; StreamError in its status callback says the same
+  streamConnectTimeout: { code: 31901, text: 'Stream - WebSocket - Connection Timeout' },
+  streamBrokenPipe: { code: 31903, text: 'Stream - WebSocket - Connection Broken Pipe' },
+  streamTls: { code: 31910, text: 'Stream - WebSocket - SSL Protocol Error' },
+  streamHandshake: { code: 31920, text: 'Stream - WebSocket - Handshake Error' },
+  streamClosed: { code: 31921, text: 'Stream - WebSocket - Close Error' },
+  streamScheme: { code: 31922, text: 'Stream - WebSocket - URL Schema Not Supported' },
+  streamBufferOverflow: { code: 31930, text: 'Stream - Media - Buffer Overflow' },
+  streamInvalidMessage: { code: 31951, text: 'Stream - Protocol - Invalid Message' },
+  streamLimit: { code: 20001, text: 'Stream: a call has at most 4 forked streams at once' },
   dialInvalidNumber: { code: 13223, text: 'Dial: Invalid phone number format' },
   dialInvalidCallerId: { code: 13214, text: 'Dial: Invalid callerId value' },
   enqueueNameTooLong: { code: 14205, text: 'Enqueue: Queue name too long' },

@@ -28,6 +28,7 @@ export const SID_PREFIXES = {
   queue: 'QU',
   /** A queue member's place in line (ordered; internal, never shown). */
   queueTicket: 'QT',
+  stream: 'MZ',
 } as const;
 
 export type SidKind = keyof typeof SID_PREFIXES;
@@ -43,6 +44,7 @@ export type MessageSid = Sid<'SM'> | Sid<'MM'>;
 export type MediaSid = Sid<'ME'>;
 export type CallSid = Sid<'CA'>;
 export type RecordingSid = Sid<'RE'>;
+export type StreamSid = Sid<'MZ'>;
 export type MessagingServiceSid = Sid<'MG'>;
 export type VerifyServiceSid = Sid<'VA'>;
 export type VerificationSid = Sid<'VE'>;

@@ -49,6 +49,9 @@ import { createDefaultTts } from './tts/index.js';
 import { voiceVerifySender } from './verify-sender.js';
 import { VirtualCalls } from './virtual/calls.js';
 import { VirtualPhones } from './virtual/phones.js';
+import { CallStreams } from './streams/call-streams.js';
+import { StreamsService } from './streams/service.js';
+import { outboundPolicy } from '../core/net/outbound-policy.js';
 
 export interface VoiceOptions {
   db: Kysely<Database>;
@@ -76,6 +79,10 @@ export interface VoiceOptions {
   security?: VoiceSecurity | undefined;
   /** Where CallerName comes from for numbers with VoiceCallerIdLookup on (its caller_name package). */
   lookupSource?: LookupDataSource | undefined;
+  /** The account's auth token: Media Streams sign their WebSocket upgrade with it (X-Twilio-Signature). */
+  authTokenOf?: ((accountSid: string) => Promise<string | undefined>) | undefined;
+  /** Audio an app may queue ahead of playback on a <Connect><Stream>, in seconds (default 60). */
+  streamMaxQueuedSeconds?: number | undefined;
   onError: (err: unknown) => void;
 }
 
@@ -160,6 +167,21 @@ export function createVoice(o: VoiceOptions) {
       phones.forget(sid);
     },
   };
+  sessionDeps.streams = (call, mediaSession) =>
+    new CallStreams(
+      {
+        webhooks: o.webhooks,
+        jobs: o.jobs,
+        log: o.webhookLog,
+        authTokenOf: o.authTokenOf ?? (async () => undefined),
+        policy: outboundPolicy,
+        now: () => o.clock.now(),
+        maxQueuedSeconds: o.streamMaxQueuedSeconds ?? 60,
+        connectTimeoutMs: 10_000,
+      },
+      call,
+      mediaSession,
+    );
   const dialer = new Dialer({ sip: () => sip, trunk, media, numbers, phones });
   const callerIds = new OutgoingCallerIdsRepository(o.db);
   const queueRepo = new QueuesRepository(o.db);
@@ -242,6 +264,8 @@ export function createVoice(o: VoiceOptions) {
     calls: service,
     recordings,
     queues,
+    /** Media Streams started and stopped through the API (Calls/{Sid}/Streams). */
+    streams: new StreamsService(sessions),
     /** The verbs each call ran (GET /switchboard/v1/Calls/{Sid}/Events). */
     callEvents,
     phones,

@@ -6,6 +6,7 @@ import { callEventRoutes } from '../resources/calls/events.js';
 import { callRoutes } from '../resources/calls/routes.js';
 import { queueRoutes } from '../resources/queues/routes.js';
 import { recordingRoutes } from '../resources/recordings/routes.js';
+import { streamRoutes } from '../resources/streams/routes.js';
 import { virtualCallRoutes } from '../resources/virtual-calls/routes.js';
 
 export interface VoicePluginOptions {
@@ -17,10 +18,11 @@ export interface VoicePluginOptions {
   origin: () => string;
 }
 
-/** Calls (and the verbs each ran), Recordings and their audio, Queues and their members, virtual phones' calls. */
+/** Calls (and the verbs each ran), their Media Streams, Recordings and their audio, Queues and their members, virtual phones' calls. */
 export const voicePlugin: FastifyPluginAsync<VoicePluginOptions> = async (app, o) => {
   callRoutes(app, o.accounts, o.voice.calls, o.voice.recordings, o.origin, o.pricing);
   callEventRoutes(app, o.accounts, o.voice.callEvents, o.origin);
+  streamRoutes(app, o.accounts, o.voice.streams);
   recordingRoutes(app, o.accounts, o.voice.recordings, o.origin, { mediaAuth: o.mediaAuth });
   queueRoutes(app, o.accounts, o.voice.queues);
   virtualCallRoutes(app, o.voice.phones, o.voice.virtualCalls, o.origin);

@@ -1,5 +1,6 @@
 import type { CallRow } from '../../store/repositories/calls.js';
 import type { DocumentSource } from '../interpreter.js';
+import type { CallStreams } from '../streams/call-streams.js';
 
 /**
  * A call this node runs, as the Calls API sees it: a call running TwiML (CallSession) or a leg a <Dial>
@@ -14,4 +15,6 @@ export interface LiveCall {
   redirect(source: DocumentSource): void;
   /** Status=completed hangs up; Status=canceled only ends a call that is not answered yet. */
   end(status: 'completed' | 'canceled'): Promise<void>;
+  /** The call's Media Streams (the Streams API); null when it cannot have any (not answered, no media). */
+  mediaStreams?(): CallStreams | null;
 }

@@ -21,6 +21,8 @@ import type { LiveCall } from './live.js';
 import type { DialHost } from '../dial/run.js';
 import type { DialResult, UnansweredStatus } from '../dial/types.js';
 import type { EnqueueHost, EnqueueResult } from '../queues/types.js';
+import type { CallStreams } from '../streams/call-streams.js';
+import type { MediaSession } from '../media/media-session.js';
 
 export interface SessionDeps {
   lifecycle: CallLifecycle;
@@ -34,6 +36,8 @@ export interface SessionDeps {
   dial?: (host: DialHost) => Promise<DialResult>;
   /** Runs an <Enqueue> (voice/queues/runtime.ts); without it <Enqueue> raises 12200 and ends the call. */
   enqueue?: (host: EnqueueHost) => Promise<EnqueueResult>;
+  /** Media Streams (voice/streams/); without it <Connect>/<Start> raise 12200. */
+  streams?: (call: { accountSid: string; callSid: string }, media: MediaSession) => CallStreams;
 }
 
 const ALERT_FOR_CODE: Record<number, AlertKind> = {
@@ -59,6 +63,7 @@ export class CallSession implements InterpreterHost, LiveCall {
   private finishing: Promise<void> | null = null;
   private moves: Promise<void> = Promise.resolve();
   private recordVerb: VerbRecorder | null = null;
+  private streams: CallStreams | null = null;
 
   constructor(
     private readonly d: SessionDeps,
@@ -103,6 +108,15 @@ export class CallSession implements InterpreterHost, LiveCall {
       void this.finish({ kind: 'hangup' });
     }
     return this.done;
+  }
+
+  /** The call's Media Streams, made on first use; null before the answer, after the end, or without media. */
+  mediaStreams(): CallStreams | null {
+    if (this.streams) return this.ended ? null : this.streams;
+    const media = this.peer?.leg.media;
+    if (!this.d.streams || !media || this.ended || !this.answered) return null;
+    this.streams = this.d.streams({ accountSid: this.row.account_sid, callSid: this.row.sid }, media);
+    return this.streams;
   }
 
   // ----- running -----
@@ -212,6 +226,8 @@ export class CallSession implements InterpreterHost, LiveCall {
       await peer?.hangup().catch(() => undefined);
       status = 'failed';
     }
+    // Streams end before the media closes, so each app gets its `stop` message.
+    this.streams?.stopAll();
     await this.saveCallRecording();
     const now = this.d.lifecycle.now();
     // Closed before the final status is stored: a virtual phone has noted what it heard by then.
@@ -359,6 +375,16 @@ export class CallSession implements InterpreterHost, LiveCall {
       sleep: (ms) => sleep(ms, signal),
       now: () => this.d.lifecycle.now(),
     };
+    if (this.d.streams && peer.leg.media) {
+      control.streams = {
+        start: (req) => {
+          const streams = this.mediaStreams();
+          if (!streams) return Promise.reject(new Error('the call has no media for a stream'));
+          return streams.start(req);
+        },
+        stop: (key) => this.mediaStreams()?.stop(key) ?? null,
+      };
+    }
     const dial = this.d.dial;
     if (dial) {
       control.dial = (verb) =>

@@ -29,6 +29,7 @@ export interface MediaSession {
   /** Sees received audio (decoded PCM, a buffer that may be reused: copy what you keep). */
   onAudio: ((frame: Int16Array, samples: number) => void) | null;
   on<K extends keyof MediaSessionEvents>(event: K, fn: (...args: MediaSessionEvents[K]) => void): this;
+  off<K extends keyof MediaSessionEvents>(event: K, fn: (...args: MediaSessionEvents[K]) => void): this;
   setRemote(host: string, port: number, signalHost?: string | null): void;
   setCodec(codec: G711Codec, dtmfPayloadType?: number | null): void;
   play(input: AudioInput, options?: PlayOptions): Promise<PlayResult>;

@@ -10,6 +10,7 @@ import { executeRecord } from './record.js';
 import { executeRedirect } from './redirect.js';
 import { executeReject } from './reject.js';
 import { executeSay } from './say.js';
+import { executeConnect, executeStart, executeStop } from './streams.js';
 import type { VerbExecutor } from './types.js';
 
 type Executors = { [K in VoiceVerb['verb']]?: VerbExecutor<Extract<VoiceVerb, { verb: K }>> };
@@ -27,6 +28,9 @@ export const VERB_EXECUTORS: Executors = {
   Dial: executeDial,
   Enqueue: executeEnqueue,
   Leave: executeLeave,
+  Connect: executeConnect,
+  Start: executeStart,
+  Stop: executeStop,
 };
 
 export function executorFor(verb: VoiceVerb): VerbExecutor<VoiceVerb> | undefined {

@@ -4,6 +4,7 @@ import type { DialVerb, EnqueueVerb } from '../../twiml/index.js';
 import type { DialResult } from '../dial/types.js';
 import type { EnqueueResult } from '../queues/types.js';
 import type { CallLeg } from '../legs/types.js';
+import type { CallStreams } from '../streams/call-streams.js';
 
 /** What a verb tells the interpreter to do next. */
 export type Outcome =
@@ -50,6 +51,8 @@ export interface CallControl {
   dial?(verb: DialVerb): Promise<DialResult>;
   /** <Enqueue>: waits in the queue until the call leaves it (voice/queues/); absent where there are no queues. */
   enqueue?(verb: EnqueueVerb): Promise<EnqueueResult>;
+  /** The call's Media Streams (<Connect>, <Start>, <Stop>); absent where the call has no media session. */
+  streams?: Pick<CallStreams, 'start' | 'stop'>;
   /** Waits `ms`; resolves false early when the signal aborts. */
   sleep(ms: number): Promise<boolean>;
   now(): number;
