@@ -35,7 +35,8 @@ import type { LiveCall } from './calls/live.js';
 import { openRtp, type MediaOptions } from './calls/sip-peers.js';
 import { CallEvents } from './events.js';
 import type { DocumentSource } from './interpreter.js';
-import { MediaEngine, sharedMediaClock, type RtpDropCounters } from './media/index.js';
+import { engineEntry, MediaEngine, sharedMediaClock, type RtpDropCounters } from './media/index.js';
+import { createStreamHub } from './streams/engine/hub.js';
 import { queueDialer } from './queues/dial-queue.js';
 import { loopbackOf } from './queues/media-link.js';
 import { QueueRuntime } from './queues/runtime.js';
@@ -101,13 +102,17 @@ export function createVoice(o: VoiceOptions) {
   let crashes: Counter | null = null;
   const engine =
     (o.mediaWorkers ?? 0) > 0
-      ? new MediaEngine(o.mediaWorkers ?? 1, {
-          onTicks: (lateness, count, skipped) => engineLateness.onTicks?.(lateness, count, skipped),
-          onCrash: (error, lost) => {
-            crashes?.inc();
-            o.onError(new Error(`a media engine thread failed, ending its ${lost} call(s): ${error.message}`));
+      ? new MediaEngine(
+          o.mediaWorkers ?? 1,
+          {
+            onTicks: (lateness, count, skipped) => engineLateness.onTicks?.(lateness, count, skipped),
+            onCrash: (error, lost) => {
+              crashes?.inc();
+              o.onError(new Error(`a media engine thread failed, ending its ${lost} call(s): ${error.message}`));
+            },
           },
-        })
+          { entry: engineEntry(import.meta.url, './engine-worker') },
+        )
       : null;
   // /metrics sees one set of drop counters: this thread's sessions plus the engine threads' shared memory.
   const rtpDrops: RtpDropCounters = engine
@@ -147,6 +152,7 @@ export function createVoice(o: VoiceOptions) {
     tts,
     audio,
     rtpDrops: localDrops,
+    streamTaps: createStreamHub,
     engine,
     strictRtp: sec.rtpStrict ? { probation: sec.rtpProbation } : false,
     ...(o.rtpPorts ? { portRange: o.rtpPorts } : {}),

@@ -1,6 +1,6 @@
 /** SIP ends of calls: an inbound INVITE we answer, and an outbound INVITE we place (trunk or SIP URI). */
 import { createOffer, parseAnswer, RtpSession } from '../media/index.js';
-import type { MediaEngine, MediaSession, RtpDropCounters, RtpSessionOptions } from '../media/index.js';
+import type { MediaEngine, MediaSession, RtpDropCounters, RtpSessionOptions, StreamTapFactory } from '../media/index.js';
 import type { EndReason, IncomingCall, InviteOptions, SipCall, SipEndpoint } from '../sip/index.js';
 import type { AudioCache } from '../audio/fetch.js';
 import type { TtsEngine } from '../tts/index.js';
@@ -17,6 +17,8 @@ export interface MediaOptions {
   strictRtp?: { probation: number } | false;
   /** The node's strict-RTP drop counters, read by the metrics collector (in-thread sessions only). */
   rtpDrops?: RtpDropCounters;
+  /** Runs Media Streams on this thread's sessions (engine threads get theirs from their entry). */
+  streamTaps?: StreamTapFactory;
   /** Media engine threads; without one, RTP runs on this thread. */
   engine?: MediaEngine | null;
   tts: TtsEngine;
@@ -53,6 +55,7 @@ export function openRtp(media: MediaOptions, near?: MediaSession): Promise<Media
   if (media.strictRtp) options.probation = media.strictRtp.probation;
   if (media.rtpDrops) options.drops = media.rtpDrops;
   if (media.portRange) options.portRange = media.portRange;
+  if (media.streamTaps) options.streamTaps = media.streamTaps;
   return RtpSession.open(options);
 }
 

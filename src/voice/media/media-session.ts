@@ -5,7 +5,7 @@
 import type { DtmfSendOptions } from './dtmf.js';
 import type { G711Codec } from './g711.js';
 import type { AudioInput, PlayOptions, PlayResult } from './playback.js';
-import type { StreamReport, StreamSpec } from '../streams/types.js';
+import type { StreamReport, StreamSpec } from './stream-tap.js';
 
 export type MediaSessionEvents = {
   /** An RFC 4733 event ended (reported once per event). */

@@ -27,8 +27,7 @@ import { ACCEPT, DROP, SourceFilter } from './source-filter.js';
 import type { RtpDropCounters } from './source-filter.js';
 import type { MediaSession, MediaSessionEvents, RecordingSlot } from './media-session.js';
 import type { FrameTap } from './frame-tap.js';
-import { StreamHub } from '../streams/engine/hub.js';
-import type { StreamSpec } from '../streams/types.js';
+import type { StreamSpec, StreamTap, StreamTapFactory } from './stream-tap.js';
 
 export interface RtpSessionOptions {
   /** Bind address; default 0.0.0.0. */
@@ -53,6 +52,8 @@ export interface RtpSessionOptions {
   probation?: number;
   /** Shared drop counters (a node's metrics); default: a private one. */
   drops?: RtpDropCounters;
+  /** Runs Media Streams (voice/streams/); without it a stream fails at once. */
+  streamTaps?: StreamTapFactory;
 }
 
 export type RtpSessionEvents = MediaSessionEvents;
@@ -99,7 +100,8 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   onAudio: ((frame: Int16Array, samples: number) => void) | null = null;
   /** Sees frames as G.711 and may supply what is sent (Media Streams); null when no stream runs. */
   frameTap: FrameTap | null = null;
-  private streams: StreamHub | null = null;
+  private streams: StreamTap | null = null;
+  private readonly streamTaps: StreamTapFactory | null;
   private readonly playback = new PlaybackQueue();
   private readonly dtmfOut = new DtmfSender();
   private readonly dtmfIn: DtmfReceiver;
@@ -143,6 +145,7 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     this.remote = options.remote ? { ...options.remote } : null;
     this.symmetric = options.symmetric ?? true;
     this.clock = options.clock ?? sharedMediaClock;
+    this.streamTaps = options.streamTaps ?? null;
     const strict = options.strict ?? true;
     this.filter = strict ? new SourceFilter(Math.max(1, options.probation ?? 4), options.drops ?? { source: 0, ssrc: 0 }) : null;
     if (this.filter && this.remote) this.filter.expect(this.remote.host, this.remote.port);
@@ -397,7 +400,9 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   startStream(spec: StreamSpec): void {
     if (this.closed) return void this.emit('stream', spec.sid, { kind: 'stopped', by: 'us' });
     if (this.streams === null) {
-      const hub = new StreamHub((sid, r) => {
+      // Only a session opened without the factory (a wiring mistake): the stream fails as one never connected (31901).
+      if (this.streamTaps === null) return void this.emit('stream', spec.sid, { kind: 'error', code: 31901, detail: 'media streams are not set up here' });
+      const hub = this.streamTaps((sid, r) => {
         this.emit('stream', sid, r);
         if (hub.size === 0 && this.frameTap === hub) this.frameTap = null;
       });

@@ -8,6 +8,7 @@ import type { MediaClock } from '../clock.js';
 import { RtpSession } from '../session.js';
 import type { RtpSessionOptions } from '../session.js';
 import type { RtpDropCounters } from '../source-filter.js';
+import type { StreamTapFactory } from '../stream-tap.js';
 import type { FromEngine, ToEngine } from './protocol.js';
 
 /** Tapped audio goes to the main thread in batches of this many samples (100 ms): 10 messages a second. */
@@ -31,6 +32,8 @@ export class EngineHost {
     private readonly post: (msg: FromEngine, transfer?: ArrayBuffer[]) => void,
     private readonly drops: RtpDropCounters,
     clock?: MediaClock,
+    /** Runs the Media Streams of this engine's sessions (given by the thread's entry, see serve.ts). */
+    private readonly streamTaps?: StreamTapFactory,
   ) {
     this.clock = clock ?? sharedMediaClock;
     this.clock.onTick = (ms, clients) => {
@@ -102,6 +105,7 @@ export class EngineHost {
 
   private open(id: number, o: Extract<ToEngine, { t: 'open' }>['options']): void {
     const options: RtpSessionOptions = { host: o.host, strict: o.strict !== false, drops: this.drops, clock: this.clock };
+    if (this.streamTaps) options.streamTaps = this.streamTaps;
     if (o.strict) options.probation = o.strict.probation;
     if (o.port !== undefined) options.port = o.port;
     if (o.portRange) options.portRange = o.portRange;

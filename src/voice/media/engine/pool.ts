@@ -17,12 +17,19 @@ import type { EngineLink } from './remote-session.js';
 // hooks do not reach worker threads on Node 20: the worker then starts from a line that registers tsx
 // first (the same boot as the video SFU's pool).
 const UNDER_TSX = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(UNDER_TSX ? './worker.ts' : './worker.js', import.meta.url);
 
-function startWorker(workerData: EngineWorkerData): Worker {
-  if (!UNDER_TSX) return new Worker(WORKER_URL, { workerData });
+/** The URL of an engine entry module (`./name` next to `base`, an import.meta.url), in the build or under tsx. */
+export function engineEntry(base: string, name: string): URL {
+  return new URL(`${name}${UNDER_TSX ? '.ts' : '.js'}`, base);
+}
+
+/** The default entry: the media layer alone (no Media Streams). */
+const WORKER_URL = engineEntry(import.meta.url, './worker');
+
+function startWorker(entry: URL, workerData: EngineWorkerData): Worker {
+  if (!UNDER_TSX) return new Worker(entry, { workerData });
   const api = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(code, { eval: true, workerData });
 }
 
@@ -40,6 +47,14 @@ export interface MediaEngineEvents {
   onCrash?(error: Error, calls: number): void;
 }
 
+export interface MediaEngineSetup {
+  /**
+   * The module each thread starts from (engineEntry): it calls serveEngine with what the sessions need from
+   * above the media layer. Default: media alone (worker.ts); the server's is voice/engine-worker.ts.
+   */
+  entry?: URL;
+}
+
 export class MediaEngine {
   private readonly slots: Slot[] = [];
   private nextId = 1;
@@ -51,6 +66,7 @@ export class MediaEngine {
   constructor(
     readonly size: number,
     private readonly events: MediaEngineEvents = {},
+    private readonly setup: MediaEngineSetup = {},
   ) {
     if (size < 1) throw new RangeError('a media engine needs at least one thread');
     const sum = (i: 0 | 1): number => this.sumDrops(i);
@@ -109,7 +125,7 @@ export class MediaEngine {
 
   private spawn(): Slot {
     const shared = new SharedArrayBuffer(16);
-    const worker = startWorker({ drops: shared });
+    const worker = startWorker(this.setup.entry ?? WORKER_URL, { drops: shared });
     const slot: Slot = { worker, drops: new Float64Array(shared), sessions: new Map(), dead: false };
     // The main thread's own sockets keep the process alive; an engine must not hold it up at exit.
     worker.unref();

@@ -8,7 +8,7 @@ import type { G711Codec } from '../g711.js';
 import type { DtmfSendOptions } from '../dtmf.js';
 import type { PlayResult } from '../playback.js';
 import type { RecordingSlot } from '../media-session.js';
-import type { StreamReport, StreamSpec } from '../../streams/types.js';
+import type { StreamReport, StreamSpec } from '../stream-tap.js';
 
 export interface EngineOpenOptions {
   host: string;

@@ -9,7 +9,7 @@ import type { G711Codec } from '../g711.js';
 import type { MediaSession, MediaSessionEvents, RecordingSlot } from '../media-session.js';
 import type { AudioInput, PlayOptions, PlayResult } from '../playback.js';
 import type { EngineAudio, FromEngine, ToEngine } from './protocol.js';
-import type { StreamSpec } from '../../streams/types.js';
+import type { StreamSpec } from '../stream-tap.js';
 
 export interface EngineLink {
   send(msg: ToEngine): void;

@@ -3,12 +3,11 @@
  * (FrameTap) and hands each to the streams that want its track, plays the bidirectional stream's queued
  * audio, and passes digits on. At most one stream plays audio (the <Connect><Stream>).
  */
-import type { FrameTap } from '../../media/frame-tap.js';
 import type { G711Codec } from '../../media/g711.js';
-import type { StreamReport, StreamSpec } from '../types.js';
+import type { StreamReport, StreamSpec, StreamTap, StreamTapFactory } from '../../media/stream-tap.js';
 import { StreamConnection } from './connection.js';
 
-export class StreamHub implements FrameTap {
+export class StreamHub implements StreamTap {
   private streams: StreamConnection[] = [];
   private player: StreamConnection | null = null;
 
@@ -68,3 +67,6 @@ export class StreamHub implements FrameTap {
     this.player?.dtmf(digit);
   }
 }
+
+/** What a media session is given (RtpSessionOptions.streamTaps, the engine threads' entry) to run its streams. */
+export const createStreamHub: StreamTapFactory = (report) => new StreamHub(report);

@@ -7,13 +7,14 @@ import assert from 'node:assert/strict';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { RtpSession } from '../../media/session.js';
-import { MediaEngine } from '../../media/engine/pool.js';
+import { engineEntry, MediaEngine } from '../../media/engine/pool.js';
 import type { MediaSession } from '../../media/media-session.js';
 import { encodePcm } from '../../media/g711.js';
 import { tone, toneShare } from '../../media/spectrum.js';
 import type { StreamReport, StreamSpec } from '../types.js';
 import { Playout } from './playout.js';
 import { parseAppMessage } from './messages.js';
+import { createStreamHub } from './hub.js';
 
 async function until(fn: () => boolean, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
@@ -194,11 +195,11 @@ async function scenario(open: () => Promise<MediaSession>): Promise<void> {
 }
 
 test('a bidirectional stream on this thread', async () => {
-  await scenario(() => RtpSession.open({ host: '127.0.0.1' }));
+  await scenario(() => RtpSession.open({ host: '127.0.0.1', streamTaps: createStreamHub }));
 });
 
 test('a bidirectional stream on an engine thread', async () => {
-  const engine = new MediaEngine(1);
+  const engine = new MediaEngine(1, {}, { entry: engineEntry(import.meta.url, '../../engine-worker') });
   try {
     await scenario(() => engine.open({ host: '127.0.0.1', strict: false }));
   } finally {
@@ -207,7 +208,7 @@ test('a bidirectional stream on an engine thread', async () => {
 });
 
 test('connection failures are reported with their codes', async () => {
-  const leg = await RtpSession.open({ host: '127.0.0.1' });
+  const leg = await RtpSession.open({ host: '127.0.0.1', streamTaps: createStreamHub });
   const reports: StreamReport[] = [];
   leg.on('stream', (_sid, r) => reports.push(r));
   const http = (await import('node:http')).createServer((_req, res) => res.writeHead(404).end());
@@ -221,5 +222,20 @@ test('connection failures are reported with their codes', async () => {
   } finally {
     await leg.close();
     http.close();
+  }
+});
+
+test('a session opened without the streams factory fails a stream at once (31901)', async () => {
+  const leg = await RtpSession.open({ host: '127.0.0.1' });
+  const reports: StreamReport[] = [];
+  leg.on('stream', (_sid, r) => reports.push(r));
+  try {
+    leg.startStream(spec('ws://127.0.0.1:1/', { sid: 'MZc' }));
+    assert.deepEqual(
+      reports.map((r) => (r.kind === 'error' ? r.code : r.kind)),
+      [31901],
+    );
+  } finally {
+    await leg.close();
   }
 });
