@@ -4,7 +4,8 @@
  * virtual phone as the caller (real RTP; it plays a tone and reports what it heard by frequency). The agent
  * echoes the caller back followed by a mark, answers a digit with a tone, clears on barge-in and hangs up by
  * closing the socket; Connect's action then runs. A fork started through the Streams API (the official SDK)
- * sees both tracks and stops by name; the call is recorded at the same time.
+ * sees both tracks and stops by name. A call recorded (<Record>) while a <Start><Stream> fork runs: the
+ * recording holds the caller's tones and the fork received the very same samples.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -15,8 +16,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { validateAgainstSpec } from './support/oai.js';
-import { encodePcm } from '../src/voice/media/g711.js';
-import { tone } from '../src/voice/media/spectrum.js';
+import { decodeToPcm, encodePcm } from '../src/voice/media/g711.js';
+import { tone, toneShare } from '../src/voice/media/spectrum.js';
+import { readWav } from '../src/voice/media/wav.js';
 
 const API = 'twilio_api_v2010.json';
 let s: TestServer;
@@ -211,6 +213,63 @@ describe('Media Streams', () => {
       }),
       [],
     );
+  });
+
+  test("recorded and streamed at once: the recording holds the caller's tones and the fork got the same samples", async () => {
+    const caller = '+15550107002';
+    app.respond((r) => {
+      if (r.path === '/rec-voice') {
+        const vr = new twilio.twiml.VoiceResponse();
+        vr.start().stream({ url: `${agent.base}/rec-fork`, track: 'both_tracks', name: 'rec' });
+        vr.record({ maxLength: 4, timeout: 0, playBeep: false, trim: 'do-not-trim', action: '/rec-done' });
+        return { body: vr.toString() };
+      }
+      if (r.path === '/rec-done') return { body: new twilio.twiml.VoiceResponse().hangup().toString() };
+      return undefined;
+    });
+    const number = (await s.client.incomingPhoneNumbers.create({ areaCode: '415', voiceUrl: `${app.base}/rec-voice` })).phoneNumber;
+    const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(caller)}/Calls`, {
+      method: 'POST',
+      form: { To: number, Audio: ['tone:700:2', 'tone:1300'] },
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    const callSid = ((await res.json()) as { call_sid: string }).call_sid;
+    const done = await app.waitFor((r) => r.path === '/rec-done' && r.params.CallSid === callSid, 30_000);
+    const recorded = readWav(Buffer.from(await (await fetch(`${done.params.RecordingUrl}.wav`)).arrayBuffer())).pcm;
+    assert.ok(recorded.length >= 3 * 8000, `about 4 s recorded (${recorded.length} samples)`);
+    assert.ok(toneShare(recorded, 700) > 0.2, `the recording holds the caller's 700 Hz (${toneShare(recorded, 700)})`);
+    assert.ok(toneShare(recorded, 1300) > 0.2, `the recording holds the caller's 1300 Hz (${toneShare(recorded, 1300)})`);
+
+    const fork = await eventually(async () => {
+      const f = agent.sessions.find((x) => x.path === '/rec-fork');
+      return f?.got.some((m) => m.event === 'stop') ? f : undefined;
+    }, 15_000);
+    const start = fork.got.find((m) => m.event === 'start') as Msg;
+    assert.deepEqual((start.start as Msg).tracks, ['inbound', 'outbound']);
+    const track = (name: string): Int16Array =>
+      decodeToPcm(
+        'PCMU',
+        Buffer.concat(
+          fork.got.filter((m) => m.event === 'media' && (m.media as Msg).track === name).map((m) => Buffer.from(String((m.media as Msg).payload), 'base64')),
+        ),
+      );
+    const inbound = track('inbound');
+    assert.ok(
+      fork.got.some((m) => m.event === 'media' && (m.media as Msg).track === 'outbound'),
+      'the outbound track is forked too',
+    );
+    assert.ok(toneShare(inbound, 700) > 0.2 && toneShare(inbound, 1300) > 0.2, 'the fork heard both tones');
+    // The same audio, not just the same pitch: a whole second of the recording (across the change of
+    // tone at 2 s) appears sample for sample in what the fork received.
+    const from = 1.5 * 8000;
+    const second = recorded.subarray(from, from + 8000);
+    let at = -1;
+    for (let i = 0; i + second.length <= inbound.length && at < 0; i++) {
+      let j = 0;
+      while (j < second.length && inbound[i + j] === second[j]) j++;
+      if (j === second.length) at = i;
+    }
+    assert.ok(at >= 0, "a second of the recording is found, sample for sample, in the fork's inbound track");
   });
 
   test('bad input gets Twilio codes: Streams on an unknown call, a bad Url, ws:// to a public address', async () => {
