@@ -421,4 +421,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if ([...PARTS].some((p) => p !== 'streams')) await main();
+await (await import('./voice-streams.js')).benchStreams();
