@@ -58,7 +58,8 @@ wss.on('connection', (ws) => {
 
 before(async () => {
   if (skip) return;
-  s = await startTestServer({ sipPort: 0, sipHost: '127.0.0.1' });
+  // Media on the main thread here (voice.streams.test.ts runs on engine threads): both ways a session gets its streams factory.
+  s = await startTestServer({ sipPort: 0, sipHost: '127.0.0.1', mediaWorkers: 0 });
   sipPort = s.sb.voice.sipPorts().udp!;
   app = await new FakeApp().start();
   await new Promise<void>((r) => agentHttp.listen(0, '127.0.0.1', r));
