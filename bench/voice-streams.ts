@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { flag, machine, median, percentile, ROOT, writeSection } from './lib.js';
+import { flag, machine, machineCpuSeconds, median, percentile, processCpuSeconds, ROOT, writeSection } from './lib.js';
 
 const LEVELS = flag('stream-levels', '50,100,300').split(',').map(Number);
 const HOLD_SECONDS = Number(flag('stream-hold', '10'));
@@ -121,6 +121,8 @@ interface Run {
   app50: number;
   app99: number;
   udpDrops: number;
+  /** CPU during the hold: Switchboard's and this process's in % of one core, the machine's in % of all cores. */
+  cpu: { server: number; harness: number; machine: number };
   load: number;
   held: boolean;
 }
@@ -366,7 +368,16 @@ export async function benchStreams(): Promise<void> {
       rx.measure(true);
       const dropsBefore = udpRcvbufErrors();
       const before = await metrics(server.url);
+      const cpu0 = { server: processCpuSeconds(server.child.pid ?? 0), harness: process.cpuUsage(), machine: machineCpuSeconds(), at: performance.now() };
       await sleep(HOLD_SECONDS * 1000);
+      const wall = (performance.now() - cpu0.at) / 1000;
+      const harnessUsed = process.cpuUsage(cpu0.harness);
+      const machineNow = machineCpuSeconds();
+      const cpu = {
+        server: (100 * (processCpuSeconds(server.child.pid ?? 0) - cpu0.server)) / wall,
+        harness: (100 * (harnessUsed.user + harnessUsed.system)) / 1e6 / wall,
+        machine: (100 * (machineNow.busy - cpu0.machine.busy)) / (machineNow.total - cpu0.machine.total),
+      };
       const after = await metrics(server.url);
       rx.quiet();
       await sleep(1500); // the frames in flight come back
@@ -392,6 +403,7 @@ export async function benchStreams(): Promise<void> {
         app50: r.appP50,
         app99: r.appP99,
         udpDrops,
+        cpu,
         load,
         held: streams >= level && call.failed === 0 && r.lost === 0 && r.rtpLost === 0 && p99 <= 5 && skipped === 0,
       };
@@ -411,6 +423,7 @@ export async function benchStreams(): Promise<void> {
         `${fmt(med((r) => r.p50))} / ${fmt(med((r) => r.p99))} (${med((r) => r.skipped)} ticks skipped)`,
         `${med((r) => r.app50).toFixed(1)} / ${med((r) => r.app99).toFixed(1)} ms`,
         `${med((r) => r.rtt50).toFixed(1)} / ${med((r) => r.rtt99).toFixed(1)} ms`,
+        `${med((r) => r.cpu.server).toFixed(0)}% / ${med((r) => r.cpu.harness).toFixed(0)}% / ${med((r) => r.cpu.machine).toFixed(0)}%`,
         runs.map((r) => r.load.toFixed(1)).join(', '),
         `${heldRuns} of ${runs.length}`,
       ]);
@@ -428,8 +441,8 @@ export async function benchStreams(): Promise<void> {
   }
   const workers = MEDIA_WORKERS === '' ? 'media engine threads: one per core' : `--media-workers ${MEDIA_WORKERS}`;
   const table = [
-    '| streams | result | frames lost, caller -> app -> caller | RTP lost toward the caller (of which UDP receive-buffer drops, whole machine) | send lateness p50 / p99 (tick end) | caller -> app p50 / p99 | round trip p50 / p99 | load average (1 min) as each run starts | runs held |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| streams | result | frames lost, caller -> app -> caller | RTP lost toward the caller (of which UDP receive-buffer drops, whole machine) | send lateness p50 / p99 (tick end) | caller -> app p50 / p99 | round trip p50 / p99 | CPU in the hold: Switchboard / harness (of one core) / machine (of all) | load average (1 min) as each run starts | runs held |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
   const summary = `Most concurrent bidirectional streams held (in most of ${RUNS} runs, and every smaller level too) with no lost frame and send lateness under 5 ms p99: **${best}** (target 300). Figures are medians of ${RUNS} runs per level.`;
@@ -437,6 +450,6 @@ export async function benchStreams(): Promise<void> {
   const args = process.argv.slice(2).join(' ');
   writeSection(
     SECTION,
-    `### Voice: concurrent bidirectional Media Streams (${workers})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${workers}), SIPp placing the calls (ramped at up to 50 calls/s, then held ${HOLD_SECONDS} s), and in the benchmark process a local \`ws\` echo app and a UDP "caller" that answers every RTP packet of a call with a tagged frame of its own: each frame goes caller -> Switchboard -> app (a \`media\` message) -> Switchboard (queued, paced by the media clock) -> caller. A frame is lost when its tag does not come back within 1.5 s of the end of the hold. Caller -> app is how long a frame takes from the caller's socket to the app's \`media\` message (what an agent's hearing waits for). The round trip adds the playout queue: the app's echo is paced at 20 ms a frame, and each time an echo arrives after its frame's slot, silence goes out instead and the queue keeps one more frame for good (an echo sends exactly what it receives, so it never drains): the round trip shows the loop's history of late echoes more than Switchboard's delay. Send lateness is Switchboard's \`switchboard_media_tick_lateness_seconds\` histogram (a bucket bound). The load average is the whole machine's: it is shared with other work, so figures vary between runs.\n\n${summary}\n\n${table}`,
+    `### Voice: concurrent bidirectional Media Streams (${workers})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${workers}), SIPp placing the calls (ramped at up to 50 calls/s, then held ${HOLD_SECONDS} s), and in the benchmark process a local \`ws\` echo app and a UDP "caller" that answers every RTP packet of a call with a tagged frame of its own: each frame goes caller -> Switchboard -> app (a \`media\` message) -> Switchboard (queued, paced by the media clock) -> caller. A frame is lost when its tag does not come back within 1.5 s of the end of the hold. Caller -> app is how long a frame takes from the caller's socket to the app's \`media\` message (what an agent's hearing waits for). The round trip adds the playout queue: the app's echo is paced at 20 ms a frame, and each time an echo arrives after its frame's slot, silence goes out instead and the queue keeps one more frame for good (an echo sends exactly what it receives, so it never drains): the round trip shows the loop's history of late echoes more than Switchboard's delay. Send lateness is Switchboard's \`switchboard_media_tick_lateness_seconds\` histogram (a bucket bound). The harness (SIPp, the caller and the echo app) runs on the same cores as Switchboard: the CPU column shows each one's share during the hold, and the machine's (which includes any other work on it). The load average is the whole machine's: it may be shared with other work, so figures vary between runs.\n\n${summary}\n\n${table}`,
   );
 }
