@@ -248,7 +248,7 @@ describe('the Calls and Recordings resources', () => {
       if (r.path === '/broken') return { body: '<Response><Say>unclosed</Response>' };
       if (r.path === '/fallback') return { body: '<Response><Say>From the fallback.</Say></Response>' };
       if (r.path === '/unsupported')
-        return { body: '<Response><Say>Before.</Say><Connect><Stream url="wss://example.com/s"/></Connect><Say>Never.</Say></Response>' };
+        return { body: '<Response><Say>Before.</Say><Connect><Room>standup</Room></Connect><Say>Never.</Say></Response>' };
       return undefined;
     });
     const phone = '+15558670043';
