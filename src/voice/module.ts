@@ -210,6 +210,7 @@ export function createVoice(o: VoiceOptions) {
     sessions,
     onChildEnded: (sid) => phones.forget(sid),
     onError: o.onError,
+    recordings,
     isAccountNumber: async (accountSid, number) => (await numbers.findByNumber(number))?.account_sid === accountSid || callerIds.isVerified(accountSid, number),
   });
 

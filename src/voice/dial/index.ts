@@ -2,6 +2,7 @@
 import type { CallLifecycle } from '../calls/lifecycle.js';
 import type { LiveCall } from '../calls/live.js';
 import type { Dialer } from '../calls/dialer.js';
+import type { DialRecordings } from './recording.js';
 import { LegDialer, numberDialer, sipDialer } from './legs.js';
 import { runDial, type DialHost, type NounDialers } from './run.js';
 import type { DialResult } from './types.js';
@@ -13,6 +14,7 @@ export interface DialWiring {
   leaseMs: number;
   sessions: Map<string, LiveCall>;
   isAccountNumber: (accountSid: string, number: string) => Promise<boolean>;
+  recordings: DialRecordings;
   /** A child call ended (the virtual phones forget its notes). */
   onChildEnded: (sid: string) => void;
   onError: (err: unknown) => void;
@@ -33,7 +35,12 @@ export function createDial(w: DialWiring): (host: DialHost) => Promise<DialResul
       w.onChildEnded(sid);
     },
   });
-  const deps = { nouns: { ...w.nouns, Number: numberDialer(legs), Sip: sipDialer(legs) }, isAccountNumber: w.isAccountNumber };
+  const deps = {
+    nouns: { ...w.nouns, Number: numberDialer(legs), Sip: sipDialer(legs) },
+    isAccountNumber: w.isAccountNumber,
+    recordings: w.recordings,
+    now: () => w.lifecycle.now(),
+  };
   return (host) => runDial(deps, host);
 }
 

@@ -9,6 +9,7 @@ import type { CallRow } from '../../store/repositories/calls.js';
 import type { DialTarget, DialVerb } from '../../twiml/index.js';
 import { toE164 } from '../../core/phone/e164.js';
 import type { CallLeg } from '../legs/types.js';
+import { DialRecording, type DialRecordings } from './recording.js';
 import { ringback } from './ringback.js';
 import type { DialAttempt, DialContext, DialResult, NounDialer, Party, UnansweredStatus } from './types.js';
 
@@ -18,6 +19,8 @@ export interface DialDeps {
   nouns: NounDialers;
   /** A number the account owns or verified (OutgoingCallerIds). */
   isAccountNumber: (accountSid: string, number: string) => Promise<boolean>;
+  recordings: DialRecordings;
+  now: () => number;
 }
 
 /** What the calling session gives the executor. */
@@ -39,7 +42,7 @@ export async function runDial(d: DialDeps, host: DialHost): Promise<DialResult> 
   for (const name of new Set(verb.targets.filter((t) => !d.nouns[t.noun]).map((t) => t.noun))) {
     await host.alert('voiceVerbUnsupported', `<Dial><${name}> is not supported by Switchboard yet`);
   }
-  if (nouns.length === 0) return { status: 'failed', callSid: null, durationSeconds: null, bridged: false, unsupported: true };
+  if (nouns.length === 0) return { status: 'failed', callSid: null, durationSeconds: null, bridged: false, unsupported: true, recording: null };
   await warnIgnored(host);
 
   const callerId = await checkCallerId(d, host, nouns);
@@ -53,11 +56,21 @@ export async function runDial(d: DialDeps, host: DialHost): Promise<DialResult> 
     alert: (kind, detail) => host.alert(kind, detail),
   };
   const attempts = (await Promise.all(nouns.map((n) => startNoun(d, n, ctx)))).flat();
+  const recording = DialRecording.of(d.recordings, verb, host.parent, host.leg.media, host.resolve, d.now);
+  if (recording?.fromRinging) recording.start();
   const ringing = host.answered ? host.leg.media?.play(ringback(verb.ringTone), { loop: 0 }) : undefined;
   const first = await firstAnswer(attempts, host.signal);
   if (ringing) host.leg.media?.stopPlayback();
-  if ('outcomes' in first) return pickStatus(first.outcomes, host.signal.aborted);
-  return connect(host, first.party);
+  if ('outcomes' in first) {
+    await recording?.finish(false);
+    return pickStatus(first.outcomes, host.signal.aborted);
+  }
+  const result = await connect(host, first.party, recording);
+  const saved = await recording?.finish(result.bridged).catch(async (err: unknown) => {
+    await host.alert('voiceCallFailed', `the <Dial> recording could not be stored: ${(err as Error).message}`);
+    return null;
+  });
+  return saved ? { ...result, recording: saved } : result;
 }
 
 async function startNoun(d: DialDeps, noun: DialTarget, ctx: DialContext): Promise<DialAttempt[]> {
@@ -69,7 +82,6 @@ async function startNoun(d: DialDeps, noun: DialTarget, ctx: DialContext): Promi
 async function warnIgnored(host: DialHost): Promise<void> {
   const { verb } = host;
   const ignored: string[] = [];
-  if (verb.record !== 'do-not-record') ignored.push(`record="${verb.record}" (the bridge is not recorded)`);
   if (verb.sequential) ignored.push('sequential (the numbers ring at once)');
   if (verb.targets.some((t) => (t.noun === 'Number' || t.noun === 'Sip') && t.url !== null)) ignored.push('url on a dialled number (no whisper is played)');
   if (ignored.length) await host.alert('voiceVerbUnsupported', `<Dial> attributes Switchboard does not support yet were ignored: ${ignored.join('; ')}`);
@@ -145,13 +157,20 @@ function pickStatus(outcomes: Array<{ status: UnansweredStatus; sid: string | nu
 }
 
 function unanswered(status: UnansweredStatus, sid: string | null): DialResult {
-  return { status, callSid: sid, durationSeconds: null, bridged: false, unsupported: false };
+  return { status, callSid: sid, durationSeconds: null, bridged: false, unsupported: false, recording: null };
 }
 
 type Ending = 'gone' | 'caller' | 'star' | 'limit';
 
-async function connect(host: DialHost, party: Party): Promise<DialResult> {
-  const done = (): DialResult => ({ status: 'completed', callSid: party.sid, durationSeconds: party.duration(), bridged: true, unsupported: false });
+async function connect(host: DialHost, party: Party, recording: DialRecording | null): Promise<DialResult> {
+  const done = (): DialResult => ({
+    status: 'completed',
+    callSid: party.sid,
+    durationSeconds: party.duration(),
+    bridged: true,
+    unsupported: false,
+    recording: null,
+  });
   let gone = false;
   party.onGone(() => (gone = true));
   if (!host.answered && !host.signal.aborted) await host.answer(); // answerOnBridge: the caller is answered now
@@ -168,9 +187,11 @@ async function connect(host: DialHost, party: Party): Promise<DialResult> {
     }
     return done();
   }
+  recording?.start();
   const why = await new Promise<Ending>((resolve) => {
     const cleanup: Array<() => void> = [];
     const end = (e: Ending): void => {
+      recording?.stop(); // before anything closes the caller's media
       for (const c of cleanup) c();
       cleanup.length = 0;
       resolve(e);

@@ -65,6 +65,8 @@ export interface DialResult {
   bridged: boolean;
   /** No noun could be dialled at all (nouns not supported yet): the call ends, as before Dial existed. */
   unsupported: boolean;
+  /** The bridge's recording (Dial record), when one was kept. */
+  recording: { sid: string; url: string; durationSeconds: number } | null;
 }
 
 /** Status callbacks of one dialled leg (from the noun's attributes). */

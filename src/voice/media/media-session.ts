@@ -20,8 +20,12 @@ export type MediaSessionEvents = {
   stream: [sid: string, report: StreamReport];
 };
 
-/** A verb's recording (<Record>) and the whole call's (the API's Record=true) run side by side. */
-export type RecordingSlot = 'verb' | 'call';
+/**
+ * A verb's recording (<Record>), the whole call's (the API's Record=true) and a <Dial>'s run side by side.
+ * 'dial' has two channels: this session's received audio, and that of the session it is bridged to; it is
+ * handed over interleaved (dial-recorder.ts).
+ */
+export type RecordingSlot = 'verb' | 'call' | 'dial';
 
 export interface MediaSession {
   /** The local RTP port written in SDP. */

@@ -44,6 +44,11 @@ export class Recorder {
     }
   }
 
+  /** Pads with silence up to `total` samples (a channel kept in step with a clock). */
+  padTo(total: number): void {
+    if (total > this.total) this.pad(total - this.total);
+  }
+
   private pad(samples: number): void {
     for (let i = 0; i < samples && this.total < this.maxSamples; i++) {
       if (this.used === CHUNK) this.roll();

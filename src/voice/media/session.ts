@@ -20,6 +20,7 @@ import type { DtmfSendOptions } from './dtmf.js';
 import { PlaybackQueue } from './playback.js';
 import type { AudioInput, PlayOptions, PlayResult } from './playback.js';
 import { Recorder } from './recorder.js';
+import { DialRecorder } from './dial-recorder.js';
 import { sharedMediaClock } from './clock.js';
 import type { ClockClient, MediaClock } from './clock.js';
 import { Emitter } from '../../core/emitter.js';
@@ -119,6 +120,8 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   private recorder: Recorder | null = null;
   /** The whole call's recording (the API's Record=true), alongside a verb's. */
   private callRecorder: Recorder | null = null;
+  /** A <Dial> recording: this session is its channel 0, the session bridged to it channel 1. */
+  private dialRecorder: DialRecorder | null = null;
   private closed = false;
   private readonly symmetric: boolean;
   private readonly clock: MediaClock;
@@ -230,6 +233,7 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
 
   startRecording(maxSeconds = 3600, which: RecordingSlot = 'verb'): void {
     if (which === 'call') this.callRecorder = new Recorder(maxSeconds * 8000);
+    else if (which === 'dial') this.dialRecorder = new DialRecorder(maxSeconds);
     else this.recorder = new Recorder(maxSeconds * 8000);
   }
 
@@ -242,6 +246,11 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
 
   takeRecording(which: RecordingSlot = 'verb'): Promise<Int16Array | null> {
     if (which === 'verb') return Promise.resolve(this.stopRecording());
+    if (which === 'dial') {
+      const d = this.dialRecorder;
+      this.dialRecorder = null;
+      return Promise.resolve(d ? d.take() : null);
+    }
     const r = this.callRecorder;
     this.callRecorder = null;
     return Promise.resolve(r ? r.toPcm() : null);
@@ -312,12 +321,15 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     const law: G711Codec | null = h.payloadType === 0 ? 'PCMU' : h.payloadType === 8 ? 'PCMA' : null;
     if (!law) return;
     if (this.frameTap !== null) this.frameTap.inbound(msg, h.payloadOffset, h.payloadLength, law, h.timestamp);
+    // A <Dial> recording kept by this session (channel 0) or by the one it is bridged to (channel 1).
+    const dial = this.dialRecorder ?? peer?.dialRecorder ?? null;
     if (peer !== null) {
       peer.relay(msg, h, false);
-      if (!this.recorder && !this.callRecorder && !this.onAudio) return; // nothing else wants it decoded
+      if (!this.recorder && !this.callRecorder && !this.onAudio && !dial) return; // nothing else wants it decoded
     }
     const n = Math.min(h.payloadLength, this.frame.length);
     decodeInto(law, msg, h.payloadOffset, n, this.frame, 0);
+    if (dial) dial.push(dial === this.dialRecorder ? 0 : 1, this.frame, n);
     if (this.recorder) this.recorder.push(this.frame, n, h.timestamp);
     if (this.callRecorder) this.callRecorder.push(this.frame, n, h.timestamp);
     if (this.onAudio) this.onAudio(this.frame, n);

@@ -84,8 +84,8 @@ export function wavToPcm8k(buf: Buffer): Int16Array {
   return resampleTo8k(pcm, info.sampleRate);
 }
 
-/** 8 kHz mono WAV in the given encoding (the sample rate is a parameter for completeness). */
-export function writeWav(pcm: Int16Array, format: WavFormat = 'pcm16', sampleRate = 8000): Buffer {
+/** 8 kHz WAV in the given encoding; `channels` > 1 takes interleaved samples (a dual-channel recording). */
+export function writeWav(pcm: Int16Array, format: WavFormat = 'pcm16', sampleRate = 8000, channels = 1): Buffer {
   const law = format !== 'pcm16';
   const payload = law ? encodePcm(format === 'mulaw' ? 'PCMU' : 'PCMA', pcm) : Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
   const bits = law ? 8 : 16;
@@ -105,13 +105,13 @@ export function writeWav(pcm: Int16Array, format: WavFormat = 'pcm16', sampleRat
   o += 4;
   header.writeUInt16LE(format === 'pcm16' ? 1 : format === 'alaw' ? 6 : 7, o);
   o += 2;
-  header.writeUInt16LE(1, o);
+  header.writeUInt16LE(channels, o);
   o += 2;
   header.writeUInt32LE(sampleRate, o);
   o += 4;
-  header.writeUInt32LE((sampleRate * bits) / 8, o);
+  header.writeUInt32LE((sampleRate * bits * channels) / 8, o);
   o += 4;
-  header.writeUInt16LE(bits / 8, o);
+  header.writeUInt16LE((bits / 8) * channels, o);
   o += 2;
   header.writeUInt16LE(bits, o);
   o += 2;
@@ -122,7 +122,7 @@ export function writeWav(pcm: Int16Array, format: WavFormat = 'pcm16', sampleRat
     o += 4;
     header.writeUInt32LE(4, o);
     o += 4;
-    header.writeUInt32LE(pcm.length, o);
+    header.writeUInt32LE(pcm.length / channels, o);
     o += 4;
   }
   header.write('data', o);

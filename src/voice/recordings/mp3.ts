@@ -4,13 +4,29 @@ export class Mp3EncoderMissing extends Error {}
 
 /**
  * MP3 for recording downloads, made by Debian's `lame` run as a separate program (LGPL: used, not bundled),
- * as espeak-ng is for speech. Input: 8 kHz mono 16-bit PCM; output: a 32 kbit/s mono MP3.
+ * as espeak-ng is for speech. Input: 8 kHz 16-bit PCM, mono or interleaved stereo (a dual-channel <Dial>
+ * recording); output: an MP3 of 32 kbit/s per channel.
  */
-export function encodeMp3(pcm: Int16Array, sampleRate = 8000): Promise<Buffer> {
+export function encodeMp3(pcm: Int16Array, sampleRate = 8000, channels = 1): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'lame',
-      ['--quiet', '-r', '-s', String(sampleRate / 1000), '--bitwidth', '16', '--signed', '--little-endian', '-m', 'm', '-b', '32', '-', '-'],
+      [
+        '--quiet',
+        '-r',
+        '-s',
+        String(sampleRate / 1000),
+        '--bitwidth',
+        '16',
+        '--signed',
+        '--little-endian',
+        '-m',
+        channels === 2 ? 's' : 'm',
+        '-b',
+        String(32 * channels),
+        '-',
+        '-',
+      ],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     const out: Buffer[] = [];

@@ -18,6 +18,15 @@ import type { WebhookDispatcher } from '../../webhooks/dispatcher.js';
 import { decodeToPcm, encodePcm, writeWav } from '../media/index.js';
 import type { SavedRecording } from '../verbs/index.js';
 
+export type RecordingSource = 'RecordVerb' | 'OutboundAPI' | 'DialVerb';
+
+/** Where recording status callbacks go; `events` defaults to completed only, as on Twilio. */
+export interface RecordingCallback {
+  url: string;
+  method: HttpMethod;
+  events?: readonly string[];
+}
+
 export interface RecordingsDeps {
   repo: RecordingsRepository;
   tx: Transactor;
@@ -39,35 +48,17 @@ export class RecordingsService {
     call: CallRow,
     pcm: Int16Array,
     startedAt: number,
-    source: 'RecordVerb' | 'OutboundAPI',
-    callback: { url: string; method: HttpMethod } | null,
+    source: RecordingSource,
+    callback: RecordingCallback | null,
+    opts: { sid?: string; channels?: 1 | 2 } = {},
   ): Promise<SavedRecording> {
     const now = this.d.clock.now();
-    const sid = newSid('RE');
-    const duration = Math.max(1, Math.round(pcm.length / 8000));
+    const sid = opts.sid ?? newSid('RE');
+    const channels = opts.channels ?? 1;
+    const duration = Math.max(1, Math.round(pcm.length / channels / 8000));
     const url = this.urlOf(call.account_sid, sid);
-    const jobs = callback
-      ? [
-          this.d.webhooks.job({
-            accountSid: call.account_sid,
-            resourceSid: sid,
-            purpose: 'recording-status',
-            primary: callback,
-            params: {
-              AccountSid: call.account_sid,
-              CallSid: call.sid,
-              RecordingSid: sid,
-              RecordingUrl: url,
-              RecordingStatus: 'completed',
-              RecordingDuration: String(duration),
-              RecordingChannels: '1',
-              RecordingSource: source,
-              RecordingStartTime: rfc2822(startedAt) ?? '',
-              ErrorCode: '0',
-            },
-          }),
-        ]
-      : [];
+    const wanted = callback !== null && (callback.events ?? ['completed']).includes('completed');
+    const jobs = wanted ? [this.statusJob(call, sid, 'completed', { startedAt, source, channels, callback, duration })] : [];
     // The recording and its status callback commit together: no callback for audio that was not kept.
     await this.d.tx.transaction(async (trx) => {
       await this.d.repo.insert(
@@ -77,7 +68,7 @@ export class RecordingsService {
           call_sid: call.sid,
           source,
           status: 'completed',
-          channels: 1,
+          channels,
           duration,
           start_time: startedAt,
           error_code: null,
@@ -90,6 +81,47 @@ export class RecordingsService {
       await this.d.jobs.enqueue(jobs, trx);
     });
     return { sid, url, durationSeconds: duration };
+  }
+
+  /**
+   * A recording status callback other than `completed`: `in-progress` when a recording starts, `absent` when
+   * it ends with nothing worth keeping (too short or silent). Sent only when `callback.events` asks for it.
+   */
+  async notify(
+    call: CallRow,
+    sid: string,
+    status: 'in-progress' | 'absent',
+    r: { startedAt: number; source: RecordingSource; channels: 1 | 2; callback: RecordingCallback },
+  ): Promise<void> {
+    if (!(r.callback.events ?? ['completed']).includes(status)) return;
+    await this.d.jobs.enqueue([this.statusJob(call, sid, status, { ...r, duration: status === 'absent' ? 0 : null })]);
+  }
+
+  private statusJob(
+    call: CallRow,
+    sid: string,
+    status: 'in-progress' | 'completed' | 'absent',
+    r: { startedAt: number; source: RecordingSource; channels: 1 | 2; callback: RecordingCallback; duration: number | null },
+  ) {
+    const params: Record<string, string> = {
+      AccountSid: call.account_sid,
+      CallSid: call.sid,
+      RecordingSid: sid,
+      RecordingUrl: this.urlOf(call.account_sid, sid),
+      RecordingStatus: status,
+      RecordingChannels: String(r.channels),
+      RecordingSource: r.source,
+      RecordingStartTime: rfc2822(r.startedAt) ?? '',
+      ErrorCode: '0',
+    };
+    if (r.duration !== null) params.RecordingDuration = String(r.duration);
+    return this.d.webhooks.job({
+      accountSid: call.account_sid,
+      resourceSid: sid,
+      purpose: 'recording-status',
+      primary: { url: r.callback.url, method: r.callback.method },
+      params,
+    });
   }
 
   list(accountSid: string, filter: RecordingFilter, page: PageQuery): Promise<Page<RecordingMeta>> {
@@ -111,14 +143,15 @@ export class RecordingsService {
     const audio = await this.d.repo.audio(accountSid, sid);
     if (!audio) throw errors.notFound('Recording', sid);
     const pcm = decodeToPcm('PCMU', audio);
+    const channels = (await this.find(accountSid, sid)).channels;
     if (format === 'mp3') {
       try {
-        return { contentType: 'audio/mpeg', data: await encodeMp3(pcm) };
+        return { contentType: 'audio/mpeg', data: await encodeMp3(pcm, 8000, channels) };
       } catch (err) {
         if (err instanceof Mp3EncoderMissing) throw errors.recordingFormatUnavailable('mp3');
         throw err;
       }
     }
-    return { contentType: 'audio/x-wav', data: writeWav(pcm, 'pcm16') };
+    return { contentType: 'audio/x-wav', data: writeWav(pcm, 'pcm16', 8000, channels) };
   }
 }

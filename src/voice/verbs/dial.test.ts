@@ -7,7 +7,7 @@ import type { DialResult } from '../dial/types.js';
 import { executeDial } from './dial.js';
 import { FakeControl, verb } from './test-support/fake-control.js';
 
-const bridged: DialResult = { status: 'completed', callSid: 'CA' + '2'.repeat(32), durationSeconds: 7, bridged: true, unsupported: false };
+const bridged: DialResult = { status: 'completed', callSid: 'CA' + '2'.repeat(32), durationSeconds: 7, bridged: true, unsupported: false, recording: null };
 
 function dialing(ctl: FakeControl, result: DialResult, during?: () => void): DialVerb[] {
   const seen: DialVerb[] = [];
@@ -35,7 +35,7 @@ test('the caller is answered, the action gets DialCallStatus, DialCallSid, DialC
 
 test('answerOnBridge leaves the answer to the dial; unanswered results carry no duration; no action goes on', async () => {
   const ctl = new FakeControl();
-  dialing(ctl, { status: 'busy', callSid: 'CA' + '3'.repeat(32), durationSeconds: null, bridged: false, unsupported: false });
+  dialing(ctl, { status: 'busy', callSid: 'CA' + '3'.repeat(32), durationSeconds: null, bridged: false, unsupported: false, recording: null });
   const out = await executeDial(verb('<Dial answerOnBridge="true" action="/done">+14155550100</Dial>', 'Dial'), ctl);
   assert.equal(ctl.answered, false);
   assert.equal(out.kind, 'redirect');
@@ -58,7 +58,7 @@ test('a caller who hung up: the action is told and the call ends; a redirect ski
 
 test('nouns not supported at all end the call; a host without a dialer raises 12200', async () => {
   const ctl = new FakeControl();
-  dialing(ctl, { status: 'failed', callSid: null, durationSeconds: null, bridged: false, unsupported: true });
+  dialing(ctl, { status: 'failed', callSid: null, durationSeconds: null, bridged: false, unsupported: true, recording: null });
   assert.deepEqual(await executeDial(verb('<Dial><Queue>support</Queue></Dial>', 'Dial'), ctl), { kind: 'hangup' });
   const bare = new FakeControl();
   assert.deepEqual(await executeDial(verb('<Dial>+14155550100</Dial>', 'Dial'), bare), { kind: 'hangup' });

@@ -3,7 +3,8 @@ import { NEXT, type Outcome, type VerbExecutor } from './types.js';
 
 /**
  * <Dial>: the caller is answered (unless answerOnBridge), the nouns ring and the first to answer is bridged
- * (voice/dial/run.ts). Then `action` gets DialCallStatus, DialCallSid, DialCallDuration and DialBridged;
+ * (voice/dial/run.ts). Then `action` gets DialCallStatus, DialCallSid, DialCallDuration and DialBridged, and
+ * RecordingUrl, RecordingSid and RecordingDuration when the bridge was recorded;
  * without action the document goes on with the next verb. A caller who hung up still has the action told
  * (its answer is not run); a caller redirected through the API goes straight to the new document.
  */
@@ -20,6 +21,11 @@ export const executeDial: VerbExecutor<DialVerb> = async (verb, ctl) => {
   const params: Record<string, string> = { DialCallStatus: result.status, DialBridged: String(result.bridged) };
   if (result.callSid !== null) params.DialCallSid = result.callSid;
   if (result.durationSeconds !== null) params.DialCallDuration = String(result.durationSeconds);
+  if (result.recording) {
+    params.RecordingUrl = result.recording.url;
+    params.RecordingSid = result.recording.sid;
+    params.RecordingDuration = String(result.recording.durationSeconds);
+  }
   const url = verb.action === null ? null : ctl.resolve(verb.action);
   if (hungUp) {
     if (url !== null) await ctl.notify(url, verb.method, params);

@@ -143,9 +143,14 @@ export class RemoteRtpSession extends Emitter<MediaSessionEvents> implements Med
     this.audioHook = null;
     this.closed = true;
     this.link.send({ t: 'close', id: this.id, req: 0 });
-    this.link.forget();
-    for (const p of this.pending.values()) p.resolve(null);
-    this.pending.clear();
+    // A recording asked for just before closing (a <Dial> whose caller hung up) still comes back: the engine
+    // answers it before it closes the session. Everything else in flight is settled now.
+    for (const [req, p] of this.pending) {
+      if (p.kind === 'recorded') continue;
+      p.resolve(null);
+      this.pending.delete(req);
+    }
+    if (this.pending.size === 0) this.link.forget();
     return Promise.resolve();
   }
 
@@ -178,12 +183,15 @@ export class RemoteRtpSession extends Emitter<MediaSessionEvents> implements Med
         this.pending.delete(msg.req);
         if (p?.kind === 'done' && msg.t === 'done') p.resolve(msg.result);
         else if (p?.kind === 'recorded' && msg.t === 'recorded') p.resolve(msg.pcm);
+        if (this.closed && this.pending.size === 0 && this.failed === null) this.link.forget();
         return;
       }
       case 'digit':
+        if (this.closed) return;
         this.emit('digit', msg.digit, msg.ms);
         return;
       case 'digit-start':
+        if (this.closed) return;
         this.emit('digitStart', msg.digit);
         return;
       case 'latched':
