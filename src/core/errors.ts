@@ -275,6 +275,7 @@ export const ALERTS = {
   overrideRetryPolicyInvalid: { code: 11243, text: 'HTTP retry policy is invalid', level: 'warning' },
   overrideEdgeInvalid: { code: 11240, text: 'HTTP connection edge location is invalid', level: 'warning' },
   overrideValueInvalid: { code: 11100, text: 'Invalid URL format: a connection override is out of range', level: 'warning' },
+  dialFromDialedCall: { code: 13201, text: 'Dial: Cannot Dial out from a Dial Call Segment' },
 } as const;
 
 /** An alert's log level: errors unless the catalogue says otherwise. */

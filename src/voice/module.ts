@@ -211,6 +211,7 @@ export function createVoice(o: VoiceOptions) {
     onChildEnded: (sid) => phones.forget(sid),
     onError: o.onError,
     recordings,
+    whisper: { webhooks: o.webhooks, log: o.webhookLog, recordings },
     isAccountNumber: async (accountSid, number) => (await numbers.findByNumber(number))?.account_sid === accountSid || callerIds.isVerified(accountSid, number),
   });
 

@@ -11,13 +11,15 @@ import type { LiveCall } from '../calls/live.js';
 import type { CallPeer, Connector, Placement } from '../calls/peer.js';
 import { unansweredTimes } from '../calls/params.js';
 import type { CallLeg } from '../legs/types.js';
-import type { DialAttempt, Party, UnansweredStatus } from './types.js';
+import type { DialAttempt, LegOutcome, Party, UnansweredStatus } from './types.js';
+import { runWhisper, type Whisper, type WhisperDeps } from './whisper.js';
 
 export interface ChildDeps {
   lifecycle: CallLifecycle;
   /** The call is over: forget it (sessions map, virtual phone notes). */
   onEnded: (sid: string) => void;
   onError: (err: unknown) => void;
+  whisper: WhisperDeps;
 }
 
 export class ChildCall implements LiveCall, Party {
@@ -35,12 +37,15 @@ export class ChildCall implements LiveCall, Party {
   private moves: Promise<void> = Promise.resolve();
   private finishing: Promise<void> | null = null;
   private bridgedTo: CallLeg | null = null;
+  /** Aborts the whisper running on this leg (another leg won, the caller left, this one hung up). */
+  private screening: AbortController | null = null;
   readonly sid: string;
 
   constructor(
     private readonly d: ChildDeps,
     private row: CallRow,
     private readonly sendDigits: string | null,
+    private readonly whisper: Whisper | null = null,
   ) {
     this.sid = row.sid;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -76,6 +81,20 @@ export class ChildCall implements LiveCall, Party {
       r.answered.leg.onFailure?.(() => void this.finishAnswered(false));
       await r.answered.answer().catch(() => undefined);
       await this.move(['queued', 'ringing'], { status: 'in-progress', start_time: this.answered });
+      if (this.whisper && !this.ended) {
+        // The other legs ring on meanwhile: the first party to accept wins, one who declines is hung up.
+        this.screening = new AbortController();
+        const accepted = await runWhisper(this.d.whisper, () => this.row, r.answered.leg, this.whisper, this.screening.signal).catch((err: unknown) => {
+          this.d.onError(err);
+          return false;
+        });
+        this.screening = null;
+        if (!accepted || this.canceled) {
+          const outcome: LegOutcome = this.canceled ? 'canceled' : 'declined';
+          await this.finishAnswered(false);
+          return { status: outcome, sid: this.sid };
+        }
+      }
       // Ended meanwhile (hung up, or through the API): still the answered party; connecting it fails at once.
       return { party: this };
     });
@@ -83,7 +102,15 @@ export class ChildCall implements LiveCall, Party {
   }
 
   private cancel(): void {
-    if (this.answered !== null || this.ended) return;
+    if (this.ended) return;
+    if (this.answered !== null) {
+      // Answered but still hearing its whisper: stop it; the leg is hung up.
+      if (this.screening) {
+        this.canceled = true;
+        this.screening.abort();
+      }
+      return;
+    }
     this.canceled = true;
     this.placement?.cancel();
   }
@@ -97,6 +124,8 @@ export class ChildCall implements LiveCall, Party {
   async end(status: 'completed' | 'canceled'): Promise<void> {
     if (this.ended) return this.done;
     if (this.answered === null) this.cancel();
+    else if (this.screening)
+      void this.finishAnswered(false); // a leg hearing its whisper is not connected yet
     else if (status === 'completed') void this.finishAnswered(false);
     return this.done;
   }
@@ -143,6 +172,7 @@ export class ChildCall implements LiveCall, Party {
     this.finishing ??= (async () => {
       this.ended = true;
       this.endedAt = this.d.lifecycle.now();
+      this.screening?.abort();
       this.disconnect();
       const peer = this.peer;
       if (!remote) await peer?.hangup().catch(() => undefined);

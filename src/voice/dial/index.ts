@@ -3,6 +3,7 @@ import type { CallLifecycle } from '../calls/lifecycle.js';
 import type { LiveCall } from '../calls/live.js';
 import type { Dialer } from '../calls/dialer.js';
 import type { DialRecordings } from './recording.js';
+import type { WhisperDeps } from './whisper.js';
 import { LegDialer, numberDialer, sipDialer } from './legs.js';
 import { runDial, type DialHost, type NounDialers } from './run.js';
 import type { DialResult } from './types.js';
@@ -15,6 +16,8 @@ export interface DialWiring {
   sessions: Map<string, LiveCall>;
   isAccountNumber: (accountSid: string, number: string) => Promise<boolean>;
   recordings: DialRecordings;
+  /** What a whisper (a noun's url) runs with: webhooks, alerts, recordings. */
+  whisper: Omit<WhisperDeps, 'now'>;
   /** A child call ended (the virtual phones forget its notes). */
   onChildEnded: (sid: string) => void;
   onError: (err: unknown) => void;
@@ -29,6 +32,7 @@ export function createDial(w: DialWiring): (host: DialHost) => Promise<DialResul
     nodeId: w.nodeId,
     leaseMs: w.leaseMs,
     onError: w.onError,
+    whisper: { ...w.whisper, now: () => w.lifecycle.now() },
     register: (child) => w.sessions.set(child.sid, child),
     onEnded: (sid) => {
       w.sessions.delete(sid);

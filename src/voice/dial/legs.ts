@@ -10,6 +10,7 @@ import type { Dialer } from '../calls/dialer.js';
 import { toE164 } from '../../core/phone/e164.js';
 import type { CallLifecycle } from '../calls/lifecycle.js';
 import { ChildCall, type ChildDeps } from './child.js';
+import type { Whisper } from './whisper.js';
 import type { DialAttempt, DialContext, LegCallbacks, NounDialer } from './types.js';
 
 export interface LegDialerDeps extends ChildDeps {
@@ -25,7 +26,7 @@ interface Leg {
   to: string;
   sendDigits: string | null;
   callbacks: LegCallbacks;
-  whisperUrl: string | null;
+  whisper: Whisper | null;
   auth?: { username: string; password: string };
   headers?: Array<{ name: string; value: string }>;
 }
@@ -63,8 +64,8 @@ export class LegDialer {
       duration: null,
       forwarded_from: null,
       caller_name: null,
-      url: leg.whisperUrl,
-      method: 'POST',
+      url: leg.whisper?.url ?? null,
+      method: leg.whisper?.method ?? 'POST',
       fallback_url: null,
       fallback_method: 'POST',
       twiml: null,
@@ -82,7 +83,7 @@ export class LegDialer {
       date_created: now,
       date_updated: now,
     };
-    const child = new ChildCall(this.d, await this.d.lifecycle.create(row), leg.sendDigits);
+    const child = new ChildCall(this.d, await this.d.lifecycle.create(row), leg.sendDigits, leg.whisper);
     this.d.register(child);
     const connector = await route.connector({
       sid: row.sid,
@@ -98,6 +99,12 @@ export class LegDialer {
   }
 }
 
+/** The noun's whisper, resolved against the running document (an unusable URL: no whisper). */
+function whisperOf(noun: NumberNoun | SipNoun, ctx: DialContext): Whisper | null {
+  const url = noun.url === null ? null : ctx.resolve(noun.url);
+  return url === null ? null : { url, method: noun.method };
+}
+
 function callbacks(noun: NumberNoun | SipNoun, ctx: DialContext): LegCallbacks {
   return { url: noun.statusCallback === null ? null : ctx.resolve(noun.statusCallback), method: noun.statusCallbackMethod, events: noun.statusCallbackEvent };
 }
@@ -110,7 +117,7 @@ export function numberDialer(legs: LegDialer): NounDialer<NumberNoun> {
         await ctx.alert('dialInvalidNumber', `<Number>${noun.number}</Number> is not a phone number`);
         return [failed()];
       }
-      return [await legs.place(ctx, { to, sendDigits: noun.sendDigits, callbacks: callbacks(noun, ctx), whisperUrl: noun.url })];
+      return [await legs.place(ctx, { to, sendDigits: noun.sendDigits, callbacks: callbacks(noun, ctx), whisper: whisperOf(noun, ctx) })];
     },
   };
 }
@@ -127,7 +134,7 @@ export function sipDialer(legs: LegDialer): NounDialer<SipNoun> {
           to: target.uri,
           sendDigits: null,
           callbacks: callbacks(noun, ctx),
-          whisperUrl: noun.url,
+          whisper: whisperOf(noun, ctx),
           ...(username !== null && password !== null ? { auth: { username, password } } : {}),
           ...(noun.headers.length ? { headers: noun.headers.map((h) => ({ name: h.name.startsWith('X-') ? h.name : `X-${h.name}`, value: h.value })) } : {}),
         }),

@@ -11,7 +11,7 @@ import { toE164 } from '../../core/phone/e164.js';
 import type { CallLeg } from '../legs/types.js';
 import { DialRecording, type DialRecordings } from './recording.js';
 import { ringback } from './ringback.js';
-import type { DialAttempt, DialContext, DialResult, NounDialer, Party, UnansweredStatus } from './types.js';
+import type { DialAttempt, DialContext, DialResult, LegOutcome, NounDialer, Party, UnansweredStatus } from './types.js';
 
 export type NounDialers = { [K in DialTarget['noun']]?: NounDialer<Extract<DialTarget, { noun: K }>> };
 
@@ -83,7 +83,6 @@ async function warnIgnored(host: DialHost): Promise<void> {
   const { verb } = host;
   const ignored: string[] = [];
   if (verb.sequential) ignored.push('sequential (the numbers ring at once)');
-  if (verb.targets.some((t) => (t.noun === 'Number' || t.noun === 'Sip') && t.url !== null)) ignored.push('url on a dialled number (no whisper is played)');
   if (ignored.length) await host.alert('voiceVerbUnsupported', `<Dial> attributes Switchboard does not support yet were ignored: ${ignored.join('; ')}`);
 }
 
@@ -105,7 +104,7 @@ async function checkCallerId(d: DialDeps, host: DialHost, nouns: DialTarget[]): 
   return null;
 }
 
-type First = { party: Party } | { outcomes: Array<{ status: UnansweredStatus; sid: string | null }> };
+type First = { party: Party } | { outcomes: Array<{ status: LegOutcome; sid: string | null }> };
 
 /** The first attempt to answer; the rest are canceled (one answering a moment later is hung up). */
 function firstAnswer(attempts: DialAttempt[], signal: AbortSignal): Promise<First> {
@@ -113,7 +112,7 @@ function firstAnswer(attempts: DialAttempt[], signal: AbortSignal): Promise<Firs
     if (attempts.length === 0) return resolve({ outcomes: [] });
     let won = false;
     let pending = attempts.length;
-    const outcomes: Array<{ status: UnansweredStatus; sid: string | null }> = [];
+    const outcomes: Array<{ status: LegOutcome; sid: string | null }> = [];
     const cancelAll = (): void => {
       for (const a of attempts) a.cancel();
     };
@@ -122,7 +121,7 @@ function firstAnswer(attempts: DialAttempt[], signal: AbortSignal): Promise<Firs
     if (signal.aborted) cancelAll();
     for (const a of attempts) {
       // A leg whose bookkeeping failed (the store) counts as failed; it must not stall or crash the dial.
-      const settled = a.result.catch((): { status: UnansweredStatus; sid: string | null } => ({ status: 'failed', sid: a.sid }));
+      const settled = a.result.catch((): { status: LegOutcome; sid: string | null } => ({ status: 'failed', sid: a.sid }));
       void settled.then((r) => {
         pending--;
         if ('party' in r) {
@@ -144,14 +143,16 @@ function firstAnswer(attempts: DialAttempt[], signal: AbortSignal): Promise<Firs
 }
 
 /**
- * The status reported when nobody answered. One attempt: its own. Several: no-answer if any rang out,
- * else busy if any was busy, else canceled, else failed. A caller who hung up while it rang: canceled.
+ * The status reported when nobody was connected. One attempt: its own. Several: a party that answered but
+ * declined in its whisper first (reported `completed`: that call did complete, and DialBridged=false says
+ * nobody was connected), then no-answer if any rang out, busy, canceled, failed. A caller who hung up while
+ * it rang: canceled.
  */
-function pickStatus(outcomes: Array<{ status: UnansweredStatus; sid: string | null }>, callerGone: boolean): DialResult {
-  const order: UnansweredStatus[] = callerGone ? ['canceled'] : ['no-answer', 'busy', 'canceled', 'failed'];
+function pickStatus(outcomes: Array<{ status: LegOutcome; sid: string | null }>, callerGone: boolean): DialResult {
+  const order: LegOutcome[] = callerGone ? ['canceled'] : ['declined', 'no-answer', 'busy', 'canceled', 'failed'];
   for (const status of order) {
     const hit = outcomes.find((o) => o.status === status);
-    if (hit) return unanswered(status, hit.sid);
+    if (hit) return status === 'declined' ? { ...unanswered('failed', hit.sid), status: 'completed' } : unanswered(status, hit.sid);
   }
   return unanswered(callerGone ? 'canceled' : 'failed', outcomes[0]?.sid ?? null);
 }

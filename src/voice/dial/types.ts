@@ -11,6 +11,8 @@ import type { CallLeg } from '../legs/types.js';
 
 export type DialCallStatus = 'completed' | 'answered' | 'busy' | 'no-answer' | 'failed' | 'canceled';
 export type UnansweredStatus = 'busy' | 'no-answer' | 'failed' | 'canceled';
+/** How an attempt that connected nobody ended: `declined` answered but turned the call down in its whisper. */
+export type LegOutcome = UnansweredStatus | 'declined';
 
 /** Someone the caller can be connected to. */
 export interface Party {
@@ -35,7 +37,7 @@ export interface Party {
 export interface DialAttempt {
   /** The child call's SID, once it exists. */
   readonly sid: string | null;
-  readonly result: Promise<{ party: Party } | { status: UnansweredStatus; sid: string | null }>;
+  readonly result: Promise<{ party: Party } | { status: LegOutcome; sid: string | null }>;
   /** Stop ringing: it ends `canceled` (no-op once settled). */
   cancel(): void;
 }
