@@ -16,7 +16,7 @@ import { createOffer, generateBeep, rms } from '../src/voice/media/index.js';
 import type { RtpSession } from '../src/voice/media/index.js';
 import { freePort, freePortRange, hasBinary, spawnPeer, tempDir, waitFor, within } from '../src/voice/sip/test-support/peers.js';
 import { answerWithMedia, dialWithMedia } from './support/media-call.js';
-import { UAC_DIVERSION, UAC_DTMF, UAS_AUTH, UAS_ECHO, UAS_RING_CANCEL } from './support/sipp-scenarios.js';
+import { UAC_DIVERSION, UAC_DTMF, UAS_AUTH, UAS_BUSY, UAS_ECHO, UAS_RING_CANCEL } from './support/sipp-scenarios.js';
 import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
@@ -377,24 +377,3 @@ test('endpoint: ring timeout: we CANCEL a ringing SIPp, it answers 200 + 487', {
   assert.deepEqual(outcome, { kind: 'no-answer' });
   assert.equal(await exitCode(peer), 0, peer.output());
 });
-
-const UAS_BUSY = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="UAS busy">
-  <recv request="INVITE"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 486 Busy Here
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-</scenario>
-`;

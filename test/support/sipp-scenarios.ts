@@ -147,6 +147,22 @@ export const UAS_RING_CANCEL = `${HEAD}<scenario name="UAS ringing until CANCEL"
 </scenario>
 `;
 
+/** Refuses the INVITE with 486 Busy Here. */
+export const UAS_BUSY = `${HEAD}<scenario name="UAS busy">
+  <recv request="INVITE"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 486 Busy Here
+      ${RESPONSE_HEAD}
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+</scenario>
+`;
+
 /** SIPp's uac_pcap reduced to three RFC 2833 digits from the pcaps SIPp ships: 1, 5, #. */
 export const UAC_DTMF = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <!DOCTYPE scenario SYSTEM "sipp.dtd">
