@@ -1,5 +1,6 @@
 // npm run bench:voice [-- --rates 25,50,100,200 --seconds 4 --levels 100,250,500,750 --hold 12
-//   --churn-held 1000 --churn-rate 100 --churn-seconds 10 --media-workers N --parts rate,levels,churn --section voice]
+//   --churn-held 1000 --churn-rate 100 --churn-seconds 10 --bridge-levels 50,100,250 --bridge-hold 10 --bridge-runs 3
+//   --media-workers N --parts rate,levels,churn,bridge --section voice]
 // SIPp (Debian sip-tester) places inbound calls to a Switchboard number whose TwiML says a sentence and
 // pauses. Part 1: the highest call rate held with zero failed calls (bounded step search, a fixed number of
 // calls per step). Part 2: the most concurrent calls with media while our RTP send lateness stays under
@@ -8,16 +9,19 @@
 // calls a second are set up for `--churn-seconds`; the held calls' media must not suffer (send lateness p99
 // under 5 ms, jitter p99 at their sink under 10 ms, no lost packet, no skipped tick) and no new call may fail.
 // The new calls send their RTP to a second sink, so the first one sees only the held calls.
-// Writes docs/benchmarks.md (section voice, or --section).
+// Part 4 (bridge, bench/voice-bridge.ts): N concurrent <Dial> bridges, two legs each, RTP relayed both ways
+// between this process's own senders and receivers: packets lost and relay latency p50/p99.
+// Writes docs/benchmarks.md (section voice, or --section; the bridge part its own section, SECTION-bridge).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flag, machine, ROOT, writeSection } from './lib.js';
+import { bridgedCalls } from './voice-bridge.js';
 
 const RATES = flag('rates', '25,50,100,200').split(',').map(Number);
 const STEP_SECONDS = Number(flag('seconds', '4'));
@@ -28,7 +32,10 @@ const CHURN_RATE = Number(flag('churn-rate', '100'));
 const CHURN_SECONDS = Number(flag('churn-seconds', '10'));
 /** Media engine threads of the server under test; '' leaves its default (one per core). */
 const MEDIA_WORKERS = flag('media-workers', '');
-const PARTS = new Set(flag('parts', 'rate,levels,churn').split(','));
+const PARTS = new Set(flag('parts', 'rate,levels,churn,bridge').split(','));
+const BRIDGE_LEVELS = flag('bridge-levels', '50,100,250').split(',').map(Number);
+const BRIDGE_HOLD = Number(flag('bridge-hold', '10'));
+const BRIDGE_RUNS = Number(flag('bridge-runs', '3'));
 const SECTION = flag('section', 'voice');
 const SIPP = '/usr/bin/sipp';
 const SENTENCE = 'Thank you for calling. All of our agents are busy. Please stay on the line.';
@@ -385,6 +392,48 @@ async function main(): Promise<void> {
       console.log(churnRows[0]!.join(' | '));
     }
 
+    // Part 4: bridged calls.
+    if (PARTS.has('bridge')) {
+      await idle();
+      const bridgeRows = await bridgedCalls(
+        {
+          sipPort,
+          buyNumber: async (url) =>
+            String((await api(server.url, `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json`, { AreaCode: '415', VoiceUrl: url })).phone_number),
+          activeCalls: async () => (await metrics(server.url)).active,
+          tickLateness: async () => {
+            const before = (await metrics(server.url)).buckets;
+            return async () => p99Between(before, (await metrics(server.url)).buckets).p99Ms;
+          },
+          serverPid: server.child.pid,
+        },
+        BRIDGE_LEVELS,
+        BRIDGE_HOLD,
+        BRIDGE_RUNS,
+        (line) => console.log(line),
+      );
+      const best = bridgeRows.filter((r, i) => r.pass && bridgeRows.slice(0, i).every((x) => x.pass)).pop()?.calls ?? 0;
+      const table = [
+        '| bridged calls (legs) | set up | RTP packets lost (sent) | relay latency p50 | relay latency p99 | harness alone p99 | engine tick lateness p99 | Switchboard CPU (cores) | verdict |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        ...bridgeRows.map(
+          (r) =>
+            `| ${r.calls} (${2 * r.calls}) | ${r.setUp} | ${r.lost} (${r.sent}) | ${r.p50Ms.toFixed(1)} ms | ${r.p99Ms.toFixed(1)} ms | ${r.baselineP99Ms.toFixed(1)} ms | ${ms(r.tickP99Ms)} | ${r.serverCpu.toFixed(2)} | ${r.pass ? 'held' : 'not held'} |`,
+        ),
+      ].join('\n');
+      const summary = `Most concurrent bridged calls held with no RTP packet lost and relay latency p99 under 5 ms: **${best}** (target 250).`;
+      console.log(summary);
+      const args = process.argv.slice(2).join(' ');
+      writeSection(
+        `${SECTION}-bridge`,
+        `### Voice: bridged calls (<Dial>)\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${MEDIA_WORKERS === '' ? 'media engine threads: one per core' : `--media-workers ${MEDIA_WORKERS}`}). The benchmark's own SIP endpoint (Switchboard's SIP stack, in the benchmark process) calls a number whose TwiML is \`<Dial><Sip>\` back to the same endpoint, which answers: each call is two legs bridged inside Switchboard's media engine. Calls are set up at 50 a second; two seconds after the last answer, every leg's UDP socket in the benchmark sends one PCMU packet every 20 ms (in four 5 ms phases) for ${BRIDGE_HOLD} s, stamped with its send time; Switchboard relays each to the other leg. Each level runs ${BRIDGE_RUNS} times: the figures are medians of the runs (packets lost and sent: totals), because the machine is shared with other work (load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(
+            ', ',
+          )} when this section was written). Lost: packets sent minus packets received a second after the last send. Relay latency: from send to receive in the benchmark process, so it includes both loopback hops and the benchmark's own event-loop delays (it errs high); "harness alone" is the same sockets and pattern sending directly to each other, without Switchboard. The run stops at the first level that loses packets.\n\n${summary}\n\n${table}`,
+      );
+    }
+
     const table1 = [
       '| step | SIPp result | RTP jitter p99 at the sink | tick lateness p99 | RTP lost at the sink | verdict |',
       '| --- | --- | --- | --- | --- | --- |',
@@ -409,10 +458,11 @@ async function main(): Promise<void> {
     const summary = `Highest call rate held with zero failed calls: **${bestRate} calls/s** (target 200). Most concurrent calls with media held with our RTP send lateness under 5 ms p99, no lost packet and no skipped tick: **${bestLevel}** (target 500).${churnRows.length ? ` Held calls' media while new calls are set up: **${churnHeld ? 'held' : 'not held'}**.` : ''}`;
     console.log(summary);
     const args = process.argv.slice(2).join(' ');
-    writeSection(
-      SECTION,
-      `### Voice: SIP call rate and concurrent media calls (${workers})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${workers}; each engine thread runs its own media clock), SIPp as the caller, a UDP sink in the benchmark process receiving every call's RTP. Each call fetches TwiML over HTTP (\`<Say>\` a cached sentence, then \`<Pause>\`), is answered, and sends 50 RTP packets a second until SIPp hangs up. Jitter is RFC 3550's per-packet interarrival difference |D(i-1,i)| measured at the sink (which adds the sink's own scheduling noise, so it errs high); tick lateness is how late each 20 ms tick sent its *last* frame (Switchboard's \`switchboard_media_tick_lateness_seconds\` histogram, a bucket bound): it grows with the number of calls because one tick sends every call's frame in turn, while each call's own packets stay evenly spaced.\n\n${summary}\n\nCall rate (each step a fixed number of calls lasting 1 s):\n\n${table1}\n\nConcurrent calls (ramped at up to 100 calls/s, then held ${HOLD_SECONDS} s; measured while all were up):\n\n${table2}${churnRows.length ? `\n\nHeld calls while new ones are set up (held calls ramped at up to 100 calls/s; new calls last 1 s and send their RTP to a second sink):\n\n${table3}` : ''}`,
-    );
+    if (PARTS.has('rate') || PARTS.has('levels') || PARTS.has('churn'))
+      writeSection(
+        SECTION,
+        `### Voice: SIP call rate and concurrent media calls (${workers})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${workers}; each engine thread runs its own media clock), SIPp as the caller, a UDP sink in the benchmark process receiving every call's RTP. Each call fetches TwiML over HTTP (\`<Say>\` a cached sentence, then \`<Pause>\`), is answered, and sends 50 RTP packets a second until SIPp hangs up. Jitter is RFC 3550's per-packet interarrival difference |D(i-1,i)| measured at the sink (which adds the sink's own scheduling noise, so it errs high); tick lateness is how late each 20 ms tick sent its *last* frame (Switchboard's \`switchboard_media_tick_lateness_seconds\` histogram, a bucket bound): it grows with the number of calls because one tick sends every call's frame in turn, while each call's own packets stay evenly spaced.\n\n${summary}\n\nCall rate (each step a fixed number of calls lasting 1 s):\n\n${table1}\n\nConcurrent calls (ramped at up to 100 calls/s, then held ${HOLD_SECONDS} s; measured while all were up):\n\n${table2}${churnRows.length ? `\n\nHeld calls while new ones are set up (held calls ramped at up to 100 calls/s; new calls last 1 s and send their RTP to a second sink):\n\n${table3}` : ''}`,
+      );
   } finally {
     await server.stop();
     twiml.close();
