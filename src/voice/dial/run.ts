@@ -83,6 +83,7 @@ async function warnIgnored(host: DialHost): Promise<void> {
   const { verb } = host;
   const ignored: string[] = [];
   if (verb.sequential) ignored.push('sequential (the numbers ring at once)');
+  if (verb.record !== 'do-not-record' && verb.recordingTrack !== 'both') ignored.push(`recordingTrack="${verb.recordingTrack}" (both parties are recorded)`);
   if (ignored.length) await host.alert('voiceVerbUnsupported', `<Dial> attributes Switchboard does not support yet were ignored: ${ignored.join('; ')}`);
 }
 
