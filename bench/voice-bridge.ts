@@ -45,6 +45,8 @@ export interface BridgeRow {
   /** p99 of the same sockets and pattern sent directly to each other (the harness alone). */
   baselineP99Ms: number;
   serverCpu: number;
+  /** CPU the benchmark process itself used meanwhile (its driver threads, in cores). */
+  benchCpu: number;
   pass: boolean;
 }
 
@@ -86,7 +88,7 @@ export async function bridgedCalls(d: BridgeDeps, levels: number[], holdSeconds:
         const row = await level(d, ep, number, n, holdSeconds);
         each.push(row);
         log(
-          `bridged ${n} (run ${r + 1}, load ${loadavg()[0]!.toFixed(1)}): ${row.setUp} set up, ${row.lost} of ${row.sent} lost, latency p50 ${row.p50Ms} ms p99 ${row.p99Ms} ms (harness alone p99 ${row.baselineP99Ms} ms), engine tick lateness p99 ${row.tickP99Ms} ms, server CPU ${row.serverCpu.toFixed(2)} cores`,
+          `bridged ${n} (run ${r + 1}, load ${loadavg()[0]!.toFixed(1)}): ${row.setUp} set up, ${row.lost} of ${row.sent} lost, latency p50 ${row.p50Ms} ms p99 ${row.p99Ms} ms (harness alone p99 ${row.baselineP99Ms} ms), engine tick lateness p99 ${row.tickP99Ms} ms, server CPU ${row.serverCpu.toFixed(2)} cores, benchmark CPU ${row.benchCpu.toFixed(2)} cores`,
         );
       }
       const med = (f: (r: BridgeRow) => number): number => median(each.map(f));
@@ -100,6 +102,7 @@ export async function bridgedCalls(d: BridgeDeps, levels: number[], holdSeconds:
         baselineP99Ms: med((r) => r.baselineP99Ms),
         tickP99Ms: med((r) => r.tickP99Ms),
         serverCpu: med((r) => r.serverCpu),
+        benchCpu: med((r) => r.benchCpu),
         pass: false,
       };
       row.pass = row.setUp === n && row.lost === 0 && row.p99Ms <= 5;
@@ -203,11 +206,15 @@ async function level(d: BridgeDeps, ep: SipEndpoint, number: string, n: number, 
     await sleep(2000); // every bridge is connected a moment after its callee's answer
     await Promise.all(drivers.map((dr, w) => dr.ask({ t: 'remotes', remotes: remotes[w]! })));
     const cpu0 = cpuSeconds(d.serverPid);
+    const own0 = process.cpuUsage();
     const t0 = performance.now();
     const ticks = await d.tickLateness();
     const relayed = await driveAll(drivers, holdSeconds);
     const tickP99Ms = await ticks();
-    const serverCpu = (cpuSeconds(d.serverPid) - cpu0) / ((performance.now() - t0) / 1000);
+    const seconds = (performance.now() - t0) / 1000;
+    const serverCpu = (cpuSeconds(d.serverPid) - cpu0) / seconds;
+    const own = process.cpuUsage(own0);
+    const benchCpu = (own.user + own.system) / 1e6 / seconds;
     ep.off('invite', onInvite);
     await Promise.all(outgoing.map((c) => c.bye().catch(() => undefined)));
     const idleBy = Date.now() + 60_000;
@@ -216,7 +223,16 @@ async function level(d: BridgeDeps, ep: SipEndpoint, number: string, n: number, 
     await Promise.all(drivers.map((dr, w) => dr.ask({ t: 'remotes', remotes: ports[w]!.ports.map((_, j) => ports[w]!.ports[j ^ 1]!) })));
     const baseline = await driveAll(drivers, holdSeconds);
     const setUp = Math.min(setUpOut, answeredIn);
-    return { calls: n, setUp, ...relayed, baselineP99Ms: baseline.p99Ms, tickP99Ms, serverCpu, pass: setUp === n && relayed.lost === 0 && relayed.p99Ms <= 5 };
+    return {
+      calls: n,
+      setUp,
+      ...relayed,
+      baselineP99Ms: baseline.p99Ms,
+      tickP99Ms,
+      serverCpu,
+      benchCpu,
+      pass: setUp === n && relayed.lost === 0 && relayed.p99Ms <= 5,
+    };
   } finally {
     await Promise.all(drivers.map((dr) => dr.ask({ t: 'close' }).then(() => dr.stop())));
   }
