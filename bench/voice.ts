@@ -18,7 +18,7 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flag, machine, ROOT, writeSection } from './lib.js';
 import { bridgedCalls } from './voice-bridge.js';
@@ -428,7 +428,7 @@ async function main(): Promise<void> {
       const args = process.argv.slice(2).join(' ');
       writeSection(
         `${SECTION}-bridge`,
-        `### Voice: bridged calls (<Dial>)\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${MEDIA_WORKERS === '' ? 'media engine threads: one per core' : `--media-workers ${MEDIA_WORKERS}`}). The benchmark's own SIP endpoint (Switchboard's SIP stack, in the benchmark process) calls a number whose TwiML is \`<Dial><Sip>\` back to the same endpoint, which answers: each call is two legs bridged inside Switchboard's media engine. Calls are set up at 50 a second; two seconds after the last answer, every leg's UDP socket in the benchmark sends one PCMU packet every 20 ms (in four 5 ms phases) for ${BRIDGE_HOLD} s, stamped with its send time; Switchboard relays each to the other leg. Each level runs ${BRIDGE_RUNS} times: the figures are medians of the runs (packets lost and sent: totals), because the machine is shared with other work (load average ${loadavg()
+        `### Voice: bridged calls (<Dial>; ${MEDIA_WORKERS === '' ? 'engine threads: one per core' : `--media-workers ${MEDIA_WORKERS}`}; nice ${getPriority()})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${MEDIA_WORKERS === '' ? 'media engine threads: one per core' : `--media-workers ${MEDIA_WORKERS}`}). The benchmark's own SIP endpoint (Switchboard's SIP stack, in the benchmark process) calls a number whose TwiML is \`<Dial><Sip>\` back to the same endpoint, which answers: each call is two legs bridged inside Switchboard's media engine. Calls are set up at 50 a second; two seconds after the last answer, every leg's UDP socket in the benchmark sends one PCMU packet every 20 ms (in four 5 ms phases) for ${BRIDGE_HOLD} s, stamped with its send time; Switchboard relays each to the other leg. Each level runs ${BRIDGE_RUNS} times: the figures are medians of the runs (packets lost and sent: totals), because the machine is shared with other work (load average ${loadavg()
           .map((l) => l.toFixed(1))
           .join(
             ', ',
