@@ -247,8 +247,7 @@ describe('the Calls and Recordings resources', () => {
     app.respond((r) => {
       if (r.path === '/broken') return { body: '<Response><Say>unclosed</Response>' };
       if (r.path === '/fallback') return { body: '<Response><Say>From the fallback.</Say></Response>' };
-      if (r.path === '/unsupported')
-        return { body: '<Response><Say>Before.</Say><Connect><Room>standup</Room></Connect><Say>Never.</Say></Response>' };
+      if (r.path === '/unsupported') return { body: '<Response><Say>Before.</Say><Connect><Room>standup</Room></Connect><Say>Never.</Say></Response>' };
       return undefined;
     });
     const phone = '+15558670043';
