@@ -9,7 +9,7 @@
 // so a frame is lost when its tag never comes back, and its round trip (caller -> server -> app -> server's
 // paced playout -> caller) is measured. Send lateness is the server's media tick lateness histogram
 // (/metrics, a bucket bound). Every step is bounded: the level list, the hold time, and timeouts.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,8 @@ import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { flag, machine, machineCpuSeconds, median, percentile, processCpuSeconds, ROOT, writeSection } from './lib.js';
+import { mediaMetrics, startVoiceServer } from './voice-server.js';
+import { flag, machine, machineCpuSeconds, median, percentile, processCpuSeconds, writeSection } from './lib.js';
 
 const LEVELS = flag('stream-levels', '50,100,300').split(',').map(Number);
 const HOLD_SECONDS = Number(flag('stream-hold', '10'));
@@ -38,64 +39,6 @@ const auth = `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`;
 export function streamsWanted(): boolean {
   const parts = flag('parts', '');
   return parts === '' || parts.split(',').includes('streams');
-}
-
-/** `switchboard start` from the TypeScript sources (no build step), as bench/voice.ts runs it. */
-async function startServer(dir: string, sipPort: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      "const { main } = await import('./src/cli.ts'); main(process.argv.slice(1));",
-      'start',
-      '--port',
-      '0',
-      '--database-url',
-      join(dir, 'bench.db'),
-      '--sip-port',
-      String(sipPort),
-      '--deterministic',
-      '--log-level',
-      'warn',
-      '--sip-trusted-sources',
-      '127.0.0.1',
-      '--max-calls-per-account',
-      '0',
-      '--max-calls-per-node',
-      '0',
-      ...(MEDIA_WORKERS === '' ? [] : ['--media-workers', MEDIA_WORKERS]),
-    ],
-    { cwd: ROOT, env: { ...process.env, SWITCHBOARD_ACCOUNT_SID: sid, SWITCHBOARD_AUTH_TOKEN: token }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let err = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`switchboard did not start:\n${err}`)), 60_000);
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-      err = (err + d).slice(-5000);
-      const m = err.match(/running at (http:\/\/\S+)/);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`switchboard exited ${code}:\n${err}`));
-    });
-  });
-  return { url, child };
-}
-
-async function metrics(base: string): Promise<{ buckets: Map<number, number>; active: number; skipped: number }> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const buckets = new Map<number, number>();
-  for (const m of text.matchAll(/^switchboard_media_tick_lateness_seconds_bucket\{le="([^"]+)"\} (\d+)/gm))
-    buckets.set(m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]), Number(m[2]));
-  const num = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? '0');
-  return { buckets, active: num('switchboard_calls_active'), skipped: num('switchboard_media_ticks_skipped_total') };
 }
 
 /** The bucket bound holding fraction `p` of the ticks between two snapshots, in ms. */
@@ -329,7 +272,7 @@ export async function benchStreams(): Promise<void> {
   twiml.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => twiml.listen(0, '127.0.0.1', r));
   const sipPort = 20000 + Math.floor(Math.random() * 20000);
-  const server = await startServer(dir, sipPort);
+  const server = await startVoiceServer({ dir, sipPort, sid, token, mediaWorkers: MEDIA_WORKERS });
   const rows: string[][] = [];
   let best = 0;
   let prev = 0;
@@ -350,7 +293,7 @@ export async function benchStreams(): Promise<void> {
     /** One run at `level` streams. */
     const once = async (level: number): Promise<Run> => {
       const idleBy = Date.now() + 60_000;
-      while (Date.now() < idleBy && ((await metrics(server.url)).active > 0 || app.open() > 0)) await sleep(500);
+      while (Date.now() < idleBy && ((await mediaMetrics(server.url)).active > 0 || app.open() > 0)) await sleep(500);
       rx.reset();
       const rampRate = Math.min(50, level);
       const ramp = Math.ceil(level / rampRate);
@@ -361,13 +304,13 @@ export async function benchStreams(): Promise<void> {
       );
       const startedBefore = app.started();
       const upBy = Date.now() + (ramp + 20) * 1000;
-      while (Date.now() < upBy && ((await metrics(server.url)).active < level || app.started() - startedBefore < level)) await sleep(250);
+      while (Date.now() < upBy && ((await mediaMetrics(server.url)).active < level || app.started() - startedBefore < level)) await sleep(250);
       await sleep(1000);
       const streams = app.open();
       const load = loadavg()[0] ?? 0;
       rx.measure(true);
       const dropsBefore = udpRcvbufErrors();
-      const before = await metrics(server.url);
+      const before = await mediaMetrics(server.url);
       const cpu0 = { server: processCpuSeconds(server.child.pid ?? 0), harness: process.cpuUsage(), machine: machineCpuSeconds(), at: performance.now() };
       await sleep(HOLD_SECONDS * 1000);
       const wall = (performance.now() - cpu0.at) / 1000;
@@ -378,7 +321,7 @@ export async function benchStreams(): Promise<void> {
         harness: (100 * (harnessUsed.user + harnessUsed.system)) / 1e6 / wall,
         machine: (100 * (machineNow.busy - cpu0.machine.busy)) / (machineNow.total - cpu0.machine.total),
       };
-      const after = await metrics(server.url);
+      const after = await mediaMetrics(server.url);
       rx.quiet();
       await sleep(1500); // the frames in flight come back
       rx.measure(false);

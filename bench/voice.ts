@@ -12,7 +12,7 @@
 // Part 4 (bridge, bench/voice-bridge.ts): N concurrent <Dial> bridges, two legs each, RTP relayed both ways
 // between this process's own senders and receivers: packets lost and relay latency p50/p99.
 // Writes docs/benchmarks.md (section voice, or --section; the bridge part its own section, SECTION-bridge).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,8 +20,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flag, machine, ROOT, writeSection } from './lib.js';
+import { flag, machine, writeSection } from './lib.js';
 import { bridgedCalls } from './voice-bridge.js';
+import { mediaMetrics, startVoiceServer } from './voice-server.js';
 
 const RATES = flag('rates', '25,50,100,200').split(',').map(Number);
 const STEP_SECONDS = Number(flag('seconds', '4'));
@@ -45,76 +46,6 @@ const token = randomBytes(16).toString('hex');
 const auth = `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`;
 const dir = mkdtempSync(join(tmpdir(), 'sb-bench-voice-'));
 
-interface Server {
-  url: string;
-  sipPort: number;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** Runs `switchboard start` from the TypeScript sources (no build step), the way bin/switchboard.js would. */
-async function startServer(sipPort: number): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      "const { main } = await import('./src/cli.ts'); main(process.argv.slice(1));",
-      'start',
-      '--port',
-      '0',
-      '--database-url',
-      join(dir, 'bench.db'),
-      '--sip-port',
-      String(sipPort),
-      '--deterministic',
-      '--log-level',
-      'warn',
-      // SIPp on loopback is the trunk here: trusted (no INVITE rate limit), and no call caps, which the load exceeds.
-      '--sip-trusted-sources',
-      '127.0.0.1',
-      '--max-calls-per-account',
-      '0',
-      '--max-calls-per-node',
-      '0',
-      ...(MEDIA_WORKERS === '' ? [] : ['--media-workers', MEDIA_WORKERS]),
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, SWITCHBOARD_ACCOUNT_SID: sid, SWITCHBOARD_AUTH_TOKEN: token },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  let err = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`switchboard did not start:\n${err}`)), 60_000);
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-      err = (err + d).slice(-5000);
-      const m = err.match(/running at (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`switchboard exited ${code}:\n${err}`));
-    });
-  });
-  return {
-    url,
-    sipPort,
-    child,
-    stop: () =>
-      new Promise((r) => {
-        child.once('exit', () => r());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 async function api(base: string, path: string, form?: Record<string, string>): Promise<Record<string, unknown>> {
   const res = await fetch(
     base + path,
@@ -126,14 +57,6 @@ async function api(base: string, path: string, form?: Record<string, string>): P
 }
 
 /** Histogram buckets (cumulative counts by upper bound, seconds) and the plain gauges/counters. */
-async function metrics(base: string): Promise<{ buckets: Map<number, number>; active: number; skipped: number }> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const buckets = new Map<number, number>();
-  for (const m of text.matchAll(/^switchboard_media_tick_lateness_seconds_bucket\{le="([^"]+)"\} (\d+)/gm))
-    buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
-  const num = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? '0');
-  return { buckets, active: num('switchboard_calls_active'), skipped: num('switchboard_media_ticks_skipped_total') };
-}
 
 const ms = (v: number): string => (Number.isFinite(v) ? `${v} ms` : '> 100 ms');
 /** A latency from a histogram whose last bucket holds everything from 100 ms up. */
@@ -252,7 +175,7 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => twiml.listen(0, '127.0.0.1', r));
   const voiceUrl = `http://127.0.0.1:${(twiml.address() as AddressInfo).port}/voice`;
   const sipPort = 20000 + Math.floor(Math.random() * 20000);
-  const server = await startServer(sipPort);
+  const server = await startVoiceServer({ dir, sipPort, sid, token, mediaWorkers: MEDIA_WORKERS });
   const rows: string[][] = [];
   try {
     const number = String(
@@ -268,12 +191,12 @@ async function main(): Promise<void> {
     for (const rate of PARTS.has('rate') ? RATES : []) {
       const calls = rate * STEP_SECONDS;
       rx.reset();
-      const before = await metrics(server.url);
+      const before = await mediaMetrics(server.url);
       const r = await runSipp(
         ['-sf', uac, target, '-s', number, '-r', String(rate), '-m', String(calls), '-d', '1000', '-l', String(rate * 4)],
         60_000 + STEP_SECONDS * 1000,
       );
-      const after = await metrics(server.url);
+      const after = await mediaMetrics(server.url);
       const media = rx.report();
       const clock = p99Between(before.buckets, after.buckets);
       const pass = r.failed === 0 && r.ok === calls;
@@ -296,7 +219,7 @@ async function main(): Promise<void> {
     const idle = async (): Promise<void> => {
       // Start from an idle server: calls of the previous step must have ended.
       const idleBy = Date.now() + 60_000;
-      while (Date.now() < idleBy && (await metrics(server.url)).active > 0) await new Promise((r) => setTimeout(r, 500));
+      while (Date.now() < idleBy && (await mediaMetrics(server.url)).active > 0) await new Promise((r) => setTimeout(r, 500));
     };
     for (const level of PARTS.has('levels') ? LEVELS : []) {
       await idle();
@@ -309,11 +232,11 @@ async function main(): Promise<void> {
       );
       // Measure only while every call is up and talking.
       const until = Date.now() + (ramp + 15) * 1000;
-      while (Date.now() < until && (await metrics(server.url)).active < level) await new Promise((r) => setTimeout(r, 250));
+      while (Date.now() < until && (await mediaMetrics(server.url)).active < level) await new Promise((r) => setTimeout(r, 250));
       await new Promise((r) => setTimeout(r, 1000));
-      const before = await metrics(server.url);
+      const before = await mediaMetrics(server.url);
       await new Promise((r) => setTimeout(r, (HOLD_SECONDS - 2) * 1000));
-      const after = await metrics(server.url);
+      const after = await mediaMetrics(server.url);
       const r = await sipp;
       const media = rx.report();
       const clock = p99Between(before.buckets, after.buckets);
@@ -360,16 +283,16 @@ async function main(): Promise<void> {
         (ramp + CHURN_SECONDS + 70) * 1000,
       );
       const until = Date.now() + (ramp + 15) * 1000;
-      while (Date.now() < until && (await metrics(server.url)).active < CHURN_HELD) await new Promise((r) => setTimeout(r, 250));
+      while (Date.now() < until && (await mediaMetrics(server.url)).active < CHURN_HELD) await new Promise((r) => setTimeout(r, 250));
       await new Promise((r) => setTimeout(r, 1000));
       rx.reset();
-      const before = await metrics(server.url);
+      const before = await mediaMetrics(server.url);
       const total = CHURN_RATE * CHURN_SECONDS;
       const fresh = await runSipp(
         ['-sf', uacNew, target, '-s', number, '-r', String(CHURN_RATE), '-m', String(total), '-d', '1000', '-l', String(CHURN_RATE * 4)],
         60_000 + CHURN_SECONDS * 1000,
       );
-      const after = await metrics(server.url);
+      const after = await mediaMetrics(server.url);
       const media = rx.report();
       await held;
       rx2.close();
@@ -402,10 +325,10 @@ async function main(): Promise<void> {
           sipPort,
           buyNumber: async (url) =>
             String((await api(server.url, `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json`, { AreaCode: '415', VoiceUrl: url })).phone_number),
-          activeCalls: async () => (await metrics(server.url)).active,
+          activeCalls: async () => (await mediaMetrics(server.url)).active,
           tickLateness: async () => {
-            const before = (await metrics(server.url)).buckets;
-            return async () => p99Between(before, (await metrics(server.url)).buckets).p99Ms;
+            const before = (await mediaMetrics(server.url)).buckets;
+            return async () => p99Between(before, (await mediaMetrics(server.url)).buckets).p99Ms;
           },
           serverPid: server.child.pid,
         },
