@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { eventually, FakeApp } from './support/app.js';
 import { ensureConsoleBuilt, launchChromium, screenshot, watchPage } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/harness.js';
+import { behave as behaveOn } from './support/virtual-phones.js';
 
 // The Calls page in a real browser: a call to a virtual phone whose TwiML comes from the developer's app,
 // opened from the list, shows one timeline with the TwiML fetch and the verbs the call ran.
@@ -59,10 +60,7 @@ test('a call opened from the Calls list shows the TwiML fetch and the verbs it r
   assert.deepEqual(watch.problems, []);
 });
 
-async function behave(phone: string, form: Record<string, string>): Promise<void> {
-  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/CallBehavior`, { method: 'POST', form });
-  assert.equal(res.status, 200, await res.text());
-}
+const behave = (phone: string, form: Record<string, string | string[]>) => behaveOn(s, phone, form);
 
 test("a call that dialled another phone lists its leg, and the leg's page links back to its parent", async () => {
   const shop = (await s.client.incomingPhoneNumbers.create({ areaCode: '415' })).phoneNumber;

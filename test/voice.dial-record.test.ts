@@ -14,6 +14,7 @@ import { toneShare } from '../src/voice/media/spectrum.js';
 import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { validateAgainstSpec } from './support/oai.js';
+import { behave as behaveOn } from './support/virtual-phones.js';
 
 const API = 'twilio_api_v2010.json';
 let s: TestServer;
@@ -30,10 +31,7 @@ after(async () => {
   await app.stop();
 });
 
-async function behave(phone: string, form: Record<string, string>): Promise<void> {
-  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/CallBehavior`, { method: 'POST', form });
-  assert.equal(res.status, 200, await res.text());
-}
+const behave = (phone: string, form: Record<string, string | string[]>) => behaveOn(s, phone, form);
 const callWith = async (caller: string, vr: twilio.twiml.VoiceResponse) => (await s.client.calls.create({ to: caller, from: shop, twiml: vr.toString() })).sid;
 const waitAction = (path: string, parent: string) => app.waitFor((r) => r.path === path && r.params.CallSid === parent, 30_000);
 

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import twilio from 'twilio';
 import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
+import { behave as behaveOn, phoneCalls, type Heard } from './support/virtual-phones.js';
 
 let s: TestServer;
 let app: FakeApp;
@@ -36,18 +37,9 @@ after(async () => {
   await app.stop();
 });
 
-interface Heard {
-  type: string;
-  text?: string;
-  frequencies?: Array<{ hz: number; share: number }>;
-}
-async function behave(phone: string, form: Record<string, string>): Promise<void> {
-  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/CallBehavior`, { method: 'POST', form });
-  assert.equal(res.status, 200, await res.text());
-}
+const behave = (phone: string, form: Record<string, string | string[]>) => behaveOn(s, phone, form);
 async function events(phone: string, sid: string): Promise<Heard[]> {
-  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/Calls`);
-  return ((await res.json()) as { calls: Array<{ call_sid: string; events: Heard[] }> }).calls.find((c) => c.call_sid === sid)?.events ?? [];
+  return (await phoneCalls(s, phone)).find((c) => c.call_sid === sid)?.events ?? [];
 }
 const callWith = async (caller: string, vr: twilio.twiml.VoiceResponse) => (await s.client.calls.create({ to: caller, from: shop, twiml: vr.toString() })).sid;
 const waitAction = (path: string, parent: string) => app.waitFor((r) => r.path === path && r.params.CallSid === parent, 30_000);

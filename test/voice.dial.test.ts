@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import twilio from 'twilio';
 import { FakeApp, eventually, type ReceivedRequest } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
+import { behave as behaveOn, hears, phoneCalls, type PhoneCall } from './support/virtual-phones.js';
 
 let s: TestServer;
 let app: FakeApp;
@@ -25,27 +26,9 @@ after(async () => {
   await app.stop();
 });
 
-interface Heard {
-  type: string;
-  by?: string;
-  text?: string;
-  frequencies?: Array<{ hz: number; share: number }>;
-  digits?: string;
-  seconds?: number;
-}
-interface PhoneCall {
-  call_sid: string;
-  status: string;
-  events: Heard[];
-}
-
-async function behave(phone: string, form: Record<string, string | string[]>): Promise<void> {
-  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/CallBehavior`, { method: 'POST', form });
-  assert.equal(res.status, 200, await res.text());
-}
+const behave = (phone: string, form: Record<string, string | string[]>) => behaveOn(s, phone, form);
 async function phoneCall(phone: string, sid: string): Promise<PhoneCall> {
-  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/Calls`);
-  const call = ((await res.json()) as { calls: PhoneCall[] }).calls.find((c) => c.call_sid === sid);
+  const call = (await phoneCalls(s, phone)).find((c) => c.call_sid === sid);
   assert.ok(call, `the phone ${phone} saw call ${sid}`);
   return call;
 }
@@ -55,7 +38,6 @@ const final = (sid: string) =>
     return ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(c.status) ? c : undefined;
   }, 30_000);
 const heardOf = (c: PhoneCall) => c.events.find((e) => e.type === 'heard')!;
-const hears = (h: Heard, hz: number) => (h.frequencies ?? []).some((f) => Math.abs(f.hz - hz) < 15);
 const waitAction = (path: string, parent: string) => app.waitFor((r) => r.path === path && r.params.CallSid === parent, 30_000);
 
 /** A call from our number to `caller` (a virtual phone) running `twiml`: the parent of the dial. */

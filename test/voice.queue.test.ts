@@ -11,6 +11,7 @@ import twilio from 'twilio';
 import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { validateAgainstSpec } from './support/oai.js';
+import { hears, phoneCalls, type Heard } from './support/virtual-phones.js';
 
 const API = 'twilio_api_v2010.json';
 let s: TestServer;
@@ -29,23 +30,10 @@ after(async () => {
   await app.stop();
 });
 
-interface Heard {
-  type: string;
-  text?: string;
-  frequencies?: Array<{ hz: number; share: number }>;
-  level_dbfs?: number;
-}
-interface PhoneCall {
-  call_sid: string;
-  status: string;
-  events: Heard[];
-}
-
 const raw = async <T>(path: string, init?: Parameters<TestServer['fetch']>[1]): Promise<{ status: number; body: T }> => {
   const res = await s.fetch(path, init);
   return { status: res.status, body: (res.status === 204 ? null : await res.json()) as T };
 };
-const hears = (h: Heard | undefined, hz: number) => (h?.frequencies ?? []).some((f) => Math.abs(f.hz - hz) < 15);
 async function dial(phone: string, to: string, form: Record<string, string> = {}): Promise<string> {
   const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/Calls`, { method: 'POST', form: { To: to, ...form } });
   const text = await res.text();
@@ -54,8 +42,7 @@ async function dial(phone: string, to: string, form: Record<string, string> = {}
 }
 async function heardBy(phone: string, sid: string): Promise<Heard | undefined> {
   return eventually(async () => {
-    const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/Calls`);
-    const call = ((await res.json()) as { calls: PhoneCall[] }).calls.find((c) => c.call_sid === sid);
+    const call = (await phoneCalls(s, phone)).find((c) => c.call_sid === sid);
     return call?.events.find((e) => e.type === 'heard');
   }, 30_000);
 }

@@ -19,6 +19,7 @@ import { validateAgainstSpec } from './support/oai.js';
 import { decodeToPcm, encodePcm } from '../src/voice/media/g711.js';
 import { tone, toneShare } from '../src/voice/media/spectrum.js';
 import { readWav } from '../src/voice/media/wav.js';
+import { hears, type Heard } from './support/virtual-phones.js';
 
 const API = 'twilio_api_v2010.json';
 let s: TestServer;
@@ -91,12 +92,6 @@ after(async () => {
   await app.stop();
   await agent.stop();
 });
-
-interface Heard {
-  type: string;
-  frequencies?: Array<{ hz: number; share: number }>;
-}
-const hears = (h: Heard | undefined, hz: number) => (h?.frequencies ?? []).some((f) => Math.abs(f.hz - hz) < 15);
 
 describe('Media Streams', () => {
   test('<Connect><Stream>: echo after a mark, a digit answered, clear on barge-in, the app closes, then the action; a REST fork meanwhile', async () => {

@@ -23,6 +23,7 @@ import type { DialResult, UnansweredStatus } from '../dial/types.js';
 import type { EnqueueHost, EnqueueResult } from '../queues/types.js';
 import type { CallStreams } from '../streams/call-streams.js';
 import type { MediaSession } from '../media/media-session.js';
+import { sleep } from '../../core/sleep.js';
 
 export interface SessionDeps {
   lifecycle: CallLifecycle;
@@ -407,18 +408,4 @@ export class CallSession implements InterpreterHost, LiveCall {
   private async alert(kind: AlertKind, detail: string, url?: string): Promise<void> {
     await this.d.log.raise({ accountSid: this.row.account_sid, kind, detail, resourceSid: this.row.sid, requestUrl: url ?? null });
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => done(true), ms);
-    const onAbort = (): void => done(false);
-    signal.addEventListener('abort', onAbort, { once: true });
-    function done(v: boolean): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(v);
-    }
-  });
 }

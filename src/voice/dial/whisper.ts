@@ -16,6 +16,7 @@ import { interpret, type DocumentSource, type InterpreterHost, type LoadedDocume
 import type { CallLeg } from '../legs/types.js';
 import type { RecordingsService } from '../recordings/service.js';
 import type { CallControl, Outcome } from '../verbs/index.js';
+import { sleep } from '../../core/sleep.js';
 
 export interface WhisperDeps {
   webhooks: Pick<WebhookDispatcher, 'request'>;
@@ -133,18 +134,4 @@ class WhisperHost implements InterpreterHost {
   private async alert(kind: AlertKind, detail: string, url?: string): Promise<void> {
     await this.d.log.raise({ accountSid: this.row().account_sid, kind, detail, resourceSid: this.row().sid, requestUrl: url ?? null });
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => done(true), ms);
-    const onAbort = (): void => done(false);
-    signal.addEventListener('abort', onAbort, { once: true });
-    function done(v: boolean): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(v);
-    }
-  });
 }

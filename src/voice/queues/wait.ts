@@ -8,6 +8,7 @@ import type { HttpMethod, VoiceVerb } from '../../twiml/index.js';
 import type { DocumentSource, LoadedDocument } from '../interpreter.js';
 import { executorFor, type CallControl } from '../verbs/index.js';
 import { holdMusic } from './hold-music.js';
+import { sleep } from '../../core/sleep.js';
 
 export interface WaitHost {
   /** The caller's control for the Enqueue's document. */
@@ -110,18 +111,4 @@ function controlFor(host: WaitHost, documentUrl: string | null): CallControl {
     },
     sleep: { value: (ms: number) => sleep(ms, signal) },
   }) as CallControl;
-}
-
-export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const done = (v: boolean): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(v);
-    };
-    const onAbort = (): void => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

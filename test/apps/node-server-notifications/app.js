@@ -2,7 +2,7 @@
 // credentials from the environment, administrators in a JSON file, and an error handler that texts each of
 // them when a request fails. Nothing here knows about Switchboard: it is started with
 // `node --require switchboard/register app.js`, as an existing app would be.
-'use strict';
+
 const http = require('http');
 const twilio = require('twilio');
 const administrators = require('./administrators.json');
