@@ -149,12 +149,12 @@ export class LiveRooms {
 
   private async resolveRoom(accountSid: string, name: string): Promise<RoomRow> {
     if (isSid(name, 'RM')) {
-      const row = await this.o.rooms.find(accountSid, name).catch(() => undefined);
+      const row = await this.o.rooms.get(accountSid, name);
       if (!row) throw errors.roomNotFound();
       if (row.status !== 'in-progress') throw errors.roomCompleted();
       return this.rooms.get(row.sid)?.row ?? row;
     }
-    const existing = await this.o.rooms.find(accountSid, name).catch(() => undefined);
+    const existing = await this.o.rooms.get(accountSid, name);
     if (existing) return this.rooms.get(existing.sid)?.row ?? existing;
     try {
       // Twilio's client-side room creation: connecting to a name that has no room makes a group room.

@@ -100,8 +100,13 @@ export class RoomsService {
   }
 
   /** By SID, or by the name of an in-progress room (Twilio resolves `/Rooms/{UniqueName}` so). */
+  /** A room by SID, or the in-progress room of that UniqueName; undefined when there is none. */
+  get(accountSid: string, sidOrName: string): Promise<RoomRow | undefined> {
+    return isSid(sidOrName, 'RM') ? this.d.repo.findRoom(accountSid, sidOrName) : this.d.repo.findLiveRoomByName(accountSid, sidOrName);
+  }
+
   async find(accountSid: string, sidOrName: string): Promise<RoomRow> {
-    const row = isSid(sidOrName, 'RM') ? await this.d.repo.findRoom(accountSid, sidOrName) : await this.d.repo.findLiveRoomByName(accountSid, sidOrName);
+    const row = await this.get(accountSid, sidOrName);
     if (!row) throw errors.notFound('Room', sidOrName);
     return row;
   }
