@@ -344,7 +344,7 @@ async function main(): Promise<void> {
 One sink SMSC (the TypeScript test SMSC: every submit_sm answered, a delivery receipt for each), loopback only,
 the two gateways one after the other. Kannel: bearerbox + smsbox, HTTP \`sendsms\` with \`dlr-mask=31\` and a
 \`dlr-url\`, \`max-pending-submits = ${WINDOW}\`, log level errors. Switchboard: a child process, SQLite in a temp folder,
-REST create with a \`StatusCallback\` (sending, sent and delivered callbacks, signed), SMPP window ${WINDOW}, log level
+REST create with a \`StatusCallback\` (sent and delivered callbacks, signed; before 2026-12-06 also sending), SMPP window ${WINDOW}, log level
 warn. Rate: delivered callbacks / time from the first request to the last delivered callback. Latency: from the
 request to its delivered callback.
 

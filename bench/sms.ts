@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     const key = `sms-${STORE}-${NODES}${SENDERS > 1 ? `-senders${SENDERS}` : ''}`;
     writeSection(
       key,
-      `### SMS end to end: ${STORE}, ${NODES} node${NODES > 1 ? 's' : ''}\n\n\`npm run bench:sms -- --store ${STORE} --nodes ${NODES} --messages ${N}${SENDERS > 1 ? ` --senders ${SENDERS}` : ''}\` on ${machine()}, load average at start ${startLoad}.\nEach message: HTTP create with a StatusCallback, the simulator carrier, signed status callbacks (sending, sent, delivered) to a local receiver.\n\n${table}`,
+      `### SMS end to end: ${STORE}, ${NODES} node${NODES > 1 ? 's' : ''}\n\n\`npm run bench:sms -- --store ${STORE} --nodes ${NODES} --messages ${N}${SENDERS > 1 ? ` --senders ${SENDERS}` : ''}\` on ${machine()}, load average at start ${startLoad}.\nEach message: HTTP create with a StatusCallback, the simulator carrier, signed status callbacks (sent and delivered; before 2026-12-06 also sending) to a local receiver.\n\n${table}`,
     );
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
