@@ -73,7 +73,7 @@ describe('AvailablePhoneNumbers: the country list', () => {
       // like every other 2010 `uri`: that is what Switchboard sends, checked here and left out of the schema check.
       const { uri, ...rest } = c as typeof c & { uri: string };
       assert.equal(uri, `/2010-04-01/Accounts/${s.accountSid}/AvailablePhoneNumbers/${c.country_code}.json`);
-      assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.available_phone_number_country', rest, { nulls: 'declared' }), []);
+      assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.available_phone_number_country', rest, { optional: ['uri'] }), []);
     }
 
     const listed = await s.client.availablePhoneNumbers.list();
@@ -343,7 +343,7 @@ describe("Usage Records and Balance from the account's traffic, with a price tab
 
   test('Balance: the starting credit less the total price', async () => {
     const body = await raw<Record<string, unknown>>(`/2010-04-01/Accounts/${s.accountSid}/Balance.json`);
-    assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.balance', body, { nulls: 'declared' }), []);
+    assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.balance', body), []);
     assert.deepEqual(body, { account_sid: s.accountSid, balance: '19.951', currency: 'USD' });
     assert.equal((await s.client.balance.fetch()).balance, '19.951');
   });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestServer, type TestServer } from './support/harness.js';
-import { validateAgainstSpec } from './support/oai.js';
+import { LOOKUP_NULLS, validateAgainstSpec } from './support/oai.js';
 
 let s: TestServer;
-const schemaErrors = (body: unknown) => validateAgainstSpec('twilio_lookups_v2.json', 'LookupResponse', body);
+const schemaErrors = (body: unknown) => validateAgainstSpec('twilio_lookups_v2.json', 'LookupResponse', body, LOOKUP_NULLS);
 
 before(async () => {
   s = await startTestServer();

@@ -8,13 +8,15 @@ import { DATA_PACKAGES, type LookupResponse } from './types.js';
 import { validatePhoneNumber } from './validate.js';
 
 // test/support is outside tsconfig.json's rootDir (src), so the shared helper is loaded by URL, typed here.
-type ValidateAgainstSpec = (specFile: string, schemaName: string, value: unknown, options?: { nulls?: 'lenient' | 'declared' }) => string[];
+type SpecOptions = { extra?: readonly string[]; optional?: readonly string[]; nullable?: readonly string[] };
+type ValidateAgainstSpec = (specFile: string, schemaName: string, value: unknown, options?: SpecOptions) => string[];
 const oai = (await import(new URL('../../test/support/oai.ts', import.meta.url).href)) as {
   validateAgainstSpec: ValidateAgainstSpec;
   SPEC_DIR: string;
+  LOOKUP_NULLS: SpecOptions;
 };
 const SPEC = 'twilio_lookups_v2.json';
-const schemaErrors = (value: unknown) => oai.validateAgainstSpec(SPEC, 'LookupResponse', value);
+const schemaErrors = (value: unknown) => oai.validateAgainstSpec(SPEC, 'LookupResponse', value, oai.LOOKUP_NULLS);
 
 const BASE = 'https://lookups.twilio.com';
 const lookup = (phoneNumber: string, extra: { countryCode?: string; fields?: string[] } = {}, dataSource?: LookupDataSource) =>
@@ -198,11 +200,27 @@ test("url is built on the caller's base URL", async () => {
   assert.equal(r.url, 'http://127.0.0.1:4242/lookups/v2/PhoneNumbers/+14159929960');
 });
 
-test("oai helper: Twilio's examples pass leniently; declared nullability exposes their nulls; bad values fail", () => {
+test("oai helper: Twilio's examples pass with Lookup's documented nulls, fail without them; missing, extra and bad values fail", () => {
   for (const [name, example] of Object.entries(specExamples())) assert.deepEqual(schemaErrors(example), [], name);
-  const fetch = specExamples()['fetch'];
-  assert.ok(oai.validateAgainstSpec(SPEC, 'LookupResponse', fetch, { nulls: 'declared' }).length > 0);
-  const errors = schemaErrors({ ...fetch, valid: 'yes', validation_errors: ['WRONG'], url: 'not a uri', line_type_intelligence: { error_code: 'x' } });
+  const fetch = specExamples()['fetch']!;
+  assert.ok(oai.validateAgainstSpec(SPEC, 'LookupResponse', fetch).length > 0);
+  const { url: _url, ...withoutUrl } = fetch;
+  assert.deepEqual(schemaErrors(withoutUrl), ["/ must have required property 'url'"]);
+  assert.deepEqual(schemaErrors({ ...fetch, carrier: 'x' }), ['/ has carrier, which the spec does not list']);
+  assert.ok(schemaErrors({}).length >= 17, 'an empty object is not a lookup');
+  const errors = schemaErrors({
+    ...fetch,
+    valid: 'yes',
+    validation_errors: ['WRONG'],
+    url: 'not a uri',
+    line_type_intelligence: {
+      mobile_country_code: null,
+      mobile_network_code: null,
+      carrier_name: null,
+      type: null,
+      error_code: 'x',
+    },
+  });
   assert.deepEqual(errors.map((e) => e.split(' ')[0]).sort(), ['/line_type_intelligence/error_code', '/url', '/valid', '/validation_errors/0']);
   assert.throws(() => oai.validateAgainstSpec(SPEC, 'NoSuchSchema', {}), /no schema NoSuchSchema/);
   assert.deepEqual(
