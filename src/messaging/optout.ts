@@ -1,4 +1,7 @@
-/** Twilio's default opt-out handling: keywords matched on the whole message, trimmed, case-insensitive. */
+/**
+ * Twilio's default opt-out handling: keywords matched on the whole message, trimmed, case-insensitive.
+ * REVOKE and OPTOUT joined the opt-out list on 2025-05-14 (the FCC's opt-out rule).
+ */
 export type Keyword = 'stop' | 'start' | 'help';
 
 const KEYWORDS: Record<string, Keyword> = {
@@ -8,6 +11,8 @@ const KEYWORDS: Record<string, Keyword> = {
   CANCEL: 'stop',
   END: 'stop',
   QUIT: 'stop',
+  REVOKE: 'stop',
+  OPTOUT: 'stop',
   START: 'start',
   YES: 'start',
   UNSTOP: 'start',
