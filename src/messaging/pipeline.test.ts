@@ -268,3 +268,40 @@ test('internal delivery between the same two numbers beyond the loop bound fails
   assert.deepEqual([c.status, c.error_code], ['failed', 14107]);
   assert.ok(h.jobs.callbacks().includes(`${C}:failed:14107`));
 });
+
+test('a scheduled message is sent at its SendAt, not a moment before; a canceled one is never sent', async () => {
+  const h = setup();
+  const SEND_AT = T0 + 900_000;
+  const scheduled = (s: string) =>
+    messageRow({
+      sid: s,
+      status: 'scheduled',
+      from_number: '',
+      messaging_service_sid: SERVICE,
+      to_number: TO,
+      run_at: SEND_AT,
+      send_at: SEND_AT,
+      status_callback: CALLBACK,
+    });
+  h.messages.add(scheduled(A), scheduled(B));
+  // B is canceled as the API does it (status canceled, no run_at): it must never reach the carrier.
+  h.messages.add({ ...h.messages.get(B), status: 'canceled', run_at: null });
+  h.clock.advance(899_999);
+  await drain(h);
+  assert.deepEqual(h.carrier.submitted, [], 'nothing before SendAt');
+  assert.equal(h.messages.get(A).status, 'scheduled');
+  h.clock.advance(1);
+  await drain(h, () => h.messages.get(A).status === 'sent');
+  assert.deepEqual(
+    h.carrier.submitted.map((m: OutboundSms) => m.sid),
+    [A],
+  );
+  h.clock.advance(3_600_000);
+  await drain(h);
+  assert.deepEqual(
+    h.carrier.submitted.map((m: OutboundSms) => m.sid),
+    [A],
+    'the canceled message stays unsent',
+  );
+  assert.equal(h.messages.get(B).status, 'canceled');
+});
