@@ -5,23 +5,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { missingPackages } from './test-tools.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const mode = process.argv[2] ?? 'build';
-
-// Debian packages used by the end-to-end tests, with the command that proves each is present.
-export const DEBIAN_TEST_PACKAGES = [
-  { pkg: 'sip-tester', probe: 'sipp' },
-  { pkg: 'baresip-core', probe: 'baresip' },
-  { pkg: 'espeak-ng', probe: 'espeak-ng' },
-  { pkg: 'sox', probe: 'sox' },
-  { pkg: 'libnet-smpp-perl', probe: null, file: '/usr/share/perl5/Net/SMPP.pm' },
-  { pkg: 'python3-twilio', probe: null, file: '/usr/lib/python3/dist-packages/twilio/__init__.py' },
-  { pkg: 'python3-flask', probe: null, file: '/usr/lib/python3/dist-packages/flask/__init__.py' },
-  { pkg: 'chromium', probe: 'chromium' },
-  { pkg: 'ffmpeg', probe: 'ffprobe' },
-  { pkg: 'lame', probe: 'lame' },
-];
 
 function mtime(path) {
   try {
@@ -69,13 +56,9 @@ function ensureBuilt() {
   }
 }
 
-function has(p) {
-  if (p.file) return existsSync(p.file);
-  return spawnSync('sh', ['-c', `command -v ${p.probe}`], { stdio: 'ignore' }).status === 0;
-}
-
 function ensureDebianPackages() {
-  const missing = DEBIAN_TEST_PACKAGES.filter((p) => !has(p)).map((p) => p.pkg);
+  // The same probe the tests use (scripts/test-tools.mjs), so what is installed here is what they find.
+  const missing = missingPackages();
   if (missing.length === 0) return;
   const isRoot = process.getuid?.() === 0;
   const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
@@ -90,6 +73,11 @@ function ensureDebianPackages() {
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
+  const still = missingPackages();
+  if (still.length > 0) {
+    console.error(`switchboard: installed, but the tests' probes still fail for: ${still.join(' ')}`);
+    process.exit(1);
+  }
 }
 
 ensureInstalled();

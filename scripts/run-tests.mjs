@@ -1,4 +1,4 @@
-// Runs test files with node:test and tsx, then prints `N passed, N failed`.
+// Runs test files with node:test and tsx, then prints `N passed, N failed, N skipped` (.ci/run fails on a skip).
 // Where a test lives says what it needs: `src/**/*.test.ts` sit beside the code and need only Node and
 // node_modules; `test/**/*.test.ts` boot the server against real peers (SIPp, baresip, Net::SMPP, Chromium,
 // PostgreSQL, Debian tools). `--unit` runs only the first kind. Other arguments filter files by substring:

@@ -96,6 +96,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     carriers: resolved.carriers,
     onError: warn('messaging job failed'),
     onCarrierWarning: (message) => logger.warn({ component: 'carrier' }, message),
+    onSent: (carrier, count) => platform.metrics.messagesSent.inc({ carrier }, count),
   });
   platform.metrics.trackCarriers(() =>
     messaging.carriers.list().map((m) => ({ name: m.config.name, up: m.carrier.health().up, counters: m.carrier.counters?.() })),

@@ -8,11 +8,11 @@ import { createSocket, type Socket } from 'node:dgram';
 import { after, before, test } from 'node:test';
 import { createSipEndpoint, type SipEndpoint } from '../src/voice/sip/index.js';
 import { createOffer, parseAnswer, RtpSession } from '../src/voice/media/index.js';
-import { hasBinary } from '../src/voice/sip/test-support/peers.js';
+import { toolMissing } from './support/tools.js';
 import { FakeApp } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
-const skip = !hasBinary('/usr/bin/espeak-ng') ? 'espeak-ng is not installed' : false;
+const skip = toolMissing('espeak-ng');
 
 let s: TestServer;
 let app: FakeApp;

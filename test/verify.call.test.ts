@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { readWav, rms } from '../src/voice/media/index.js';
-import { BARESIP, startBaresip, type Baresip } from './support/baresip.js';
-import { hasBinary, waitFor } from '../src/voice/sip/test-support/peers.js';
+import { startBaresip, type Baresip } from './support/baresip.js';
+import { waitFor } from '../src/voice/sip/test-support/peers.js';
+import { toolMissing } from './support/tools.js';
 import { eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
-const skip = !hasBinary(BARESIP) ? 'baresip is not installed' : !hasBinary('/usr/bin/espeak-ng') ? 'espeak-ng is not installed' : false;
+const skip = toolMissing('baresip') || toolMissing('espeak-ng');
 let s: TestServer | undefined;
 let bs: Baresip | undefined;
 after(async () => {

@@ -12,6 +12,7 @@ import { chromium, type Browser, type BrowserServer, type Page } from 'playwrigh
 import twilio from 'twilio';
 import { eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
+import { toolMissing } from './support/tools.js';
 
 const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
@@ -269,13 +270,19 @@ test('each track was recorded: a WebM file with the VP8 or Opus Chromium sent, w
     assert.ok(body.length > (r.type === 'video' ? 100_000 : 20_000), `${r.type} has media in it (${body.length} bytes)`);
     const file = join(tmpdir(), `switchboard-test-${r.sid}.webm`);
     writeFileSync(file, body);
-    const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height:format=duration', '-of', 'json', file], {
-      encoding: 'utf8',
-    });
-    if ((probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') continue; // no ffprobe (Debian's ffmpeg): the checks above stand
-    const info = JSON.parse(probe.stdout) as { streams: { codec_name: string; width?: number }[]; format: { duration?: string } };
+    // ffprobe decodes every frame and counts them: a file with a header and no pictures has none.
+    assert.equal(toolMissing('ffprobe'), false);
+    const probe = spawnSync(
+      'ffprobe',
+      ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_name,width,height,nb_read_frames:format=duration', '-of', 'json', file],
+      { encoding: 'utf8' },
+    );
+    const info = JSON.parse(probe.stdout) as { streams: { codec_name: string; width?: number; nb_read_frames?: string }[]; format: { duration?: string } };
     assert.equal(info.streams[0]?.codec_name, r.type === 'video' ? 'vp8' : 'opus', probe.stderr);
     if (r.type === 'video') assert.equal(info.streams[0]?.width, 640);
+    // Over 5 s: Chromium's fake camera sends many frames a second even when the machine is busy, Opus one per 20 ms.
+    const frames = Number(info.streams[0]?.nb_read_frames);
+    assert.ok(frames >= (r.type === 'video' ? 25 : 125), `${r.type}: ${frames} frames decoded`);
     const decoded = spawnSync('ffmpeg', ['-v', 'error', '-xerror', '-i', file, '-f', 'null', '-'], { encoding: 'utf8' });
     assert.equal(decoded.status, 0, `ffmpeg decodes the whole ${r.type} file: ${decoded.stderr.slice(0, 500)}`);
     if (process.env.KEEP_VIDEO_FILES) console.log(file);

@@ -10,13 +10,14 @@ import { after, before, test } from 'node:test';
 import { readWav, rms, generateBeep } from '../src/voice/media/index.js';
 import { createSipEndpoint } from '../src/voice/sip/index.js';
 import { EspeakEngine } from '../src/voice/tts/index.js';
-import { BARESIP, startBaresip, type Baresip } from './support/baresip.js';
+import { startBaresip, type Baresip } from './support/baresip.js';
 import { answerWithMedia, dialWithMedia } from './support/media-call.js';
-import { hasBinary, waitFor, within } from '../src/voice/sip/test-support/peers.js';
+import { waitFor, within } from '../src/voice/sip/test-support/peers.js';
+import { toolMissing } from './support/tools.js';
 import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
-const skip = !hasBinary(BARESIP) ? 'baresip is not installed' : !hasBinary('/usr/bin/espeak-ng') ? 'espeak-ng is not installed' : false;
+const skip = toolMissing('baresip') || toolMissing('espeak-ng');
 const TEXT = 'Thank you for calling the bakery. Your order is ready.';
 
 let s: TestServer;

@@ -12,15 +12,16 @@ import { after, before, describe, test } from 'node:test';
 import twilio from 'twilio';
 import { channelOf } from '../src/voice/media/dial-recorder.js';
 import { concatPcm, generateBeep, readWav, silence, toneShare } from '../src/voice/media/index.js';
-import { freePort, freePortRange, hasBinary, spawnPeer, tempDir, waitFor, within } from '../src/voice/sip/test-support/peers.js';
-import { BARESIP, startBaresip } from './support/baresip.js';
+import { freePort, freePortRange, spawnPeer, tempDir, waitFor, waitForUdpListener, within } from '../src/voice/sip/test-support/peers.js';
+import { toolMissing } from './support/tools.js';
+import { startBaresip } from './support/baresip.js';
 import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { UAS_BUSY, UAS_ECHO, UAS_RING_CANCEL } from './support/sipp-scenarios.js';
 
 const SIPP = '/usr/bin/sipp';
-const noBaresip = hasBinary(BARESIP) ? false : 'baresip is not installed';
-const noSipp = hasBinary(SIPP) ? false : 'sipp (Debian sip-tester) is not installed';
+const noBaresip = toolMissing('baresip');
+const noSipp = toolMissing('sipp');
 
 let s: TestServer;
 let app: FakeApp;
@@ -108,7 +109,7 @@ describe('<Dial> with real SIP peers', () => {
     const ringPort = await freePort();
     const echo = sipp('echo.xml', UAS_ECHO, ['-p', String(echoPort), '-mp', String(await freePortRange(4)), '-rtp_echo']);
     const ring = sipp('ring.xml', UAS_RING_CANCEL, ['-p', String(ringPort)]);
-    await new Promise((r) => setTimeout(r, 300));
+    await Promise.all([waitForUdpListener(echoPort), waitForUdpListener(ringPort)]);
     const vr = new twilio.twiml.VoiceResponse();
     const dial = vr.dial({ action: `${app.base}/race-done`, timeLimit: 3 });
     dial.sip(`sip:ring@127.0.0.1:${ringPort}`);
@@ -130,7 +131,7 @@ describe('<Dial> with real SIP peers', () => {
   test('SIPp busy (486) gives DialCallStatus=busy; one that only rings gives no-answer and gets CANCEL', { skip: noSipp }, async () => {
     const busyPort = await freePort();
     const busy = sipp('busy.xml', UAS_BUSY, ['-p', String(busyPort)]);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForUdpListener(busyPort);
     const vr = new twilio.twiml.VoiceResponse();
     vr.dial({ action: `${app.base}/busy-done` }).sip(`sip:busy@127.0.0.1:${busyPort}`);
     const parent = await callWith('+15550400011', vr);
@@ -141,7 +142,7 @@ describe('<Dial> with real SIP peers', () => {
 
     const ringPort = await freePort();
     const ring = sipp('ring-out.xml', UAS_RING_CANCEL, ['-p', String(ringPort)]);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForUdpListener(ringPort);
     const vr2 = new twilio.twiml.VoiceResponse();
     vr2.dial({ action: `${app.base}/noans-done`, timeout: 2 }).sip(`sip:ring@127.0.0.1:${ringPort}`);
     const parent2 = await callWith('+15550400012', vr2);

@@ -14,15 +14,16 @@ import { createSipEndpoint } from '../src/voice/sip/index.js';
 import type { InviteOutcome, OutgoingCall } from '../src/voice/sip/index.js';
 import { createOffer, generateBeep, rms } from '../src/voice/media/index.js';
 import type { RtpSession } from '../src/voice/media/index.js';
-import { freePort, freePortRange, hasBinary, spawnPeer, tempDir, waitFor, within } from '../src/voice/sip/test-support/peers.js';
+import { freePort, freePortRange, spawnPeer, tempDir, waitFor, waitForUdpListener, within } from '../src/voice/sip/test-support/peers.js';
+import { toolMissing } from './support/tools.js';
 import { answerWithMedia, dialWithMedia } from './support/media-call.js';
 import { UAC_DIVERSION, UAC_DTMF, UAS_AUTH, UAS_BUSY, UAS_ECHO, UAS_RING_CANCEL } from './support/sipp-scenarios.js';
 import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
 const SIPP = '/usr/bin/sipp';
-const noSipp = hasBinary(SIPP) ? false : 'sipp (Debian sip-tester) is not installed';
-const skip = noSipp || (hasBinary('/usr/bin/espeak-ng') ? false : 'espeak-ng is not installed');
+const noSipp = toolMissing('sipp');
+const skip = noSipp || toolMissing('espeak-ng');
 
 let s: TestServer;
 let app: FakeApp;
@@ -162,7 +163,7 @@ test('a forwarded SIPp call: ForwardedFrom from the Diversion header, CallerName
 test('calls.create to a SIP URI: SIPp answers, hears us (echo), gets our BYE; a busy SIPp makes the call busy', { skip }, async () => {
   const port = await freePort();
   const uas = sipp(['-sf', scenario('uas.xml', UAS_ECHO), '-p', String(port), '-m', '1', '-mp', String(await freePortRange(4)), '-rtp_echo']);
-  await new Promise((r) => setTimeout(r, 300));
+  await waitForUdpListener(port);
   const call = await s.client.calls.create({
     to: `sip:echo@127.0.0.1:${port}`,
     from: shop,
@@ -176,7 +177,7 @@ test('calls.create to a SIP URI: SIPp answers, hears us (echo), gets our BYE; a 
 
   const busyPort = await freePort();
   const busy = sipp(['-sf', scenario('busy.xml', UAS_BUSY), '-p', String(busyPort), '-m', '1']);
-  await new Promise((r) => setTimeout(r, 300));
+  await waitForUdpListener(busyPort);
   const refused = await s.client.calls.create({
     to: `sip:busy@127.0.0.1:${busyPort}`,
     from: shop,

@@ -13,12 +13,13 @@ import { after, before, test } from 'node:test';
 import twilio from 'twilio';
 import { WebSocketServer } from 'ws';
 import { decodeToPcm, encodePcm, generateBeep, readWav, rms, tone, toneShare } from '../src/voice/media/index.js';
-import { hasBinary, waitFor } from '../src/voice/sip/test-support/peers.js';
-import { BARESIP, startBaresip } from './support/baresip.js';
+import { waitFor } from '../src/voice/sip/test-support/peers.js';
+import { toolMissing } from './support/tools.js';
+import { startBaresip } from './support/baresip.js';
 import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
-const skip = hasBinary(BARESIP) ? false : 'baresip is not installed';
+const skip = toolMissing('baresip');
 
 type Msg = Record<string, unknown> & { event: string };
 

@@ -20,6 +20,13 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
     registers: [this.registry],
   });
+  /** Messages this node handed to a carrier: in a cluster, which node did the sending. */
+  readonly messagesSent = new Counter({
+    name: 'switchboard_messages_sent_total',
+    help: 'Messages this node handed to a carrier (status sent), by carrier',
+    labelNames: ['carrier'] as const,
+    registers: [this.registry],
+  });
   readonly webhookDeliveries = new Counter({
     name: 'switchboard_webhook_deliveries_total',
     help: 'Webhook requests by purpose and outcome',

@@ -55,6 +55,8 @@ export interface MessagingOptions {
   onError: (err: unknown) => void;
   /** Carrier link trouble worth a log line (rebinds, protocol errors); defaults to onError. */
   onCarrierWarning?: (message: string) => void;
+  /** Messages this node moved to sent, per carrier (the messages-sent metric). */
+  onSent?: (carrier: string, count: number) => void;
 }
 
 /** Messaging's internals wired together; main.ts sees only what this returns. */
@@ -138,6 +140,7 @@ export function createMessaging(o: MessagingOptions) {
     mediaConcurrency: o.mediaConcurrency ?? 8,
     mediaTimeoutMs,
     onError: o.onError,
+    ...(o.onSent ? { onSent: o.onSent } : {}),
   });
   const inboundWorker = new Worker(o.jobs, {
     queue: INBOUND_QUEUE,

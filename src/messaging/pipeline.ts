@@ -53,6 +53,8 @@ export interface PipelineDeps {
   /** The overall deadline of one message's media download (the fetcher enforces it; claims are held this long). */
   mediaTimeoutMs: number;
   onError: (err: unknown) => void;
+  /** Messages this node moved to sent, per carrier, once committed (a metric: which node did the sending). */
+  onSent?: (carrier: string, count: number) => void;
 }
 
 const RETRY_LIMIT = 12;
@@ -375,6 +377,8 @@ export class SendPipeline {
     const now = this.d.clock.now();
     const callbacks: NewJob[] = [];
     const parts: MessagePartRow[] = [];
+    // Counted inside the transaction (cleared if it is retried), reported once it has committed.
+    const sentCounts = new Map<string, number>();
     const release = { locked_by: null, locked_until: null };
     await this.d.tx.transaction(async (trx) => {
       const sent = new Map<string, { m: MessageRow; carrierIds: string[] }[]>();
@@ -404,6 +408,7 @@ export class SendPipeline {
         }
       }
       // sending -> sent in one statement per carrier; carrier_ids differ per message (CASE on the SID).
+      sentCounts.clear();
       for (const [carrier, items] of sent) {
         const changes = { status: 'sent', date_sent: now, date_updated: now, carrier, run_at: null, ...release };
         const moved = await this.d.messages.transitionManyWithIds(
@@ -414,6 +419,7 @@ export class SendPipeline {
         );
         for (const { m, carrierIds } of items) {
           if (!moved.has(m.sid)) continue;
+          sentCounts.set(carrier, (sentCounts.get(carrier) ?? 0) + 1);
           this.moved(m, { ...changes, carrier_ids: JSON.stringify(carrierIds) }, callbacks);
           // Carriers that report by their own ids get one row per part: receipts find the message through it.
           if (carrierIds.length === 1 && carrierIds[0] === m.sid) continue;
@@ -434,6 +440,7 @@ export class SendPipeline {
       await this.d.parts.insert(parts, trx);
       await this.d.jobs.enqueue(callbacks, trx);
     });
+    for (const [carrier, n] of sentCounts) this.d.onSent?.(carrier, n);
     this.reports.retryWaitingSoon();
   }
 

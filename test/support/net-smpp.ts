@@ -2,17 +2,14 @@
  * Perl's Net::SMPP (Debian libnet-smpp-perl) as an SMSC nobody here wrote: runs net-smpp-smsc.pl, which
  * prints "PORT n" once listening and then one line per event (BIND, SUBMIT, DELIVER_RESP, UNBIND, ...).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { toolMissing } from './tools.js';
 import { fileURLToPath } from 'node:url';
 
 const script = fileURLToPath(new URL('./net-smpp-smsc.pl', import.meta.url));
 
 /** Why Net::SMPP tests skip, or false when Perl and Net::SMPP are there. */
-export const netSmppMissing =
-  existsSync('/usr/share/perl5/Net/SMPP.pm') && spawnSync('perl', ['-MNet::SMPP', '-e', '1'], { timeout: 10_000 }).status === 0
-    ? false
-    : 'perl Net::SMPP not installed';
+export const netSmppMissing = toolMissing('net-smpp');
 
 export interface NetSmppSmsc {
   /** Every complete line the script printed so far. */

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,34 @@ function tryPort(port: number): Promise<number | null> {
       tcp.listen(chosen, '127.0.0.1', () => tcp.close(() => udp.close(() => resolve(chosen))));
     });
   });
+}
+
+/** Whether some process has a UDP socket bound to `port` (Linux /proc/net/udp{,6}; nothing is bound to probe). */
+function udpBound(port: number): boolean {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    // Each line: "sl local_address rem_address ...", local_address as HEXIP:HEXPORT.
+    if (text.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(hex.trim()))) return true;
+  }
+  return false;
+}
+
+/**
+ * Resolves once a peer (SIPp, baresip) has bound its SIP port, instead of sleeping and hoping it did; bounded.
+ * Reads the kernel's socket table rather than trying to bind the port, which could take it from the peer.
+ */
+export async function waitForUdpListener(port: number, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!udpBound(port)) {
+    if (Date.now() > until) throw new Error(`nothing listens on UDP port ${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** A port free for both UDP and TCP on 127.0.0.1 right now (the OS picks it). */
