@@ -207,7 +207,8 @@ describe('MMS', () => {
       '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f9e0f90000000049454e44ae426082',
       'hex',
     );
-    app.respond((r) => (r.path === '/pic.png' ? { body: png.toString('latin1'), type: 'image/png' } : undefined));
+    // Served as bytes (a string body would be re-encoded as UTF-8 on the way), so they can be compared exactly.
+    app.on('/pic.png', (_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(png));
     // Send to another number of the same account, so the MMS is delivered inside the platform.
     const inbox = await s.client.incomingPhoneNumbers.create({ areaCode: '512', smsUrl: `${app.base}/mms-in` });
     const m = await s.client.messages.create({ to: inbox.phoneNumber, from: shop, body: 'a picture', mediaUrl: [`${app.base}/pic.png`] });
@@ -219,13 +220,18 @@ describe('MMS', () => {
     const served = await fetch(hook.params.MediaUrl0!);
     assert.equal(served.status, 200);
     assert.equal(served.headers.get('content-type'), 'image/png');
-    assert.equal(Buffer.from(await served.arrayBuffer()).length > 0, true);
+    assert.deepEqual(Buffer.from(await served.arrayBuffer()), png, 'the receiving app gets the exact bytes the sender served');
     const media = await s.client.messages(m.sid).media.list();
     assert.equal(media.length, 1);
     assert.equal(media[0]!.contentType, 'image/png');
     const raw = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Messages/${m.sid}/Media.json`);
     const body = (await raw.json()) as { media_list: unknown[] };
     assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.message.media', body.media_list[0]), []);
+    // The Media resource's content (its URI without .json) is the same bytes.
+    const uri = String((body.media_list[0] as { uri: string }).uri).replace(/\.json$/, '');
+    const content = await s.fetch(uri);
+    assert.equal(content.status, 200);
+    assert.deepEqual(Buffer.from(await content.arrayBuffer()), png);
   });
 
   test('media of the wrong type fails the message with 12300', async () => {

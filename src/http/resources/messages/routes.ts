@@ -91,10 +91,17 @@ export function messageRoutes(
     return envelope2010('media_list', `/2010-04-01/Accounts/${account.sid}/Messages/${MessageSid}/Media.json`, params, page, result, presentMedia);
   });
 
-  app.get(`${base}/:MessageSid/Media/:Sid`, async (req) => {
+  app.get(`${base}/:MessageSid/Media/:Sid`, async (req, reply) => {
     const account = await targetAccount(req, accounts);
     const { MessageSid, Sid } = req.params as { MessageSid: string; Sid: string };
-    return presentMedia(await messages.findMedia(account.sid, MessageSid, Sid));
+    const media = await messages.findMedia(account.sid, MessageSid, Sid);
+    // The Media URI without `.json` is the file itself, as at Twilio (the .json suffix is gone by routing time).
+    if (!req.originalUrl.split('?')[0]!.endsWith('.json')) {
+      const content = await messages.mediaContent(Sid);
+      if (!content) throw errors.notFound('Media', Sid);
+      return reply.header('content-type', content.content_type).send(content.data);
+    }
+    return presentMedia(media);
   });
 
   app.delete(`${base}/:MessageSid/Media/:Sid`, async (req, reply) => {
