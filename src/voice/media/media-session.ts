@@ -18,14 +18,24 @@ export type MediaSessionEvents = {
   failed: [detail: string];
   /** A Media Stream on this session started, ended or warned (voice/streams/). */
   stream: [sid: string, report: StreamReport];
+  /** In a conference mixer: this participant started or stopped speaking (frame energy, mixer.ts). */
+  speaking: [speaking: boolean];
 };
+
+/** A participant's place in a conference mix (mixer.ts): `coach` is the session of the participant it coaches. */
+export interface MixSettings {
+  muted: boolean;
+  hold: boolean;
+  coach: MediaSession | null;
+}
 
 /**
  * A verb's recording (<Record>), the whole call's (the API's Record=true) and a <Dial>'s run side by side.
  * 'dial' has two channels: this session's received audio, and that of the session it is bridged to; it is
- * handed over interleaved (dial-recorder.ts).
+ * handed over interleaved (dial-recorder.ts). 'conference' is what the conference mixer homed on this
+ * session hears (everyone heard, mixed).
  */
-export type RecordingSlot = 'verb' | 'call' | 'dial';
+export type RecordingSlot = 'verb' | 'call' | 'dial' | 'conference';
 
 export interface MediaSession {
   /** The local RTP port written in SDP. */
@@ -47,6 +57,13 @@ export interface MediaSession {
    * cannot be bridged: they must run in the same place (this thread, or one media engine thread).
    */
   bridge(other: MediaSession | null): boolean;
+  /**
+   * Puts this session in the conference mixer homed on `home` (a session of the same thread; the mixer is
+   * made on first use and ticks on that thread's clock), updates its settings, or takes it out (null).
+   * While in a mix the session sends what the mix gives it, except while it plays audio of its own (hold
+   * music, an announcement). False when `home` is elsewhere.
+   */
+  mix(home: MediaSession | null, settings?: MixSettings): boolean;
   /** Opens a Media Stream's WebSocket where this session's media runs, fed with its frames; reports come as `stream` events. */
   startStream(spec: StreamSpec): void;
   /** Ends a Media Stream (its `stop` message, then the close); no-op when it is gone. */

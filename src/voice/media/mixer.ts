@@ -141,6 +141,10 @@ export class Mixer<K> {
     return this.ports.length;
   }
 
+  participants(): K[] {
+    return this.ports.map((p) => p.key);
+  }
+
   port(key: K): MixPort<K> | undefined {
     return this.byKey.get(key);
   }

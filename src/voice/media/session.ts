@@ -26,7 +26,8 @@ import type { ClockClient, MediaClock } from './clock.js';
 import { Emitter } from '../../core/emitter.js';
 import { ACCEPT, DROP, SourceFilter } from './source-filter.js';
 import type { RtpDropCounters } from './source-filter.js';
-import type { MediaSession, MediaSessionEvents, RecordingSlot } from './media-session.js';
+import type { MediaSession, MediaSessionEvents, MixSettings, RecordingSlot } from './media-session.js';
+import { Mixer, type MixPort } from './mixer.js';
 import type { FrameTap } from './frame-tap.js';
 import type { StreamSpec, StreamTap, StreamTapFactory } from './stream-tap.js';
 
@@ -135,6 +136,11 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   /** Relay send buffers, made on the first bridge (most calls are never bridged). */
   private relayRing: Buffer[] | null = null;
   private relayFull: Buffer[] = [];
+  /** The conference mixer homed on this session (made on first use), and its clock client. */
+  private homeMix: { mixer: Mixer<RtpSession>; client: ClockClient; ticking: boolean } | null = null;
+  /** This session's place in a conference mix, and that mix's home. */
+  private mixPort: MixPort<RtpSession> | null = null;
+  private mixHome: RtpSession | null = null;
 
   private constructor(
     private readonly socket: Socket,
@@ -232,7 +238,8 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   }
 
   startRecording(maxSeconds = 3600, which: RecordingSlot = 'verb'): void {
-    if (which === 'call') this.callRecorder = new Recorder(maxSeconds * 8000);
+    if (which === 'conference') this.homeMixer().startRecording(maxSeconds * 8000);
+    else if (which === 'call') this.callRecorder = new Recorder(maxSeconds * 8000);
     else if (which === 'dial') this.dialRecorder = new DialRecorder(maxSeconds);
     else this.recorder = new Recorder(maxSeconds * 8000);
   }
@@ -246,6 +253,7 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
 
   takeRecording(which: RecordingSlot = 'verb'): Promise<Int16Array | null> {
     if (which === 'verb') return Promise.resolve(this.stopRecording());
+    if (which === 'conference') return Promise.resolve(this.homeMix?.mixer.takeRecording() ?? null);
     if (which === 'dial') {
       const d = this.dialRecorder;
       this.dialRecorder = null;
@@ -278,7 +286,12 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     // Bridged: the other leg's packets are this stream now (relayed as they arrive), not our frames.
     if (this.bridgeTo !== null) return;
     const tap = this.frameTap;
-    if (tap === null || !tap.fill(this.codec, buf, RTP_HEADER_BYTES, SAMPLES)) this.playback.fill(this.codec, buf, RTP_HEADER_BYTES, SAMPLES);
+    if (tap === null || !tap.fill(this.codec, buf, RTP_HEADER_BYTES, SAMPLES)) {
+      // In a conference: the mix, unless this session plays audio of its own (hold music, an announcement).
+      const port = this.mixPort;
+      if (port !== null && !this.playback.playing) port.fill(this.codec, buf, RTP_HEADER_BYTES, SAMPLES);
+      else this.playback.fill(this.codec, buf, RTP_HEADER_BYTES, SAMPLES);
+    }
     if (tap !== null) tap.outbound(buf, RTP_HEADER_BYTES, SAMPLES, this.codec, ts);
     if (!this.remote) return;
     writeRtpHeader(buf, this.marker, PAYLOAD_TYPE[this.codec], this.seq, ts, this.ssrc);
@@ -329,6 +342,7 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     }
     const n = Math.min(h.payloadLength, this.frame.length);
     decodeInto(law, msg, h.payloadOffset, n, this.frame, 0);
+    if (this.mixPort !== null) this.mixPort.push(this.frame, n);
     if (dial) dial.push(dial === this.dialRecorder ? 0 : 1, this.frame, n);
     if (this.recorder) this.recorder.push(this.frame, n, h.timestamp);
     if (this.callRecorder) this.callRecorder.push(this.frame, n, h.timestamp);
@@ -409,6 +423,50 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     this.send(n === SAMPLES ? (this.relayFull[i] as Buffer) : buf.subarray(0, RTP_HEADER_BYTES + n));
   }
 
+  mix(home: MediaSession | null, settings?: MixSettings): boolean {
+    if (home === null) {
+      this.leaveMix();
+      return true;
+    }
+    if (!(home instanceof RtpSession) || home.closed || this.closed || home.clock !== this.clock) return false;
+    const coach = settings?.coach ?? null;
+    if (coach !== null && !(coach instanceof RtpSession)) return false;
+    if (this.mixHome !== home) this.leaveMix();
+    const mixer = home.homeMixer();
+    this.mixPort = mixer.join(this, settings ? { muted: settings.muted, hold: settings.hold, coach } : undefined);
+    this.mixHome = home;
+    home.tickMixer(true);
+    return true;
+  }
+
+  private leaveMix(): void {
+    const home = this.mixHome;
+    if (home === null) return;
+    this.mixHome = null;
+    this.mixPort = null;
+    home.homeMix?.mixer.leave(this);
+    home.tickMixer(false);
+  }
+
+  private homeMixer(): Mixer<RtpSession> {
+    if (this.homeMix === null) {
+      const mixer = new Mixer<RtpSession>({ onSpeaker: (who, on) => who.emit('speaking', on) });
+      this.homeMix = { mixer, client: { tick: () => mixer.mix() }, ticking: false };
+    }
+    return this.homeMix.mixer;
+  }
+
+  /** The mixer ticks on this session's clock while it has participants. */
+  private tickMixer(maybe: boolean): void {
+    const h = this.homeMix;
+    if (h === null) return;
+    const want = maybe && h.mixer.size > 0 && !this.closed;
+    if (want === h.ticking) return;
+    h.ticking = want;
+    if (want) this.clock.add(h.client);
+    else this.clock.remove(h.client);
+  }
+
   startStream(spec: StreamSpec): void {
     if (this.closed) return void this.emit('stream', spec.sid, { kind: 'stopped', by: 'us' });
     if (this.streams === null) {
@@ -454,6 +512,12 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     this.streams?.stopAll();
     this.frameTap = null;
     this.bridge(null);
+    this.leaveMix();
+    if (this.homeMix !== null) {
+      // The mix's home is gone: its participants go back to their own audio.
+      for (const p of this.homeMix.mixer.participants()) p.leaveMix();
+      this.tickMixer(false);
+    }
     this.clock.remove(this);
     this.playback.stop();
     this.dtmfOut.clear();

@@ -88,6 +88,12 @@ export class EngineHost {
         h?.session.bridge(other);
         return;
       }
+      case 'mix': {
+        const home = msg.home === null ? null : this.sessions.get(msg.home)?.session;
+        const coach = msg.coach === null ? null : (this.sessions.get(msg.coach)?.session ?? null);
+        if (home !== undefined) h?.session.mix(home, { muted: msg.muted, hold: msg.hold, coach });
+        return;
+      }
       case 'stream-start':
         if (!h) return this.post({ t: 'stream', id: msg.id, sid: msg.spec.sid, report: { kind: 'stopped', by: 'us' } });
         return h.session.startStream(msg.spec);
@@ -117,6 +123,7 @@ export class EngineHost {
         session.on('digitStart', (digit) => this.post({ t: 'digit-start', id, digit }));
         session.on('latched', (r) => this.post({ t: 'latched', id, host: r.host, port: r.port }));
         session.on('stream', (sid, report) => this.post({ t: 'stream', id, sid, report }));
+        session.on('speaking', (on) => this.post({ t: 'speaking', id, on }));
         this.post({ t: 'opened', id, port: session.port });
       },
       (err: unknown) => this.post({ t: 'open-failed', id, message: (err as Error).message }),

@@ -37,6 +37,8 @@ export type ToEngine =
   | { t: 'tap'; id: number; on: boolean }
   /** Relay between two sessions of this engine (a <Dial> bridge); peer null ends it. */
   | { t: 'bridge'; id: number; peer: number | null }
+  /** Session `id` in the conference mix homed on session `home` of this engine (mixer.ts), or out of it (null). */
+  | { t: 'mix'; id: number; home: number | null; muted: boolean; hold: boolean; coach: number | null }
   /** A Media Stream on this session: its WebSocket runs on the engine, beside the call's RTP. */
   | { t: 'stream-start'; id: number; spec: StreamSpec }
   | { t: 'stream-stop'; id: number; sid: string }
@@ -55,5 +57,6 @@ export type FromEngine =
   /** Received audio of a tapped session, several frames at once (`frame` samples each, the last maybe shorter). */
   | { t: 'audio'; id: number; pcm: Int16Array }
   | { t: 'stream'; id: number; sid: string; report: StreamReport }
+  | { t: 'speaking'; id: number; on: boolean }
   /** Once a second: how late each tick sent its last frame (ms), and ticks dropped after stalls. */
   | { t: 'ticks'; lateness: Float64Array; count: number; skipped: number; sessions: number };

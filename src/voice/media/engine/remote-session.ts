@@ -6,7 +6,7 @@
 import { Emitter } from '../../../core/emitter.js';
 import type { DtmfSendOptions } from '../dtmf.js';
 import type { G711Codec } from '../g711.js';
-import type { MediaSession, MediaSessionEvents, RecordingSlot } from '../media-session.js';
+import type { MediaSession, MediaSessionEvents, MixSettings, RecordingSlot } from '../media-session.js';
 import type { AudioInput, PlayOptions, PlayResult } from '../playback.js';
 import type { EngineAudio, FromEngine, ToEngine } from './protocol.js';
 import type { StreamSpec } from '../stream-tap.js';
@@ -125,6 +125,21 @@ export class RemoteRtpSession extends Emitter<MediaSessionEvents> implements Med
     return true;
   }
 
+  mix(home: MediaSession | null, settings?: MixSettings): boolean {
+    if (this.closed) return false;
+    const hold = settings?.hold ?? false;
+    const muted = settings?.muted ?? false;
+    const coach = settings?.coach ?? null;
+    if (home === null) {
+      this.link.send({ t: 'mix', id: this.id, home: null, muted, hold, coach: null });
+      return true;
+    }
+    const here = (s: MediaSession): s is RemoteRtpSession => s instanceof RemoteRtpSession && s.engine === this.engine && !s.closed;
+    if (!here(home) || (coach !== null && !here(coach))) return false;
+    this.link.send({ t: 'mix', id: this.id, home: home.id, muted, hold, coach: coach === null ? null : coach.id });
+    return true;
+  }
+
   startStream(spec: StreamSpec): void {
     if (this.closed) return void queueMicrotask(() => this.emit('stream', spec.sid, { kind: 'stopped', by: 'us' }));
     this.link.send({ t: 'stream-start', id: this.id, spec });
@@ -207,6 +222,9 @@ export class RemoteRtpSession extends Emitter<MediaSessionEvents> implements Med
       }
       case 'stream':
         this.emit('stream', msg.sid, msg.report);
+        return;
+      case 'speaking':
+        if (!this.closed) this.emit('speaking', msg.on);
         return;
       case 'ticks':
         return;
