@@ -29,6 +29,7 @@ export const SID_PREFIXES = {
   /** A queue member's place in line (ordered; internal, never shown). */
   queueTicket: 'QT',
   stream: 'MZ',
+  conference: 'CF',
 } as const;
 
 export type SidKind = keyof typeof SID_PREFIXES;

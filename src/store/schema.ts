@@ -354,6 +354,8 @@ export interface RecordingsTable {
   audio: Buffer;
   date_created: number;
   date_updated: number;
+  /** The conference it was made in (source Conference); absent on older rows and other sources. */
+  conference_sid?: string | null;
 }
 
 /** One TwiML verb a call ran (written by the voice interpreter; see voice/events.ts). */
@@ -424,6 +426,37 @@ export interface QueueMembersTable {
   date_created: number;
 }
 
+/** A conference (2010 Conferences); `node_id` runs its mixer. */
+export interface ConferencesTable {
+  sid: string;
+  account_sid: string;
+  friendly_name: string;
+  /** init, in-progress, completed */
+  status: string;
+  region: string;
+  reason_conference_ended: string | null;
+  call_sid_ending_conference: string | null;
+  node_id: string;
+  date_created: number;
+  date_updated: number;
+}
+
+/** A call in a conference now (removed when it leaves). Booleans are 0/1. */
+export interface ConferenceParticipantsTable {
+  conference_sid: string;
+  call_sid: string;
+  account_sid: string;
+  label: string | null;
+  muted: number;
+  hold: number;
+  call_sid_to_coach: string | null;
+  start_conference_on_enter: number;
+  end_conference_on_exit: number;
+  status: string;
+  date_created: number;
+  date_updated: number;
+}
+
 /** One cookie jar: the cookies an app set for an SMS conversation or a call (see webhooks/cookie-jar.ts). */
 export interface WebhookCookiesTable {
   account_sid: string;
@@ -465,4 +498,6 @@ export interface Database extends VideoTables {
   queues: QueuesTable;
   queue_members: QueueMembersTable;
   webhook_cookies: WebhookCookiesTable;
+  conferences: ConferencesTable;
+  conference_participants: ConferenceParticipantsTable;
 }

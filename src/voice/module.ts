@@ -41,6 +41,10 @@ import { queueDialer } from './queues/dial-queue.js';
 import { loopbackOf } from './queues/media-link.js';
 import { QueueRuntime } from './queues/runtime.js';
 import { QueuesService } from './queues/service.js';
+import { ConferencesRepository } from '../store/repositories/conferences.js';
+import { conferenceDialer } from './conferences/dial-conference.js';
+import { ConferenceRuntime } from './conferences/runtime.js';
+import { ConferencesService } from './conferences/service.js';
 import { RecordingsService } from './recordings/service.js';
 import { createSipEndpoint, InviteGuard, type SipEndpoint, type TcpCounters } from './sip/index.js';
 import { CallLimits } from './calls/limits.js';
@@ -199,8 +203,23 @@ export function createVoice(o: VoiceOptions) {
   });
   const runtime: QueueRuntime = new QueueRuntime({ repo: queueRepo, service: queues, clock: o.clock, nodeId, events: o.events, onError: o.onError });
   sessionDeps.enqueue = (host) => runtime.enqueue(host);
+  const conferenceRepo = new ConferencesRepository(o.db);
+  const conferences = new ConferenceRuntime({
+    repo: conferenceRepo,
+    jobs: o.jobs,
+    webhooks: o.webhooks,
+    recordings,
+    alert: async (call, kind, detail, url) =>
+      void (await o.webhookLog.raise({ accountSid: call.account_sid, kind, detail, resourceSid: call.sid, requestUrl: url ?? null })),
+    openNear: (near) => openRtp(media, near),
+    loopbackHost: loopbackOf(bindHost),
+    clock: o.clock,
+    nodeId,
+    onError: o.onError,
+  });
   sessionDeps.dial = createDial({
     nouns: {
+      Conference: conferenceDialer({ runtime: conferences, now: () => o.clock.now() }),
       Queue: queueDialer({ runtime, service: queues, openNear: (near) => openRtp(media, near), loopbackHost: loopbackOf(bindHost), now: () => o.clock.now() }),
     },
     dialer,
@@ -272,6 +291,8 @@ export function createVoice(o: VoiceOptions) {
     calls: service,
     recordings,
     queues,
+    /** Live conferences on this node and the rows the REST API reads. */
+    conferences: { runtime: conferences, service: new ConferencesService({ repo: conferenceRepo, runtime: conferences }) },
     /** Media Streams started and stopped through the API (Calls/{Sid}/Streams). */
     streams: new StreamsService(sessions),
     /** The verbs each call ran (GET /switchboard/v1/Calls/{Sid}/Events). */
@@ -287,6 +308,7 @@ export function createVoice(o: VoiceOptions) {
     async start(): Promise<void> {
       await recovery.start();
       await runtime.start();
+      await conferences.start();
       if (o.sipPort < 0) return;
       try {
         sip = await createSipEndpoint({

