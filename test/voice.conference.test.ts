@@ -12,7 +12,7 @@ import twilio from 'twilio';
 import { FakeApp, eventually, type ReceivedRequest } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { validateAgainstSpec } from './support/oai.js';
-import { hears, phoneCalls, type Heard } from './support/virtual-phones.js';
+import { behave, hears, phoneCalls, type Heard } from './support/virtual-phones.js';
 
 const API = 'twilio_api_v2010.json';
 let s: TestServer;
@@ -139,5 +139,79 @@ describe('<Dial><Conference> with virtual phones', () => {
     const end = bySeq.at(-1)?.params ?? {};
     assert.equal(end.ReasonConferenceEnded, 'participant-with-end-conference-on-exit-left');
     assert.equal(end.CallSidEndingConference, sids[0]);
+  });
+
+  test('Participants API: create dials into the conference; muted is not heard, hold plays music, kick and Status=completed end calls', async () => {
+    const host = '+15550300011';
+    const muted = '+15550300012';
+    const held = '+15550300013';
+    app.respond((r) => {
+      const vr = new twilio.twiml.VoiceResponse();
+      if (r.path === '/voice') {
+        vr.dial({ action: '/dial-done' }).conference(
+          { beep: 'onEnter', statusCallback: '/conf-status', statusCallbackEvent: ['start', 'end', 'join', 'leave', 'mute', 'hold'] },
+          'Desk',
+        );
+      } else if (r.path === '/dial-done') vr.hangup();
+      else if (r.path === '/conf-status') return { body: '' };
+      else return undefined;
+      return { body: vr.toString() };
+    });
+    await behave(s, muted, { Audio: 'tone:900' });
+    await behave(s, held, { Audio: 'tone:1400' });
+    const a = await dial(host, { Audio: 'tone:500' });
+    const conf = await eventually(async () => (await s.client.conferences.list({ friendlyName: 'Desk' }))[0]);
+    const created = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Conferences/${conf.sid}/Participants.json`, {
+      method: 'POST',
+      form: { From: line, To: muted, Muted: 'true', Label: 'listener', EarlyMedia: 'true' },
+    });
+    const body = (await created.json()) as Record<string, unknown>;
+    assert.equal(created.status, 201, JSON.stringify(body));
+    assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.conference.participant', body, { nulls: 'declared' }), []);
+    assert.equal(body.status, 'queued');
+    assert.equal(body.conference_sid, conf.sid);
+    const mutedSid = body.call_sid as string;
+    // By friendly name, through the official SDK.
+    const second = await s.client.conferences('Desk').participants.create({ from: line, to: held, label: 'held-one' });
+    assert.equal(second.conferenceSid, conf.sid);
+    const heldSid = second.callSid;
+    await eventually(async () => ((await s.client.conferences(conf.sid).participants.list()).length === 3 ? true : undefined), 20_000);
+    assert.deepEqual(
+      (await s.client.conferences(conf.sid).participants.list({ muted: true })).map((p) => p.callSid),
+      [mutedSid],
+    );
+    await new Promise((r) => setTimeout(r, 2500)); // everyone hears everyone a while
+
+    const onHold = await s.client.conferences(conf.sid).participants('held-one').update({ hold: true });
+    assert.equal(onHold.hold, true);
+    assert.deepEqual(
+      (await s.client.conferences(conf.sid).participants.list({ hold: true })).map((p) => p.callSid),
+      [heldSid],
+    );
+    await new Promise((r) => setTimeout(r, 4000)); // the held one hears the hold music
+
+    await s.client.conferences(conf.sid).participants(mutedSid).remove();
+    await eventually(async () => ((await s.client.conferences(conf.sid).participants.list()).length === 2 ? true : undefined));
+    const ended = await s.client.conferences(conf.sid).update({ status: 'completed' });
+    assert.equal(ended.status, 'completed');
+    assert.equal(ended.reasonConferenceEnded, 'conference-ended-via-api');
+    const done = await waitFor('/dial-done', a);
+    assert.equal(done.params.DialCallStatus, 'completed');
+
+    const heardHost = await heardBy(host, a);
+    assert.ok(hears(heardHost, 1400), `the host hears the held one before the hold: ${JSON.stringify(heardHost)}`);
+    assert.ok(!hears(heardHost, 900), `the host does not hear the muted one: ${JSON.stringify(heardHost)}`);
+    const heardMuted = await heardBy(muted, mutedSid);
+    assert.ok(hears(heardMuted, 500), `the muted one hears the host: ${JSON.stringify(heardMuted)}`);
+    const heardHeld = await heardBy(held, heldSid);
+    assert.ok(hears(heardHeld, 262.5) || hears(heardHeld, 393.75), `the held one hears the hold music: ${JSON.stringify(heardHeld)}`);
+
+    const events = statusEvents(conf.sid).map((e) => [e.params.StatusCallbackEvent, e.params.CallSid]);
+    assert.ok(
+      events.some(([n, c]) => n === 'participant-hold' && c === heldSid),
+      JSON.stringify(events),
+    );
+    assert.ok(events.some(([n, c]) => n === 'participant-leave' && c === mutedSid));
+    assert.equal(events.at(-1)?.[0], 'conference-end');
   });
 });

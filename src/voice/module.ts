@@ -292,7 +292,10 @@ export function createVoice(o: VoiceOptions) {
     recordings,
     queues,
     /** Live conferences on this node and the rows the REST API reads. */
-    conferences: { runtime: conferences, service: new ConferencesService({ repo: conferenceRepo, runtime: conferences }) },
+    conferences: {
+      runtime: conferences,
+      service: new ConferencesService({ repo: conferenceRepo, runtime: conferences, call: (accountSid, input) => service.create(accountSid, input) }),
+    },
     /** Media Streams started and stopped through the API (Calls/{Sid}/Streams). */
     streams: new StreamsService(sessions),
     /** The verbs each call ran (GET /switchboard/v1/Calls/{Sid}/Events). */

@@ -159,7 +159,7 @@ export class Room {
     readonly friendlyName: string,
     readonly nodeId: string,
     readonly created: number,
-    first: JoinSettings,
+    first: Pick<JoinSettings, 'maxParticipants'>,
   ) {
     this.maxParticipants = first.maxParticipants;
     this.updated = created;

@@ -115,7 +115,7 @@ export class ConferenceRuntime {
   }
 
   /** The live room of this name (made when there is none); null when it is full. */
-  room(accountSid: string, name: string, first: JoinSettings): Room | null {
+  room(accountSid: string, name: string, first: Pick<JoinSettings, 'maxParticipants'>): Room | null {
     let room = this.byName.get(key(accountSid, name));
     if (room === undefined || room.status === 'completed') {
       room = new Room(this.roomDeps, newSid('CF'), accountSid, name, this.d.nodeId, this.d.clock.now(), first);
@@ -145,8 +145,11 @@ export class ConferenceRuntime {
     if (this.byCall.get(p.callSid)?.p === p) this.byCall.delete(p.callSid);
   }
 
-  live(conferenceSid: string): Room | undefined {
-    return this.bySid.get(conferenceSid);
+  /** A live room by SID, or by account and friendly name. */
+  live(conferenceSidOrAccount: string, name?: string): Room | undefined {
+    if (name === undefined) return this.bySid.get(conferenceSidOrAccount);
+    const room = this.byName.get(key(conferenceSidOrAccount, name));
+    return room?.status === 'completed' ? undefined : room;
   }
 
   /** A participant of a live room on this node, by CallSid or label. */

@@ -7,11 +7,21 @@ import { errors } from '../../core/errors.js';
 import type { Page, PageQuery } from '../../store/paging.js';
 import type { ConferenceFilter, ConferenceRow, ConferencesRepository, ParticipantFilter, ParticipantRow } from '../../store/repositories/conferences.js';
 import type { HttpMethod } from '../../twiml/index.js';
+import type { CallRow } from '../../store/repositories/calls.js';
+import type { CreateCallInput } from '../calls/service.js';
+import { conferenceTwiml, type DialOutSettings } from './dial-out.js';
 import type { ConferenceRuntime, ParticipantUpdate } from './runtime.js';
 
 export interface ConferencesServiceDeps {
   repo: ConferencesRepository;
   runtime: ConferenceRuntime;
+  /** Places an outbound API call (the Calls resource's create). */
+  call: (accountSid: string, input: CreateCallInput) => Promise<CallRow>;
+}
+
+export interface DialOutInput {
+  call: Omit<CreateCallInput, 'url' | 'twiml' | 'applicationSid'>;
+  settings: DialOutSettings;
 }
 
 export interface ConferenceUpdate {
@@ -64,6 +74,42 @@ export class ConferencesService {
     if (Object.keys(changes).length > 0 && !(await this.d.runtime.update(conferenceSid, row.call_sid, changes))) throw notHere(conferenceSid);
     if (announce && !this.d.runtime.announce(conferenceSid, row.call_sid, announce)) throw notHere(conferenceSid);
     return this.participant(accountSid, conferenceSid, row.call_sid);
+  }
+
+  /**
+   * Dials `input.call.to` into the conference named by SID (it must exist) or by friendly name (it is made
+   * when the call answers, as a caller's <Dial><Conference> would). The participant is `queued` until then.
+   */
+  async create(accountSid: string, conferenceSidOrName: string, input: DialOutInput): Promise<ParticipantRow> {
+    let name = conferenceSidOrName;
+    let conferenceSid: string;
+    if (/^CF[0-9a-f]{32}$/.test(conferenceSidOrName)) {
+      const row = await this.find(accountSid, conferenceSidOrName);
+      if (row.status === 'completed') throw errors.invalidParameter('ConferenceSid', `conference ${row.sid} has ended`);
+      name = row.friendly_name;
+      conferenceSid = row.sid;
+    } else {
+      // The room is made now, so the participant has its conference's SID at once.
+      const room = this.d.runtime.room(accountSid, name, { maxParticipants: input.settings.maxParticipants ?? 250 });
+      if (room === null) throw errors.invalidParameter('ConferenceSid', `conference "${name}" is full`);
+      conferenceSid = room.sid;
+    }
+    const call = await this.d.call(accountSid, { ...input.call, twiml: conferenceTwiml(name, input.settings) });
+    const s = input.settings;
+    return {
+      conference_sid: conferenceSid,
+      call_sid: call.sid,
+      account_sid: accountSid,
+      label: s.label ?? null,
+      muted: s.muted ? 1 : 0,
+      hold: 0,
+      call_sid_to_coach: s.coach ?? null,
+      start_conference_on_enter: s.startConferenceOnEnter === false ? 0 : 1,
+      end_conference_on_exit: s.endConferenceOnExit ? 1 : 0,
+      status: 'queued',
+      date_created: call.date_created,
+      date_updated: call.date_updated,
+    };
   }
 
   async kick(accountSid: string, conferenceSid: string, callSidOrLabel: string): Promise<void> {

@@ -82,6 +82,61 @@ export function conferenceRoutes(
     );
   });
 
+  /** Dials out into the conference (named by SID or friendly name); the participant is `queued` until it answers. */
+  app.post(`${base}/:ConferenceSid/Participants`, async (req, reply) => {
+    const account = await targetAccount(req, accounts);
+    if (account.status !== 'active') throw errors.accountNotActive();
+    const { ConferenceSid } = req.params as { ConferenceSid: string };
+    req.resourceSid = ConferenceSid;
+    const p = new ParamReader(paramsOf(req));
+    const list = (name: string): string[] | undefined => {
+      const v = p
+        .all(name)
+        .flatMap((x) => x.split(/[\s,]+/))
+        .filter(Boolean);
+      return v.length ? v : undefined;
+    };
+    const url = (name: string): string | undefined => p.url(name) ?? undefined;
+    const coaching = p.bool('Coaching');
+    const toCoach = p.str('CallSidToCoach');
+    if (coaching === true && !toCoach) throw errors.invalidParameter('CallSidToCoach', 'is required when Coaching is true');
+    const record = p.str('ConferenceRecord');
+    const row = await conferences.create(account.sid, ConferenceSid, {
+      call: {
+        to: p.str('To'),
+        from: p.str('From') ?? p.str('CallerId'),
+        statusCallback: p.url('StatusCallback'),
+        statusCallbackMethod: p.method('StatusCallbackMethod'),
+        statusCallbackEvents: list('StatusCallbackEvent'),
+        timeout: p.int('Timeout', { min: 5, max: 600 }),
+        record: p.bool('Record'),
+      },
+      settings: {
+        label: p.str('Label'),
+        muted: p.bool('Muted'),
+        beep: p.oneOf('Beep', ['true', 'false', 'onEnter', 'onExit']),
+        startConferenceOnEnter: p.bool('StartConferenceOnEnter'),
+        endConferenceOnExit: p.bool('EndConferenceOnExit'),
+        waitUrl: url('WaitUrl'),
+        waitMethod: p.method('WaitMethod'),
+        maxParticipants: p.int('MaxParticipants', { min: 2, max: 250 }),
+        record: record === 'true' || record === 'record-from-start',
+        trim: p.oneOf('ConferenceTrim', ['trim-silence', 'do-not-trim']),
+        statusCallback: url('ConferenceStatusCallback'),
+        statusCallbackMethod: p.method('ConferenceStatusCallbackMethod'),
+        statusCallbackEvent: list('ConferenceStatusCallbackEvent'),
+        recordingStatusCallback: url('ConferenceRecordingStatusCallback'),
+        recordingStatusCallbackMethod: p.method('ConferenceRecordingStatusCallbackMethod'),
+        recordingStatusCallbackEvent: list('ConferenceRecordingStatusCallbackEvent'),
+        coach: coaching === false ? undefined : toCoach,
+        jitterBufferSize: p.oneOf('JitterBufferSize', ['off', 'small', 'medium', 'large']),
+        region: p.str('Region'),
+        timeLimit: p.int('TimeLimit', { min: 1, max: 86_400 }),
+      },
+    });
+    return reply.code(201).send(presentParticipant(row));
+  });
+
   app.get(`${base}/:ConferenceSid/Participants/:CallSid`, async (req) => {
     const account = await targetAccount(req, accounts);
     const { ConferenceSid, CallSid } = req.params as { ConferenceSid: string; CallSid: string };
