@@ -42,6 +42,11 @@ async function heardBy(phone: string, sid: string): Promise<Heard | undefined> {
   }, 30_000);
 }
 const waitFor = (path: string, callSid: string, ms = 30_000) => app.waitFor((r) => r.path === path && r.params.CallSid === callSid, ms);
+const final = (sid: string) =>
+  eventually(async () => {
+    const c = await s.client.calls(sid).fetch();
+    return c.status === 'completed' ? c : undefined;
+  }, 30_000);
 const statusEvents = (sid: string): ReceivedRequest[] => app.received.filter((r) => r.path === '/conf-status' && r.params.ConferenceSid === sid);
 
 describe('<Dial><Conference> with virtual phones', () => {
@@ -213,5 +218,67 @@ describe('<Dial><Conference> with virtual phones', () => {
     );
     assert.ok(events.some(([n, c]) => n === 'participant-leave' && c === mutedSid));
     assert.equal(events.at(-1)?.[0], 'conference-end');
+  });
+
+  test('startConferenceOnEnter=false waits with hold music until the moderator; a coach is heard by the coached one only; record-from-start', async () => {
+    const [waiter, other, moderator, coach] = ['+15550300021', '+15550300022', '+15550300023', '+15550300024'];
+    const tones: Record<string, number> = { [waiter as string]: 500, [other as string]: 900, [moderator as string]: 1400, [coach as string]: 2000 };
+    let waiterSid = '';
+    app.respond((r) => {
+      const vr = new twilio.twiml.VoiceResponse();
+      if (r.path === '/voice') {
+        const from = r.params.From;
+        if (from === waiter) waiterSid = r.params.CallSid as string;
+        vr.dial({ action: '/dial-done' }).conference(
+          {
+            beep: 'false',
+            startConferenceOnEnter: from === moderator || from === coach,
+            endConferenceOnExit: from === moderator,
+            ...(from === moderator ? { record: 'record-from-start', recordingStatusCallback: '/conf-rec' } : {}),
+            ...(from === coach ? { coach: waiterSid } : {}),
+          },
+          'Coached',
+        );
+      } else if (r.path === '/dial-done') vr.hangup();
+      else if (r.path === '/conf-rec') return { body: '' };
+      else return undefined;
+      return { body: vr.toString() };
+    });
+    const w = await dial(waiter as string, { Audio: `tone:${tones[waiter as string]}` });
+    // The other waiter leaves after 4 s, before anyone starts the conference: it heard only the wait.
+    const x = await dial(other as string, { Audio: `tone:${tones[other as string]}`, HangupAfter: '4' });
+    const conf = await eventually(async () => (await s.client.conferences.list({ friendlyName: 'Coached' }))[0]);
+    await eventually(async () => ((await s.client.conferences(conf.sid).participants.list()).length === 2 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal((await s.client.conferences(conf.sid).fetch()).status, 'init', 'two waiting, nobody to start it');
+    await final(x);
+    const m = await dial(moderator as string, { Audio: `tone:${tones[moderator as string]}`, HangupAfter: '9' });
+    await eventually(async () => ((await s.client.conferences(conf.sid).fetch()).status === 'in-progress' ? true : undefined));
+    const c = await dial(coach as string, { Audio: `tone:${tones[coach as string]}` });
+    const coaching = await eventually(async () => (await s.client.conferences(conf.sid).participants.list({ coaching: true }))[0], 15_000);
+    assert.equal(coaching.callSid, c);
+    assert.equal(coaching.callSidToCoach, w);
+    for (const sid of [w, c]) await waitFor('/dial-done', sid);
+
+    const heardW = await heardBy(waiter as string, w);
+    const heardX = await heardBy(other as string, x);
+    const heardM = await heardBy(moderator as string, m);
+    const heardC = await heardBy(coach as string, c);
+    assert.ok(hears(heardX, 262.5) || hears(heardX, 393.75), `a waiting party hears the hold music: ${JSON.stringify(heardX)}`);
+    assert.ok(!hears(heardX, 500), `and not the other waiting party: ${JSON.stringify(heardX)}`);
+    assert.ok(hears(heardW, 2000), `the coached party hears the coach: ${JSON.stringify(heardW)}`);
+    assert.ok(hears(heardW, 1400), `the coached party hears the moderator: ${JSON.stringify(heardW)}`);
+    assert.ok(!hears(heardM, 2000), `the others do not hear the coach: ${JSON.stringify(heardM)}`);
+    assert.ok(hears(heardM, 500), `the moderator hears the coached party: ${JSON.stringify(heardM)}`);
+    for (const hz of [500, 1400]) assert.ok(hears(heardC, hz), `the coach hears ${hz} Hz: ${JSON.stringify(heardC)}`);
+
+    const rec = await app.waitFor((r) => r.path === '/conf-rec', 30_000);
+    assert.equal(rec.params.RecordingStatus, 'completed');
+    const list = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Conferences/${conf.sid}/Recordings.json`);
+    const recordings = ((await list.json()) as { recordings: Array<Record<string, unknown>> }).recordings;
+    assert.equal(recordings.length, 1);
+    assert.equal(recordings[0]?.conference_sid, conf.sid);
+    assert.equal(recordings[0]?.source, 'Conference');
+    assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.conference.conference_recording', recordings[0], { nulls: 'lenient' }), []);
   });
 });
