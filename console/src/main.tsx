@@ -9,6 +9,7 @@ import { MessageDetail } from './pages/message-detail.js';
 import { Messages } from './pages/messages.js';
 import { Numbers } from './pages/numbers.js';
 import { Phones } from './pages/phones.js';
+import { Conferences } from './pages/conferences.js';
 import { Queues } from './pages/queues.js';
 import { SignIn } from './pages/sign-in.js';
 import { Start } from './pages/start.js';
@@ -26,6 +27,7 @@ const NAV: { path: string; label: string }[] = [
   { path: '/inspector', label: 'Webhook inspector' },
   { path: '/calls', label: 'Calls' },
   { path: '/queues', label: 'Queues' },
+  { path: '/conferences', label: 'Conferences' },
   { path: '/verify', label: 'Verify' },
 ];
 
@@ -47,6 +49,8 @@ function Page(props: { path: string; session: Session }) {
       return id ? <CallDetail session={props.session} sid={id} /> : <Calls session={props.session} />;
     case 'queues':
       return <Queues session={props.session} />;
+    case 'conferences':
+      return <Conferences session={props.session} />;
     case 'verify':
       return <Verify />;
     default:

@@ -143,6 +143,24 @@ export interface QueueMember {
   date_enqueued: string;
 }
 
+/** A conference (GET .../Conferences.json). */
+export interface Conference {
+  sid: string;
+  friendly_name: string;
+  status: string;
+  date_created: string;
+}
+
+/** A call in a conference (GET .../Conferences/{Sid}/Participants.json). */
+export interface Participant {
+  call_sid: string;
+  label: string | null;
+  muted: boolean;
+  hold: boolean;
+  coaching: boolean;
+  call_sid_to_coach: string | null;
+}
+
 /** One verb a call ran (GET /switchboard/v1/Calls/{Sid}/Events). */
 export interface CallEvent {
   sid: string;
