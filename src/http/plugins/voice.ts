@@ -26,6 +26,6 @@ export const voicePlugin: FastifyPluginAsync<VoicePluginOptions> = async (app, o
   streamRoutes(app, o.accounts, o.voice.streams);
   recordingRoutes(app, o.accounts, o.voice.recordings, o.origin, { mediaAuth: o.mediaAuth });
   queueRoutes(app, o.accounts, o.voice.queues);
-  conferenceRoutes(app, o.accounts, o.voice.conferences.service, o.voice.recordings, o.origin);
+  conferenceRoutes(app, o.accounts, o.voice.conferences.service, o.voice.recordings);
   virtualCallRoutes(app, o.voice.phones, o.voice.virtualCalls, o.origin);
 };

@@ -8,20 +8,14 @@ import { targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
-import { presentRecording } from '../recordings/presenter.js';
+import { presentConferenceRecording } from '../recordings/presenter.js';
 import { presentConference, presentParticipant } from './presenter.js';
 
 const DAY = 86_400_000;
 const STATUSES = ['init', 'in-progress', 'completed'];
 
 /** Conferences (list, fetch, update), their Participants (list, fetch, update, kick) and Recordings (list). */
-export function conferenceRoutes(
-  app: FastifyInstance,
-  accounts: AccountsService,
-  conferences: ConferencesService,
-  recordings: RecordingsService,
-  origin: () => string,
-): void {
+export function conferenceRoutes(app: FastifyInstance, accounts: AccountsService, conferences: ConferencesService, recordings: RecordingsService): void {
   const base = '/2010-04-01/Accounts/:AccountSid/Conferences';
 
   app.get(base, async (req) => {
@@ -201,7 +195,7 @@ export function conferenceRoutes(
       params,
       page,
       result,
-      presentRecording(origin()),
+      presentConferenceRecording,
     );
   });
 
@@ -211,6 +205,6 @@ export function conferenceRoutes(
     req.resourceSid = Sid;
     const rec = await recordings.find(account.sid, Sid);
     if (rec.conference_sid !== ConferenceSid) throw errors.notFound('Recording', Sid);
-    return presentRecording(origin())(rec);
+    return presentConferenceRecording(rec);
   });
 }

@@ -29,3 +29,9 @@ export const presentRecording = (origin: string) => (r: RecordingMeta) => {
     media_url: `${origin}${uri}`,
   };
 };
+
+/** A recording seen under its conference: Twilio's Conference Recording has no media_url or subresources. */
+export const presentConferenceRecording = (r: RecordingMeta) => {
+  const { subresource_uris: _subresources, media_url: _media, ...rest } = presentRecording('')(r);
+  return { ...rest, uri: `/2010-04-01/Accounts/${r.account_sid}/Conferences/${r.conference_sid}/Recordings/${r.sid}.json` };
+};
