@@ -16,6 +16,10 @@ export const TEST_TOOLS = [
   { name: 'chromium', pkg: 'chromium', path: '/usr/bin/chromium' },
   { name: 'ffprobe', pkg: 'ffmpeg', path: '/usr/bin/ffprobe' },
   { name: 'lame', pkg: 'lame', path: '/usr/bin/lame' },
+  // Offline speech recognition (<Gather input="speech">, transcription) and a second voice for test speech.
+  { name: 'pocketsphinx', pkg: 'pocketsphinx', path: '/usr/bin/pocketsphinx_batch' },
+  { name: 'pocketsphinx-en-us', pkg: 'pocketsphinx-en-us', path: '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict' },
+  { name: 'flite', pkg: 'flite', path: '/usr/bin/flite' },
   { name: 'openssl', pkg: 'openssl', path: '/usr/bin/openssl', check: ['openssl', 'version'] },
 ];
 

@@ -22,6 +22,7 @@ import { createUsage } from './usage/module.js';
 import { createVerify } from './verify/module.js';
 import { createVideo, isLoopback, type Video } from './video/module.js';
 import { createVoice, type Voice } from './voice/module.js';
+import { createSpeechRecognizer } from './voice/speech/index.js';
 import type { LookupDataSource } from './lookup/index.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { resolveSettings } from './config/resolve.js';
@@ -116,6 +117,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     sipTrunk: resolved.sipTrunk,
     rtpPorts: resolved.rtpPorts,
     mediaWorkers: config.mediaWorkers,
+    speech: createSpeechRecognizer(config.speechEngine, { maxConcurrent: config.speechConcurrency }),
     authTokenOf: (sid) => accounts.authTokenOf(sid),
     security: { ...config, sipTrustedSources: resolved.sipTrustedSources, sipPeers: resolved.sipPeers },
     lookupSource: opts.lookupSource,

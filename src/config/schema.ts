@@ -30,6 +30,8 @@ export interface Config {
   rtpStrict: boolean;
   rtpProbation: number;
   mediaWorkers: number;
+  speechEngine: string;
+  speechConcurrency: number;
   sipInviteRate: number;
   sipInviteBurst: number;
   sipTrustedSources: string | undefined;
@@ -169,6 +171,22 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: 'int',
     default: availableParallelism(),
     help: "media engine threads that carry calls' RTP, clock, playback, recording and DTMF (default: one per core; 0 runs media on the main thread)",
+  },
+  {
+    key: 'speechEngine',
+    flag: '--speech-engine',
+    env: 'SWITCHBOARD_SPEECH_ENGINE',
+    type: 'string',
+    default: 'pocketsphinx',
+    help: 'speech recognition for <Gather input="speech">: pocketsphinx (offline, Debian pocketsphinx + pocketsphinx-en-us, US English) or none',
+  },
+  {
+    key: 'speechConcurrency',
+    flag: '--speech-concurrency',
+    env: 'SWITCHBOARD_SPEECH_CONCURRENCY',
+    type: 'int',
+    default: 2,
+    help: 'recognizer processes running at once (each takes a core while it decodes); more utterances wait their turn',
   },
   {
     key: 'rtpProbation',

@@ -250,6 +250,10 @@ export const ALERTS = {
   voiceAudioFetchFailed: { code: 11200, text: 'HTTP retrieval failure: the audio for <Play> could not be fetched' },
   voiceAudioUnsupported: { code: 12300, text: 'Invalid Content-Type: the audio for <Play> is not WAV or MP3' },
   voiceSayFailed: { code: 13520, text: 'Say: the text could not be spoken' },
+  // Gather input="speech": Twilio's 13334 (a warning) covers a language or model its recognizer lacks; the Gather
+  // then gets no speech. Switchboard raises the same code when its engine could not run (not installed, crashed).
+  speechLanguageUnsupported: { code: 13334, text: 'Gather: Invalid model value: speech recognition does not support this language', level: 'warning' },
+  speechRecognitionFailed: { code: 13334, text: 'Gather: speech recognition failed', level: 'warning' },
   voiceCallFailed: { code: 13227, text: 'Call failed: the far end could not be reached' },
   voiceMediaFailed: { code: 31005, text: "Connection error: the call's media engine failed and the call was ended" },
   // Media Streams (voice/streams/): a stream that failed or warned; StreamError in its status callback says the same

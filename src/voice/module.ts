@@ -51,6 +51,7 @@ import { CallLimits } from './calls/limits.js';
 import { DEFAULT_SECURITY, registerSecurityMetrics, type VoiceSecurity } from './security.js';
 import type { SipTrunk } from './trunk.js';
 import { createDefaultTts } from './tts/index.js';
+import type { SpeechRecognizer } from './speech/index.js';
 import { voiceVerifySender } from './verify-sender.js';
 import { VirtualCalls } from './virtual/calls.js';
 import { VirtualPhones } from './virtual/phones.js';
@@ -76,6 +77,8 @@ export interface VoiceOptions {
   rtpPorts?: { min: number; max: number } | null | undefined;
   /** Media engine threads carrying calls' RTP (docs/voice-stack.md, "Threads"); 0 keeps media on this thread. */
   mediaWorkers?: number | undefined;
+  /** Speech recognition for <Gather input="speech">; null or absent: a speech Gather raises an alert. */
+  speech?: SpeechRecognizer | null | undefined;
   /** Stable across restarts of the same server, so its calls from a previous life are ended at start. */
   nodeId?: string | undefined;
   leaseMs?: number | undefined;
@@ -171,6 +174,7 @@ export function createVoice(o: VoiceOptions) {
     log: o.webhookLog,
     recordings,
     recorder: (callSid: string, accountSid: string) => callEvents.recorder(callSid, accountSid),
+    ...(o.speech ? { speech: o.speech } : {}),
     onEnded: (sid: string) => {
       sessions.delete(sid);
       limits.release(sid);

@@ -24,6 +24,7 @@ import type { EnqueueHost, EnqueueResult } from '../queues/types.js';
 import type { CallStreams } from '../streams/call-streams.js';
 import type { MediaSession } from '../media/media-session.js';
 import { sleep } from '../../core/sleep.js';
+import type { SpeechRecognizer } from '../speech/index.js';
 
 export interface SessionDeps {
   lifecycle: CallLifecycle;
@@ -39,6 +40,8 @@ export interface SessionDeps {
   enqueue?: (host: EnqueueHost) => Promise<EnqueueResult>;
   /** Media Streams (voice/streams/); without it <Connect>/<Start> raise 12200. */
   streams?: (call: { accountSid: string; callSid: string }, media: MediaSession) => CallStreams;
+  /** Speech recognition for <Gather input="speech">; without it a speech Gather raises an alert. */
+  speech?: SpeechRecognizer;
 }
 
 const ALERT_FOR_CODE: Record<number, AlertKind> = {
@@ -376,6 +379,7 @@ export class CallSession implements InterpreterHost, LiveCall {
       sleep: (ms) => sleep(ms, signal),
       now: () => this.d.lifecycle.now(),
     };
+    if (this.d.speech) control.speech = this.d.speech;
     if (this.d.streams && peer.leg.media) {
       control.streams = {
         start: (req) => {

@@ -16,6 +16,11 @@ export class SipLeg implements CallLeg {
   readonly media: MediaSession;
   private readonly listeners = new Set<(digit: string) => void>();
   private tap: ((frame: Int16Array, samples: number) => void) | null = null;
+  private readonly audioListeners = new Set<(frame: Int16Array, samples: number) => void>();
+  private readonly fanOut = (frame: Int16Array, samples: number): void => {
+    this.tap?.(frame, samples);
+    for (const l of this.audioListeners) l(frame, samples);
+  };
 
   constructor(
     readonly rtp: MediaSession,
@@ -28,10 +33,19 @@ export class SipLeg implements CallLeg {
     });
   }
 
-  // The audio hook (a <Record>'s silence detector) is set only while one listens: on an engine thread, a
-  // hook means received audio crosses to this thread.
+  // The audio hook (a <Record>'s silence detector, a speech <Gather>) is set only while one listens: on an
+  // engine thread, a hook means received audio crosses to this thread.
   private listen(): void {
-    this.rtp.onAudio = this.tap;
+    this.rtp.onAudio = this.tap === null && this.audioListeners.size === 0 ? null : this.fanOut;
+  }
+
+  onAudio(listener: (frame: Int16Array, samples: number) => void): () => void {
+    this.audioListeners.add(listener);
+    this.listen();
+    return () => {
+      this.audioListeners.delete(listener);
+      this.listen();
+    };
   }
 
   async say(text: string, voice: string, language: string, o: LegPlayOptions): Promise<PlayOutcome> {
@@ -102,6 +116,7 @@ export class SipLeg implements CallLeg {
   async close(): Promise<void> {
     this.listeners.clear();
     this.tap = null;
+    this.audioListeners.clear();
     this.rtp.onAudio = null;
     await this.rtp.close();
   }

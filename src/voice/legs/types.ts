@@ -45,6 +45,11 @@ export interface CallLeg {
   listening(kind: 'gather' | 'record'): void;
   /** Starts keeping what the other side says; `onFrame` sees each 20 ms frame (reused buffer). */
   startRecording(maxSeconds: number, onFrame: (frame: Int16Array, samples: number) => void): void;
+  /**
+   * Sees what the other side says, 20 ms frames of 8 kHz PCM16 (a reused buffer: copy what you keep), alongside
+   * any recording; returns the unsubscribe function. Absent on test fakes without media.
+   */
+  onAudio?(listener: (frame: Int16Array, samples: number) => void): () => void;
   /** Stops recording and returns 8 kHz PCM16 (from a media engine thread: asynchronously). */
   stopRecording(): Int16Array | Promise<Int16Array>;
   /** Records the whole call (the API's Record=true) alongside any <Record>; call the result to stop. */

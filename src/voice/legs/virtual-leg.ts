@@ -78,6 +78,10 @@ export class VirtualLeg implements CallLeg {
     this.line.press(keys);
   }
 
+  onAudio(listener: (frame: Int16Array, samples: number) => void): () => void {
+    return this.inner.onAudio(listener);
+  }
+
   startRecording(maxSeconds: number, onFrame: (frame: Int16Array, samples: number) => void): void {
     this.inner.startRecording(maxSeconds, onFrame);
   }

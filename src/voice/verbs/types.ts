@@ -5,6 +5,7 @@ import type { DialResult } from '../dial/types.js';
 import type { EnqueueResult } from '../queues/types.js';
 import type { CallLeg } from '../legs/types.js';
 import type { CallStreams } from '../streams/call-streams.js';
+import type { SpeechRecognizer } from '../speech/index.js';
 
 /** What a verb tells the interpreter to do next. */
 export type Outcome =
@@ -53,6 +54,8 @@ export interface CallControl {
   enqueue?(verb: EnqueueVerb): Promise<EnqueueResult>;
   /** The call's Media Streams (<Connect>, <Start>, <Stop>); absent where the call has no media session. */
   streams?: Pick<CallStreams, 'start' | 'stop'>;
+  /** Speech recognition for <Gather input="speech"> (voice/speech/); absent when none is configured. */
+  speech?: SpeechRecognizer;
   /** Waits `ms`; resolves false early when the signal aborts. */
   sleep(ms: number): Promise<boolean>;
   now(): number;

@@ -15,6 +15,7 @@ export class FakeLeg implements CallLeg {
   failUrls = new Set<string>();
   private listeners = new Set<(d: string) => void>();
   private frameFeed: ((f: Int16Array, n: number) => void) | null = null;
+  private readonly audioListeners = new Set<(f: Int16Array, n: number) => void>();
 
   async say(text: string, _voice: string, language: string, o: LegPlayOptions): Promise<PlayOutcome> {
     this.log.push(`say:${text}:${language}:${o.loop}${o.interruptible ? ':i' : ''}`);
@@ -55,6 +56,19 @@ export class FakeLeg implements CallLeg {
     const f = new Int16Array(160).fill(level);
     for (let i = 0; i < frames; i++) this.frameFeed?.(f, 160);
   }
+  onAudio(l: (f: Int16Array, n: number) => void): () => void {
+    this.audioListeners.add(l);
+    this.log.push('audio:on');
+    return () => {
+      if (this.audioListeners.delete(l)) this.log.push('audio:off');
+    };
+  }
+  /** Feeds frames of the given level to whoever hears the caller (a speech Gather). */
+  speak(level: number, frames: number): void {
+    const f = new Int16Array(160);
+    for (let i = 0; i < 160; i++) f[i] = i % 2 === 0 ? level : -level;
+    for (let i = 0; i < frames; i++) for (const l of [...this.audioListeners]) l(f, 160);
+  }
   startRecording(_max: number, onFrame: (f: Int16Array, n: number) => void): void {
     this.log.push('record:start');
     this.frameFeed = onFrame;
@@ -85,6 +99,7 @@ export class FakeControl implements CallControl {
   onGatherInput: string | null = null;
   dial?: CallControl['dial'];
   enqueue?: CallControl['enqueue'];
+  speech?: CallControl['speech'];
 
   constructor(readonly documentUrl: string | null = 'https://app.example.com/ivr') {}
 

@@ -1,0 +1,56 @@
+/**
+ * The speech-recognition contract every backend implements: one utterance of 8 kHz mono PCM16 in (already
+ * cut by the endpointer: speech with a little silence either side), text and a confidence out. Backends:
+ * pocketsphinx (offline, run as a separate program per utterance, see pocketsphinx.ts) and an HTTP engine
+ * that posts the audio to an operator's endpoint (http.ts). Every backend passes one contract test
+ * (test/voice.speech-engines.test.ts).
+ */
+export interface RecognitionRequest {
+  /** 8 kHz mono PCM16: one utterance. */
+  pcm: Int16Array;
+  /** BCP 47 tag as in Twilio's `language` attribute, e.g. `en-US`. */
+  language: string;
+  /** Phrases the caller is expected to say (Gather's `hints`): the engine biases recognition toward them. */
+  hints: readonly string[];
+  /** Twilio's speechModel, passed through to engines that have several (pocketsphinx has one). */
+  model: string | null;
+  /** Aborts the recognition (the call ended); the promise then rejects with SpeechError 'aborted'. */
+  signal?: AbortSignal;
+}
+
+export interface RecognitionResult {
+  /** What was said, lower case words separated by single spaces; '' when nothing was recognized. */
+  text: string;
+  /** 0 to 1; how sure the engine is (each engine documents how it derives it). */
+  confidence: number;
+}
+
+export interface SpeechRecognizer {
+  readonly name: string;
+  /** Whether `language` (BCP 47) can be recognized; Gather raises an alert and falls through otherwise. */
+  supports(language: string): boolean;
+  recognize(request: RecognitionRequest): Promise<RecognitionResult>;
+}
+
+/** Why recognition failed; `code` tells callers apart without reading the message. */
+export type SpeechErrorCode = 'engine-missing' | 'engine-failed' | 'timeout' | 'unsupported-language' | 'aborted' | 'busy';
+
+export class SpeechError extends Error {
+  constructor(
+    readonly code: SpeechErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SpeechError';
+  }
+}
+
+/** Lower case, words only, single spaces: what every engine's text is normalised to. */
+export function normalizeText(raw: string): string {
+  return raw
+    .toLowerCase()
+    .replace(/<[^>]*>|\[[^\]]*\]|\([^)]*\)/g, ' ')
+    .replace(/[^a-z0-9' ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
