@@ -25,6 +25,10 @@ export class SpeechListener {
   private partialBusy = false;
   private sequence = 0;
   private lastPartial = '';
+  /** When the last frame arrived: a peer that stops sending RTP while silent still ends the utterance. */
+  private lastFrameAt = 0;
+  private gapTimer: NodeJS.Timeout | null = null;
+  private readonly endSilenceMs: number;
 
   private constructor(
     private readonly verb: GatherVerb,
@@ -33,11 +37,13 @@ export class SpeechListener {
     private readonly onStart: () => void,
   ) {
     const endSilenceMs = verb.speechTimeout === 'auto' ? AUTO_SPEECH_TIMEOUT_MS : Math.max(verb.speechTimeout, 1) * 1000;
+    this.endSilenceMs = endSilenceMs;
     this.endpointer = new Endpointer({ endSilenceMs, maxSpeechMs: verb.maxSpeechTime * 1000 }, (e) => {
       if (e.kind === 'start') {
         this.started = true;
         this.onStart();
         if (verb.partialResultCallback !== null) this.partialTimer = setInterval(() => void this.partial(), PARTIAL_EVERY_MS);
+        this.gapTimer = setInterval(() => this.checkGap(), 100);
       } else {
         this.utterance = e.pcm;
         this.stop();
@@ -70,7 +76,19 @@ export class SpeechListener {
   listen(): void {
     if (this.off !== null || this.utterance !== null) return;
     const onAudio = this.ctl.leg.onAudio;
-    if (onAudio) this.off = onAudio.call(this.ctl.leg, (frame, n) => this.endpointer.push(frame, n));
+    if (onAudio)
+      this.off = onAudio.call(this.ctl.leg, (frame, n) => {
+        this.lastFrameAt = Date.now();
+        this.endpointer.push(frame, n);
+      });
+  }
+
+  /** No audio at all for the end-of-speech silence (RTP stopped, as some phones do in silence) ends the utterance. */
+  private checkGap(): void {
+    if (this.utterance !== null || Date.now() - this.lastFrameAt < this.endSilenceMs) return;
+    this.utterance = this.endpointer.flush();
+    this.stop();
+    this.wake?.();
   }
 
   get speaking(): boolean {
@@ -108,7 +126,9 @@ export class SpeechListener {
     this.off?.();
     this.off = null;
     if (this.partialTimer) clearInterval(this.partialTimer);
+    if (this.gapTimer) clearInterval(this.gapTimer);
     this.partialTimer = null;
+    this.gapTimer = null;
   }
 
   private async recognize(pcm: Int16Array): Promise<RecognitionResult | null> {
