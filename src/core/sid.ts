@@ -11,6 +11,7 @@ export const SID_PREFIXES = {
   media: 'ME',
   call: 'CA',
   recording: 'RE',
+  transcription: 'TR',
   messagingService: 'MG',
   verifyService: 'VA',
   verification: 'VE',
@@ -45,6 +46,7 @@ export type MessageSid = Sid<'SM'> | Sid<'MM'>;
 export type MediaSid = Sid<'ME'>;
 export type CallSid = Sid<'CA'>;
 export type RecordingSid = Sid<'RE'>;
+export type TranscriptionSid = Sid<'TR'>;
 export type StreamSid = Sid<'MZ'>;
 export type MessagingServiceSid = Sid<'MG'>;
 export type VerifyServiceSid = Sid<'VA'>;

@@ -358,6 +358,22 @@ export interface RecordingsTable {
   conference_sid?: string | null;
 }
 
+/** A transcription of a recording (voice/recordings/transcriptions.ts). */
+export interface TranscriptionsTable {
+  sid: string;
+  account_sid: string;
+  recording_sid: string;
+  call_sid: string;
+  /** in-progress, completed or failed. */
+  status: string;
+  transcription_text: string | null;
+  /** Seconds of audio transcribed. */
+  duration: number;
+  error_code: number | null;
+  date_created: number;
+  date_updated: number;
+}
+
 /** One TwiML verb a call ran (written by the voice interpreter; see voice/events.ts). */
 export interface CallEventsTable {
   sid: string;
@@ -491,6 +507,7 @@ export interface Database extends VideoTables {
   carriers: CarriersTable;
   calls: CallsTable;
   recordings: RecordingsTable;
+  transcriptions: TranscriptionsTable;
   virtual_call_events: VirtualCallEventsTable;
   call_events: CallEventsTable;
   virtual_phone_behaviors: VirtualPhoneBehaviorsTable;

@@ -46,6 +46,8 @@ import { conferenceDialer } from './conferences/dial-conference.js';
 import { ConferenceRuntime } from './conferences/runtime.js';
 import { ConferencesService } from './conferences/service.js';
 import { RecordingsService } from './recordings/service.js';
+import { TranscriptionsService } from './recordings/transcriptions.js';
+import { TranscriptionsRepository } from '../store/repositories/transcriptions.js';
 import { createSipEndpoint, InviteGuard, type SipEndpoint, type TcpCounters } from './sip/index.js';
 import { CallLimits } from './calls/limits.js';
 import { DEFAULT_SECURITY, registerSecurityMetrics, type VoiceSecurity } from './security.js';
@@ -149,6 +151,15 @@ export function createVoice(o: VoiceOptions) {
     clock: o.clock,
     publicUrl: o.publicUrl,
   });
+  const transcriptions = new TranscriptionsService({
+    repo: new TranscriptionsRepository(o.db),
+    jobs: o.jobs,
+    webhooks: o.webhooks,
+    clock: o.clock,
+    publicUrl: o.publicUrl,
+    speech: o.speech ?? null,
+    onError: o.onError,
+  });
   const audio = new AudioCache();
   const tts = createDefaultTts();
   const bindHost = o.sipHost;
@@ -175,6 +186,7 @@ export function createVoice(o: VoiceOptions) {
     recordings,
     recorder: (callSid: string, accountSid: string) => callEvents.recorder(callSid, accountSid),
     ...(o.speech ? { speech: o.speech } : {}),
+    transcriptions,
     onEnded: (sid: string) => {
       sessions.delete(sid);
       limits.release(sid);
@@ -294,6 +306,8 @@ export function createVoice(o: VoiceOptions) {
   return {
     calls: service,
     recordings,
+    /** Transcriptions of recordings (<Record transcribe>, the Transcriptions resource). */
+    transcriptions,
     queues,
     /** Live conferences on this node and the rows the REST API reads. */
     conferences: {
@@ -353,6 +367,7 @@ export function createVoice(o: VoiceOptions) {
       await sip?.close();
       sip = null;
       await engine?.close();
+      await transcriptions.drain();
     },
   };
 }

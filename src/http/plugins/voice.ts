@@ -8,6 +8,7 @@ import { conferenceRoutes } from '../resources/conferences/routes.js';
 import { queueRoutes } from '../resources/queues/routes.js';
 import { recordingRoutes } from '../resources/recordings/routes.js';
 import { streamRoutes } from '../resources/streams/routes.js';
+import { transcriptionRoutes } from '../resources/transcriptions/routes.js';
 import { virtualCallRoutes } from '../resources/virtual-calls/routes.js';
 
 export interface VoicePluginOptions {
@@ -19,12 +20,13 @@ export interface VoicePluginOptions {
   origin: () => string;
 }
 
-/** Calls (and the verbs each ran), their Media Streams, Recordings and their audio, Queues and their members, Conferences and their participants, virtual phones' calls. */
+/** Calls (and the verbs each ran), their Media Streams, Recordings and their audio, Transcriptions, Queues and their members, Conferences and their participants, virtual phones' calls. */
 export const voicePlugin: FastifyPluginAsync<VoicePluginOptions> = async (app, o) => {
   callRoutes(app, o.accounts, o.voice.calls, o.voice.recordings, o.origin, o.pricing);
   callEventRoutes(app, o.accounts, o.voice.callEvents, o.origin);
   streamRoutes(app, o.accounts, o.voice.streams);
   recordingRoutes(app, o.accounts, o.voice.recordings, o.origin, { mediaAuth: o.mediaAuth });
+  transcriptionRoutes(app, o.accounts, o.voice.transcriptions);
   queueRoutes(app, o.accounts, o.voice.queues);
   conferenceRoutes(app, o.accounts, o.voice.conferences.service, o.voice.recordings);
   virtualCallRoutes(app, o.voice.phones, o.voice.virtualCalls, o.origin);

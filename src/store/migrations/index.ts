@@ -13,6 +13,7 @@ import { outgoingCallerIdsMigration } from './0010_outgoing_caller_ids.js';
 import { queuesMigration } from './0011_queues.js';
 import { webhookCookiesMigration } from './0012_webhook_cookies.js';
 import { conferencesMigration } from './0013_conferences.js';
+import { transcriptionsMigration } from './0014_transcriptions.js';
 
 /** Every migration, in order. Forward-only: a released entry is never edited or removed. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -30,6 +31,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0011_queues': queuesMigration,
     '0012_webhook_cookies': webhookCookiesMigration,
     '0013_conferences': conferencesMigration,
+    '0014_transcriptions': transcriptionsMigration,
   };
   return { getMigrations: async () => migrations };
 }

@@ -25,6 +25,7 @@ import type { CallStreams } from '../streams/call-streams.js';
 import type { MediaSession } from '../media/media-session.js';
 import { sleep } from '../../core/sleep.js';
 import type { SpeechRecognizer } from '../speech/index.js';
+import type { TranscriptionsService } from '../recordings/transcriptions.js';
 
 export interface SessionDeps {
   lifecycle: CallLifecycle;
@@ -40,6 +41,8 @@ export interface SessionDeps {
   enqueue?: (host: EnqueueHost) => Promise<EnqueueResult>;
   /** Media Streams (voice/streams/); without it <Connect>/<Start> raise 12200. */
   streams?: (call: { accountSid: string; callSid: string }, media: MediaSession) => CallStreams;
+  /** Transcriptions of <Record transcribe> recordings; without it `transcribe` is ignored. */
+  transcriptions?: TranscriptionsService;
   /** Speech recognition for <Gather input="speech">; without it a speech Gather raises an alert. */
   speech?: SpeechRecognizer;
 }
@@ -380,6 +383,11 @@ export class CallSession implements InterpreterHost, LiveCall {
       now: () => this.d.lifecycle.now(),
     };
     if (this.d.speech) control.speech = this.d.speech;
+    const transcriptions = this.d.transcriptions;
+    if (transcriptions)
+      control.transcribe = async (saved, pcm, callback) => {
+        await transcriptions.start({ call: this.row, recordingSid: saved.sid, recordingUrl: saved.url, pcm, callback });
+      };
     if (this.d.streams && peer.leg.media) {
       control.streams = {
         start: (req) => {

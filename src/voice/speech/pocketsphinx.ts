@@ -46,7 +46,7 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
   constructor(options: PocketsphinxOptions = {}) {
     this.binary = options.binary ?? 'pocketsphinx_batch';
     this.modelDir = options.modelDir ?? POCKETSPHINX_MODEL_DIR;
-    this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
     this.slots = new Slots(options.maxConcurrent ?? 2, options.maxQueued ?? 50);
   }
 
@@ -111,11 +111,12 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
       ];
       if (jsgf !== null) {
         await writeFile(join(dir, 'hints.gram'), jsgf);
-        args.push('-jsgf', join(dir, 'hints.gram'));
+        // Wide beams: a small grammar is cheap to search, and the default beams lose the only path on 8 kHz audio.
+        args.push('-jsgf', join(dir, 'hints.gram'), '-beam', '1e-80', '-wbeam', '1e-60', '-pbeam', '1e-80');
       } else {
         args.push('-lm', join(this.modelDir, 'en-us.lm.bin'));
       }
-      await this.run(args, request.signal);
+      await this.run(args, request.signal, this.timeoutMs + (request.pcm.length / 8000) * 2000);
       const hyp = await readFile(join(dir, 'hyp'), 'utf8').catch(() => '');
       return parseHypothesis(hyp, pcm16k.length / 16000);
     } finally {
@@ -123,7 +124,8 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
     }
   }
 
-  private run(args: string[], signal: AbortSignal | undefined): Promise<void> {
+  /** Runs the decoder; `timeoutMs` grows with the audio (a 2-minute voicemail decodes for a while). */
+  private run(args: string[], signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
@@ -140,7 +142,7 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
       };
       const onAbort = (): void => finish(new SpeechError('aborted', 'the recognition was cancelled'));
       signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(() => finish(new SpeechError('timeout', `pocketsphinx took longer than ${this.timeoutMs} ms`)), this.timeoutMs);
+      const timer = setTimeout(() => finish(new SpeechError('timeout', `pocketsphinx took longer than ${timeoutMs} ms`)), timeoutMs);
       child.stderr.on('data', (c: Buffer) => {
         if (stderr.length < 4096) stderr += c.toString();
       });

@@ -50,6 +50,11 @@ export const executeRecord: VerbExecutor<RecordVerb> = async (verb, ctl) => {
   if (pcm.length < 800 || isSilent(pcm)) return hungUp ? { kind: 'hangup' } : NEXT;
   const callback = verb.recordingStatusCallback === null ? null : ctl.resolve(verb.recordingStatusCallback);
   const saved = await ctl.saveRecording(pcm, startedAt, callback === null ? null : { url: callback, method: verb.recordingStatusCallbackMethod });
+  // transcribeCallback alone asks for a transcription too, as on Twilio.
+  if ((verb.transcribe || verb.transcribeCallback !== null) && ctl.transcribe) {
+    const target = verb.transcribeCallback === null ? null : ctl.resolve(verb.transcribeCallback);
+    await ctl.transcribe(saved, pcm, target === null ? null : { url: target, method: 'POST' });
+  }
   const params: Record<string, string> = {
     RecordingUrl: saved.url,
     RecordingSid: saved.sid,

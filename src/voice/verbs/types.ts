@@ -46,6 +46,11 @@ export interface CallControl {
   resolve(url: string): string | null;
   alert(kind: AlertKind, detail: string, url?: string): Promise<void>;
   saveRecording(pcm: Int16Array, startedAt: number, statusCallback: { url: string; method: HttpMethod } | null): Promise<SavedRecording>;
+  /**
+   * Transcribes a kept recording (<Record transcribe>): resolves once the transcription is stored as
+   * in-progress; the text and `callback` come later. Absent where there is no transcription service.
+   */
+  transcribe?(saved: SavedRecording, pcm: Int16Array, callback: { url: string; method: HttpMethod } | null): Promise<void>;
   /** A request whose answer is not run (Record's action after the caller hung up). */
   notify(url: string, method: HttpMethod, params: Record<string, string>): Promise<void>;
   /** <Dial>: rings its nouns and bridges the first to answer (voice/dial/); absent where calls cannot be placed. */
