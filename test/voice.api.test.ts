@@ -341,6 +341,7 @@ describe('the Calls and Recordings resources', () => {
         status_callback_method: 'POST',
         status_callback_events: '["completed"]',
         callback_seq: -1,
+        answered_by: null,
         timeout: 60,
         time_limit: 14400,
         send_digits: null,

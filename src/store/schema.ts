@@ -331,6 +331,8 @@ export interface CallsTable {
   time_limit: number;
   send_digits: string | null;
   record: number;
+  /** Answering machine detection's verdict (human, machine_start, ...); null when it did not run. */
+  answered_by: string | null;
   /** The process running the live call, and until when it promises to be alive (see voice/calls/recovery.ts). */
   node_id: string | null;
   lease_until: number | null;

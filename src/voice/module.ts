@@ -281,8 +281,8 @@ export function createVoice(o: VoiceOptions) {
     sessions,
     limits,
     isVerifiedCallerId: (accountSid, phoneNumber) => callerIds.isVerified(accountSid, phoneNumber),
-    dial: (row, route, first, onGatherInput) => {
-      const session = new CallSession(sessionDeps, row, onGatherInput);
+    dial: (row, route, first, onGatherInput, amd) => {
+      const session = new CallSession(sessionDeps, row, onGatherInput, amd);
       sessions.set(row.sid, session);
       void (async () => {
         const connector = await route.connector({

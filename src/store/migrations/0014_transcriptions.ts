@@ -5,6 +5,7 @@ import type { Kysely, Migration } from 'kysely';
  * Transcriptions of recordings (<Record transcribe>; the 2010 Transcriptions resource): one row per
  * transcription, `in-progress` until the recognizer answers, then `completed` (with its text) or `failed`.
  * They outlive their recording (Twilio keeps a transcription when its recording is deleted).
+ * Also the calls' `answered_by` (answering machine detection, voice/amd/): null unless MachineDetection ran.
  */
 export const transcriptionsMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
@@ -22,6 +23,7 @@ export const transcriptionsMigration: Migration = {
       .addColumn('date_updated', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('transcriptions_account').on('transcriptions').columns(['account_sid', 'date_created']).execute();
+    await db.schema.alterTable('calls').addColumn('answered_by', 'text').execute();
     await db.schema.createIndex('transcriptions_recording').on('transcriptions').columns(['recording_sid']).execute();
   },
 };

@@ -12,7 +12,12 @@ function voice(ms: number): Int16Array {
   for (let i = 0; i < n; i++) {
     const f0 = 140 + 30 * Math.sin((2 * Math.PI * 3 * i) / 8000);
     const t = i / 8000;
-    out[i] = Math.round(3000 * Math.sin(2 * Math.PI * f0 * t) + 2000 * Math.sin(2 * Math.PI * 2.7 * f0 * t) + 1200 * Math.sin(2 * Math.PI * 4.1 * f0 * t) + (Math.random() - 0.5) * 800);
+    out[i] = Math.round(
+      3000 * Math.sin(2 * Math.PI * f0 * t) +
+        2000 * Math.sin(2 * Math.PI * 2.7 * f0 * t) +
+        1200 * Math.sin(2 * Math.PI * 4.1 * f0 * t) +
+        (Math.random() - 0.5) * 800,
+    );
   }
   return out;
 }

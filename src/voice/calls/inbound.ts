@@ -123,6 +123,7 @@ export class InboundCalls {
       // A number's StatusCallback hears only the end of the call, as on Twilio.
       status_callback_events: '["completed"]',
       callback_seq: -1,
+      answered_by: null,
       timeout: 60,
       time_limit: 14_400,
       send_digits: null,

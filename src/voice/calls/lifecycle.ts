@@ -55,6 +55,13 @@ export class CallLifecycle {
     return next;
   }
 
+  /** Answering machine detection's verdict (no status change, no callback of its own). */
+  async setAnsweredBy(row: CallRow, answeredBy: string): Promise<CallRow> {
+    const next = { ...row, answered_by: answeredBy, date_updated: this.d.clock.now() };
+    await this.d.calls.update(row.sid, { answered_by: answeredBy, date_updated: next.date_updated });
+    return next;
+  }
+
   /** The row with its callback job added to `callbacks` when its status callback wants this event. */
   private withCallback(row: CallRow, callbacks: NewJob[]): CallRow {
     const event = eventFor(row.status);

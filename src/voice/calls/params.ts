@@ -25,6 +25,8 @@ export function callParams(c: CallRow): Record<string, string> {
   if (c.forwarded_from) params.ForwardedFrom = c.forwarded_from;
   // Only for numbers with VoiceCallerIdLookup on (null otherwise), empty when the lookup found no name.
   if (c.caller_name !== null) params.CallerName = c.caller_name;
+  // Answering machine detection's verdict, on every request once it is known (as on Twilio).
+  if (c.answered_by !== null) params.AnsweredBy = c.answered_by;
   return params;
 }
 

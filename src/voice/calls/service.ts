@@ -2,6 +2,7 @@
  * The Calls resource: create (validate, route, store as queued, then dial in the background), list, fetch,
  * live updates (redirect now, hang up, cancel) and delete. Live calls are the sessions this node runs.
  */
+import type { AmdSettings } from '../amd/run.js';
 import type { Clock } from '../../core/clock.js';
 import { errors } from '../../core/errors.js';
 import { E164, toE164 } from '../../core/phone/e164.js';
@@ -37,6 +38,8 @@ export interface CreateCallInput {
   record?: boolean | undefined;
   /** Switchboard's own calls (Verify): inline TwiML run when a <Gather> without action gets input. */
   onGatherInput?: string | undefined;
+  /** MachineDetection and its settings (voice/amd/); absent: no detection. */
+  machineDetection?: AmdSettings | undefined;
 }
 
 export interface UpdateCallInput {
@@ -65,7 +68,7 @@ export interface CallsServiceDeps {
   /** Whether the account verified this number as an outgoing caller id (OutgoingCallerIds): usable as From. */
   isVerifiedCallerId?: (accountSid: string, phoneNumber: string) => Promise<boolean>;
   /** Builds and starts the session of a new outbound call. */
-  dial: (row: CallRow, route: Awaited<ReturnType<Dialer['route']>>, first: DocumentSource, onGatherInput: string | null) => void;
+  dial: (row: CallRow, route: Awaited<ReturnType<Dialer['route']>>, first: DocumentSource, onGatherInput: string | null, amd: AmdSettings | null) => void;
 }
 
 const MAX_TWIML = 4000;
@@ -147,6 +150,7 @@ export class CallsService {
       status_callback_method: statusCallbackMethod,
       status_callback_events: JSON.stringify(events),
       callback_seq: -1,
+      answered_by: null,
       timeout: input.timeout ?? 60,
       time_limit: input.timeLimit ?? 14_400,
       send_digits: input.sendDigits || null,
@@ -164,7 +168,7 @@ export class CallsService {
       this.d.limits?.release(row.sid);
       throw err;
     }
-    this.d.dial(stored, route, sourceOf(stored), input.onGatherInput ?? null);
+    this.d.dial(stored, route, sourceOf(stored), input.onGatherInput ?? null, input.machineDetection ?? null);
     return stored;
   }
 

@@ -25,6 +25,8 @@ import type { CallStreams } from '../streams/call-streams.js';
 import type { MediaSession } from '../media/media-session.js';
 import { sleep } from '../../core/sleep.js';
 import type { SpeechRecognizer } from '../speech/index.js';
+import { detectAnsweredBy, type AmdSettings } from '../amd/run.js';
+import type { CallLeg } from '../legs/types.js';
 import type { TranscriptionsService } from '../recordings/transcriptions.js';
 
 export interface SessionDeps {
@@ -76,6 +78,8 @@ export class CallSession implements InterpreterHost, LiveCall {
     private readonly d: SessionDeps,
     private row: CallRow,
     readonly onGatherInput: string | null = null,
+    /** MachineDetection of calls.create: runs once the call is answered. */
+    private readonly amd: AmdSettings | null = null,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
@@ -148,7 +152,38 @@ export class CallSession implements InterpreterHost, LiveCall {
     if (this.ended) return this.finish({ kind: 'hangup' });
     await this.answer();
     if (this.row.send_digits && !this.ended) await r.answered.leg.sendDigits(this.row.send_digits);
-    await this.interpretFrom(this.pending ?? first);
+    let start = this.pending ?? first;
+    if (this.amd && !this.ended) {
+      const detection = this.detectMachine(r.answered.leg, this.amd);
+      if (this.amd.async) void detection.catch(() => undefined);
+      else {
+        const duration = await detection;
+        if (this.ended) return;
+        // The first request carries the verdict (AnsweredBy comes from the row) and how long it took.
+        start = this.pending ?? first;
+        if (start.kind === 'url') start = { ...start, params: { ...start.params, MachineDetectionDuration: String(duration) } };
+      }
+    }
+    await this.interpretFrom(start);
+  }
+
+  /** Runs the detector, stores answered_by, and with AsyncAmd posts the verdict; resolves with the duration (ms). */
+  private async detectMachine(leg: CallLeg, amd: AmdSettings): Promise<number> {
+    const r = await detectAnsweredBy(leg, amd);
+    if (this.ended) return r.durationMs;
+    this.row = await this.d.lifecycle.setAnsweredBy(this.row, r.answeredBy);
+    if (amd.async && amd.asyncCallback) {
+      await this.d.webhooks
+        .request({
+          accountSid: this.row.account_sid,
+          resourceSid: this.row.sid,
+          purpose: 'amd-status',
+          primary: amd.asyncCallback,
+          params: { CallSid: this.row.sid, AccountSid: this.row.account_sid, AnsweredBy: r.answeredBy, MachineDetectionDuration: String(r.durationMs) },
+        })
+        .catch(() => undefined); // a failed callback is logged by the dispatcher; the call goes on
+    }
+    return r.durationMs;
   }
 
   private attach(peer: CallPeer): void {

@@ -74,6 +74,7 @@ export class LegDialer {
       status_callback_method: leg.callbacks.method,
       status_callback_events: JSON.stringify(leg.callbacks.events.length ? leg.callbacks.events : ['completed']),
       callback_seq: -1,
+      answered_by: null,
       timeout: ctx.verb.timeout,
       time_limit: ctx.verb.timeLimit,
       send_digits: leg.sendDigits,

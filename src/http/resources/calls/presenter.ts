@@ -30,7 +30,7 @@ export function presentCall(c: CallRow) {
     price: null,
     price_unit: 'USD',
     direction: c.direction,
-    answered_by: null,
+    answered_by: c.answered_by,
     api_version: '2010-04-01',
     forwarded_from: c.forwarded_from,
     group_sid: null,
