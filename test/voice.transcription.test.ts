@@ -61,7 +61,7 @@ test('a voicemail is transcribed: the callback, then fetch, list and delete thro
     twiml: `<Response><Say>Leave a message.</Say><Record transcribe="true" transcribeCallback="${app.base}/transcribed" timeout="2" maxLength="20" action="${app.base}/recorded"/></Response>`,
   });
   const recorded = await app.waitFor((r) => r.path === '/recorded' && r.params.CallSid === call.sid, 40_000);
-  const cb = await app.waitFor((r) => r.path === '/transcribed' && r.params.CallSid === call.sid, 60_000);
+  const cb = await app.waitFor((r) => r.path === '/transcribed' && r.params.CallSid === call.sid, 240_000);
   assert.equal(cb.params.TranscriptionStatus, 'completed', JSON.stringify(cb.params));
   assert.match(cb.params.TranscriptionText ?? '', /\b(call me back|john)\b/, `the words of the voicemail: ${cb.params.TranscriptionText}`);
   assert.equal(cb.params.RecordingSid, recorded.params.RecordingSid);

@@ -46,7 +46,7 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
   constructor(options: PocketsphinxOptions = {}) {
     this.binary = options.binary ?? 'pocketsphinx_batch';
     this.modelDir = options.modelDir ?? POCKETSPHINX_MODEL_DIR;
-    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.timeoutMs = options.timeoutMs ?? 120_000;
     this.slots = new Slots(options.maxConcurrent ?? 2, options.maxQueued ?? 50);
   }
 
@@ -116,7 +116,7 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
       } else {
         args.push('-lm', join(this.modelDir, 'en-us.lm.bin'));
       }
-      await this.run(args, request.signal, this.timeoutMs + (request.pcm.length / 8000) * 2000);
+      await this.run(args, request.signal, this.timeoutMs + (request.pcm.length / 8000) * 5000);
       const hyp = await readFile(join(dir, 'hyp'), 'utf8').catch(() => '');
       return parseHypothesis(hyp, pcm16k.length / 16000);
     } finally {
