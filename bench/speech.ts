@@ -56,7 +56,10 @@ function flite(text: string): Int16Array {
 
 function noisy(pcm: Int16Array, seed: number): Int16Array {
   let s = seed;
-  const rand = (): number => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) - 0.5;
+  const rand = (): number => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s / 0x7fffffff - 0.5;
+  };
   return pcm.map((v) => Math.max(-32768, Math.min(32767, v + Math.round(rand() * 600))));
 }
 
@@ -135,7 +138,13 @@ async function amd(): Promise<string[]> {
   const table = new Map<string, number>();
   let right = 0;
   for (const c of cases) {
-    const d = new AnsweringMachineDetector({ mode: 'DetectMessageEnd', timeoutMs: 30_000, speechThresholdMs: 2400, speechEndThresholdMs: 1200, silenceTimeoutMs: 5000 });
+    const d = new AnsweringMachineDetector({
+      mode: 'DetectMessageEnd',
+      timeoutMs: 30_000,
+      speechThresholdMs: 2400,
+      speechEndThresholdMs: 1200,
+      silenceTimeoutMs: 5000,
+    });
     let got = null;
     for (let i = 0; i + 160 <= c.pcm.length && !got; i += 160) got = d.push(c.pcm.subarray(i, i + 160));
     const answer = (got ?? d.timeout()).answeredBy;
