@@ -47,7 +47,7 @@ describe('<Gather input="speech">', { skip }, () => {
     const caller = '+15550400001';
     await behave(s, caller, { Audio: ['pause:2', 'say:I want to talk about billing'], HangupAfter: '20' });
     const call = await s.client.calls.create({ to: caller, from: shop, twiml: GATHER(`${app.base}/heard-virtual`) });
-    const heard = await app.waitFor((r) => r.path === '/heard-virtual' && r.params.CallSid === call.sid, 30_000);
+    const heard = await app.waitFor((r) => r.path === '/heard-virtual' && r.params.CallSid === call.sid, 120_000);
     assert.match(heard.params.SpeechResult ?? '', /\bbilling\b/, JSON.stringify(heard.params));
     const confidence = Number(heard.params.Confidence);
     assert.ok(confidence > 0 && confidence <= 1, `Confidence ${heard.params.Confidence}`);
@@ -62,7 +62,7 @@ describe('<Gather input="speech">', { skip }, () => {
     const bs = await startBaresip({ source: concatPcm([silence(2500), speech]) });
     try {
       const call = await s.client.calls.create({ to: `sip:bob@127.0.0.1:${bs.sipPort}`, from: shop, twiml: GATHER(`${app.base}/heard-baresip`) });
-      const heard = await app.waitFor((r) => r.path === '/heard-baresip' && r.params.CallSid === call.sid, 30_000);
+      const heard = await app.waitFor((r) => r.path === '/heard-baresip' && r.params.CallSid === call.sid, 120_000);
       assert.match(heard.params.SpeechResult ?? '', /\bsupport\b/, JSON.stringify(heard.params));
       await s.client.calls(call.sid).update({ status: 'completed' });
     } finally {
