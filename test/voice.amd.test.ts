@@ -7,12 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { hasBinary } from '../src/voice/sip/test-support/peers.js';
 import { FakeApp } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
+import { toolMissing } from './support/tools.js';
 import { behave } from './support/virtual-phones.js';
 
-const skip = hasBinary('/usr/bin/espeak-ng') ? false : 'espeak-ng is not installed (the phones speak through it)';
+const skip = toolMissing('espeak-ng');
 const GREETING = 'say:Hi, you have reached the voicemail of John Smith. I am not available right now. Please leave a message after the tone.';
 
 let s: TestServer;

@@ -5,23 +5,17 @@
  * keyword and a Confidence between 0 and 1. A language the engine lacks raises 13334 and falls through.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+
 import { after, before, describe, test } from 'node:test';
 import { concatPcm, silence } from '../src/voice/media/index.js';
-import { hasBinary } from '../src/voice/sip/test-support/peers.js';
 import { EspeakEngine } from '../src/voice/tts/index.js';
 import { FakeApp, eventually } from './support/app.js';
-import { BARESIP, startBaresip } from './support/baresip.js';
+import { startBaresip } from './support/baresip.js';
 import { startTestServer, type TestServer } from './support/harness.js';
+import { toolMissing } from './support/tools.js';
 import { behave } from './support/virtual-phones.js';
 
-const skip = !hasBinary('/usr/bin/pocketsphinx_batch')
-  ? 'pocketsphinx is not installed'
-  : !existsSync('/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict')
-    ? 'pocketsphinx-en-us is not installed'
-    : !hasBinary('/usr/bin/espeak-ng')
-      ? 'espeak-ng is not installed'
-      : false;
+const skip = toolMissing('pocketsphinx') || toolMissing('pocketsphinx-en-us') || toolMissing('espeak-ng');
 
 const GATHER = (action: string, extra = '') =>
   `<Response><Gather input="speech" hints="billing, support, sales, talk to an agent" speechTimeout="auto" timeout="8" action="${action}"${extra}><Say>Say billing, support or sales.</Say></Gather><Say>We did not hear you.</Say></Response>`;
@@ -56,7 +50,7 @@ describe('<Gather input="speech">', { skip }, () => {
   });
 
   test('baresip sends "support please" (an espeak-ng WAV) and the action gets SpeechResult support', {
-    skip: hasBinary(BARESIP) ? false : 'baresip is not installed',
+    skip: toolMissing('baresip'),
   }, async () => {
     const speech = await new EspeakEngine().synthesize({ text: 'support please', voice: 'alice', language: 'en-US' });
     const bs = await startBaresip({ source: concatPcm([silence(2500), speech]) });

@@ -6,22 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { hasBinary } from '../src/voice/sip/test-support/peers.js';
 import { FakeApp } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
+import { toolMissing } from './support/tools.js';
 import { behave } from './support/virtual-phones.js';
 
-const skip = !hasBinary('/usr/bin/pocketsphinx_batch')
-  ? 'pocketsphinx is not installed'
-  : !existsSync('/usr/share/pocketsphinx/model/en-us/en-us.lm.bin')
-    ? 'pocketsphinx-en-us is not installed'
-    : !hasBinary('/usr/bin/flite') || !hasBinary('/usr/bin/sox')
-      ? 'flite and sox are needed to make the voicemail'
-      : false;
+const skip = toolMissing('pocketsphinx') || toolMissing('pocketsphinx-en-us') || toolMissing('flite') || toolMissing('sox');
 
 let s: TestServer;
 let app: FakeApp;
