@@ -17,6 +17,7 @@ import { stallReport } from './jobs/readiness.js';
 import { createMessaging, type Messaging } from './messaging/module.js';
 import { createNumbers } from './numbers/module.js';
 import { createPlatform } from './platform.js';
+import type { RetentionPruner } from './retention/pruner.js';
 import type { Store } from './store/db.js';
 import { createUsage } from './usage/module.js';
 import { createVerify } from './verify/module.js';
@@ -47,6 +48,8 @@ export interface Switchboard {
   readonly webhooks: WebhookDispatcher;
   /** The durable job queue (status callbacks and other deferred work). */
   readonly jobs: JobQueue;
+  /** Removes expired records on a timer; tests run a round with `runOnce()`. */
+  readonly retention: RetentionPruner;
   /** Stops taking requests, lets in-flight work finish, closes the store. */
   close(): Promise<void>;
 }
@@ -72,7 +75,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   setOutboundPolicy(resolved.outboundPolicy);
   const pricing = new Pricing(resolved.priceTable);
   const logger = createLogger(config.logLevel, opts.logStream);
-  const platform = await createPlatform(config, { clock, log: logger });
+  const platform = await createPlatform(config, { clock, log: logger, retention: resolved.retention });
   const { db, dialect, events, jobs, webhooks, webhookLog, accounts, root, origin } = platform;
   const warn = (what: string) => (err: unknown) => logger.warn({ err }, what);
 
@@ -194,6 +197,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     video,
     webhooks,
     jobs,
+    retention: platform.pruner,
     root: { accountSid: root.sid, authToken: root.auth_token, tokenGenerated: root.generatedToken },
     close: () =>
       (closing ??= (async () => {

@@ -8,12 +8,15 @@ import { Metrics } from './http/metrics.js';
 import { ConcurrencyLimiter } from './jobs/concurrency.js';
 import { JobQueue } from './jobs/queue.js';
 import { Worker } from './jobs/worker.js';
+import { RetentionPruner } from './retention/pruner.js';
+import type { RetentionPolicy } from './retention/policy.js';
 import { migrate, openStore } from './store/db.js';
 import { AccountsRepository } from './store/repositories/accounts.js';
 import { ApiKeysRepository } from './store/repositories/api-keys.js';
 import { ClusterRepository } from './store/repositories/cluster.js';
 import { JobsRepository } from './store/repositories/jobs.js';
 import { MonitorRepository } from './store/repositories/monitor.js';
+import { RetentionRepository } from './store/repositories/retention.js';
 import { SettingsRepository } from './store/repositories/settings.js';
 import { WebhookCookiesRepository } from './store/repositories/webhook-cookies.js';
 import { WebhookLogRepository } from './store/repositories/webhook-log.js';
@@ -26,6 +29,8 @@ export interface PlatformOptions {
   clock: Clock;
   /** Where background failures are logged (the HTTP server's logger, once it exists). */
   log: { warn: (obj: object, msg: string) => void };
+  /** How long each kind of record is kept (config/resolve.ts). */
+  retention: RetentionPolicy;
 }
 
 /**
@@ -79,6 +84,12 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
     now: () => clock.now(),
   });
 
+  const pruner = new RetentionPruner(new RetentionRepository(db, dialect), o.retention, clock, {
+    intervalMs: config.retentionIntervalMs,
+    onError: (err) => o.log.warn({ err }, 'retention pruning failed'),
+    onPruned: (kind, count) => metrics.retentionPruned.inc({ kind }, count),
+  });
+
   // Known once the server listens when no public URL is configured; products read it through origin().
   let publicUrl = config.publicUrl?.replace(/\/$/, '') ?? '';
 
@@ -99,6 +110,7 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
     webhookWorker,
     limiter,
     authThrottle,
+    pruner,
     monitor: new MonitorService(new MonitorRepository(db)),
     settings: new SettingsRepository(db),
     origin: (): string => publicUrl,
@@ -112,8 +124,10 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
     },
     startWorkers(): void {
       webhookWorker.start();
+      pruner.start();
     },
     async stop(): Promise<void> {
+      await pruner.stop();
       await webhookWorker.stop();
       await limiter.stop();
       await store.close();

@@ -80,6 +80,7 @@ function validate(c: Config): void {
   if (c.mediaTimeoutMs < 1) throw new ConfigError('SWITCHBOARD_MEDIA_TIMEOUT_MS must be at least 1');
   if (c.stallMs < 1000) throw new ConfigError('SWITCHBOARD_STALL_MS must be at least 1000');
   if (c.webhookRetryBaseMs < 0) throw new ConfigError('SWITCHBOARD_WEBHOOK_RETRY_BASE_MS must not be negative');
+  if (c.retentionIntervalMs < 1000) throw new ConfigError('SWITCHBOARD_RETENTION_INTERVAL_MS must be at least 1000');
   if (c.simulatorLatencyMs < 0) throw new ConfigError('SWITCHBOARD_SIMULATOR_LATENCY_MS must not be negative');
 }
 

@@ -9,6 +9,7 @@
  */
 import { OutboundPolicy, OutboundPolicyError } from '../core/net/outbound-policy.js';
 import { CarrierConfigError, loadCarriersFile, type CarrierConfig } from '../messaging/carriers/config.js';
+import { parseRetention, RetentionError, type RetentionPolicy } from '../retention/policy.js';
 import { IceServersError, parseIceServers, type IceServerSpec } from '../traversal/ice-servers.js';
 import { loadPriceTable, PriceTableError, UNPRICED, type PriceTable } from '../usage/price-table.js';
 import { GuardConfigError, parseNetworks, parsePeers } from '../voice/sip/index.js';
@@ -31,6 +32,8 @@ export interface ResolvedSettings {
   /** Each entry a valid address or CIDR network; null: INVITEs from any source. */
   sipTrustedSources: string[] | null;
   sipPeers: Map<string, string>;
+  /** How long each kind of record is kept (null: for ever). */
+  retention: RetentionPolicy;
   /** For setOutboundPolicy: process-wide, so main.ts installs it. */
   outboundPolicy: OutboundPolicy;
 }
@@ -55,6 +58,13 @@ export function resolveSettings(config: Config): ResolvedSettings {
       return entries;
     }),
     sipPeers: option('sipPeers', GuardConfigError, () => parsePeers(sipPeers)),
+    retention: {
+      webhookLog: option('webhookLogRetention', RetentionError, () => parseRetention(config.webhookLogRetention)),
+      alerts: option('alertRetention', RetentionError, () => parseRetention(config.alertRetention)),
+      messageBodies: option('messageBodyRetention', RetentionError, () => parseRetention(config.messageBodyRetention)),
+      media: option('mediaRetention', RetentionError, () => parseRetention(config.mediaRetention)),
+      recordings: option('recordingRetention', RetentionError, () => parseRetention(config.recordingRetention)),
+    },
     outboundPolicy: outboundPolicy(config),
   };
 }

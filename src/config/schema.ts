@@ -70,6 +70,12 @@ export interface Config {
   mediaAuth: boolean;
   allowedHosts: string | undefined;
   authFailureLimit: number;
+  webhookLogRetention: string;
+  alertRetention: string;
+  messageBodyRetention: string;
+  mediaRetention: string;
+  recordingRetention: string;
+  retentionIntervalMs: number;
 }
 
 export const OPTIONS: readonly OptionSpec[] = [
@@ -492,5 +498,53 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: 'int',
     default: 15_000,
     help: 'how long a video participant whose signalling dropped keeps its place before it is removed',
+  },
+  {
+    key: 'webhookLogRetention',
+    flag: '--webhook-log-retention',
+    env: 'SWITCHBOARD_WEBHOOK_LOG_RETENTION',
+    type: 'string',
+    default: '7d',
+    help: 'how long webhook request records (the inspector, Monitor Events) are kept: a duration such as 7d, 12h or 30m, or off to keep them for ever',
+  },
+  {
+    key: 'alertRetention',
+    flag: '--alert-retention',
+    env: 'SWITCHBOARD_ALERT_RETENTION',
+    type: 'string',
+    default: '30d',
+    help: 'how long alerts (Monitor Alerts, Notifications, the debugger) are kept, as Twilio keeps them 30 days; a duration or off',
+  },
+  {
+    key: 'messageBodyRetention',
+    flag: '--message-body-retention',
+    env: 'SWITCHBOARD_MESSAGE_BODY_RETENTION',
+    type: 'string',
+    default: 'off',
+    help: 'after this long a message body is redacted (emptied, as Body="" does) and virtual phones\' copies deleted; the message itself stays; a duration or off',
+  },
+  {
+    key: 'mediaRetention',
+    flag: '--media-retention',
+    env: 'SWITCHBOARD_MEDIA_RETENTION',
+    type: 'string',
+    default: 'off',
+    help: 'how long MMS media files are kept (the message keeps NumMedia); a duration or off',
+  },
+  {
+    key: 'recordingRetention',
+    flag: '--recording-retention',
+    env: 'SWITCHBOARD_RECORDING_RETENTION',
+    type: 'string',
+    default: 'off',
+    help: 'how long call recordings (audio and resource) are kept; a duration or off',
+  },
+  {
+    key: 'retentionIntervalMs',
+    flag: '--retention-interval-ms',
+    env: 'SWITCHBOARD_RETENTION_INTERVAL_MS',
+    type: 'int',
+    default: 60_000,
+    help: 'time between two rounds of the retention pruner, which removes expired records in batches of 500 (at least 1000)',
   },
 ];

@@ -33,6 +33,12 @@ export class Metrics {
     labelNames: ['purpose', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly retentionPruned = new Counter({
+    name: 'switchboard_retention_pruned_total',
+    help: 'Records removed (message bodies: redacted) by the retention pruner, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
 
   /**
    * Per-carrier health and counters, read from the carriers when /metrics is scraped (the carriers keep

@@ -14,6 +14,7 @@ import { queuesMigration } from './0011_queues.js';
 import { webhookCookiesMigration } from './0012_webhook_cookies.js';
 import { conferencesMigration } from './0013_conferences.js';
 import { transcriptionsMigration } from './0014_transcriptions.js';
+import { retentionMigration } from './0015_retention.js';
 
 /** Every migration, in order. Forward-only: a released entry is never edited or removed. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -32,6 +33,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0012_webhook_cookies': webhookCookiesMigration,
     '0013_conferences': conferencesMigration,
     '0014_transcriptions': transcriptionsMigration,
+    '0015_retention': retentionMigration,
   };
   return { getMigrations: async () => migrations };
 }
