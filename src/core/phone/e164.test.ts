@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { countryOf, E164, isShortCode, isTollFree, normalizeNumber, possibleNumber, toE164, withPlus } from './e164.js';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 test('toE164 reads written forms by syntax: spaces, brackets, dots and dashes, a missing + on 8-15 digits', () => {
   assert.equal(toE164('+14155550100'), '+14155550100');
@@ -51,4 +52,27 @@ test('E164, isShortCode, isTollFree and countryOf', () => {
   assert.equal(countryOf('+442071838750'), 'GB');
   assert.equal(countryOf('+14155550100'), 'US');
   assert.equal(countryOf('alice'), '');
+});
+
+test('the +1 shortcut of normalizeNumber agrees with libphonenumber on every area code and exchange shape', () => {
+  const viaLibrary = (v: string) => {
+    const parsed = parsePhoneNumberFromString(v.startsWith('+') ? v : `+${v}`);
+    return parsed?.isPossible() ? parsed.number : undefined;
+  };
+  // Every 3-digit area code (including the 0xx and 1xx that are not in service), each with a spread of
+  // exchanges and line numbers, with and without '+'.
+  for (let area = 0; area < 1000; area++) {
+    for (const rest of [
+      '0000000',
+      '1000000',
+      '5550100',
+      '9999999',
+      String(area * 7919)
+        .padStart(7, '0')
+        .slice(-7),
+    ]) {
+      const digits = `1${String(area).padStart(3, '0')}${rest}`;
+      for (const v of [`+${digits}`, digits]) assert.equal(normalizeNumber(v), viaLibrary(v), v);
+    }
+  }
 });

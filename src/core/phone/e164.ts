@@ -14,6 +14,7 @@ const SHORT_CODE = /^\d{3,6}$/;
 // Long enough to be international: shorter digit strings are short codes or extensions, not numbers without '+'.
 const INTERNATIONAL_DIGITS = /^\d{8,15}$/;
 const PUNCTUATION = /[\s().-]/g;
+const NANP = /^\+?1\d{10}$/;
 
 export function isShortCode(value: string): boolean {
   return SHORT_CODE.test(value);
@@ -43,6 +44,10 @@ export function possibleNumber(value: string, defaultRegion?: CountryCode): Phon
 export function normalizeNumber(value: string): string | undefined {
   const trimmed = value.trim();
   if (isShortCode(trimmed)) return trimmed;
+  // Country code 1 with ten national digits is always possible and already E.164 (e164.test.ts checks this
+  // against libphonenumber), and parsing it is the dearest case: the parser tries the patterns of each of
+  // the North American plan's two dozen regions. Every recipient is new, so the memo does not help there.
+  if (NANP.test(trimmed)) return trimmed.startsWith('+') ? trimmed : `+${trimmed}`;
   return memo(normalized, trimmed, () => possibleNumber(trimmed.startsWith('+') ? trimmed : `+${trimmed}`)?.number);
 }
 
