@@ -15,6 +15,7 @@ import { webhookCookiesMigration } from './0012_webhook_cookies.js';
 import { conferencesMigration } from './0013_conferences.js';
 import { transcriptionsMigration } from './0014_transcriptions.js';
 import { retentionMigration } from './0015_retention.js';
+import { listIndexesMigration } from './0016_list_indexes.js';
 
 /** Every migration, in order. Forward-only: a released entry is never edited or removed. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -34,6 +35,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0013_conferences': conferencesMigration,
     '0014_transcriptions': transcriptionsMigration,
     '0015_retention': retentionMigration,
+    '0016_list_indexes': listIndexesMigration,
   };
   return { getMigrations: async () => migrations };
 }

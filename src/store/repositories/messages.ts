@@ -5,6 +5,8 @@ import { paginate, type Page, type PageQuery } from '../paging.js';
 import type { Database, MessagesTable, VirtualPhoneMessagesTable } from '../schema.js';
 import type { Executor } from '../transactor.js';
 
+/** How far the clocks of two nodes may disagree for the DateSent bound above (generously). */
+const CLOCK_SLACK_MS = 3_600_000;
 export type MessageRow = MessagesTable;
 export type VirtualPhoneMessageRow = VirtualPhoneMessagesTable;
 export type MessageChanges = Partial<Omit<MessageRow, 'sid' | 'account_sid' | 'date_created'>>;
@@ -218,6 +220,11 @@ export class MessagesRepository {
     if (f.from !== undefined) q = q.where('from_number', '=', f.from);
     if (f.dateSentOn) q = q.where('date_sent', '>=', f.dateSentOn[0]).where('date_sent', '<', f.dateSentOn[1]);
     if (f.dateSentBefore !== undefined) q = q.where('date_sent', '<', f.dateSentBefore);
+    // A message is sent after it is created, so an upper bound on DateSent bounds date_created too: the scan
+    // of the (date_created, sid) index then starts at the range instead of walking every newer message. The
+    // slack covers clocks of several nodes that disagree (created on one, sent from another).
+    const sentBefore = f.dateSentOn ? f.dateSentOn[1] : f.dateSentBefore;
+    if (sentBefore !== undefined) q = q.where('date_created', '<', sentBefore + CLOCK_SLACK_MS);
     if (f.dateSentAfter !== undefined) q = q.where('date_sent', '>=', f.dateSentAfter);
     return paginate(q, 'desc', page);
   }
