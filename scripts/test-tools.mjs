@@ -20,6 +20,8 @@ export const TEST_TOOLS = [
   { name: 'pocketsphinx', pkg: 'pocketsphinx', path: '/usr/bin/pocketsphinx_batch' },
   { name: 'pocketsphinx-en-us', pkg: 'pocketsphinx-en-us', path: '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict' },
   { name: 'flite', pkg: 'flite', path: '/usr/bin/flite' },
+  // The SIP load balancer in front of several voice nodes (test/cluster.kamailio.test.ts, deploy/kamailio/).
+  { name: 'kamailio', pkg: 'kamailio', path: '/usr/sbin/kamailio' },
   { name: 'openssl', pkg: 'openssl', path: '/usr/bin/openssl', check: ['openssl', 'version'] },
 ];
 

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/schema.js';
 import { systemClock, type Clock } from './core/clock.js';
@@ -52,6 +53,13 @@ export interface Switchboard {
   readonly retention: RetentionPruner;
   /** Stops taking requests, lets in-flight work finish, closes the store. */
   close(): Promise<void>;
+}
+
+/** How the other voice nodes reach this one when --node-url is not set (see its help). */
+function nodeUrl(config: Config, port: number, listening: string): string {
+  if (config.host !== '0.0.0.0' && config.host !== '::') return listening;
+  const name = config.sipPublicHost ?? hostname();
+  return `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
 }
 
 export interface StartOptions {
@@ -124,6 +132,8 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     authTokenOf: (sid) => accounts.authTokenOf(sid),
     security: { ...config, sipTrustedSources: resolved.sipTrustedSources, sipPeers: resolved.sipPeers },
     lookupSource: opts.lookupSource,
+    leaseMs: config.leaseMs,
+    cluster: dialect === 'postgres',
     onError: warn('voice call failed'),
   });
   const verify = createVerify({ db, clock, sms: messaging.service, messagingServices: messaging.services, calls: voice.verifySender });
@@ -182,6 +192,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   platform.listening(url);
+  await voice.listening(config.nodeUrl ?? nodeUrl(config, port, url));
   platform.startWorkers();
   await messaging.start();
 

@@ -68,6 +68,7 @@ function validate(c: Config): void {
   if (c.authToken !== undefined && c.authToken.length < 32)
     throw new ConfigError('SWITCHBOARD_AUTH_TOKEN is too short: use at least 32 characters (e.g. openssl rand -hex 16)');
   if (c.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(c.publicUrl)) throw new ConfigError('SWITCHBOARD_PUBLIC_URL must be an http(s) URL');
+  if (c.nodeUrl !== undefined && !/^https?:\/\/[^/]+/.test(c.nodeUrl)) throw new ConfigError('SWITCHBOARD_NODE_URL must be an http(s) URL');
   for (const k of ['mpsLongCode', 'mpsTollFree', 'mpsShortCode'] as const) if (c[k] < 1) throw new ConfigError(`${k} must be at least 1`);
   if (c.simulatorFailureRate < 0 || c.simulatorFailureRate > 100) throw new ConfigError('simulator failure rate is a percentage (0-100)');
   if (c.leaseMs < 1000) throw new ConfigError('lease must be at least 1000 ms');

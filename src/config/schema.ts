@@ -56,6 +56,7 @@ export interface Config {
   stallMs: number;
   apiConcurrency: number;
   leaseMs: number;
+  nodeUrl: string | undefined;
   simulatorFailureRate: number;
   carriersFile: string | undefined;
   priceTable: string | undefined;
@@ -361,7 +362,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'SWITCHBOARD_LEASE_MS',
     type: 'int',
     default: 30_000,
-    help: 'how long a node holds claimed send work before another node may take it over',
+    help: 'how long a node holds claimed send work, and the leases on its live calls, before another node may take them over (a node silent this long is dead: its calls are ended)',
+  },
+  {
+    key: 'nodeUrl',
+    flag: '--node-url',
+    env: 'SWITCHBOARD_NODE_URL',
+    type: 'string',
+    default: undefined,
+    help: "how the other nodes sharing a PostgreSQL database reach this node's HTTP API, to control the calls it runs, e.g. http://10.0.0.5:4242 (default: the address the API listens on; when that is 0.0.0.0, the SIP public host, else this machine's name)",
   },
   {
     key: 'outboundDeny',

@@ -172,6 +172,8 @@ export const errors = {
   callInvalidApplication: (sid: string) => e(21218, 400, `Invalid ApplicationSid ${sid}: it does not exist on this account or has no VoiceUrl`),
   callTwimlTooLarge: () => e(21230, 400, 'The Twiml parameter is larger than 4000 characters'),
   callInvalidState: (detail: string) => e(21220, 400, `Invalid call state: ${detail}`),
+  /** The call runs on another voice node that is alive (its heartbeat is fresh) but did not answer. */
+  callNodeUnreachable: () => e(20503, 503, 'Service Unavailable: the Switchboard node running this call did not answer; try again'),
   callConcurrencyLimit: () => e(10004, 429, 'Call concurrency limit exceeded: too many calls in progress for this account or server'),
   streamUrlInvalid: () => e(20001, 400, 'Invalid parameter Url: a Stream url is wss:// (or ws:// to a loopback or private address)'),
   streamLimit: () => e(20001, 400, 'Invalid parameter: a call has at most 4 unidirectional streams at once'),

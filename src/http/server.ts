@@ -84,6 +84,8 @@ const PUBLIC_PATHS = [
   // The browser video SDK and the demo page (its token endpoint is only there on loopback or with --video-demo).
   /^\/video\/sdk\.js$/,
   /^\/video-demo(\/|$)/,
+  // Call control between voice nodes: signed with a key from the shared database, not account credentials.
+  /^\/switchboard\/internal\/v1\/Control$/,
 ];
 
 /**
@@ -126,7 +128,8 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   const hosts = opts.hosts;
   if (hosts) {
     app.addHook('onRequest', async (req) => {
-      if (req.url === '/healthz') return;
+      // Other voice nodes address this one by the name in its --node-url, which need not be an allowed host.
+      if (req.url === '/healthz' || req.url === '/switchboard/internal/v1/Control') return;
       if (!hosts.allows(req.headers.host)) throw errors.hostNotAllowed(String(req.headers.host).slice(0, 100));
     });
   }

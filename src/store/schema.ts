@@ -296,6 +296,24 @@ export interface ClusterNodesTable {
   heartbeat_at: number;
 }
 
+/** A voice node: how to reach its call control, whether it places calls, its load and heartbeat (0017). */
+export interface CallNodesTable {
+  id: string;
+  /** Base URL of the node's HTTP API as the other nodes reach it (SWITCHBOARD_NODE_URL). */
+  control_url: string;
+  /** HMAC key requests to the node's internal endpoint are signed with; new at each start. */
+  control_key: string;
+  /** host:port of its SIP endpoint; null while SIP is disabled. */
+  sip_address: string | null;
+  /** 1 while it takes new calls; 0 once it is stopping (draining). */
+  accepting: number;
+  live_calls: number;
+  /** Its --max-calls-per-node (0: no cap). */
+  max_calls: number;
+  started_at: number;
+  heartbeat_at: number;
+}
+
 export interface CallsTable {
   sid: string;
   account_sid: string;
@@ -333,7 +351,10 @@ export interface CallsTable {
   record: number;
   /** Answering machine detection's verdict (human, machine_start, ...); null when it did not run. */
   answered_by: string | null;
-  /** The process running the live call, and until when it promises to be alive (see voice/calls/recovery.ts). */
+  /**
+   * The node running the call (kept once it ends, to tell which node ran it), and, while it is live, until
+   * when that node promises to be alive (see voice/calls/recovery.ts and voice/nodes).
+   */
   node_id: string | null;
   lease_until: number | null;
   date_created: number;
@@ -519,4 +540,5 @@ export interface Database extends VideoTables {
   webhook_cookies: WebhookCookiesTable;
   conferences: ConferencesTable;
   conference_participants: ConferenceParticipantsTable;
+  call_nodes: CallNodesTable;
 }

@@ -2,6 +2,7 @@
  * Programmable Voice wired together: the SIP endpoint (UDP+TCP), media and TTS, the Calls and Recordings
  * services, virtual phones, and crash recovery. main.ts sees only what createVoice returns.
  */
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
@@ -60,6 +61,8 @@ import { VirtualPhones } from './virtual/phones.js';
 import { CallStreams } from './streams/call-streams.js';
 import { StreamsService } from './streams/service.js';
 import { outboundPolicy } from '../core/net/outbound-policy.js';
+import { CallNodesRepository } from '../store/repositories/call-nodes.js';
+import { NodeControl, NodeRegistry, VoiceCluster } from './nodes/index.js';
 
 export interface VoiceOptions {
   db: Kysely<Database>;
@@ -84,6 +87,11 @@ export interface VoiceOptions {
   /** Stable across restarts of the same server, so its calls from a previous life are ended at start. */
   nodeId?: string | undefined;
   leaseMs?: number | undefined;
+  /**
+   * Several voice nodes share the database (PostgreSQL): requests for calls other nodes run are carried
+   * to them and new outbound calls are spread (voice/nodes). False on SQLite, where there is one node.
+   */
+  cluster?: boolean | undefined;
   metrics?: Registry | undefined;
   /** Hardening against abuse from the network (from the config, lists parsed; docs/voice.md, "Security"). */
   security?: VoiceSecurity | undefined;
@@ -136,13 +144,16 @@ export function createVoice(o: VoiceOptions) {
     : localDrops;
   const tcpCounters: TcpCounters = { refused: 0, idleClosed: 0 };
   const trunk = o.sipTrunk ?? null;
-  const nodeId = o.nodeId ?? `${hostname()}:${o.sipPort > 0 ? `sip${o.sipPort}` : `pid${process.pid}`}`;
+  // A fixed SIP port names the node across restarts (its previous life's calls are ended at start); without
+  // one the name cannot survive a restart anyway, so it is made unique (servers in one process, tests).
+  const nodeId = o.nodeId ?? `${hostname()}:${o.sipPort > 0 ? `sip${o.sipPort}` : `pid${process.pid}-${randomBytes(3).toString('hex')}`}`;
   const leaseMs = o.leaseMs ?? 30_000;
   const calls = new CallsRepository(o.db);
   const numbers = new PhoneNumbersRepository(o.db);
   const applications = new ApplicationsRepository(o.db);
   const tx = transactor(o.db);
   const lifecycle = new CallLifecycle({ calls, jobs: o.jobs, tx, webhooks: o.webhooks, events: o.events, clock: o.clock });
+  const recovery = new CallRecovery({ calls, lifecycle, nodeId, leaseMs, onError: o.onError });
   const recordings = new RecordingsService({
     repo: new RecordingsRepository(o.db),
     tx,
@@ -176,7 +187,6 @@ export function createVoice(o: VoiceOptions) {
     ...(o.rtpPorts ? { portRange: o.rtpPorts } : {}),
   };
   const phones = new VirtualPhones(new VirtualCallsRepository(o.db), calls, media, o.clock);
-  let sip: SipEndpoint | null = null;
   const sessions = new Map<string, LiveCall>();
   const callEvents = new CallEvents(new CallEventsRepository(o.db), o.clock, o.onError);
   const sessionDeps: SessionDeps = {
@@ -215,7 +225,14 @@ export function createVoice(o: VoiceOptions) {
   const queues: QueuesService = new QueuesService({
     repo: queueRepo,
     clock: o.clock,
-    dequeue: (callSid, target): Promise<boolean> => runtime.dequeueTo(callSid, target),
+    // A caller waiting on another node is dequeued there (voice/nodes).
+    dequeue: async (callSid, target): Promise<boolean> => {
+      if (await runtime.dequeueTo(callSid, target)) return true;
+      const row = cluster ? await calls.find(callSid) : undefined;
+      if (!cluster || !row?.node_id || !cluster.runsElsewhere(row)) return false;
+      const answer = await cluster.toOwner<boolean>(row, 'queues.dequeue', { callSid, target });
+      return answer.kind === 'answered' && answer.value;
+    },
   });
   const runtime: QueueRuntime = new QueueRuntime({ repo: queueRepo, service: queues, clock: o.clock, nodeId, events: o.events, onError: o.onError });
   sessionDeps.enqueue = (host) => runtime.enqueue(host);
@@ -269,7 +286,26 @@ export function createVoice(o: VoiceOptions) {
     start: startInbound,
     onError: o.onError,
   });
+  let sip: SipEndpoint | null = null;
+  const registry = o.cluster
+    ? new NodeRegistry({
+        repo: new CallNodesRepository(o.db),
+        nodeId,
+        leaseMs,
+        now: () => o.clock.now(),
+        liveCalls: () => sessions.size,
+        maxCalls: sec.maxCallsPerNode,
+        sipAddress: () => {
+          const port = sip?.ports.udp ?? sip?.ports.tcp;
+          return port === undefined ? null : `${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${port}`;
+        },
+        onError: o.onError,
+      })
+    : null;
+  const control = registry ? new NodeControl({ nodeId, key: registry.key, now: () => o.clock.now(), onError: o.onError }) : null;
+  const cluster = registry && control ? new VoiceCluster({ registry, control, calls, recovery, now: () => o.clock.now() }) : null;
   const service = new CallsService({
+    cluster,
     calls,
     numbers,
     applications,
@@ -297,7 +333,29 @@ export function createVoice(o: VoiceOptions) {
     },
   });
   const virtualCalls = new VirtualCalls({ numbers, inbound, phones, start: startInbound });
-  const recovery = new CallRecovery({ calls, lifecycle, nodeId, leaseMs, onError: o.onError });
+  const streams = new StreamsService(sessions, { find: (accountSid, sid) => service.find(accountSid, sid), cluster });
+  // What other nodes may ask this one to do for the calls it runs (voice/nodes/control.ts); other features
+  // (conference participants, call recordings) register theirs on `control` the same way.
+  control?.register('calls.create', async (a) => {
+    const { accountSid, input } = a as { accountSid: string; input: Parameters<CallsService['create']>[1] };
+    return service.create(accountSid, input, true);
+  });
+  control?.register('calls.update', async (a) => {
+    const { accountSid, sid, input } = a as { accountSid: string; sid: string; input: Parameters<CallsService['update']>[2] };
+    return service.update(accountSid, sid, input, true);
+  });
+  control?.register('queues.dequeue', async (a) => {
+    const { callSid, target } = a as { callSid: string; target: Parameters<QueueRuntime['dequeueTo']>[1] };
+    return runtime.dequeueTo(callSid, target);
+  });
+  control?.register('streams.create', async (a) => {
+    const { accountSid, callSid, req } = a as { accountSid: string; callSid: string; req: Parameters<StreamsService['create']>[2] };
+    return streams.create(accountSid, callSid, req, true);
+  });
+  control?.register('streams.stop', async (a) => {
+    const { accountSid, callSid, key } = a as { accountSid: string; callSid: string; key: string };
+    return streams.stop(accountSid, callSid, key, true);
+  });
   if (o.metrics) {
     crashes = registerMetrics(o.metrics, sessions, engineLateness);
     registerSecurityMetrics(o.metrics, { rtp: rtpDrops, invites: guard.counters, tcp: tcpCounters, calls: limits.refused });
@@ -315,7 +373,12 @@ export function createVoice(o: VoiceOptions) {
       service: new ConferencesService({ repo: conferenceRepo, runtime: conferences, call: (accountSid, input) => service.create(accountSid, input) }),
     },
     /** Media Streams started and stopped through the API (Calls/{Sid}/Streams). */
-    streams: new StreamsService(sessions),
+    streams,
+    /**
+     * With several voice nodes (null on SQLite): `control.register(op, handler)` adds an operation other
+     * nodes may run here, `toOwner(row, op, args)` runs one on the node that owns a live call.
+     */
+    cluster,
     /** The verbs each call ran (GET /switchboard/v1/Calls/{Sid}/Events). */
     callEvents,
     phones,
@@ -360,7 +423,12 @@ export function createVoice(o: VoiceOptions) {
       );
       sip.on('warning', () => undefined); // malformed packets from the internet are not worth a log line each
     },
+    /** Joins the other voice nodes once the HTTP API listens: `controlUrl` is how they reach this one. */
+    async listening(controlUrl: string): Promise<void> {
+      await registry?.start(controlUrl);
+    },
     async stop(): Promise<void> {
+      await registry?.stop();
       recovery.stop();
       // Live calls end now, with their status and callbacks, rather than being found orphaned later.
       await Promise.all([...sessions.values()].map((s) => s.end('completed')));

@@ -300,3 +300,97 @@ export const UAC_DIVERSION = `${HEAD}<scenario name="UAC with Diversion">
   <recv response="200"/>
 </scenario>
 `;
+
+const PROXY_INVITE = `<send retrans="500">
+    <![CDATA[
+
+      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+14155550199@[local_ip]:[local_port]>;tag=[pid]SIPpTag20[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:+14155550199@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0 101
+      a=rtpmap:0 PCMU/8000
+      a=rtpmap:101 telephone-event/8000
+
+    ]]>
+  </send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
+  <recv response="200" rtd="true" rrs="true"/>
+  <send>
+    <![CDATA[
+
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+14155550199@[local_ip]:[local_port]>;tag=[pid]SIPpTag20[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      [routes]
+      Contact: <sip:+14155550199@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
+/**
+ * A caller behind a record-routing proxy (Kamailio): the ACK and BYE follow the Route set of the 200 OK
+ * (rrs) to the Contact of the node that answered. Hangs up after -d milliseconds.
+ */
+export const UAC_VIA_PROXY = `${HEAD}<scenario name="UAC through a proxy">
+  ${PROXY_INVITE}
+  <pause/>
+  <send retrans="500">
+    <![CDATA[
+
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+14155550199@[local_ip]:[local_port]>;tag=[pid]SIPpTag20[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 2 BYE
+      [routes]
+      Contact: <sip:+14155550199@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200" crlf="true"/>
+</scenario>
+`;
+
+/** The same caller, who waits for the other side to hang up (a BYE through the proxy) and answers it. */
+export const UAC_VIA_PROXY_WAITS = `${HEAD}<scenario name="UAC through a proxy, hung up on">
+  ${PROXY_INVITE}
+  <recv request="BYE" timeout="60000"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <timewait milliseconds="200"/>
+</scenario>
+`;

@@ -10,6 +10,7 @@ import { recordingRoutes } from '../resources/recordings/routes.js';
 import { streamRoutes } from '../resources/streams/routes.js';
 import { transcriptionRoutes } from '../resources/transcriptions/routes.js';
 import { virtualCallRoutes } from '../resources/virtual-calls/routes.js';
+import { nodeControlRoutes } from '../resources/nodes/routes.js';
 
 export interface VoicePluginOptions {
   accounts: AccountsService;
@@ -20,7 +21,10 @@ export interface VoicePluginOptions {
   origin: () => string;
 }
 
-/** Calls (and the verbs each ran), their Media Streams, Recordings and their audio, Transcriptions, Queues and their members, Conferences and their participants, virtual phones' calls. */
+/**
+ * Calls (and the verbs each ran), their Media Streams, Recordings and their audio, Transcriptions, Queues and their members, Conferences and their participants, virtual phones' calls;
+ * with several voice nodes, the internal endpoint through which the others control the calls this node runs.
+ */
 export const voicePlugin: FastifyPluginAsync<VoicePluginOptions> = async (app, o) => {
   callRoutes(app, o.accounts, o.voice.calls, o.voice.recordings, o.origin, o.pricing);
   callEventRoutes(app, o.accounts, o.voice.callEvents, o.origin);
@@ -30,4 +34,5 @@ export const voicePlugin: FastifyPluginAsync<VoicePluginOptions> = async (app, o
   queueRoutes(app, o.accounts, o.voice.queues);
   conferenceRoutes(app, o.accounts, o.voice.conferences.service, o.voice.recordings);
   virtualCallRoutes(app, o.voice.phones, o.voice.virtualCalls, o.origin);
+  if (o.voice.cluster) nodeControlRoutes(app, o.voice.cluster.control);
 };

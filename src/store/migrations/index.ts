@@ -16,6 +16,7 @@ import { conferencesMigration } from './0013_conferences.js';
 import { transcriptionsMigration } from './0014_transcriptions.js';
 import { retentionMigration } from './0015_retention.js';
 import { listIndexesMigration } from './0016_list_indexes.js';
+import { callNodesMigration } from './0017_call_nodes.js';
 
 /** Every migration, in order. Forward-only: a released entry is never edited or removed. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -36,6 +37,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0014_transcriptions': transcriptionsMigration,
     '0015_retention': retentionMigration,
     '0016_list_indexes': listIndexesMigration,
+    '0017_call_nodes': callNodesMigration,
   };
   return { getMigrations: async () => migrations };
 }

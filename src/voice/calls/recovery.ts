@@ -48,18 +48,19 @@ export class CallRecovery {
     for (let round = 0; round < 20; round++) {
       const rows = await this.d.calls.orphaned(this.d.lifecycle.now(), 200, startup ? this.d.nodeId : undefined);
       if (rows.length === 0) break;
-      for (const row of rows) if (await this.end(row)) ended++;
+      for (const row of rows) if (await this.endOrphan(row)) ended++;
       if (rows.length < 200) break;
     }
     return ended;
   }
 
-  private async end(row: CallRow): Promise<boolean> {
+  /** Ends a call whose node is gone; false when it had already ended. Also used when a request finds the owner dead. */
+  async endOrphan(row: CallRow): Promise<boolean> {
     const lastAlive = Math.min(this.d.lifecycle.now(), (row.lease_until ?? 0) - this.d.leaseMs);
     const answered = row.status === 'in-progress' && row.start_time !== null;
     const end = answered ? Math.max(row.start_time ?? 0, lastAlive) : this.d.lifecycle.now();
     const times = answered ? { end_time: end, duration: Math.round((end - (row.start_time ?? end)) / 1000) } : unansweredTimes(row.date_created); // calls are dialed (or arrive) when created
-    const moved = await this.d.lifecycle.move(row, LIVE_STATUSES, { status: answered ? 'completed' : 'failed', ...times, node_id: null, lease_until: null });
+    const moved = await this.d.lifecycle.move(row, LIVE_STATUSES, { status: answered ? 'completed' : 'failed', ...times, lease_until: null });
     return moved !== null;
   }
 }

@@ -17,6 +17,7 @@ import type { CallLifecycle } from './lifecycle.js';
 import type { CallLimits } from './limits.js';
 import { CALL_EVENTS } from './params.js';
 import type { LiveCall } from './live.js';
+import type { VoiceCluster } from '../nodes/index.js';
 
 type Method = 'GET' | 'POST';
 
@@ -67,6 +68,8 @@ export interface CallsServiceDeps {
   limits?: CallLimits;
   /** Whether the account verified this number as an outgoing caller id (OutgoingCallerIds): usable as From. */
   isVerifiedCallerId?: (accountSid: string, phoneNumber: string) => Promise<boolean>;
+  /** With several voice nodes (PostgreSQL): carries requests for calls other nodes run, spreads new calls. */
+  cluster?: VoiceCluster | null;
   /** Builds and starts the session of a new outbound call. */
   dial: (row: CallRow, route: Awaited<ReturnType<Dialer['route']>>, first: DocumentSource, onGatherInput: string | null, amd: AmdSettings | null) => void;
 }
@@ -77,7 +80,15 @@ const DIGITS = /^[0-9A-D*#wW]{1,32}$/;
 export class CallsService {
   constructor(private readonly d: CallsServiceDeps) {}
 
-  async create(accountSid: string, input: CreateCallInput): Promise<CallRow> {
+  /**
+   * With several voice nodes the call is placed by the node whose turn it is (docs/architecture.md, "Voice on
+   * several nodes"), which validates it as here; `here` places it on this node (a request from another node).
+   */
+  async create(accountSid: string, input: CreateCallInput, here = false): Promise<CallRow> {
+    if (!here && this.d.cluster) {
+      const placed = await this.d.cluster.place<CallRow>('calls.create', { accountSid, input });
+      if (placed !== null) return placed;
+    }
     if (!input.to) throw errors.callToRequired();
     if (!input.from) throw errors.callFromRequired();
     const sip = isSipUri(input.to);
@@ -184,8 +195,17 @@ export class CallsService {
     return row;
   }
 
-  async update(accountSid: string, sid: string, input: UpdateCallInput): Promise<CallRow> {
-    const row = await this.find(accountSid, sid);
+  /**
+   * A live call another node runs is updated there (its answer is this request's); `here` is set on a
+   * request carried from another node, which is never carried further.
+   */
+  async update(accountSid: string, sid: string, input: UpdateCallInput, here = false): Promise<CallRow> {
+    let row = await this.find(accountSid, sid);
+    if (!here && this.d.cluster?.runsElsewhere(row)) {
+      const answer = await this.d.cluster.toOwner<CallRow>(row, 'calls.update', { accountSid, sid, input });
+      if (answer.kind === 'answered') return answer.value;
+      row = answer.row;
+    }
     const live = this.d.sessions.get(sid);
     const isLive = (LIVE_STATUSES as readonly string[]).includes(row.status);
     const callbackChanges: Partial<CallRow> = {};

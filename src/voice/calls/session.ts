@@ -276,7 +276,7 @@ export class CallSession implements InterpreterHost, LiveCall {
     await peer?.leg.close().catch(() => undefined);
     if (this.answeredAt === null) return this.finishUnanswered(status as UnansweredStatus, true);
     const duration = Math.max(0, Math.round((now - this.answeredAt) / 1000));
-    await this.move(LIVE_STATUSES, { status, end_time: now, duration, node_id: null, lease_until: null });
+    await this.move(LIVE_STATUSES, { status, end_time: now, duration, lease_until: null });
     this.d.onEnded(this.row.sid);
     this.resolveDone();
   }
@@ -285,7 +285,7 @@ export class CallSession implements InterpreterHost, LiveCall {
   private async finishUnanswered(status: UnansweredStatus, inFinish = false): Promise<void> {
     const run = async (): Promise<void> => {
       this.ended = true;
-      await this.move(LIVE_STATUSES, { status, ...unansweredTimes(this.dialedAt), node_id: null, lease_until: null });
+      await this.move(LIVE_STATUSES, { status, ...unansweredTimes(this.dialedAt), lease_until: null });
       this.d.onEnded(this.row.sid);
       this.resolveDone();
     };

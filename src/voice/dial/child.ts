@@ -179,7 +179,7 @@ export class ChildCall implements LiveCall, Party {
       await peer?.leg.close().catch(() => undefined);
       const answered = this.answered !== null;
       const times = answered || !quiet ? { end_time: this.endedAt, duration: this.duration() } : unansweredTimes(this.dialedAt);
-      await this.move(LIVE_STATUSES, { status: answered || !quiet ? 'completed' : 'canceled', ...times, node_id: null, lease_until: null });
+      await this.move(LIVE_STATUSES, { status: answered || !quiet ? 'completed' : 'canceled', ...times, lease_until: null });
       this.over();
     })();
     return this.finishing;
@@ -189,7 +189,7 @@ export class ChildCall implements LiveCall, Party {
     this.finishing ??= (async () => {
       this.ended = true;
       this.endedAt = this.d.lifecycle.now();
-      await this.move(LIVE_STATUSES, { status, ...unansweredTimes(this.dialedAt), node_id: null, lease_until: null });
+      await this.move(LIVE_STATUSES, { status, ...unansweredTimes(this.dialedAt), lease_until: null });
       this.over();
     })();
     return this.finishing;

@@ -47,6 +47,6 @@ export function streamRoutes(app: FastifyInstance, accounts: AccountsService, st
     const p = new ParamReader(paramsOf(req));
     p.required('Status');
     p.oneOf('Status', ['stopped'] as const);
-    return presentStream(streams.stop(account.sid, CallSid, Sid));
+    return presentStream(await streams.stop(account.sid, CallSid, Sid));
   });
 }
