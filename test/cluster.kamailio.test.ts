@@ -184,7 +184,14 @@ test(`${CALLS} calls through Kamailio all succeed and are spread over the three 
   await eventually(async () => {
     const r = await sql.query<{ n: string }>("SELECT count(*) AS n FROM calls WHERE to_number = $1 AND status = 'completed'", [numbers.load]);
     return Number(r.rows[0]!.n) === CALLS ? true : undefined;
-  }, 30_000);
+  }, 30_000).catch(async (err: Error) => {
+    const r = await sql.query('SELECT status, node_id, count(*) AS n FROM calls WHERE to_number = $1 GROUP BY 1, 2', [numbers.load]);
+    const alerts = await sql.query(
+      "SELECT a.error_code, a.alert_text FROM alerts a JOIN calls c ON c.sid = a.resource_sid WHERE c.to_number = $1 AND c.status <> 'completed'",
+      [numbers.load],
+    );
+    throw new Error(`${err.message}: ${JSON.stringify(r.rows)} ${JSON.stringify(alerts.rows)}\n${nodes.map((n) => n.cli.stdout.slice(-1500)).join('\n')}`);
+  });
   await eventually(async () => (app.received.filter((r) => r.path === '/status' && r.params.To === numbers.load).length >= CALLS ? true : undefined), 30_000);
 });
 
