@@ -12,6 +12,7 @@
 // Part 4 (bridge, bench/voice-bridge.ts): N concurrent <Dial> bridges, two legs each, RTP relayed both ways
 // between this process's own senders and receivers: packets lost and relay latency p50/p99.
 // Writes docs/benchmarks.md (section voice, or --section; the bridge part its own section, SECTION-bridge).
+// With --nodes N [--via-kamailio]: several nodes on PostgreSQL behind Kamailio instead (bench/voice-cluster.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -396,5 +397,10 @@ async function main(): Promise<void> {
   }
 }
 
-if ([...PARTS].some((p) => p !== 'streams')) await main();
-await (await import('./voice-streams.js')).benchStreams();
+if (process.argv.includes('--nodes')) {
+  // Several nodes behind Kamailio: its own script (bench/voice-cluster.ts).
+  await import('./voice-cluster.js');
+} else {
+  if ([...PARTS].some((p) => p !== 'streams')) await main();
+  await (await import('./voice-streams.js')).benchStreams();
+}
