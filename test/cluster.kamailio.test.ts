@@ -169,7 +169,7 @@ async function perNode(number: string, since = 0): Promise<Map<string, number>> 
 }
 
 test(`${CALLS} calls through Kamailio all succeed and are spread over the three nodes`, { skip }, async () => {
-  const peer = await sipp(UAC_VIA_PROXY, numbers.load, ['-m', String(CALLS), '-r', '30', '-l', '120', '-d', '1500', '-timeout', '120s', '-timeout_error']);
+  const peer = await sipp(UAC_VIA_PROXY, numbers.load, ['-m', String(CALLS), '-r', '20', '-l', '120', '-d', '1500', '-timeout', '120s', '-timeout_error']);
   const code = await within(peer.exited, 150_000, 'sipp');
   assert.equal(code, 0, peer.output());
   const spread = await perNode(numbers.load);
