@@ -398,7 +398,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv.includes('--nodes')) {
-  // Several nodes behind Kamailio: its own script (bench/voice-cluster.ts).
+  // Several nodes behind Kamailio: its own script (bench/voice-cluster.ts), with its own temp folder.
+  rmSync(dir, { recursive: true, force: true });
   await import('./voice-cluster.js');
 } else {
   if ([...PARTS].some((p) => p !== 'streams')) await main();
