@@ -130,6 +130,12 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     mediaWorkers: config.mediaWorkers,
     speech: createSpeechRecognizer(config.speechEngine, { maxConcurrent: config.speechConcurrency }),
     authTokenOf: (sid) => accounts.authTokenOf(sid),
+    keySecretOf: (accountSid, keySid) => accounts.keySecretFor(accountSid, keySid),
+    webrtc: {
+      loopbackOnly: isLoopback(config.host),
+      announce: [...(isLoopback(config.host) ? ['127.0.0.1'] : []), ...(config.videoPublicIp ? [config.videoPublicIp] : [])],
+      portRange: resolved.videoPorts ? [resolved.videoPorts.min, resolved.videoPorts.max] : undefined,
+    },
     security: { ...config, sipTrustedSources: resolved.sipTrustedSources, sipPeers: resolved.sipPeers },
     lookupSource: opts.lookupSource,
     leaseMs: config.leaseMs,

@@ -63,6 +63,8 @@ import { StreamsService } from './streams/service.js';
 import { outboundPolicy } from '../core/net/outbound-policy.js';
 import { CallNodesRepository } from '../store/repositories/call-nodes.js';
 import { NodeControl, NodeRegistry, VoiceCluster } from './nodes/index.js';
+import type { KeySecretLookup } from '../core/access-token.js';
+import { createVoiceClients, type VoiceClients, type WebRtcOptions } from './client/index.js';
 
 export interface VoiceOptions {
   db: Kysely<Database>;
@@ -99,6 +101,10 @@ export interface VoiceOptions {
   lookupSource?: LookupDataSource | undefined;
   /** The account's auth token: Media Streams sign their WebSocket upgrade with it (X-Twilio-Signature). */
   authTokenOf?: ((accountSid: string) => Promise<string | undefined>) | undefined;
+  /** An API key's secret (for browser Voice SDK access tokens); without it no device can connect. */
+  keySecretOf?: KeySecretLookup | undefined;
+  /** Where browsers' WebRTC media is gathered (the video SFU's settings: loopback only, announced IPs, ports). */
+  webrtc?: Omit<WebRtcOptions, 'relayHost'> | undefined;
   /** Audio an app may queue ahead of playback on a <Connect><Stream>, in seconds (default 60). */
   streamMaxQueuedSeconds?: number | undefined;
   onError: (err: unknown) => void;
@@ -218,7 +224,21 @@ export function createVoice(o: VoiceOptions) {
       call,
       mediaSession,
     );
-  const dialer = new Dialer({ sip: () => sip, trunk, media, numbers, phones });
+  // Browser devices start calls like an inbound SIP call does (startInbound, defined below; called later).
+  const clients: VoiceClients = createVoiceClients({
+    secretOf: o.keySecretOf ?? (async () => undefined),
+    webrtc: { loopbackOnly: false, announce: [], ...o.webrtc, relayHost: loopbackOf(bindHost) },
+    applications,
+    media,
+    limits,
+    nodeId,
+    leaseMs,
+    now: () => o.clock.now(),
+    start: (row, peer, first) => startInbound(row, peer, first),
+    onError: o.onError,
+    log: (level, msg, err) => (level === 'error' ? o.onError(err ?? new Error(msg)) : undefined),
+  });
+  const dialer = new Dialer({ sip: () => sip, trunk, media, numbers, phones, clients });
   const callerIds = new OutgoingCallerIdsRepository(o.db);
   const queueRepo = new QueuesRepository(o.db);
   // The service dequeues through the runtime, which is built just below (the closure runs later).
@@ -384,6 +404,8 @@ export function createVoice(o: VoiceOptions) {
     phones,
     virtualCalls,
     verifySender: voiceVerifySender(service, numbers),
+    /** Browser Voice SDK devices: the signalling gateway (attached to the HTTP server by the voice plugin). */
+    clients,
     /** Bound SIP ports (empty while SIP is disabled). */
     sipPorts: (): { udp?: number; tcp?: number } => sip?.ports ?? {},
     liveCalls: () => sessions.size,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AccountsService } from '../../accounts/service.js';
 import type { Pricing } from '../../usage/pricing.js';
 import type { Voice } from '../../voice/module.js';
+import { attachVoiceSignalling } from '../../voice/client/index.js';
 import { callEventRoutes } from '../resources/calls/events.js';
 import { callRoutes } from '../resources/calls/routes.js';
 import { conferenceRoutes } from '../resources/conferences/routes.js';
@@ -35,4 +36,7 @@ export const voicePlugin: FastifyPluginAsync<VoicePluginOptions> = async (app, o
   conferenceRoutes(app, o.accounts, o.voice.conferences.service, o.voice.recordings);
   virtualCallRoutes(app, o.voice.phones, o.voice.virtualCalls, o.origin);
   if (o.voice.cluster) nodeControlRoutes(app, o.voice.cluster.control);
+  // The browser Voice SDK's signalling WebSocket (wss://<chunderw>/signal) shares the API's port.
+  const signalling = attachVoiceSignalling(app.server, o.voice.clients.gateway);
+  app.addHook('onClose', async () => signalling.close());
 };

@@ -13,7 +13,7 @@ import type { MediaSession } from '../media/index.js';
 import type { Connector } from './peer.js';
 import { SipConnector, type MediaOptions } from './sip-peers.js';
 
-export type Endpoint = 'sip' | 'trunk' | 'virtual' | 'internal';
+export type Endpoint = 'sip' | 'trunk' | 'virtual' | 'internal' | 'client';
 
 /** One call to place; `near`: a session the new call's media must share a thread with (a <Dial> parent). */
 export interface Placing {
@@ -26,6 +26,8 @@ export interface Placing {
   /** Digest credentials and extra headers for a SIP URI (<Dial><Sip username password>). */
   auth?: { username: string; password: string };
   headers?: Array<{ name: string; value: string }>;
+  /** Custom parameters a browser client receives with the call (<Client><Parameter>). */
+  params?: Array<{ name: string; value: string }>;
 }
 
 export interface Route {
@@ -40,6 +42,8 @@ export interface DialerDeps {
   media: MediaOptions;
   numbers: PhoneNumbersRepository;
   phones: VirtualPhones;
+  /** Browser Voice SDK devices (`client:<identity>`); absent: such calls cannot be placed. */
+  clients?: { connector(call: Placing, identity: string): Connector };
 }
 
 export function isSipUri(value: string): boolean {
@@ -56,6 +60,12 @@ export class Dialer {
   /** Throws the API error when the call cannot go anywhere (SIP disabled for a SIP URI). */
   async route(to: string): Promise<Route> {
     const sip = this.d.sip();
+    const client = /^client:(.+)$/.exec(to);
+    if (client) {
+      const clients = this.d.clients;
+      if (!clients) throw errors.invalidParameter('To', 'browser clients are not available on this server');
+      return { endpoint: 'client', connector: async (c) => clients.connector(c, client[1]!) };
+    }
     if (isSipUri(to)) {
       if (!(await allowedSipHost(to))) throw errors.invalidParameter('To', 'destination not allowed by outbound policy');
       if (!sip) throw errors.invalidParameter('To', 'SIP calling is disabled on this server (SWITCHBOARD_SIP_PORT=-1)');

@@ -4,6 +4,7 @@ import type { LiveCall } from '../calls/live.js';
 import type { Dialer } from '../calls/dialer.js';
 import type { DialRecordings } from './recording.js';
 import type { WhisperDeps } from './whisper.js';
+import { clientDialer } from './client.js';
 import { LegDialer, numberDialer, sipDialer } from './legs.js';
 import { runDial, type DialHost, type NounDialers } from './run.js';
 import type { DialResult } from './types.js';
@@ -40,7 +41,7 @@ export function createDial(w: DialWiring): (host: DialHost) => Promise<DialResul
     },
   });
   const deps = {
-    nouns: { ...w.nouns, Number: numberDialer(legs), Sip: sipDialer(legs) },
+    nouns: { ...w.nouns, Number: numberDialer(legs), Sip: sipDialer(legs), Client: clientDialer(legs) },
     isAccountNumber: w.isAccountNumber,
     recordings: w.recordings,
     now: () => w.lifecycle.now(),

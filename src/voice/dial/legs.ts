@@ -13,6 +13,9 @@ import { ChildCall, type ChildDeps } from './child.js';
 import type { Whisper } from './whisper.js';
 import type { DialAttempt, DialContext, LegCallbacks, NounDialer } from './types.js';
 
+/** What every dialled noun carries: its whisper URL and its status callbacks. */
+type LegCallbackAttributes = Pick<NumberNoun, 'url' | 'method' | 'statusCallback' | 'statusCallbackMethod' | 'statusCallbackEvent'>;
+
 export interface LegDialerDeps extends ChildDeps {
   dialer: Dialer;
   lifecycle: CallLifecycle;
@@ -29,6 +32,7 @@ interface Leg {
   whisper: Whisper | null;
   auth?: { username: string; password: string };
   headers?: Array<{ name: string; value: string }>;
+  params?: Array<{ name: string; value: string }>;
 }
 
 function failed(): DialAttempt {
@@ -95,18 +99,19 @@ export class LegDialer {
       ...(ctx.callerLeg.media ? { near: ctx.callerLeg.media } : {}),
       ...(leg.auth ? { auth: leg.auth } : {}),
       ...(leg.headers ? { headers: leg.headers } : {}),
+      ...(leg.params ? { params: leg.params } : {}),
     });
     return child.ring(connector);
   }
 }
 
 /** The noun's whisper, resolved against the running document (an unusable URL: no whisper). */
-function whisperOf(noun: NumberNoun | SipNoun, ctx: DialContext): Whisper | null {
+export function whisperOf(noun: LegCallbackAttributes, ctx: DialContext): Whisper | null {
   const url = noun.url === null ? null : ctx.resolve(noun.url);
   return url === null ? null : { url, method: noun.method };
 }
 
-function callbacks(noun: NumberNoun | SipNoun, ctx: DialContext): LegCallbacks {
+export function callbacks(noun: LegCallbackAttributes, ctx: DialContext): LegCallbacks {
   return { url: noun.statusCallback === null ? null : ctx.resolve(noun.statusCallback), method: noun.statusCallbackMethod, events: noun.statusCallbackEvent };
 }
 

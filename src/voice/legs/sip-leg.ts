@@ -14,7 +14,7 @@ const BEEP = generateBeep();
 export class SipLeg implements CallLeg {
   readonly kind = 'sip' as const;
   readonly media: MediaSession;
-  private readonly listeners = new Set<(digit: string) => void>();
+  protected readonly listeners = new Set<(digit: string) => void>();
   private tap: ((frame: Int16Array, samples: number) => void) | null = null;
   private readonly audioListeners = new Set<(frame: Int16Array, samples: number) => void>();
   private readonly fanOut = (frame: Int16Array, samples: number): void => {

@@ -1,0 +1,144 @@
+/**
+ * device.connect(): the SDK's `invite` becomes an inbound call to the token's TwiML App, as on Twilio:
+ * From=client:<identity>, To and the other connect params from the SDK, the token's outgoing params, and
+ * ApplicationSid, on the app's VoiceUrl. The SDK learns the CallSid from `ringing`, the answer SDP from
+ * `answer` once the TwiML answers the call.
+ */
+import { newSid } from '../../core/sid.js';
+import type { ApplicationsRepository } from '../../store/repositories/applications.js';
+import type { CallRow } from '../../store/repositories/calls.js';
+import type { DocumentSource } from '../interpreter.js';
+import type { CallLimits } from '../calls/limits.js';
+import type { CallPeer } from '../calls/peer.js';
+import type { MediaOptions } from '../calls/sip-peers.js';
+import { ClientCall } from './call.js';
+import type { ClientGateway, DeviceLink } from './gateway.js';
+import type { VoiceGrant } from './grant.js';
+import { openClientLeg, type ClientLeg } from './leg.js';
+import { WebRtcMedia, type WebRtcOptions } from './media.js';
+import { WIRE, type ClientMessage } from './protocol.js';
+
+export interface OutgoingDeps {
+  gateway: () => ClientGateway;
+  applications: ApplicationsRepository;
+  media: MediaOptions;
+  webrtc: WebRtcOptions;
+  limits?: CallLimits;
+  nodeId: string;
+  leaseMs: number;
+  now: () => number;
+  /** Stores the call and runs its TwiML (the voice module's inbound starter). */
+  start: (row: CallRow, peer: CallPeer, first: DocumentSource) => Promise<void>;
+  onError: (err: unknown) => void;
+}
+
+const method = (m: string): 'GET' | 'POST' => (m.toUpperCase() === 'GET' ? 'GET' : 'POST');
+
+class OutgoingClientCall extends ClientCall {
+  constructor(
+    gateway: ClientGateway,
+    sid: string,
+    alias: string,
+    grant: VoiceGrant,
+    link: DeviceLink,
+    leg: ClientLeg,
+    private readonly answerSdp: string,
+  ) {
+    super(gateway, sid, alias, grant.accountSid, grant.identity, link);
+    this.leg = leg;
+    this.send({ type: 'ringing', payload: { callsid: sid } });
+  }
+
+  onMessage(msg: ClientMessage): void {
+    this.common(msg);
+  }
+
+  async answer(): Promise<void> {
+    this.send({ type: 'answer', payload: { callsid: this.sid, sdp: this.answerSdp } });
+  }
+
+  reject(reason: 'busy' | 'rejected'): void {
+    if (this.ended) return;
+    const error = reason === 'busy' ? { code: WIRE.busy, message: 'Busy Here' } : { code: WIRE.connectionDeclined, message: 'Connection declined' };
+    this.send({ type: 'hangup', payload: { callsid: this.sid, error } });
+    this.finish();
+  }
+}
+
+export async function placeFromDevice(d: OutgoingDeps, link: DeviceLink, grant: VoiceGrant, msg: Extract<ClientMessage, { type: 'invite' }>): Promise<void> {
+  const refuse = (code: number, message: string) => link.send({ type: 'hangup', payload: { callsid: msg.payload.callsid, error: { code, message } } });
+  if (!grant.applicationSid) return refuse(WIRE.applicationNotFound, 'The access token has no outgoing application (VoiceGrant outgoingApplicationSid)');
+  const app = await d.applications.findOwned(grant.accountSid, grant.applicationSid);
+  if (!app?.voice_url) return refuse(WIRE.applicationNotFound, `Application ${grant.applicationSid} not found or has no VoiceUrl`);
+  const sid = newSid('CA');
+  const hit = d.limits?.acquire(sid, grant.accountSid) ?? null;
+  if (hit) return refuse(WIRE.busy, 'Call limit reached');
+  let started = false;
+  try {
+    let answered: { media: WebRtcMedia; sdp: string };
+    try {
+      answered = await WebRtcMedia.answering(msg.payload.sdp, d.webrtc);
+    } catch (err) {
+      return refuse(WIRE.badRequest, `Cannot answer the SDP offer: ${(err as Error).message}`);
+    }
+    const leg = await openClientLeg(answered.media, d.media, d.webrtc.relayHost);
+    const call = new OutgoingClientCall(d.gateway(), sid, msg.payload.callsid, grant, link, leg, answered.sdp);
+    const peer: CallPeer = {
+      leg,
+      answer: () => call.answer(),
+      reject: (reason) => call.reject(reason),
+      hangup: () => call.hangup(),
+      onHangup: (cb) => call.onHangup(cb),
+    };
+    const params: Record<string, string> = { ...grant.applicationParams };
+    for (const [k, v] of new URLSearchParams(msg.payload.params)) params[k] = v;
+    const to = params.To ?? '';
+    const now = d.now();
+    const row: CallRow = {
+      sid,
+      account_sid: grant.accountSid,
+      parent_call_sid: null,
+      direction: 'inbound',
+      from_number: `client:${grant.identity}`,
+      to_number: to,
+      phone_number_sid: null,
+      status: 'ringing',
+      endpoint: 'client',
+      start_time: null,
+      end_time: null,
+      duration: null,
+      forwarded_from: null,
+      caller_name: null,
+      url: app.voice_url,
+      method: method(app.voice_method),
+      fallback_url: app.voice_fallback_url,
+      fallback_method: method(app.voice_fallback_method),
+      twiml: null,
+      application_sid: app.sid,
+      status_callback: app.status_callback,
+      status_callback_method: method(app.status_callback_method),
+      status_callback_events: '["completed"]',
+      callback_seq: -1,
+      timeout: 60,
+      time_limit: 14_400,
+      send_digits: null,
+      record: 0,
+      node_id: d.nodeId,
+      lease_until: now + d.leaseMs,
+      date_created: now,
+      date_updated: now,
+    };
+    const { To: _to, ...custom } = params;
+    const first: DocumentSource = {
+      kind: 'url',
+      url: app.voice_url,
+      method: method(app.voice_method),
+      fallback: app.voice_fallback_url ? { url: app.voice_fallback_url, method: method(app.voice_fallback_method) } : null,
+      params: { ...custom, ApplicationSid: app.sid },
+    };
+    started = true;
+    await d.start(row, peer, first);
+  } finally {
+    if (!started) d.limits?.release(sid);
+  }
+}
