@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import twilio from 'twilio';
 import { readWav, tone, toneShare, writeWav } from '../src/voice/media/index.js';
+import { hears, phoneCalls } from './support/virtual-phones.js';
 import { FakeApp } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { chromiumMissing, launchWithTone, sdkPage, shareOf, type Peak } from './support/voice-sdk-page.js';
@@ -39,6 +40,7 @@ describe('the browser Voice SDK', { skip }, () => {
   let browser: Browser;
   let key: { sid: string; secret: string };
   let appSid: string;
+  let shop: string;
 
   function token(identity: string, o: { ttl?: number; incoming?: boolean; outgoing?: boolean } = {}): string {
     const t = new twilio.jwt.AccessToken(s.accountSid, key.sid, key.secret, { identity, ttl: o.ttl ?? 600 });
@@ -63,6 +65,7 @@ describe('the browser Voice SDK', { skip }, () => {
     const k = await s.client.newKeys.create({ friendlyName: 'voice sdk test' });
     key = { sid: k.sid, secret: k.secret };
     appSid = (await s.client.applications.create({ friendlyName: 'browser phone', voiceUrl: `${app.base}/voice`, voiceMethod: 'POST' })).sid;
+    shop = (await s.client.incomingPhoneNumbers.create({ areaCode: '415', voiceUrl: `${app.base}/shop` })).phoneNumber;
     browser = await launchWithTone(MIC_HZ);
   });
   after(async () => {
@@ -128,6 +131,121 @@ describe('the browser Voice SDK', { skip }, () => {
 
     await evaluate(page, 'window.t.call.disconnect()');
     await eventually(async () => assert.equal((await s.client.calls(callSid).fetch()).status, 'completed'), 10_000);
+    await page.close();
+  });
+
+  /** A page registered as `identity`, its incoming calls in window.t.incoming. */
+  async function registered(identity: string): Promise<Page> {
+    const page = await sdkPage(browser, { serverUrl: s.url, token: token(identity) });
+    await evaluate(page, 'window.t.register()');
+    assert.equal(await evaluate(page, 'window.t.device.state'), 'registered');
+    return page;
+  }
+  const ringing = (page: Page, n = 1) =>
+    page.waitForFunction((count) => (globalThis as unknown as { t: { incoming: unknown[] } }).t.incoming.length >= count, n);
+
+  test('calls.create to client:identity rings the registered device; accepted, it hears the TwiML', async () => {
+    const page = await registered('bob');
+    const sid = (
+      await s.client.calls.create({
+        to: 'client:bob',
+        from: '+15550001111',
+        twiml: `<Response><Play>${app.base}/tone.wav</Play><Pause length="2"/></Response>`,
+      })
+    ).sid;
+    await ringing(page);
+    const params = (await evaluate(page, 'window.t.incoming[0].parameters')) as Record<string, string>;
+    assert.equal(params.CallSid, sid);
+    assert.equal(params.From, '+15550001111');
+    assert.equal(params.To, 'client:bob');
+    assert.equal(params.AccountSid, s.accountSid);
+    assert.equal((await s.client.calls(sid).fetch()).status, 'ringing');
+    await evaluate(page, 'window.t.incoming[0].accept()');
+    await eventually(async () => {
+      const t = await state(page);
+      assert.ok(shareOf(t.peaks, APP_HZ) > 0.4 && t.peaks.length > 30, `heard ${JSON.stringify(t.peaks.slice(-5))}`);
+    }, 15_000);
+    // The TwiML ends: the call is over for the browser too.
+    await eventually(
+      async () =>
+        assert.ok(
+          (await state(page)).events.some((e) => e.call === 'disconnect'),
+          'disconnect',
+        ),
+      15_000,
+    );
+    assert.equal((await s.client.calls(sid).fetch()).status, 'completed');
+    await page.close();
+  });
+
+  test('<Dial><Client>: the device gets the caller and the <Parameter>s; accepted, caller and browser hear each other', async () => {
+    const page = await registered('carol');
+    const caller = '+15550002222';
+    app.respond((r) => {
+      if (r.path === '/shop') {
+        return {
+          body: '<Response><Dial timeout="15" action="/dial-done"><Client><Identity>carol</Identity><Parameter name="ticket" value="42"/></Client></Dial></Response>',
+        };
+      }
+      return { body: '<Response/>' };
+    });
+    const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(caller)}/Calls`, {
+      method: 'POST',
+      form: { To: shop, Audio: 'tone:700', HangupAfter: '8' },
+    });
+    assert.equal(res.status, 201);
+    const parent = ((await res.json()) as { call_sid: string }).call_sid;
+    await ringing(page);
+    assert.equal(await evaluate(page, `window.t.incoming[0].customParameters.get('ticket')`), '42');
+    assert.equal(await evaluate(page, 'window.t.incoming[0].parameters.From'), caller);
+    await evaluate(page, 'window.t.incoming[0].accept()');
+    await eventually(async () => {
+      const t = await state(page);
+      assert.ok(shareOf(t.peaks, 700) > 0.4 && t.peaks.length > 40, `the browser hears the caller's 700 Hz: ${JSON.stringify(t.peaks.slice(-5))}`);
+    }, 15_000);
+    const done = await app.waitFor((r) => r.path === '/dial-done' && r.params.CallSid === parent, 30_000);
+    assert.equal(done.params.DialCallStatus, 'completed');
+    const heard = (await phoneCalls(s, caller)).find((c) => c.call_sid === parent)?.events.find((e) => e.type === 'heard');
+    assert.ok(hears(heard, MIC_HZ), `the caller hears the browser's ${MIC_HZ} Hz: ${JSON.stringify(heard)}`);
+    const child = (await s.client.calls.list({ parentCallSid: parent }))[0];
+    assert.equal(child?.to, 'client:carol');
+    assert.equal(child?.sid, done.params.DialCallSid);
+    await page.close();
+  });
+
+  test('reject ends the <Dial> busy; ignore lets it ring out (no-answer); nobody registered is no-answer', async () => {
+    const page = await registered('dave');
+    let next = 'dave';
+    app.respond((r) => {
+      if (r.path === '/shop') return { body: `<Response><Dial timeout="3" action="/dial-done"><Client>${next}</Client></Dial></Response>` };
+      return { body: '<Response/>' };
+    });
+    const dial = async (caller: string): Promise<string> => {
+      const res = await s.fetch(`/switchboard/v1/VirtualPhones/${encodeURIComponent(caller)}/Calls`, { method: 'POST', form: { To: shop, HangupAfter: '20' } });
+      const parent = ((await res.json()) as { call_sid: string }).call_sid;
+      return (await app.waitFor((r) => r.path === '/dial-done' && r.params.CallSid === parent, 30_000)).params.DialCallStatus ?? '';
+    };
+    const rejected = dial('+15550003331');
+    await ringing(page, 1);
+    await evaluate(page, 'window.t.incoming[0].reject()');
+    assert.equal(await rejected, 'busy');
+
+    const ignored = dial('+15550003332');
+    await ringing(page, 2);
+    await evaluate(page, 'window.t.incoming[1].ignore()');
+    assert.equal(await ignored, 'no-answer');
+    // The SDK heard the cancel when the ring timed out.
+    await eventually(
+      async () =>
+        assert.ok(
+          (await state(page)).events.some((e) => e.call === 'cancel'),
+          'cancel',
+        ),
+      5_000,
+    );
+
+    next = 'nobody';
+    assert.equal(await dial('+15550003333'), 'no-answer');
     await page.close();
   });
 });

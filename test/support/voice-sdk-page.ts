@@ -56,7 +56,14 @@ const WS_SHIM = `(() => {
 })();`;
 
 /** What the page keeps in `window.t`: the device, the current call, events seen, and the analyser's peaks. */
-const HELPERS = `window.t = { events: [], peaks: [], call: null, device: null };
+const HELPERS = `window.t = { events: [], peaks: [], call: null, device: null, incoming: [] };
+window.t.register = async () => {
+  window.t.device.on('incoming', (call) => {
+    window.t.incoming.push(call);
+    window.t.listen(call);
+  });
+  await window.t.device.register();
+};
 window.t.listen = (call) => {
   window.t.call = call;
   for (const e of ['accept', 'ringing', 'disconnect', 'cancel', 'reject', 'error', 'mute']) {

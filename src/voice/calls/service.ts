@@ -91,7 +91,9 @@ export class CallsService {
     }
     if (!input.to) throw errors.callToRequired();
     if (!input.from) throw errors.callFromRequired();
-    const sip = isSipUri(input.to);
+    // A SIP URI or a browser client (client:<identity>) is dialled as given, and its caller ID need not be
+    // one of the account's numbers (Twilio lets client calls show any caller).
+    const sip = isSipUri(input.to) || /^client:\S+$/.test(input.to);
     const to = sip ? input.to : toE164(input.to);
     if (to === null) throw errors.callInvalidTo(input.to);
     let from = input.from;
