@@ -248,4 +248,46 @@ describe('the browser Voice SDK', { skip }, () => {
     assert.equal(await dial('+15550003333'), 'no-answer');
     await page.close();
   });
+
+  test('token errors: a bad signature is 20101 and register() fails; expiry is 20104; updateToken re-registers', async () => {
+    const forged = new twilio.jwt.AccessToken(s.accountSid, key.sid, 'not the secret', { identity: 'eve', ttl: 600 });
+    forged.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ incomingAllow: true }));
+    const bad = await sdkPage(browser, { serverUrl: s.url, token: forged.toJwt() });
+    // register() waits for a `connected` that never comes: not awaited.
+    await evaluate(bad, 'void window.t.device.register().catch(() => undefined)');
+    await eventually(
+      async () =>
+        assert.ok(
+          (await state(bad)).events.some((e) => e.device === 'error' && e.code === 20101),
+          'error 20101',
+        ),
+      10_000,
+    );
+    assert.notEqual(await evaluate(bad, 'window.t.device.state'), 'registered');
+    await evaluate(bad, 'window.t.device.destroy()');
+    await bad.close();
+
+    // The SDK bundle takes seconds to load on a busy machine: the short-lived token comes by updateToken().
+    const page = await sdkPage(browser, { serverUrl: s.url, token: token('frank') });
+    await evaluate(page, 'window.t.register()');
+    await evaluate(page, `window.t.device.updateToken(${JSON.stringify(token('frank', { ttl: 4 }))})`);
+    await eventually(
+      async () =>
+        assert.ok(
+          (await state(page)).events.some((e) => e.device === 'error' && e.code === 20104),
+          'error 20104',
+        ),
+      20_000,
+    );
+    await page.waitForFunction(() => (globalThis as unknown as { t: { device: { state: string } } }).t.device.state === 'unregistered');
+    // Expired, frank is no longer reachable; a fresh token brings him back (the SDK registers again itself).
+    const missed = (await s.client.calls.create({ to: 'client:frank', from: '+15550004444', twiml: '<Response><Pause length="1"/></Response>', timeout: 2 }))
+      .sid;
+    await eventually(async () => assert.equal((await s.client.calls(missed).fetch()).status, 'no-answer'), 15_000);
+    await evaluate(page, `window.t.device.updateToken(${JSON.stringify(token('frank'))})`);
+    await page.waitForFunction(() => (globalThis as unknown as { t: { device: { state: string } } }).t.device.state === 'registered');
+    await s.client.calls.create({ to: 'client:frank', from: '+15550004444', twiml: '<Response><Pause length="1"/></Response>' });
+    await ringing(page);
+    await page.close();
+  });
 });

@@ -60,7 +60,10 @@ export class Device implements DeviceLink {
     this.send({ type: 'error', payload: { ...(callsid ? { callsid } : {}), error } });
   }
 
-  /** The token runs out while the socket is open: the SDK hears 31205 and is no longer reachable. */
+  /**
+   * The token runs out while the socket is open: the SDK hears 31205 and `offline` (it is no longer
+   * reachable); a Device that was registered registers again by itself once updateToken() brings a new one.
+   */
   armExpiry(nowMs: number): void {
     if (this.expiry) clearTimeout(this.expiry);
     const grant = this.grant;
@@ -70,6 +73,7 @@ export class Device implements DeviceLink {
         this.error({ code: WIRE.tokenExpired, message: 'JWT token expired' });
         this.gateway.unregister(this);
         this.grant = null;
+        this.send({ type: 'offline', payload: {} });
       },
       Math.max(0, grant.expiresAt * 1000 - nowMs),
     );
