@@ -6,12 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { tone, writeWav } from '../../src/voice/media/index.js';
+import { toolMissing } from './tools.js';
 
 const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
 const SDK = new URL('../../node_modules/@twilio/voice-sdk/dist/twilio.min.js', import.meta.url).pathname;
 
+/** The probe every test uses (scripts/test-tools.mjs), unless SWITCHBOARD_CHROMIUM names another build. */
 export function chromiumMissing(): string | false {
-  return existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (or set SWITCHBOARD_CHROMIUM)`;
+  if (process.env.SWITCHBOARD_CHROMIUM === undefined) return toolMissing('chromium');
+  return existsSync(CHROMIUM) ? false : `Chromium is not at ${CHROMIUM} (SWITCHBOARD_CHROMIUM)`;
 }
 
 /** Chromium whose microphone plays `micHz` (a WAV looped by Chromium's fake capture device). */

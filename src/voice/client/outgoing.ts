@@ -123,6 +123,7 @@ export async function placeFromDevice(d: OutgoingDeps, link: DeviceLink, grant: 
       time_limit: 14_400,
       send_digits: null,
       record: 0,
+      answered_by: null,
       node_id: d.nodeId,
       lease_until: now + d.leaseMs,
       date_created: now,
