@@ -45,6 +45,8 @@ export interface BridgeRow {
   /** p99 of the same sockets and pattern sent directly to each other (the harness alone). */
   baselineP99Ms: number;
   serverCpu: number;
+  /** Switchboard's CPU time per relayed packet (us): all its threads, kernel time included. */
+  usPerPacket: number;
   /** CPU the benchmark process itself used meanwhile (its driver threads, in cores). */
   benchCpu: number;
   pass: boolean;
@@ -88,7 +90,7 @@ export async function bridgedCalls(d: BridgeDeps, levels: number[], holdSeconds:
         const row = await level(d, ep, number, n, holdSeconds);
         each.push(row);
         log(
-          `bridged ${n} (run ${r + 1}, load ${loadavg()[0]!.toFixed(1)}): ${row.setUp} set up, ${row.lost} of ${row.sent} lost, latency p50 ${row.p50Ms} ms p99 ${row.p99Ms} ms (harness alone p99 ${row.baselineP99Ms} ms), engine tick lateness p99 ${row.tickP99Ms} ms, server CPU ${row.serverCpu.toFixed(2)} cores, benchmark CPU ${row.benchCpu.toFixed(2)} cores`,
+          `bridged ${n} (run ${r + 1}, load ${loadavg()[0]!.toFixed(1)}): ${row.setUp} set up, ${row.lost} of ${row.sent} lost, latency p50 ${row.p50Ms} ms p99 ${row.p99Ms} ms (harness alone p99 ${row.baselineP99Ms} ms), engine tick lateness p99 ${row.tickP99Ms} ms, server CPU ${row.serverCpu.toFixed(2)} cores (${row.usPerPacket.toFixed(1)} us per relayed packet), benchmark CPU ${row.benchCpu.toFixed(2)} cores`,
         );
       }
       const med = (f: (r: BridgeRow) => number): number => median(each.map(f));
@@ -102,6 +104,7 @@ export async function bridgedCalls(d: BridgeDeps, levels: number[], holdSeconds:
         baselineP99Ms: med((r) => r.baselineP99Ms),
         tickP99Ms: med((r) => r.tickP99Ms),
         serverCpu: med((r) => r.serverCpu),
+        usPerPacket: med((r) => r.usPerPacket),
         benchCpu: med((r) => r.benchCpu),
         pass: false,
       };
@@ -230,6 +233,7 @@ async function level(d: BridgeDeps, ep: SipEndpoint, number: string, n: number, 
       baselineP99Ms: baseline.p99Ms,
       tickP99Ms,
       serverCpu,
+      usPerPacket: (serverCpu * seconds * 1e6) / Math.max(1, relayed.sent - relayed.lost),
       benchCpu,
       pass: setUp === n && relayed.lost === 0 && relayed.p99Ms <= 5,
     };
