@@ -11,7 +11,7 @@ import { isIP, isIPv6 } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupOneOptions } from 'node:dns';
 import { performance } from 'node:perf_hooks';
-import { ALAW_TO_ULAW, decodeInto, PAYLOAD_TYPE, ULAW_TO_ALAW } from './g711.js';
+import { ALAW_TO_ULAW, PAYLOAD_TYPE, ULAW_TO_ALAW } from './g711.js';
 import type { G711Codec } from './g711.js';
 import { createRtpHeader, parseRtp, RTP_HEADER_BYTES, writeRtpHeader } from './rtp.js';
 import type { RtpHeader } from './rtp.js';
@@ -21,6 +21,8 @@ import { PlaybackQueue } from './playback.js';
 import type { AudioInput, PlayOptions, PlayResult } from './playback.js';
 import { Recorder } from './recorder.js';
 import { DialRecorder } from './dial-recorder.js';
+import { FRAME_SAMPLES, JitterBuffer, MISSING, NONE } from './jitter-buffer.js';
+import type { FrameStatus } from './jitter-buffer.js';
 import { sharedMediaClock } from './clock.js';
 import type { ClockClient, MediaClock } from './clock.js';
 import { Emitter } from '../../core/emitter.js';
@@ -108,7 +110,14 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   private readonly dtmfOut = new DtmfSender();
   private readonly dtmfIn: DtmfReceiver;
   private readonly header = createRtpHeader();
-  private readonly frame = new Int16Array(2048);
+  /**
+   * Received audio on its way to whoever consumes it here (recordings, the audio tap, Media Streams): in
+   * order, losses concealed (jitter-buffer.ts). Made when the first consumer appears; a bridge's relay
+   * does not go through it.
+   */
+  private jitter: JitterBuffer | null = null;
+  /** The last packet had a consumer: the jitter buffer is in use (it starts over when one appears again). */
+  private consuming = false;
   private readonly ring: Buffer[] = [];
   /** The first 16 bytes of each ring buffer (an RFC 4733 packet), made once: dgram slices when given a length. */
   private readonly ringEvent: Buffer[] = [];
@@ -246,6 +255,7 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
 
   /** Stops recording and returns the audio (8 kHz PCM16), or null when nothing was recording. */
   stopRecording(): Int16Array | null {
+    this.flushJitter();
     const r = this.recorder;
     this.recorder = null;
     return r ? r.toPcm() : null;
@@ -254,6 +264,7 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
   takeRecording(which: RecordingSlot = 'verb'): Promise<Int16Array | null> {
     if (which === 'verb') return Promise.resolve(this.stopRecording());
     if (which === 'conference') return Promise.resolve(this.homeMix?.mixer.takeRecording() ?? null);
+    this.flushJitter();
     if (which === 'dial') {
       const d = this.dialRecorder;
       this.dialRecorder = null;
@@ -272,6 +283,15 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     const ts = this.timestamp;
     this.timestamp = (ts + SAMPLES) >>> 0;
     if (this.closed) return;
+    this.sendFrame(ts);
+    // After the send (which is what the tick is late for): frames the jitter buffer waited on long enough.
+    if (this.consuming && this.jitter !== null) {
+      this.jitter.tick();
+      this.drainJitter();
+    }
+  }
+
+  private sendFrame(ts: number): void {
     const buf = this.ring[this.ringIndex] as Buffer;
     const event = this.ringEvent[this.ringIndex] as Buffer;
     this.ringIndex = (this.ringIndex + 1) % RING;
@@ -331,23 +351,56 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
       this.dtmfIn.push(h.timestamp, msg, h.payloadOffset, h.payloadLength);
       return;
     }
-    const law: G711Codec | null = h.payloadType === 0 ? 'PCMU' : h.payloadType === 8 ? 'PCMA' : null;
-    if (!law) return;
-    if (this.frameTap !== null) this.frameTap.inbound(msg, h.payloadOffset, h.payloadLength, law, h.timestamp);
-    // A <Dial> recording kept by this session (channel 0) or by the one it is bridged to (channel 1).
-    const dial = this.dialRecorder ?? peer?.dialRecorder ?? null;
-    if (peer !== null) {
-      peer.relay(msg, h, false);
-      if (!this.recorder && !this.callRecorder && !this.onAudio && !dial) return; // nothing else wants it decoded
+    if (h.payloadType !== 0 && h.payloadType !== 8) return;
+    // Bridged: relayed first, as it came (pass-through, no jitter buffer: the far end has its own).
+    if (peer !== null) peer.relay(msg, h, false);
+    // Consumers: recordings (a <Dial> one may be kept by the bridged session), the audio tap, Media Streams.
+    if (
+      this.frameTap === null &&
+      this.mixPort === null &&
+      this.recorder === null &&
+      this.callRecorder === null &&
+      this.onAudio === null &&
+      this.dialRecorder === null &&
+      (peer === null || peer.dialRecorder === null)
+    ) {
+      this.consuming = false;
+      return; // nothing here wants it decoded
     }
-    const n = Math.min(h.payloadLength, this.frame.length);
-    decodeInto(law, msg, h.payloadOffset, n, this.frame, 0);
-    if (this.mixPort !== null) this.mixPort.push(this.frame, n);
-    if (dial) dial.push(dial === this.dialRecorder ? 0 : 1, this.frame, n);
-    if (this.recorder) this.recorder.push(this.frame, n, h.timestamp);
-    if (this.callRecorder) this.callRecorder.push(this.frame, n, h.timestamp);
-    if (this.onAudio) this.onAudio(this.frame, n);
+    let jb = this.jitter;
+    if (jb === null) jb = this.jitter = new JitterBuffer({ playout: 'asap' });
+    if (!this.consuming) {
+      jb.reset();
+      this.consuming = true;
+    }
+    jb.push(msg, h);
+    this.drainJitter();
   };
+
+  /** Hands every frame the jitter buffer can give out now to this session's consumers. */
+  private drainJitter(): void {
+    const jb = this.jitter as JitterBuffer;
+    for (let s = jb.take(); s !== NONE; s = jb.take()) this.consume(s);
+  }
+
+  /** One frame of received audio (20 ms, in order) to the consumers; a gap (MISSING) is left to the recorders' timestamps. */
+  private consume(status: FrameStatus): void {
+    if (status === MISSING) return;
+    const jb = this.jitter as JitterBuffer;
+    const pcm = jb.pcm;
+    if (this.frameTap !== null) this.frameTap.inbound(jb.data, jb.offset, FRAME_SAMPLES, jb.law, jb.timestamp);
+    if (this.mixPort !== null) this.mixPort.push(pcm, FRAME_SAMPLES);
+    const dial = this.dialRecorder ?? this.bridgeTo?.dialRecorder ?? null;
+    if (dial) dial.push(dial === this.dialRecorder ? 0 : 1, pcm, FRAME_SAMPLES);
+    if (this.recorder) this.recorder.push(pcm, FRAME_SAMPLES, jb.timestamp);
+    if (this.callRecorder) this.callRecorder.push(pcm, FRAME_SAMPLES, jb.timestamp);
+    if (this.onAudio) this.onAudio(pcm, FRAME_SAMPLES);
+  }
+
+  /** A recording is being taken: what the jitter buffer still holds goes to it first. */
+  private flushJitter(): void {
+    if (this.consuming && this.jitter !== null) this.jitter.flush((s) => this.consume(s));
+  }
 
   /**
    * Bridges this session with `other` both ways (a <Dial>): each one's received audio and RFC 4733 events
@@ -404,22 +457,31 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
       this.relayOffset = (this.timestamp - h.timestamp) >>> 0;
       this.relayMarker = true;
     }
+    const ts = (h.timestamp + this.relayOffset) >>> 0;
+    const marker = h.marker || this.relayMarker;
+    this.relayMarker = false;
+    this.stats.packetsRelayed++;
+    const inLaw = h.payloadType === 0 ? 0 : 8;
+    if ((event || inLaw === pt) && h.payloadOffset === RTP_HEADER_BYTES && msg.length === RTP_HEADER_BYTES + n) {
+      // Same codec and a plain header: the received buffer (dgram gives each datagram its own, and nothing
+      // reads its header after this) goes out with our header written over the sender's. No copy.
+      writeRtpHeader(msg, marker, pt, this.seq, ts, this.ssrc);
+      if (!event && this.frameTap !== null) this.frameTap.outbound(msg, RTP_HEADER_BYTES, n, this.codec, ts);
+      return this.send(msg);
+    }
+    // Transcoded (PCMU<->PCMA), or CSRCs, extensions or padding to drop: rebuilt in a send buffer.
     const i = this.ringIndex;
     this.ringIndex = (i + 1) % RING;
     const buf = ring[i] as Buffer;
     const from = h.payloadOffset;
-    const inLaw = h.payloadType === 0 ? 0 : 8;
     if (!event && inLaw !== pt) {
       const table = inLaw === 0 ? ULAW_TO_ALAW : ALAW_TO_ULAW;
       for (let k = 0; k < n; k++) buf[RTP_HEADER_BYTES + k] = table[msg[from + k] ?? 0] ?? 0;
     } else {
       msg.copy(buf, RTP_HEADER_BYTES, from, from + n);
     }
-    const ts = (h.timestamp + this.relayOffset) >>> 0;
-    writeRtpHeader(buf, h.marker || this.relayMarker, pt, this.seq, ts, this.ssrc);
+    writeRtpHeader(buf, marker, pt, this.seq, ts, this.ssrc);
     if (!event && this.frameTap !== null) this.frameTap.outbound(buf, RTP_HEADER_BYTES, n, this.codec, ts);
-    this.relayMarker = false;
-    this.stats.packetsRelayed++;
     this.send(n === SAMPLES ? (this.relayFull[i] as Buffer) : buf.subarray(0, RTP_HEADER_BYTES + n));
   }
 
