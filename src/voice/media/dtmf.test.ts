@@ -108,3 +108,26 @@ test('the receiver reports each event once, deduplicated by timestamp', () => {
   rx.push(1, p, 0, 2); // short payload ignored
   assert.equal(got.length, 3);
 });
+
+test('a late copy of an earlier event (reordered packets) neither ends the current one nor is reported twice', () => {
+  const got: Array<[string, number]> = [];
+  const rx = new DtmfReceiver((d, ms) => got.push([d, ms]));
+  const p = new Uint8Array(4);
+  const push = (ts: number, event: number, end: boolean, duration: number) => {
+    writeEventPayload(p, 0, event, end, 10, duration);
+    rx.push(ts, p, 0, 4);
+  };
+  push(8000, 1, false, 160);
+  push(8000, 1, true, 800);
+  push(9600, 2, false, 160);
+  push(8000, 1, true, 800); // the first event's end, sent three times, one copy overtaken
+  push(9600, 2, false, 320);
+  push(9600, 2, true, 640);
+  assert.deepEqual(got, [
+    ['1', 100],
+    ['2', 80],
+  ]);
+  // A sender that restarts its timestamps far back is a new timeline: its events count.
+  push(0xfff00000, 3, true, 800);
+  assert.deepEqual(got.at(-1), ['3', 100]);
+});

@@ -22,6 +22,9 @@ export function writeEventPayload(buf: Uint8Array, offset: number, event: number
 
 export type DigitListener = (digit: string, durationMs: number) => void;
 
+/** Events this much older than the current one (10 s at 8 kHz) are a restarted timeline, not stragglers. */
+const STRAGGLER_SAMPLES = 80000;
+
 /** Reports each event once: on its first end packet, or when a new event starts before we saw the end. */
 export class DtmfReceiver {
   private currentTs = -1;
@@ -43,6 +46,12 @@ export class DtmfReceiver {
     const end = (b1 & 0x80) !== 0;
     const duration = ((payload[offset + 2] ?? 0) << 8) | (payload[offset + 3] ?? 0);
     if (timestamp !== this.currentTs) {
+      // A straggler of an earlier event (reordered, or a late copy of its end packet) must not end the
+      // current one or be reported again; far older than that is a sender whose timeline restarted.
+      if (this.currentTs !== -1) {
+        const age = (this.currentTs - timestamp) | 0;
+        if (age > 0 && age < STRAGGLER_SAMPLES) return;
+      }
       if (!this.reported) this.report(); // previous event lost its end packets
       this.currentTs = timestamp;
       this.currentEvent = event;

@@ -104,3 +104,13 @@ test('the recorder spans chunk boundaries', () => {
   assert.equal(pcm[8000 + 5], (8000 + 5) % 160);
   assert.equal(r.durationMs, 2400);
 });
+
+test('the recorder goes on when the sender restarts its timestamps far back, instead of dropping the rest', () => {
+  const r = new Recorder();
+  const frame = new Int16Array(160).fill(1000);
+  r.push(frame, 160, 500_000);
+  r.push(frame, 160, 500_160);
+  r.push(frame, 160, 400_000); // a new timeline (re-INVITE, another stream): not a late packet
+  r.push(frame, 160, 400_160);
+  assert.equal(r.samples, 640);
+});

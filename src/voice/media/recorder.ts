@@ -1,10 +1,12 @@
 /**
  * Collects received audio as 8 kHz PCM16 in one-second chunks (one allocation per second of audio, none
  * per packet). Gaps in the RTP timestamps (lost packets, silence suppression) are filled with silence
- * so the recording keeps real time; late or reordered packets are dropped.
+ * so the recording keeps real time; late or reordered packets are dropped (a session puts its packets in
+ * order first, in its jitter buffer), and timestamps that fall far back start a new timeline.
  */
 const CHUNK = 8000;
 const MAX_GAP_SAMPLES = 8000 * 5;
+const RESTART_SAMPLES = 8000;
 
 export class Recorder {
   private chunks: Int16Array[] = [];
@@ -32,7 +34,8 @@ export class Recorder {
     if (timestamp !== undefined) {
       if (this.nextTs !== null) {
         const delta = (timestamp - this.nextTs) | 0; // wraps at 2^32
-        if (delta < 0) return;
+        // Behind: a late packet is dropped; far behind, the sender restarted its timeline: go on from there.
+        if (delta < 0 && delta > -RESTART_SAMPLES) return;
         if (delta > 0 && delta <= MAX_GAP_SAMPLES) this.pad(delta);
       }
       this.nextTs = (timestamp + count) >>> 0;
