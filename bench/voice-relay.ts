@@ -80,7 +80,18 @@ function engineTids(): string[] {
 }
 
 async function run(): Promise<void> {
-  const engine = new MediaEngine(WORKERS, {}, { entry: engineEntry(new URL('./voice-relay-engine.ts', import.meta.url).href, './voice-relay-engine') });
+  const ticks: number[] = [];
+  let skipped = 0;
+  const engine = new MediaEngine(
+    WORKERS,
+    {
+      onTicks: (lateness, count, skip) => {
+        for (let i = 0; i < count; i++) ticks.push(lateness[i] ?? 0);
+        skipped += skip;
+      },
+    },
+    { entry: engineEntry(new URL('./voice-relay-engine.ts', import.meta.url).href, './voice-relay-engine') },
+  );
   const drivers = Array.from({ length: DRIVERS }, () => new Driver());
   try {
     const share = (w: number) => Math.ceil((BRIDGES - w) / DRIVERS);
@@ -108,11 +119,16 @@ async function run(): Promise<void> {
     const tids = engineTids();
     const cpu0 = tids.map(threadCpu);
     const load0 = loadavg()[0]!;
-    if (PROFILE) writeFileSync(join(dir, 'profile-start'), '');
+    writeFileSync(join(dir, 'window-start'), '');
+    ticks.length = 0;
+    skipped = 0;
     const t0 = performance.now();
     const relayed = await driveAll(drivers, SECONDS);
     const wall = (performance.now() - t0) / 1000;
-    if (PROFILE) writeFileSync(join(dir, 'profile-stop'), '');
+    writeFileSync(join(dir, 'window-stop'), '');
+    const tickSamples = ticks.slice().sort((x, y) => x - y);
+    const tickP99 = tickSamples[Math.floor(tickSamples.length * 0.99)] ?? Number.NaN;
+    const tickMax = tickSamples[tickSamples.length - 1] ?? Number.NaN;
     const cpu = tids.map((t, i) => threadCpu(t) - cpu0[i]!);
     const load1 = loadavg()[0]!;
     const engineCpu = cpu.reduce((a, b) => a + b, 0);
@@ -124,8 +140,21 @@ async function run(): Promise<void> {
     console.log(
       `relay ${BRIDGES} bridges, ${WORKERS} engine thread(s), ${SECONDS} s: ${relayed.lost} of ${relayed.sent} lost; latency p50 ${relayed.p50} ms p99 ${relayed.p99} ms p99.9 ${relayed.p999} ms (harness alone p99 ${alone.p99} ms); engine CPU ${(engineCpu / wall).toFixed(3)} cores [${cpu.map((c) => (c / wall).toFixed(3)).join(', ')}] = ${usPerPacket.toFixed(1)} us per relayed packet; load average ${load0.toFixed(2)} -> ${load1.toFixed(2)}`,
     );
+    await new Promise((r) => setTimeout(r, 500));
+    const gc = readdirSync(dir)
+      .filter((f) => f.endsWith('.gc.json'))
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, { count: number; totalMs: number; maxMs: number }>);
+    console.log(
+      `  engine tick lateness p99 ${tickP99.toFixed(2)} ms, max ${tickMax.toFixed(2)} ms (${tickSamples.length} ticks, ${skipped} skipped); engine GC: ${gc
+        .map((g) =>
+          Object.entries(g)
+            .map(([k, v]) => `${k} ${v.count}x (total ${v.totalMs.toFixed(1)} ms, max ${v.maxMs.toFixed(2)} ms)`)
+            .join(', '),
+        )
+        .join(' | ')}`,
+    );
+    for (const f of readdirSync(dir).filter((f) => f.endsWith('.gc.json'))) rmSync(join(dir, f));
     if (PROFILE) {
-      await new Promise((r) => setTimeout(r, 500));
       const out = PROFILE_DIR;
       mkdirSync(out, { recursive: true });
       for (const f of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {

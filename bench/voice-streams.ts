@@ -382,7 +382,7 @@ export async function benchStreams(): Promise<void> {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  const workers = MEDIA_WORKERS === '' ? 'media engine threads: one per core' : `--media-workers ${MEDIA_WORKERS}`;
+  const workers = MEDIA_WORKERS === '' ? 'media engine threads: the default, the cores but one' : `--media-workers ${MEDIA_WORKERS}`;
   const table = [
     '| streams | result | frames lost, caller -> app -> caller | RTP lost toward the caller (of which UDP receive-buffer drops, whole machine) | send lateness p50 / p99 (tick end) | caller -> app p50 / p99 | round trip p50 / p99 | CPU in the hold: Switchboard / harness (of one core) / machine (of all) | load average (1 min) as each run starts | runs held |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

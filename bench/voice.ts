@@ -32,7 +32,7 @@ const HOLD_SECONDS = Number(flag('hold', '12'));
 const CHURN_HELD = Number(flag('churn-held', '1000'));
 const CHURN_RATE = Number(flag('churn-rate', '100'));
 const CHURN_SECONDS = Number(flag('churn-seconds', '10'));
-/** Media engine threads of the server under test; '' leaves its default (one per core). */
+/** Media engine threads of the server under test; '' leaves its default (the cores but one). */
 const MEDIA_WORKERS = flag('media-workers', '');
 const PARTS = new Set(flag('parts', 'rate,levels,churn,bridge').split(','));
 const BRIDGE_LEVELS = flag('bridge-levels', '50,100,250').split(',').map(Number);
@@ -352,7 +352,7 @@ async function main(): Promise<void> {
       const args = process.argv.slice(2).join(' ');
       writeSection(
         `${SECTION}-bridge`,
-        `### Voice: bridged calls (<Dial>; ${MEDIA_WORKERS === '' ? 'engine threads: one per core' : `--media-workers ${MEDIA_WORKERS}`}; nice ${getPriority()})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${MEDIA_WORKERS === '' ? 'media engine threads: one per core' : `--media-workers ${MEDIA_WORKERS}`}). The benchmark's own SIP endpoint (Switchboard's SIP stack, in the benchmark process) calls a number whose TwiML is \`<Dial><Sip>\` back to the same endpoint, which answers: each call is two legs bridged inside Switchboard's media engine. Calls are set up at 50 a second; two seconds after the last answer, every leg's UDP socket in the benchmark sends one PCMU packet every 20 ms (in four 5 ms phases) for ${BRIDGE_HOLD} s, stamped with its send time; Switchboard relays each to the other leg. Each level runs ${BRIDGE_RUNS} times: the figures are medians of the runs (packets lost and sent: totals), because the machine is shared with other work (load average ${loadavg()
+        `### Voice: bridged calls (<Dial>; ${MEDIA_WORKERS === '' ? 'engine threads: the default, the cores but one' : `--media-workers ${MEDIA_WORKERS}`}; nice ${getPriority()})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${MEDIA_WORKERS === '' ? 'media engine threads: the default, the cores but one' : `--media-workers ${MEDIA_WORKERS}`}). The benchmark's own SIP endpoint (Switchboard's SIP stack, in the benchmark process) calls a number whose TwiML is \`<Dial><Sip>\` back to the same endpoint, which answers: each call is two legs bridged inside Switchboard's media engine. Calls are set up at 50 a second; two seconds after the last answer, every leg's UDP socket in the benchmark sends one PCMU packet every 20 ms (in four 5 ms phases) for ${BRIDGE_HOLD} s, stamped with its send time; Switchboard relays each to the other leg. Each level runs ${BRIDGE_RUNS} times: the figures are medians of the runs (packets lost and sent: totals), because the machine is shared with other work (load average ${loadavg()
           .map((l) => l.toFixed(1))
           .join(
             ', ',
@@ -377,7 +377,7 @@ async function main(): Promise<void> {
     ].join('\n');
     const workers =
       MEDIA_WORKERS === ''
-        ? 'media engine threads: the default, one per core'
+        ? 'media engine threads: the default, the cores but one'
         : MEDIA_WORKERS === '0'
           ? 'media on the main thread (--media-workers 0)'
           : `--media-workers ${MEDIA_WORKERS}`;

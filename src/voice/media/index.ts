@@ -6,6 +6,8 @@ export type { ClockClient, MediaClockOptions } from './clock.js';
 export { PlaybackQueue } from './playback.js';
 export type { AudioInput, PlayOptions, PlayResult } from './playback.js';
 export { Recorder } from './recorder.js';
+export { JitterBuffer, FRAME_SAMPLES } from './jitter-buffer.js';
+export type { FrameSource, FrameStatus, JitterBufferOptions, JitterStats } from './jitter-buffer.js';
 export { DtmfReceiver, DtmfSender, digitToEvent, eventToDigit, DTMF_DIGITS } from './dtmf.js';
 export type { DtmfSendOptions } from './dtmf.js';
 export {
