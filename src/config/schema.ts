@@ -4,6 +4,15 @@
  */
 import { availableParallelism } from 'node:os';
 
+/**
+ * Media engine threads by default: the cores but one, at least one. The main thread (SIP, HTTP, TwiML, the
+ * store, TTS) needs a core of its own: on 2 cores, one engine thread measured better than two for held
+ * calls under call setup and for bridged calls (docs/voice-stack.md, "Threads"; docs/benchmarks.md).
+ */
+export function defaultMediaWorkers(cores = availableParallelism()): number {
+  return Math.max(1, cores - 1);
+}
+
 export interface OptionSpec {
   key: keyof Config;
   flag: string;
@@ -176,8 +185,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: '--media-workers',
     env: 'SWITCHBOARD_MEDIA_WORKERS',
     type: 'int',
-    default: availableParallelism(),
-    help: "media engine threads that carry calls' RTP, clock, playback, recording and DTMF (default: one per core; 0 runs media on the main thread)",
+    default: defaultMediaWorkers(),
+    help: "media engine threads that carry calls' RTP, clock, playback, recording and DTMF (default: one per core but one, at least 1: the main thread keeps a core for SIP, HTTP and the store; 0 runs media on the main thread)",
   },
   {
     key: 'speechEngine',
