@@ -117,6 +117,8 @@ async function run(): Promise<void> {
     // One short warm-up (JIT, latching) outside the timed window.
     await driveAll(drivers, 1);
     const tids = engineTids();
+    // For `perf record -t TID` (kernel and Node's share of the per-packet cost), started now by hand.
+    console.log(`engine thread ids: ${tids.join(' ')} (measuring for ${SECONDS} s)`);
     const cpu0 = tids.map(threadCpu);
     const load0 = loadavg()[0]!;
     writeFileSync(join(dir, 'window-start'), '');
