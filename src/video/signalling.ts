@@ -1,6 +1,6 @@
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Server } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
+import { attachWebSocketPath } from '../core/net/websocket-path.js';
 import type { Clock } from '../core/clock.js';
 import { ApiError, errors } from '../core/errors.js';
 import type { LiveParticipant, LiveRooms } from './live.js';
@@ -28,38 +28,12 @@ const HELLO_TIMEOUT_MS = 10_000;
  * so it stays out of access logs.
  */
 export function attachSignalling(server: Server, o: SignallingOptions): { close(): void } {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
-  // Sockets that answered the last ping (noServer mode emits no 'connection': tracked at the upgrade).
-  const alive = new WeakSet<WebSocket>();
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // Other upgrade paths are not ours: leave them to whoever else listens.
-    if ((req.url ?? '').split('?')[0] !== SIGNAL_PATH) return;
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      alive.add(ws);
-      ws.on('pong', () => alive.add(ws));
-      serve(ws, o);
-    });
-  };
-  server.on('upgrade', onUpgrade);
-  const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (!alive.has(ws)) {
-        ws.terminate();
-        continue;
-      }
-      alive.delete(ws);
-      ws.ping();
-    }
-  }, o.heartbeatMs);
-  heartbeat.unref();
-  return {
-    close: () => {
-      clearInterval(heartbeat);
-      server.off('upgrade', onUpgrade);
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
-    },
-  };
+  return attachWebSocketPath(server, {
+    path: SIGNAL_PATH,
+    maxPayload: 256 * 1024,
+    heartbeatMs: o.heartbeatMs,
+    onSocket: (ws) => serve(ws, o),
+  });
 }
 
 function serve(ws: WebSocket, o: SignallingOptions): void {
