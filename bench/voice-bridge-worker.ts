@@ -4,7 +4,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { parentPort } from 'node:worker_threads';
 
-export type ToDriver = { t: 'open'; legs: number } | { t: 'remotes'; remotes: number[] } | { t: 'drive'; holdSeconds: number } | { t: 'close' };
+export type ToDriver = { t: 'open'; legs: number } | { t: 'remotes'; remotes: number[] } | { t: 'drive'; holdSeconds: number; phases: number } | { t: 'close' };
 export type FromDriver = { t: 'opened'; ports: number[] } | { t: 'ok' } | { t: 'driven'; sent: number; received: number; hist: Uint32Array };
 
 const MAGIC = 0x53424252; // 'SBBR': our packets, not ringback sent before the bridge
@@ -35,8 +35,12 @@ async function open(count: number): Promise<number[]> {
   return legs.map((l) => l.sock.address().port);
 }
 
-/** Every leg with a remote sends one packet per 20 ms, a quarter of them every 5 ms on a fixed grid. */
-async function drive(holdSeconds: number): Promise<void> {
+/**
+ * Every leg with a remote sends one packet per 20 ms on a fixed grid of `phases` steps: with 4, a quarter of
+ * the legs send together every 5 ms (bursts, as the engine's own clock sends); with 20, a twentieth every
+ * millisecond, closer to independent phones whose packets arrive spread over the 20 ms.
+ */
+async function drive(holdSeconds: number, phases: number): Promise<void> {
   const active = legs.filter((l) => l.remote !== 0);
   const hist = new Uint32Array(1001); // 0.1 ms buckets up to 100 ms
   let received = 0;
@@ -48,10 +52,11 @@ async function drive(holdSeconds: number): Promise<void> {
   for (const l of active) l.sock.on('message', onMessage);
   let sent = 0;
   const t0 = performance.now();
-  for (let k = 0; k < holdSeconds * 200; k++) {
-    const due = t0 + k * 5;
+  const step = 20 / phases;
+  for (let k = 0; k < holdSeconds * 50 * phases; k++) {
+    const due = t0 + k * step;
     while (performance.now() < due) await sleep(Math.max(1, Math.ceil(due - performance.now())));
-    for (let i = k % 4; i < active.length; i += 4) {
+    for (let i = k % phases; i < active.length; i += phases) {
       const l = active[i]!;
       const b = l.buf;
       b[0] = 0x80;
@@ -79,7 +84,7 @@ port.on('message', (m: ToDriver) => {
       if (legs[i]) legs[i].remote = r;
     });
     reply({ t: 'ok' });
-  } else if (m.t === 'drive') void drive(m.holdSeconds);
+  } else if (m.t === 'drive') void drive(m.holdSeconds, m.phases);
   else {
     for (const l of legs) l.sock.close();
     legs = [];

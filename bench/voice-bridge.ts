@@ -2,8 +2,8 @@
 // N bridged calls at once, each two legs through Switchboard: the benchmark's own SIP endpoint (Switchboard's
 // SIP stack, in this process) calls a number whose TwiML is <Dial><Sip> back to the same endpoint, which
 // answers. Each leg's RTP is a UDP socket in one of two driver threads (voice-bridge-worker.ts, both legs of a
-// call in the same one): every 20 ms each socket sends one PCMU packet (spread over four 5 ms phases, as the
-// engine spreads its own sends) carrying its send time, Switchboard relays it to the other leg, and the other
+// call in the same one): every 20 ms each socket sends one PCMU packet (on a grid of --bridge-phases steps: 4
+// is bursts every 5 ms, as the engine spreads its own sends; 20 is one step a millisecond, like independent phones) carrying its send time, Switchboard relays it to the other leg, and the other
 // socket receives it. Reported: packets lost (sent - received, after a settling second) and relay latency
 // p50/p99 from send to receive, which includes both loopback hops and the drivers' own scheduling (it errs
 // high), next to the same drivers sending directly to each other without Switchboard. A level passes with
@@ -69,7 +69,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Each level `runs` times (the machine is shared: one run is noise); a level's row is the median of its
  * runs, with packets lost summed over them. Stops after a level that lost packets or failed a call.
  */
-export async function bridgedCalls(d: BridgeDeps, levels: number[], holdSeconds: number, runs: number, log: (line: string) => void): Promise<BridgeRow[]> {
+export async function bridgedCalls(
+  d: BridgeDeps,
+  levels: number[],
+  holdSeconds: number,
+  runs: number,
+  phases: number,
+  log: (line: string) => void,
+): Promise<BridgeRow[]> {
   const ep = await createSipEndpoint({ host: '127.0.0.1', port: 0, maxRingMs: 60_000 });
   const twiml = createServer((req, res) => {
     req.resume();
@@ -87,7 +94,7 @@ export async function bridgedCalls(d: BridgeDeps, levels: number[], holdSeconds:
     for (const n of levels) {
       const each: BridgeRow[] = [];
       for (let r = 0; r < runs; r++) {
-        const row = await level(d, ep, number, n, holdSeconds);
+        const row = await level(d, ep, number, n, holdSeconds, phases);
         each.push(row);
         log(
           `bridged ${n} (run ${r + 1}, load ${loadavg()[0]!.toFixed(1)}): ${row.setUp} set up, ${row.lost} of ${row.sent} lost, latency p50 ${row.p50Ms} ms p99 ${row.p99Ms} ms (harness alone p99 ${row.baselineP99Ms} ms), engine tick lateness p99 ${row.tickP99Ms} ms, server CPU ${row.serverCpu.toFixed(2)} cores (${row.usPerPacket.toFixed(1)} us per relayed packet), benchmark CPU ${row.benchCpu.toFixed(2)} cores`,
@@ -145,8 +152,8 @@ interface Drive {
 }
 
 /** All drivers send for `holdSeconds` at once; their latency histograms are summed. */
-async function driveAll(drivers: Driver[], holdSeconds: number): Promise<Drive> {
-  const results = await Promise.all(drivers.map((dr) => dr.ask<Extract<FromDriver, { t: 'driven' }>>({ t: 'drive', holdSeconds })));
+async function driveAll(drivers: Driver[], holdSeconds: number, phases: number): Promise<Drive> {
+  const results = await Promise.all(drivers.map((dr) => dr.ask<Extract<FromDriver, { t: 'driven' }>>({ t: 'drive', holdSeconds, phases })));
   const hist = new Uint32Array(1001);
   let sent = 0;
   let received = 0;
@@ -166,7 +173,7 @@ async function driveAll(drivers: Driver[], holdSeconds: number): Promise<Drive> 
   return { sent, lost: Math.max(0, sent - received), p50Ms: pct(0.5), p99Ms: pct(0.99) };
 }
 
-async function level(d: BridgeDeps, ep: SipEndpoint, number: string, n: number, holdSeconds: number): Promise<BridgeRow> {
+async function level(d: BridgeDeps, ep: SipEndpoint, number: string, n: number, holdSeconds: number, phases: number): Promise<BridgeRow> {
   const drivers = Array.from({ length: DRIVERS }, () => new Driver());
   try {
     // Call i is driver i % DRIVERS's call i / DRIVERS: its legs are sockets 2k (caller) and 2k + 1 (callee).
@@ -212,7 +219,7 @@ async function level(d: BridgeDeps, ep: SipEndpoint, number: string, n: number, 
     const own0 = process.cpuUsage();
     const t0 = performance.now();
     const ticks = await d.tickLateness();
-    const relayed = await driveAll(drivers, holdSeconds);
+    const relayed = await driveAll(drivers, holdSeconds, phases);
     const tickP99Ms = await ticks();
     const seconds = (performance.now() - t0) / 1000;
     const serverCpu = (cpuSeconds(d.serverPid) - cpu0) / seconds;
@@ -224,7 +231,7 @@ async function level(d: BridgeDeps, ep: SipEndpoint, number: string, n: number, 
     while (Date.now() < idleBy && (await d.activeCalls()) > 0) await sleep(500);
     // The harness alone: each call's two sockets send directly to each other, the same pattern, no Switchboard.
     await Promise.all(drivers.map((dr, w) => dr.ask({ t: 'remotes', remotes: ports[w]!.ports.map((_, j) => ports[w]!.ports[j ^ 1]!) })));
-    const baseline = await driveAll(drivers, holdSeconds);
+    const baseline = await driveAll(drivers, holdSeconds, phases);
     const setUp = Math.min(setUpOut, answeredIn);
     return {
       calls: n,

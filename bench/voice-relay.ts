@@ -47,7 +47,7 @@ class Driver {
 }
 
 async function driveAll(drivers: Driver[], seconds: number) {
-  const results = await Promise.all(drivers.map((d) => d.ask<Extract<FromDriver, { t: 'driven' }>>({ t: 'drive', holdSeconds: seconds })));
+  const results = await Promise.all(drivers.map((d) => d.ask<Extract<FromDriver, { t: 'driven' }>>({ t: 'drive', holdSeconds: seconds, phases: 4 })));
   const hist = new Uint32Array(1001);
   let sent = 0;
   let received = 0;
