@@ -2,7 +2,10 @@
 // bin/switchboard.js would run it, and the media figures they read from its /metrics.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from './lib.js';
+import { flag, ROOT } from './lib.js';
+
+// Passed through to the server when given: the engine threads' priority boost (--media-priority N).
+const MEDIA_PRIORITY = flag('media-priority', '');
 
 export interface VoiceServer {
   url: string;
@@ -39,6 +42,7 @@ export async function startVoiceServer(o: { dir: string; sipPort: number; sid: s
       '--max-calls-per-node',
       '0',
       ...(o.mediaWorkers === '' ? [] : ['--media-workers', o.mediaWorkers]),
+      ...(MEDIA_PRIORITY === '' ? [] : ['--media-priority', MEDIA_PRIORITY]),
     ],
     { cwd: ROOT, env: { ...process.env, SWITCHBOARD_ACCOUNT_SID: o.sid, SWITCHBOARD_AUTH_TOKEN: o.token }, stdio: ['ignore', 'ignore', 'pipe'] },
   );

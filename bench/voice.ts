@@ -1,6 +1,6 @@
 // npm run bench:voice [-- --rates 25,50,100,200 --seconds 4 --levels 100,250,500,750 --hold 12
-//   --churn-held 1000 --churn-rate 100 --churn-seconds 10 --bridge-levels 50,100,250 --bridge-hold 10 --bridge-runs 3
-//   --media-workers N --parts rate,levels,churn,bridge --section voice]
+//   --churn-held 1000 --churn-rate 100 --churn-seconds 10 --bridge-levels 50,100,250 --bridge-hold 10 --bridge-runs 3 --bridge-phases 4
+//   --media-workers N --media-priority N --parts rate,levels,churn,bridge --section voice]
 // SIPp (Debian sip-tester) places inbound calls to a Switchboard number whose TwiML says a sentence and
 // pauses. Part 1: the highest call rate held with zero failed calls (bounded step search, a fixed number of
 // calls per step). Part 2: the most concurrent calls with media while our RTP send lateness stays under
@@ -37,6 +37,8 @@ const MEDIA_WORKERS = flag('media-workers', '');
 const PARTS = new Set(flag('parts', 'rate,levels,churn,bridge').split(','));
 const BRIDGE_LEVELS = flag('bridge-levels', '50,100,250').split(',').map(Number);
 const BRIDGE_HOLD = Number(flag('bridge-hold', '10'));
+// Send grid of the bridge drivers: 4 steps of 5 ms (bursts) or 20 of 1 ms (spread, like independent phones).
+const BRIDGE_PHASES = Number(flag('bridge-phases', '4'));
 const BRIDGE_RUNS = Number(flag('bridge-runs', '3'));
 const SECTION = flag('section', 'voice');
 const SIPP = '/usr/bin/sipp';
@@ -336,6 +338,7 @@ async function main(): Promise<void> {
         BRIDGE_LEVELS,
         BRIDGE_HOLD,
         BRIDGE_RUNS,
+        BRIDGE_PHASES,
         (line) => console.log(line),
       );
       const best = bridgeRows.filter((r, i) => r.pass && bridgeRows.slice(0, i).every((x) => x.pass)).pop()?.calls ?? 0;
@@ -352,7 +355,7 @@ async function main(): Promise<void> {
       const args = process.argv.slice(2).join(' ');
       writeSection(
         `${SECTION}-bridge`,
-        `### Voice: bridged calls (<Dial>; ${MEDIA_WORKERS === '' ? 'engine threads: the default, the cores but one' : `--media-workers ${MEDIA_WORKERS}`}; nice ${getPriority()})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${MEDIA_WORKERS === '' ? 'media engine threads: the default, the cores but one' : `--media-workers ${MEDIA_WORKERS}`}). The benchmark's own SIP endpoint (Switchboard's SIP stack, in the benchmark process) calls a number whose TwiML is \`<Dial><Sip>\` back to the same endpoint, which answers: each call is two legs bridged inside Switchboard's media engine. Calls are set up at 50 a second; two seconds after the last answer, every leg's UDP socket in the benchmark sends one PCMU packet every 20 ms (in four 5 ms phases) for ${BRIDGE_HOLD} s, stamped with its send time; Switchboard relays each to the other leg. Each level runs ${BRIDGE_RUNS} times: the figures are medians of the runs (packets lost and sent: totals), because the machine is shared with other work (load average ${loadavg()
+        `### Voice: bridged calls (<Dial>; ${MEDIA_WORKERS === '' ? 'engine threads: the default, the cores but one' : `--media-workers ${MEDIA_WORKERS}`}; nice ${getPriority()})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${MEDIA_WORKERS === '' ? 'media engine threads: the default, the cores but one' : `--media-workers ${MEDIA_WORKERS}`}). The benchmark's own SIP endpoint (Switchboard's SIP stack, in the benchmark process) calls a number whose TwiML is \`<Dial><Sip>\` back to the same endpoint, which answers: each call is two legs bridged inside Switchboard's media engine. Calls are set up at 50 a second; two seconds after the last answer, every leg's UDP socket in the benchmark sends one PCMU packet every 20 ms (${BRIDGE_PHASES === 4 ? 'in four 5 ms phases: a quarter of the legs send together, in bursts' : `on a grid of ${BRIDGE_PHASES} steps of ${20 / BRIDGE_PHASES} ms, as packets of independent phones arrive spread over the 20 ms`}) for ${BRIDGE_HOLD} s, stamped with its send time; Switchboard relays each to the other leg. Each level runs ${BRIDGE_RUNS} times: the figures are medians of the runs (packets lost and sent: totals), because the machine is shared with other work (load average ${loadavg()
           .map((l) => l.toFixed(1))
           .join(
             ', ',
@@ -381,13 +384,22 @@ async function main(): Promise<void> {
         : MEDIA_WORKERS === '0'
           ? 'media on the main thread (--media-workers 0)'
           : `--media-workers ${MEDIA_WORKERS}`;
-    const summary = `Highest call rate held with zero failed calls: **${bestRate} calls/s** (target 200). Most concurrent calls with media held with our RTP send lateness under 5 ms p99, no lost packet and no skipped tick: **${bestLevel}** (target 500).${churnRows.length ? ` Held calls' media while new calls are set up: **${churnHeld ? 'held' : 'not held'}**.` : ''}`;
+    // Only the parts that ran: a churn-only run has no call-rate or concurrency verdict to give.
+    const summary = [
+      PARTS.has('rate') ? `Highest call rate held with zero failed calls: **${bestRate} calls/s** (target 200).` : '',
+      PARTS.has('levels')
+        ? `Most concurrent calls with media held with our RTP send lateness under 5 ms p99, no lost packet and no skipped tick: **${bestLevel}** (target 500).`
+        : '',
+      churnRows.length ? `Held calls' media while new calls are set up: **${churnHeld ? 'held' : 'not held'}**.` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     console.log(summary);
     const args = process.argv.slice(2).join(' ');
     if (PARTS.has('rate') || PARTS.has('levels') || PARTS.has('churn'))
       writeSection(
         SECTION,
-        `### Voice: SIP call rate and concurrent media calls (${workers})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${workers}; each engine thread runs its own media clock), SIPp as the caller, a UDP sink in the benchmark process receiving every call's RTP. Each call fetches TwiML over HTTP (\`<Say>\` a cached sentence, then \`<Pause>\`), is answered, and sends 50 RTP packets a second until SIPp hangs up. Jitter is RFC 3550's per-packet interarrival difference |D(i-1,i)| measured at the sink (which adds the sink's own scheduling noise, so it errs high); tick lateness is how late each 20 ms tick sent its *last* frame (Switchboard's \`switchboard_media_tick_lateness_seconds\` histogram, a bucket bound): it grows with the number of calls because one tick sends every call's frame in turn, while each call's own packets stay evenly spaced.\n\n${summary}\n\nCall rate (each step a fixed number of calls lasting 1 s):\n\n${table1}\n\nConcurrent calls (ramped at up to 100 calls/s, then held ${HOLD_SECONDS} s; measured while all were up):\n\n${table2}${churnRows.length ? `\n\nHeld calls while new ones are set up (held calls ramped at up to 100 calls/s; new calls last 1 s and send their RTP to a second sink):\n\n${table3}` : ''}`,
+        `### Voice: SIP call rate and concurrent media calls (${workers})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${workers}; each engine thread runs its own media clock), SIPp as the caller, a UDP sink in the benchmark process receiving every call's RTP. Each call fetches TwiML over HTTP (\`<Say>\` a cached sentence, then \`<Pause>\`), is answered, and sends 50 RTP packets a second until SIPp hangs up. Jitter is RFC 3550's per-packet interarrival difference |D(i-1,i)| measured at the sink (which adds the sink's own scheduling noise, so it errs high); tick lateness is how late each 20 ms tick sent its *last* frame (Switchboard's \`switchboard_media_tick_lateness_seconds\` histogram, a bucket bound): it grows with the number of calls because one tick sends every call's frame in turn, while each call's own packets stay evenly spaced.\n\n${summary}${PARTS.has('rate') ? `\n\nCall rate (each step a fixed number of calls lasting 1 s):\n\n${table1}` : ''}${PARTS.has('levels') ? `\n\nConcurrent calls (ramped at up to 100 calls/s, then held ${HOLD_SECONDS} s; measured while all were up):\n\n${table2}` : ''}${churnRows.length ? `\n\nHeld calls while new ones are set up (held calls ramped at up to 100 calls/s; new calls last 1 s and send their RTP to a second sink):\n\n${table3}` : ''}`,
       );
   } finally {
     await server.stop();
