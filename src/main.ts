@@ -128,6 +128,10 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     sipTrunk: resolved.sipTrunk,
     rtpPorts: resolved.rtpPorts,
     mediaWorkers: config.mediaWorkers,
+    mediaPriority: config.mediaPriority,
+    // Refused is the usual case for a developer (not root): debug, not a warning at every start.
+    onMediaPriority: (nice, error) =>
+      error === null ? logger.debug({ nice }, 'media engine thread priority raised') : logger.debug({ error }, 'media engine thread priority left level'),
     speech: createSpeechRecognizer(config.speechEngine, { maxConcurrent: config.speechConcurrency }),
     authTokenOf: (sid) => accounts.authTokenOf(sid),
     keySecretOf: (accountSid, keySid) => accounts.keySecretFor(accountSid, keySid),

@@ -39,6 +39,7 @@ export interface Config {
   rtpStrict: boolean;
   rtpProbation: number;
   mediaWorkers: number;
+  mediaPriority: number;
   speechEngine: string;
   speechConcurrency: number;
   sipInviteRate: number;
@@ -187,6 +188,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: 'int',
     default: defaultMediaWorkers(),
     help: "media engine threads that carry calls' RTP, clock, playback, recording and DTMF (default: one per core but one, at least 1: the main thread keeps a core for SIP, HTTP and the store; 0 runs media on the main thread)",
+  },
+  {
+    key: 'mediaPriority',
+    flag: '--media-priority',
+    env: 'SWITCHBOARD_MEDIA_PRIORITY',
+    type: 'int',
+    default: 10,
+    help: 'nice steps the media engine threads run above the rest of the process, so a full CPU delays call setup before audio (Linux; needs root or CAP_SYS_NICE, else they stay level; 0 leaves them level)',
   },
   {
     key: 'speechEngine',

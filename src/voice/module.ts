@@ -84,6 +84,10 @@ export interface VoiceOptions {
   rtpPorts?: { min: number; max: number } | null | undefined;
   /** Media engine threads carrying calls' RTP (docs/voice-stack.md, "Threads"); 0 keeps media on this thread. */
   mediaWorkers?: number | undefined;
+  /** Nice steps the engine threads run above the rest (--media-priority); 0 or absent leaves them level. */
+  mediaPriority?: number | undefined;
+  /** Says what the engine threads' priority became (once per thread), for the log. */
+  onMediaPriority?: ((nice: number | null, error: string | null) => void) | undefined;
   /** Speech recognition for <Gather input="speech">; null or absent: a speech Gather raises an alert. */
   speech?: SpeechRecognizer | null | undefined;
   /** Stable across restarts of the same server, so its calls from a previous life are ended at start. */
@@ -133,8 +137,9 @@ export function createVoice(o: VoiceOptions) {
               crashes?.inc();
               o.onError(new Error(`a media engine thread failed, ending its ${lost} call(s): ${error.message}`));
             },
+            onPriority: (nice, error) => o.onMediaPriority?.(nice, error),
           },
-          { entry: engineEntry(import.meta.url, './engine-worker') },
+          { entry: engineEntry(import.meta.url, './engine-worker'), priorityBoost: o.mediaPriority ?? 0 },
         )
       : null;
   // /metrics sees one set of drop counters: this thread's sessions plus the engine threads' shared memory.

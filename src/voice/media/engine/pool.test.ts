@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { getPriority } from 'node:os';
 import { generateBeep, rms } from '../audio-utils.js';
 import { encodeRtp } from '../rtp.js';
 import { MediaEngine } from './pool.js';
@@ -110,4 +111,19 @@ test('a thread that dies fails only its own calls; the next call gets a new thre
   assert.ok(rec && rms(rec) > 1000);
   assert.deepEqual(engine.load().sort(), [1, 1]);
   assert.equal(await a.play(generateBeep()), 'stopped'); // a failed session answers at once
+});
+
+test('engine threads run the asked number of nice steps above the process (root), or say why not', async (t) => {
+  let report: { nice: number | null; error: string | null } | null = null;
+  const engine = new MediaEngine(1, { onPriority: (nice, error) => (report = { nice, error }) }, { priorityBoost: 5 });
+  t.after(() => engine.close());
+  await engine.open(STRICT);
+  await until(() => report !== null, 5000, 'priority report');
+  const got = report as unknown as { nice: number | null; error: string | null };
+  if (process.platform !== 'linux') return assert.equal(got.nice, null);
+  // Only this thread's value moved: the process (the main thread) keeps its own.
+  const own = getPriority();
+  if (process.getuid?.() === 0) assert.deepEqual(got, { nice: Math.max(-20, own - 5), error: null });
+  else assert.match(String(got.error), /EACCES|EPERM|permission/i);
+  assert.equal(getPriority(), own);
 });

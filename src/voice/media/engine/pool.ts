@@ -45,6 +45,8 @@ export interface MediaEngineEvents {
   onTicks?(lateness: Float64Array, count: number, skipped: number): void;
   /** A worker died; `calls` sessions on it were failed. */
   onCrash?(error: Error, calls: number): void;
+  /** A worker started with a priority boost asked for: its nice value, or null and why it was refused. */
+  onPriority?(nice: number | null, error: string | null): void;
 }
 
 export interface MediaEngineSetup {
@@ -53,6 +55,12 @@ export interface MediaEngineSetup {
    * above the media layer. Default: media alone (worker.ts); the server's is voice/engine-worker.ts.
    */
   entry?: URL;
+  /**
+   * Nice steps the engine threads run above the rest of the process (0: the same). Media servers run their
+   * packet threads above the rest (FreeSWITCH, rtpengine): when the CPU is full, the 20 ms clock then wins
+   * over call setup instead of waiting its turn. Raising needs root or CAP_SYS_NICE.
+   */
+  priorityBoost?: number;
 }
 
 export class MediaEngine {
@@ -125,7 +133,7 @@ export class MediaEngine {
 
   private spawn(): Slot {
     const shared = new SharedArrayBuffer(16);
-    const worker = startWorker(this.setup.entry ?? WORKER_URL, { drops: shared });
+    const worker = startWorker(this.setup.entry ?? WORKER_URL, { drops: shared, priorityBoost: this.setup.priorityBoost ?? 0 });
     const slot: Slot = { worker, drops: new Float64Array(shared), sessions: new Map(), dead: false };
     // The main thread's own sockets keep the process alive; an engine must not hold it up at exit.
     worker.unref();
@@ -152,6 +160,7 @@ export class MediaEngine {
 
   private dispatch(slot: Slot, msg: FromEngine): void {
     if (msg.t === 'ticks') return this.events.onTicks?.(msg.lateness, msg.count, msg.skipped);
+    if (msg.t === 'priority') return this.events.onPriority?.(msg.nice, msg.error);
     slot.sessions.get(msg.id)?.receive(msg);
   }
 

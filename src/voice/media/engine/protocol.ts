@@ -21,6 +21,8 @@ export interface EngineOpenOptions {
 export interface EngineWorkerData {
   /** Two float64 slots (source, ssrc) of strict-RTP drop counters, written by this engine alone. */
   drops: SharedArrayBuffer;
+  /** Nice steps to run above the thread that started it (Linux keeps one per thread); 0 leaves it. */
+  priorityBoost: number;
 }
 
 export type EngineAudio = Int16Array | { encoding: G711Codec; data: Uint8Array };
@@ -59,4 +61,6 @@ export type FromEngine =
   | { t: 'stream'; id: number; sid: string; report: StreamReport }
   | { t: 'speaking'; id: number; on: boolean }
   /** Once a second: how late each tick sent its last frame (ms), and ticks dropped after stalls. */
-  | { t: 'ticks'; lateness: Float64Array; count: number; skipped: number; sessions: number };
+  | { t: 'ticks'; lateness: Float64Array; count: number; skipped: number; sessions: number }
+  /** At start, when a nice value was asked for: the one the thread runs at, or why it could not be set. */
+  | { t: 'priority'; nice: number | null; error: string | null };
