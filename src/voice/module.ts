@@ -485,7 +485,7 @@ function registerMetrics(registry: Registry, sessions: Map<string, LiveCall>, en
   });
   const lateness = new Histogram({
     name: 'switchboard_media_tick_lateness_seconds',
-    help: "How late each media tick sent its last RTP frame (on engine threads, a tick of one of the clock's four phases)",
+    help: "How late each media tick sent its last RTP frame (on engine threads, a tick of one of the clock's ten phases)",
     buckets: [0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1],
     registers: [registry],
   });
