@@ -15,9 +15,12 @@ export interface VoiceServer {
 }
 
 export async function startVoiceServer(o: { dir: string; sipPort: number; sid: string; token: string; mediaWorkers: string }): Promise<VoiceServer> {
+  // BENCH_PROFILE=<dir>: a CPU profile of each of the server's threads there (written on a clean exit).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(
     process.execPath,
     [
+      ...profile,
       '--import',
       'tsx',
       '--input-type=module',

@@ -1,6 +1,7 @@
 // npm run bench:voice [-- --rates 25,50,100,200 --seconds 4 --levels 100,250,500,750 --hold 12
 //   --churn-held 1000 --churn-rate 100 --churn-seconds 10 --bridge-levels 50,100,250 --bridge-hold 10 --bridge-runs 3 --bridge-phases 4
-//   --media-workers N --media-priority N --parts rate,levels,churn,bridge --section voice]
+//   --conference-levels 20x5,100x5,1x250 --conference-hold 10 --conference-runs 1
+//   --media-workers N --media-priority N --parts rate,levels,churn,bridge,conference --section voice]
 // SIPp (Debian sip-tester) places inbound calls to a Switchboard number whose TwiML says a sentence and
 // pauses. Part 1: the highest call rate held with zero failed calls (bounded step search, a fixed number of
 // calls per step). Part 2: the most concurrent calls with media while our RTP send lateness stays under
@@ -11,7 +12,12 @@
 // The new calls send their RTP to a second sink, so the first one sees only the held calls.
 // Part 4 (bridge, bench/voice-bridge.ts): N concurrent <Dial> bridges, two legs each, RTP relayed both ways
 // between this process's own senders and receivers: packets lost and relay latency p50/p99.
-// Writes docs/benchmarks.md (section voice, or --section; the bridge part its own section, SECTION-bridge).
+// Part 5 (conference, bench/voice-conference.ts): C conferences of N participants (levels CxN), each
+// participant a UDP socket of this process sending a PCMU tone every 20 ms and receiving the mix: mix frames
+// lost, the engine's tick lateness p99, arrival spacing at the receivers, CPU.
+// Writes docs/benchmarks.md (section voice, or --section; the bridge and conference parts their own
+// sections, SECTION-bridge and SECTION-conference).
+// BENCH_PROFILE=<dir> writes CPU profiles of the Switchboard process's threads there (--cpu-prof).
 // With --nodes N [--via-kamailio]: several nodes on PostgreSQL behind Kamailio instead (bench/voice-cluster.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +29,7 @@ import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flag, machine, writeSection } from './lib.js';
 import { bridgedCalls } from './voice-bridge.js';
+import { conferences, parseLevels } from './voice-conference.js';
 import { mediaMetrics, startVoiceServer } from './voice-server.js';
 
 const RATES = flag('rates', '25,50,100,200').split(',').map(Number);
@@ -34,12 +41,15 @@ const CHURN_RATE = Number(flag('churn-rate', '100'));
 const CHURN_SECONDS = Number(flag('churn-seconds', '10'));
 /** Media engine threads of the server under test; '' leaves its default (the cores but one). */
 const MEDIA_WORKERS = flag('media-workers', '');
-const PARTS = new Set(flag('parts', 'rate,levels,churn,bridge').split(','));
+const PARTS = new Set(flag('parts', 'rate,levels,churn,bridge,conference').split(','));
 const BRIDGE_LEVELS = flag('bridge-levels', '50,100,250').split(',').map(Number);
 const BRIDGE_HOLD = Number(flag('bridge-hold', '10'));
 // Send grid of the bridge drivers: 4 steps of 5 ms (bursts) or 20 of 1 ms (spread, like independent phones).
 const BRIDGE_PHASES = Number(flag('bridge-phases', '4'));
 const BRIDGE_RUNS = Number(flag('bridge-runs', '3'));
+const CONFERENCE_LEVELS = parseLevels(flag('conference-levels', '20x5,100x5,1x250'));
+const CONFERENCE_HOLD = Number(flag('conference-hold', '10'));
+const CONFERENCE_RUNS = Number(flag('conference-runs', '1'));
 const SECTION = flag('section', 'voice');
 const SIPP = '/usr/bin/sipp';
 const SENTENCE = 'Thank you for calling. All of our agents are busy. Please stay on the line.';
@@ -59,7 +69,12 @@ async function api(base: string, path: string, form?: Record<string, string>): P
   return (await res.json()) as Record<string, unknown>;
 }
 
-/** Histogram buckets (cumulative counts by upper bound, seconds) and the plain gauges/counters. */
+const workersText = (): string =>
+  MEDIA_WORKERS === ''
+    ? 'media engine threads: the default, the cores but one'
+    : MEDIA_WORKERS === '0'
+      ? 'media on the main thread (--media-workers 0)'
+      : `--media-workers ${MEDIA_WORKERS}`;
 
 const ms = (v: number): string => (Number.isFinite(v) ? `${v} ms` : '> 100 ms');
 /** A latency from a histogram whose last bucket holds everything from 100 ms up. */
@@ -186,8 +201,9 @@ async function main(): Promise<void> {
     );
     const uac = scenario(rx.port);
     const target = `127.0.0.1:${sipPort}`;
-    // Warm-up: TTS cache, JIT, SQLite pages.
-    await runSipp(['-sf', uac, target, '-s', number, '-r', '10', '-m', '20', '-d', '1000'], 30_000);
+    // Warm-up: TTS cache, JIT, SQLite pages (the SIPp parts only).
+    if (PARTS.has('rate') || PARTS.has('levels') || PARTS.has('churn'))
+      await runSipp(['-sf', uac, target, '-s', number, '-r', '10', '-m', '20', '-d', '1000'], 30_000);
 
     // Part 1: call rate.
     let bestRate = 0;
@@ -363,6 +379,64 @@ async function main(): Promise<void> {
       );
     }
 
+    // Part 5: conferences.
+    if (PARTS.has('conference')) {
+      await idle();
+      const confRows = await conferences(
+        {
+          sipPort,
+          buyNumber: async (url) =>
+            String((await api(server.url, `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json`, { AreaCode: '415', VoiceUrl: url })).phone_number),
+          activeCalls: async () => (await mediaMetrics(server.url)).active,
+          participantsIn: async (prefix) => {
+            const list = await api(server.url, `/2010-04-01/Accounts/${sid}/Conferences.json?Status=in-progress&PageSize=1000`);
+            const mine = ((list.conferences ?? []) as Array<{ sid: string; friendly_name: string }>).filter((c) => c.friendly_name.startsWith(prefix));
+            let participants = 0;
+            for (const c of mine) {
+              const ps = await api(server.url, `/2010-04-01/Accounts/${sid}/Conferences/${c.sid}/Participants.json?PageSize=1000`);
+              participants += ((ps.participants ?? []) as unknown[]).length;
+            }
+            return { conferences: mine.length, participants };
+          },
+          tickLateness: async () => {
+            const before = await mediaMetrics(server.url);
+            return async () => {
+              const after = await mediaMetrics(server.url);
+              return { p99Ms: p99Between(before.buckets, after.buckets).p99Ms, skipped: after.skipped - before.skipped };
+            };
+          },
+          serverPid: server.child.pid,
+        },
+        CONFERENCE_LEVELS,
+        CONFERENCE_HOLD,
+        CONFERENCE_RUNS,
+        (line) => console.log(line),
+      );
+      const table = [
+        '| conferences x participants | in the conferences | mix frames received (expected) | mix frames lost | frames with sound | engine tick lateness p99 (skipped ticks) | arrival spacing p99 at the receivers | CPU: Switchboard / benchmark (cores) | verdict |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        ...confRows.map(
+          (r) =>
+            `| ${r.conferences} x ${r.size} | ${r.joined} of ${r.conferences * r.size} | ${r.received} (${r.expected}) | ${r.lost} | ${((100 * r.audible) / Math.max(1, r.received)).toFixed(1)}% | ${ms(r.tickP99Ms)} (${r.skipped}) | ${capped(r.spacingP99Ms)} | ${r.serverCpu.toFixed(2)} / ${r.benchCpu.toFixed(2)} | ${r.pass ? 'held' : 'not held'} |`,
+        ),
+      ].join('\n');
+      const load = loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ');
+      const summary = `Levels held with no mix frame lost and engine tick lateness p99 under 5 ms: **${
+        confRows
+          .filter((r) => r.pass)
+          .map((r) => `${r.conferences}x${r.size}`)
+          .join(', ') || 'none'
+      }** (targets 100x5 and 1x250), on a machine with load average ${load}.`;
+      console.log(summary);
+      const args = process.argv.slice(2).join(' ');
+      writeSection(
+        `${SECTION}-conference`,
+        `### Voice: conferences (<Dial><Conference>, the mixer in the media engine; ${workersText()}; nice ${getPriority()})\n\n\`npm run bench:voice${args ? ` -- ${args}` : ''}\` on ${machine()}.\nOne Switchboard process (SQLite, ${workersText()}). The benchmark's own SIP endpoint (Switchboard's SIP stack, in the benchmark process) calls a number whose TwiML is \`<Dial><Conference>\` (default attributes: beeps on, the first participant hears the hold music until the second one starts the conference); a level CxN is C conferences of N participants at once, set up at 50 calls a second. Once every participant is listed in the Participants API, each participant's UDP socket (two driver threads in the benchmark) sends a PCMU tone, its own frequency, every 20 ms (in four 5 ms phases) for ${CONFERENCE_HOLD} s and receives the mix Switchboard sends it. Mix frames expected: 50 a second per participant over the sending window; lost: sequence gaps plus frames missing from that count (one per participant either side of the window is not counted); "with sound": frames whose audio is not silence (the mix of the others' tones). Engine tick lateness: Switchboard's \`switchboard_media_tick_lateness_seconds\` histogram (a bucket bound; the mixers tick on the same clock as the sessions). Arrival spacing: |time between two consecutive mix frames - 20 ms| at the receiving socket, which includes the benchmark's own scheduling (it errs high). ${CONFERENCE_RUNS > 1 ? `Each level ran ${CONFERENCE_RUNS} times: medians (frames: totals).` : 'Each level ran once.'} Load average when this section was written: ${load}; the machine is shared, so a verdict here is not a claim that the target holds on a quiet machine.\n\n${summary}\n\n${table}`,
+      );
+    }
+
     const table1 = [
       '| step | SIPp result | RTP jitter p99 at the sink | tick lateness p99 | RTP lost at the sink | verdict |',
       '| --- | --- | --- | --- | --- | --- |',
@@ -394,8 +468,8 @@ async function main(): Promise<void> {
     ]
       .filter(Boolean)
       .join(' ');
-    console.log(summary);
     const args = process.argv.slice(2).join(' ');
+    if (PARTS.has('rate') || PARTS.has('levels') || PARTS.has('churn')) console.log(summary);
     if (PARTS.has('rate') || PARTS.has('levels') || PARTS.has('churn'))
       writeSection(
         SECTION,
