@@ -4,7 +4,7 @@
  * startConferenceOnEnter=false waits with hold music until a moderator comes; endConferenceOnExit ends it
  * for all, and each goes on at its Dial action; status callbacks come with Twilio's parameters and
  * increasing SequenceNumbers; the Conferences and Participants resources (checked against Twilio's
- * OpenAPI spec) list, mute, hold and kick.
+ * OpenAPI spec) list, mute, hold and kick; a participant dialled through the API is listed while it rings.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -180,7 +180,11 @@ describe('<Dial><Conference> with virtual phones', () => {
     const second = await s.client.conferences('Desk').participants.create({ from: line, to: held, label: 'held-one' });
     assert.equal(second.conferenceSid, conf.sid);
     const heldSid = second.callSid;
-    await eventually(async () => ((await s.client.conferences(conf.sid).participants.list()).length === 3 ? true : undefined), 20_000);
+    // Dialled participants are listed at once (queued, ringing...): wait until all three are in.
+    await eventually(
+      async () => ((await s.client.conferences(conf.sid).participants.list()).filter((p) => p.status === 'connected').length === 3 ? true : undefined),
+      20_000,
+    );
     assert.deepEqual(
       (await s.client.conferences(conf.sid).participants.list({ muted: true })).map((p) => p.callSid),
       [mutedSid],
@@ -218,6 +222,117 @@ describe('<Dial><Conference> with virtual phones', () => {
     );
     assert.ok(events.some(([n, c]) => n === 'participant-leave' && c === mutedSid));
     assert.equal(events.at(-1)?.[0], 'conference-end');
+  });
+
+  test('Participants API: a dialled participant is listed while it rings (queued, ringing, connecting, connected); MachineDetection; WaitUrl and BeepOnExit updates; unanswered ones drop out, a ringing one is kicked', async () => {
+    const [host, ringer, busy, late] = ['+15550300031', '+15550300032', '+15550300033', '+15550300034'];
+    app.respond((r) => {
+      const vr = new twilio.twiml.VoiceResponse();
+      if (r.path === '/voice') vr.dial({ action: '/dial-done' }).conference({ beep: 'false', startConferenceOnEnter: false }, 'Lobby');
+      else if (r.path === '/dial-done') vr.hangup();
+      else if (r.path === '/wait2') vr.pause({ length: 20 });
+      else if (r.path === '/amd-status') return { body: '' };
+      else return undefined;
+      return { body: vr.toString() };
+    });
+    const h = await dial(host, { Audio: 'tone:500' });
+    const conf = await eventually(async () => (await s.client.conferences.list({ friendlyName: 'Lobby', status: 'init' }))[0]);
+    await eventually(async () => ((await s.client.conferences(conf.sid).participants.list()).length === 1 ? true : undefined));
+
+    // The waiting host gets another wait document, by GET, at once; its leave beep is turned off.
+    const updated = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Conferences/${conf.sid}/Participants/${h}.json`, {
+      method: 'POST',
+      form: { WaitUrl: `${app.base}/wait2`, WaitMethod: 'GET', BeepOnExit: 'false' },
+    });
+    assert.equal(updated.status, 200);
+    assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.conference.participant', await updated.json()), []);
+    const wait2 = await waitFor('/wait2', h, 15_000);
+    assert.equal(wait2.method, 'GET');
+    assert.equal(wait2.params.ConferenceSid, conf.sid);
+
+    // Rings 4 s, then silence: MachineDetection (silence timeout 2 s) says unknown before it joins.
+    await behave(s, ringer, { RingSeconds: '4', Audio: 'pause:30' });
+    const created = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Conferences/${conf.sid}/Participants.json`, {
+      method: 'POST',
+      form: {
+        From: line,
+        To: ringer,
+        Label: 'ringer',
+        EarlyMedia: 'false',
+        MachineDetection: 'Enable',
+        MachineDetectionSilenceTimeout: '2000',
+        MachineDetectionTimeout: '5',
+        AmdStatusCallback: `${app.base}/amd-status`,
+        AmdStatusCallbackMethod: 'POST',
+      },
+    });
+    const body = (await created.json()) as Record<string, unknown>;
+    assert.equal(created.status, 201, JSON.stringify(body));
+    assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.conference.participant', body), []);
+    assert.equal(body.status, 'queued');
+    const r = body.call_sid as string;
+    const seen: string[] = [];
+    await eventually(
+      async () => {
+        const res = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Conferences/${conf.sid}/Participants/ringer.json`);
+        const p = (await res.json()) as Record<string, unknown>;
+        assert.equal(res.status, 200, JSON.stringify(p));
+        assert.deepEqual(validateAgainstSpec(API, 'api.v2010.account.conference.participant', p), []);
+        assert.equal(p.call_sid, r);
+        if (seen.at(-1) !== p.status) seen.push(p.status as string);
+        return p.status === 'connected' ? true : undefined;
+      },
+      30_000,
+      100,
+    );
+    const order = ['queued', 'ringing', 'connecting', 'connected'];
+    assert.deepEqual(
+      [...seen].sort((a, b) => order.indexOf(a) - order.indexOf(b)),
+      seen,
+      `statuses in order: ${seen.join(', ')}`,
+    );
+    for (const st of ['ringing', 'connecting', 'connected']) assert.ok(seen.includes(st), `seen ${st}: ${seen.join(', ')}`);
+    const listed = await s.client.conferences(conf.sid).participants.list();
+    assert.deepEqual(new Set(listed.map((p) => p.callSid)), new Set([h, r]));
+    const amd = await waitFor('/amd-status', r);
+    assert.equal(amd.params.AnsweredBy, 'unknown');
+    assert.ok(Number(amd.params.MachineDetectionDuration) >= 2000, amd.params.MachineDetectionDuration);
+    assert.equal((await s.client.calls(r).fetch()).answeredBy, 'unknown');
+    await eventually(async () => ((await s.client.conferences(conf.sid).fetch()).status === 'in-progress' ? true : undefined));
+
+    // A busy callee is listed at most until its call fails, then not at all.
+    await behave(s, busy, { Answer: 'busy' });
+    const b = await s.client.conferences(conf.sid).participants.create({ from: line, to: busy });
+    await eventually(async () => ((await s.client.calls(b.callSid).fetch()).status === 'busy' ? true : undefined), 15_000);
+    assert.ok(!(await s.client.conferences(conf.sid).participants.list()).some((p) => p.callSid === b.callSid));
+    const gone = await s.fetch(`/2010-04-01/Accounts/${s.accountSid}/Conferences/${conf.sid}/Participants/${b.callSid}.json`);
+    assert.equal(gone.status, 404);
+    assert.equal(((await gone.json()) as { code: number }).code, 20404);
+
+    // Kicking a participant whose call still rings cancels that call.
+    await behave(s, late, { RingSeconds: '60' });
+    const l = await s.client.conferences(conf.sid).participants.create({ from: line, to: late, label: 'late' });
+    await eventually(async () => ((await s.client.conferences(conf.sid).participants('late').fetch()).status === 'ringing' ? true : undefined), 15_000);
+    await s.client.conferences(conf.sid).participants('late').remove();
+    await eventually(async () => ((await s.client.calls(l.callSid).fetch()).status === 'canceled' ? true : undefined), 15_000);
+    assert.ok(!(await s.client.conferences(conf.sid).participants.list()).some((p) => p.callSid === l.callSid));
+
+    await s.client.conferences(conf.sid).update({ status: 'completed' });
+    await waitFor('/dial-done', h);
+    // The dialled participant's call runs <Dial><Conference> alone: it hangs up when the conference ends.
+    await final(r);
+  });
+
+  test('a conference made by a Participants create that nobody answers ends with that call', async () => {
+    const nobody = '+15550300041';
+    await behave(s, nobody, { Answer: 'busy' });
+    const p = await s.client.conferences('Empty Room').participants.create({ from: line, to: nobody });
+    const conf = await eventually(async () => {
+      const c = await s.client.conferences(p.conferenceSid).fetch();
+      return c.status === 'completed' ? c : undefined;
+    }, 15_000);
+    assert.equal(conf.friendlyName, 'Empty Room');
+    assert.deepEqual(await s.client.conferences(p.conferenceSid).participants.list(), []);
   });
 
   test('startConferenceOnEnter=false waits with hold music until the moderator; a coach is heard by the coached one only; record-from-start', async () => {

@@ -395,7 +395,14 @@ export function createVoice(o: VoiceOptions) {
     /** Live conferences on this node and the rows the REST API reads. */
     conferences: {
       runtime: conferences,
-      service: new ConferencesService({ repo: conferenceRepo, runtime: conferences, call: (accountSid, input) => service.create(accountSid, input) }),
+      service: new ConferencesService({
+        repo: conferenceRepo,
+        runtime: conferences,
+        call: (accountSid, input) => service.create(accountSid, input),
+        callStatus: async (sid) => (await calls.find(sid))?.status ?? null,
+        hangup: async (accountSid, sid, status) => void (await service.update(accountSid, sid, { status })),
+        callDone: (sid) => sessions.get(sid)?.done ?? null,
+      }),
     },
     /** Media Streams started and stopped through the API (Calls/{Sid}/Streams). */
     streams,

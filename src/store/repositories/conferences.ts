@@ -45,6 +45,16 @@ export class ConferencesRepository {
     await this.db.deleteFrom('conference_participants').where('conference_sid', '=', conferenceSid).where('call_sid', '=', callSid).execute();
   }
 
+  /** Removes a participant whose call ended before it joined (never one that is connected: its leave removes it). */
+  async dropPending(conferenceSid: string, callSid: string): Promise<void> {
+    await this.db
+      .deleteFrom('conference_participants')
+      .where('conference_sid', '=', conferenceSid)
+      .where('call_sid', '=', callSid)
+      .where('status', '!=', 'connected')
+      .execute();
+  }
+
   find(accountSid: string, sid: string): Promise<ConferenceRow | undefined> {
     return this.db.selectFrom('conferences').selectAll().where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
   }

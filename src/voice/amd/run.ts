@@ -7,9 +7,10 @@ import type { CallLeg } from '../legs/types.js';
 import { AnsweringMachineDetector, type AmdOptions, type AmdResult } from './detector.js';
 
 export interface AmdSettings extends AmdOptions {
-  /** AsyncAmd: the TwiML runs at once and the verdict goes to `asyncCallback`. */
+  /** AsyncAmd: the TwiML runs at once instead of waiting for the verdict. */
   async: boolean;
-  asyncCallback: { url: string; method: 'GET' | 'POST' } | null;
+  /** Where the verdict is posted (AsyncAmdStatusCallback of a call, AmdStatusCallback of a participant); null: nowhere. */
+  statusCallback: { url: string; method: 'GET' | 'POST' } | null;
 }
 
 export function detectAnsweredBy(leg: CallLeg, o: AmdOptions): Promise<AmdResult> {

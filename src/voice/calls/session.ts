@@ -167,18 +167,19 @@ export class CallSession implements InterpreterHost, LiveCall {
     await this.interpretFrom(start);
   }
 
-  /** Runs the detector, stores answered_by, and with AsyncAmd posts the verdict; resolves with the duration (ms). */
+  /** Runs the detector, stores answered_by, and posts the verdict to its status callback if any; resolves with the duration (ms). */
   private async detectMachine(leg: CallLeg, amd: AmdSettings): Promise<number> {
     const r = await detectAnsweredBy(leg, amd);
     if (this.ended) return r.durationMs;
     this.row = await this.d.lifecycle.setAnsweredBy(this.row, r.answeredBy);
-    if (amd.async && amd.asyncCallback) {
-      await this.d.webhooks
+    if (amd.statusCallback) {
+      // Not awaited: a participant joins its conference as soon as the verdict is known.
+      void this.d.webhooks
         .request({
           accountSid: this.row.account_sid,
           resourceSid: this.row.sid,
           purpose: 'amd-status',
-          primary: amd.asyncCallback,
+          primary: amd.statusCallback,
           params: { CallSid: this.row.sid, AccountSid: this.row.account_sid, AnsweredBy: r.answeredBy, MachineDetectionDuration: String(r.durationMs) },
         })
         .catch(() => undefined); // a failed callback is logged by the dispatcher; the call goes on

@@ -32,6 +32,13 @@ export interface RoomDeps {
   onEnded: (room: Room) => void;
 }
 
+/** The participant's beep setting after BeepOnExit (the Participants API): the join beep stays as it was. */
+export function withBeepOnExit(beep: JoinSettings['beep'], onExit: boolean): JoinSettings['beep'] {
+  const onEnter = beep === 'true' || beep === 'onEnter';
+  if (onEnter) return onExit ? 'true' : 'onEnter';
+  return onExit ? 'onExit' : 'false';
+}
+
 export class Participant {
   muted: boolean;
   hold = false;
@@ -151,6 +158,8 @@ export class Room {
   private updated: number;
   private reason: EndReason | null = null;
   private endedBy: string | null = null;
+  /** Participants dialled through the API whose call has not joined yet (listed as queued, ringing...). */
+  private readonly pending = new Set<string>();
 
   constructor(
     private readonly d: RoomDeps,
@@ -191,8 +200,31 @@ export class Room {
     return next;
   }
 
+  /** A participant dialled through the API: listed (and fetchable) from now on, while its call rings. */
+  expect(state: ParticipantState): Promise<void> {
+    return this.serial(async () => {
+      if (this.status === 'completed' || this.participants.has(state.callSid)) return;
+      this.pending.add(state.callSid);
+      await this.saveConference();
+      await this.d.store.saveParticipant(state);
+    });
+  }
+
+  /**
+   * The call of a participant dialled through the API ended before it joined (busy, no answer, failed,
+   * canceled): it is no longer listed. A conference nobody ever joined ends with it.
+   */
+  abandoned(callSid: string): Promise<void> {
+    return this.serial(async () => {
+      if (!this.pending.delete(callSid)) return;
+      await this.d.store.dropPending(this.sid, callSid);
+      if (this.status === 'init' && this.participants.size === 0 && this.pending.size === 0) await this.end('last-participant-left', null);
+    });
+  }
+
   join(p: Participant): Promise<void> {
     return this.serial(async () => {
+      this.pending.delete(p.callSid);
       if (this.status === 'completed') {
         p.left = true;
         return p.gone();
@@ -301,6 +333,9 @@ export class Room {
       await this.event('leave', 'participant-leave', p);
       p.gone();
     }
+    // Dialled participants still ringing are not in it any more (their call joins a new room of the name if answered).
+    for (const callSid of [...this.pending]) await this.d.store.dropPending(this.sid, callSid);
+    this.pending.clear();
     await this.saveConference();
     await this.event('end', 'conference-end', null, { ReasonConferenceEnded: reason, ...(by ? { CallSidEndingConference: by } : {}) });
     if (rec && pcm) {
@@ -320,11 +355,25 @@ export class Room {
   /** Participants API update: mute, hold (with holdUrl), coaching, endConferenceOnExit. */
   update(
     p: Participant,
-    u: { muted?: boolean; hold?: boolean; holdDoc?: { url: string; method: HttpMethod } | null; coach?: string | null; endConferenceOnExit?: boolean },
+    u: {
+      muted?: boolean;
+      hold?: boolean;
+      holdDoc?: { url: string; method: HttpMethod } | null;
+      coach?: string | null;
+      endConferenceOnExit?: boolean;
+      beepOnExit?: boolean;
+      wait?: JoinSettings['wait'];
+    },
   ): Promise<void> {
     return this.serial(async () => {
       if (p.left) return;
       if (u.endConferenceOnExit !== undefined) p.settings.endConferenceOnExit = u.endConferenceOnExit;
+      if (u.beepOnExit !== undefined) p.settings.beep = withBeepOnExit(p.settings.beep, u.beepOnExit);
+      if (u.wait !== undefined) {
+        p.settings.wait = u.wait;
+        // Waiting now: the new document plays at once (from its start).
+        if (this.status === 'init' && !p.hold) p.playOwn(this.d.wait, u.wait, this.waitParams());
+      }
       if (u.holdDoc !== undefined) p.holdDoc = u.holdDoc;
       if (u.coach !== undefined) p.coach = u.coach;
       const muteChanged = u.muted !== undefined && u.muted !== p.muted;

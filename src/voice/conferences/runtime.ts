@@ -15,7 +15,7 @@ import type { CallLeg } from '../legs/types.js';
 import type { MediaSession } from '../media/index.js';
 import type { RecordingsService } from '../recordings/service.js';
 import { Participant, Room, type RoomDeps } from './room.js';
-import type { ConferenceStore, JoinSettings } from './types.js';
+import type { ConferenceStore, JoinSettings, ParticipantState } from './types.js';
 import type { WaitDeps } from './wait.js';
 
 export interface ConferenceRuntimeDeps {
@@ -37,6 +37,10 @@ export interface ParticipantUpdate {
   holdDoc?: { url: string; method: HttpMethod } | null;
   coach?: string | null;
   endConferenceOnExit?: boolean;
+  /** BeepOnExit: whether the others hear the leave beep (keeps the join beep as it was). */
+  beepOnExit?: boolean;
+  /** WaitUrl/WaitMethod: what the participant hears until the conference starts (null: the hold music). */
+  wait?: JoinSettings['wait'];
 }
 
 export class ConferenceRuntime {
@@ -76,6 +80,7 @@ export class ConferenceRuntime {
           date_updated: p.dateUpdated,
         }),
       removeParticipant: (conferenceSid, callSid) => d.repo.removeParticipant(conferenceSid, callSid),
+      dropPending: (conferenceSid, callSid) => d.repo.dropPending(conferenceSid, callSid),
     };
     this.roomDeps = {
       store,
@@ -123,6 +128,16 @@ export class ConferenceRuntime {
       this.bySid.set(room.sid, room);
     }
     return room.full ? null : room;
+  }
+
+  /** A participant dialled through the API (not yet answered) is listed in `room` from now on. */
+  expect(room: Room, state: ParticipantState): Promise<void> {
+    return room.expect(state);
+  }
+
+  /** The dialled participant's call ended; if it never joined, it is no longer listed. */
+  async abandoned(conferenceSid: string, callSid: string): Promise<void> {
+    await this.bySid.get(conferenceSid)?.abandoned(callSid);
   }
 
   /** Puts a call's leg in the room; resolves once it is in (waiting or mixed). */

@@ -10,13 +10,32 @@ import type { HttpMethod } from '../../twiml/index.js';
 import type { CallRow } from '../../store/repositories/calls.js';
 import type { CreateCallInput } from '../calls/service.js';
 import { conferenceTwiml, type DialOutSettings } from './dial-out.js';
+import type { Room } from './room.js';
 import type { ConferenceRuntime, ParticipantUpdate } from './runtime.js';
+import type { ParticipantState } from './types.js';
 
 export interface ConferencesServiceDeps {
   repo: ConferencesRepository;
   runtime: ConferenceRuntime;
   /** Places an outbound API call (the Calls resource's create). */
   call: (accountSid: string, input: CreateCallInput) => Promise<CallRow>;
+  /** A call's current status (the store's row), null when there is no such call. */
+  callStatus: (callSid: string) => Promise<string | null>;
+  /** Hangs up a call (the Calls resource's update): a participant kicked while its call still rings. */
+  hangup: (accountSid: string, callSid: string, status: 'canceled' | 'completed') => Promise<void>;
+  /** Settles when a call this node runs has ended; null when it does not run here. */
+  callDone: (callSid: string) => Promise<void> | null;
+}
+
+/**
+ * A participant dialled through the API that has not joined yet shows its call's progress, as Twilio's
+ * statuses: `queued`, `ringing`, then `connecting` (answered, on its way in). null: the call ended first,
+ * so the participant is not listed (Twilio lists current participants only).
+ */
+function dialledStatus(callStatus: string | null): string | null {
+  if (callStatus === 'queued' || callStatus === 'ringing') return callStatus;
+  if (callStatus === 'in-progress') return 'connecting';
+  return null;
 }
 
 export interface DialOutInput {
@@ -58,18 +77,28 @@ export class ConferencesService {
 
   async participants(accountSid: string, conferenceSid: string, f: ParticipantFilter): Promise<ParticipantRow[]> {
     await this.find(accountSid, conferenceSid);
-    return this.d.repo.participants(conferenceSid, f);
+    const rows = await Promise.all((await this.d.repo.participants(conferenceSid, f)).map((r) => this.current(r)));
+    return rows.filter((r): r is ParticipantRow => r !== null);
   }
 
   async participant(accountSid: string, conferenceSid: string, callSidOrLabel: string): Promise<ParticipantRow> {
     await this.find(accountSid, conferenceSid);
-    const row = await this.d.repo.findParticipant(conferenceSid, callSidOrLabel);
+    const found = await this.d.repo.findParticipant(conferenceSid, callSidOrLabel);
+    const row = found ? await this.current(found) : null;
     if (!row) throw errors.notFound('Participant', callSidOrLabel);
     return row;
   }
 
+  /** A joined participant as stored; one still being dialled with its call's progress (null once that call ended). */
+  private async current(row: ParticipantRow): Promise<ParticipantRow | null> {
+    if (row.status === 'connected') return row;
+    const status = dialledStatus(await this.d.callStatus(row.call_sid));
+    return status === null ? null : { ...row, status };
+  }
+
   async updateParticipant(accountSid: string, conferenceSid: string, callSidOrLabel: string, u: ParticipantChanges): Promise<ParticipantRow> {
     const row = await this.participant(accountSid, conferenceSid, callSidOrLabel);
+    if (row.status !== 'connected') throw notJoined(row);
     const { announce, ...changes } = u;
     if (Object.keys(changes).length > 0 && !(await this.d.runtime.update(conferenceSid, row.call_sid, changes))) throw notHere(conferenceSid);
     if (announce && !this.d.runtime.announce(conferenceSid, row.call_sid, announce)) throw notHere(conferenceSid);
@@ -83,30 +112,55 @@ export class ConferencesService {
   async create(accountSid: string, conferenceSidOrName: string, input: DialOutInput): Promise<ParticipantRow> {
     let name = conferenceSidOrName;
     let conferenceSid: string;
+    let room: Room | null | undefined;
     if (/^CF[0-9a-f]{32}$/.test(conferenceSidOrName)) {
       const row = await this.find(accountSid, conferenceSidOrName);
       if (row.status === 'completed') throw errors.invalidParameter('ConferenceSid', `conference ${row.sid} has ended`);
       name = row.friendly_name;
       conferenceSid = row.sid;
+      room = this.d.runtime.live(row.sid);
     } else {
       // The room is made now, so the participant has its conference's SID at once.
-      const room = this.d.runtime.room(accountSid, name, { maxParticipants: input.settings.maxParticipants ?? 250 });
+      room = this.d.runtime.room(accountSid, name, { maxParticipants: input.settings.maxParticipants ?? 250 });
       if (room === null) throw errors.invalidParameter('ConferenceSid', `conference "${name}" is full`);
       conferenceSid = room.sid;
     }
     const call = await this.d.call(accountSid, { ...input.call, twiml: conferenceTwiml(name, input.settings) });
     const s = input.settings;
+    const state: ParticipantState = {
+      conferenceSid,
+      accountSid,
+      callSid: call.sid,
+      label: s.label ?? null,
+      muted: s.muted ?? false,
+      hold: false,
+      callSidToCoach: s.coach ?? null,
+      startConferenceOnEnter: s.startConferenceOnEnter !== false,
+      endConferenceOnExit: s.endConferenceOnExit ?? false,
+      status: 'queued',
+      dateCreated: call.date_created,
+      dateUpdated: call.date_updated,
+    };
+    if (room) {
+      // Listed (and fetchable, by label too) while its call rings; gone again if that call ends unanswered.
+      await this.d.runtime.expect(room, state);
+      const done = this.d.callDone(call.sid);
+      const abandon = () => this.d.runtime.abandoned(conferenceSid, call.sid);
+      if (done) void done.then(abandon);
+      // Already over (a busy callee answers fast), or placed by another node: then only the list hides it.
+      else if (dialledStatus(await this.d.callStatus(call.sid)) === null) await abandon();
+    }
     return {
       conference_sid: conferenceSid,
       call_sid: call.sid,
       account_sid: accountSid,
-      label: s.label ?? null,
-      muted: s.muted ? 1 : 0,
+      label: state.label,
+      muted: state.muted ? 1 : 0,
       hold: 0,
-      call_sid_to_coach: s.coach ?? null,
-      start_conference_on_enter: s.startConferenceOnEnter === false ? 0 : 1,
-      end_conference_on_exit: s.endConferenceOnExit ? 1 : 0,
-      status: 'queued',
+      call_sid_to_coach: state.callSidToCoach,
+      start_conference_on_enter: state.startConferenceOnEnter ? 1 : 0,
+      end_conference_on_exit: state.endConferenceOnExit ? 1 : 0,
+      status: dialledStatus(call.status) ?? 'queued',
       date_created: call.date_created,
       date_updated: call.date_updated,
     };
@@ -114,8 +168,14 @@ export class ConferencesService {
 
   async kick(accountSid: string, conferenceSid: string, callSidOrLabel: string): Promise<void> {
     const row = await this.participant(accountSid, conferenceSid, callSidOrLabel);
+    // Not in yet: its call is hung up (canceled while it rings), so it never joins.
+    if (row.status !== 'connected') return this.d.hangup(accountSid, row.call_sid, row.status === 'connecting' ? 'completed' : 'canceled');
     if (!(await this.d.runtime.kick(conferenceSid, row.call_sid))) throw notHere(conferenceSid);
   }
+}
+
+function notJoined(row: ParticipantRow): Error {
+  return errors.invalidParameter('CallSid', `participant ${row.call_sid} is ${row.status}, not in the conference yet: update it once it has joined`);
 }
 
 function notHere(sid: string): Error {

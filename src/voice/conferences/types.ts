@@ -31,6 +31,8 @@ export interface ConferenceState {
   dateUpdated: number;
 }
 
+export type ParticipantStatus = 'queued' | 'connected';
+
 export interface ParticipantState {
   conferenceSid: string;
   accountSid: string;
@@ -42,7 +44,8 @@ export interface ParticipantState {
   callSidToCoach: string | null;
   startConferenceOnEnter: boolean;
   endConferenceOnExit: boolean;
-  status: 'connected';
+  /** `queued` for a participant dialled through the API until it joins (the list shows its call's progress), then `connected`. */
+  status: ParticipantStatus;
   dateCreated: number;
   dateUpdated: number;
 }
@@ -52,6 +55,8 @@ export interface ConferenceStore {
   saveConference(c: ConferenceState): Promise<void>;
   saveParticipant(p: ParticipantState): Promise<void>;
   removeParticipant(conferenceSid: string, callSid: string): Promise<void>;
+  /** Removes a participant whose call ended before it joined. */
+  dropPending(conferenceSid: string, callSid: string): Promise<void>;
 }
 
 export interface JoinSettings {

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { AmdSettings } from '../../../voice/amd/run.js';
 import type { AccountsService } from '../../../accounts/service.js';
 import { errors } from '../../../core/errors.js';
 import type { CallFilter } from '../../../store/repositories/calls.js';
@@ -10,6 +9,7 @@ import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
 import { presentRecording } from '../recordings/presenter.js';
+import { machineDetectionOf } from './machine-detection.js';
 import { pricedCall } from './presenter.js';
 import { NO_PRICING, type Pricing } from '../../../usage/pricing.js';
 
@@ -122,21 +122,4 @@ export function callRoutes(
     const result = await recordings.list(account.sid, { callSid: CallSid }, page);
     return envelope2010('recordings', `/2010-04-01/Accounts/${account.sid}/Calls/${CallSid}/Recordings.json`, params, page, result, presentRecording(origin()));
   });
-}
-
-/** MachineDetection and its settings, with Twilio's bounds and defaults; undefined without MachineDetection. */
-function machineDetectionOf(p: ParamReader): AmdSettings | undefined {
-  const mode = p.str('MachineDetection');
-  if (mode === undefined || mode === '') return undefined;
-  if (mode !== 'Enable' && mode !== 'DetectMessageEnd') throw errors.invalidParameter('MachineDetection', 'Enable or DetectMessageEnd');
-  const asyncCallback = p.url('AsyncAmdStatusCallback') ?? null;
-  return {
-    mode,
-    timeoutMs: (p.int('MachineDetectionTimeout', { min: 3, max: 59 }) ?? 30) * 1000,
-    speechThresholdMs: p.int('MachineDetectionSpeechThreshold', { min: 1000, max: 6000 }) ?? 2400,
-    speechEndThresholdMs: p.int('MachineDetectionSpeechEndThreshold', { min: 500, max: 5000 }) ?? 1200,
-    silenceTimeoutMs: p.int('MachineDetectionSilenceTimeout', { min: 2000, max: 10_000 }) ?? 5000,
-    async: p.str('AsyncAmd') === 'true',
-    asyncCallback: asyncCallback === null ? null : { url: asyncCallback, method: p.method('AsyncAmdStatusCallbackMethod') ?? 'POST' },
-  };
 }

@@ -8,6 +8,7 @@ import { targetAccount } from '../../context.js';
 import { envelope2010, readPageParams } from '../../paging.js';
 import { ParamReader } from '../../params.js';
 import { paramsOf } from '../../server.js';
+import { machineDetectionOf } from '../calls/machine-detection.js';
 import { presentConferenceRecording } from '../recordings/presenter.js';
 import { presentConference, presentParticipant } from './presenter.js';
 
@@ -95,6 +96,8 @@ export function conferenceRoutes(app: FastifyInstance, accounts: AccountsService
     const toCoach = p.str('CallSidToCoach');
     if (coaching === true && !toCoach) throw errors.invalidParameter('CallSidToCoach', 'is required when Coaching is true');
     const record = p.str('ConferenceRecord');
+    // Accepted and validated; the dialled party's early media is not played into the conference (docs/voice.md).
+    p.bool('EarlyMedia');
     const row = await conferences.create(account.sid, ConferenceSid, {
       call: {
         to: p.str('To'),
@@ -104,6 +107,8 @@ export function conferenceRoutes(app: FastifyInstance, accounts: AccountsService
         statusCallbackEvents: list('StatusCallbackEvent'),
         timeout: p.int('Timeout', { min: 5, max: 600 }),
         record: p.bool('Record'),
+        // Runs before the participant joins; AnsweredBy is stored on its call and posted to AmdStatusCallback.
+        machineDetection: machineDetectionOf(p, 'participant'),
       },
       settings: {
         label: p.str('Label'),
@@ -154,6 +159,11 @@ export function conferenceRoutes(app: FastifyInstance, accounts: AccountsService
     if (announceUrl) u.announce = { url: announceUrl, method: p.method('AnnounceMethod') ?? 'POST' };
     const end = p.bool('EndConferenceOnExit');
     if (end !== undefined) u.endConferenceOnExit = end;
+    const beepOnExit = p.bool('BeepOnExit');
+    if (beepOnExit !== undefined) u.beepOnExit = beepOnExit;
+    const waitUrl = p.url('WaitUrl');
+    // As on create, an empty WaitUrl means Switchboard's hold music.
+    if (waitUrl !== undefined) u.wait = waitUrl === null ? null : { url: waitUrl, method: p.method('WaitMethod') ?? 'POST' };
     const coaching = p.bool('Coaching');
     const toCoach = p.str('CallSidToCoach');
     if (coaching === false) u.coach = null;
