@@ -28,6 +28,9 @@ export class MessagingServicesRepository {
 
   async delete(accountSid: string, sid: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
+      // Another account's service is not touched at all: its numbers keep their service (checked first).
+      const own = await trx.selectFrom('messaging_services').select('sid').where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
+      if (!own) return false;
       await trx.updateTable('phone_numbers').set({ messaging_service_sid: null }).where('messaging_service_sid', '=', sid).execute();
       await trx.deleteFrom('sticky_senders').where('service_sid', '=', sid).execute();
       const r = await trx.deleteFrom('messaging_services').where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
