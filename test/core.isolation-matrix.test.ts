@@ -1,5 +1,7 @@
 /**
- * The isolation matrix: every resource an account can own is made in one account, then fetched, updated,
+ * The isolation matrix: every resource an account can own (messaging, voice with queues, conferences and
+ * their participants and recordings, transcriptions, streams, caller IDs, verify, video rooms, the logs) is
+ * made in one account, then fetched, updated,
  * deleted and listed with another account's credentials, both under the prober's own account path and under
  * the owner's. Each answer must be Twilio's 404 (code 20404), no list may show the owner's SID, and the owner
  * still has the resource afterwards. Two pairs: sibling subaccounts (two customers), and a subaccount probing
@@ -108,6 +110,57 @@ async function populate(owner: Cred, tag: string, isRoot: boolean): Promise<Owne
   });
   const alert = await eventually(async () => (await json<{ alerts: Array<{ sid: string }> }>(owner, 'GET', '/monitor/v1/Alerts')).alerts[0]);
 
+  // Conferences: one live with two participants, one recorded (record-from-start) and ended by the owner.
+  const confCall = (to: string, name: string, attrs = '') =>
+    json(
+      owner,
+      'POST',
+      A('/Calls.json'),
+      { From: from, To: to, Twiml: `<Response><Dial><Conference beep="false"${attrs}>${name}</Conference></Dial></Response>` },
+      201,
+    );
+  const inConf = async (name: string, count: number) =>
+    eventually(async () => {
+      const list = await json<{ conferences: Array<{ sid: string }> }>(owner, 'GET', A(`/Conferences.json?FriendlyName=${name}&Status=in-progress`));
+      const c = list.conferences[0];
+      if (!c) return undefined;
+      const ps = await json<{ participants: Array<{ call_sid: string }> }>(owner, 'GET', A(`/Conferences/${c.sid}/Participants.json`));
+      return ps.participants.length === count ? { sid: c.sid, calls: ps.participants.map((x) => x.call_sid) } : undefined;
+    }, 20_000);
+  await confCall('+15558670008', `conf-${tag}`);
+  await confCall('+15558670009', `conf-${tag}`);
+  const conf = await inConf(`conf-${tag}`, 2);
+  await confCall('+15558670010', `rec-${tag}`, ' record="record-from-start"');
+  await confCall('+15558670011', `rec-${tag}`);
+  const recConf = await inConf(`rec-${tag}`, 2);
+  await new Promise((r) => setTimeout(r, 1500));
+  await json(owner, 'POST', A(`/Conferences/${recConf.sid}.json`), { Status: 'completed' }, 200);
+  const confRecording = await eventually(async () => {
+    const list = await json<{ recordings: Array<{ sid: string }> }>(owner, 'GET', A(`/Conferences/${recConf.sid}/Recordings.json`));
+    return list.recordings[0];
+  }, 20_000);
+  // A voicemail with transcribe="true": its transcription row exists from the moment the recording is kept.
+  await json(owner, 'POST', `/switchboard/v1/VirtualPhones/${encodeURIComponent('+15558670012')}/CallBehavior`, { Audio: 'tone:440' }, 200);
+  const voicemail = await json(
+    owner,
+    'POST',
+    A('/Calls.json'),
+    { From: from, To: '+15558670012', Twiml: '<Response><Record transcribe="true" maxLength="3" timeout="10" playBeep="false"/></Response>' },
+    201,
+  );
+  const transcription = await eventually(async () => {
+    const list = await json<{ transcriptions: Array<{ sid: string; recording_sid: string }> }>(owner, 'GET', A('/Transcriptions.json'));
+    return list.transcriptions.find((t) => t.recording_sid !== undefined);
+  }, 30_000);
+  void voicemail;
+  // A virtual phone answers a caller-ID validation call at once: the number becomes an OutgoingCallerId.
+  await json(owner, 'POST', A('/OutgoingCallerIds.json'), { PhoneNumber: '+15558670014', FriendlyName: `cid-${tag}` }, 200);
+  const callerId = await eventually(async () => {
+    const list = await json<{ outgoing_caller_ids: Array<{ sid: string }> }>(owner, 'GET', A('/OutgoingCallerIds.json'));
+    return list.outgoing_caller_ids[0];
+  }, 20_000);
+  const servicePhone = await json(owner, 'POST', `/messaging/v1/Services/${String(service.sid)}/PhoneNumbers`, { PhoneNumberSid: String(number.sid) }, 201);
+
   const m = String(message.sid);
   const owned: Owned[] = [
     {
@@ -186,6 +239,54 @@ async function populate(owner: Cred, tag: string, isRoot: boolean): Promise<Owne
       list: '/Keys.json',
     },
     { name: 'Notification', sid: alert.sid, fetch: `/Notifications/${alert.sid}.json`, list: '/Notifications.json' },
+    {
+      name: 'Conference',
+      sid: conf.sid,
+      fetch: `/Conferences/${conf.sid}.json`,
+      update: [`/Conferences/${conf.sid}.json`, { Status: 'completed' }],
+      list: '/Conferences.json',
+    },
+    {
+      name: 'Participant',
+      sid: conf.calls[0]!,
+      fetch: `/Conferences/${conf.sid}/Participants/${conf.calls[0]!}.json`,
+      update: [`/Conferences/${conf.sid}/Participants/${conf.calls[0]!}.json`, { Muted: 'true' }],
+      remove: `/Conferences/${conf.sid}/Participants/${conf.calls[0]!}.json`,
+      list: `/Conferences/${conf.sid}/Participants.json`,
+    },
+    // Dialling into another account's conference (by its SID) is a 404 too.
+    { name: 'Participant create', sid: conf.sid, update: [`/Conferences/${conf.sid}/Participants.json`, { From: from, To: '+15558670013' }] },
+    {
+      name: 'Conference Recording',
+      sid: confRecording.sid,
+      fetch: `/Conferences/${recConf.sid}/Recordings/${confRecording.sid}.json`,
+      list: `/Conferences/${recConf.sid}/Recordings.json`,
+    },
+    { name: 'Recording of a conference', sid: confRecording.sid, fetch: `/Recordings/${confRecording.sid}.json`, list: '/Recordings.json' },
+    {
+      name: 'Transcription',
+      sid: transcription.sid,
+      fetch: `/Transcriptions/${transcription.sid}.json`,
+      remove: `/Transcriptions/${transcription.sid}.json`,
+      list: '/Transcriptions.json',
+    },
+    {
+      name: 'Transcription of a recording',
+      sid: transcription.sid,
+      fetch: `/Recordings/${transcription.recording_sid}/Transcriptions/${transcription.sid}.json`,
+      remove: `/Recordings/${transcription.recording_sid}/Transcriptions/${transcription.sid}.json`,
+      list: `/Recordings/${transcription.recording_sid}/Transcriptions.json`,
+    },
+    {
+      name: 'OutgoingCallerId',
+      sid: callerId.sid,
+      fetch: `/OutgoingCallerIds/${callerId.sid}.json`,
+      update: [`/OutgoingCallerIds/${callerId.sid}.json`, { FriendlyName: 'taken' }],
+      remove: `/OutgoingCallerIds/${callerId.sid}.json`,
+      list: '/OutgoingCallerIds.json',
+    },
+    // A Media Stream started on another account's live call.
+    { name: 'Stream create', sid: conf.calls[1]!, update: [`/Calls/${conf.calls[1]!}/Streams.json`, { Url: 'wss://127.0.0.1:9/stolen' }] },
   ].map((o) => ({
     ...o,
     fetch: o.fetch && `{acct}${o.fetch}`,
@@ -222,6 +323,14 @@ async function populate(owner: Cred, tag: string, isRoot: boolean): Promise<Owne
       sid: String(verification.sid),
       update: [`/verify/v2/Services/${v}/VerificationCheck`, { VerificationSid: String(verification.sid), Code: '000000' }],
     },
+    {
+      name: 'Messaging Service PhoneNumber',
+      sid: String(servicePhone.sid),
+      fetch: `/messaging/v1/Services/${String(service.sid)}/PhoneNumbers/${String(servicePhone.sid)}`,
+      remove: `/messaging/v1/Services/${String(service.sid)}/PhoneNumbers/${String(servicePhone.sid)}`,
+      list: `/messaging/v1/Services/${String(service.sid)}/PhoneNumbers`,
+    },
+    { name: 'Event (Monitor)', sid: `AE${request.sid.slice(2)}`, fetch: `/monitor/v1/Events/AE${request.sid.slice(2)}`, list: '/monitor/v1/Events' },
     { name: 'Verification Attempt', sid: attempt.sid, fetch: `/verify/v2/Attempts/${attempt.sid}`, list: '/verify/v2/Attempts' },
     {
       name: 'Room',
@@ -319,7 +428,7 @@ describe('isolation matrix', () => {
     const b = await s.client.api.v2010.accounts.create({ friendlyName: 'B' });
     const owner = { sid: a.sid, token: a.authToken };
     const owned = await populate(owner, 'sib', false);
-    assert.ok(owned.length >= 20, `${owned.length} resources`);
+    assert.ok(owned.length >= 30, `${owned.length} resources`);
     assert.deepEqual(await probe(owner, { sid: b.sid, token: b.authToken }, owned), []);
     assert.deepEqual(await ownerStillHas(owner, owned), []);
   });
