@@ -134,6 +134,38 @@ describe('the browser Voice SDK', { skip }, () => {
     await page.close();
   });
 
+  test('the WebSocket drops during a call: the SDK reconnects with its token and the call carries on', async () => {
+    app.respond((r) => {
+      if (r.path === '/voice') return { body: '<Response><Gather numDigits="1" action="/after-drop" timeout="30"><Pause length="30"/></Gather></Response>' };
+      if (r.path === '/after-drop') return { body: `<Response><Play>${app.base}/tone.wav</Play><Pause length="20"/></Response>` };
+      return { body: '<Response/>' };
+    });
+    const page = await sdkPage(browser, { serverUrl: s.url, token: token('grace') });
+    await evaluate(page, `(async () => { const call = await window.t.device.connect({ params: { To: 'desk' } }); window.t.listen(call); })()`);
+    const callSid = (await app.waitFor((r) => r.path === '/voice' && r.params.From === 'client:grace', 20_000)).params.CallSid!;
+    await page.waitForFunction(() => (globalThis as unknown as { t: { call: { status(): string } } }).t.call?.status() === 'open');
+    // The server ends the socket without a close frame, as a network failure would.
+    assert.equal(s.sb.voice.clients.gateway.dropLinks(s.accountSid, 'grace'), 1);
+    await eventually(async () => {
+      const calls = (await state(page)).events.map((e) => e.call);
+      assert.ok(calls.includes('reconnecting') && calls.includes('reconnected'), `call events ${JSON.stringify(calls)}`);
+    }, 30_000);
+    assert.equal(await evaluate(page, 'window.t.call.status()'), 'open');
+    assert.equal((await s.client.calls(callSid).fetch()).status, 'in-progress');
+    // The call carries on: a digit reaches <Gather>, the app's tone is heard, and a hang-up over the new socket ends it.
+    await evaluate(page, `window.t.call.sendDigits('3')`);
+    const after = await app.waitFor((r) => r.path === '/after-drop', 15_000);
+    assert.equal(after.params.Digits, '3');
+    const from = (await state(page)).peaks.length;
+    await eventually(async () => {
+      const heard = (await state(page)).peaks.slice(from);
+      assert.ok(heard.length > 20 && shareOf(heard, APP_HZ) > 0.5, `heard ${JSON.stringify(heard.slice(-5))}`);
+    }, 15_000);
+    await evaluate(page, 'window.t.call.disconnect()');
+    await eventually(async () => assert.equal((await s.client.calls(callSid).fetch()).status, 'completed'), 10_000);
+    await page.close();
+  });
+
   /** A page registered as `identity`, its incoming calls in window.t.incoming. */
   async function registered(identity: string): Promise<Page> {
     const page = await sdkPage(browser, { serverUrl: s.url, token: token(identity) });

@@ -107,6 +107,8 @@ export interface VoiceOptions {
   authTokenOf?: ((accountSid: string) => Promise<string | undefined>) | undefined;
   /** An API key's secret (for browser Voice SDK access tokens); without it no device can connect. */
   keySecretOf?: KeySecretLookup | undefined;
+  /** The console's phone key (console/voice-key.ts): its tokens' calls dial their To (voice/client/direct-dial.ts). */
+  isDirectDialKey?: ((accountSid: string, keySid: string) => boolean) | undefined;
   /** Where browsers' WebRTC media is gathered (the video SFU's settings: loopback only, announced IPs, ports). */
   webrtc?: Omit<WebRtcOptions, 'relayHost'> | undefined;
   /** Audio an app may queue ahead of playback on a <Connect><Stream>, in seconds (default 60). */
@@ -232,6 +234,7 @@ export function createVoice(o: VoiceOptions) {
   // Browser devices start calls like an inbound SIP call does (startInbound, defined below; called later).
   const clients: VoiceClients = createVoiceClients({
     secretOf: o.keySecretOf ?? (async () => undefined),
+    ...(o.isDirectDialKey ? { isDirectDialKey: o.isDirectDialKey } : {}),
     webrtc: { loopbackOnly: false, announce: [], ...o.webrtc, relayHost: loopbackOf(bindHost) },
     applications,
     media,

@@ -69,7 +69,7 @@ window.t.register = async () => {
 };
 window.t.listen = (call) => {
   window.t.call = call;
-  for (const e of ['accept', 'ringing', 'disconnect', 'cancel', 'reject', 'error', 'mute']) {
+  for (const e of ['accept', 'ringing', 'disconnect', 'cancel', 'reject', 'error', 'mute', 'reconnecting', 'reconnected']) {
     call.on(e, (arg) => window.t.events.push({ call: e, code: arg && arg.code }));
   }
   call.on('accept', () => {

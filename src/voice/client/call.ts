@@ -2,6 +2,7 @@
  * What both directions of a browser call share: the device it runs on (which may change when the SDK's
  * WebSocket drops and comes back), the messages that name it, and the end of the call from either side.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ClientCallHandle, ClientGateway, DeviceLink } from './gateway.js';
 import type { ClientLeg } from './leg.js';
 import type { ClientMessage, ServerMessage } from './protocol.js';
@@ -14,6 +15,12 @@ export abstract class ClientCall implements ClientCallHandle {
   protected ended = false;
   private grace: NodeJS.Timeout | null = null;
   private readonly hangupCbs: Array<() => void> = [];
+  /**
+   * The SDK's signalling-reconnect token for this call, given with `answer`: after its WebSocket drops,
+   * the SDK sends `invite` with it (and the CallSid) on the new socket and the call carries on. A new
+   * token each time, so an old one cannot be replayed.
+   */
+  private reconnectToken: string | null = null;
 
   constructor(
     protected readonly gateway: ClientGateway,
@@ -32,8 +39,18 @@ export abstract class ClientCall implements ClientCallHandle {
     this.link.send(msg);
   }
 
-  /** Digits from a `dtmf` message; `hangup` from the device. */
-  protected common(msg: ClientMessage): boolean {
+  /** A fresh reconnect token, for the `answer` the device hears. */
+  protected issueReconnectToken(): string {
+    this.reconnectToken = randomBytes(24).toString('base64url');
+    return this.reconnectToken;
+  }
+
+  /** Digits from a `dtmf` message; `hangup` from the device; a reconnect `invite` after a dropped socket. */
+  protected common(msg: ClientMessage, from: DeviceLink): boolean {
+    if (msg.type === 'invite') {
+      this.reconnect(msg.payload.reconnect, from);
+      return true;
+    }
     if (msg.type === 'dtmf') {
       for (const digit of msg.payload.dtmf) if (/^[0-9*#A-Da-d]$/.test(digit)) this.leg?.pressed(digit.toUpperCase());
       return true;
@@ -69,6 +86,24 @@ export abstract class ClientCall implements ClientCallHandle {
     if (this.grace) clearTimeout(this.grace);
     this.grace = null;
     this.gateway.untrack(this);
+  }
+
+  /**
+   * The SDK's reconnect: the token it was given, from a socket of the same identity. The call moves to
+   * that socket and the SDK hears `answer` with a new token (its Call goes from reconnecting to open).
+   */
+  private reconnect(token: string | null, from: DeviceLink): void {
+    const expected = this.reconnectToken;
+    const given = Buffer.from(token ?? '');
+    const valid = expected !== null && given.length === Buffer.byteLength(expected) && timingSafeEqual(given, Buffer.from(expected));
+    if (this.ended || !valid || from.grant?.identity !== this.identity) {
+      from.send({ type: 'hangup', payload: { callsid: this.sid, error: { code: 31209, message: 'The call cannot be reconnected' } } });
+      return;
+    }
+    this.link = from;
+    if (this.grace) clearTimeout(this.grace);
+    this.grace = null;
+    this.send({ type: 'answer', payload: { callsid: this.sid, reconnect: this.issueReconnectToken() } });
   }
 
   onLinkLost(): void {

@@ -75,7 +75,7 @@ class IncomingClientCall extends ClientCall {
 
   onMessage(msg: ClientMessage, from: DeviceLink): void {
     if (this.leg) {
-      this.common(msg);
+      this.common(msg, from);
       return;
     }
     if (msg.type === 'answer') void this.answered(from, msg.payload.sdp);
@@ -99,6 +99,8 @@ class IncomingClientCall extends ClientCall {
       return;
     }
     this.leg = leg;
+    // As Twilio does: the accepting device hears `answer`, which carries its signalling-reconnect token.
+    this.send({ type: 'answer', payload: { callsid: this.sid, reconnect: this.issueReconnectToken() } });
     // The call we placed is answered once it is a peer: answer() has nothing left to do.
     const peer: CallPeer = {
       leg,

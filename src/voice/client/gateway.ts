@@ -46,6 +46,8 @@ export class Device implements DeviceLink {
     private readonly sendText: (text: string) => void,
     private readonly isOpen: () => boolean,
     readonly closeSocket: () => void,
+    /** Ends the socket without a close frame, as a network failure does (the browser sees 1006). */
+    readonly dropSocket: () => void,
   ) {}
 
   get open(): boolean {
@@ -96,8 +98,8 @@ export class ClientGateway {
   constructor(private readonly d: GatewayDeps) {}
 
   /** A new socket. `send` writes a text frame; `close` ends the socket. */
-  connect(send: (text: string) => void, isOpen: () => boolean, close: () => void): { message(text: string): void; closed(): void } {
-    const device = new Device(this, send, isOpen, close);
+  connect(send: (text: string) => void, isOpen: () => boolean, close: () => void, drop: () => void = close): { message(text: string): void; closed(): void } {
+    const device = new Device(this, send, isOpen, close, drop);
     return {
       message: (text) => void this.handle(device, text).catch((err: unknown) => this.d.log('error', 'voice client signalling failed', err)),
       closed: () => this.closed(device),
@@ -238,6 +240,16 @@ export class ClientGateway {
   /** Sockets open for an identity (registered or not). */
   linkedDevices(accountSid: string, identity: string): Device[] {
     return [...(this.linked.get(`${accountSid}\n${identity}`) ?? [])];
+  }
+
+  /**
+   * Drops every socket of an identity as a network failure would; its calls wait for the SDK to reconnect.
+   * For tests of the SDK's reconnection; returns how many were dropped.
+   */
+  dropLinks(accountSid: string, identity: string): number {
+    const devices = this.linkedDevices(accountSid, identity);
+    for (const d of devices) d.dropSocket();
+    return devices.length;
   }
 
   close(): void {

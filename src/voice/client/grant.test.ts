@@ -26,6 +26,7 @@ test("twilio-node's VoiceGrant: identity, incoming allow, the outgoing applicati
     { ...g, expiresAt: 0 },
     {
       accountSid: ACCOUNT,
+      keySid: KEY,
       identity: 'alice',
       incomingAllow: true,
       applicationSid: `AP${'d'.repeat(32)}`,

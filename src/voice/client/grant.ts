@@ -7,6 +7,8 @@ import { errors } from '../../core/errors.js';
 
 export interface VoiceGrant {
   accountSid: string;
+  /** The API key that signed the token (SK...): the console's own key makes its calls dial their To. */
+  keySid: string;
   identity: string;
   /** incoming.allow: the device may register and be called. */
   incomingAllow: boolean;
@@ -33,6 +35,7 @@ export async function verifyVoiceToken(token: string, secretOf: KeySecretLookup,
   for (const [k, v] of Object.entries(object(outgoing?.['params']) ?? {})) if (v !== null && v !== undefined) params[k] = String(v);
   return {
     accountSid: t.accountSid,
+    keySid: t.keySid,
     identity: t.identity,
     incomingAllow: incoming?.['allow'] === true,
     applicationSid: typeof app === 'string' && app !== '' ? app : null,

@@ -12,6 +12,7 @@ import type { CallLimits } from '../calls/limits.js';
 import type { CallPeer } from '../calls/peer.js';
 import type { MediaOptions } from '../calls/sip-peers.js';
 import { ClientCall } from './call.js';
+import { directDialTwiml } from './direct-dial.js';
 import type { ClientGateway, DeviceLink } from './gateway.js';
 import type { VoiceGrant } from './grant.js';
 import { openClientLeg, type ClientLeg } from './leg.js';
@@ -27,10 +28,16 @@ export interface OutgoingDeps {
   nodeId: string;
   leaseMs: number;
   now: () => number;
+  /** Tokens signed with this key dial their To themselves (the console's phone, direct-dial.ts). */
+  isDirectDialKey?: (accountSid: string, keySid: string) => boolean;
   /** Stores the call and runs its TwiML (the voice module's inbound starter). */
   start: (row: CallRow, peer: CallPeer, first: DocumentSource) => Promise<void>;
   onError: (err: unknown) => void;
 }
+
+type AppRow = NonNullable<Awaited<ReturnType<ApplicationsRepository['findOwned']>>>;
+/** What the call runs: the token's TwiML App, or (console phone) one <Dial> to its To. */
+type Target = { kind: 'app'; app: AppRow; url: string } | { kind: 'twiml'; xml: string };
 
 const method = (m: string): 'GET' | 'POST' => (m.toUpperCase() === 'GET' ? 'GET' : 'POST');
 
@@ -49,12 +56,12 @@ class OutgoingClientCall extends ClientCall {
     this.send({ type: 'ringing', payload: { callsid: sid } });
   }
 
-  onMessage(msg: ClientMessage): void {
-    this.common(msg);
+  onMessage(msg: ClientMessage, from: DeviceLink): void {
+    this.common(msg, from);
   }
 
   async answer(): Promise<void> {
-    this.send({ type: 'answer', payload: { callsid: this.sid, sdp: this.answerSdp } });
+    this.send({ type: 'answer', payload: { callsid: this.sid, sdp: this.answerSdp, reconnect: this.issueReconnectToken() } });
   }
 
   reject(reason: 'busy' | 'rejected'): void {
@@ -67,9 +74,20 @@ class OutgoingClientCall extends ClientCall {
 
 export async function placeFromDevice(d: OutgoingDeps, link: DeviceLink, grant: VoiceGrant, msg: Extract<ClientMessage, { type: 'invite' }>): Promise<void> {
   const refuse = (code: number, message: string) => link.send({ type: 'hangup', payload: { callsid: msg.payload.callsid, error: { code, message } } });
-  if (!grant.applicationSid) return refuse(WIRE.applicationNotFound, 'The access token has no outgoing application (VoiceGrant outgoingApplicationSid)');
-  const app = await d.applications.findOwned(grant.accountSid, grant.applicationSid);
-  if (!app?.voice_url) return refuse(WIRE.applicationNotFound, `Application ${grant.applicationSid} not found or has no VoiceUrl`);
+  const params: Record<string, string> = { ...grant.applicationParams };
+  for (const [k, v] of new URLSearchParams(msg.payload.params)) params[k] = v;
+  const to = params.To ?? '';
+  let target: Target;
+  if (!grant.applicationSid && d.isDirectDialKey?.(grant.accountSid, grant.keySid)) {
+    const xml = directDialTwiml(to, params.CallerId);
+    if (!xml) return refuse(WIRE.badRequest, `Cannot dial "${to}": give a phone number, a SIP URI or client:<identity>`);
+    target = { kind: 'twiml', xml };
+  } else {
+    if (!grant.applicationSid) return refuse(WIRE.applicationNotFound, 'The access token has no outgoing application (VoiceGrant outgoingApplicationSid)');
+    const app = await d.applications.findOwned(grant.accountSid, grant.applicationSid);
+    if (!app?.voice_url) return refuse(WIRE.applicationNotFound, `Application ${grant.applicationSid} not found or has no VoiceUrl`);
+    target = { kind: 'app', app, url: app.voice_url };
+  }
   const sid = newSid('CA');
   const hit = d.limits?.acquire(sid, grant.accountSid) ?? null;
   if (hit) return refuse(WIRE.busy, 'Call limit reached');
@@ -90,10 +108,8 @@ export async function placeFromDevice(d: OutgoingDeps, link: DeviceLink, grant: 
       hangup: () => call.hangup(),
       onHangup: (cb) => call.onHangup(cb),
     };
-    const params: Record<string, string> = { ...grant.applicationParams };
-    for (const [k, v] of new URLSearchParams(msg.payload.params)) params[k] = v;
-    const to = params.To ?? '';
     const now = d.now();
+    const app = target.kind === 'app' ? target.app : null;
     const row: CallRow = {
       sid,
       account_sid: grant.accountSid,
@@ -109,14 +125,14 @@ export async function placeFromDevice(d: OutgoingDeps, link: DeviceLink, grant: 
       duration: null,
       forwarded_from: null,
       caller_name: null,
-      url: app.voice_url,
-      method: method(app.voice_method),
-      fallback_url: app.voice_fallback_url,
-      fallback_method: method(app.voice_fallback_method),
-      twiml: null,
-      application_sid: app.sid,
-      status_callback: app.status_callback,
-      status_callback_method: method(app.status_callback_method),
+      url: app ? app.voice_url : null,
+      method: method(app?.voice_method ?? 'POST'),
+      fallback_url: app?.voice_fallback_url ?? null,
+      fallback_method: method(app?.voice_fallback_method ?? 'POST'),
+      twiml: target.kind === 'twiml' ? target.xml : null,
+      application_sid: app?.sid ?? null,
+      status_callback: app?.status_callback ?? null,
+      status_callback_method: method(app?.status_callback_method ?? 'POST'),
       status_callback_events: '["completed"]',
       callback_seq: -1,
       timeout: 60,
@@ -130,13 +146,16 @@ export async function placeFromDevice(d: OutgoingDeps, link: DeviceLink, grant: 
       date_updated: now,
     };
     const { To: _to, ...custom } = params;
-    const first: DocumentSource = {
-      kind: 'url',
-      url: app.voice_url,
-      method: method(app.voice_method),
-      fallback: app.voice_fallback_url ? { url: app.voice_fallback_url, method: method(app.voice_fallback_method) } : null,
-      params: { ...custom, ApplicationSid: app.sid },
-    };
+    const first: DocumentSource =
+      target.kind === 'twiml'
+        ? { kind: 'twiml', xml: target.xml }
+        : {
+            kind: 'url',
+            url: target.url,
+            method: method(target.app.voice_method),
+            fallback: target.app.voice_fallback_url ? { url: target.app.voice_fallback_url, method: method(target.app.voice_fallback_method) } : null,
+            params: { ...custom, ApplicationSid: target.app.sid },
+          };
     started = true;
     await d.start(row, peer, first);
   } finally {

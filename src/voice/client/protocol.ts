@@ -29,7 +29,7 @@ export type ServerMessage =
   | { type: 'close'; payload: Record<string, never> }
   | { type: 'invite'; payload: { callsid: string; sdp: string; parameters: Record<string, string> } }
   | { type: 'ringing'; payload: { callsid: string } }
-  | { type: 'answer'; payload: { callsid: string; sdp?: string } }
+  | { type: 'answer'; payload: { callsid: string; sdp?: string; reconnect?: string } }
   | { type: 'cancel'; payload: { callsid: string } }
   | { type: 'hangup'; payload: { callsid: string; error?: WireError } }
   | { type: 'error'; payload: { callsid?: string; error: WireError } };

@@ -18,6 +18,7 @@ export function attachVoiceSignalling(server: Server, gateway: ClientGateway, he
         (text) => ws.send(text),
         () => ws.readyState === ws.OPEN,
         () => ws.close(1000),
+        () => ws.terminate(),
       );
       ws.on('message', (data, isBinary) => {
         if (!isBinary) conn.message(data.toString());
