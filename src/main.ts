@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import type { EventBus } from './core/events.js';
 import { createLogger } from './core/logger.js';
 import { createConsole, consolePlugin } from './console/index.js';
+import { DashboardRepository } from './store/repositories/dashboard.js';
 import { hostPolicy } from './http/hosts.js';
 import { accountPlugin } from './http/plugins/account.js';
 import { messagingPlugin } from './http/plugins/messaging.js';
@@ -113,6 +114,19 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   platform.metrics.trackCarriers(() =>
     messaging.carriers.list().map((m) => ({ name: m.config.name, up: m.carrier.health().up, counters: m.carrier.counters?.() })),
   );
+  // Before voice: the console's phone signs its Voice SDK tokens with a key voice must accept.
+  const ui = await createConsole({
+    accounts,
+    settings: platform.settings,
+    events,
+    messages: messaging.service,
+    clock,
+    publicUrl: origin,
+    dashboard: {
+      repo: new DashboardRepository(db),
+      carriers: () => messaging.carriers.list().map((m) => ({ name: m.config.name, up: m.carrier.health().up })),
+    },
+  });
   const voice = createVoice({
     db,
     clock,
@@ -134,7 +148,8 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
       error === null ? logger.debug({ nice }, 'media engine thread priority raised') : logger.debug({ error }, 'media engine thread priority left level'),
     speech: createSpeechRecognizer(config.speechEngine, { maxConcurrent: config.speechConcurrency }),
     authTokenOf: (sid) => accounts.authTokenOf(sid),
-    keySecretOf: (accountSid, keySid) => accounts.keySecretFor(accountSid, keySid),
+    keySecretOf: async (accountSid, keySid) => ui.auth.voiceKeys.secretOf(accountSid, keySid) ?? accounts.keySecretFor(accountSid, keySid),
+    isDirectDialKey: (accountSid, keySid) => ui.auth.voiceKeys.isConsoleKey(accountSid, keySid),
     webrtc: {
       loopbackOnly: isLoopback(config.host),
       announce: [...(isLoopback(config.host) ? ['127.0.0.1'] : []), ...(config.videoPublicIp ? [config.videoPublicIp] : [])],
@@ -163,7 +178,6 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     reconnectMs: config.videoReconnectMs,
     log: (level, msg, err) => logger[level]({ err, component: 'video' }, msg),
   });
-  const ui = await createConsole({ accounts, settings: platform.settings, events, messages: messaging.service, clock, publicUrl: origin });
 
   // HTTP: the server (auth, limits, errors) and one plugin per product.
   await platform.start();

@@ -98,3 +98,88 @@ test('the Queues page shows a waiting caller live, and it leaves the list when d
     .catch(() => undefined);
   assert.deepEqual(watch.problems, []);
 });
+
+test("a call's page plays its recording, draws its waveform and shows AnsweredBy", async () => {
+  const shop = (await s.client.incomingPhoneNumbers.create({ areaCode: '415' })).phoneNumber;
+  await behave('+15550177021', { Audio: ['pause:0.4', 'tone:700:8'], HangupAfter: '15' });
+  const call = await s.client.calls.create({
+    to: '+15550177021',
+    from: shop,
+    machineDetection: 'Enable',
+    twiml: '<Response><Record maxLength="3" playBeep="false" trim="do-not-trim"/><Hangup/></Response>',
+  });
+  await eventually(async () => ((await s.client.calls(call.sid).fetch()).status === 'completed' ? true : undefined), 30_000);
+  await eventually(async () => ((await s.client.recordings.list({ callSid: call.sid }))[0]?.status === 'completed' ? true : undefined), 15_000);
+
+  await page.goto(`${s.url}/console/calls/${call.sid}`);
+  await page.getByRole('heading', { name: new RegExp(`Call ${call.sid}`), level: 1 }).waitFor();
+  const recording = page.getByTestId('recording');
+  const audio = recording.locator('audio');
+  await audio.waitFor();
+  // The test compiles without DOM types: the element's few members it reads, spelled out.
+  type Media = { readyState: number; duration: number; addEventListener(e: string, f: () => void, o: { once: boolean }): void };
+  type Canvas = {
+    width: number;
+    height: number;
+    getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+  };
+  const seconds = await audio.evaluate(
+    (a: Media) =>
+      new Promise<number>((resolve) => {
+        if (a.readyState >= 1) resolve(a.duration);
+        else a.addEventListener('loadedmetadata', () => resolve(a.duration), { once: true });
+      }),
+  );
+  assert.ok(seconds > 2 && seconds < 4.5, `the player has the 3 s recording (${seconds} s)`);
+  // The waveform is drawn from the audio: the tone's bar in the middle column is far taller than the
+  // one-pixel line silence would draw.
+  await eventually(async () => {
+    const share = await recording.locator('canvas').evaluate((c: Canvas) => {
+      const column = c.getContext('2d')?.getImageData(Math.floor(c.width / 2), 0, 1, c.height).data ?? new Uint8ClampedArray();
+      let inked = 0;
+      for (let i = 3; i < column.length; i += 4) if ((column[i] ?? 0) > 0) inked++;
+      return inked / c.height;
+    });
+    return share > 0.1 ? true : undefined;
+  }, 10_000);
+  assert.match(
+    (await page.getByTestId('answered-by').textContent()) ?? '',
+    /^(human|machine_start|machine_end_beep|machine_end_silence|machine_end_other|fax|unknown)$/,
+  );
+  await screenshot(page, 'call-recording');
+  assert.deepEqual(watch.problems, []);
+});
+
+test('the Conferences page lists the participants; Mute, Hold and Kick act on them', async () => {
+  const shop = (await s.client.incomingPhoneNumbers.create({ areaCode: '415' })).phoneNumber;
+  const twiml = '<Response><Dial><Conference>standup</Conference></Dial></Response>';
+  await behave('+15550177031', { HangupAfter: '60' });
+  await behave('+15550177032', { HangupAfter: '60' });
+  const a = await s.client.calls.create({ to: '+15550177031', from: shop, twiml });
+  const b = await s.client.calls.create({ to: '+15550177032', from: shop, twiml });
+  await page.goto(`${s.url}/console/conferences`);
+  await page.getByRole('heading', { name: 'Conferences', level: 1 }).waitFor();
+  const list = page.getByRole('list', { name: 'Participants of standup' });
+  const rowA = list.locator(`li[data-sid="${a.sid}"]`);
+  const rowB = list.locator(`li[data-sid="${b.sid}"]`);
+  await rowA.waitFor({ timeout: 20_000 });
+  await rowB.waitFor({ timeout: 20_000 });
+  const conference = (await s.client.conferences.list({ friendlyName: 'standup' }))[0]!;
+  const participant = (sid: string) => s.client.conferences(conference.sid).participants(sid).fetch();
+
+  await rowA.getByRole('button', { name: 'Mute' }).click();
+  await rowA.getByRole('button', { name: 'Unmute' }).waitFor();
+  assert.equal((await participant(a.sid)).muted, true);
+  await rowA.getByRole('button', { name: 'Hold' }).click();
+  await rowA.getByRole('button', { name: 'Resume' }).waitFor();
+  assert.equal((await participant(a.sid)).hold, true);
+  await screenshot(page, 'conference');
+  await rowB.getByRole('button', { name: 'Kick' }).click();
+  await rowB.waitFor({ state: 'detached', timeout: 15_000 });
+  await eventually(async () => ((await s.client.calls(b.sid).fetch()).status === 'completed' ? true : undefined), 15_000);
+  await s.client
+    .calls(a.sid)
+    .update({ status: 'completed' })
+    .catch(() => undefined);
+  assert.deepEqual(watch.problems, []);
+});

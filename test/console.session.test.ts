@@ -167,6 +167,61 @@ test('sign-out ends the session everywhere; a new sign-in works at once', async 
   assert.equal((await fetch(`${s.url}/console/api/session`, { headers: { cookie: again.cookie } })).status, 200);
 });
 
+test("the phone's Voice SDK token: CSRF and Origin required, for the acting account, never a secret", async () => {
+  const { cookie, view } = await signIn(s.accountSid, s.authToken);
+  const mint = (headers: Record<string, string>) =>
+    fetch(`${s.url}/console/api/voice-token`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+  assert.equal((await mint(withSession(cookie))).status, 403, 'no CSRF token');
+  assert.equal((await mint(withSession(cookie, view.csrf_token))).status, 403, 'no Origin');
+  assert.equal((await mint(withSession(cookie, view.csrf_token, { origin: 'https://evil.example' }))).status, 403, 'a foreign Origin');
+  const res = await mint(withSession(cookie, view.csrf_token, { origin }));
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('cache-control'), 'no-store');
+  const body = (await res.json()) as { token: string; identity: string; account_sid: string };
+  assert.equal(body.identity, 'console');
+  assert.equal(body.account_sid, s.accountSid);
+  assert.ok(!JSON.stringify(body).includes(s.authToken));
+  const claims = JSON.parse(Buffer.from(body.token.split('.')[1]!, 'base64url').toString()) as {
+    sub: string;
+    iss: string;
+    exp: number;
+    iat: number;
+    grants: { voice: unknown };
+  };
+  assert.equal(claims.sub, s.accountSid);
+  assert.match(claims.iss, /^SK[0-9a-f]{32}$/);
+  assert.equal(claims.exp - claims.iat, 3600, 'short-lived');
+  assert.deepEqual(claims.grants.voice, { incoming: { allow: true } });
+  // The console's key is no API key of the account: the Keys API does not list it.
+  const keys = (await s.client.keys.list()).map((k) => k.sid);
+  assert.ok(!keys.includes(claims.iss));
+});
+
+test('the dashboard answers the acting account only, with CSRF', async () => {
+  const { cookie, view } = await signIn(s.accountSid, s.authToken);
+  assert.equal((await fetch(`${s.url}/console/api/dashboard`, { headers: withSession(cookie) })).status, 403);
+  const sub = await s.client.api.v2010.accounts.create({ friendlyName: 'Dashboard sub' });
+  const from = (await s.client.incomingPhoneNumbers.create({ areaCode: '415' })).phoneNumber;
+  await s.client.messages.create({ from, to: '+15558675399', body: 'parent only' });
+  const read = async (c: string, csrf: string) => {
+    const res = await fetch(`${s.url}/console/api/dashboard`, { headers: withSession(c, csrf) });
+    assert.equal(res.status, 200);
+    return (await res.json()) as { messages_total: number; minutes: number[]; carriers: unknown[] };
+  };
+  const mine = await read(cookie, view.csrf_token);
+  assert.ok(mine.messages_total >= 1);
+  assert.equal(mine.minutes.length, 60);
+  // Acting as the subaccount: none of the parent's messages.
+  const switched = await fetch(`${s.url}/console/api/session/account`, {
+    method: 'POST',
+    headers: withSession(cookie, view.csrf_token, { origin, 'content-type': 'application/json' }),
+    body: JSON.stringify({ AccountSid: sub.sid }),
+  });
+  assert.equal(switched.status, 200);
+  const subCookie = (switched.headers.get('set-cookie') ?? '').split(';')[0]!;
+  assert.equal((await read(subCookie, view.csrf_token)).messages_total, 0);
+});
+
 test('a session survives a restart: the sealing secret is kept in the store', async () => {
   const { cookie } = await signIn(s.accountSid, s.authToken);
   await s.sb.close();

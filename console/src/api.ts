@@ -75,6 +75,13 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   return (await res.json()) as T;
 }
 
+/** Binary content (a recording's audio) through the session, for a blob: URL the page can play. */
+export async function apiBlob(path: string): Promise<Blob> {
+  const res = await fetch(path, { headers: { 'x-switchboard-csrf': csrfToken }, credentials: 'same-origin' });
+  if (!res.ok) throw await errorOf(res);
+  return res.blob();
+}
+
 /** For modules that may not be enabled: the JSON when the server answers 200, null otherwise. */
 export async function probe<T>(path: string): Promise<T | null> {
   const res = await send(path, {});

@@ -4,16 +4,19 @@ import { api, ApiError, onSessionLost, setCsrfToken } from './api.js';
 import { connectLive, disconnectLive, useLiveStatus } from './live.js';
 import { CallDetail } from './pages/call-detail.js';
 import { Calls } from './pages/calls.js';
+import { Dashboard } from './pages/dashboard.js';
 import { Inspector } from './pages/inspector.js';
 import { MessageDetail } from './pages/message-detail.js';
 import { Messages } from './pages/messages.js';
 import { Numbers } from './pages/numbers.js';
+import { Phone, usePhone } from './pages/phone.js';
 import { Phones } from './pages/phones.js';
 import { Conferences } from './pages/conferences.js';
 import { Queues } from './pages/queues.js';
 import { SignIn } from './pages/sign-in.js';
 import { Start } from './pages/start.js';
 import { Verify } from './pages/verify.js';
+import { stopPhone } from './phone/device.js';
 import { navigate, usePath } from './router.js';
 import type { Session } from './types.js';
 import { Link } from './ui/common.js';
@@ -21,10 +24,12 @@ import './styles.css';
 
 const NAV: { path: string; label: string }[] = [
   { path: '/', label: 'Start' },
+  { path: '/dashboard', label: 'Dashboard' },
   { path: '/numbers', label: 'Phone numbers' },
   { path: '/messages', label: 'Messages' },
   { path: '/phones', label: 'Virtual phones' },
   { path: '/inspector', label: 'Webhook inspector' },
+  { path: '/phone', label: 'Phone' },
   { path: '/calls', label: 'Calls' },
   { path: '/queues', label: 'Queues' },
   { path: '/conferences', label: 'Conferences' },
@@ -37,6 +42,8 @@ function Page(props: { path: string; session: Session }) {
     case '':
     case undefined:
       return <Start session={props.session} />;
+    case 'dashboard':
+      return <Dashboard />;
     case 'numbers':
       return <Numbers session={props.session} />;
     case 'messages':
@@ -45,6 +52,8 @@ function Page(props: { path: string; session: Session }) {
       return <Phones session={props.session} phone={id ? decodeURIComponent(id) : null} />;
     case 'inspector':
       return <Inspector session={props.session} selected={id ?? null} />;
+    case 'phone':
+      return <Phone session={props.session} />;
     case 'calls':
       return id ? <CallDetail session={props.session} sid={id} /> : <Calls session={props.session} />;
     case 'queues':
@@ -72,6 +81,17 @@ function LiveBadge() {
     <span class={`live live-${status}`} role="status" title="Updates without reloading">
       {text}
     </span>
+  );
+}
+
+/** A call ringing the console's phone while another page is open. */
+function PhoneBanner(props: { section: string }) {
+  const phone = usePhone();
+  if (!phone.ringing || props.section === '/phone') return null;
+  return (
+    <p class="notice phone-banner" role="alert">
+      Incoming call from <span class="mono">{phone.ringing.from}</span>: <Link to="/phone">open the phone to answer</Link>
+    </p>
   );
 }
 
@@ -121,6 +141,7 @@ function Shell(props: { session: Session; onSwitch: (sid: string) => void; onSig
         </ul>
       </nav>
       <main id="main" class="content">
+        <PhoneBanner section={section} />
         <Page key={session.account_sid} path={path} session={session} />
       </main>
     </div>
@@ -133,6 +154,8 @@ function App() {
 
   const adopt = useCallback((s: Session | null) => {
     setCsrfToken(s?.csrf_token ?? '');
+    // The phone belongs to one account's session: signing out or switching account ends it.
+    stopPhone();
     setSession(s);
     if (s) connectLive();
     else disconnectLive();

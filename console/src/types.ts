@@ -124,6 +124,8 @@ export interface CallDetails extends Call {
   start_time: string | null;
   end_time: string | null;
   parent_call_sid: string | null;
+  /** Answering machine detection's verdict (MachineDetection), null without it. */
+  answered_by: string | null;
 }
 
 /** A call queue (GET .../Queues.json). */
@@ -202,4 +204,37 @@ export interface LiveEvents {
   alert: { accountSid: string; sid: string; code: number; resourceSid: string | null };
   'call.status': { accountSid: string; sid: string; status: string };
   'queue.member': { accountSid: string; queueSid: string; callSid: string; change: 'joined' | 'left' };
+}
+
+/** GET /console/api/dashboard (src/console/dashboard.ts). */
+export interface Dashboard {
+  minutes: number[];
+  messages: Record<string, number[]>;
+  messages_total: number;
+  delivery_rate: Array<number | null>;
+  alerts: Record<string, number[]>;
+  calls: Record<string, number[]>;
+  calls_total: number;
+  concurrent_calls: number[];
+  queues: Array<{ sid: string; friendly_name: string; size: number; longest_wait: number }>;
+  carriers: Array<{ name: string; up: boolean }>;
+}
+
+/** A recording (GET .../Recordings.json?CallSid=). */
+export interface Recording {
+  sid: string;
+  call_sid: string;
+  duration: string;
+  status: string;
+  channels: number;
+  source: string;
+  date_created: string;
+  uri: string;
+}
+
+/** A transcription (GET .../Recordings/{Sid}/Transcriptions.json). */
+export interface Transcription {
+  sid: string;
+  status: string;
+  transcription_text: string | null;
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import { errors } from '../core/errors.js';
 import type { AccountSid } from '../core/sid.js';
 import type { SettingsRepository } from '../store/repositories/settings.js';
+import { ConsoleVoiceKeys } from './voice-key.js';
 import { COOKIE_NAME, CSRF_HEADER, readCookie, SESSION_TTL_MS, SessionCodec, type SessionClaims } from './session.js';
 
 const SECRET_KEY = 'console_session_secret';
@@ -36,12 +37,14 @@ export class ConsoleAuth {
   private constructor(
     private readonly d: ConsoleAuthDeps,
     private readonly codec: SessionCodec,
+    /** The console phone's signing keys, derived from the same server secret (voice-key.ts). */
+    readonly voiceKeys: ConsoleVoiceKeys,
   ) {}
 
   static async create(d: ConsoleAuthDeps): Promise<ConsoleAuth> {
     // setIfAbsent: two nodes starting at once on one database agree on a single secret.
     const secret = await d.settings.setIfAbsent(SECRET_KEY, SessionCodec.newSecret());
-    return new ConsoleAuth(d, new SessionCodec(secret));
+    return new ConsoleAuth(d, new SessionCodec(secret), new ConsoleVoiceKeys(secret));
   }
 
   csrfToken(claims: SessionClaims): string {

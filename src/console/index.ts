@@ -5,9 +5,12 @@ import type { EventBus } from '../core/events.js';
 import type { SessionAuthenticator } from '../http/server.js';
 import type { MessagesService } from '../messaging/service.js';
 import type { SettingsRepository } from '../store/repositories/settings.js';
+import type { DashboardRepository } from '../store/repositories/dashboard.js';
 import { ConsoleAuth } from './auth.js';
+import type { CarrierHealth } from './dashboard.js';
 import { ConsoleEvents } from './events.js';
 import { consoleApiRoutes } from './routes.js';
+import { consoleSoundRoutes } from './sounds.js';
 import { consoleStaticRoutes } from './static.js';
 
 export interface ConsoleDeps {
@@ -18,6 +21,8 @@ export interface ConsoleDeps {
   clock: Clock;
   /** The public base URL; empty until the server listens when none is configured. */
   publicUrl: () => string;
+  /** The dashboard's aggregates and the carriers' health (absent: the dashboard answers 404). */
+  dashboard?: { repo: DashboardRepository; carriers: () => CarrierHealth[] } | undefined;
   /** Where the built console lives (tests may point elsewhere); defaults to dist/console-ui. */
   assetsDir?: string;
 }
@@ -39,7 +44,8 @@ export type Console = Awaited<ReturnType<typeof createConsole>>;
 /** The web console at /console: static files, its session API and the live event stream. */
 export const consolePlugin: FastifyPluginAsync<{ console: Console }> = async (app, { console: ui }) => {
   const d = ui.deps;
-  consoleApiRoutes(app, { auth: ui.auth, accounts: d.accounts, messages: d.messages, publicUrl: d.publicUrl, clock: d.clock });
+  consoleApiRoutes(app, { auth: ui.auth, accounts: d.accounts, messages: d.messages, publicUrl: d.publicUrl, clock: d.clock, dashboard: d.dashboard });
   ui.events.register(app);
+  consoleSoundRoutes(app);
   consoleStaticRoutes(app, d.assetsDir);
 };

@@ -5,8 +5,11 @@ import { iso8601 } from '../core/dates.js';
 import { errors } from '../core/errors.js';
 import { throttledLogin } from '../http/server.js';
 import type { MessagesService } from '../messaging/service.js';
+import type { DashboardRepository } from '../store/repositories/dashboard.js';
 import type { ConsoleAuth, ConsoleSession } from './auth.js';
+import { dashboardView, type CarrierHealth } from './dashboard.js';
 import { sessionCookie, type SessionClaims } from './session.js';
+import { CONSOLE_IDENTITY } from './voice-key.js';
 
 export interface ConsoleRoutesDeps {
   auth: ConsoleAuth;
@@ -14,6 +17,7 @@ export interface ConsoleRoutesDeps {
   messages: MessagesService;
   publicUrl: () => string;
   clock: Clock;
+  dashboard?: { repo: DashboardRepository; carriers: () => CarrierHealth[] } | undefined;
 }
 
 /** How many accounts the switcher lists: one parent and its subaccounts, which a person scrolls through. */
@@ -86,6 +90,23 @@ export function consoleApiRoutes(app: FastifyInstance, d: ConsoleRoutesDeps): vo
     const claims = await auth.switchTo(session, target);
     setCookie(req, reply, claims);
     return view({ claims, home: session.home });
+  });
+
+  // The phone's Voice SDK token for the acting account: short-lived, signed with the console's own key, so
+  // no account secret reaches the page. A write (POST) so the Origin rule applies too.
+  app.post('/console/api/voice-token', async (req, reply) => {
+    const session = await auth.require(req, { csrf: true });
+    const { token, expiresAt } = auth.voiceKeys.mint(session.acting.accountSid, d.clock.now());
+    void reply.header('cache-control', 'no-store');
+    return { token, identity: CONSOLE_IDENTITY, account_sid: session.acting.accountSid, expires_at: iso8601(expiresAt * 1000) };
+  });
+
+  // The dashboard's last hour for the acting account (the page polls it and refetches on live events).
+  app.get('/console/api/dashboard', async (req, reply) => {
+    const session = await auth.require(req, { csrf: true });
+    if (!d.dashboard) throw errors.resourceNotFound('/console/api/dashboard');
+    void reply.header('cache-control', 'no-store');
+    return dashboardView(d.dashboard.repo, d.dashboard.carriers, session.acting.accountSid, d.clock.now());
   });
 
   // What the Messages API leaves out (Twilio's resource has no encoding) but the console shows.

@@ -80,6 +80,8 @@ export function watchPage(page: Page, allowedOrigins: string[]): { problems: str
   page.on('request', (req) => {
     const url = req.url();
     if (url.startsWith('data:')) return;
+    // A blob: URL the page made itself from what it fetched (a recording's audio) carries the page's origin.
+    if (allowedOrigins.some((o) => url.startsWith(`blob:${o}/`))) return;
     if (!allowedOrigins.some((o) => url.startsWith(`${o}/`))) problems.push(`request to a foreign address: ${url}`);
   });
   return { problems };

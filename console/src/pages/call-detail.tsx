@@ -1,9 +1,33 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { useLive } from '../live.js';
-import type { Alert, Call, CallDetails, CallEvent, Session, WebhookRequest } from '../types.js';
+import type { Alert, Call, CallDetails, CallEvent, Recording, Session, WebhookRequest } from '../types.js';
 import { ErrorText, formPairs, Link, StatusPill, When } from '../ui/common.js';
+import { RecordingView } from '../ui/recording.js';
 import { AlertList, Timeline, webhookSteps, type Step } from '../ui/timeline.js';
+
+/** A Media Stream as its status callbacks tell it: name, track, and each event (started, stopped, error). */
+interface StreamSeen {
+  sid: string;
+  name: string;
+  track: string;
+  events: string[];
+}
+
+function streamsOf(hooks: WebhookRequest[]): StreamSeen[] {
+  const byId = new Map<string, StreamSeen>();
+  for (const w of hooks) {
+    if (w.purpose !== 'stream-status') continue;
+    const p = new Map(formPairs(w.request.body, w.url) ?? []);
+    const sid = p.get('StreamSid');
+    if (!sid) continue;
+    const s = byId.get(sid) ?? { sid, name: p.get('StreamName') ?? '', track: p.get('Track') ?? '', events: [] };
+    const ev = p.get('StreamEvent');
+    if (ev && !s.events.includes(ev)) s.events.push(ev);
+    byId.set(sid, s);
+  }
+  return [...byId.values()];
+}
 
 /** The status a call status callback reported, read from what was sent (form body, or the query of a GET). */
 function reportedStatus(w: WebhookRequest): string | undefined {
@@ -35,7 +59,8 @@ function timeline(hooks: WebhookRequest[], events: CallEvent[]): Step[] {
   return steps.sort((a, b) => a.at - b.at);
 }
 
-export function CallDetail(props: { session: Session; sid: string }) {
+/** `embedded`: inside another page (the phone): no back link, headings one level down. */
+export function CallDetail(props: { session: Session; sid: string; embedded?: boolean }) {
   const acct = props.session.account_sid;
   const { sid } = props;
   const [call, setCall] = useState<CallDetails | null>(null);
@@ -43,6 +68,7 @@ export function CallDetail(props: { session: Session; sid: string }) {
   const [events, setEvents] = useState<CallEvent[]>([]);
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [legs, setLegs] = useState<Call[]>([]);
+  const [recordings, setRecordings] = useState<Recording[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   const loadCall = useCallback(
@@ -71,17 +97,28 @@ export function CallDetail(props: { session: Session; sid: string }) {
     [acct, sid],
   );
 
+  const loadRecordings = useCallback(
+    () =>
+      api<{ recordings: Recording[] }>(`/2010-04-01/Accounts/${acct}/Recordings.json${query({ CallSid: sid, PageSize: '50' })}`).then(
+        (r) => setRecordings(r.recordings),
+        () => undefined,
+      ),
+    [acct, sid],
+  );
+
   useEffect(() => {
     void loadCall();
     void loadTimeline().catch(() => undefined);
     void loadLegs();
-  }, [loadCall, loadTimeline, loadLegs]);
+    void loadRecordings();
+  }, [loadCall, loadTimeline, loadLegs, loadRecordings]);
 
   useLive((name, data) => {
     if (name === 'resync') {
       void loadCall();
       void loadTimeline().catch(() => undefined);
       void loadLegs();
+      void loadRecordings();
       return;
     }
     const d = data as { sid?: string; resourceSid?: string | null } | null;
@@ -93,6 +130,8 @@ export function CallDetail(props: { session: Session; sid: string }) {
     // A leg's status changes under its own SID: any other call's change may be one of ours.
     if (name === 'call.status' && d?.sid !== sid) void loadLegs();
     if ((name === 'webhook.request' || name === 'alert') && d?.resourceSid === sid) void loadTimeline().catch(() => undefined);
+    // A recording lands (or a transcription) with its callback or the call's end.
+    if ((name === 'call.status' && d?.sid === sid) || (name === 'webhook.request' && d?.resourceSid === sid)) void loadRecordings();
   });
 
   if (error)
@@ -111,14 +150,26 @@ export function CallDetail(props: { session: Session; sid: string }) {
       </section>
     );
   const steps = timeline(hooks, events);
+  const streams = streamsOf(hooks);
+  const embedded = props.embedded === true;
   return (
     <section aria-labelledby="call-title">
-      <p>
-        <Link to="/calls">← All calls</Link>
-      </p>
-      <h1 id="call-title" tabIndex={-1}>
-        Call <span class="mono small">{call.sid}</span>
-      </h1>
+      {embedded ? (
+        <h2 id="call-title">
+          <Link to={`/calls/${call.sid}`} label={`Call ${call.sid}`}>
+            Call <span class="mono small">{call.sid}</span>
+          </Link>
+        </h2>
+      ) : (
+        <>
+          <p>
+            <Link to="/calls">← All calls</Link>
+          </p>
+          <h1 id="call-title" tabIndex={-1}>
+            Call <span class="mono small">{call.sid}</span>
+          </h1>
+        </>
+      )}
       <dl class="facts card">
         <dt>Status</dt>
         <dd>
@@ -140,6 +191,12 @@ export function CallDetail(props: { session: Session; sid: string }) {
         <dd>
           <When date={call.end_time} />
         </dd>
+        {call.answered_by ? (
+          <>
+            <dt>Answered by</dt>
+            <dd data-testid="answered-by">{call.answered_by}</dd>
+          </>
+        ) : null}
         {call.parent_call_sid ? (
           <>
             <dt>Parent call</dt>
@@ -167,6 +224,31 @@ export function CallDetail(props: { session: Session; sid: string }) {
               </li>
             ))}
           </ol>
+        </>
+      ) : null}
+      {recordings.length > 0 ? (
+        <>
+          <h2 id="call-recordings-title">Recordings</h2>
+          <ul class="list" aria-labelledby="call-recordings-title">
+            {recordings.map((r) => (
+              <RecordingView key={`${r.sid}-${r.status}`} accountSid={acct} recording={r} />
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {streams.length > 0 ? (
+        <>
+          <h2 id="call-streams-title">Media Streams</h2>
+          <ul class="list" aria-labelledby="call-streams-title" data-testid="call-streams">
+            {streams.map((st) => (
+              <li key={st.sid} class="list-row">
+                <span class="mono small">{st.sid}</span>
+                {st.name ? <span>{st.name}</span> : null}
+                {st.track ? <span class="muted">{st.track}</span> : null}
+                <span>{st.events.join(' → ')}</span>
+              </li>
+            ))}
+          </ul>
         </>
       ) : null}
       <h2 id="call-timeline-title">Timeline</h2>
