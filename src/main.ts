@@ -127,6 +127,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
       carriers: () => messaging.carriers.list().map((m) => ({ name: m.config.name, up: m.carrier.health().up })),
     },
   });
+  const speech = createSpeechRecognizer(config.speechEngine, { maxConcurrent: config.speechConcurrency });
   const voice = createVoice({
     db,
     clock,
@@ -146,7 +147,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     // Refused is the usual case for a developer (not root): debug, not a warning at every start.
     onMediaPriority: (nice, error) =>
       error === null ? logger.debug({ nice }, 'media engine thread priority raised') : logger.debug({ error }, 'media engine thread priority left level'),
-    speech: createSpeechRecognizer(config.speechEngine, { maxConcurrent: config.speechConcurrency }),
+    speech,
     authTokenOf: (sid) => accounts.authTokenOf(sid),
     keySecretOf: async (accountSid, keySid) => ui.auth.voiceKeys.secretOf(accountSid, keySid) ?? accounts.keySecretFor(accountSid, keySid),
     isDirectDialKey: (accountSid, keySid) => ui.auth.voiceKeys.isConsoleKey(accountSid, keySid),
@@ -238,6 +239,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
       (closing ??= (async () => {
         await app.close();
         await voice.stop();
+        await speech?.close?.();
         await messaging.stop();
         await video.close();
         await platform.stop();

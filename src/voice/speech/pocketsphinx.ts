@@ -1,23 +1,27 @@
 /**
- * The offline engine: Debian's pocketsphinx (0.8, the en-US acoustic model at 16 kHz). Each utterance runs
- * `pocketsphinx_batch` as a separate process (never in this thread: decoding takes a core for a few hundred
- * milliseconds), on a private temporary directory holding the audio (upsampled to 16 kHz, see upsampleMirrored), the control file
- * and, with hints, a JSGF grammar built from them (grammar.ts). At most `maxConcurrent` run at once (pool.ts).
+ * The offline engine: Debian's pocketsphinx (5prealpha, the en-US acoustic model at 16 kHz), run as warm
+ * `pocketsphinx_batch` processes that decode one utterance after another (decoder-process.ts; never in
+ * this thread: decoding takes a core for a few hundred milliseconds). Two pools of at most `maxConcurrent`
+ * processes each: one for utterances with hints (a grammar per utterance, grammar.ts), one for the
+ * open-vocabulary language model (no hints, transcriptions). A process is started when a speech Gather
+ * begins (warmUp) or at the first recognition, and kept; each holds the model (about 60 MB resident, see
+ * docs/voice.md) and is replaced after `maxUtterances`.
  *
- * With hints the grammar restricts what can be recognized to the hints, which makes it accurate on them
- * (docs/benchmarks.md) but means anything else is heard as the nearest hint, with a lower confidence.
- * Without hints the open-vocabulary language model is used: expect many wrong words.
+ * With hints the grammar spots a hint inside other words (filler words and a phone loop around it), which
+ * makes it accurate on the hints (docs/benchmarks.md); speech with no hint in it usually comes back as
+ * filler words, sometimes as the nearest hint. Without hints the open-vocabulary language model is used:
+ * expect many wrong words on 8 kHz audio.
  *
- * Confidence: pocketsphinx_batch reports the path score (a log likelihood, scaled); it is turned into 0-1 by
- * its average per 10 ms frame, calibrated on synthetic speech (in-grammar speech scores about -20 to -30 a
- * frame, noise forced onto a grammar scores below -60). It ranks results; it is not a probability.
+ * Confidence: the path score (a log likelihood, scaled) per 10 ms frame turned into 0-1, calibrated on
+ * synthetic speech (a recognized hint scores about -20 to -30 a frame, noise forced onto a grammar below
+ * -60). It ranks results; it is not a probability.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dictionaryWords, hintGrammar } from './grammar.js';
-import { Slots } from './pool.js';
+import { DecoderPool } from './decoder-pool.js';
+import { DecoderProcess, type Hypothesis } from './decoder-process.js';
+import { dictionaryWords, hintGrammar, isPhoneWord, phoneDictionary } from './grammar.js';
 import { normalizeText, SpeechError, type RecognitionRequest, type RecognitionResult, type SpeechRecognizer } from './recognizer.js';
 
 export interface PocketsphinxOptions {
@@ -25,29 +29,68 @@ export interface PocketsphinxOptions {
   binary?: string;
   /** Directory of the Debian model package (`en-us/`, `en-us.lm.bin`, `cmudict-en-us.dict`). */
   modelDir?: string;
-  /** Recognitions running at once; default 2. */
+  /** Decoder processes of each kind (grammar, language model) at most; default 2. */
   maxConcurrent?: number;
-  /** Recognitions waiting for a slot before more fail 'busy'; default 50. */
+  /** Recognitions waiting for a process before more fail 'busy'; default 50. */
   maxQueued?: number;
+  /** Longest wait for one utterance's result, plus 5 s per second of audio; default 30 s. */
   timeoutMs?: number;
+  /** Utterances a process decodes before it is replaced (bounds the memory grammars take); default 64. */
+  maxUtterances?: number;
 }
 
 export const POCKETSPHINX_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
 const FRAMES_PER_SECOND = 100;
+
+interface Setup {
+  dir: string;
+  known: Set<string>;
+}
 
 export class PocketsphinxRecognizer implements SpeechRecognizer {
   readonly name = 'pocketsphinx';
   private readonly binary: string;
   private readonly modelDir: string;
   private readonly timeoutMs: number;
-  private readonly slots: Slots;
-  private dictionary: Promise<Set<string>> | null = null;
+  private readonly grammarPool: DecoderPool;
+  private readonly modelPool: DecoderPool;
+  private setup: Promise<Setup> | null = null;
+  private dir: string | null = null;
+  private closed = false;
 
   constructor(options: PocketsphinxOptions = {}) {
     this.binary = options.binary ?? 'pocketsphinx_batch';
     this.modelDir = options.modelDir ?? POCKETSPHINX_MODEL_DIR;
-    this.timeoutMs = options.timeoutMs ?? 120_000;
-    this.slots = new Slots(options.maxConcurrent ?? 2, options.maxQueued ?? 50);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    const max = options.maxConcurrent ?? 2;
+    const queued = options.maxQueued ?? 50;
+    const maxUtterances = options.maxUtterances ?? 64;
+    const hmm = ['-hmm', join(this.modelDir, 'en-us'), '-samprate', '16000'];
+    this.grammarPool = new DecoderPool(
+      () =>
+        new DecoderProcess({
+          binary: this.binary,
+          dir: this.requireDir(),
+          grammars: true,
+          maxUtterances,
+          // A grammar at start so no language model is loaded; each utterance brings its own.
+          args: [...hmm, '-dict', join(this.requireDir(), 'dict'), '-fsg', join(this.requireDir(), 'start.fsg'), ...GRAMMAR_SEARCH],
+        }),
+      max,
+      queued,
+    );
+    this.modelPool = new DecoderPool(
+      () =>
+        new DecoderProcess({
+          binary: this.binary,
+          dir: this.requireDir(),
+          grammars: false,
+          maxUtterances: Number.POSITIVE_INFINITY, // no grammars pile up: one process for good
+          args: [...hmm, '-dict', join(this.modelDir, 'cmudict-en-us.dict'), '-lm', join(this.modelDir, 'en-us.lm.bin')],
+        }),
+      max,
+      queued,
+    );
   }
 
   /** The one model shipped is US English; other English tags are accepted (the same words, other accents). */
@@ -55,115 +98,95 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
     return /^en(-|$)/i.test(language);
   }
 
+  /** A recognition is coming (a speech Gather started listening): have a decoder loaded by then. */
+  warmUp(withHints: boolean): void {
+    if (this.closed) return;
+    this.prepare().then(
+      () => (withHints ? this.grammarPool : this.modelPool).warm(),
+      () => undefined, // reported by the recognition itself
+    );
+  }
+
   async recognize(request: RecognitionRequest): Promise<RecognitionResult> {
     if (!this.supports(request.language)) throw new SpeechError('unsupported-language', `pocketsphinx has a model for en-US only, not ${request.language}`);
+    if (this.closed) throw new SpeechError('engine-failed', 'the recognizer is closed');
     if (request.pcm.length < 1600) return { text: '', confidence: 0 }; // under 0.2 s: no word fits
-    const known = await this.words();
+    const { known } = await this.prepare();
     const grammar = request.hints.length > 0 ? hintGrammar(request.hints, (w) => known.has(w)) : null;
-    return this.slots.run(() => this.decode(request, grammar?.jsgf ?? null));
-  }
-
-  private words(): Promise<Set<string>> {
-    this.dictionary ??= readFile(join(this.modelDir, 'cmudict-en-us.dict'), 'utf8').then(dictionaryWords, (err: NodeJS.ErrnoException) => {
-      this.dictionary = null;
-      throw err.code === 'ENOENT'
-        ? new SpeechError(
-            'engine-missing',
-            `the pocketsphinx model is not installed (${this.modelDir}); install it, e.g. apt-get install pocketsphinx pocketsphinx-en-us`,
-          )
-        : new SpeechError('engine-failed', `could not read the pocketsphinx dictionary: ${err.message}`);
-    });
-    return this.dictionary;
-  }
-
-  private async decode(request: RecognitionRequest, jsgf: string | null): Promise<RecognitionResult> {
+    const pcm16k = upsampleMirrored(request.pcm);
+    const seconds = pcm16k.length / 16000;
+    const timeoutMs = this.timeoutMs + seconds * 5000;
     if (request.signal?.aborted) throw new SpeechError('aborted', 'the recognition was cancelled');
-    const dir = await mkdtemp(join(tmpdir(), 'switchboard-asr-'));
-    try {
-      const pcm16k = upsampleMirrored(request.pcm);
-      await writeFile(join(dir, 'u.raw'), new Uint8Array(pcm16k.buffer, pcm16k.byteOffset, pcm16k.byteLength));
-      await writeFile(join(dir, 'ctl'), 'u\n');
-      const args = [
-        '-adcin',
-        'yes',
-        '-cepdir',
-        dir,
-        '-cepext',
-        '.raw',
-        '-ctl',
-        join(dir, 'ctl'),
-        '-hyp',
-        join(dir, 'hyp'),
-        '-samprate',
-        '16000',
-        '-hmm',
-        join(this.modelDir, 'en-us'),
-        '-dict',
-        join(this.modelDir, 'cmudict-en-us.dict'),
-        '-logfn',
-        '/dev/null',
-      ];
-      if (jsgf !== null) {
-        await writeFile(join(dir, 'hints.gram'), jsgf);
-        // Wide beams: a small grammar is cheap to search, and the default beams lose the only path on 8 kHz audio.
-        args.push('-jsgf', join(dir, 'hints.gram'), '-beam', '1e-80', '-wbeam', '1e-60', '-pbeam', '1e-80');
-      } else {
-        args.push('-lm', join(this.modelDir, 'en-us.lm.bin'));
-      }
-      await this.run(args, request.signal, this.timeoutMs + (request.pcm.length / 8000) * 5000);
-      const hyp = await readFile(join(dir, 'hyp'), 'utf8').catch(() => '');
-      return parseHypothesis(hyp, pcm16k.length / 16000);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const pool = grammar ? this.grammarPool : this.modelPool;
+    const decoding = pool.run((p) => p.decode(pcm16k, grammar?.fsg ?? null, timeoutMs));
+    return toResult(await abortable(decoding, request.signal), seconds);
   }
 
-  /** Runs the decoder; `timeoutMs` grows with the audio (a 2-minute voicemail decodes for a while). */
-  private run(args: string[], signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      let settled = false;
-      const finish = (err: SpeechError | null): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (err) {
-          child.kill('SIGKILL');
-          reject(err);
-        } else resolve();
-      };
-      const onAbort = (): void => finish(new SpeechError('aborted', 'the recognition was cancelled'));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(() => finish(new SpeechError('timeout', `pocketsphinx took longer than ${timeoutMs} ms`)), timeoutMs);
-      child.stderr.on('data', (c: Buffer) => {
-        if (stderr.length < 4096) stderr += c.toString();
+  /** Ends the decoder processes and removes the private directory. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.grammarPool.close();
+    this.modelPool.close();
+    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Decoder processes running now. */
+  get processes(): number {
+    return this.grammarPool.size + this.modelPool.size;
+  }
+
+  private requireDir(): string {
+    if (this.dir === null) throw new SpeechError('engine-failed', 'pocketsphinx used before its setup');
+    return this.dir;
+  }
+
+  /** Once: the private directory, the dictionary with the phone words, the known words. */
+  private prepare(): Promise<Setup> {
+    this.setup ??= (async () => {
+      const text = await readFile(join(this.modelDir, 'cmudict-en-us.dict'), 'utf8').catch((err: NodeJS.ErrnoException) => {
+        throw err.code === 'ENOENT'
+          ? new SpeechError(
+              'engine-missing',
+              `the pocketsphinx model is not installed (${this.modelDir}); install it, e.g. apt-get install pocketsphinx pocketsphinx-en-us`,
+            )
+          : new SpeechError('engine-failed', `could not read the pocketsphinx dictionary: ${err.message}`);
       });
-      child.on('error', (err: NodeJS.ErrnoException) =>
-        finish(
-          err.code === 'ENOENT'
-            ? new SpeechError(
-                'engine-missing',
-                `pocketsphinx is not installed (could not run "${this.binary}"); install it, e.g. apt-get install pocketsphinx pocketsphinx-en-us`,
-              )
-            : new SpeechError('engine-failed', `could not run pocketsphinx: ${err.message}`),
-        ),
-      );
-      child.on('close', (code) =>
-        finish(code === 0 ? null : new SpeechError('engine-failed', `pocketsphinx exited with ${code}: ${stderr.trim().slice(-300)}`)),
-      );
+      const dir = await mkdtemp(join(tmpdir(), 'switchboard-asr-'));
+      await writeFile(join(dir, 'dict'), text + phoneDictionary());
+      await writeFile(join(dir, 'start.fsg'), 'FSG_BEGIN start\nNUM_STATES 2\nSTART_STATE 0\nFINAL_STATE 1\nTRANSITION 0 1 1.0 hello\nFSG_END\n');
+      this.dir = dir;
+      return { dir, known: dictionaryWords(text) };
+    })();
+    this.setup.catch(() => {
+      this.setup = null;
     });
+    return this.setup;
   }
 }
 
-/** `words (u SCORE)` from the -hyp file; confidence from the score per frame (see the header). */
-export function parseHypothesis(hyp: string, seconds: number): RecognitionResult {
-  const m = /^(.*)\(u (-?\d+)\)\s*$/m.exec(hyp);
-  if (!m) return { text: '', confidence: 0 };
-  const text = normalizeText(m[1] ?? '');
+/** Beams for the grammar search: wider than the defaults, which lose the right path on 8 kHz audio. */
+const GRAMMAR_SEARCH = ['-beam', '1e-80', '-wbeam', '1e-60', '-pbeam', '1e-80'];
+
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(new SpeechError('aborted', 'the recognition was cancelled'));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** The words of a hypothesis without the phone loop's pseudo-words and fillers; confidence from the score per frame. */
+export function toResult(h: Hypothesis, seconds: number): RecognitionResult {
+  const text = normalizeText(
+    h.text
+      .split(/\s+/)
+      .filter((w) => w !== '' && !isPhoneWord(w))
+      .join(' '),
+  );
   if (text === '') return { text: '', confidence: 0 };
-  const perFrame = Number(m[2]) / Math.max(1, seconds * FRAMES_PER_SECOND);
+  const perFrame = h.score / Math.max(1, seconds * FRAMES_PER_SECOND);
   // -20 a frame or better maps near 0.95, -45 to 0.5, -70 near 0.05.
   const confidence = 1 / (1 + Math.exp((-perFrame - 45) / 8.5));
   return { text, confidence: Math.round(confidence * 1e4) / 1e4 };

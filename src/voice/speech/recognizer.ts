@@ -1,7 +1,7 @@
 /**
  * The speech-recognition contract every backend implements: one utterance of 8 kHz mono PCM16 in (already
  * cut by the endpointer: speech with a little silence either side), text and a confidence out. Backends:
- * pocketsphinx (offline, run as a separate program per utterance, see pocketsphinx.ts) and an HTTP engine
+ * pocketsphinx (offline, warm decoder processes beside ours, see pocketsphinx.ts) and an HTTP engine
  * that posts the audio to an operator's endpoint (http.ts). Every backend passes one contract test
  * (test/voice.speech-engines.test.ts).
  */
@@ -30,6 +30,10 @@ export interface SpeechRecognizer {
   /** Whether `language` (BCP 47) can be recognized; Gather raises an alert and falls through otherwise. */
   supports(language: string): boolean;
   recognize(request: RecognitionRequest): Promise<RecognitionResult>;
+  /** A recognition is coming soon (a speech Gather started): an engine with a start-up cost can pay it now. */
+  warmUp?(withHints: boolean): void;
+  /** Releases what the engine holds (processes, files); called when the server stops. */
+  close?(): Promise<void>;
 }
 
 /** Why recognition failed; `code` tells callers apart without reading the message. */

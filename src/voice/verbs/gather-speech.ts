@@ -69,6 +69,7 @@ export class SpeechListener {
       );
       return null;
     }
+    recognizer.warmUp?.(verb.hints.length > 0);
     return new SpeechListener(verb, ctl, recognizer, onStart);
   }
 
