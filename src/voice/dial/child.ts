@@ -11,6 +11,7 @@ import type { LiveCall } from '../calls/live.js';
 import type { CallPeer, Connector, Placement } from '../calls/peer.js';
 import { unansweredTimes } from '../calls/params.js';
 import type { CallLeg } from '../legs/types.js';
+import { detectAnsweredBy, type AmdSettings } from '../amd/run.js';
 import type { DialAttempt, LegOutcome, Party, UnansweredStatus } from './types.js';
 import { runWhisper, type Whisper, type WhisperDeps } from './whisper.js';
 
@@ -46,6 +47,7 @@ export class ChildCall implements LiveCall, Party {
     private row: CallRow,
     private readonly sendDigits: string | null,
     private readonly whisper: Whisper | null = null,
+    private readonly amd: AmdSettings | null = null,
   ) {
     this.sid = row.sid;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -81,6 +83,13 @@ export class ChildCall implements LiveCall, Party {
       r.answered.leg.onFailure?.(() => void this.finishAnswered(false));
       await r.answered.answer().catch(() => undefined);
       await this.move(['queued', 'ringing'], { status: 'in-progress', start_time: this.answered });
+      if (this.amd && !this.ended) {
+        // Before the whisper and the bridge, so its url request and the callbacks carry AnsweredBy
+        // (asynchronously with amdStatusCallback: the leg goes on, the verdict is posted there).
+        const detection = this.detectMachine(r.answered.leg, this.amd);
+        if (this.amd.async) void detection.catch((err: unknown) => this.d.onError(err));
+        else await detection.catch((err: unknown) => this.d.onError(err));
+      }
       if (this.whisper && !this.ended) {
         // The other legs ring on meanwhile: the first party to accept wins, one who declines is hung up.
         this.screening = new AbortController();
@@ -99,6 +108,33 @@ export class ChildCall implements LiveCall, Party {
       return { party: this };
     });
     return { sid: this.sid, result, cancel: () => this.cancel() };
+  }
+
+  /** Runs the detector on the answered leg, stores answered_by on this call, posts amdStatusCallback. */
+  private async detectMachine(leg: CallLeg, amd: AmdSettings): Promise<void> {
+    const r = await detectAnsweredBy(leg, amd);
+    if (this.ended) return;
+    await this.setAnsweredBy(r.answeredBy);
+    if (amd.asyncCallback) {
+      await this.d.whisper.webhooks
+        .request({
+          accountSid: this.row.account_sid,
+          resourceSid: this.sid,
+          purpose: 'amd-status',
+          primary: amd.asyncCallback,
+          params: { CallSid: this.sid, AccountSid: this.row.account_sid, AnsweredBy: r.answeredBy, MachineDetectionDuration: String(r.durationMs) },
+        })
+        .catch(() => undefined); // a failed callback is logged by the dispatcher; the call goes on
+    }
+  }
+
+  /** In line with the status changes, so neither overwrites the other's row. */
+  private setAnsweredBy(answeredBy: string): Promise<void> {
+    const run = this.moves.then(async () => {
+      this.row = await this.d.lifecycle.setAnsweredBy(this.row, answeredBy);
+    });
+    this.moves = run.catch((err: unknown) => this.d.onError(err));
+    return run.catch(() => undefined);
   }
 
   private cancel(): void {

@@ -6,6 +6,7 @@
 import { newSid } from '../../core/sid.js';
 import type { CallRow } from '../../store/repositories/calls.js';
 import type { NumberNoun, SipNoun } from '../../twiml/index.js';
+import type { AmdSettings } from '../amd/run.js';
 import type { Dialer } from '../calls/dialer.js';
 import { toE164 } from '../../core/phone/e164.js';
 import type { CallLifecycle } from '../calls/lifecycle.js';
@@ -30,6 +31,8 @@ interface Leg {
   sendDigits: string | null;
   callbacks: LegCallbacks;
   whisper: Whisper | null;
+  /** The noun's machineDetection, run on this leg once it answers. */
+  amd?: AmdSettings | null;
   auth?: { username: string; password: string };
   headers?: Array<{ name: string; value: string }>;
   params?: Array<{ name: string; value: string }>;
@@ -88,7 +91,7 @@ export class LegDialer {
       date_created: now,
       date_updated: now,
     };
-    const child = new ChildCall(this.d, await this.d.lifecycle.create(row), leg.sendDigits, leg.whisper);
+    const child = new ChildCall(this.d, await this.d.lifecycle.create(row), leg.sendDigits, leg.whisper, leg.amd ?? null);
     this.d.register(child);
     const connector = await route.connector({
       sid: row.sid,
@@ -115,6 +118,37 @@ export function callbacks(noun: LegCallbackAttributes, ctx: DialContext): LegCal
   return { url: noun.statusCallback === null ? null : ctx.resolve(noun.statusCallback), method: noun.statusCallbackMethod, events: noun.statusCallbackEvent };
 }
 
+/**
+ * The noun's machineDetection attributes as detector settings, or null without machineDetection. With
+ * amdStatusCallback the detection is asynchronous (the leg goes on at once, the verdict is posted there);
+ * without, the leg waits for the verdict before its whisper and the bridge.
+ */
+export function amdOf(
+  noun: Pick<
+    NumberNoun,
+    | 'machineDetection'
+    | 'machineDetectionTimeout'
+    | 'machineDetectionSpeechThreshold'
+    | 'machineDetectionSpeechEndThreshold'
+    | 'machineDetectionSilenceTimeout'
+    | 'amdStatusCallback'
+    | 'amdStatusCallbackMethod'
+  >,
+  ctx: DialContext,
+): AmdSettings | null {
+  if (noun.machineDetection === null) return null;
+  const callback = noun.amdStatusCallback === null ? null : ctx.resolve(noun.amdStatusCallback);
+  return {
+    mode: noun.machineDetection,
+    timeoutMs: noun.machineDetectionTimeout * 1000,
+    speechThresholdMs: noun.machineDetectionSpeechThreshold,
+    speechEndThresholdMs: noun.machineDetectionSpeechEndThreshold,
+    silenceTimeoutMs: noun.machineDetectionSilenceTimeout,
+    async: callback !== null,
+    asyncCallback: callback === null ? null : { url: callback, method: noun.amdStatusCallbackMethod },
+  };
+}
+
 export function numberDialer(legs: LegDialer): NounDialer<NumberNoun> {
   return {
     async start(noun, ctx) {
@@ -123,7 +157,9 @@ export function numberDialer(legs: LegDialer): NounDialer<NumberNoun> {
         await ctx.alert('dialInvalidNumber', `<Number>${noun.number}</Number> is not a phone number`);
         return [failed()];
       }
-      return [await legs.place(ctx, { to, sendDigits: noun.sendDigits, callbacks: callbacks(noun, ctx), whisper: whisperOf(noun, ctx) })];
+      return [
+        await legs.place(ctx, { to, sendDigits: noun.sendDigits, callbacks: callbacks(noun, ctx), whisper: whisperOf(noun, ctx), amd: amdOf(noun, ctx) }),
+      ];
     },
   };
 }
@@ -141,6 +177,7 @@ export function sipDialer(legs: LegDialer): NounDialer<SipNoun> {
           sendDigits: null,
           callbacks: callbacks(noun, ctx),
           whisper: whisperOf(noun, ctx),
+          amd: amdOf(noun, ctx),
           ...(username !== null && password !== null ? { auth: { username, password } } : {}),
           ...(noun.headers.length ? { headers: noun.headers.map((h) => ({ name: h.name.startsWith('X-') ? h.name : `X-${h.name}`, value: h.value })) } : {}),
         }),
