@@ -39,7 +39,9 @@ export interface GrammarWeights {
   noHint: number;
 }
 
-export const DEFAULT_WEIGHTS: GrammarWeights = { filler: 1e-2, phone: 1e-3, noHint: 1e-3 };
+// Measured on the bench's phrases (docs/benchmarks.md): cheaper fillers (1e-2, phones 1e-3) let them take
+// the hint's own audio; these keep a hint whenever one is plausible.
+export const DEFAULT_WEIGHTS: GrammarWeights = { filler: 1e-4, phone: 1e-6, noHint: 1e-8 };
 
 export interface HintGrammar {
   /** The grammar in pocketsphinx's FSG text format. */
