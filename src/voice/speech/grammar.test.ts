@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dictionaryWords, FILLER_WORDS, hintGrammar, phoneDictionary } from './grammar.js';
+import { dictionaryWords, FILLER_WEIGHTS, FILLER_WORDS, hintGrammar, phoneDictionary } from './grammar.js';
 import { maskProfanity } from './profanity.js';
 import { toResult, upsampleMirrored } from './pocketsphinx.js';
 
@@ -24,8 +24,18 @@ test('the dictionary lists each word once, alternates folded', () => {
   assert.ok(DICT.has('talk') && !DICT.has('talk(2)'));
 });
 
-test('hints become paths from state 1 to 2 between filler loops; unknown words are dropped', () => {
-  const g = hintGrammar(['Billing', ' support ', 'talk to an agent', 'zzyzx'], known);
+test('by default a hint may follow a carrier phrase and precede "please"', () => {
+  const g = hintGrammar(['billing'], known);
+  const t = transitions(g?.fsg ?? '');
+  assert.ok(t.some(([f, to, w]) => f === 1 && to === 2 && w === 'billing'));
+  assert.ok(t.some(([f, , w]) => f === 0 && w === 'i'));
+  assert.ok(t.some(([f, to, w]) => f === 2 && to === 3 && w === 'please'));
+  assert.ok(t.some(([f, to, w]) => f === 0 && to === 1 && w === null));
+  assert.ok(!t.some(([f, to]) => f === to), 'no filler loop');
+});
+
+test('with filler weights, hints become paths from state 1 to 2 between filler loops; unknown words are dropped', () => {
+  const g = hintGrammar(['Billing', ' support ', 'talk to an agent', 'zzyzx'], known, FILLER_WEIGHTS);
   assert.deepEqual(g?.phrases, ['billing', 'support', 'talk to an agent']);
   const t = transitions(g?.fsg ?? '');
   assert.ok(t.some(([f, to, w]) => f === 1 && to === 2 && w === 'billing'));
@@ -41,13 +51,15 @@ test('hints become paths from state 1 to 2 between filler loops; unknown words a
 });
 
 test('the state count covers every state a transition uses', () => {
-  const fsg = hintGrammar(['talk to an agent', '$OOV_CLASS_DIGIT_SEQUENCE'], known)?.fsg ?? '';
-  const n = Number(/NUM_STATES (\d+)/.exec(fsg)?.[1]);
-  assert.ok(transitions(fsg).every(([f, to]) => f < n && to < n));
+  for (const weights of [undefined, FILLER_WEIGHTS]) {
+    const fsg = hintGrammar(['talk to an agent', '$OOV_CLASS_DIGIT_SEQUENCE'], known, weights)?.fsg ?? '';
+    const n = Number(/NUM_STATES (\d+)/.exec(fsg)?.[1]);
+    assert.ok(transitions(fsg).every(([f, to]) => f < n && to < n));
+  }
 });
 
 test('digit classes become a loop of digit words, and fillers lose the words said like digits', () => {
-  const g = hintGrammar(['$OOV_CLASS_DIGIT_SEQUENCE'], known);
+  const g = hintGrammar(['$OOV_CLASS_DIGIT_SEQUENCE'], known, FILLER_WEIGHTS);
   const t = transitions(g?.fsg ?? '');
   const loop = t.find(([f, , w]) => f === 1 && w === 'one')?.[1];
   assert.ok(loop !== undefined && loop > 3);

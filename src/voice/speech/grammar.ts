@@ -39,9 +39,31 @@ export interface GrammarWeights {
   noHint: number;
 }
 
-// Measured on the bench's phrases (docs/benchmarks.md): cheaper fillers (1e-2, phones 1e-3) let them take
-// the hint's own audio; these keep a hint whenever one is plausible.
-export const DEFAULT_WEIGHTS: GrammarWeights = { filler: 1e-4, phone: 1e-6, noHint: 1e-8 };
+/**
+ * The default is the carrier-phrase grammar (no filler loop): on the bench's phrases the filler grammar
+ * found no more keywords (61/80 at best against 61/80, docs/benchmarks.md) and lost "support please" from
+ * baresip in the end-to-end test; the misses are acoustic (8 kHz synthetic speech on a 16 kHz model), not
+ * the grammar's shape. The filler grammar stays available (weights with filler > 0) for measuring.
+ */
+export const FILLER_WEIGHTS: GrammarWeights = { filler: 1e-4, phone: 1e-6, noHint: 1e-8 };
+export const DEFAULT_WEIGHTS: GrammarWeights = { filler: 0, phone: 0, noHint: 0 };
+const PRE = [
+  'i need',
+  'i want',
+  'i want to talk about',
+  'i would like',
+  'i need help with',
+  'talk to',
+  'yes',
+  'um',
+  'uh',
+  'the',
+  'my',
+  'a',
+  'it is',
+  'my number is',
+];
+const POST = ['please', 'thanks', 'thank you'];
 
 export interface HintGrammar {
   /** The grammar in pocketsphinx's FSG text format. */
@@ -77,27 +99,36 @@ export function hintGrammar(hints: readonly string[], known: (word: string) => b
   const edge = (from: number, to: number, p: number, word?: string): void => {
     lines.push(`TRANSITION ${from} ${to} ${p.toPrecision(4)}${word ? ` ${word}` : ''}`);
   };
-  // A filler never takes a hint's word, nor (with digits) a word said like a digit ("to", "for").
-  const taken = new Set([...alternatives.flatMap((a) => a.split(' ')), ...(digits ? [...DIGIT_WORDS, 'to', 'too', 'for'] : [])]);
-  const fillers = FILLER_WORDS.filter((w) => known(w) && !taken.has(w));
-  // Filler loops on the states before (0) and after (2) the hint.
-  for (const s of [0, 2]) {
-    for (const w of fillers) edge(s, s, weights.filler, w);
-    if (weights.phone > 0) for (const ph of PHONES) edge(s, s, weights.phone, phoneWord(ph));
-  }
-  edge(0, 1, 1);
-  if (weights.noHint > 0) edge(0, 2, weights.noHint);
-  edge(2, 3, 1);
-  const choices = alternatives.length + (digits ? 1 : 0);
-  for (const phrase of alternatives) {
-    const ws = phrase.split(' ');
-    let from = 1;
+  const carriers = (list: readonly string[]): string[][] => list.map((p) => p.split(' ')).filter((ws) => ws.every(known));
+  const chain = (from: number, to: number, ws: string[], p: number): void => {
+    let at = from;
     for (const [i, w] of ws.entries()) {
-      const to = i === ws.length - 1 ? 2 : states++;
-      edge(from, to, i === 0 ? 1 / choices : 1, w);
-      from = to;
+      const next = i === ws.length - 1 ? to : states++;
+      edge(at, next, i === 0 ? p : 1, w);
+      at = next;
     }
+  };
+  if (weights.filler > 0) {
+    // A filler never takes a hint's word, nor (with digits) a word said like a digit ("to", "for").
+    const taken = new Set([...alternatives.flatMap((a) => a.split(' ')), ...(digits ? [...DIGIT_WORDS, 'to', 'too', 'for'] : [])]);
+    const fillers = FILLER_WORDS.filter((w) => known(w) && !taken.has(w));
+    // Filler loops on the states before (0) and after (2) the hint.
+    for (const s of [0, 2]) {
+      for (const w of fillers) edge(s, s, weights.filler, w);
+      if (weights.phone > 0) for (const ph of PHONES) edge(s, s, weights.phone, phoneWord(ph));
+    }
+    if (weights.noHint > 0) edge(0, 2, weights.noHint);
+  } else {
+    // Carrier phrases: an optional one before the hint ("i need"), an optional one after ("please").
+    const pre = carriers(PRE);
+    const post = carriers(POST);
+    for (const ws of pre) chain(0, 1, ws, 0.5 / pre.length);
+    for (const ws of post) chain(2, 3, ws, 0.5 / post.length);
   }
+  edge(0, 1, weights.filler > 0 ? 1 : 0.5);
+  edge(2, 3, weights.filler > 0 ? 1 : 0.5);
+  const choices = alternatives.length + (digits ? 1 : 0);
+  for (const phrase of alternatives) chain(1, 2, phrase.split(' '), 1 / choices);
   if (digits) {
     const loop = states++;
     const ds = DIGIT_WORDS.filter(known);

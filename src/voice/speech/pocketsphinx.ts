@@ -74,9 +74,20 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
           grammars: true,
           maxUtterances,
           // A grammar at start so no language model is loaded; each utterance brings its own.
-          // pocketsphinx's default beams: the wide ones the carrier-phrase grammar used made the filler
-          // grammar decode several times slower for no gain on the bench's phrases.
-          args: [...hmm, '-dict', join(this.requireDir(), 'dict'), '-fsg', join(this.requireDir(), 'start.fsg')],
+          // Wide beams: a small grammar is cheap to search, and the default beams lose the only path on 8 kHz audio.
+          args: [
+            ...hmm,
+            '-dict',
+            join(this.requireDir(), 'dict'),
+            '-fsg',
+            join(this.requireDir(), 'start.fsg'),
+            '-beam',
+            '1e-80',
+            '-wbeam',
+            '1e-60',
+            '-pbeam',
+            '1e-80',
+          ],
         }),
       max,
       queued,
