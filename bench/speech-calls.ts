@@ -1,4 +1,4 @@
-// The phrase set through real calls (npm run bench:speech -- --calls): a Switchboard in this process, one
+// The phrase set through real calls (part of npm run bench:speech; --no-calls skips it): a Switchboard in this process, one
 // virtual phone per phrase that answers and plays the phrase's 8 kHz WAV (served from 127.0.0.1) one second
 // after answering, into <Gather input="speech" hints="..."> whose action receives SpeechResult. The phrase
 // then crosses the call's RTP path (mu-law on the wire, the jitter buffer, the endpointer) before the

@@ -1,6 +1,6 @@
-// npm run bench:speech [-- --section speech] [--calls [--calls-at-once 4]]
-// Speech recognition and answering machine detection, measured on the engines themselves (not through
-// calls): the fixed phrase set of bench/speech-phrases.ts (20 sentences, each with one keyword, spoken by
+// npm run bench:speech [-- --section speech] [--no-calls] [--calls-at-once 4] [--open-all]
+// Speech recognition and answering machine detection, measured on the engines themselves and (speech) through
+// real calls (bench/speech-calls.ts): the fixed phrase set of bench/speech-phrases.ts (20 sentences, each with one keyword, spoken by
 // espeak-ng and flite, 8 kHz, clean and with line noise: 80 utterances). Reported: the share whose keyword is
 // in the result with `hints` (the 10 keywords), per voice and noise, and without hints (open vocabulary);
 // word error rate; recognition latency after the end of speech (the time recognize() takes for a whole
@@ -101,7 +101,7 @@ async function speech(): Promise<string[]> {
     `Decoder memory (resident): ${memHints.map((m) => `${m.toFixed(0)} MB`).join(', ')} for the grammar decoder after 80 utterances; ${memAll.map((m) => `${m.toFixed(0)} MB`).join(', ')} with the language-model decoder as well.`,
     '',
     misses.length ? `Missed with hints: ${misses.join('; ')}.` : 'No keyword missed with hints.',
-    ...(process.argv.includes('--calls') ? ['', ...(await calls(items, groups))] : []),
+    ...(process.argv.includes('--no-calls') ? [] : ['', ...(await calls(items, groups))]),
   ];
 }
 
@@ -178,8 +178,8 @@ const md = [
   '## Speech recognition and answering machine detection',
   '',
   `Measured by \`npm run bench:speech\` on ${machine()}, load average ${load} at the start (other work shared the machine).`,
-  'The engines are measured directly (utterances made 8 kHz as on a call), not through SIP calls; the',
-  'end-to-end tests (test/voice.speech.test.ts, voice.amd.test.ts) run the same engines through real calls.',
+  'The tables first measure the engines directly (utterances made 8 kHz as on a call), then the same phrases',
+  'through real calls (virtual phones into `<Gather input="speech" hints>`); AMD is measured on the detector.',
   'Whether the targets hold on a quiet machine is for the lead to check: figures from a loaded machine say how it behaves, not that a target is met.',
   '',
   ...speechRows,
