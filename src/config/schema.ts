@@ -211,7 +211,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'SWITCHBOARD_SPEECH_CONCURRENCY',
     type: 'int',
     default: 2,
-    help: 'recognizer processes running at once (each takes a core while it decodes); more utterances wait their turn',
+    help: 'warm recognizer processes of each kind, with hints and without (each takes a core while it decodes); more utterances wait their turn',
   },
   {
     key: 'rtpProbation',
