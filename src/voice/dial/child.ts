@@ -115,13 +115,13 @@ export class ChildCall implements LiveCall, Party {
     const r = await detectAnsweredBy(leg, amd);
     if (this.ended) return;
     await this.setAnsweredBy(r.answeredBy);
-    if (amd.asyncCallback) {
+    if (amd.statusCallback) {
       await this.d.whisper.webhooks
         .request({
           accountSid: this.row.account_sid,
           resourceSid: this.sid,
           purpose: 'amd-status',
-          primary: amd.asyncCallback,
+          primary: amd.statusCallback,
           params: { CallSid: this.sid, AccountSid: this.row.account_sid, AnsweredBy: r.answeredBy, MachineDetectionDuration: String(r.durationMs) },
         })
         .catch(() => undefined); // a failed callback is logged by the dispatcher; the call goes on

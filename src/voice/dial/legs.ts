@@ -145,7 +145,7 @@ export function amdOf(
     speechEndThresholdMs: noun.machineDetectionSpeechEndThreshold,
     silenceTimeoutMs: noun.machineDetectionSilenceTimeout,
     async: callback !== null,
-    asyncCallback: callback === null ? null : { url: callback, method: noun.amdStatusCallbackMethod },
+    statusCallback: callback === null ? null : { url: callback, method: noun.amdStatusCallbackMethod },
   };
 }
 
