@@ -148,6 +148,13 @@ export const MUTATIONS = [
     tests: ['voice.say-content'],
   },
   {
+    name: "Verify's call says the code's digits in reverse order",
+    file: 'src/verify/spoken.ts',
+    find: "${[...code].join(', ')}",
+    replace: "${[...code].reverse().join(', ')}",
+    tests: ['verify.call'],
+  },
+  {
     name: 'a Message response without api_version (spec drift)',
     file: 'src/http/resources/messages/presenter.ts',
     find: "    api_version: '2010-04-01',\n",

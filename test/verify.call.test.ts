@@ -1,10 +1,14 @@
 /**
  * Verify's call channel to a real softphone: Switchboard's SIP trunk points at baresip (Debian baresip-core),
- * which auto-answers; what baresip recorded of the call is the spoken code, speech of the right length.
+ * which auto-answers. What baresip recorded of the call is recognised digit by digit (matched against
+ * espeak-ng's own rendering of each digit, test/support/spoken-digits.ts), and the digits heard are checked
+ * as the code with the Verify API: approved only if the call said the right code, audibly, in English.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { readWav, rms } from '../src/voice/media/index.js';
+import { resolveVoice } from '../src/voice/tts/voices.js';
+import { digitMatcher, spokenSegments } from './support/spoken-digits.js';
 import { startBaresip, type Baresip } from './support/baresip.js';
 import { waitFor } from '../src/voice/sip/test-support/peers.js';
 import { toolMissing } from './support/tools.js';
@@ -19,7 +23,7 @@ after(async () => {
   await s?.close();
 });
 
-test('channel=call: the code is spoken to a baresip callee reached through the SIP trunk', { skip }, async () => {
+test('channel=call: the code is spoken to a baresip callee reached through the SIP trunk, and the digits it heard are the code', { skip }, async () => {
   // The trunk sends +15558670101 as 15558670101 (prefix=, an empty prefix for '+'): the user baresip answers as.
   bs = await startBaresip({ user: '15558670101' });
   s = await startTestServer({ sipPort: 0, sipHost: '127.0.0.1', sipTrunk: `sip:127.0.0.1:${bs.sipPort};prefix=` });
@@ -46,4 +50,36 @@ test('channel=call: the code is spoken to a baresip callee reached through the S
     return list[0]?.status === 'completed' ? list : undefined;
   }, 20_000);
   assert.equal(calls.length, 1);
+  // "Your Bakery verification code is: 9, 8, 1, 4, 0, 7. I repeat, ...": the digits are the last six spoken
+  // segments (split at the commas' pauses) before the longest pause near the middle, and again at the end.
+  const match = digitMatcher(resolveVoice('alice', 'en-US').voice);
+  const heard = (part: Int16Array) => {
+    const segments = spokenSegments(part);
+    assert.ok(segments.length >= 7, `expected the introduction and six digits, heard ${segments.length} segments`);
+    return segments
+      .slice(-6)
+      .map(([from, to]) => match(part.subarray(from, to)).digit)
+      .join('');
+  };
+  const middle = quietestNearMiddle(pcm);
+  const first = heard(pcm.subarray(0, middle));
+  const repeated = heard(pcm.subarray(middle));
+  assert.equal(repeated, first, 'the code is said twice, the same both times');
+  const check = await s.client.verify.v2.services(service.sid).verificationChecks.create({ to: '+15558670101', code: first });
+  assert.equal(check.status, 'approved', `the digits heard (${first}) are the code that was sent`);
 });
+
+/** The sample at the middle of the quietest 400 ms between 30 % and 70 % of the audio. */
+function quietestNearMiddle(pcm: Int16Array): number {
+  const win = 3200;
+  let best = pcm.length / 2;
+  let bestEnergy = Number.POSITIVE_INFINITY;
+  for (let start = Math.floor(pcm.length * 0.3); start + win <= pcm.length * 0.7; start += 160) {
+    const e = rms(pcm.subarray(start, start + win));
+    if (e < bestEnergy) {
+      bestEnergy = e;
+      best = start + win / 2;
+    }
+  }
+  return Math.floor(best);
+}
