@@ -10,10 +10,9 @@
 // every call set up, no loss and p99 <= 5 ms; the run stops at the first level with loss.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { median } from './lib.js';
+import { DriverThread } from './driver-thread.js';
+import { median, processCpuSeconds } from './lib.js';
 import { createAnswer, createOffer, parseAnswer } from '../src/voice/media/index.js';
 import { createSipEndpoint, type IncomingCall, type OutgoingCall, type SipEndpoint } from '../src/voice/sip/index.js';
 import type { FromDriver, ToDriver } from './voice-bridge-worker.js';
@@ -52,16 +51,8 @@ export interface BridgeRow {
   pass: boolean;
 }
 
-/** CPU seconds (user + system) a process has used, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
+/** CPU seconds a process has used (Linux /proc); NaN without a pid. */
+const cpuSeconds = (pid: number | undefined): number => (pid === undefined ? Number.NaN : processCpuSeconds(pid));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -126,23 +117,8 @@ export async function bridgedCalls(
   return rows;
 }
 
-/** A driver thread and a way to ask it something and wait for its answer. */
-class Driver {
-  // The benchmark runs under tsx: the thread registers it before loading the TypeScript driver.
-  private readonly worker = new Worker(
-    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(new URL('./voice-bridge-worker.ts', import.meta.url).href)}); })`,
-    { eval: true },
-  );
-  ask<T extends FromDriver>(m: ToDriver): Promise<T> {
-    return new Promise((resolve) => {
-      this.worker.once('message', (r: T) => resolve(r));
-      this.worker.postMessage(m);
-    });
-  }
-  stop(): Promise<number> {
-    return this.worker.terminate();
-  }
-}
+type Driver = DriverThread<ToDriver, FromDriver>;
+const newDriver = (): Driver => new DriverThread(new URL('./voice-bridge-worker.ts', import.meta.url));
 
 interface Drive {
   sent: number;
@@ -174,7 +150,7 @@ async function driveAll(drivers: Driver[], holdSeconds: number, phases: number):
 }
 
 async function level(d: BridgeDeps, ep: SipEndpoint, number: string, n: number, holdSeconds: number, phases: number): Promise<BridgeRow> {
-  const drivers = Array.from({ length: DRIVERS }, () => new Driver());
+  const drivers = Array.from({ length: DRIVERS }, newDriver);
   try {
     // Call i is driver i % DRIVERS's call i / DRIVERS: its legs are sockets 2k (caller) and 2k + 1 (callee).
     const share = (w: number) => Math.ceil((n - w) / DRIVERS);

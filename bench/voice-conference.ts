@@ -9,12 +9,11 @@
 // spacing p99 at the receivers (|spacing - 20 ms|, the drivers' own scheduling included: errs high), and
 // the CPU of Switchboard and of the benchmark. A level passes with every participant in, no frame lost or
 // missing, and tick lateness p99 <= 5 ms. Bounded: calls are set up at 50 a second, the hold is fixed.
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { median } from './lib.js';
+import { DriverThread } from './driver-thread.js';
+import { median, processCpuSeconds } from './lib.js';
 import { createOffer, parseAnswer } from '../src/voice/media/index.js';
 import { createSipEndpoint, type OutgoingCall, type SipEndpoint } from '../src/voice/sip/index.js';
 import type { FromConfDriver, ToConfDriver } from './voice-conference-worker.js';
@@ -59,36 +58,14 @@ export function parseLevels(s: string): Array<{ conferences: number; size: numbe
   });
 }
 
-/** CPU seconds (user + system) a process has used, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
+/** CPU seconds a process has used (Linux /proc); NaN without a pid. */
+const cpuSeconds = (pid: number | undefined): number => (pid === undefined ? Number.NaN : processCpuSeconds(pid));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const callerFrom = (i: number) => `+1666${String(1_000_000 + i).slice(1)}`;
 
-class Driver {
-  // The benchmark runs under tsx: the thread registers it before loading the TypeScript driver.
-  private readonly worker = new Worker(
-    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(new URL('./voice-conference-worker.ts', import.meta.url).href)}); })`,
-    { eval: true },
-  );
-  ask<T extends FromConfDriver>(m: ToConfDriver): Promise<T> {
-    return new Promise((resolve) => {
-      this.worker.once('message', (r: T) => resolve(r));
-      this.worker.postMessage(m);
-    });
-  }
-  stop(): Promise<number> {
-    return this.worker.terminate();
-  }
-}
+type Driver = DriverThread<ToConfDriver, FromConfDriver>;
+const newDriver = (): Driver => new DriverThread(new URL('./voice-conference-worker.ts', import.meta.url));
 
 /** Each level `runs` times; a level's row holds the medians of its runs (frames: totals). */
 export async function conferences(
@@ -161,7 +138,7 @@ async function level(
   prefix: string,
 ): Promise<ConferenceRow> {
   const n = count * size;
-  const drivers = Array.from({ length: DRIVERS }, () => new Driver());
+  const drivers = Array.from({ length: DRIVERS }, newDriver);
   const outgoing: OutgoingCall[] = [];
   try {
     // Participants in contiguous halves: driver w has participants [start(w), start(w + 1)).

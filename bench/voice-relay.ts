@@ -12,7 +12,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { DriverThread } from './driver-thread.js';
 import { flag } from './lib.js';
 import { MediaEngine, engineEntry } from '../src/voice/media/engine/pool.js';
 import type { RemoteRtpSession } from '../src/voice/media/engine/remote-session.js';
@@ -30,21 +30,8 @@ const dir = mkdtempSync(join(tmpdir(), 'sb-relay-'));
 process.env.RELAY_DIR = dir;
 if (PROFILE) process.env.RELAY_PROFILE = '1';
 
-class Driver {
-  private readonly worker = new Worker(
-    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(new URL('./voice-bridge-worker.ts', import.meta.url).href)}); })`,
-    { eval: true },
-  );
-  ask<T extends FromDriver>(m: ToDriver): Promise<T> {
-    return new Promise((resolve) => {
-      this.worker.once('message', (r: T) => resolve(r));
-      this.worker.postMessage(m);
-    });
-  }
-  stop(): Promise<number> {
-    return this.worker.terminate();
-  }
-}
+type Driver = DriverThread<ToDriver, FromDriver>;
+const newDriver = (): Driver => new DriverThread(new URL('./voice-bridge-worker.ts', import.meta.url));
 
 async function driveAll(drivers: Driver[], seconds: number) {
   const results = await Promise.all(drivers.map((d) => d.ask<Extract<FromDriver, { t: 'driven' }>>({ t: 'drive', holdSeconds: seconds, phases: 4 })));
@@ -92,7 +79,7 @@ async function run(): Promise<void> {
     },
     { entry: engineEntry(new URL('./voice-relay-engine.ts', import.meta.url).href, './voice-relay-engine') },
   );
-  const drivers = Array.from({ length: DRIVERS }, () => new Driver());
+  const drivers = Array.from({ length: DRIVERS }, newDriver);
   try {
     const share = (w: number) => Math.ceil((BRIDGES - w) / DRIVERS);
     const opened = await Promise.all(drivers.map((d, w) => d.ask<Extract<FromDriver, { t: 'opened' }>>({ t: 'open', legs: 2 * share(w) })));
