@@ -38,12 +38,12 @@ import { CallEvents } from './events.js';
 import type { DocumentSource } from './interpreter.js';
 import { engineEntry, MediaEngine, sharedMediaClock, type RtpDropCounters } from './media/index.js';
 import { createStreamHub } from './streams/engine/hub.js';
-import { queueDialer } from './queues/dial-queue.js';
+import { queueDialer, type DialQueueDeps } from './queues/dial-queue.js';
 import { loopbackOf } from './queues/media-link.js';
 import { QueueRuntime } from './queues/runtime.js';
 import { QueuesService } from './queues/service.js';
 import { ConferencesRepository } from '../store/repositories/conferences.js';
-import { conferenceDialer } from './conferences/dial-conference.js';
+import { conferenceDialer, type DialConferenceDeps } from './conferences/dial-conference.js';
 import { ConferenceRuntime } from './conferences/runtime.js';
 import { ConferencesService } from './conferences/service.js';
 import { RecordingsService } from './recordings/service.js';
@@ -63,6 +63,8 @@ import { StreamsService } from './streams/service.js';
 import { outboundPolicy } from '../core/net/outbound-policy.js';
 import { CallNodesRepository } from '../store/repositories/call-nodes.js';
 import { NodeControl, NodeRegistry, VoiceCluster } from './nodes/index.js';
+import { CrossLinks } from './nodes/media-link.js';
+import { CrossNode } from './cross-node.js';
 import type { KeySecretLookup } from '../core/access-token.js';
 import { createVoiceClients, type VoiceClients, type WebRtcOptions } from './client/index.js';
 
@@ -246,7 +248,21 @@ export function createVoice(o: VoiceOptions) {
     onError: o.onError,
     log: (level, msg, err) => (level === 'error' ? o.onError(err ?? new Error(msg)) : undefined),
   });
-  const dialer = new Dialer({ sip: () => sip, trunk, media, numbers, phones, clients });
+  // Queues, conferences and browser clients across nodes (built below with the cluster; closures run later).
+  let crossNode: CrossNode | null = null;
+  const dialer = new Dialer({
+    sip: () => sip,
+    trunk,
+    media,
+    numbers,
+    phones,
+    clients: {
+      connector: (placing, identity) => {
+        const local = clients.connector(placing, identity);
+        return crossNode ? crossNode.clientConnector(local, placing, identity) : local;
+      },
+    },
+  });
   const callerIds = new OutgoingCallerIdsRepository(o.db);
   const queueRepo = new QueuesRepository(o.db);
   // The service dequeues through the runtime, which is built just below (the closure runs later).
@@ -262,7 +278,15 @@ export function createVoice(o: VoiceOptions) {
       return answer.kind === 'answered' && answer.value;
     },
   });
-  const runtime: QueueRuntime = new QueueRuntime({ repo: queueRepo, service: queues, clock: o.clock, nodeId, events: o.events, onError: o.onError });
+  const runtime: QueueRuntime = new QueueRuntime({
+    repo: queueRepo,
+    service: queues,
+    clock: o.clock,
+    nodeId,
+    events: o.events,
+    crossNode: o.cluster === true,
+    onError: o.onError,
+  });
   sessionDeps.enqueue = (host) => runtime.enqueue(host);
   const conferenceRepo = new ConferencesRepository(o.db);
   const conferences = new ConferenceRuntime({
@@ -278,10 +302,25 @@ export function createVoice(o: VoiceOptions) {
     nodeId,
     onError: o.onError,
   });
+  const joinElsewhere: NonNullable<DialConferenceDeps['remote']> = async (accountSid, name, ctx, settings) =>
+    crossNode ? crossNode.joinConference(accountSid, name, ctx, settings) : null;
+  const takeElsewhere: NonNullable<DialQueueDeps['remote']> = async (row, dequeuer, agentLeg) =>
+    crossNode ? crossNode.takeQueued(row, dequeuer, agentLeg) : null;
   sessionDeps.dial = createDial({
     nouns: {
-      Conference: conferenceDialer({ runtime: conferences, now: () => o.clock.now() }),
-      Queue: queueDialer({ runtime, service: queues, openNear: (near) => openRtp(media, near), loopbackHost: loopbackOf(bindHost), now: () => o.clock.now() }),
+      Conference: conferenceDialer({
+        runtime: conferences,
+        ...(o.cluster ? { remote: joinElsewhere } : {}),
+        now: () => o.clock.now(),
+      }),
+      Queue: queueDialer({
+        runtime,
+        service: queues,
+        openNear: (near) => openRtp(media, near),
+        loopbackHost: loopbackOf(bindHost),
+        ...(o.cluster ? { remote: takeElsewhere } : {}),
+        now: () => o.clock.now(),
+      }),
     },
     dialer,
     lifecycle,
@@ -332,6 +371,23 @@ export function createVoice(o: VoiceOptions) {
     : null;
   const control = registry ? new NodeControl({ nodeId, key: registry.key, now: () => o.clock.now(), onError: o.onError }) : null;
   const cluster = registry && control ? new VoiceCluster({ registry, control, calls, recovery, now: () => o.clock.now() }) : null;
+  // Media legs between nodes, advertised at this node's public SIP/RTP host (never 0.0.0.0).
+  const links =
+    registry && control ? new CrossLinks({ control, registry, host: publicHost, openNear: (near) => openRtp(media, near), onError: o.onError }) : null;
+  if (links && control) {
+    crossNode = new CrossNode({
+      links,
+      control,
+      nodeId,
+      queues: runtime,
+      conferences,
+      conferenceRepo,
+      clients,
+      tts,
+      audio,
+      now: () => o.clock.now(),
+    });
+  }
   const service = new CallsService({
     cluster,
     calls,
@@ -463,9 +519,11 @@ export function createVoice(o: VoiceOptions) {
     /** Joins the other voice nodes once the HTTP API listens: `controlUrl` is how they reach this one. */
     async listening(controlUrl: string): Promise<void> {
       await registry?.start(controlUrl);
+      links?.start();
     },
     async stop(): Promise<void> {
       await registry?.stop();
+      links?.stop();
       recovery.stop();
       // Live calls end now, with their status and callbacks, rather than being found orphaned later.
       await Promise.all([...sessions.values()].map((s) => s.end('completed')));

@@ -69,6 +69,20 @@ export class ConferencesRepository {
     return paginate(q, 'desc', page);
   }
 
+  /** The account's conference of this name that has not ended (the newest, should two nodes race), wherever it runs. */
+  findLive(accountSid: string, friendlyName: string): Promise<ConferenceRow | undefined> {
+    return this.db
+      .selectFrom('conferences')
+      .selectAll()
+      .where('account_sid', '=', accountSid)
+      .where('friendly_name', '=', friendlyName)
+      .where('status', '!=', 'completed')
+      .orderBy('date_created', 'desc')
+      .orderBy('sid', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
   /** A participant by CallSid or by label. */
   findParticipant(conferenceSid: string, callSidOrLabel: string): Promise<ParticipantRow | undefined> {
     return this.db

@@ -91,21 +91,14 @@ export class QueuesRepository {
   }
 
   /**
-   * Takes the first live member whose media runs on `nodeId` (only those can be bridged here): exactly
-   * one taker wins a member, as the delete succeeds once.
+   * Takes the first live member whose media runs on `nodeId` (null: on any node): exactly one taker wins
+   * a member, as the delete succeeds once.
    */
-  async claimFront(queueSid: string, nodeId: string): Promise<QueueMemberRow | undefined> {
+  async claimFront(queueSid: string, nodeId: string | null): Promise<QueueMemberRow | undefined> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const front = await this.db
-        .selectFrom('queue_members')
-        .selectAll()
-        .where('queue_sid', '=', queueSid)
-        .where('node_id', '=', nodeId)
-        .where(live)
-        .orderBy('date_created')
-        .orderBy('sid')
-        .limit(1)
-        .executeTakeFirst();
+      let q = this.db.selectFrom('queue_members').selectAll().where('queue_sid', '=', queueSid);
+      if (nodeId !== null) q = q.where('node_id', '=', nodeId);
+      const front = await q.where(live).orderBy('date_created').orderBy('sid').limit(1).executeTakeFirst();
       if (!front) return undefined;
       if (await this.remove(front.call_sid)) return front;
     }

@@ -4,10 +4,11 @@
  * (the Dial's action is not requested then, as for every Dial), presses * with hangupOnStar, reaches
  * timeLimit, is kicked through the Participants API, or the conference ends (endConferenceOnExit of
  * someone else, Status=completed): then the call goes on at the Dial's action, or with the next verb.
- * A full room (maxParticipants) fails the Dial at once (DialCallStatus=failed).
+ * A full room (maxParticipants) fails the Dial at once (DialCallStatus=failed). With several nodes the
+ * caller joins the conference on the node that runs it (conferences/remote.ts).
  */
 import type { ConferenceNoun } from '../../twiml/index.js';
-import type { DialContext, NounDialer, Party } from '../dial/types.js';
+import type { DialAttempt, DialContext, NounDialer, Party } from '../dial/types.js';
 import type { CallLeg } from '../legs/types.js';
 import type { Participant, Room } from './room.js';
 import type { ConferenceRuntime } from './runtime.js';
@@ -15,6 +16,11 @@ import type { JoinSettings } from './types.js';
 
 export interface DialConferenceDeps {
   runtime: ConferenceRuntime;
+  /**
+   * Several nodes: joins the live conference of this name when it runs on another node (conferences/
+   * remote.ts): the party, 'full', or null to use (or make) the room on this node.
+   */
+  remote?: (accountSid: string, name: string, ctx: DialContext, settings: JoinSettings) => Promise<Party | 'full' | null>;
   now: () => number;
 }
 
@@ -27,11 +33,18 @@ export function conferenceDialer(d: DialConferenceDeps): NounDialer<ConferenceNo
       if (noun.recordingConfigurationId !== null) unsupported.push('recordingConfigurationId');
       if (unsupported.length)
         await ctx.alert('voiceVerbUnsupported', `<Conference> attributes Switchboard does not support were ignored: ${unsupported.join(', ')}`);
-      const room = d.runtime.room(ctx.parent.account_sid, noun.name, settings);
-      if (room === null) {
+      const full = async (): Promise<DialAttempt[]> => {
         await ctx.alert('voiceCallFailed', `the conference "${noun.name}" is full (maxParticipants)`);
-        return [{ sid: null, result: Promise.resolve({ status: 'failed', sid: null }), cancel: () => undefined }];
+        return [{ sid: null, result: Promise.resolve({ status: 'failed' as const, sid: null }), cancel: () => undefined }];
+      };
+      if (d.remote && !d.runtime.live(ctx.parent.account_sid, noun.name)) {
+        // A conference elsewhere that cannot be reached is not joined: one starts here instead.
+        const there = await d.remote(ctx.parent.account_sid, noun.name, ctx, settings).catch(() => null);
+        if (there === 'full') return full();
+        if (there) return [{ sid: null, result: Promise.resolve({ party: there }), cancel: () => undefined }];
       }
+      const room = d.runtime.room(ctx.parent.account_sid, noun.name, settings);
+      if (room === null) return full();
       const party = new ConferenceParty(d, room, ctx, settings);
       return [{ sid: null, result: Promise.resolve({ party }), cancel: () => undefined }];
     },

@@ -2,7 +2,8 @@
  * Conferences at run time on this node: the live rooms by (account, name) and by SID, the participants by
  * CallSid, and what the REST API asks of them (end, mute, hold, coach, announce, kick). The rows the REST
  * API lists are written through the store as rooms change. A conference lives on the node of its first
- * participant; participants must run on that node too for now (calls across nodes are another piece).
+ * participant (its row's node_id); a participant whose call runs on another node joins it through a media
+ * link between the nodes (conferences/remote.ts, voice/cross-node.ts) and is an ordinary participant here.
  */
 import type { Clock } from '../../core/clock.js';
 import { newSid } from '../../core/sid.js';

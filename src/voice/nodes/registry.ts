@@ -79,6 +79,11 @@ export class NodeRegistry {
     return this.d.repo.find(id);
   }
 
+  /** The other live nodes, by id. */
+  async others(): Promise<CallNodeRow[]> {
+    return (await this.d.repo.alive(this.d.now() - this.d.leaseMs)).filter((n) => n.id !== this.d.nodeId);
+  }
+
   isAlive(node: CallNodeRow | undefined): boolean {
     return node !== undefined && node.heartbeat_at >= this.d.now() - this.d.leaseMs;
   }

@@ -1,5 +1,6 @@
 /**
- * <Dial><Queue>: the agent takes the caller at the front of the queue (one whose media runs on this node).
+ * <Dial><Queue>: the agent takes the caller at the front of the queue (with several nodes, wherever the
+ * caller's media runs: queues/remote.ts).
  * An empty queue is waited on until a caller joins or the Dial's timeout runs out (DialCallStatus
  * no-answer); a queue that does not exist fails at once (Twilio posts "an error status" to the action:
  * failed). The taken caller hears the noun's `url` TwiML, then the two are bridged; when the bridge ends
@@ -9,7 +10,8 @@ import type { QueueNoun } from '../../twiml/index.js';
 import type { Party, DialAttempt, NounDialer, UnansweredStatus } from '../dial/types.js';
 import type { CallLeg } from '../legs/types.js';
 import type { MediaSession } from '../media/index.js';
-import type { Handoff } from './handoff.js';
+import type { QueueMemberRow } from '../../store/repositories/queues.js';
+import type { Dequeuer, Handoff } from './handoff.js';
 import { linkMedia } from './media-link.js';
 import type { QueueRuntime } from './runtime.js';
 import { MAX_NAME, type QueuesService } from './service.js';
@@ -20,6 +22,11 @@ export interface DialQueueDeps {
   /** Opens a relay RTP session beside `near` (for callers whose media runs on another engine thread). */
   openNear: (near: MediaSession) => Promise<MediaSession>;
   loopbackHost: string;
+  /**
+   * Several nodes: connects the agent to the caller `row` whose call runs on another node (the row is
+   * already out of the line); null when that caller is no longer there to take.
+   */
+  remote?: (row: QueueMemberRow, dequeuer: Dequeuer, agentLeg: CallLeg) => Promise<Party | null>;
   now: () => number;
 }
 
@@ -51,6 +58,11 @@ export function queueDialer(d: DialQueueDeps): NounDialer<QueueNoun> {
         const deadline = d.now() + ctx.verb.timeout * 1000;
         while (!canceled) {
           const got = await d.runtime.claim(queue.sid, dequeuer);
+          if (got && 'remote' in got) {
+            const party = d.remote ? await d.remote(got.remote, dequeuer, ctx.callerLeg).catch(() => null) : null;
+            if (party) return { party };
+            continue;
+          }
           if (got) return { party: new QueueParty(got.handoff, got.callSid, got.callerLeg, ctx.callerLeg, d) };
           const left = deadline - d.now();
           if (left <= 0) return { status: 'no-answer', sid: null };

@@ -3,11 +3,12 @@
  * sees it) and keeps it waiting with the waitUrl TwiML or the hold music until something takes it out:
  * an agent's <Dial><Queue> (the two are bridged; the caller goes on at the action when the bridge ends),
  * the Members API (it runs the given URL), <Leave>, <Hangup>, the caller hanging up, or a Calls API
- * redirect. Only the live calls are in memory here; an agent takes callers whose media runs on this node.
+ * redirect. Only the live calls are in memory here; with several nodes an agent may take a caller whose
+ * media runs on another node (queues/remote.ts bridges them over a media link between the nodes).
  */
 import type { Clock } from '../../core/clock.js';
 import { newOrderedSid } from '../../core/sid.js';
-import type { QueueRow, QueuesRepository } from '../../store/repositories/queues.js';
+import type { QueueMemberRow, QueueRow, QueuesRepository } from '../../store/repositories/queues.js';
 import type { CallLeg } from '../legs/types.js';
 import { Handoff, type Dequeuer } from './handoff.js';
 import { MAX_NAME, type QueuesService } from './service.js';
@@ -21,6 +22,8 @@ export interface QueueRuntimeDeps {
   clock: Clock;
   nodeId: string;
   events: Pick<EventBus, 'emit'>;
+  /** Several voice nodes: an agent takes the front of the whole line, wherever the caller runs. */
+  crossNode?: boolean;
   onError: (err: unknown) => void;
 }
 
@@ -52,6 +55,11 @@ export interface Claimed {
   handoff: Handoff;
   callSid: string;
   callerLeg: CallLeg;
+}
+
+/** The caller at the front runs on another node: its row, taken out of the line here, says which. */
+export interface ClaimedElsewhere {
+  remote: QueueMemberRow;
 }
 
 export class QueueRuntime {
@@ -131,16 +139,26 @@ export class QueueRuntime {
     return w.take({ kind: 'api', target });
   }
 
-  /** Takes the first caller waiting on this node out of the queue, for an agent. */
-  async claim(queueSid: string, dequeuer: Dequeuer): Promise<Claimed | null> {
+  /**
+   * Takes the caller at the front out of the queue, for an agent: on one node, the first caller waiting
+   * here; on several, the front of the whole line (a caller on another node comes back as `remote`).
+   */
+  async claim(queueSid: string, dequeuer: Dequeuer): Promise<Claimed | ClaimedElsewhere | null> {
     for (;;) {
-      const row = await this.d.repo.claimFront(queueSid, this.d.nodeId);
+      const row = await this.d.repo.claimFront(queueSid, this.d.crossNode ? null : this.d.nodeId);
       if (!row) return null;
-      const w = this.waiters.get(row.call_sid);
-      const handoff = new Handoff(dequeuer);
-      if (w?.take({ kind: 'agent', handoff })) return { handoff, callSid: w.callSid, callerLeg: w.leg };
+      if (row.node_id !== this.d.nodeId) return { remote: row };
+      const taken = this.take(row.call_sid, dequeuer);
+      if (taken) return taken;
       // That call is leaving the queue this very moment: take the next.
     }
+  }
+
+  /** Hands a caller waiting here to an agent (its member row is already out of the line); null when it left. */
+  take(callSid: string, dequeuer: Dequeuer): Claimed | null {
+    const w = this.waiters.get(callSid);
+    const handoff = new Handoff(dequeuer);
+    return w?.take({ kind: 'agent', handoff }) ? { handoff, callSid: w.callSid, callerLeg: w.leg } : null;
   }
 
   /** `cb` runs when a call joins the queue on this node (agents waiting on an empty queue); returns the unsubscribe. */
