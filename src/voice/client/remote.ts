@@ -100,19 +100,22 @@ export function serveRemoteRing(half: LinkHalf, placement: (onRinging: () => voi
     }
     const peer = r.answered;
     const media = peer.leg.media;
-    if (half.closed || !media || !media.bridge(half.relay)) {
-      await peer.hangup();
+    // No call session runs here: the device's leg is released here, once, whichever side ends.
+    let released = false;
+    const release = async (): Promise<void> => {
+      if (released) return;
+      released = true;
+      media?.bridge(null);
       half.close();
+      await peer.hangup();
+      await peer.leg.close();
+    };
+    if (half.closed || !media || !media.bridge(half.relay)) {
+      await release();
       return;
     }
-    peer.onHangup(() => {
-      media.bridge(null);
-      half.close();
-    });
-    half.onEnded(() => {
-      media.bridge(null);
-      void peer.hangup();
-    });
+    peer.onHangup(() => void release());
+    half.onEnded(() => void release());
     await half.signal('answered');
   });
 }
