@@ -5,6 +5,8 @@
  *   hands that caller over (queues/remote.ts).
  * - `conferences.join`: a caller's node joins the conference that runs on another node
  *   (conferences/remote.ts).
+ * - `conferences.change`: a REST change (end, announce, mute/hold/coach, kick) received by a node that does
+ *   not run the conference.
  * - `clients.ring`: a call to `client:<identity>` rings the devices connected to another node
  *   (client/remote.ts).
  * Built only with several nodes (PostgreSQL); one node never reaches this file.
@@ -19,12 +21,14 @@ import type { VoiceClients } from './client/index.js';
 import { RemoteClientConnector, serveRemoteRing, type RemotePlacing } from './client/remote.js';
 import { RemoteConferenceParty, serveRemoteParticipant } from './conferences/remote.js';
 import type { ConferenceRuntime } from './conferences/runtime.js';
+import { applyHere, type OwnerChange } from './conferences/service.js';
 import type { JoinSettings } from './conferences/types.js';
 import type { DialContext, Party } from './dial/types.js';
 import type { CallLeg } from './legs/types.js';
 import { SipLeg } from './legs/sip-leg.js';
 import type { CrossLinks, LinkAnswer, LinkEnd, LinkHalf } from './nodes/media-link.js';
-import type { NodeControl } from './nodes/control.js';
+import { NodeUnreachable, type NodeControl } from './nodes/control.js';
+import type { NodeRegistry } from './nodes/registry.js';
 import type { Dequeuer } from './queues/handoff.js';
 import { RemoteQueueParty, serveRemoteAgent } from './queues/remote.js';
 import type { QueueRuntime } from './queues/runtime.js';
@@ -33,6 +37,7 @@ import type { TtsEngine } from './tts/index.js';
 export interface CrossNodeDeps {
   links: CrossLinks;
   control: NodeControl;
+  registry: Pick<NodeRegistry, 'find' | 'isAlive'>;
   nodeId: string;
   queues: QueueRuntime;
   conferences: ConferenceRuntime;
@@ -51,7 +56,20 @@ export class CrossNode {
   constructor(private readonly d: CrossNodeDeps) {
     d.control.register('queues.take', (a) => this.serveTake(a as { callSid: string; dequeuer: Dequeuer; link: LinkEnd }));
     d.control.register('conferences.join', (a) => this.serveJoin(a as { conferenceSid: string; call: CallRow; settings: JoinSettings; link: LinkEnd }));
+    d.control.register('conferences.change', (a) => applyHere(d.conferences, a as OwnerChange));
     d.control.register('clients.ring', (a) => this.serveRing(a as { placing: RemotePlacing; identity: string; link: LinkEnd }));
+  }
+
+  /** A REST change to a conference another node runs (voice/conferences/service.ts); false when it cannot be made there. */
+  async toConferenceNode(node: string, change: OwnerChange): Promise<boolean> {
+    const row = await this.d.registry.find(node);
+    if (!row || !this.d.registry.isAlive(row)) return false;
+    try {
+      return await this.d.control.send<boolean>(row, 'conferences.change', change);
+    } catch (err) {
+      if (err instanceof NodeUnreachable) return false;
+      throw err;
+    }
   }
 
   /** Calls to `client:<identity>`: rung here when a device is connected here, else on the node that has one. */

@@ -45,7 +45,7 @@ import { QueuesService } from './queues/service.js';
 import { ConferencesRepository } from '../store/repositories/conferences.js';
 import { conferenceDialer, type DialConferenceDeps } from './conferences/dial-conference.js';
 import { ConferenceRuntime } from './conferences/runtime.js';
-import { ConferencesService } from './conferences/service.js';
+import { ConferencesService, type OwnerChange } from './conferences/service.js';
 import { RecordingsService } from './recordings/service.js';
 import { TranscriptionsService } from './recordings/transcriptions.js';
 import { TranscriptionsRepository } from '../store/repositories/transcriptions.js';
@@ -374,10 +374,11 @@ export function createVoice(o: VoiceOptions) {
   // Media legs between nodes, advertised at this node's public SIP/RTP host (never 0.0.0.0).
   const links =
     registry && control ? new CrossLinks({ control, registry, host: publicHost, openNear: (near) => openRtp(media, near), onError: o.onError }) : null;
-  if (links && control) {
+  if (links && control && registry) {
     crossNode = new CrossNode({
       links,
       control,
+      registry,
       nodeId,
       queues: runtime,
       conferences,
@@ -461,6 +462,7 @@ export function createVoice(o: VoiceOptions) {
         callStatus: async (sid) => (await calls.find(sid))?.status ?? null,
         hangup: async (accountSid, sid, status) => void (await service.update(accountSid, sid, { status })),
         callDone: (sid) => sessions.get(sid)?.done ?? null,
+        ...(crossNode ? { onOwner: (node: string, change: OwnerChange) => crossNode?.toConferenceNode(node, change) ?? Promise.resolve(false), nodeId } : {}),
       }),
     },
     /** Media Streams started and stopped through the API (Calls/{Sid}/Streams). */

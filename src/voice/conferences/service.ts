@@ -1,7 +1,7 @@
 /**
  * The Conferences and Participants resources: rows from the store (any node answers a list or a fetch),
  * changes through the runtime of this node, which runs the live conference. A conference that is not live
- * here cannot be changed (it ended, or it runs on another node: said plainly in the error).
+ * here is changed on the node that runs it (several nodes); one that ended cannot be (said plainly).
  */
 import { errors } from '../../core/errors.js';
 import type { Page, PageQuery } from '../../store/paging.js';
@@ -25,6 +25,27 @@ export interface ConferencesServiceDeps {
   hangup: (accountSid: string, callSid: string, status: 'canceled' | 'completed') => Promise<void>;
   /** Settles when a call this node runs has ended; null when it does not run here. */
   callDone: (callSid: string) => Promise<void> | null;
+  /**
+   * Several nodes: runs a change on the node that runs the conference (voice/cross-node.ts); false when
+   * that node cannot be asked or no longer runs it.
+   */
+  onOwner?: (nodeId: string, change: OwnerChange) => Promise<boolean>;
+  nodeId?: string;
+}
+
+/** A change to a live conference, as carried to the node that runs it. */
+export type OwnerChange =
+  | { kind: 'end'; conferenceSid: string }
+  | { kind: 'announce'; conferenceSid: string; callSid: string | null; doc: { url: string; method: HttpMethod } }
+  | { kind: 'update'; conferenceSid: string; callSid: string; changes: ParticipantUpdate }
+  | { kind: 'kick'; conferenceSid: string; callSid: string };
+
+/** Runs `c` on this node's runtime: false when the conference (or participant) is not live here. */
+export async function applyHere(runtime: ConferenceRuntime, c: OwnerChange): Promise<boolean> {
+  if (c.kind === 'end') return runtime.end(c.conferenceSid);
+  if (c.kind === 'announce') return runtime.announce(c.conferenceSid, c.callSid, c.doc);
+  if (c.kind === 'update') return runtime.update(c.conferenceSid, c.callSid, c.changes);
+  return runtime.kick(c.conferenceSid, c.callSid);
 }
 
 /**
@@ -69,8 +90,8 @@ export class ConferencesService {
   async update(accountSid: string, sid: string, u: ConferenceUpdate): Promise<ConferenceRow> {
     const row = await this.find(accountSid, sid);
     if (row.status !== 'completed') {
-      if (u.announce && !this.d.runtime.announce(sid, null, u.announce)) throw notHere(sid);
-      if (u.status === 'completed' && !(await this.d.runtime.end(sid))) throw notHere(sid);
+      if (u.announce) await this.apply(row, { kind: 'announce', conferenceSid: sid, callSid: null, doc: u.announce });
+      if (u.status === 'completed') await this.apply(row, { kind: 'end', conferenceSid: sid });
     }
     return this.find(accountSid, sid);
   }
@@ -99,9 +120,10 @@ export class ConferencesService {
   async updateParticipant(accountSid: string, conferenceSid: string, callSidOrLabel: string, u: ParticipantChanges): Promise<ParticipantRow> {
     const row = await this.participant(accountSid, conferenceSid, callSidOrLabel);
     if (row.status !== 'connected') throw notJoined(row);
+    const conference = await this.find(accountSid, conferenceSid);
     const { announce, ...changes } = u;
-    if (Object.keys(changes).length > 0 && !(await this.d.runtime.update(conferenceSid, row.call_sid, changes))) throw notHere(conferenceSid);
-    if (announce && !this.d.runtime.announce(conferenceSid, row.call_sid, announce)) throw notHere(conferenceSid);
+    if (Object.keys(changes).length > 0) await this.apply(conference, { kind: 'update', conferenceSid, callSid: row.call_sid, changes });
+    if (announce) await this.apply(conference, { kind: 'announce', conferenceSid, callSid: row.call_sid, doc: announce });
     return this.participant(accountSid, conferenceSid, row.call_sid);
   }
 
@@ -120,10 +142,16 @@ export class ConferencesService {
       conferenceSid = row.sid;
       room = this.d.runtime.live(row.sid);
     } else {
-      // The room is made now, so the participant has its conference's SID at once.
-      room = this.d.runtime.room(accountSid, name, { maxParticipants: input.settings.maxParticipants ?? 250 });
-      if (room === null) throw errors.invalidParameter('ConferenceSid', `conference "${name}" is full`);
-      conferenceSid = room.sid;
+      const there = this.d.onOwner && !this.d.runtime.live(accountSid, name) ? await this.d.repo.findLive(accountSid, name) : undefined;
+      if (there && there.node_id !== this.d.nodeId) {
+        // Live on another node: the call joins it there (as a caller's <Dial><Conference> would).
+        conferenceSid = there.sid;
+      } else {
+        // The room is made now, so the participant has its conference's SID at once.
+        room = this.d.runtime.room(accountSid, name, { maxParticipants: input.settings.maxParticipants ?? 250 });
+        if (room === null) throw errors.invalidParameter('ConferenceSid', `conference "${name}" is full`);
+        conferenceSid = room.sid;
+      }
     }
     const call = await this.d.call(accountSid, { ...input.call, twiml: conferenceTwiml(name, input.settings) });
     const s = input.settings;
@@ -170,7 +198,15 @@ export class ConferencesService {
     const row = await this.participant(accountSid, conferenceSid, callSidOrLabel);
     // Not in yet: its call is hung up (canceled while it rings), so it never joins.
     if (row.status !== 'connected') return this.d.hangup(accountSid, row.call_sid, row.status === 'connecting' ? 'completed' : 'canceled');
-    if (!(await this.d.runtime.kick(conferenceSid, row.call_sid))) throw notHere(conferenceSid);
+    await this.apply(await this.find(accountSid, conferenceSid), { kind: 'kick', conferenceSid, callSid: row.call_sid });
+  }
+
+  /** Runs a change here, or on the node that runs the conference; 20001 (said plainly) when neither can. */
+  private async apply(conference: ConferenceRow, c: OwnerChange): Promise<void> {
+    if (await applyHere(this.d.runtime, c)) return;
+    const owner = this.d.onOwner;
+    if (owner && conference.node_id !== this.d.nodeId && (await owner(conference.node_id, c))) return;
+    throw notHere(conference.sid);
   }
 }
 
