@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import type { EventBus } from './core/events.js';
 import { createLogger } from './core/logger.js';
 import { createConsole, consolePlugin } from './console/index.js';
+import { DashboardSampler, MAX_SAMPLED_QUEUES } from './console/dashboard-sampler.js';
 import { DashboardRepository } from './store/repositories/dashboard.js';
 import { hostPolicy } from './http/hosts.js';
 import { accountPlugin } from './http/plugins/account.js';
@@ -114,6 +115,15 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   platform.metrics.trackCarriers(() =>
     messaging.carriers.list().map((m) => ({ name: m.config.name, up: m.carrier.health().up, counters: m.carrier.counters?.() })),
   );
+  const dashboardRepo = new DashboardRepository(db);
+  const carrierHealth = () => messaging.carriers.list().map((m) => ({ name: m.config.name, up: m.carrier.health().up }));
+  // The dashboard's queue and carrier history, which the store does not keep: sampled here, in memory.
+  const dashboardHistory = new DashboardSampler({
+    clock,
+    queues: () => dashboardRepo.allQueueDepths(MAX_SAMPLED_QUEUES),
+    carriers: carrierHealth,
+    onError: warn('dashboard sample failed'),
+  });
   // Before voice: the console's phone signs its Voice SDK tokens with a key voice must accept.
   const ui = await createConsole({
     accounts,
@@ -122,10 +132,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     messages: messaging.service,
     clock,
     publicUrl: origin,
-    dashboard: {
-      repo: new DashboardRepository(db),
-      carriers: () => messaging.carriers.list().map((m) => ({ name: m.config.name, up: m.carrier.health().up })),
-    },
+    dashboard: { repo: dashboardRepo, carriers: carrierHealth, history: dashboardHistory },
   });
   const speech = createSpeechRecognizer(config.speechEngine, { maxConcurrent: config.speechConcurrency });
   const voice = createVoice({
@@ -220,6 +227,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   await voice.listening(config.nodeUrl ?? nodeUrl(config, port, url));
   platform.startWorkers();
   await messaging.start();
+  dashboardHistory.start(); // after the carriers start, so the first sample has them
 
   let closing: Promise<void> | undefined;
   return {
@@ -238,6 +246,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     close: () =>
       (closing ??= (async () => {
         await app.close();
+        await dashboardHistory.stop();
         await voice.stop();
         await speech?.close?.();
         await messaging.stop();

@@ -22,9 +22,9 @@ test('the dashboard buckets by minute, computes the delivery rate and the calls 
       { start: NOW - 3 * MIN, end: NOW - 1.5 * MIN },
       { start: NOW - 10_000, end: null },
     ],
-    queueDepths: async () => [{ sid: 'QU1', name: 'support', size: 2, oldest: NOW - 90_000 }],
+    queueDepths: async () => [{ sid: 'QU1', accountSid: 'AC1', name: 'support', size: 2, oldest: NOW - 90_000 }],
   } as unknown as DashboardRepository;
-  const v = await dashboardView(repo, () => [{ name: 'sim', up: true }], 'AC1', NOW);
+  const v = await dashboardView(repo, () => [{ name: 'sim', up: true }], undefined, 'AC1', NOW);
   assert.equal(v.minutes.length, 60);
   assert.equal(v.minutes[59], m(0) * MIN);
   assert.equal(v.messages['delivered']?.[59], 3);
@@ -35,6 +35,11 @@ test('the dashboard buckets by minute, computes the delivery rate and the calls 
   assert.equal(v.alerts['11200']?.[59], 4);
   assert.equal(v.calls_total, 2);
   assert.deepEqual(v.concurrent_calls.slice(55), [0, 1, 1, 0, 1]);
-  assert.deepEqual(v.queues, [{ sid: 'QU1', friendly_name: 'support', size: 2, longest_wait: 90 }]);
-  assert.deepEqual(v.carriers, [{ name: 'sim', up: true }]);
+  // Without a sampler only the minute in progress has a reading: the one now.
+  const none = new Array(59).fill(null);
+  assert.deepEqual(v.queues, [
+    { sid: 'QU1', friendly_name: 'support', size: 2, longest_wait: 90, size_per_minute: [...none, 2], longest_wait_per_minute: [...none, 90] },
+  ]);
+  assert.deepEqual(v.carriers, [{ name: 'sim', up: true, up_per_minute: [...none, 1] }]);
+  assert.equal(v.history_since, null);
 });

@@ -5,9 +5,8 @@ import type { EventBus } from '../core/events.js';
 import type { SessionAuthenticator } from '../http/server.js';
 import type { MessagesService } from '../messaging/service.js';
 import type { SettingsRepository } from '../store/repositories/settings.js';
-import type { DashboardRepository } from '../store/repositories/dashboard.js';
 import { ConsoleAuth } from './auth.js';
-import type { CarrierHealth } from './dashboard.js';
+import type { DashboardSources } from './dashboard.js';
 import { ConsoleEvents } from './events.js';
 import { consoleApiRoutes } from './routes.js';
 import { consoleSoundRoutes } from './sounds.js';
@@ -22,7 +21,7 @@ export interface ConsoleDeps {
   /** The public base URL; empty until the server listens when none is configured. */
   publicUrl: () => string;
   /** The dashboard's aggregates and the carriers' health (absent: the dashboard answers 404). */
-  dashboard?: { repo: DashboardRepository; carriers: () => CarrierHealth[] } | undefined;
+  dashboard?: DashboardSources | undefined;
   /** Where the built console lives (tests may point elsewhere); defaults to dist/console-ui. */
   assetsDir?: string;
 }

@@ -5,9 +5,8 @@ import { iso8601 } from '../core/dates.js';
 import { errors } from '../core/errors.js';
 import { throttledLogin } from '../http/server.js';
 import type { MessagesService } from '../messaging/service.js';
-import type { DashboardRepository } from '../store/repositories/dashboard.js';
 import type { ConsoleAuth, ConsoleSession } from './auth.js';
-import { dashboardView, type CarrierHealth } from './dashboard.js';
+import { dashboardView, type DashboardSources } from './dashboard.js';
 import { sessionCookie, type SessionClaims } from './session.js';
 import { CONSOLE_IDENTITY } from './voice-key.js';
 
@@ -17,7 +16,7 @@ export interface ConsoleRoutesDeps {
   messages: MessagesService;
   publicUrl: () => string;
   clock: Clock;
-  dashboard?: { repo: DashboardRepository; carriers: () => CarrierHealth[] } | undefined;
+  dashboard?: DashboardSources | undefined;
 }
 
 /** How many accounts the switcher lists: one parent and its subaccounts, which a person scrolls through. */
@@ -106,7 +105,7 @@ export function consoleApiRoutes(app: FastifyInstance, d: ConsoleRoutesDeps): vo
     const session = await auth.require(req, { csrf: true });
     if (!d.dashboard) throw errors.resourceNotFound('/console/api/dashboard');
     void reply.header('cache-control', 'no-store');
-    return dashboardView(d.dashboard.repo, d.dashboard.carriers, session.acting.accountSid, d.clock.now());
+    return dashboardView(d.dashboard.repo, d.dashboard.carriers, d.dashboard.history, session.acting.accountSid, d.clock.now());
   });
 
   // What the Messages API leaves out (Twilio's resource has no encoding) but the console shows.

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { LIVE_STATUSES } from './calls.js';
 
 /** One count in a minute: `minute` is ms since the epoch / 60 000, `key` a status or an alert code. */
 export interface MinuteCount {
@@ -67,17 +68,67 @@ export class DashboardRepository {
     return rows.map((r) => ({ start: Number(r.start_time), end: r.end_time === null ? null : Number(r.end_time) }));
   }
 
-  /** Calls waiting in each of the account's queues now, and how long the longest has waited. */
-  async queueDepths(accountSid: string): Promise<Array<{ sid: string; name: string; size: number; oldest: number | null }>> {
+  /**
+   * Live calls waiting in each queue, and when the longest-waiting one joined, grouped per queue: only
+   * members whose call is live count (as in the Queues API), so rows a dead node left behind do not.
+   */
+  private liveMembers(accountSid: string | null) {
+    let q = this.db
+      .selectFrom('queue_members as m')
+      .innerJoin('calls as c', 'c.sid', 'm.call_sid')
+      .where('c.status', 'in', LIVE_STATUSES)
+      .select(['m.queue_sid', sql<number>`count(*)`.as('n'), sql<number | null>`min(m.date_created)`.as('oldest')])
+      .groupBy('m.queue_sid');
+    if (accountSid !== null) q = q.where('m.account_sid', '=', accountSid);
+    return q;
+  }
+
+  /** Calls waiting in each of the account's queues now, and when the longest-waiting one joined. */
+  async queueDepths(accountSid: string): Promise<QueueDepth[]> {
     const rows = await this.db
       .selectFrom('queues as q')
-      .leftJoin('queue_members as m', 'm.queue_sid', 'q.sid')
-      .select(['q.sid', 'q.friendly_name', sql<number>`count(m.sid)`.as('n'), sql<number | null>`min(m.date_created)`.as('oldest')])
+      .leftJoin(this.liveMembers(accountSid).as('l'), 'l.queue_sid', 'q.sid')
+      .select(['q.sid', 'q.account_sid', 'q.friendly_name', 'l.n', 'l.oldest'])
       .where('q.account_sid', '=', accountSid)
-      .groupBy(['q.sid', 'q.friendly_name'])
       .orderBy('q.friendly_name')
-      .limit(100)
+      .limit(QUEUES_SHOWN)
       .execute();
-    return rows.map((r) => ({ sid: r.sid, name: r.friendly_name, size: Number(r.n), oldest: r.oldest === null ? null : Number(r.oldest) }));
+    return rows.map(depth);
+  }
+
+  /**
+   * Every account's queues with their depth now, for the dashboard's sampler (one statement a minute per
+   * node); at most `limit`, in (account, queue) order, so the bound cuts the same queues each time.
+   */
+  async allQueueDepths(limit: number): Promise<QueueDepth[]> {
+    const rows = await this.db
+      .selectFrom('queues as q')
+      .leftJoin(this.liveMembers(null).as('l'), 'l.queue_sid', 'q.sid')
+      .select(['q.sid', 'q.account_sid', 'q.friendly_name', 'l.n', 'l.oldest'])
+      .orderBy('q.account_sid')
+      .orderBy('q.sid')
+      .limit(limit)
+      .execute();
+    return rows.map(depth);
   }
 }
+
+/** A queue's depth at one moment: `oldest` is when its longest-waiting live call joined (null: empty). */
+export interface QueueDepth {
+  sid: string;
+  accountSid: string;
+  name: string;
+  size: number;
+  oldest: number | null;
+}
+
+/** The dashboard shows at most this many of an account's queues. */
+export const QUEUES_SHOWN = 100;
+
+const depth = (r: { sid: string; account_sid: string; friendly_name: string; n: number | null; oldest: number | null }): QueueDepth => ({
+  sid: r.sid,
+  accountSid: r.account_sid,
+  name: r.friendly_name,
+  size: Number(r.n ?? 0),
+  oldest: r.oldest === null ? null : Number(r.oldest),
+});
