@@ -74,7 +74,10 @@ test('the sampler samples at start, then at each minute: per account queue depth
 test('an hour is kept and no more; queues and carriers that disappear drop out; skipped minutes read as none', async () => {
   const r = rig({ maxQueues: 3 });
   r.state.queues = [q('AC1', 'QU1', 1), q('AC1', 'QU2', 1)];
-  r.state.carriers = [{ name: 'main', up: true }, { name: 'old', up: true }];
+  r.state.carriers = [
+    { name: 'main', up: true },
+    { name: 'old', up: true },
+  ];
   for (let i = 0; i < 90; i++) {
     r.state.queues[0]!.size = i;
     await r.sampler.sampleOnce();
@@ -87,7 +90,11 @@ test('an hour is kept and no more; queues and carriers that disappear drop out; 
   }
   const last = minute(T0) + 89;
   const hour = r.sampler.queueDepths('AC1', 'QU1', last - 59, 60);
-  assert.deepEqual(hour, Array.from({ length: 60 }, (_, i) => 30 + i), 'the last 60 minutes, oldest first');
+  assert.deepEqual(
+    hour,
+    Array.from({ length: 60 }, (_, i) => 30 + i),
+    'the last 60 minutes, oldest first',
+  );
   assert.deepEqual(r.sampler.queueDepths('AC1', 'QU1', last - 89, 30), new Array(30).fill(null), 'older minutes are gone');
   assert.deepEqual(r.sampler.queueDepths('AC1', 'QU2', last - 59, 60), new Array(60).fill(null), 'a deleted queue drops out');
   assert.deepEqual(r.sampler.carrierUp('old', last - 59, 60), new Array(60).fill(null), 'a removed carrier drops out');
