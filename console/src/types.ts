@@ -216,8 +216,18 @@ export interface Dashboard {
   calls: Record<string, number[]>;
   calls_total: number;
   concurrent_calls: number[];
-  queues: Array<{ sid: string; friendly_name: string; size: number; longest_wait: number }>;
-  carriers: Array<{ name: string; up: boolean }>;
+  /** Per minute as the serving node sampled them (null: not sampled); the last minute is now. */
+  queues: Array<{
+    sid: string;
+    friendly_name: string;
+    size: number;
+    longest_wait: number;
+    size_per_minute: Array<number | null>;
+    longest_wait_per_minute: Array<number | null>;
+  }>;
+  carriers: Array<{ name: string; up: boolean; up_per_minute: Array<number | null> }>;
+  /** Start of the first minute the serving node sampled; null: none yet. */
+  history_since: number | null;
 }
 
 /** A recording (GET .../Recordings.json?CallSid=). */

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { useLive } from '../live.js';
 import type { Dashboard as DashboardData } from '../types.js';
 import { Chart, type ChartSeries } from '../ui/chart.js';
-import { ErrorText, Link } from '../ui/common.js';
+import { ErrorText } from '../ui/common.js';
 
 /** How often the page asks again while open; live events ask sooner. */
 const POLL_MS = 5000;
@@ -14,6 +14,32 @@ const toSeries = (r: Record<string, number[]>, name = (k: string) => k): ChartSe
   Object.keys(r)
     .sort()
     .map((k) => ({ label: name(k), values: r[k]! }));
+
+const peak = (values: Array<number | null>) => values.reduce<number>((a, v) => Math.max(a, v ?? 0), 0);
+const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+/** Queue and carrier history is sampled in memory by the server that answers (see docs/console.md). */
+function historyNote(since: number | null): string {
+  return since === null ? 'Sampled each minute by this server: nothing sampled yet.' : `Sampled each minute by this server since ${clock(since)}.`;
+}
+
+function queueSummary(data: DashboardData, name: string) {
+  const q = data.queues.find((x) => x.friendly_name === name);
+  if (!q) return null;
+  return `${q.size} waiting now${q.size > 0 ? `, longest ${q.longest_wait} s` : ''}; at most ${peak(q.size_per_minute)} in the minutes sampled`;
+}
+
+function carrierSummary(data: DashboardData, name: string) {
+  const c = data.carriers.find((x) => x.name === name);
+  if (!c) return null;
+  const down = c.up_per_minute.filter((v) => v === 0).length;
+  return (
+    <>
+      <span class={`pill pill-${c.up ? 'ok' : 'bad'}`}>{c.up ? 'up' : 'down'}</span> now
+      {down > 0 ? `; down in ${down} of the minutes sampled` : ''}
+    </>
+  );
+}
 
 function Tile(props: { label: string; value: string; testId: string }) {
   return (
@@ -29,7 +55,8 @@ function Tile(props: { label: string; value: string; testId: string }) {
 /**
  * The last hour at a glance: messages and calls by status per minute, delivery rate, webhook failures by
  * alert code, calls up at once, queue depths and carrier health. Numbers come from /console/api/dashboard
- * (the store's own records, through its repository); the page refetches on live events and every 5 s.
+ * (the store's own records, through its repository; queue and carrier history from the serving node's
+ * sampler); the page refetches on live events and every 5 s.
  */
 export function Dashboard() {
   const [data, setData] = useState<DashboardData | null>(null);
@@ -93,7 +120,13 @@ export function Dashboard() {
           </div>
           <div class="charts">
             <Chart id="chart-messages" title="Messages by status" minutes={data.minutes} series={toSeries(data.messages)} testId="chart-messages" />
-            <Chart id="chart-delivery" title="Delivery rate" minutes={data.minutes} series={[{ label: 'delivered', values: data.delivery_rate }]} percent />
+            <Chart
+              id="chart-delivery"
+              title="Delivery rate"
+              minutes={data.minutes}
+              series={[{ label: 'delivered', values: data.delivery_rate }]}
+              kind="percent"
+            />
             <Chart
               id="chart-alerts"
               title="Webhook failures by alert code"
@@ -103,37 +136,27 @@ export function Dashboard() {
             />
             <Chart id="chart-calls" title="Calls by status" minutes={data.minutes} series={toSeries(data.calls)} testId="chart-calls" />
             <Chart id="chart-concurrent" title="Concurrent calls" minutes={data.minutes} series={[{ label: 'calls up', values: data.concurrent_calls }]} />
-          </div>
-          <div class="charts">
-            <section class="card" aria-labelledby="dash-queues">
-              <h2 id="dash-queues">Queue depths</h2>
-              {data.queues.length === 0 ? (
-                <p class="muted">No queues.</p>
-              ) : (
-                <ul class="list" data-testid="dashboard-queues">
-                  {data.queues.map((q) => (
-                    <li key={q.sid} class="list-row">
-                      <Link to="/queues">{q.friendly_name}</Link>
-                      <span>
-                        {q.size} waiting{q.size > 0 ? `, longest ${q.longest_wait} s` : ''}
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </section>
-            <section class="card" aria-labelledby="dash-carriers">
-              <h2 id="dash-carriers">Carrier health</h2>
-              {data.carriers.length === 0 ? <p class="muted">No carrier configured: messages go to the built-in simulator.</p> : null}
-              <ul class="list" data-testid="dashboard-carriers">
-                {data.carriers.map((c) => (
-                  <li key={c.name} class="list-row">
-                    <span class="mono">{c.name}</span>
-                    <span class={`pill pill-${c.up ? 'ok' : 'bad'}`}>{c.up ? 'up' : 'down'}</span>
-                  </li>
-                ))}
-              </ul>
-            </section>
+            <Chart
+              id="chart-queues"
+              title="Queue depths"
+              minutes={data.minutes}
+              series={data.queues.map((q) => ({ label: q.friendly_name, values: q.size_per_minute }))}
+              summary={(s) => queueSummary(data, s.label)}
+              empty="No queues."
+              note={historyNote(data.history_since)}
+              testId="chart-queues"
+            />
+            <Chart
+              id="chart-carriers"
+              title="Carrier health"
+              minutes={data.minutes}
+              kind="updown"
+              series={data.carriers.map((c) => ({ label: c.name, values: c.up_per_minute }))}
+              summary={(s) => carrierSummary(data, s.label)}
+              empty="No carrier configured: messages go to the built-in simulator."
+              note={data.carriers.length > 0 ? historyNote(data.history_since) : undefined}
+              testId="chart-carriers"
+            />
           </div>
         </>
       ) : error ? null : (
