@@ -203,14 +203,23 @@ test('the dashboard answers the acting account only, with CSRF', async () => {
   const sub = await s.client.api.v2010.accounts.create({ friendlyName: 'Dashboard sub' });
   const from = (await s.client.incomingPhoneNumbers.create({ areaCode: '415' })).phoneNumber;
   await s.client.messages.create({ from, to: '+15558675399', body: 'parent only' });
+  await s.client.queues.create({ friendlyName: 'parent line' });
   const read = async (c: string, csrf: string) => {
     const res = await fetch(`${s.url}/console/api/dashboard`, { headers: withSession(c, csrf) });
     assert.equal(res.status, 200);
-    return (await res.json()) as { messages_total: number; minutes: number[]; carriers: unknown[] };
+    return (await res.json()) as {
+      messages_total: number;
+      minutes: number[];
+      carriers: unknown[];
+      queues: Array<{ friendly_name: string; size_per_minute: Array<number | null> }>;
+    };
   };
   const mine = await read(cookie, view.csrf_token);
   assert.ok(mine.messages_total >= 1);
   assert.equal(mine.minutes.length, 60);
+  const line = mine.queues.find((q) => q.friendly_name === 'parent line');
+  assert.equal(line?.size_per_minute.length, 60);
+  assert.equal(line?.size_per_minute[59], 0, 'the minute in progress is the depth now');
   // Acting as the subaccount: none of the parent's messages.
   const switched = await fetch(`${s.url}/console/api/session/account`, {
     method: 'POST',
@@ -219,7 +228,9 @@ test('the dashboard answers the acting account only, with CSRF', async () => {
   });
   assert.equal(switched.status, 200);
   const subCookie = (switched.headers.get('set-cookie') ?? '').split(';')[0]!;
-  assert.equal((await read(subCookie, view.csrf_token)).messages_total, 0);
+  const theirs = await read(subCookie, view.csrf_token);
+  assert.equal(theirs.messages_total, 0);
+  assert.deepEqual(theirs.queues, [], "none of the parent's queues");
 });
 
 test('a session survives a restart: the sealing secret is kept in the store', async () => {
