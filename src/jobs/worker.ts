@@ -1,5 +1,5 @@
 import { ClaimLoop } from './loop.js';
-import type { Job, JobHandler, JobOutcome, JobQueue } from './queue.js';
+import type { Job, JobHandler, JobOutcome, JobQueue, JobTaker } from './queue.js';
 
 export interface WorkerOptions {
   queue: string;
@@ -29,7 +29,7 @@ const FLUSH_MS = 100;
  * coalesced into one DELETE per flush, which keeps the per-job cost of the old whole-batch completion.
  * Work this process commits on its queue wakes it at once (JobQueue.subscribe), so latency is not the poll period.
  */
-export class Worker {
+export class Worker implements JobTaker {
   private readonly loop: ClaimLoop;
   private readonly max: number;
   /** Job id -> its run (after its turn in its key's chain). */
@@ -45,6 +45,12 @@ export class Worker {
   private lastMove = Date.now();
   /** A small claim costs the store as much as a full one: the loop claims once there is room for this many. */
   private readonly minClaim: number;
+  /** Between start() and the beginning of stop(): takes jobs handed over at enqueue. */
+  private taking = false;
+  private stopped = false;
+  /** Due jobs of this queue wait unclaimed in the table (JobTaker.missed); `missedSeq` counts the reports. */
+  private backlog = false;
+  private missedSeq = 0;
 
   constructor(
     private readonly jobs: JobQueue,
@@ -54,10 +60,46 @@ export class Worker {
     this.minClaim = Math.min(this.max, Math.ceil(opts.batch / 2));
     this.loop = new ClaimLoop(() => this.claim(), { batch: opts.batch, pollMs: opts.pollMs, onError: (err) => opts.onError?.(err) });
     jobs.subscribe(opts.queue, () => this.loop.kick());
+    jobs.take(opts.queue, this);
+  }
+
+  get workerId(): string {
+    return this.opts.workerId;
+  }
+
+  get leaseMs(): number {
+    return this.opts.leaseMs;
   }
 
   start(): void {
+    this.stopped = false;
+    this.taking = true;
     this.loop.start();
+  }
+
+  room(): number {
+    return this.taking && !this.backlog ? Math.max(0, this.max - this.running.size) : 0;
+  }
+
+  missed(): void {
+    this.backlog = true;
+    this.missedSeq++;
+  }
+
+  /** Jobs this process enqueued, claimed for this worker in the same insert (JobQueue.take). */
+  hand(jobs: Job[]): void {
+    if (this.stopped) {
+      // Committed after the drain: given back, so any node (or this one's next start) runs them now.
+      this.jobs
+        .release(
+          jobs.map((j) => j.id),
+          this.opts.workerId,
+        )
+        .catch((err: unknown) => this.opts.onError?.(err)); // else they come round when the lease lapses
+      return;
+    }
+    this.lastMove = Date.now();
+    for (const job of jobs) this.begin(job);
   }
 
   kick(): void {
@@ -77,8 +119,10 @@ export class Worker {
 
   /** Stops claiming, waits for the jobs in hand and deletes the finished ones: what SIGTERM's drain needs. */
   async stop(): Promise<void> {
+    this.taking = false;
     await this.loop.stop();
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
+    this.stopped = true; // from here a hand-over is given back (see hand)
     await this.flush();
   }
 
@@ -86,7 +130,11 @@ export class Worker {
     const room = this.max - this.running.size;
     this.starved = room < this.opts.batch;
     if (room < this.minClaim) return 0;
-    const claimed = await this.jobs.claim(this.opts.queue, this.opts.workerId, Math.min(this.opts.batch, room), this.opts.leaseMs);
+    const seq = this.missedSeq;
+    const limit = Math.min(this.opts.batch, room);
+    const claimed = await this.jobs.claim(this.opts.queue, this.opts.workerId, limit, this.opts.leaseMs);
+    // Everything due was claimed, including what was reported missed before this claim began.
+    if (claimed.length < limit && seq === this.missedSeq) this.backlog = false;
     if (claimed.length > 0) this.lastMove = Date.now();
     for (const job of claimed) this.begin(job);
     return claimed.length;

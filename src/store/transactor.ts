@@ -24,6 +24,15 @@ export function afterCommit(executor: Executor | undefined, hook: () => void): v
   else hook();
 }
 
+/**
+ * Whether afterCommit(executor) runs its hook only once what the executor wrote is committed: outside a
+ * transaction, or in one opened here or by the group committer. False for a transaction opened elsewhere,
+ * where afterCommit runs the hook at once, before the commit.
+ */
+export function commitKnown(executor: Executor | undefined): boolean {
+  return executor === undefined || !executor.isTransaction || commitHooks.has(executor);
+}
+
 /** Opens a scope whose commit hooks the caller runs (after a commit) or drops (after a rollback). */
 export function collectCommitHooks(trx: Executor): Array<() => void> {
   const hooks: Array<() => void> = [];

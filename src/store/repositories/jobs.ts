@@ -68,6 +68,16 @@ export class JobsRepository {
     await this.db.deleteFrom('jobs').where('id', 'in', ids).where('locked_by', '=', worker).execute();
   }
 
+  async release(ids: string[], worker: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('jobs')
+      .set({ locked_by: null, locked_until: null, attempts: sql`attempts - 1` })
+      .where('id', 'in', ids)
+      .where('locked_by', '=', worker)
+      .execute();
+  }
+
   async reschedule(id: string, worker: string, runAt: number, error: string): Promise<void> {
     await this.db
       .updateTable('jobs')
