@@ -1,4 +1,5 @@
-// npm run bench:sms [-- --messages 20000 --concurrency 64 --rate 1000 --seconds 5 --nodes 1 --store sqlite|postgres]
+// npm run bench:sms [-- --messages 20000 --concurrency 64 --rate 1000 --seconds 5 --nodes 1 --workers 1 --store sqlite|postgres]
+// --workers N starts each node as `switchboard start --workers N` (PostgreSQL only): N processes sharing the port.
 // N messages are created over HTTP with a StatusCallback, carried by the simulator, until every `delivered`
 // callback has arrived. Prints sustained messages/s, create latency p50/p99 and callback lag p99, then a
 // fixed-rate run for create latency at that rate, and writes the figures to docs/benchmarks.md.
@@ -15,6 +16,7 @@ const RATE = Number(flag('rate', '1000'));
 const RATE_SECONDS = Number(flag('seconds', '5'));
 const NODES = Number(flag('nodes', '1'));
 const STORE = flag('store', 'sqlite');
+const WORKERS = Number(flag('workers', '1'));
 // One sender by default; several spread the per-sender schedule rows (each create locks its sender's row).
 const SENDERS = Number(flag('senders', '1'));
 const PG_ADMIN = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -127,7 +129,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < NODES; i++) {
       nodes.push(
         await startSwitchboardProcess(
-          ['--port', '0', '--database-url', db.url, '--mps-long-code', '1000000', '--api-concurrency', '100000', '--deterministic'],
+          [
+            ...['--port', '0', '--database-url', db.url, '--mps-long-code', '1000000', '--api-concurrency', '100000', '--deterministic'],
+            ...(WORKERS > 1 ? ['--workers', String(WORKERS)] : []),
+          ],
           { SWITCHBOARD_ACCOUNT_SID: sid, SWITCHBOARD_AUTH_TOKEN: token },
         ),
       );
@@ -154,7 +159,7 @@ async function main(): Promise<void> {
     const b = current;
 
     const rows = [
-      ['store', `${STORE} (${NODES} node${NODES > 1 ? 's' : ''}, ${SENDERS} sender${SENDERS > 1 ? 's' : ''})`],
+      ['store', `${STORE} (${NODES} node${NODES > 1 ? 's' : ''}${WORKERS > 1 ? ` of ${WORKERS} workers` : ''}, ${SENDERS} sender${SENDERS > 1 ? 's' : ''})`],
       ['messages (burst)', `${a.delivered.size}/${N} delivered, ${a.failed} create errors`],
       ['sustained end to end', `${sustained.toFixed(0)} messages/s`],
       [`create latency (burst, concurrency ${CONCURRENCY})`, `p50 ${median(a.createMs).toFixed(1)} ms, p99 ${percentile(a.createMs, 99).toFixed(1)} ms`],
@@ -164,10 +169,10 @@ async function main(): Promise<void> {
     ];
     const table = ['| measure | result |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
     console.log(table);
-    const key = `sms-${STORE}-${NODES}${SENDERS > 1 ? `-senders${SENDERS}` : ''}`;
+    const key = `sms-${STORE}-${NODES}${WORKERS > 1 ? `-workers${WORKERS}` : ''}${SENDERS > 1 ? `-senders${SENDERS}` : ''}`;
     writeSection(
       key,
-      `### SMS end to end: ${STORE}, ${NODES} node${NODES > 1 ? 's' : ''}\n\n\`npm run bench:sms -- --store ${STORE} --nodes ${NODES} --messages ${N}${SENDERS > 1 ? ` --senders ${SENDERS}` : ''}\` on ${machine()}, load average at start ${startLoad}.\nEach message: HTTP create with a StatusCallback, the simulator carrier, signed status callbacks (sent and delivered; before 2026-12-06 also sending) to a local receiver.\n\n${table}`,
+      `### SMS end to end: ${STORE}, ${NODES} node${NODES > 1 ? 's' : ''}${WORKERS > 1 ? `, ${WORKERS} workers each` : ''}\n\n\`npm run bench:sms -- --store ${STORE} --nodes ${NODES} --messages ${N}${WORKERS > 1 ? ` --workers ${WORKERS}` : ''}${SENDERS > 1 ? ` --senders ${SENDERS}` : ''}\` on ${machine()}, load average at start ${startLoad}.\nEach message: HTTP create with a StatusCallback, the simulator carrier, signed status callbacks (sent and delivered; before 2026-12-06 also sending) to a local receiver.\n\n${table}`,
     );
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));

@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/schema.js';
@@ -32,6 +33,7 @@ import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { resolveSettings } from './config/resolve.js';
 import { setOutboundPolicy } from './core/net/outbound-policy.js';
 import { Pricing } from './usage/pricing.js';
+import { joinPrimary } from './workers/worker.js';
 
 export interface Switchboard {
   readonly app: FastifyInstance;
@@ -64,12 +66,36 @@ function nodeUrl(config: Config, port: number, listening: string): string {
   return `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
 }
 
+/** A worker's own port, on the API's address, served by the same Fastify routes (never shared by the cluster). */
+async function listenControl(app: FastifyInstance, host: string): Promise<{ server: Server; port: number }> {
+  const server = createHttpServer((req, res) => app.routing(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port: 0, exclusive: true }, resolve);
+  });
+  const address = server.address();
+  return { server, port: typeof address === 'object' && address ? address.port : 0 };
+}
+
+/** --node-url with the worker's own port, or the default of nodeUrl() for that port. */
+function workerNodeUrl(config: Config, port: number): string {
+  if (config.nodeUrl) {
+    const u = new URL(config.nodeUrl);
+    u.port = String(port);
+    return u.origin;
+  }
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return nodeUrl(config, port, `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`);
+}
+
 export interface StartOptions {
   clock?: Clock;
   /** Where the JSON log goes (default stdout): tests capture it to check what is and is not logged. */
   logStream?: NodeJS.WritableStream;
   /** Data for Lookup's paid packages (CNAM, ...) when embedding Switchboard; used for voice's CallerName. */
   lookupSource?: LookupDataSource;
+  /** Under `switchboard start --workers N`: this process's index (1..N), forked by the primary (src/workers/). */
+  workerIndex?: number;
 }
 
 /**
@@ -85,7 +111,8 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   setOutboundPolicy(resolved.outboundPolicy);
   const pricing = new Pricing(resolved.priceTable);
   const logger = createLogger(config.logLevel, opts.logStream);
-  const platform = await createPlatform(config, { clock, log: logger, retention: resolved.retention });
+  const platform = await createPlatform(config, { clock, log: logger, retention: resolved.retention, workerIndex: opts.workerIndex ?? 0 });
+  if (opts.workerIndex) platform.metrics.gather = joinPrimary(platform.metrics.registry);
   const { db, dialect, events, jobs, webhooks, webhookLog, accounts, root, origin } = platform;
   const warn = (what: string) => (err: unknown) => logger.warn({ err }, what);
 
@@ -224,7 +251,10 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   platform.listening(url);
-  await voice.listening(config.nodeUrl ?? nodeUrl(config, port, url));
+  // Workers share the API port, so a request to it may reach any of them: each worker also answers on a port
+  // of its own, which is how the other nodes reach this one for the calls it runs (internal call control).
+  const control = opts.workerIndex ? await listenControl(app, config.host) : undefined;
+  await voice.listening(control ? workerNodeUrl(config, control.port) : (config.nodeUrl ?? nodeUrl(config, port, url)));
   platform.startWorkers();
   await messaging.start();
   dashboardHistory.start(); // after the carriers start, so the first sample has them
@@ -247,6 +277,8 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
       (closing ??= (async () => {
         await app.close();
         await dashboardHistory.stop();
+        control?.server.closeAllConnections();
+        await new Promise((resolve) => (control ? control.server.close(resolve) : resolve(undefined)));
         await voice.stop();
         await speech?.close?.();
         await messaging.stop();

@@ -31,6 +31,8 @@ export interface PlatformOptions {
   log: { warn: (obj: object, msg: string) => void };
   /** How long each kind of record is kept (config/resolve.ts). */
   retention: RetentionPolicy;
+  /** This process's index under `--workers` (1..N), 0 otherwise: labels the per-worker metrics. */
+  workerIndex?: number;
 }
 
 /**
@@ -44,13 +46,14 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
   await migrate(store);
   const { db, dialect } = store;
   const events = new EventBus();
+  // Each `--workers` process is a node of its own: claims, leases and heartbeats are per process.
   const workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 
   const accounts = new AccountsService({ accounts: new AccountsRepository(db), keys: new ApiKeysRepository(db), settings: new SettingsRepository(db), clock });
   const root = await accounts.ensureRoot(config.accountSid && config.authToken ? { sid: config.accountSid, token: config.authToken } : undefined);
 
   const jobs = new JobQueue(new JobsRepository(db, dialect), clock);
-  const metrics = new Metrics(() => jobs.depths());
+  const metrics = new Metrics(() => jobs.depths(), o.workerIndex ?? 0);
   const webhookLog = new WebhookLog(new WebhookLogRepository(db, dialect), events, clock);
   const webhooks = new WebhookDispatcher(
     webhookLog,

@@ -82,7 +82,20 @@ function validate(c: Config): void {
   if (c.stallMs < 1000) throw new ConfigError('SWITCHBOARD_STALL_MS must be at least 1000');
   if (c.webhookRetryBaseMs < 0) throw new ConfigError('SWITCHBOARD_WEBHOOK_RETRY_BASE_MS must not be negative');
   if (c.retentionIntervalMs < 1000) throw new ConfigError('SWITCHBOARD_RETENTION_INTERVAL_MS must be at least 1000');
+  if (c.workers < 1 || c.workers > 64) throw new ConfigError('--workers (SWITCHBOARD_WORKERS) must be between 1 and 64');
+  // SQLite has one writer: several processes would take turns on its write lock with busy waits that stall
+  // each event loop, and the group commit and the checkpointer assume one connection writes (docs/deploy.md).
+  if (c.workers > 1 && !/^postgres(ql)?:\/\//.test(c.databaseUrl))
+    throw new ConfigError(
+      '--workers (SWITCHBOARD_WORKERS): more than one worker needs PostgreSQL (--database-url postgres://...); SQLite has one writer, run one worker',
+    );
   if (c.simulatorLatencyMs < 0) throw new ConfigError('SWITCHBOARD_SIMULATOR_LATENCY_MS must not be negative');
+}
+
+/** Which worker of `--workers` this process is (1..N; 0 when not started by a primary): the primary sets it per fork. */
+export function workerIndex(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.SWITCHBOARD_WORKER_INDEX);
+  return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
 const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -87,11 +87,20 @@ export interface Config {
   mediaRetention: string;
   recordingRetention: string;
   retentionIntervalMs: number;
+  workers: number;
 }
 
 export const OPTIONS: readonly OptionSpec[] = [
   { key: 'host', flag: '--host', env: 'SWITCHBOARD_HOST', type: 'string', default: '127.0.0.1', help: 'address the HTTP API binds to' },
   { key: 'port', flag: '--port', env: 'SWITCHBOARD_PORT', type: 'int', default: 4242, help: 'HTTP API port (0 picks a free one)' },
+  {
+    key: 'workers',
+    flag: '--workers',
+    env: 'SWITCHBOARD_WORKERS',
+    type: 'int',
+    default: 1,
+    help: 'worker processes on this machine sharing the HTTP port, each a node of the cluster (more than 1 needs PostgreSQL; SIP runs in worker 1)',
+  },
   {
     key: 'databaseUrl',
     flag: '--database-url',

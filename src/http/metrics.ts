@@ -40,6 +40,11 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Counts a response against this worker (under `--workers`); the labels object is reused. */
+  countWorkerRequest(): void {
+    if (this.workerLabel) this.workerRequests?.inc(this.workerLabel);
+  }
+
   /**
    * Per-carrier health and counters, read from the carriers when /metrics is scraped (the carriers keep
    * their own counts, which the Carriers API shows too, so the two never disagree).
@@ -51,6 +56,8 @@ export class Metrics {
       help: '1 while the carrier is bound',
       labelNames: ['carrier'] as const,
       registers,
+      // Over --workers: 1 only while every worker's bind is up.
+      aggregator: 'min',
       collect() {
         this.reset();
         for (const c of source()) this.set({ carrier: c.name }, c.up ? 1 : 0);
@@ -134,14 +141,41 @@ export class Metrics {
     });
   }
 
-  constructor(queueDepths?: () => Promise<Record<string, number>>) {
+  /** Requests this worker answered, under `--workers` only: which workers take part in the machine's total. */
+  readonly workerRequests: Counter<'worker'> | undefined;
+  private readonly workerLabel: { worker: string } | undefined;
+  /**
+   * What /metrics answers: this registry, or under `--workers` the whole machine's registries summed by the
+   * primary (src/workers/), which asks every worker for its own.
+   */
+  gather: () => Promise<string> = () => this.registry.metrics();
+
+  /** `worker`: this process's index under `--workers` (1..N), 0 for a single process. */
+  constructor(queueDepths?: () => Promise<Record<string, number>>, worker = 0) {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
+    if (worker > 0) {
+      this.workerLabel = { worker: String(worker) };
+      this.workerRequests = new Counter({
+        name: 'switchboard_worker_http_requests_total',
+        help: 'HTTP requests answered, by worker process (--workers)',
+        labelNames: ['worker'] as const,
+        registers: [this.registry],
+      });
+      new Gauge({
+        name: 'switchboard_worker_info',
+        help: 'One per live worker process (--workers), with its process id',
+        labelNames: ['worker', 'pid'] as const,
+        registers: [this.registry],
+      }).set({ worker: String(worker), pid: String(process.pid) }, 1);
+    }
     if (queueDepths) {
       new Gauge({
         name: 'switchboard_queue_depth',
         help: 'Jobs waiting per queue',
         labelNames: ['queue'] as const,
         registers: [this.registry],
+        // Every worker reads the same table: the machine's depth is one reading, not their sum.
+        aggregator: 'max',
         async collect() {
           this.reset();
           for (const [queue, depth] of Object.entries(await queueDepths())) this.set({ queue }, depth);

@@ -185,6 +185,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     const route = req.routeOptions.url ?? 'unmatched';
     opts.metrics.httpRequests.inc({ route, method: req.method, status: reply.statusCode });
     opts.metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
+    opts.metrics.countWorkerRequest();
     req.log.info(
       {
         method: req.method,
@@ -220,7 +221,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   });
   app.get('/metrics', async (_req, reply) => {
     void reply.header('content-type', opts.metrics.registry.contentType);
-    return opts.metrics.registry.metrics();
+    return opts.metrics.gather();
   });
   return app;
 }
