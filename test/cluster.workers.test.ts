@@ -49,7 +49,8 @@ function samples(text: string, name: string): { labels: Record<string, string>; 
 }
 
 async function metrics(url: string): Promise<string> {
-  const res = await fetch(`${url}/metrics`);
+  // Bounded: a connection the primary handed to a worker just as it was killed may never be answered.
+  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
   assert.equal(res.status, 200);
   return res.text();
 }
@@ -61,6 +62,9 @@ before(async () => {
 });
 
 after(async () => {
+  // What the primary and the workers said, when the test ends with them still running (a failure).
+  const ended = server && (await Promise.race([server.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 200))]));
+  if (server && !ended) console.error(`switchboard --workers output:\n${server.stderr.slice(-4000)}\n${server.stdout.slice(-4000)}`);
   server?.kill();
   await app.stop();
   await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
@@ -83,7 +87,9 @@ test('two workers share the port: the SDK is served by both, /metrics sums them,
     SWITCHBOARD_AUTH_TOKEN: TOKEN,
     SWITCHBOARD_LOG_LEVEL: 'warn',
   });
+  const step = (what: string) => console.log(`# ${new Date().toISOString()} ${what}`);
   const { url, sid } = await server.banner();
+  step('started');
   assert.equal(sid, SID);
   assert.match(server.stderr, /Workers: +2 processes/);
 
@@ -106,6 +112,7 @@ test('two workers share the port: the SDK is served by both, /metrics sums them,
   const listed = await client.messages.list({ from: number.phoneNumber, limit: 100 });
   assert.equal(listed.length, MESSAGES);
 
+  step('messages delivered');
   const text = await metrics(url);
   const perWorker = samples(text, 'switchboard_worker_http_requests_total');
   assert.deepEqual(perWorker.map((s) => s.labels.worker).sort(), ['1', '2']);
@@ -133,10 +140,12 @@ test('two workers share the port: the SDK is served by both, /metrics sums them,
     30_000,
     200,
   );
+  step('worker 2 restarted');
   // And serves: a message created now is delivered.
   const late = await client.messages.create({ to: '+14155559999', from: number.phoneNumber, body: 'after the restart', statusCallback: `${app.base}/status` });
   await app.waitFor((r) => r.params.MessageSid === late.sid && r.params.MessageStatus === 'delivered', 30_000);
 
+  step('served after the restart');
   server.signal('SIGTERM');
   assert.equal(await server.exited, 0);
 });

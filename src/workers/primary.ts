@@ -37,16 +37,17 @@ export interface PrimaryOptions {
  * keeps SIP and every label stays stable.
  */
 export function runPrimary(o: PrimaryOptions): Promise<number> {
-  const collecting = new Map<number, { left: number; parts: object[][]; done: (text: string | Error) => void }>();
+  const collecting = new Map<number, { waiting: Set<Worker>; parts: object[][]; done: (text: string | Error) => void }>();
   let nextCollect = 0;
   const stableMs = o.stableMs ?? 10_000;
   const workers = new Map<number, { worker: Worker; started: number; failures: number; listening: boolean }>();
   // The machine's metrics: every listening worker's registry, summed by prom-client's aggregation (counters
-  // and histograms add up; gauges say how in their `aggregator`). A worker still starting is left out.
+  // and histograms add up; gauges say how in their `aggregator`). A worker still starting is left out, and
+  // one that dies while asked is dropped from that answer.
   const gather = (): Promise<string> =>
     new Promise((resolve, reject) => {
       const id = nextCollect++;
-      const targets = [...workers.values()].filter((w) => w.listening && w.worker.isConnected());
+      const targets = [...workers.values()].filter((w) => w.listening && w.worker.isConnected()).map((w) => w.worker);
       const timer = setTimeout(() => finish(new Error('a worker did not answer for metrics')), 5_000);
       const finish = (r: string | Error) => {
         clearTimeout(timer);
@@ -54,20 +55,26 @@ export function runPrimary(o: PrimaryOptions): Promise<number> {
         if (r instanceof Error) reject(r);
         else resolve(r);
       };
-      collecting.set(id, { left: targets.length, parts: [], done: finish });
-      for (const t of targets) t.worker.send({ type: METRICS_COLLECT, id } satisfies MetricsMessage);
-      if (targets.length === 0) finish('');
+      const entry = { waiting: new Set(targets), parts: [] as object[][], done: finish };
+      collecting.set(id, entry);
+      for (const t of targets) t.send({ type: METRICS_COLLECT, id } satisfies MetricsMessage);
+      settle(entry);
     });
-  const collected = (m: MetricsMessage) => {
+  const settle = (c: { waiting: Set<Worker>; parts: object[][]; done: (text: string | Error) => void }) => {
+    if (c.waiting.size > 0) return;
+    Promise.resolve(AggregatorRegistry.aggregate(c.parts).metrics()).then(c.done, (err: unknown) =>
+      c.done(err instanceof Error ? err : new Error(String(err))),
+    );
+  };
+  const collected = (worker: Worker, m: MetricsMessage) => {
     const c = collecting.get(m.id);
-    if (!c) return;
+    if (!c?.waiting.delete(worker)) return;
     if (m.error !== undefined || !m.json) return c.done(new Error(m.error ?? 'no metrics'));
     c.parts.push(m.json);
-    if (--c.left === 0) {
-      Promise.resolve(AggregatorRegistry.aggregate(c.parts).metrics()).then(c.done, (err: unknown) =>
-        c.done(err instanceof Error ? err : new Error(String(err))),
-      );
-    }
+    settle(c);
+  };
+  const forget = (worker: Worker) => {
+    for (const c of collecting.values()) if (c.waiting.delete(worker)) settle(c);
   };
   let ready = 0;
   let started = false;
@@ -87,7 +94,7 @@ export function runPrimary(o: PrimaryOptions): Promise<number> {
       const entry = { worker, started: Date.now(), failures, listening: false };
       workers.set(index, entry);
       worker.on('message', (m: unknown) => {
-        if (isMetricsMessage(m, METRICS_COLLECT)) collected(m);
+        if (isMetricsMessage(m, METRICS_COLLECT)) collected(worker, m);
         else if (isMetricsMessage(m, METRICS_ASK)) {
           gather().then(
             (text) => worker.isConnected() && worker.send({ type: METRICS_ASK, id: m.id, text } satisfies MetricsMessage),
@@ -104,6 +111,7 @@ export function runPrimary(o: PrimaryOptions): Promise<number> {
         }
       });
       worker.on('exit', (code, signal) => {
+        forget(worker);
         const entry = workers.get(index);
         if (entry?.worker !== worker) return;
         workers.delete(index);
