@@ -60,6 +60,7 @@ import { VirtualCalls } from './virtual/calls.js';
 import { VirtualPhones } from './virtual/phones.js';
 import { CallStreams } from './streams/call-streams.js';
 import { StreamsService } from './streams/service.js';
+import { LiveRecordingsService } from './recordings/live-service.js';
 import { outboundPolicy } from '../core/net/outbound-policy.js';
 import { CallNodesRepository } from '../store/repositories/call-nodes.js';
 import { NodeControl, NodeRegistry, VoiceCluster } from './nodes/index.js';
@@ -419,6 +420,8 @@ export function createVoice(o: VoiceOptions) {
   });
   const virtualCalls = new VirtualCalls({ numbers, inbound, phones, start: startInbound });
   const streams = new StreamsService(sessions, { find: (accountSid, sid) => service.find(accountSid, sid), cluster });
+  const callRecordings = new LiveRecordingsService(sessions, { find: (accountSid, sid) => service.find(accountSid, sid), cluster });
+  callRecordings.registerOps();
   // What other nodes may ask this one to do for the calls it runs (voice/nodes/control.ts); other features
   // (conference participants, call recordings) register theirs on `control` the same way.
   control?.register('calls.create', async (a) => {
@@ -467,6 +470,8 @@ export function createVoice(o: VoiceOptions) {
     },
     /** Media Streams started and stopped through the API (Calls/{Sid}/Streams). */
     streams,
+    /** Recordings started, paused, resumed and stopped on a live call through the API (Calls/{Sid}/Recordings). */
+    callRecordings,
     /**
      * With several voice nodes (null on SQLite): `control.register(op, handler)` adds an operation other
      * nodes may run here, `toOwner(row, op, args)` runs one on the node that owns a live call.

@@ -4,6 +4,7 @@ import type { Pricing } from '../../usage/pricing.js';
 import type { Voice } from '../../voice/module.js';
 import { attachVoiceSignalling } from '../../voice/client/index.js';
 import { callEventRoutes } from '../resources/calls/events.js';
+import { callRecordingRoutes } from '../resources/calls/recordings.js';
 import { callRoutes } from '../resources/calls/routes.js';
 import { conferenceRoutes } from '../resources/conferences/routes.js';
 import { queueRoutes } from '../resources/queues/routes.js';
@@ -30,6 +31,7 @@ export const voicePlugin: FastifyPluginAsync<VoicePluginOptions> = async (app, o
   callRoutes(app, o.accounts, o.voice.calls, o.voice.recordings, o.origin, o.pricing);
   callEventRoutes(app, o.accounts, o.voice.callEvents, o.origin);
   streamRoutes(app, o.accounts, o.voice.streams);
+  callRecordingRoutes(app, o.accounts, o.voice.callRecordings, o.voice.recordings);
   recordingRoutes(app, o.accounts, o.voice.recordings, o.origin, { mediaAuth: o.mediaAuth });
   transcriptionRoutes(app, o.accounts, o.voice.transcriptions);
   queueRoutes(app, o.accounts, o.voice.queues);

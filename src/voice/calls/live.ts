@@ -1,5 +1,6 @@
 import type { CallRow } from '../../store/repositories/calls.js';
 import type { DocumentSource } from '../interpreter.js';
+import type { CallRecordings } from '../recordings/call-recording.js';
 import type { CallStreams } from '../streams/call-streams.js';
 
 /**
@@ -17,4 +18,6 @@ export interface LiveCall {
   end(status: 'completed' | 'canceled'): Promise<void>;
   /** The call's Media Streams (the Streams API); null when it cannot have any (not answered, no media). */
   mediaStreams?(): CallStreams | null;
+  /** The call's API recordings; null when it cannot record (not answered, ended, no media). */
+  callRecordings?(): CallRecordings | null;
 }

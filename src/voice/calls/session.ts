@@ -13,6 +13,7 @@ import type { WebhookLog } from '../../webhooks/log.js';
 import { interpret, type DocumentSource, type Ending, type InterpreterHost, type LoadedDocument } from '../interpreter.js';
 import type { VerbRecorder } from '../events.js';
 import type { CallControl, Outcome, SavedRecording } from '../verbs/index.js';
+import { CallRecordings } from '../recordings/call-recording.js';
 import type { RecordingsService } from '../recordings/service.js';
 import type { CallLifecycle } from './lifecycle.js';
 import { callParams, unansweredTimes } from './params.js';
@@ -73,6 +74,7 @@ export class CallSession implements InterpreterHost, LiveCall {
   private moves: Promise<void> = Promise.resolve();
   private recordVerb: VerbRecorder | null = null;
   private streams: CallStreams | null = null;
+  private apiRecordings: CallRecordings | null = null;
 
   constructor(
     private readonly d: SessionDeps,
@@ -128,6 +130,20 @@ export class CallSession implements InterpreterHost, LiveCall {
     if (!this.d.streams || !media || this.ended || !this.answered) return null;
     this.streams = this.d.streams({ accountSid: this.row.account_sid, callSid: this.row.sid }, media);
     return this.streams;
+  }
+
+  /** The call's API recordings (Calls/{Sid}/Recordings), made on first use; null when it cannot record. */
+  callRecordings(): CallRecordings | null {
+    if (this.apiRecordings) return this.ended ? null : this.apiRecordings;
+    const media = this.peer?.leg.media;
+    if (!media || this.ended || !this.answered) return null;
+    this.apiRecordings = new CallRecordings(
+      this.d.recordings,
+      () => this.row,
+      media,
+      () => this.d.lifecycle.now(),
+    );
+    return this.apiRecordings;
   }
 
   // ----- running -----
@@ -271,7 +287,7 @@ export class CallSession implements InterpreterHost, LiveCall {
     }
     // Streams end before the media closes, so each app gets its `stop` message.
     this.streams?.stopAll();
-    await this.saveCallRecording();
+    await Promise.all([this.apiRecordings?.stopAll().catch(() => undefined), this.saveCallRecording()]);
     const now = this.d.lifecycle.now();
     // Closed before the final status is stored: a virtual phone has noted what it heard by then.
     await peer?.leg.close().catch(() => undefined);

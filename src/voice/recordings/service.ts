@@ -18,7 +18,7 @@ import type { WebhookDispatcher } from '../../webhooks/dispatcher.js';
 import { decodeToPcm, encodePcm, writeWav } from '../media/index.js';
 import type { SavedRecording } from '../verbs/index.js';
 
-export type RecordingSource = 'RecordVerb' | 'OutboundAPI' | 'DialVerb' | 'Conference';
+export type RecordingSource = 'RecordVerb' | 'OutboundAPI' | 'DialVerb' | 'Conference' | 'StartCallRecordingAPI';
 
 /** Where recording status callbacks go; `events` defaults to completed only, as on Twilio. */
 export interface RecordingCallback {
