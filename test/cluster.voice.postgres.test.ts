@@ -13,7 +13,7 @@ import pg from 'pg';
 import { WebSocketServer } from 'ws';
 import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
-import { phoneCalls } from './support/virtual-phones.js';
+import { behave, phoneCalls } from './support/virtual-phones.js';
 
 const PG_ADMIN = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DB = `sb_voicecluster_${process.pid}`;
@@ -132,6 +132,39 @@ test('a live call run by node B is redirected, streamed and hung up through node
     assert.equal(((await r.json()) as { code: number }).code, 21220);
   }
   assert.equal(app.received.filter((r) => r.path === '/status' && r.params.CallSid === sid).length, 1);
+});
+
+test('a recording of a call run by node B is started, paused, fetched and stopped through node A', async () => {
+  const nodeB = await nodeOf(b);
+  let sid = '';
+  for (let i = 0; i < 4 && !sid; i++) {
+    const phone = `+1555869${String(1000 + i)}`;
+    // Whichever node places the call, its phone plays a tone (so the recording is not silent).
+    for (const s of [a, b]) await behave(s, phone, { Audio: 'tone:700' });
+    const c = await a.client.calls.create({ to: phone, from: shop, twiml: '<Response><Pause length="30"/></Response>' });
+    const [row] = await rows([c.sid]);
+    if (row?.node_id === nodeB) sid = c.sid;
+    else await a.client.calls(c.sid).update({ status: 'completed' });
+  }
+  assert.ok(sid, 'a call placed by node B');
+  await inProgress(a, sid);
+  const rec = await a.client.calls(sid).recordings.create({ recordingStatusCallback: `${app.base}/rec-status` });
+  assert.equal(rec.status, 'in-progress');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await a.client.calls(sid).recordings(rec.sid).update({ status: 'paused', pauseBehavior: 'skip' })).status, 'paused');
+  const live = await a.client.calls(sid).recordings('Twilio.CURRENT').fetch();
+  assert.equal(live.sid, rec.sid);
+  assert.equal(live.status, 'paused');
+  assert.equal((await a.client.calls(sid).recordings(rec.sid).update({ status: 'stopped' })).status, 'stopped');
+  const done = await app.waitFor((r) => r.path === '/rec-status' && r.params.RecordingSid === rec.sid, 10_000);
+  assert.equal(done.params.RecordingStatus, 'completed');
+  assert.equal(done.params.RecordingSource, 'StartCallRecordingAPI');
+  // Stored on B, served by A from the shared database.
+  assert.equal((await a.client.calls(sid).recordings(rec.sid).fetch()).status, 'completed');
+  const wav = await a.fetch(`/2010-04-01/Accounts/${SID}/Recordings/${rec.sid}.wav`);
+  assert.equal(wav.status, 200);
+  assert.ok((await wav.arrayBuffer()).byteLength > 44 + 8000, 'about a second and a half of audio');
+  await a.client.calls(sid).update({ status: 'completed' });
 });
 
 test('a caller waiting in a queue on node B is dequeued through node A into new TwiML', async () => {
