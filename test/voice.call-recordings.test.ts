@@ -147,6 +147,11 @@ describe('Call Recordings API', () => {
     const t0 = Date.now();
     const rec = await s.client.calls(sid).recordings.create({ recordingStatusCallback: `${app.base}/mono-status` });
     assert.equal(rec.channels, 1);
+    await assert.rejects(
+      s.client.calls(sid).recordings.create(),
+      (e: { status: number; code: number }) => e.status === 400 && e.code === 21220,
+      'one recording at a time',
+    );
     await sleep(1000);
     const t1 = Date.now();
     await s.client.calls(sid).recordings(rec.sid).update({ status: 'paused' }); // silence is the default

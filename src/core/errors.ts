@@ -180,6 +180,7 @@ export const errors = {
   streamNameTaken: (name: string) => e(20001, 400, `Invalid parameter Name: the call already has a stream named ${name}`),
   streamCallNotInProgress: () => e(21220, 400, 'Invalid call state: a stream can only be started on a call that is in progress'),
   recordingCallNotInProgress: () => e(21220, 400, 'Invalid call state: a recording can only be started or changed on a call that is in progress'),
+  callAlreadyRecording: () => e(21220, 400, 'Invalid call state: the call already has a recording in progress or paused; stop it first'),
   callDeleteLive: () => e(20009, 400, 'Cannot delete a call that is still queued, ringing or in progress'),
   // TaskRouter answers a duplicate queue name with 20001 ("Queue named X already exists"); the 2010 Queues
   // API documents no code of its own, so the same is used here.

@@ -7,6 +7,7 @@
  * StartCallRecordingAPI) with its callback; nothing audible is `absent`, as on Twilio.
  * https://www.twilio.com/docs/voice/api/recording#create-a-recording-resource
  */
+import { errors } from '../../core/errors.js';
 import { newSid } from '../../core/sid.js';
 import type { CallRow } from '../../store/repositories/calls.js';
 import { isSilent } from '../media/index.js';
@@ -176,7 +177,9 @@ export class CallRecordings {
     private readonly now: () => number,
   ) {}
 
+  /** One at a time: they share the media session's one slot (Twilio allows several; see docs/voice.md). */
   start(opts: LiveRecordingOptions): CallRecording {
+    if (this.latest?.live) throw errors.callAlreadyRecording();
     const rec = new CallRecording(this.deps, this.call, this.media, opts, this.now);
     this.all.set(rec.sid, rec);
     this.latest = rec;
