@@ -16,6 +16,9 @@ import type { MediaSession } from '../media/index.js';
 import { trimSilence } from '../dial/recording.js';
 import type { RecordingCallback, RecordingsService } from './service.js';
 
+/** What a recording needs of the call's media: its <Dial> recording slot. */
+export type RecordingMedia = Pick<MediaSession, 'startRecording' | 'takeRecording'>;
+
 export type LiveRecordingStatus = 'in-progress' | 'paused' | 'stopped' | 'completed' | 'absent';
 export type RecordingTrack = 'inbound' | 'outbound' | 'both';
 
@@ -59,7 +62,7 @@ export class CallRecording {
   constructor(
     private readonly deps: Pick<RecordingsService, 'save' | 'notify'>,
     private readonly call: () => CallRow,
-    private readonly media: MediaSession,
+    private readonly media: RecordingMedia,
     private readonly opts: LiveRecordingOptions,
     private readonly now: () => number,
   ) {
@@ -173,7 +176,7 @@ export class CallRecordings {
   constructor(
     private readonly deps: Pick<RecordingsService, 'save' | 'notify'>,
     private readonly call: () => CallRow,
-    private readonly media: MediaSession,
+    private readonly media: RecordingMedia,
     private readonly now: () => number,
   ) {}
 
