@@ -180,6 +180,32 @@ describe('Call Recordings API', () => {
     );
   });
 
+  test('a leg placed by <Dial> is recorded too: itself first, the caller second; its hangup completes the recording', async () => {
+    const alice = '+15550300031';
+    const bob = '+15550300032';
+    await behave(alice, { Audio: 'tone:700' });
+    await behave(bob, { Audio: 'tone:1200', HangupAfter: '4' });
+    const vr = new twilio.twiml.VoiceResponse();
+    vr.dial().number(bob);
+    const parent = await callWith(alice, vr);
+    const child = await eventually(async () => {
+      const c = (await s.client.calls.list({ parentCallSid: parent }))[0];
+      return c?.status === 'in-progress' ? c.sid : undefined;
+    }, 15_000);
+    await sleep(300);
+    const rec = await s.client.calls(child).recordings.create({ recordingChannels: 'dual', recordingStatusCallback: `${app.base}/leg-status` });
+    assert.equal(rec.callSid, child);
+    const status = await app.waitFor((r) => r.path === '/leg-status' && r.params.RecordingSid === rec.sid, 15_000);
+    assert.equal(status.params.RecordingStatus, 'completed');
+    assert.equal(status.params.CallSid, child);
+    const wav = await wavOf(rec.sid);
+    assert.equal(wav.channels, 2);
+    const left = channelOf(wav.pcm, 0);
+    const right = channelOf(wav.pcm, 1);
+    assert.ok(toneShare(left, 1200) > 0.5 && toneShare(left, 700) < 0.05, `the leg's party first (${toneShare(left, 1200)})`);
+    assert.ok(toneShare(right, 700) > 0.5 && toneShare(right, 1200) < 0.05, `the caller second (${toneShare(right, 700)})`);
+  });
+
   test("Twilio's errors: a call not in progress is 21220, another account's call 20404, an unknown recording 20404", async () => {
     const alice = '+15550300021';
     await behave(alice, { Audio: 'tone:700' });

@@ -11,6 +11,8 @@ import type { LiveCall } from '../calls/live.js';
 import type { CallPeer, Connector, Placement } from '../calls/peer.js';
 import { unansweredTimes } from '../calls/params.js';
 import type { CallLeg } from '../legs/types.js';
+import { CallRecordings } from '../recordings/call-recording.js';
+import type { DialRecordings } from './recording.js';
 import { detectAnsweredBy, type AmdSettings } from '../amd/run.js';
 import type { DialAttempt, LegOutcome, Party, UnansweredStatus } from './types.js';
 import { runWhisper, type Whisper, type WhisperDeps } from './whisper.js';
@@ -21,6 +23,8 @@ export interface ChildDeps {
   onEnded: (sid: string) => void;
   onError: (err: unknown) => void;
   whisper: WhisperDeps;
+  /** Where the leg's API recordings (Calls/{Sid}/Recordings) are stored. */
+  recordings: DialRecordings;
 }
 
 export class ChildCall implements LiveCall, Party {
@@ -38,6 +42,7 @@ export class ChildCall implements LiveCall, Party {
   private moves: Promise<void> = Promise.resolve();
   private finishing: Promise<void> | null = null;
   private bridgedTo: CallLeg | null = null;
+  private apiRecordings: CallRecordings | null = null;
   /** Aborts the whisper running on this leg (another leg won, the caller left, this one hung up). */
   private screening: AbortController | null = null;
   readonly sid: string;
@@ -166,6 +171,20 @@ export class ChildCall implements LiveCall, Party {
     return this.done;
   }
 
+  /** The leg's API recordings: itself on the first channel, the caller it is bridged to on the second. */
+  callRecordings(): CallRecordings | null {
+    if (this.apiRecordings) return this.ended ? null : this.apiRecordings;
+    const media = this.peer?.leg.media;
+    if (!media || this.ended || this.answered === null) return null;
+    this.apiRecordings = new CallRecordings(
+      this.d.recordings,
+      () => this.row,
+      media,
+      () => this.d.lifecycle.now(),
+    );
+    return this.apiRecordings;
+  }
+
   // ----- Party -----
 
   async prepare(): Promise<void> {
@@ -209,8 +228,11 @@ export class ChildCall implements LiveCall, Party {
       this.ended = true;
       this.endedAt = this.d.lifecycle.now();
       this.screening?.abort();
+      // Taken before the bridge goes: the caller's side is still in the recording's last frames.
+      const recorded = this.apiRecordings?.stopAll().catch(() => undefined);
       this.disconnect();
       const peer = this.peer;
+      await recorded;
       if (!remote) await peer?.hangup().catch(() => undefined);
       await peer?.leg.close().catch(() => undefined);
       const answered = this.answered !== null;

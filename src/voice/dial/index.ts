@@ -34,6 +34,7 @@ export function createDial(w: DialWiring): (host: DialHost) => Promise<DialResul
     leaseMs: w.leaseMs,
     onError: w.onError,
     whisper: { ...w.whisper, now: () => w.lifecycle.now() },
+    recordings: w.recordings,
     register: (child) => w.sessions.set(child.sid, child),
     onEnded: (sid) => {
       w.sessions.delete(sid);
