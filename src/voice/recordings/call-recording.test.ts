@@ -73,6 +73,22 @@ test('pause with skip leaves the paused time out; silence puts it back; mono inb
   assert.equal(store.saved[1]?.source, 'StartCallRecordingAPI');
 });
 
+test('stopped while paused with silence: the pause lasts until the stop', async () => {
+  let now = 0;
+  const { media } = fakeMedia(8000);
+  const store = fakeStore();
+  const rec = new CallRecordings(
+    store.deps,
+    () => call,
+    media,
+    () => now,
+  ).start({ channels: 2, track: 'both', trim: false, callback: null });
+  await rec.pause('silence');
+  now = 1500;
+  await rec.stop();
+  assert.equal(store.saved[0]?.pcm.length, (8000 + 12000) * 2, 'a second recorded, then 1.5 s of silence');
+});
+
 test('nothing heard is absent: no recording stored, the absent callback sent', async () => {
   const media: RecordingMedia = { startRecording: () => undefined, takeRecording: async () => new Int16Array(16000) };
   const store = fakeStore();

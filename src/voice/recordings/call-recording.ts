@@ -104,11 +104,13 @@ export class CallRecording {
     if (this.status !== 'paused') return;
     this.status = 'in-progress';
     this.updatedAt = this.now();
-    if (this.silenceOnResume) {
-      const frames = Math.round((this.updatedAt - this.pausedAt) * 8);
-      this.segments.push(new Int16Array(frames * 2));
-    }
+    this.addPausedSilence();
     this.media.startRecording(MAX_SECONDS, 'dial');
+  }
+
+  /** PauseBehavior=silence: the paused time, up to now, as silence (stereo, like the segments). */
+  private addPausedSilence(): void {
+    if (this.silenceOnResume) this.segments.push(new Int16Array(Math.round((this.updatedAt - this.pausedAt) * 8) * 2));
   }
 
   /** Stops (once) and stores the recording: Status=stopped, or the call ending. */
@@ -123,10 +125,12 @@ export class CallRecording {
   }
 
   private async finish(): Promise<void> {
-    const wasRecording = this.status === 'in-progress';
+    const was = this.status;
     this.status = 'stopped';
     this.updatedAt = this.now();
-    if (wasRecording) await this.takeSegment();
+    // Stopped while paused with silence: the pause lasted until now.
+    if (was === 'paused') this.addPausedSilence();
+    else await this.takeSegment();
     let pcm = this.shape(concat(this.segments));
     if (this.opts.trim) pcm = trimSilence(pcm, this.opts.channels);
     const cb = this.opts.callback;
