@@ -8,6 +8,7 @@ import type { LiveRecordingsService } from '../../../voice/recordings/live-servi
 import type { RecordingsService } from '../../../voice/recordings/service.js';
 import { targetAccount } from '../../context.js';
 import { ParamReader } from '../../params.js';
+import { presentRecording } from '../recordings/presenter.js';
 import { paramsOf } from '../../server.js';
 
 const EVENTS = ['in-progress', 'completed', 'absent'];
@@ -104,25 +105,9 @@ function presentLive(r: LiveRecordingInfo) {
   };
 }
 
+/** A stored recording seen under its call: Twilio's Call Recording (no media_url or subresources, a track). */
 function presentStored(r: RecordingMeta) {
-  return {
-    account_sid: r.account_sid,
-    api_version: '2010-04-01',
-    call_sid: r.call_sid,
-    conference_sid: r.conference_sid ?? null,
-    date_created: rfc2822(r.date_created),
-    date_updated: rfc2822(r.date_updated),
-    start_time: rfc2822(r.start_time),
-    duration: String(r.duration),
-    sid: r.sid,
-    price: null,
-    uri: uriOf(r.account_sid, r.call_sid, r.sid),
-    encryption_details: null,
-    price_unit: 'USD',
-    status: r.status,
-    channels: r.channels,
-    source: r.source,
-    error_code: r.error_code,
-    track: 'both',
-  };
+  const { subresource_uris: _subresources, media_url: _media, ...rest } = presentRecording('')(r);
+  // The track is not stored: a recording of the call's API (or a Dial) records both directions.
+  return { ...rest, uri: uriOf(r.account_sid, r.call_sid, r.sid), track: 'both' };
 }
