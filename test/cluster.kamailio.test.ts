@@ -18,18 +18,14 @@ import { Cli } from './support/cli.js';
 import { Kamailio } from './support/kamailio.js';
 import { toolMissing } from './support/tools.js';
 import { UAC_VIA_PROXY, UAC_VIA_PROXY_WAITS } from './support/sipp-scenarios.js';
+import { admin, databaseUrl } from './support/postgres.js';
 
 const SIPP = '/usr/bin/sipp';
 const skip = toolMissing('sipp') || toolMissing('kamailio');
 const CALLS = Number(process.env.SWITCHBOARD_KAMAILIO_CALLS ?? 300);
 
-const PG_ADMIN = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DB = `sb_kamailio_${process.pid}`;
-const dbUrl = (() => {
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${DB}`;
-  return u.toString();
-})();
+const dbUrl = databaseUrl(DB);
 const SID = `AC${'f'.repeat(32)}`;
 const TOKEN = 'kamailio-cluster-token-0123456789abcdef';
 const auth = `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`;
@@ -40,16 +36,6 @@ const nodes: Array<{ cli: Cli; url: string; sipPort: number; id: string }> = [];
 let kamailio: Kamailio;
 let sql: pg.Client;
 const numbers: Record<'load' | 'hold' | 'long', string> = { load: '', hold: '', long: '' };
-
-async function admin(query: string) {
-  const c = new pg.Client({ connectionString: PG_ADMIN });
-  await c.connect();
-  try {
-    await c.query(query);
-  } finally {
-    await c.end();
-  }
-}
 
 async function api(url: string, path: string, form: Record<string, string>): Promise<Response> {
   return fetch(`${url}/2010-04-01/Accounts/${SID}${path}`, {

@@ -6,16 +6,12 @@ import { Cli } from './support/cli.js';
 import { openStore } from '../src/store/db.js';
 import { MessagesRepository } from '../src/store/repositories/messages.js';
 import { transactor } from '../src/store/transactor.js';
+import { admin, databaseUrl } from './support/postgres.js';
 
 // Three `switchboard start` processes share one PostgreSQL database, as a deployment behind a load
 // balancer would. PostgreSQL runs on this machine kind (127.0.0.1:5432); .ci/run starts it.
-const PG_ADMIN = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DB = `sb_cluster_${process.pid}`;
-const dbUrl = (() => {
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${DB}`;
-  return u.toString();
-})();
+const dbUrl = databaseUrl(DB);
 const SID = `AC${'c'.repeat(32)}`;
 const TOKEN = 'cluster-token-12345-0123456789abcdef';
 const auth = `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`;
@@ -25,16 +21,6 @@ const app = new FakeApp();
 const nodes: Cli[] = [];
 const urls: string[] = [];
 let sql: pg.Client;
-
-async function admin(query: string) {
-  const c = new pg.Client({ connectionString: PG_ADMIN });
-  await c.connect();
-  try {
-    await c.query(query);
-  } finally {
-    await c.end();
-  }
-}
 
 before(async () => {
   await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);

@@ -8,34 +8,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import pg from 'pg';
 import twilio from 'twilio';
 import { FakeApp } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { hears, phoneCalls } from './support/virtual-phones.js';
 import { chromiumMissing, launchWithTone, sdkPage, shareOf, type Peak } from './support/voice-sdk-page.js';
+import { admin, databaseUrl } from './support/postgres.js';
 
-const PG_ADMIN = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DB = `sb_voiceclient_${process.pid}`;
-const dbUrl = (() => {
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${DB}`;
-  return u.toString();
-})();
+const dbUrl = databaseUrl(DB);
 const SID = `AC${'d'.repeat(32)}`;
 const TOKEN = 'voice-client-token-0123456789abcdef';
 const MIC_HZ = 1000;
 const skip = chromiumMissing();
-
-async function admin(query: string) {
-  const c = new pg.Client({ connectionString: PG_ADMIN });
-  await c.connect();
-  try {
-    await c.query(query);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Retries `check` until its assertions pass (bounded), rethrowing its last failure. */
 async function eventually(check: () => Promise<void>, timeoutMs: number): Promise<void> {

@@ -11,27 +11,13 @@ import pg from 'pg';
 import twilio from 'twilio';
 import { FakeApp, eventually } from './support/app.js';
 import { Cli } from './support/cli.js';
+import { admin, databaseUrl } from './support/postgres.js';
 
-const PG_ADMIN = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DB = `sb_voicedeath_${process.pid}`;
-const dbUrl = (() => {
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${DB}`;
-  return u.toString();
-})();
+const dbUrl = databaseUrl(DB);
 const SID = `AC${'c'.repeat(32)}`;
 const TOKEN = 'voice-death-token-0123456789abcdef';
 const auth = `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`;
-
-async function admin(query: string) {
-  const c = new pg.Client({ connectionString: PG_ADMIN });
-  await c.connect();
-  try {
-    await c.query(query);
-  } finally {
-    await c.end();
-  }
-}
 
 const app = new FakeApp();
 const nodes: Array<{ cli: Cli; url: string }> = [];

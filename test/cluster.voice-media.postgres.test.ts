@@ -8,31 +8,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import pg from 'pg';
 import twilio from 'twilio';
 import { FakeApp, eventually } from './support/app.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { hears, phoneCalls, type Heard } from './support/virtual-phones.js';
+import { admin, databaseUrl } from './support/postgres.js';
 
-const PG_ADMIN = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DB = `sb_voicemedia_${process.pid}`;
-const dbUrl = (() => {
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${DB}`;
-  return u.toString();
-})();
+const dbUrl = databaseUrl(DB);
 const SID = `AC${'f'.repeat(32)}`;
 const TOKEN = 'voice-media-token-0123456789abcdef';
-
-async function admin(query: string) {
-  const c = new pg.Client({ connectionString: PG_ADMIN });
-  await c.connect();
-  try {
-    await c.query(query);
-  } finally {
-    await c.end();
-  }
-}
 
 let a: TestServer;
 let b: TestServer;

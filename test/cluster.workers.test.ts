@@ -3,37 +3,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import pg from 'pg';
 import twilio from 'twilio';
 import { httpClient } from '../src/compat/http-client.js';
 import { FakeApp, eventually } from './support/app.js';
 import { Cli } from './support/cli.js';
+import { admin, databaseUrl } from './support/postgres.js';
 
 // `switchboard start --workers 2` on PostgreSQL: two processes share the API port, each a node of its own,
 // and /metrics on either describes both. PostgreSQL runs on this machine (127.0.0.1:5432); .ci/run starts it.
-const PG_ADMIN = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DB = `sb_workers_${process.pid}`;
-const dbUrl = (() => {
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${DB}`;
-  return u.toString();
-})();
+const dbUrl = databaseUrl(DB);
 const SID = `AC${'d'.repeat(32)}`;
 const TOKEN = 'workers-token-12345-0123456789abcdef';
 const MESSAGES = 16;
 
 const app = new FakeApp();
 let server: Cli | undefined;
-
-async function admin(query: string) {
-  const c = new pg.Client({ connectionString: PG_ADMIN });
-  await c.connect();
-  try {
-    await c.query(query);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Samples of one metric from the Prometheus text, with their labels. */
 function samples(text: string, name: string): { labels: Record<string, string>; value: number }[] {

@@ -13,7 +13,7 @@ import { startSwitchboard, type StartOptions, type Switchboard } from '../../src
  * fresh PostgreSQL database (created and dropped here); the default is a SQLite file in a temp folder.
  */
 export const TEST_STORE = process.env.SWITCHBOARD_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
-const PG_ADMIN_URL = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { PG_ADMIN as PG_ADMIN_URL } from './postgres.js';
 
 export interface TestServer {
   sb: Switchboard;
