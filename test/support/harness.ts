@@ -7,13 +7,13 @@ import { httpClient } from '../../src/compat/http-client.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { startSwitchboard, type StartOptions, type Switchboard } from '../../src/main.js';
+import { PG_ADMIN as PG_ADMIN_URL } from './postgres.js';
 
 /**
  * Which store the suite runs against: `SWITCHBOARD_TEST_STORE=postgres` gives every server its own
  * fresh PostgreSQL database (created and dropped here); the default is a SQLite file in a temp folder.
  */
 export const TEST_STORE = process.env.SWITCHBOARD_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
-import { PG_ADMIN as PG_ADMIN_URL } from './postgres.js';
 
 export interface TestServer {
   sb: Switchboard;
