@@ -113,6 +113,13 @@ export function CallDetail(props: { session: Session; sid: string; embedded?: bo
     void loadRecordings();
   }, [loadCall, loadTimeline, loadLegs, loadRecordings]);
 
+  // Also every 3 s: a leg's first status events can all pass before this page's live stream is open (the
+  // phone opens the page as its call starts), and a leg then sends none until it ends.
+  useEffect(() => {
+    const timer = setInterval(() => void loadLegs(), 3000);
+    return () => clearInterval(timer);
+  }, [loadLegs]);
+
   useLive((name, data) => {
     if (name === 'resync') {
       void loadCall();
