@@ -14,7 +14,7 @@ import type { HttpMethod } from '../../twiml/index.js';
 import type { CallLeg } from '../legs/types.js';
 import type { MediaSession } from '../media/index.js';
 import { conferenceBeep } from './sounds.js';
-import type { ConferenceCallback, ConferenceState, ConferenceStore, EndReason, JoinSettings, ParticipantState } from './types.js';
+import type { ConferenceCallback, ConferenceState, ConferenceStore, EndReason, JoinSettings, ParticipantState, ParticipantUpdate } from './types.js';
 import { loopOnLeg, playDocument, type WaitDeps } from './wait.js';
 
 export interface RoomDeps {
@@ -353,18 +353,7 @@ export class Room {
   }
 
   /** Participants API update: mute, hold (with holdUrl), coaching, endConferenceOnExit. */
-  update(
-    p: Participant,
-    u: {
-      muted?: boolean;
-      hold?: boolean;
-      holdDoc?: { url: string; method: HttpMethod } | null;
-      coach?: string | null;
-      endConferenceOnExit?: boolean;
-      beepOnExit?: boolean;
-      wait?: JoinSettings['wait'];
-    },
-  ): Promise<void> {
+  update(p: Participant, u: ParticipantUpdate): Promise<void> {
     return this.serial(async () => {
       if (p.left) return;
       if (u.endConferenceOnExit !== undefined) p.settings.endConferenceOnExit = u.endConferenceOnExit;

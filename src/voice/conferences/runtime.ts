@@ -16,7 +16,9 @@ import type { CallLeg } from '../legs/types.js';
 import type { MediaSession } from '../media/index.js';
 import type { RecordingsService } from '../recordings/service.js';
 import { Participant, Room, type RoomDeps } from './room.js';
-import type { ConferenceStore, JoinSettings, ParticipantState } from './types.js';
+import type { ConferenceStore, JoinSettings, ParticipantState, ParticipantUpdate } from './types.js';
+
+export type { ParticipantUpdate } from './types.js';
 import type { WaitDeps } from './wait.js';
 
 export interface ConferenceRuntimeDeps {
@@ -30,18 +32,6 @@ export interface ConferenceRuntimeDeps {
   clock: Clock;
   nodeId: string;
   onError: (err: unknown) => void;
-}
-
-export interface ParticipantUpdate {
-  muted?: boolean;
-  hold?: boolean;
-  holdDoc?: { url: string; method: HttpMethod } | null;
-  coach?: string | null;
-  endConferenceOnExit?: boolean;
-  /** BeepOnExit: whether the others hear the leave beep (keeps the join beep as it was). */
-  beepOnExit?: boolean;
-  /** WaitUrl/WaitMethod: what the participant hears until the conference starts (null: the hold music). */
-  wait?: JoinSettings['wait'];
 }
 
 export class ConferenceRuntime {

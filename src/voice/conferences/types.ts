@@ -75,3 +75,16 @@ export interface JoinSettings {
   trim: boolean;
   callback: ConferenceCallback | null;
 }
+
+/** A Participants API update of a live participant (as room.update and the runtime take it). */
+export interface ParticipantUpdate {
+  muted?: boolean;
+  hold?: boolean;
+  holdDoc?: { url: string; method: HttpMethod } | null;
+  coach?: string | null;
+  endConferenceOnExit?: boolean;
+  /** BeepOnExit: whether the others hear the leave beep (keeps the join beep as it was). */
+  beepOnExit?: boolean;
+  /** WaitUrl/WaitMethod: what the participant hears until the conference starts (null: the hold music). */
+  wait?: JoinSettings['wait'];
+}
