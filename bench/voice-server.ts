@@ -4,8 +4,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { flag, ROOT } from './lib.js';
 
-// Passed through to the server when given: the engine threads' priority boost (--media-priority N).
+// Passed through to the server when given: the engine threads' priority boost (--media-priority N) and
+// real-time priority (--media-realtime N, 0 for none).
 const MEDIA_PRIORITY = flag('media-priority', '');
+const MEDIA_REALTIME = flag('media-realtime', '');
 
 export interface VoiceServer {
   url: string;
@@ -46,6 +48,7 @@ export async function startVoiceServer(o: { dir: string; sipPort: number; sid: s
       '0',
       ...(o.mediaWorkers === '' ? [] : ['--media-workers', o.mediaWorkers]),
       ...(MEDIA_PRIORITY === '' ? [] : ['--media-priority', MEDIA_PRIORITY]),
+      ...(MEDIA_REALTIME === '' ? [] : ['--media-realtime', MEDIA_REALTIME]),
     ],
     { cwd: ROOT, env: { ...process.env, SWITCHBOARD_ACCOUNT_SID: o.sid, SWITCHBOARD_AUTH_TOKEN: o.token }, stdio: ['ignore', 'ignore', 'pipe'] },
   );

@@ -1,7 +1,7 @@
 // npm run bench:voice [-- --rates 25,50,100,200 --seconds 4 --levels 100,250,500,750 --hold 12
 //   --churn-held 1000 --churn-rate 100 --churn-seconds 10 --bridge-levels 50,100,250 --bridge-hold 10 --bridge-runs 3 --bridge-phases 4
 //   --conference-levels 20x5,100x5,1x250 --conference-hold 10 --conference-runs 1
-//   --media-workers N --media-priority N --parts rate,levels,churn,bridge,conference --section voice]
+//   --media-workers N --media-priority N --media-realtime N --drivers-realtime N --parts rate,levels,churn,bridge,conference --section voice]
 // SIPp (Debian sip-tester) places inbound calls to a Switchboard number whose TwiML says a sentence and
 // pauses. Part 1: the highest call rate held with zero failed calls (bounded step search, a fixed number of
 // calls per step). Part 2: the most concurrent calls with media while our RTP send lateness stays under
@@ -21,13 +21,14 @@
 // With --nodes N [--via-kamailio]: several nodes on PostgreSQL behind Kamailio instead (bench/voice-cluster.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flag, machine, writeSection } from './lib.js';
+import { DriverThread } from './driver-thread.js';
+import type { FromSink, ToSink } from './rtp-sink-worker.js';
 import { bridgedCalls } from './voice-bridge.js';
 import { conferences, parseLevels } from './voice-conference.js';
 import { mediaMetrics, startVoiceServer } from './voice-server.js';
@@ -89,59 +90,15 @@ function p99Between(a: Map<number, number>, b: Map<number, number>): { p99Ms: nu
   return { p99Ms: Infinity, ticks: total };
 }
 
-/** One UDP port all calls send their RTP to: packets, sequence gaps (loss) and interarrival jitter per SSRC. */
+/** One UDP port all calls send their RTP to, counted on its own thread (rtp-sink-worker.ts). */
 async function sink() {
-  const sock = createSocket({ type: 'udp4', recvBufferSize: 16 * 1024 * 1024 });
-  const streams = new Map<number, { first: number; last: number; count: number; transit: number }>();
-  // |D(i-1, i)| of RFC 3550 6.4.1 for every packet, in 0.1 ms buckets: the raw jitter samples, not the smoothed estimate.
-  const jitter = new Uint32Array(1001);
-  sock.on('message', (msg) => {
-    if (msg.length < 12) return;
-    const seq = msg.readUInt16BE(2);
-    const ts = msg.readUInt32BE(4);
-    const ssrc = msg.readUInt32BE(8);
-    const arrival = (performance.now() * 8) | 0; // in 8 kHz units, as RFC 3550 6.4.1 computes jitter
-    let s = streams.get(ssrc);
-    if (!s) {
-      s = { first: seq, last: seq, count: 0, transit: arrival - ts };
-      streams.set(ssrc, s);
-    }
-    const ahead = (seq - s.last) & 0xffff;
-    if (ahead < 0x8000) s.last = seq;
-    s.count++;
-    const transit = arrival - ts;
-    if (s.count > 1) jitter[Math.min(1000, Math.round(Math.abs(transit - s.transit) / 0.8))]!++;
-    s.transit = transit;
-  });
-  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  const thread = new DriverThread<ToSink, FromSink>(new URL('./rtp-sink-worker.ts', import.meta.url));
+  const opened = await thread.ask<Extract<FromSink, { t: 'opened' }>>({ t: 'open' });
   return {
-    port: sock.address().port,
-    reset: () => {
-      streams.clear();
-      jitter.fill(0);
-    },
-    report: () => {
-      let packets = 0,
-        lost = 0;
-      for (const s of streams.values()) {
-        const expected = ((s.last - s.first) & 0xffff) + 1;
-        packets += s.count;
-        lost += Math.max(0, expected - s.count);
-      }
-      let samples = 0;
-      for (const n of jitter) samples += n;
-      let seen = 0,
-        jitterP99Ms = 100;
-      for (let i = 0; i < jitter.length; i++) {
-        seen += jitter[i]!;
-        if (seen >= samples * 0.99) {
-          jitterP99Ms = i / 10;
-          break;
-        }
-      }
-      return { streams: streams.size, packets, lost, jitterP99Ms };
-    },
-    close: () => sock.close(),
+    port: opened.port,
+    reset: () => thread.ask({ t: 'reset' }),
+    report: () => thread.ask<Extract<FromSink, { t: 'report' }>>({ t: 'report' }),
+    close: () => thread.stop(),
   };
 }
 
@@ -209,14 +166,14 @@ async function main(): Promise<void> {
     let bestRate = 0;
     for (const rate of PARTS.has('rate') ? RATES : []) {
       const calls = rate * STEP_SECONDS;
-      rx.reset();
+      await rx.reset();
       const before = await mediaMetrics(server.url);
       const r = await runSipp(
         ['-sf', uac, target, '-s', number, '-r', String(rate), '-m', String(calls), '-d', '1000', '-l', String(rate * 4)],
         60_000 + STEP_SECONDS * 1000,
       );
       const after = await mediaMetrics(server.url);
-      const media = rx.report();
+      const media = await rx.report();
       const clock = p99Between(before.buckets, after.buckets);
       const pass = r.failed === 0 && r.ok === calls;
       rows.push([
@@ -244,7 +201,7 @@ async function main(): Promise<void> {
       await idle();
       const rampRate = Math.min(100, level);
       const ramp = Math.ceil(level / rampRate);
-      rx.reset();
+      await rx.reset();
       const sipp = runSipp(
         ['-sf', uac, target, '-s', number, '-r', String(rampRate), '-m', String(level), '-d', String((ramp + HOLD_SECONDS + 2) * 1000), '-l', String(level)],
         (ramp + HOLD_SECONDS + 40) * 1000,
@@ -257,7 +214,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, (HOLD_SECONDS - 2) * 1000));
       const after = await mediaMetrics(server.url);
       const r = await sipp;
-      const media = rx.report();
+      const media = await rx.report();
       const clock = p99Between(before.buckets, after.buckets);
       const skipped = after.skipped - before.skipped;
       const pass = r.failed === 0 && clock.p99Ms <= 5 && media.lost === 0 && skipped === 0 && before.active >= level;
@@ -304,7 +261,7 @@ async function main(): Promise<void> {
       const until = Date.now() + (ramp + 15) * 1000;
       while (Date.now() < until && (await mediaMetrics(server.url)).active < CHURN_HELD) await new Promise((r) => setTimeout(r, 250));
       await new Promise((r) => setTimeout(r, 1000));
-      rx.reset();
+      await rx.reset();
       const before = await mediaMetrics(server.url);
       const total = CHURN_RATE * CHURN_SECONDS;
       const fresh = await runSipp(
@@ -312,9 +269,9 @@ async function main(): Promise<void> {
         60_000 + CHURN_SECONDS * 1000,
       );
       const after = await mediaMetrics(server.url);
-      const media = rx.report();
+      const media = await rx.report();
       await held;
-      rx2.close();
+      await rx2.close();
       const clock = p99Between(before.buckets, after.buckets);
       const skipped = after.skipped - before.skipped;
       churnHeld =
@@ -478,7 +435,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
     twiml.close();
-    rx.close();
+    await rx.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -178,9 +178,12 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     rtpPorts: resolved.rtpPorts,
     mediaWorkers: config.mediaWorkers,
     mediaPriority: config.mediaPriority,
+    mediaRealtime: config.mediaRealtime,
     // Refused is the usual case for a developer (not root): debug, not a warning at every start.
-    onMediaPriority: (nice, error) =>
-      error === null ? logger.debug({ nice }, 'media engine thread priority raised') : logger.debug({ error }, 'media engine thread priority left level'),
+    onMediaPriority: (report) =>
+      report.error === null
+        ? logger.debug(report, 'media engine thread priority raised')
+        : logger.debug(report, 'media engine thread priority not (fully) raised'),
     speech,
     authTokenOf: (sid) => accounts.authTokenOf(sid),
     keySecretOf: async (accountSid, keySid) => ui.auth.voiceKeys.secretOf(accountSid, keySid) ?? accounts.keySecretFor(accountSid, keySid),

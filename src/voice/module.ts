@@ -36,7 +36,7 @@ import type { LiveCall } from './calls/live.js';
 import { openRtp, type MediaOptions } from './calls/sip-peers.js';
 import { CallEvents } from './events.js';
 import type { DocumentSource } from './interpreter.js';
-import { engineEntry, MediaEngine, sharedMediaClock, type RtpDropCounters } from './media/index.js';
+import { engineEntry, MediaEngine, sharedMediaClock, type RtpDropCounters, type ThreadPriorityReport } from './media/index.js';
 import { createStreamHub } from './streams/engine/hub.js';
 import { queueDialer, type DialQueueDeps } from './queues/dial-queue.js';
 import { loopbackOf } from './queues/media-link.js';
@@ -89,8 +89,10 @@ export interface VoiceOptions {
   mediaWorkers?: number | undefined;
   /** Nice steps the engine threads run above the rest (--media-priority); 0 or absent leaves them level. */
   mediaPriority?: number | undefined;
+  /** SCHED_RR priority of the engine threads (--media-realtime); 0 or absent asks for none. */
+  mediaRealtime?: number | undefined;
   /** Says what the engine threads' priority became (once per thread), for the log. */
-  onMediaPriority?: ((nice: number | null, error: string | null) => void) | undefined;
+  onMediaPriority?: ((report: ThreadPriorityReport) => void) | undefined;
   /** Speech recognition for <Gather input="speech">; null or absent: a speech Gather raises an alert. */
   speech?: SpeechRecognizer | null | undefined;
   /** Stable across restarts of the same server, so its calls from a previous life are ended at start. */
@@ -142,9 +144,9 @@ export function createVoice(o: VoiceOptions) {
               crashes?.inc();
               o.onError(new Error(`a media engine thread failed, ending its ${lost} call(s): ${error.message}`));
             },
-            onPriority: (nice, error) => o.onMediaPriority?.(nice, error),
+            onPriority: (report) => o.onMediaPriority?.(report),
           },
-          { entry: engineEntry(import.meta.url, './engine-worker'), priorityBoost: o.mediaPriority ?? 0 },
+          { entry: engineEntry(import.meta.url, './engine-worker'), priorityBoost: o.mediaPriority ?? 0, realtime: o.mediaRealtime ?? 0 },
         )
       : null;
   // /metrics sees one set of drop counters: this thread's sessions plus the engine threads' shared memory.

@@ -51,5 +51,6 @@ export { dominantFrequencies, tone, toneShare } from './spectrum.js';
 export type { Peak } from './spectrum.js';
 export { engineEntry, MediaEngine } from './engine/pool.js';
 export type { MediaEngineEvents, MediaEngineSetup } from './engine/pool.js';
+export { raiseThisThread, type ThreadPriorityReport } from './engine/thread-priority.js';
 export type { StreamReport, StreamSpec, StreamTap, StreamTapFactory, StreamTrackName } from './stream-tap.js';
 export type { EngineOpenOptions } from './engine/protocol.js';

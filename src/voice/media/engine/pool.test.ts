@@ -4,10 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { readdirSync, readFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { generateBeep, rms } from '../audio-utils.js';
 import { encodeRtp } from '../rtp.js';
 import { MediaEngine } from './pool.js';
+import type { ThreadPriorityReport } from './thread-priority.js';
 import type { RemoteRtpSession } from './remote-session.js';
 
 const STRICT = { host: '127.0.0.1', strict: { probation: 4 } } as const;
@@ -114,16 +116,38 @@ test('a thread that dies fails only its own calls; the next call gets a new thre
 });
 
 test('engine threads run the asked number of nice steps above the process (root), or say why not', async (t) => {
-  let report: { nice: number | null; error: string | null } | null = null;
-  const engine = new MediaEngine(1, { onPriority: (nice, error) => (report = { nice, error }) }, { priorityBoost: 5 });
+  let report: ThreadPriorityReport | null = null;
+  const engine = new MediaEngine(1, { onPriority: (r) => (report = r) }, { priorityBoost: 5 });
   t.after(() => engine.close());
   await engine.open(STRICT);
   await until(() => report !== null, 5000, 'priority report');
-  const got = report as unknown as { nice: number | null; error: string | null };
+  const got = report as unknown as ThreadPriorityReport;
   if (process.platform !== 'linux') return assert.equal(got.nice, null);
   // Only this thread's value moved: the process (the main thread) keeps its own.
   const own = getPriority();
-  if (process.getuid?.() === 0) assert.deepEqual(got, { nice: Math.max(-20, own - 5), error: null });
+  if (process.getuid?.() === 0) assert.deepEqual(got, { realtime: null, nice: Math.max(-20, own - 5), error: null });
   else assert.match(String(got.error), /EACCES|EPERM|permission/i);
   assert.equal(getPriority(), own);
+});
+
+test('engine threads take the asked real-time priority (root) and only they do, or fall back to nice steps and say why', async (t) => {
+  let report: ThreadPriorityReport | null = null;
+  const engine = new MediaEngine(1, { onPriority: (r) => (report = r) }, { priorityBoost: 3, realtime: 7 });
+  t.after(() => engine.close());
+  await engine.open(STRICT);
+  await until(() => report !== null, 5000, 'priority report');
+  const got = report as unknown as ThreadPriorityReport;
+  if (process.platform !== 'linux') return assert.equal(got.realtime, null);
+  const policyOf = (stat: string): number => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3]);
+  if (got.realtime === 7) {
+    assert.equal(got.error, null);
+    // The kernel agrees: one thread of this process runs SCHED_RR (2), and it is not the main thread.
+    const policies = readdirSync('/proc/self/task').map((tid) => policyOf(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
+    assert.equal(policies.filter((p) => p === 2).length, 1);
+    assert.equal(policyOf(readFileSync('/proc/thread-self/stat', 'utf8')), 0);
+  } else {
+    // Refused (no root or CAP_SYS_NICE, or a container without real-time time): said, and nice steps instead.
+    assert.equal(got.realtime, null);
+    assert.match(String(got.error), /real-time priority refused/);
+  }
 });

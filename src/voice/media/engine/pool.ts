@@ -12,6 +12,7 @@ import type { RtpDropCounters } from '../source-filter.js';
 import type { EngineOpenOptions, EngineWorkerData, FromEngine, ToEngine } from './protocol.js';
 import { RemoteRtpSession } from './remote-session.js';
 import type { EngineLink } from './remote-session.js';
+import type { ThreadPriorityReport } from './thread-priority.js';
 
 // In the build the worker is worker.js. Under tsx (tests, development) it is TypeScript, and tsx's loader
 // hooks do not reach worker threads on Node 20: the worker then starts from a line that registers tsx
@@ -45,8 +46,8 @@ export interface MediaEngineEvents {
   onTicks?(lateness: Float64Array, count: number, skipped: number): void;
   /** A worker died; `calls` sessions on it were failed. */
   onCrash?(error: Error, calls: number): void;
-  /** A worker started with a priority boost asked for: its nice value, or null and why it was refused. */
-  onPriority?(nice: number | null, error: string | null): void;
+  /** A worker started with a raised priority asked for: what it got, and why anything was refused. */
+  onPriority?(report: ThreadPriorityReport): void;
 }
 
 export interface MediaEngineSetup {
@@ -61,6 +62,12 @@ export interface MediaEngineSetup {
    * over call setup instead of waiting its turn. Raising needs root or CAP_SYS_NICE.
    */
   priorityBoost?: number;
+  /**
+   * SCHED_RR priority for the engine threads (0: none). A real-time thread takes a core from ordinary ones
+   * the moment it is runnable, so the clock no longer waits behind setup at all (thread-priority.ts); where
+   * it is refused, `priorityBoost` applies instead.
+   */
+  realtime?: number;
 }
 
 export class MediaEngine {
@@ -133,7 +140,11 @@ export class MediaEngine {
 
   private spawn(): Slot {
     const shared = new SharedArrayBuffer(16);
-    const worker = startWorker(this.setup.entry ?? WORKER_URL, { drops: shared, priorityBoost: this.setup.priorityBoost ?? 0 });
+    const worker = startWorker(this.setup.entry ?? WORKER_URL, {
+      drops: shared,
+      priorityBoost: this.setup.priorityBoost ?? 0,
+      realtime: this.setup.realtime ?? 0,
+    });
     const slot: Slot = { worker, drops: new Float64Array(shared), sessions: new Map(), dead: false };
     // The main thread's own sockets keep the process alive; an engine must not hold it up at exit.
     worker.unref();
@@ -160,7 +171,7 @@ export class MediaEngine {
 
   private dispatch(slot: Slot, msg: FromEngine): void {
     if (msg.t === 'ticks') return this.events.onTicks?.(msg.lateness, msg.count, msg.skipped);
-    if (msg.t === 'priority') return this.events.onPriority?.(msg.nice, msg.error);
+    if (msg.t === 'priority') return this.events.onPriority?.({ realtime: msg.realtime, nice: msg.nice, error: msg.error });
     slot.sessions.get(msg.id)?.receive(msg);
   }
 

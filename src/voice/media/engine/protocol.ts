@@ -9,6 +9,7 @@ import type { DtmfSendOptions } from '../dtmf.js';
 import type { PlayResult } from '../playback.js';
 import type { RecordingSlot } from '../media-session.js';
 import type { StreamReport, StreamSpec } from '../stream-tap.js';
+import type { ThreadPriorityReport } from './thread-priority.js';
 
 export interface EngineOpenOptions {
   host: string;
@@ -23,6 +24,8 @@ export interface EngineWorkerData {
   drops: SharedArrayBuffer;
   /** Nice steps to run above the thread that started it (Linux keeps one per thread); 0 leaves it. */
   priorityBoost: number;
+  /** SCHED_RR priority for the thread (thread-priority.ts); 0 asks for none. */
+  realtime: number;
 }
 
 export type EngineAudio = Int16Array | { encoding: G711Codec; data: Uint8Array };
@@ -63,4 +66,4 @@ export type FromEngine =
   /** Once a second: how late each tick sent its last frame (ms), and ticks dropped after stalls. */
   | { t: 'ticks'; lateness: Float64Array; count: number; skipped: number; sessions: number }
   /** At start, when a nice value was asked for: the one the thread runs at, or why it could not be set. */
-  | { t: 'priority'; nice: number | null; error: string | null };
+  | ({ t: 'priority' } & ThreadPriorityReport);

@@ -3,20 +3,20 @@
  * calls it with what the sessions need from above the media layer (the Media Streams factory), so this
  * layer imports nothing of theirs.
  */
-import { readlinkSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MediaClock } from '../clock.js';
 import { EngineHost } from './host.js';
 import type { EngineWorkerData, FromEngine, ToEngine } from './protocol.js';
 import type { RtpDropCounters } from '../source-filter.js';
 import type { StreamTapFactory } from '../stream-tap.js';
+import { raiseThisThread } from './thread-priority.js';
 
 export function serveEngine(streamTaps?: StreamTapFactory): void {
   const port = parentPort;
   if (!port) return;
   const data = workerData as EngineWorkerData;
-  if (data.priorityBoost > 0) port.postMessage(raisePriority(data.priorityBoost) satisfies FromEngine);
+  if (data.priorityBoost > 0 || data.realtime > 0)
+    port.postMessage({ t: 'priority', ...raiseThisThread({ realtime: data.realtime, niceBoost: data.priorityBoost }) } satisfies FromEngine);
   const slots = new Float64Array(data.drops);
   // The SourceFilter increments `drops.source++`: accessors land it in shared memory the main thread reads.
   const drops: RtpDropCounters = {
@@ -53,20 +53,4 @@ export function serveEngine(streamTaps?: StreamTapFactory): void {
     }
     host.handle(msg);
   });
-}
-
-/**
- * Lowers this thread's nice value by `boost` (from the one it inherited). Linux keeps one per thread, and
- * /proc/thread-self names the calling thread's id, which setpriority(2) accepts in place of a process id;
- * elsewhere there is no per-thread value to set, and the thread stays at the process's priority.
- */
-function raisePriority(boost: number): FromEngine {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (!Number.isInteger(tid) || tid <= 0) return { t: 'priority', nice: null, error: 'no thread id in /proc/thread-self' };
-    setPriority(tid, Math.max(-20, getPriority(tid) - boost));
-    return { t: 'priority', nice: getPriority(tid), error: null };
-  } catch (err) {
-    return { t: 'priority', nice: null, error: err instanceof Error ? err.message : String(err) };
-  }
 }
