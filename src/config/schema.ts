@@ -205,7 +205,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'SWITCHBOARD_MEDIA_PRIORITY',
     type: 'int',
     default: 10,
-    help: 'nice steps the media engine threads run above the rest of the process, so a full CPU delays call setup before audio (Linux; needs root or CAP_SYS_NICE, else they stay level; 0 leaves them level); used when --media-realtime is off or refused',
+    help: 'nice steps the media engine threads run above the rest of the process, so a full CPU delays call setup before audio (Linux; needs root or CAP_SYS_NICE, else they stay level; 0 leaves them level); used when real time (--media-realtime) is off or refused',
   },
   {
     key: 'mediaRealtime',
@@ -213,7 +213,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'SWITCHBOARD_MEDIA_REALTIME',
     type: 'int',
     default: 10,
-    help: 'SCHED_RR real-time priority (1-99) of the media engine threads, set with chrt, so the 20 ms clock and the relay run the moment they are due whatever else the machine does (Linux; needs root or CAP_SYS_NICE, else --media-priority applies); 0 turns it off',
+    help: 'SCHED_RR real-time priority (1-99) of the media engine threads, set with chrt, so the 20 ms clock and the relay run the moment they are due whatever else the machine does (Linux; needs root or CAP_SYS_NICE, else the nice steps of --media-priority apply); 0 turns it off',
   },
   {
     key: 'speechEngine',
