@@ -1,8 +1,9 @@
 /**
  * The speech-recognition contract every backend implements: one utterance of 8 kHz mono PCM16 in (already
- * cut by the endpointer: speech with a little silence either side), text and a confidence out. Backends:
- * pocketsphinx (offline, warm decoder processes beside ours, see pocketsphinx.ts) and an HTTP engine
- * that posts the audio to an operator's endpoint (http.ts). Every backend passes one contract test
+ * cut by the endpointer: speech with a little silence either side), text and a confidence out. Backends
+ * (`--speech-engine`, built by createSpeechRecognizer in index.ts): pocketsphinx (offline, warm decoder
+ * processes beside ours, see pocketsphinx.ts) and http, which posts the audio as a WAV to an operator's
+ * endpoint speaking the OpenAI-compatible transcription API (http.ts). Both pass one contract test
  * (test/voice.speech-engines.test.ts).
  */
 export interface RecognitionRequest {
@@ -27,6 +28,12 @@ export interface RecognitionResult {
 
 export interface SpeechRecognizer {
   readonly name: string;
+  /**
+   * True when the engine is asked for final results only: partialResultCallback then gets nothing. Partials
+   * re-recognize the growing utterance about once a second, cheap on a warm local decoder but a stream of
+   * uploads to a remote engine.
+   */
+  readonly finalOnly?: boolean;
   /** Whether `language` (BCP 47) can be recognized; Gather raises an alert and falls through otherwise. */
   supports(language: string): boolean;
   recognize(request: RecognitionRequest): Promise<RecognitionResult>;
@@ -49,12 +56,17 @@ export class SpeechError extends Error {
   }
 }
 
-/** Lower case, words only, single spaces: what every engine's text is normalised to. */
+/**
+ * Lower case, words only, single spaces: what every engine's text is normalised to. Letters of any script
+ * are kept (an HTTP engine may recognize Spanish or Greek); markup such as `<sil>`, `[BLANK_AUDIO]` or
+ * `(music)` and punctuation go, and a typographic apostrophe becomes a plain one.
+ */
 export function normalizeText(raw: string): string {
   return raw
     .toLowerCase()
     .replace(/<[^>]*>|\[[^\]]*\]|\([^)]*\)/g, ' ')
-    .replace(/[^a-z0-9' ]+/g, ' ')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[^\p{L}\p{M}\p{N}' ]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }

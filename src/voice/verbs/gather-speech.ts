@@ -1,8 +1,9 @@
 /**
  * The speech half of <Gather input="speech">: listens to the caller through the leg's audio hook, finds one
- * utterance (speech/endpointer.ts), posts partial results while the caller speaks (partialResultCallback),
- * and hands the utterance to the configured recognizer. Recognition runs in a separate process (the
- * pocketsphinx engine), so nothing here blocks the event loop or the media clock.
+ * utterance (speech/endpointer.ts), posts partial results while the caller speaks (partialResultCallback,
+ * unless the engine gives final results only), and hands the utterance to the configured recognizer.
+ * Recognition runs in another process (pocketsphinx) or on another machine (the http engine), so nothing
+ * here blocks the event loop or the media clock.
  */
 import type { GatherVerb } from '../../twiml/index.js';
 import { Endpointer, maskProfanity, SpeechError, type RecognitionResult, type SpeechRecognizer } from '../speech/index.js';
@@ -42,7 +43,7 @@ export class SpeechListener {
       if (e.kind === 'start') {
         this.started = true;
         this.onStart();
-        if (verb.partialResultCallback !== null) this.partialTimer = setInterval(() => void this.partial(), PARTIAL_EVERY_MS);
+        if (verb.partialResultCallback !== null && !recognizer.finalOnly) this.partialTimer = setInterval(() => void this.partial(), PARTIAL_EVERY_MS);
         this.gapTimer = setInterval(() => this.checkGap(), 100);
       } else {
         this.utterance = e.pcm;

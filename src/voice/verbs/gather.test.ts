@@ -59,7 +59,10 @@ test('input="speech" without a recognizer raises an alert and falls through at o
 class ScriptedRecognizer implements SpeechRecognizer {
   readonly name = 'scripted';
   readonly asked: RecognitionRequest[] = [];
-  constructor(private readonly answer: RecognitionResult) {}
+  constructor(
+    private readonly answer: RecognitionResult,
+    readonly finalOnly = false,
+  ) {}
   supports(language: string): boolean {
     return language.startsWith('en');
   }
@@ -129,4 +132,19 @@ test('partialResultCallback gets UnstableSpeechResult, StableSpeechResult and Se
     url: 'https://app.example.com/partial',
     params: { UnstableSpeechResult: 'talk to billing', StableSpeechResult: '', SequenceNumber: '1' },
   });
+});
+
+test('partialResultCallback: an engine that gives final results only is asked once, and no partial is posted', async () => {
+  const ctl = new FakeControl('https://app.example.com/menu');
+  const asr = new ScriptedRecognizer({ text: 'talk to billing', confidence: 0.8 }, true);
+  ctl.speech = asr;
+  const talk = setInterval(() => ctl.leg.speak(4000, 5), 100);
+  setTimeout(() => {
+    clearInterval(talk);
+    ctl.leg.speak(10, 60);
+  }, 1400);
+  const out = await executeGather(verb('<Gather input="speech" speechTimeout="1" partialResultCallback="/partial"/>', 'Gather'), ctl);
+  assert.equal(out.kind === 'redirect' ? out.params?.SpeechResult : null, 'talk to billing');
+  assert.equal(asr.asked.length, 1, 'only the final recognition');
+  assert.deepEqual(ctl.notified, []);
 });
