@@ -70,3 +70,8 @@ export function normalizeText(raw: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** The primary language subtag of a BCP 47 tag, lower case: `en-US` -> `en` (ISO 639-1 where one exists). */
+export function baseLanguage(tag: string): string {
+  return (tag.split(/[-_]/)[0] ?? '').trim().toLowerCase();
+}
