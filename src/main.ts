@@ -161,7 +161,7 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
     publicUrl: origin,
     dashboard: { repo: dashboardRepo, carriers: carrierHealth, history: dashboardHistory },
   });
-  const speech = createSpeechRecognizer(config.speechEngine, { maxConcurrent: config.speechConcurrency });
+  const speech = createSpeechRecognizer(resolved.speech);
   const voice = createVoice({
     db,
     clock,

@@ -79,6 +79,9 @@ function validate(c: Config): void {
   if (!LOG_LEVELS.includes(c.logLevel)) throw new ConfigError(`SWITCHBOARD_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${c.logLevel}"`);
   if (c.webhookTimeoutMs < 1) throw new ConfigError('SWITCHBOARD_WEBHOOK_TIMEOUT_MS must be at least 1');
   if (c.mediaTimeoutMs < 1) throw new ConfigError('SWITCHBOARD_MEDIA_TIMEOUT_MS must be at least 1');
+  if (c.speechTimeoutMs < 1) throw new ConfigError('SWITCHBOARD_SPEECH_TIMEOUT_MS must be at least 1');
+  // No slot at all would leave every recognition waiting for ever.
+  if (c.speechConcurrency < 1) throw new ConfigError('SWITCHBOARD_SPEECH_CONCURRENCY must be at least 1');
   if (c.stallMs < 1000) throw new ConfigError('SWITCHBOARD_STALL_MS must be at least 1000');
   if (c.webhookRetryBaseMs < 0) throw new ConfigError('SWITCHBOARD_WEBHOOK_RETRY_BASE_MS must not be negative');
   if (c.retentionIntervalMs < 1000) throw new ConfigError('SWITCHBOARD_RETENTION_INTERVAL_MS must be at least 1000');

@@ -13,6 +13,7 @@ import { parseRetention, RetentionError, type RetentionPolicy } from '../retenti
 import { IceServersError, parseIceServers, type IceServerSpec } from '../traversal/ice-servers.js';
 import { loadPriceTable, PriceTableError, UNPRICED, type PriceTable } from '../usage/price-table.js';
 import { GuardConfigError, parseNetworks, parsePeers } from '../voice/sip/index.js';
+import { parseSpeechEngine, parseSpeechLanguages, parseSpeechUrl, SpeechConfigError, type SpeechSettings } from '../voice/speech/index.js';
 import { parseTrunk, TrunkConfigError, type SipTrunk } from '../voice/trunk.js';
 import { ConfigError } from './load.js';
 import { OPTIONS, type Config } from './schema.js';
@@ -36,6 +37,8 @@ export interface ResolvedSettings {
   retention: RetentionPolicy;
   /** For setOutboundPolicy: process-wide, so main.ts installs it. */
   outboundPolicy: OutboundPolicy;
+  /** The speech engine and its options, for createSpeechRecognizer. */
+  speech: SpeechSettings;
 }
 
 class PortRangeError extends Error {}
@@ -66,6 +69,23 @@ export function resolveSettings(config: Config): ResolvedSettings {
       recordings: option('recordingRetention', RetentionError, () => parseRetention(config.recordingRetention)),
     },
     outboundPolicy: outboundPolicy(config),
+    speech: speechSettings(config),
+  };
+}
+
+/** The http engine's options are checked only when it is chosen: a stale --speech-url does not stop pocketsphinx. */
+function speechSettings(config: Config): SpeechSettings {
+  const engine = option('speechEngine', SpeechConfigError, () => parseSpeechEngine(config.speechEngine));
+  if (engine === 'none') return { engine };
+  if (engine === 'pocketsphinx') return { engine, maxConcurrent: config.speechConcurrency };
+  return {
+    engine,
+    url: option('speechUrl', SpeechConfigError, () => parseSpeechUrl(config.speechUrl)),
+    apiKey: config.speechApiKey,
+    model: config.speechModel,
+    languages: option('speechLanguages', SpeechConfigError, () => parseSpeechLanguages(config.speechLanguages)),
+    timeoutMs: config.speechTimeoutMs,
+    maxConcurrent: config.speechConcurrency,
   };
 }
 

@@ -43,6 +43,11 @@ export interface Config {
   mediaRealtime: number;
   speechEngine: string;
   speechConcurrency: number;
+  speechUrl: string | undefined;
+  speechApiKey: string | undefined;
+  speechModel: string;
+  speechLanguages: string | undefined;
+  speechTimeoutMs: number;
   sipInviteRate: number;
   sipInviteBurst: number;
   sipTrustedSources: string | undefined;
@@ -221,7 +226,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'SWITCHBOARD_SPEECH_ENGINE',
     type: 'string',
     default: 'pocketsphinx',
-    help: 'speech recognition for <Gather input="speech">: pocketsphinx (offline, Debian pocketsphinx + pocketsphinx-en-us, US English) or none',
+    help: 'speech recognition for <Gather input="speech">: pocketsphinx (offline, Debian pocketsphinx + pocketsphinx-en-us, US English), http (an OpenAI-compatible transcription endpoint, --speech-url) or none',
   },
   {
     key: 'speechConcurrency',
@@ -229,7 +234,47 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'SWITCHBOARD_SPEECH_CONCURRENCY',
     type: 'int',
     default: 2,
-    help: 'warm recognizer processes of each kind, with hints and without (each takes a core while it decodes); more utterances wait their turn',
+    help: 'pocketsphinx: warm recognizer processes of each kind, with hints and without (each takes a core while it decodes); http: requests in flight; more utterances wait their turn',
+  },
+  {
+    key: 'speechUrl',
+    flag: '--speech-url',
+    env: 'SWITCHBOARD_SPEECH_URL',
+    type: 'string',
+    default: undefined,
+    help: 'with --speech-engine http: the transcription endpoint, e.g. http://127.0.0.1:8080/v1/audio/transcriptions (whisper.cpp, speaches, LocalAI, OpenAI; see docs/voice.md)',
+  },
+  {
+    key: 'speechApiKey',
+    flag: '--speech-api-key',
+    env: 'SWITCHBOARD_SPEECH_API_KEY',
+    type: 'string',
+    default: undefined,
+    help: 'with --speech-engine http: sent as Authorization: Bearer <key>; a secret, never logged or shown in errors (prefer the environment variable)',
+  },
+  {
+    key: 'speechModel',
+    flag: '--speech-model',
+    env: 'SWITCHBOARD_SPEECH_MODEL',
+    type: 'string',
+    default: 'whisper-1',
+    help: "with --speech-engine http: the model field sent when a Gather sets no speechModel (the Gather's speechModel wins)",
+  },
+  {
+    key: 'speechLanguages',
+    flag: '--speech-languages',
+    env: 'SWITCHBOARD_SPEECH_LANGUAGES',
+    type: 'string',
+    default: undefined,
+    help: 'with --speech-engine http: comma list of the languages the endpoint recognizes, e.g. en,es (en-US counts as en); other languages raise 13334; default any',
+  },
+  {
+    key: 'speechTimeoutMs',
+    flag: '--speech-timeout',
+    env: 'SWITCHBOARD_SPEECH_TIMEOUT_MS',
+    type: 'int',
+    default: 10_000,
+    help: 'with --speech-engine http: longest wait for an answer in milliseconds, plus 100 ms per second of audio; then the recognition fails with an alert',
   },
   {
     key: 'rtpProbation',
