@@ -80,6 +80,8 @@ export class HttpSpeechRecognizer implements SpeechRecognizer {
   }
 
   private async post(request: RecognitionRequest): Promise<RecognitionResult> {
+    // Closed while this one waited its turn.
+    if (this.closed) throw new SpeechError('engine-failed', 'the recognizer was closed');
     const timeoutMs = Math.round(this.timeoutMs + (request.pcm.length / 8000) * 100);
     const stop = new AbortController();
     let why: SpeechError | null = null;
