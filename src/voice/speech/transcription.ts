@@ -78,8 +78,7 @@ export function confidenceOf(answer: Record<string, unknown>): number {
   let confidence = 0;
   if (scored.length > 0) {
     const total = scored.reduce((sum, s) => sum + s.seconds, 0);
-    const mean =
-      total > 0 ? scored.reduce((sum, s) => sum + s.logprob * s.seconds, 0) / total : scored.reduce((sum, s) => sum + s.logprob, 0) / scored.length;
+    const mean = total > 0 ? scored.reduce((sum, s) => sum + s.logprob * s.seconds, 0) / total : scored.reduce((sum, s) => sum + s.logprob, 0) / scored.length;
     confidence = Math.exp(mean);
   } else if (finite(answer['confidence'])) {
     confidence = answer['confidence'];
