@@ -27,6 +27,21 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/**
+ * The p-quantile (0-1) of a histogram in 0.1 ms buckets whose last bucket holds everything from its bound
+ * up (the RTP sinks' and drivers' latency and spacing histograms), in ms; 100 when it is empty.
+ */
+export function histogramQuantileMs(hist: Uint32Array, p: number): number {
+  let samples = 0;
+  for (const n of hist) samples += n;
+  let seen = 0;
+  for (let i = 0; i < hist.length; i++) {
+    seen += hist[i]!;
+    if (seen > 0 && seen >= samples * p) return i / 10;
+  }
+  return 100;
+}
+
 export function median(values: number[]): number {
   return percentile(values, 50);
 }

@@ -5,6 +5,7 @@
 // sending, not how long the benchmark's main thread (TwiML server, SIPp bookkeeping) kept it waiting.
 import { createSocket } from 'node:dgram';
 import { parentPort } from 'node:worker_threads';
+import { histogramQuantileMs } from './lib.js';
 
 export type ToSink = { t: 'open' } | { t: 'reset' } | { t: 'report' };
 export interface SinkReport {
@@ -47,18 +48,7 @@ function report(): SinkReport {
     packets += s.count;
     lost += Math.max(0, expected - s.count);
   }
-  let samples = 0;
-  for (const n of jitter) samples += n;
-  let seen = 0,
-    jitterP99Ms = 100;
-  for (let i = 0; i < jitter.length; i++) {
-    seen += jitter[i]!;
-    if (seen >= samples * 0.99) {
-      jitterP99Ms = i / 10;
-      break;
-    }
-  }
-  return { streams: streams.size, packets, lost, jitterP99Ms };
+  return { streams: streams.size, packets, lost, jitterP99Ms: histogramQuantileMs(jitter, 0.99) };
 }
 
 const port = parentPort!;

@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { DriverThread } from './driver-thread.js';
-import { median, processCpuSeconds } from './lib.js';
+import { histogramQuantileMs, median, processCpuSeconds } from './lib.js';
 import { createAnswer, createOffer, parseAnswer } from '../src/voice/media/index.js';
 import { createSipEndpoint, type IncomingCall, type OutgoingCall, type SipEndpoint } from '../src/voice/sip/index.js';
 import type { FromDriver, ToDriver } from './voice-bridge-worker.js';
@@ -138,15 +138,7 @@ async function driveAll(drivers: Driver[], holdSeconds: number, phases: number):
     received += r.received;
     for (let i = 0; i < hist.length; i++) hist[i]! += r.hist[i]!;
   }
-  const pct = (p: number): number => {
-    let seen = 0;
-    for (let i = 0; i < hist.length; i++) {
-      seen += hist[i]!;
-      if (seen >= received * p) return i / 10;
-    }
-    return 100;
-  };
-  return { sent, lost: Math.max(0, sent - received), p50Ms: pct(0.5), p99Ms: pct(0.99) };
+  return { sent, lost: Math.max(0, sent - received), p50Ms: histogramQuantileMs(hist, 0.5), p99Ms: histogramQuantileMs(hist, 0.99) };
 }
 
 async function level(d: BridgeDeps, ep: SipEndpoint, number: string, n: number, holdSeconds: number, phases: number): Promise<BridgeRow> {

@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { DriverThread } from './driver-thread.js';
-import { median, processCpuSeconds } from './lib.js';
+import { histogramQuantileMs, median, processCpuSeconds } from './lib.js';
 import { createOffer, parseAnswer } from '../src/voice/media/index.js';
 import { createSipEndpoint, type OutgoingCall, type SipEndpoint } from '../src/voice/sip/index.js';
 import type { FromConfDriver, ToConfDriver } from './voice-conference-worker.js';
@@ -195,17 +195,7 @@ async function level(
       legs += r.legs;
       for (let i = 0; i < hist.length; i++) hist[i]! += r.hist[i]!;
     }
-    let samples = 0;
-    for (const v of hist) samples += v;
-    let acc = 0,
-      spacingP99Ms = 100;
-    for (let i = 0; i < hist.length; i++) {
-      acc += hist[i]!;
-      if (acc >= samples * 0.99) {
-        spacingP99Ms = i / 10;
-        break;
-      }
-    }
+    const spacingP99Ms = histogramQuantileMs(hist, 0.99);
     // 50 frames a second per participant over the sending window (which ends 5 ms short of holdSeconds).
     const expected = n * holdSeconds * 50;
     // A frame either side of the window may fall out: one per participant is not counted missing.

@@ -118,14 +118,19 @@ test('dtmf speech: a key before any speech makes it a DTMF Gather', async () => 
   assert.ok(ctl.leg.log.includes('audio:off'), 'the speech listener let go of the audio');
 });
 
-test('partialResultCallback gets UnstableSpeechResult, StableSpeechResult and SequenceNumber while the caller speaks', async () => {
-  const ctl = new FakeControl('https://app.example.com/menu');
-  ctl.speech = new ScriptedRecognizer({ text: 'talk to billing', confidence: 0.8 });
+/** The caller talks for 1.4 s (loud frames every 100 ms), then falls silent. */
+function speakForAWhile(ctl: FakeControl): void {
   const talk = setInterval(() => ctl.leg.speak(4000, 5), 100);
   setTimeout(() => {
     clearInterval(talk);
     ctl.leg.speak(10, 60);
   }, 1400);
+}
+
+test('partialResultCallback gets UnstableSpeechResult, StableSpeechResult and SequenceNumber while the caller speaks', async () => {
+  const ctl = new FakeControl('https://app.example.com/menu');
+  ctl.speech = new ScriptedRecognizer({ text: 'talk to billing', confidence: 0.8 });
+  speakForAWhile(ctl);
   const out = await executeGather(verb('<Gather input="speech" speechTimeout="1" partialResultCallback="/partial"/>', 'Gather'), ctl);
   assert.equal(out.kind === 'redirect' ? out.params?.SpeechResult : null, 'talk to billing');
   assert.deepEqual(ctl.notified[0], {
@@ -138,11 +143,7 @@ test('partialResultCallback: an engine that gives final results only is asked on
   const ctl = new FakeControl('https://app.example.com/menu');
   const asr = new ScriptedRecognizer({ text: 'talk to billing', confidence: 0.8 }, true);
   ctl.speech = asr;
-  const talk = setInterval(() => ctl.leg.speak(4000, 5), 100);
-  setTimeout(() => {
-    clearInterval(talk);
-    ctl.leg.speak(10, 60);
-  }, 1400);
+  speakForAWhile(ctl);
   const out = await executeGather(verb('<Gather input="speech" speechTimeout="1" partialResultCallback="/partial"/>', 'Gather'), ctl);
   assert.equal(out.kind === 'redirect' ? out.params?.SpeechResult : null, 'talk to billing');
   assert.equal(asr.asked.length, 1, 'only the final recognition');
