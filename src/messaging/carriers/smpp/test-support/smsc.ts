@@ -131,7 +131,9 @@ export class TestSmsc {
 
   /** Sends a deliver_sm to the first bound receiver or transceiver; resolves with its response or null. */
   async sendDeliver(fields: Partial<DeliverSmPdu>): Promise<Pdu | null> {
-    const client = [...this.clients].find((c) => c.bind && c.bind.command !== 'bind_transmitter');
+    // The newest open receiver: after a gateway restarts, its old connection can linger here until the FIN
+    // is read, and a deliver_sm sent on it would only time out.
+    const client = [...this.clients].reverse().find((c) => c.conn.isOpen && c.bind && c.bind.command !== 'bind_transmitter');
     if (!client) return null;
     try {
       const resp = await client.conn.request({ ...shortMessageDefaults(), ...fields, command: 'deliver_sm', status: 0 }, 5000);
