@@ -19,10 +19,13 @@ export interface VoiceServer {
 export async function startVoiceServer(o: { dir: string; sipPort: number; sid: string; token: string; mediaWorkers: string }): Promise<VoiceServer> {
   // BENCH_PROFILE=<dir>: a CPU profile of each of the server's threads there (written on a clean exit).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  // BENCH_SERVER_NODE_FLAGS='--flag ...': Node and V8 flags for the server alone (for example a GC setting to compare).
+  const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
   const child = spawn(
     process.execPath,
     [
       ...profile,
+      ...nodeFlags,
       '--import',
       'tsx',
       '--input-type=module',

@@ -18,6 +18,7 @@
 // Writes docs/benchmarks.md (section voice, or --section; the bridge and conference parts their own
 // sections, SECTION-bridge and SECTION-conference).
 // BENCH_PROFILE=<dir> writes CPU profiles of the Switchboard process's threads there (--cpu-prof).
+// BENCH_SERVER_NODE_FLAGS='--flag ...' starts the Switchboard process with those Node and V8 flags (a GC setting to compare).
 // With --nodes N [--via-kamailio]: several nodes on PostgreSQL behind Kamailio instead (bench/voice-cluster.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
