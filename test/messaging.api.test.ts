@@ -108,6 +108,40 @@ describe('the Messages resource', () => {
     await fails(s.client.messages(m.sid).fetch(), 20404, 404);
   });
 
+  test('paging through a DateSent range: every message once, in list order, also back with previous_page_uri', async () => {
+    // Created at once, so several share a millisecond: the page cursor must break those ties by SID.
+    const to = '+15558673000';
+    const created = await Promise.all(Array.from({ length: 12 }, (_, i) => s.client.messages.create({ to, from: shop, body: `page ${i}` })));
+    await eventually(async () => {
+      const all = await s.client.messages.list({ to, pageSize: 1000 });
+      return all.length === 12 && all.every((m) => m.dateSent !== null) ? true : undefined;
+    });
+    const day = 86_400_000;
+    const range = { to, dateSentAfter: new Date(Date.now() - day), dateSentBefore: new Date(Date.now() + day) };
+    const whole = (await s.client.messages.list({ ...range, pageSize: 1000 })).map((m) => m.sid);
+    assert.deepEqual([...whole].sort(), created.map((m) => m.sid).sort());
+    // The SDK follows next_page_uri; pages of 5 must give the same sequence.
+    assert.deepEqual(
+      (await s.client.messages.list({ ...range, pageSize: 5 })).map((m) => m.sid),
+      whole,
+    );
+    // Raw: page 2 (via next_page_uri), then page 1 again via page 2's previous_page_uri.
+    type Body = { messages: { sid: string }[]; next_page_uri: string | null; previous_page_uri: string | null };
+    const get = async (uri: string) => (await (await s.fetch(uri)).json()) as Body;
+    const q = `To=${encodeURIComponent(to)}&DateSent%3E=${range.dateSentAfter.toISOString()}&DateSent%3C=${range.dateSentBefore.toISOString()}&PageSize=5`;
+    const first = await get(`/2010-04-01/Accounts/${s.accountSid}/Messages.json?${q}`);
+    const second = await get(first.next_page_uri ?? '');
+    assert.deepEqual(
+      second.messages.map((m) => m.sid),
+      whole.slice(5, 10),
+    );
+    const back = await get(second.previous_page_uri ?? '');
+    assert.deepEqual(
+      back.messages.map((m) => m.sid),
+      whole.slice(0, 5),
+    );
+  });
+
   test('parallel creates from several senders all commit (no deadlock between their schedule rows)', async () => {
     const senders = [shop];
     for (let i = 0; i < 2; i++) senders.push((await s.client.incomingPhoneNumbers.create({ areaCode: '628' })).phoneNumber);
