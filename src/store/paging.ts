@@ -44,7 +44,7 @@ export async function paginate<DB, TB extends keyof DB, O extends Keyed>(
     const opOrEqual = scanAsc ? sql.raw('>=') : sql.raw('<=');
     // "After the cursor" written out, not as the row value (date_created, sid) < (c, s): with a second bound
     // on date_created in the query (a DateSent range), SQLite planned the row value as a skip-scan of the
-    // whole index plus a sort, 150-210 ms a page at 1 M messages; this form keeps the index range.
+    // whole index plus a sort (156 ms a page at 1 M messages against 0.7 ms); this form keeps the index range.
     q = q.where(sql<boolean>`date_created ${opOrEqual} ${cursor.dateCreated} and (date_created ${op} ${cursor.dateCreated} or sid ${op} ${cursor.sid})`);
   }
   const dir = scanAsc ? 'asc' : 'desc';
