@@ -57,6 +57,8 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
   private setup: Promise<Setup> | null = null;
   private dir: string | null = null;
   private closed = false;
+  /** Decodes not yet settled; an aborted recognition returns before its decode has finished with its files. */
+  private readonly decoding = new Set<Promise<unknown>>();
 
   constructor(options: PocketsphinxOptions = {}) {
     this.binary = options.binary ?? 'pocketsphinx_batch';
@@ -132,6 +134,11 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
     if (request.signal?.aborted) throw new SpeechError('aborted', 'the recognition was cancelled');
     const pool = grammar ? this.grammarPool : this.modelPool;
     const decoding = pool.run((p) => p.decode(pcm16k, grammar?.fsg ?? null, timeoutMs));
+    this.decoding.add(decoding);
+    decoding.then(
+      () => this.decoding.delete(decoding),
+      () => this.decoding.delete(decoding),
+    );
     return toResult(await abortable(decoding, request.signal), seconds);
   }
 
@@ -140,6 +147,8 @@ export class PocketsphinxRecognizer implements SpeechRecognizer {
     this.closed = true;
     this.grammarPool.close();
     this.modelPool.close();
+    // Removing the directory while a decode still writes or removes its audio file there fails (ENOTEMPTY).
+    await Promise.allSettled(this.decoding);
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
   }
 
