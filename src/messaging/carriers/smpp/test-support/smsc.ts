@@ -129,7 +129,7 @@ export class TestSmsc {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Sends a deliver_sm to the first bound receiver or transceiver; resolves with its response or null. */
+  /** Sends a deliver_sm to the newest open receiver or transceiver; resolves with its response or null. */
   async sendDeliver(fields: Partial<DeliverSmPdu>): Promise<Pdu | null> {
     // The newest open receiver: after a gateway restarts, its old connection can linger here until the FIN
     // is read, and a deliver_sm sent on it would only time out.
