@@ -1,6 +1,7 @@
 // The voice benchmarks' server: `switchboard start` from the TypeScript sources (no build step), the way
 // bin/switchboard.js would run it, and the media figures they read from its /metrics.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { flag, ROOT } from './lib.js';
 
@@ -21,6 +22,8 @@ export async function startVoiceServer(o: { dir: string; sipPort: number; sid: s
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   // BENCH_SERVER_NODE_FLAGS='--flag ...': Node and V8 flags for the server alone (for example a GC setting to compare).
   const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+  // BENCH_SERVER_STDOUT=<file>: the server's standard output there (what V8's --trace-* flags print).
+  const stdout = process.env.BENCH_SERVER_STDOUT ? openSync(process.env.BENCH_SERVER_STDOUT, 'w') : 'ignore';
   const child = spawn(
     process.execPath,
     [
@@ -53,7 +56,7 @@ export async function startVoiceServer(o: { dir: string; sipPort: number; sid: s
       ...(MEDIA_PRIORITY === '' ? [] : ['--media-priority', MEDIA_PRIORITY]),
       ...(MEDIA_REALTIME === '' ? [] : ['--media-realtime', MEDIA_REALTIME]),
     ],
-    { cwd: ROOT, env: { ...process.env, SWITCHBOARD_ACCOUNT_SID: o.sid, SWITCHBOARD_AUTH_TOKEN: o.token }, stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: ROOT, env: { ...process.env, SWITCHBOARD_ACCOUNT_SID: o.sid, SWITCHBOARD_AUTH_TOKEN: o.token }, stdio: ['ignore', stdout, 'pipe'] },
   );
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
