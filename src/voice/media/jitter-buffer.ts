@@ -220,8 +220,9 @@ export class JitterBuffer implements FrameSource {
     // Already have every block this packet covers? A duplicate.
     let fresh = false;
     for (let pos = Math.max(0, ahead); pos < ahead + n && !fresh; pos += BLOCK) {
-      const slot = (this.head + Math.floor(pos / FRAME_SAMPLES)) % this.capacity;
-      if (((this.masks[slot] ?? 0) & (1 << Math.floor((pos % FRAME_SAMPLES) / BLOCK))) === 0) fresh = true;
+      // `| 0`, not Math.floor (pos >= 0): V8 then divides as integers and never deoptimizes on a fraction.
+      const slot = (this.head + ((pos / FRAME_SAMPLES) | 0)) % this.capacity;
+      if (((this.masks[slot] ?? 0) & (1 << (((pos % FRAME_SAMPLES) / BLOCK) | 0))) === 0) fresh = true;
     }
     if (!fresh) {
       this.stats.duplicates++;

@@ -19,6 +19,8 @@ const FIFO = FRAME * 8;
 const MAX_BACKLOG = FRAME * 6;
 /** A backlog above this many frames after a tick is cut to one frame (latency does not creep up). */
 const TRIM_TO = FRAME;
+/** Positions are brought back by this much (a multiple of FIFO) once they reach it. */
+const WRAP = FIFO * 1024;
 
 export interface MixFlags<K> {
   /** Not heard by anyone (still hears the conference). */
@@ -64,49 +66,63 @@ export class MixPort<K> {
 
   /** Received audio (decoded PCM16), at any time between ticks. */
   push(pcm: Int16Array, n: number): void {
-    for (let i = 0; i < n; i++) this.fifo[(this.writePos + i) % FIFO] = pcm[i] ?? 0;
-    this.writePos += n;
-    if (this.writePos - this.readPos > MAX_BACKLOG) this.readPos = this.writePos - MAX_BACKLOG;
+    const fifo = this.fifo;
+    const at = this.writePos;
+    for (let i = 0; i < n; i++) fifo[(at + i) % FIFO] = pcm[i] ?? 0;
+    const written = at + n;
+    this.writePos = written;
+    // Written without a branch, like take(): see "Stable hot code" there.
+    const oldest = written - MAX_BACKLOG;
+    const read = this.readPos;
+    this.readPos = read < oldest ? oldest : read;
   }
 
-  /** Moves the next frame into `cur` (silence for what is missing); returns the frame's energy (sum of squares). */
+  /**
+   * Moves the next frame into `cur` (silence for what is missing); returns the frame's energy (sum of squares).
+   *
+   * Stable hot code: silence and audio run the same operations here and in push() and detect() (no store,
+   * call or arithmetic only audio reaches). V8 optimizes the mixer while a conference is still silent; an
+   * operation it never saw run has no type feedback, and the first audio to reach one throws the optimized
+   * code away, in every conference at once when their media starts together (issue 16).
+   */
   take(): number {
-    const have = Math.min(FRAME, this.writePos - this.readPos);
+    const fifo = this.fifo;
+    const cur = this.cur;
+    const read = this.readPos;
+    const write = this.writePos;
+    const have = Math.min(FRAME, write - read);
     let energy = 0;
-    for (let i = 0; i < have; i++) {
-      const v = this.fifo[(this.readPos + i) % FIFO] ?? 0;
-      this.cur[i] = v;
+    for (let i = 0; i < FRAME; i++) {
+      const sample = fifo[(read + i) % FIFO] ?? 0;
+      const v = i < have ? sample : 0;
+      cur[i] = v;
       energy += v * v;
     }
-    this.cur.fill(0, have);
-    this.readPos += have;
     // A burst left more than two frames waiting: drop to one, so this participant is not heard ever later.
-    if (this.writePos - this.readPos > FRAME * 2) this.readPos = this.writePos - TRIM_TO;
+    const next = read + have;
+    const trimmed = write - TRIM_TO;
+    const kept = write - next > FRAME * 2 ? trimmed : next;
     // Keep positions small (they index a ring modulo FIFO).
-    if (this.readPos >= FIFO * 1024) {
-      this.readPos -= FIFO * 1024;
-      this.writePos -= FIFO * 1024;
-    }
+    const wrap = kept >= WRAP ? WRAP : 0;
+    this.readPos = kept - wrap;
+    this.writePos = write - wrap;
     return energy;
   }
 
-  /** Speaker detection on this tick's energy; true when `speaking` changed. */
+  /** Speaker detection on this tick's energy; true when `speaking` changed. Branch-free stores, as in take(). */
   detect(energy: number, o: SpeakerOptions): boolean {
+    const attack = o.attack;
+    const release = o.release;
     const loud = energy > o.threshold * o.threshold * FRAME;
-    if (loud) {
-      this.below = 0;
-      if (!this.speaking && ++this.above >= o.attack) {
-        this.speaking = true;
-        return true;
-      }
-    } else {
-      this.above = 0;
-      if (this.speaking && ++this.below >= o.release) {
-        this.speaking = false;
-        return true;
-      }
-    }
-    return false;
+    const was = this.speaking;
+    // `above` counts loud frames while not speaking, `below` quiet frames while speaking.
+    const above = this.above + 1;
+    const below = this.below + 1;
+    this.above = loud ? (was ? this.above : above) : 0;
+    this.below = loud ? 0 : was ? below : this.below;
+    const now = was ? loud || below < release : loud && above >= attack;
+    this.speaking = now;
+    return now !== was;
   }
 
   /** Writes `out` as G.711 into `buf` at `offset` (what the session sends this tick). */
