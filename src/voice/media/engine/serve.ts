@@ -10,6 +10,7 @@ import type { EngineWorkerData, FromEngine, ToEngine } from './protocol.js';
 import type { RtpDropCounters } from '../source-filter.js';
 import type { StreamTapFactory } from '../stream-tap.js';
 import { raiseThisThread } from './thread-priority.js';
+import { warmUpMediaPath } from './warm-up.js';
 
 export function serveEngine(streamTaps?: StreamTapFactory): void {
   const port = parentPort;
@@ -53,4 +54,6 @@ export function serveEngine(streamTaps?: StreamTapFactory): void {
     }
     host.handle(msg);
   });
+  // Private sockets and clock: calls are served meanwhile. A failure only costs the warm-up's benefit.
+  void warmUpMediaPath().catch(() => undefined);
 }

@@ -1,0 +1,146 @@
+/**
+ * Runs the conference media path once, privately, when an engine thread starts, so that V8 has seen every
+ * operation of it with the values real streams carry before the first call's audio arrives.
+ *
+ * Why: V8 compiles the hot functions (the clock's run, a session's packet handler and tick, the jitter
+ * buffer, the mixer) from what it has seen them do. Calls are set up, and their mixers tick on silence, for
+ * seconds before audio flows; then every call's audio starts within the same few milliseconds, and V8 throws
+ * away code that never saw audio: operations without type feedback, fields first written twice (no longer
+ * constant) or first given a 32-bit SSRC past 2^31 (a heap number, not a small integer). Everything then runs
+ * in V8's interpreter for a few hundred milliseconds while it compiles again, and the media clock falls
+ * 15-25 ms behind (measured in issue 16, `docs/benchmarks.md`). After this warm-up those fields already have
+ * their final shapes and the operations their feedback.
+ *
+ * It uses its own clock (driven by hand, no timer), its own sockets on 127.0.0.1, and its own drop counters,
+ * and closes everything when done: nothing of it is visible to calls or metrics. It takes a few hundred
+ * milliseconds of one core, once per thread.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { MediaClock } from '../clock.js';
+import { decodeTable, encodeTable } from '../g711.js';
+import { RTP_HEADER_BYTES, writeRtpHeader } from '../rtp.js';
+import { RtpSession } from '../session.js';
+
+const PARTICIPANTS = 3;
+const SAMPLES = 160;
+
+/** What a phone on the far end of a participant sends: a real stream's numbers, including their wraps. */
+interface Phone {
+  socket: Socket;
+  ssrc: number;
+  seq: number;
+  timestamp: number;
+  /** 20 ms of tone (PCMU), and the same quiet. */
+  loud: Buffer;
+  quiet: Buffer;
+  /** A packet held back to be sent after the next one. */
+  held: Buffer | null;
+}
+
+function frame(hz: number, amplitude: number): Buffer {
+  const table = encodeTable('PCMU');
+  const b = Buffer.alloc(RTP_HEADER_BYTES + SAMPLES);
+  for (let i = 0; i < SAMPLES; i++) b[RTP_HEADER_BYTES + i] = table[Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / 8000)) & 0xffff] ?? 0;
+  return b;
+}
+
+async function openPhone(i: number, heard: () => void): Promise<Phone> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => resolve());
+  });
+  const ulaw = decodeTable('PCMU');
+  socket.on('message', (msg: Buffer) => {
+    for (let j = RTP_HEADER_BYTES; j < msg.length; j++) if (Math.abs(ulaw[msg[j] ?? 0] ?? 0) > 1000) return heard();
+  });
+  // SSRCs and timestamps past 2^31 and close to their wraps, sequence numbers about to wrap.
+  return { socket, ssrc: 0xf0000000 + i, seq: 0xfff0 + i, timestamp: 0xffff0000 + i * 7, loud: frame(400 + 100 * i, 6000), quiet: frame(400, 20), held: null };
+}
+
+/** What went through, for tests: the path ran with audio, and speakers started and stopped. */
+export interface WarmUpReport {
+  packetsReceived: number;
+  speakingChanges: number;
+  /** Mixed frames sent to the phones with sound in them. */
+  mixedFramesWithSound: number;
+}
+
+/**
+ * The warm-up's sessions, closed, kept for the thread's life (a few kilobytes). V8 forgets an object shape,
+ * and drops the optimized code and type feedback that name it, once no object has that shape any more; kept,
+ * their shapes (with the fields already generalized) are those every later session, jitter buffer and RTP
+ * header gets.
+ */
+const kept: RtpSession[] = [];
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * `frames` 20 ms frames through three mixed participants: quiet, two spurts of tone (speakers start and
+ * stop twice), and in the first 500 frames a lost packet now and then and a run of them once, late packets,
+ * duplicates and pairs out of order.
+ */
+export async function warmUpMediaPath(frames = 1100): Promise<WarmUpReport> {
+  const report: WarmUpReport = { packetsReceived: 0, speakingChanges: 0, mixedFramesWithSound: 0 };
+  let now = 0;
+  const clock = new MediaClock({ phases: 10, now: () => now });
+  const drops = { source: 0, ssrc: 0 };
+  const sessions: RtpSession[] = [];
+  const phones: Phone[] = [];
+  try {
+    for (let i = 0; i < PARTICIPANTS; i++) {
+      const phone = await openPhone(i, () => void report.mixedFramesWithSound++);
+      phones.push(phone);
+      const session = await RtpSession.open({ host: '127.0.0.1', strict: true, drops, clock });
+      session.on('speaking', () => void report.speakingChanges++);
+      session.setRemote('127.0.0.1', phone.socket.address().port);
+      sessions.push(session);
+    }
+    const home = sessions[0] as RtpSession;
+    for (const s of sessions) s.mix(home, { muted: false, hold: false, coach: null });
+    for (let k = 0; k < frames; k++) {
+      const loud = (k >= 140 && k < 420) || (k >= 700 && k < 900);
+      for (let i = 0; i < PARTICIPANTS; i++) {
+        const p = phones[i] as Phone;
+        const src = loud ? p.loud : p.quiet;
+        const packet = Buffer.from(src);
+        writeRtpHeader(packet, k === 0, 0, p.seq, p.timestamp, p.ssrc);
+        p.seq = (p.seq + 1) & 0xffff;
+        p.timestamp = (p.timestamp + SAMPLES) >>> 0;
+        const port = (sessions[i] as RtpSession).port;
+        // Trouble in the first 500 frames only: the jitter buffer revises its depth every 500 (late packets
+        // in one window grow it, none in the next shrink it), and both must run.
+        const trouble = k < 500;
+        if (trouble && (k % 50 === 17 || (k >= 300 && k < 306))) continue; // lost: one, and once a run past concealment
+        if (trouble && k % 50 === 29) {
+          p.held = packet; // sent after the next one: reordered
+          continue;
+        }
+        p.socket.send(packet, port, '127.0.0.1');
+        if (trouble && k % 50 === 45) p.socket.send(packet, port, '127.0.0.1'); // a duplicate
+        if (p.held) p.socket.send(p.held, port, '127.0.0.1');
+        p.held = null;
+        if (trouble && k % 50 === 40) {
+          // A packet of 10 frames ago: late (its frame went out), and then one from a second and more ago.
+          const late = Buffer.from(src);
+          writeRtpHeader(late, false, 0, (p.seq - 11) & 0xffff, (p.timestamp - 11 * SAMPLES) >>> 0, p.ssrc);
+          p.socket.send(late, port, '127.0.0.1');
+          writeRtpHeader(late, false, 0, (p.seq - 70) & 0xffff, (p.timestamp - 70 * SAMPLES) >>> 0, p.ssrc);
+          p.socket.send(Buffer.from(late), port, '127.0.0.1');
+        }
+      }
+      await turn();
+      await turn();
+      now += 20;
+      clock.run();
+    }
+    for (const s of sessions) report.packetsReceived += s.stats.packetsReceived;
+    for (const s of sessions) s.mix(null);
+    return report;
+  } finally {
+    for (const s of sessions) await s.close();
+    kept.push(...sessions);
+    for (const p of phones) p.socket.close();
+  }
+}
