@@ -43,4 +43,16 @@ export class OptOutsRepository {
     }
     return (await check(ex, accountSid, recipient, ...senders)).length > 0;
   }
+
+  /** Up to `limit` recipients opted out of one sender (a range of the primary key): what a cache holds per sender. */
+  async recipients(accountSid: string, sender: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('opt_outs')
+      .select('recipient')
+      .where('account_sid', '=', accountSid)
+      .where('sender', '=', sender)
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.recipient);
+  }
 }
