@@ -17,6 +17,7 @@ import { transcriptionsMigration } from './0014_transcriptions.js';
 import { retentionMigration } from './0015_retention.js';
 import { listIndexesMigration } from './0016_list_indexes.js';
 import { callNodesMigration } from './0017_call_nodes.js';
+import { cacheNotifyMigration } from './0018_cache_notify.js';
 
 /** Every migration, in order. Forward-only: a released entry is never edited or removed. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -38,6 +39,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     '0015_retention': retentionMigration,
     '0016_list_indexes': listIndexesMigration,
     '0017_call_nodes': callNodesMigration,
+    '0018_cache_notify': cacheNotifyMigration(dialect),
   };
   return { getMigrations: async () => migrations };
 }
