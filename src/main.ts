@@ -117,11 +117,19 @@ export async function startSwitchboard(config: Config, opts: StartOptions = {}):
   const warn = (what: string) => (err: unknown) => logger.warn({ err }, what);
 
   // Products: each builds its own services and workers from the platform's parts.
-  const numbers = createNumbers({ db, clock, numberPool: config.numberPool, realPhones: Boolean(config.sipTrunk), enqueueWebhooks: platform.enqueueWebhooks });
+  const numbers = createNumbers({
+    db,
+    clock,
+    lookups: platform.lookups,
+    numberPool: config.numberPool,
+    realPhones: Boolean(config.sipTrunk),
+    enqueueWebhooks: platform.enqueueWebhooks,
+  });
   const usage = createUsage({ db, clock, pricing });
   const messaging = createMessaging({
     db,
     dialect,
+    lookups: platform.lookups,
     clock,
     events,
     jobs,

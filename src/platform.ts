@@ -11,6 +11,9 @@ import { Worker } from './jobs/worker.js';
 import { RetentionPruner } from './retention/pruner.js';
 import type { RetentionPolicy } from './retention/policy.js';
 import { migrate, openStore } from './store/db.js';
+import { CachedAccounts } from './store/cache/cached-accounts.js';
+import { LookupCache } from './store/cache/lookup-cache.js';
+import { CacheListener } from './store/cache/pg-listener.js';
 import { AccountsRepository } from './store/repositories/accounts.js';
 import { ApiKeysRepository } from './store/repositories/api-keys.js';
 import { ClusterRepository } from './store/repositories/cluster.js';
@@ -49,7 +52,21 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
   // Each `--workers` process is a node of its own: claims, leases and heartbeats are per process.
   const workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 
-  const accounts = new AccountsService({ accounts: new AccountsRepository(db), keys: new ApiKeysRepository(db), settings: new SettingsRepository(db), clock });
+  // The lookups every message makes (account, numbers, opt-outs). On PostgreSQL other processes write too, so
+  // caching waits until their writes' notifications can arrive (store/cache/pg-listener.ts).
+  const lookups = new LookupCache();
+  const cacheListener =
+    dialect === 'postgres'
+      ? new CacheListener({ url: config.databaseUrl, cache: lookups, onWarning: (message) => o.log.warn({ component: 'lookup-cache' }, message) })
+      : undefined;
+  await cacheListener?.start();
+
+  const accounts = new AccountsService({
+    accounts: new CachedAccounts(new AccountsRepository(db), lookups),
+    keys: new ApiKeysRepository(db),
+    settings: new SettingsRepository(db),
+    clock,
+  });
   const root = await accounts.ensureRoot(config.accountSid && config.authToken ? { sid: config.accountSid, token: config.authToken } : undefined);
 
   const jobs = new JobQueue(new JobsRepository(db, dialect), clock);
@@ -104,6 +121,7 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
     dialect,
     events,
     workerId,
+    lookups,
     accounts,
     root,
     jobs,
@@ -133,6 +151,7 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
       await pruner.stop();
       await webhookWorker.stop();
       await limiter.stop();
+      await cacheListener?.stop();
       await store.close();
     },
   };

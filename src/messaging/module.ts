@@ -5,6 +5,9 @@ import { Worker } from '../jobs/worker.js';
 import type { DialectName } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import type { Kysely } from 'kysely';
+import { CachedMessagingServices, CachedPhoneNumbers } from '../store/cache/cached-numbers.js';
+import { CachedOptOuts } from '../store/cache/cached-opt-outs.js';
+import type { LookupCache } from '../store/cache/lookup-cache.js';
 import { ApplicationsRepository } from '../store/repositories/applications.js';
 import { CarriersRepository } from '../store/repositories/carriers.js';
 import { MediaRepository } from '../store/repositories/media.js';
@@ -34,6 +37,8 @@ import { VirtualPhones } from './virtual-phones.js';
 export interface MessagingOptions {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** Numbers, Messaging Services and opt-outs are read through it (store/cache/). */
+  lookups: LookupCache;
   clock: Clock;
   events: EventBus;
   jobs: JobQueue;
@@ -62,10 +67,10 @@ export interface MessagingOptions {
 /** Messaging's internals wired together; main.ts sees only what this returns. */
 export function createMessaging(o: MessagingOptions) {
   const messagesRepo = new MessagesRepository(o.db, o.dialect);
-  const numbersRepo = new PhoneNumbersRepository(o.db);
-  const servicesRepo = new MessagingServicesRepository(o.db);
+  const numbersRepo = new CachedPhoneNumbers(new PhoneNumbersRepository(o.db), o.lookups);
+  const servicesRepo = new CachedMessagingServices(new MessagingServicesRepository(o.db), o.lookups);
   const applicationsRepo = new ApplicationsRepository(o.db);
-  const optOutsRepo = new OptOutsRepository(o.db);
+  const optOutsRepo = new CachedOptOuts(new OptOutsRepository(o.db), o.lookups);
   const mediaRepo = new MediaRepository(o.db);
   const tx = transactor(o.db);
   const mediaTimeoutMs = o.mediaTimeoutMs ?? 15_000;

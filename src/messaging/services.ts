@@ -10,8 +10,8 @@ export type ServiceInput = Partial<Omit<MessagingServiceRow, 'sid' | 'account_si
 /** Messaging Services (MG...): a sender pool with shared inbound and status-callback settings. */
 export class MessagingServicesService {
   constructor(
-    private readonly repo: MessagingServicesRepository,
-    private readonly numbers: PhoneNumbersRepository,
+    private readonly repo: Pick<MessagingServicesRepository, 'insert' | 'findOwned' | 'list' | 'update' | 'delete' | 'attach' | 'listSenders' | 'detach'>,
+    private readonly numbers: Pick<PhoneNumbersRepository, 'findOwned'>,
     private readonly clock: Clock,
   ) {}
 

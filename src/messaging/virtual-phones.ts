@@ -16,7 +16,7 @@ import type { InternalDelivery } from './inbound.js';
 export class VirtualPhones implements VirtualPhoneInbox {
   constructor(
     private readonly messages: MessagesRepository,
-    private readonly numbers: PhoneNumbersRepository,
+    private readonly numbers: Pick<PhoneNumbersRepository, 'findByNumber'>,
     private readonly inbound: InternalDelivery,
     private readonly clock: Clock,
   ) {}

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { ApplicationsService } from '../applications/service.js';
 import type { Clock } from '../core/clock.js';
+import { CachedPhoneNumbers } from '../store/cache/cached-numbers.js';
+import type { LookupCache } from '../store/cache/lookup-cache.js';
 import { ApplicationsRepository } from '../store/repositories/applications.js';
 import { OutgoingCallerIdsRepository } from '../store/repositories/outgoing-caller-ids.js';
 import { PhoneNumbersRepository } from '../store/repositories/phone-numbers.js';
@@ -13,6 +15,8 @@ import { NumbersService } from './service.js';
 export interface NumbersOptions {
   db: Kysely<Database>;
   clock: Clock;
+  /** Buying, updating and releasing a number invalidates the lookups of it (store/cache/). */
+  lookups: LookupCache;
   /** SWITCHBOARD_NUMBER_POOL: a file of numbers that may be bought; any possible number when unset. */
   numberPool?: string | undefined;
   /** Calls to phone numbers leave through a SIP trunk: caller IDs can then not be verified here. */
@@ -26,7 +30,12 @@ export function createNumbers(o: NumbersOptions) {
   const pool = o.numberPool ? new FilePool(o.numberPool) : new GeneratedPool();
   return {
     applications: new ApplicationsService(applicationsRepo, o.clock),
-    numbers: new NumbersService({ numbers: new PhoneNumbersRepository(o.db), applications: applicationsRepo, pool, clock: o.clock }),
+    numbers: new NumbersService({
+      numbers: new CachedPhoneNumbers(new PhoneNumbersRepository(o.db), o.lookups),
+      applications: applicationsRepo,
+      pool,
+      clock: o.clock,
+    }),
     callerIds: new CallerIdsService({
       repo: new OutgoingCallerIdsRepository(o.db),
       clock: o.clock,

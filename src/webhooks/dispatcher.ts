@@ -79,8 +79,6 @@ interface Attempt {
  * are durable and retried with backoff.
  */
 export class WebhookDispatcher {
-  private readonly tokens = new Map<string, { token: string; at: number }>();
-
   constructor(
     private readonly log: WebhookLog,
     private readonly authTokenOf: (accountSid: string) => Promise<string | undefined>,
@@ -178,12 +176,9 @@ export class WebhookDispatcher {
     });
   }
 
+  /** Read per request: the account lookup is cached and invalidated on change, so a new token signs at once. */
   private async token(accountSid: string): Promise<string> {
-    const cached = this.tokens.get(accountSid);
-    if (cached && Date.now() - cached.at < 5000) return cached.token;
-    const token = (await this.authTokenOf(accountSid)) ?? '';
-    this.tokens.set(accountSid, { token, at: Date.now() });
-    return token;
+    return (await this.authTokenOf(accountSid)) ?? '';
   }
 
   /** One signed HTTP request to `requestUrl` (the target's URL without its fragment), recorded with its answer. */
