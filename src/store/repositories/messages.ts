@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DialectName } from '../db.js';
 import { arg, compiled, compiledInsert } from '../compiled.js';
-import { paginate, type Page, type PageQuery } from '../paging.js';
+import { ofAccount, paginate, type Page, type PageQuery } from '../paging.js';
 import type { Database, MessagesTable, VirtualPhoneMessagesTable } from '../schema.js';
 import type { Executor } from '../transactor.js';
 
@@ -215,7 +215,7 @@ export class MessagesRepository {
   }
 
   async list(accountSid: string, f: MessageFilter, page: PageQuery): Promise<Page<MessageRow>> {
-    let q = this.db.selectFrom('messages').selectAll().where('account_sid', '=', accountSid);
+    let q = this.db.selectFrom('messages').selectAll().where(ofAccount(this.dialect, accountSid));
     if (f.to !== undefined) q = q.where('to_number', '=', f.to);
     if (f.from !== undefined) q = q.where('from_number', '=', f.from);
     if (f.dateSentOn) q = q.where('date_sent', '>=', f.dateSentOn[0]).where('date_sent', '<', f.dateSentOn[1]);
