@@ -79,7 +79,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * `frames` 20 ms frames through three mixed participants: quiet, two spurts of tone (speakers start and
  * stop twice), and in the first 500 frames a lost packet now and then and a run of them once, late packets,
- * duplicates and pairs out of order.
+ * duplicates and pairs out of order; later one participant on hold, then muted.
  */
 export async function warmUpMediaPath(frames = 1100): Promise<WarmUpReport> {
   const report: WarmUpReport = { packetsReceived: 0, speakingChanges: 0, mixedFramesWithSound: 0 };
@@ -118,8 +118,11 @@ export async function warmUpMediaPath(frames = 1100): Promise<WarmUpReport> {
           continue;
         }
         p.socket.send(packet, port, '127.0.0.1');
-        if (trouble && k % 50 === 45) p.socket.send(packet, port, '127.0.0.1'); // a duplicate
-        if (p.held) p.socket.send(p.held, port, '127.0.0.1');
+        if (p.held) {
+          // While the held one is missing this one waits in the buffer: a copy now is a duplicate.
+          p.socket.send(packet, port, '127.0.0.1');
+          p.socket.send(p.held, port, '127.0.0.1');
+        }
         p.held = null;
         if (trouble && k % 50 === 40) {
           // A packet of 10 frames ago: late (its frame went out), and then one from a second and more ago.
@@ -129,6 +132,11 @@ export async function warmUpMediaPath(frames = 1100): Promise<WarmUpReport> {
           writeRtpHeader(late, false, 0, (p.seq - 70) & 0xffff, (p.timestamp - 70 * SAMPLES) >>> 0, p.ssrc);
           p.socket.send(Buffer.from(late), port, '127.0.0.1');
         }
+      }
+      // One participant on hold for a while, then muted for a while (out of the mix, then heard by none).
+      if (k === 600 || k === 640 || k === 680) {
+        const third = sessions[2] as RtpSession;
+        third.mix(home, { muted: k === 640, hold: k === 600, coach: null });
       }
       await turn();
       await turn();
