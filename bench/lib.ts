@@ -84,9 +84,12 @@ export interface RunningSwitchboard {
   stop(): Promise<void>;
 }
 
-/** Starts `switchboard start` from the compiled build (the way users run it) and reads its banner. */
+/**
+ * Starts `switchboard start` from the compiled build (the way users run it) and reads its banner. The build
+ * is brought up to date first: a dist/ older than the sources would measure code that is no longer there.
+ */
 export async function startSwitchboardProcess(args: string[], env: Record<string, string> = {}): Promise<RunningSwitchboard> {
-  if (!existsSync(join(ROOT, 'dist/cli.js'))) execSync('npx tsc -p tsconfig.build.json', { cwd: ROOT, stdio: 'inherit' });
+  execSync('node scripts/ensure.mjs dist', { cwd: ROOT, stdio: 'inherit' });
   // BENCH_PROFILE=<dir> writes a CPU profile of each server process there (on a clean exit).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, join(ROOT, 'bin/switchboard.js'), 'start', ...args], {

@@ -1,6 +1,7 @@
 // Makes a fresh clone runnable: installs npm dependencies when the lock file changed, builds dist/ when
 // sources changed, and (for `test`) makes sure the Debian packages the tests drive are present.
-// Modes: `install` (npm dependencies only), `build` (the default), `test`.
+// Modes: `install` (npm dependencies only), `build` (the default), `test`; `dist` builds without checking
+// dependencies (the benchmarks, which already run from node_modules).
 // Uses only Node built-ins because it runs before node_modules exists.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -80,6 +81,6 @@ function ensureDebianPackages() {
   }
 }
 
-ensureInstalled();
-if (mode === 'build' || mode === 'test') ensureBuilt();
+if (mode !== 'dist') ensureInstalled();
+if (mode === 'build' || mode === 'test' || mode === 'dist') ensureBuilt();
 if (mode === 'test') ensureDebianPackages();
