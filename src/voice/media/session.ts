@@ -180,7 +180,7 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
       this.playback.interrupt(digit);
       this.emit('digitStart', digit);
     };
-    socket.on('message', this.onPacket);
+    socket.on('message', this.receivePacket);
     socket.on('error', () => void this.stats.sendErrors++);
     this.clock.add(this);
   }
@@ -331,7 +331,12 @@ export class RtpSession extends Emitter<RtpSessionEvents> implements ClockClient
     this.socket.send(packet, remote.port, remote.host);
   }
 
-  private readonly onPacket = (msg: Buffer, rinfo: RemoteInfo): void => {
+  /**
+   * One received datagram, as the socket hands it over. Public for the engine's warm-up
+   * (media/engine/warm-up.ts), which feeds packets here without a socket: a worker thread that is
+   * terminated while one of its UDP sockets receives takes the whole process down (Node's AddressToJS fails).
+   */
+  readonly receivePacket = (msg: Buffer, rinfo: RemoteInfo): void => {
     if (this.closed || !parseRtp(msg, msg.length, this.header)) return;
     const h = this.header;
     const filter = this.filter;

@@ -12,7 +12,7 @@ test('the warm-up mixes real packets, starts and stops speakers, and cleans up',
   assert.ok(report.packetsReceived > 3000, `received ${report.packetsReceived}`);
   // Each participant starts and stops speaking with each of the two spurts of tone.
   assert.ok(report.speakingChanges >= 12, `speaking changes ${report.speakingChanges}`);
-  // The phones heard the others' tones in the mix (480 frames of tone each).
-  assert.ok(report.mixedFramesWithSound > 1000, `mixed frames with sound ${report.mixedFramesWithSound}`);
+  // The conference's mix carried the tones (480 frames of them).
+  assert.ok(report.mixedFramesWithSound > 400, `mixed frames with sound ${report.mixedFramesWithSound}`);
   assert.equal(sharedMediaClock.size, before);
 });
