@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyNotification, keys } from './changes.js';
 import { LookupCache } from './lookup-cache.js';
-import { Lru } from './lru.js';
+import { Lru } from '../../core/lru.js';
 
 /** A load that counts its calls and answers `value`. */
 function counted<V>(value: () => V) {

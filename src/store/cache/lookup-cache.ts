@@ -1,4 +1,4 @@
-import { Lru } from './lru.js';
+import { Lru } from '../../core/lru.js';
 
 /** A repository's public methods: what a caching decorator implements (the class type also has its private fields). */
 export type RepositoryApi<T> = { [K in keyof T]: T[K] };

@@ -3,6 +3,7 @@
  * size, and concurrent requests for the same key share one synthesis. IVR prompts repeat constantly,
  * so this turns most <Say> verbs into a map lookup.
  */
+import { Lru } from '../../core/lru.js';
 import type { SynthesisRequest, TtsEngine } from './tts.js';
 
 export interface TtsCacheOptions {
@@ -12,10 +13,9 @@ export interface TtsCacheOptions {
 
 export class CachedTts implements TtsEngine {
   readonly name: string;
-  private readonly entries = new Map<string, Int16Array>();
+  /** Results by key, weighed by their bytes. */
+  private readonly entries: Lru<Int16Array>;
   private readonly inflight = new Map<string, Promise<Int16Array>>();
-  private bytes = 0;
-  private readonly maxBytes: number;
   hits = 0;
   misses = 0;
 
@@ -24,7 +24,7 @@ export class CachedTts implements TtsEngine {
     options: TtsCacheOptions = {},
   ) {
     this.name = `cached(${engine.name})`;
-    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.entries = new Lru(options.maxBytes ?? 64 * 1024 * 1024);
   }
 
   static key(r: SynthesisRequest): string {
@@ -40,9 +40,7 @@ export class CachedTts implements TtsEngine {
     const hit = this.entries.get(key);
     if (hit) {
       this.hits++;
-      this.entries.delete(key); // re-insert: Map order is our recency order
-      this.entries.set(key, hit);
-      return Promise.resolve(hit);
+      return Promise.resolve(hit.value);
     }
     const pending = this.inflight.get(key);
     if (pending) return pending;
@@ -50,7 +48,7 @@ export class CachedTts implements TtsEngine {
     const p = this.engine.synthesize(request).then(
       (pcm) => {
         this.inflight.delete(key);
-        this.store(key, pcm);
+        this.entries.set(key, pcm, pcm.byteLength);
         return pcm;
       },
       (err: unknown) => {
@@ -62,19 +60,7 @@ export class CachedTts implements TtsEngine {
     return p;
   }
 
-  private store(key: string, pcm: Int16Array): void {
-    if (pcm.byteLength > this.maxBytes) return;
-    this.entries.set(key, pcm);
-    this.bytes += pcm.byteLength;
-    for (const [k, v] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.bytes -= v.byteLength;
-    }
-  }
-
   clear(): void {
     this.entries.clear();
-    this.bytes = 0;
   }
 }
