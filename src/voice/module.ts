@@ -145,6 +145,7 @@ export function createVoice(o: VoiceOptions) {
               o.onError(new Error(`a media engine thread failed, ending its ${lost} call(s): ${error.message}`));
             },
             onPriority: (report) => o.onMediaPriority?.(report),
+            onWarmUpFailed: (message) => o.onError(new Error(`a media engine thread's warm-up failed (calls still run): ${message}`)),
           },
           { entry: engineEntry(import.meta.url, './engine-worker'), priorityBoost: o.mediaPriority ?? 0, realtime: o.mediaRealtime ?? 0 },
         )

@@ -48,6 +48,8 @@ export interface MediaEngineEvents {
   onCrash?(error: Error, calls: number): void;
   /** A worker started with a raised priority asked for: what it got, and why anything was refused. */
   onPriority?(report: ThreadPriorityReport): void;
+  /** A worker's warm-up failed (warm-up.ts). */
+  onWarmUpFailed?(message: string): void;
 }
 
 export interface MediaEngineSetup {
@@ -172,6 +174,7 @@ export class MediaEngine {
   private dispatch(slot: Slot, msg: FromEngine): void {
     if (msg.t === 'ticks') return this.events.onTicks?.(msg.lateness, msg.count, msg.skipped);
     if (msg.t === 'priority') return this.events.onPriority?.({ realtime: msg.realtime, nice: msg.nice, error: msg.error });
+    if (msg.t === 'warm-up-failed') return this.events.onWarmUpFailed?.(msg.message);
     slot.sessions.get(msg.id)?.receive(msg);
   }
 

@@ -66,4 +66,6 @@ export type FromEngine =
   /** Once a second: how late each tick sent its last frame (ms), and ticks dropped after stalls. */
   | { t: 'ticks'; lateness: Float64Array; count: number; skipped: number; sessions: number }
   /** At start, when a nice value was asked for: the one the thread runs at, or why it could not be set. */
-  | ({ t: 'priority' } & ThreadPriorityReport);
+  | ({ t: 'priority' } & ThreadPriorityReport)
+  /** The warm-up at thread start failed (warm-up.ts): calls still run, their media may start less smoothly. */
+  | { t: 'warm-up-failed'; message: string };

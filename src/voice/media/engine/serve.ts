@@ -54,6 +54,8 @@ export function serveEngine(streamTaps?: StreamTapFactory): void {
     }
     host.handle(msg);
   });
-  // Private sockets and clock: calls are served meanwhile. A failure only costs the warm-up's benefit.
-  void warmUpMediaPath().catch(() => undefined);
+  // Private sessions and clock: calls are served meanwhile. A failure only costs the warm-up's benefit: reported.
+  void warmUpMediaPath().catch((err: unknown) =>
+    port.postMessage({ t: 'warm-up-failed', message: err instanceof Error ? err.message : String(err) } satisfies FromEngine),
+  );
 }
