@@ -1,13 +1,12 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Compares two secrets in time independent of where they differ. Hashing first makes the inputs equal
  * in length, so the length of the expected secret does not leak either.
  */
 export function secretsEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  // One-shot hashes: no Hash object per call (this runs on every authenticated request).
+  return timingSafeEqual(hash('sha256', given, 'buffer'), hash('sha256', expected, 'buffer'));
 }
 
 /** 32 lowercase hex characters, the shape of a Twilio auth token. */

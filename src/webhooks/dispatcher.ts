@@ -192,12 +192,13 @@ export class WebhookDispatcher {
     jar: CookieJar | undefined,
   ): Promise<Attempt> {
     const token = await this.token(call.accountSid);
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(call.params)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(call.params)) for (const item of Array.isArray(v) ? v : [v]) form.append(k, item);
+    const encoded = form.toString();
     let url = requestUrl;
     let signed: SignedParams = call.params;
     if (target.method === 'GET') {
-      url += (url.includes('?') ? '&' : '?') + body.toString();
+      url += (url.includes('?') ? '&' : '?') + encoded;
       signed = {};
     }
     const headers: Record<string, string> = {
@@ -207,7 +208,7 @@ export class WebhookDispatcher {
       Accept: '*/*',
     };
     if (target.method === 'POST') headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=utf-8';
-    const requestBody = target.method === 'POST' ? body.toString() : '';
+    const requestBody = target.method === 'POST' ? encoded : '';
     // Cookies are not signed (as at Twilio); the first hop's Cookie header is recorded with the request.
     const cookieProblems: string[] = [];
     const hooks: CookieHooks | undefined = jar && {

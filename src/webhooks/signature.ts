@@ -15,7 +15,7 @@ export function computeSignature(authToken: string, url: string, params: SignedP
     if (typeof value === 'string') data += key + value;
     else for (const v of [...new Set(value)].sort()) data += key + v;
   }
-  return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
+  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
 /** JSON bodies are signed through the URL: `bodySHA256=<hex>` is added to the query and the URL alone is signed. */

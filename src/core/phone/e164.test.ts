@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { countryOf, E164, isShortCode, isTollFree, normalizeNumber, possibleNumber, toE164, withPlus } from './e164.js';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { getCountries, getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { surelyPossible } from './calling-code-lengths.js';
 
 test('toE164 reads written forms by syntax: spaces, brackets, dots and dashes, a missing + on 8-15 digits', () => {
   assert.equal(toE164('+14155550100'), '+14155550100');
@@ -75,4 +76,30 @@ test('the +1 shortcut of normalizeNumber agrees with libphonenumber on every are
       for (const v of [`+${digits}`, digits]) assert.equal(normalizeNumber(v), viaLibrary(v), v);
     }
   }
+});
+
+test('the shared-length shortcut of normalizeNumber agrees with libphonenumber on every calling code', () => {
+  const viaLibrary = (v: string) => {
+    const parsed = parsePhoneNumberFromString(v);
+    return parsed?.isPossible() ? parsed.number : undefined;
+  };
+  let shortcut = 0;
+  // Every calling code, national numbers of 4 to 14 digits, led by each digit (national prefixes are 0, 1, 8,
+  // 9 and longer), the rest spread by a fixed multiplier so that every run checks the same numbers.
+  const codes = new Set(getCountries().map((c) => getCountryCallingCode(c)));
+  for (const code of codes) {
+    for (let length = 4; length <= 14; length++) {
+      for (let lead = 0; lead <= 9; lead++) {
+        for (const seed of [1, 7919, 104_729]) {
+          const rest = String((seed * (length + 31 * lead)) % 10 ** (length - 1)).padStart(length - 1, '0');
+          const number = `+${code}${lead}${rest}`;
+          if (surelyPossible(number)) shortcut++;
+          assert.equal(normalizeNumber(number), viaLibrary(number), number);
+        }
+      }
+    }
+  }
+  assert.ok(shortcut > 10_000, `the shortcut answered ${shortcut} numbers: it must cover most possible ones`);
+  assert.equal(surelyPossible('+447700900123'), '+447700900123', 'a UK mobile, the case it is for');
+  assert.equal(surelyPossible('+4407700900123'), undefined, 'a national prefix the parser would strip goes to the parser');
 });

@@ -7,6 +7,7 @@
  *   from Twilio's docs are accepted (and reach virtual phones).
  */
 import { parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import { surelyPossible } from './calling-code-lengths.js';
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
 
@@ -15,6 +16,7 @@ const SHORT_CODE = /^\d{3,6}$/;
 const INTERNATIONAL_DIGITS = /^\d{8,15}$/;
 const PUNCTUATION = /[\s().-]/g;
 const NANP = /^\+?1\d{10}$/;
+const PLUS_DIGITS = /^\+\d{1,17}$/;
 
 export function isShortCode(value: string): boolean {
   return SHORT_CODE.test(value);
@@ -48,7 +50,13 @@ export function normalizeNumber(value: string): string | undefined {
   // against libphonenumber), and parsing it is the dearest case: the parser tries the patterns of each of
   // the North American plan's two dozen regions. Every recipient is new, so the memo does not help there.
   if (NANP.test(trimmed)) return trimmed.startsWith('+') ? trimmed : `+${trimmed}`;
-  return memo(normalized, trimmed, () => possibleNumber(trimmed.startsWith('+') ? trimmed : `+${trimmed}`)?.number);
+  const international = trimmed.startsWith('+') ? trimmed : `+${trimmed}`;
+  // Other calling codes: a length every country of the code allows needs no parse (calling-code-lengths.ts).
+  if (PLUS_DIGITS.test(international)) {
+    const sure = surelyPossible(international);
+    if (sure) return sure;
+  }
+  return memo(normalized, trimmed, () => possibleNumber(international)?.number);
 }
 
 export function isTollFree(number: string): boolean {
