@@ -43,6 +43,8 @@ test('a keep-alive socket the server drops as it is reused: the request goes aga
   try {
     const first = await get(`${base}/one`);
     assert.equal(first.body, 'answer 1');
+    // The pool hands an idle connection to the next request: idle once the first exchange has wound down.
+    await new Promise((r) => setTimeout(r, 20));
     const second = await get(`${base}/two`);
     assert.equal(second.body, 'answer 2');
     assert.equal(dropped, 1, 'the reused socket was reset');
