@@ -97,7 +97,7 @@ export class JobQueue {
     if (jobs.length === 0) return;
     const rows = this.rows(jobs);
     // Handed over only where the hand-over can wait for the commit (never for a change that rolls back).
-    const handed = commitKnown(executor) && this.takers.size > 0 ? this.preclaim(rows) : undefined;
+    const handed = commitKnown(executor) && this.takers.size > 0 ? this.preclaim(rows, jobs) : undefined;
     const missed = new Set<JobTaker>();
     for (const row of rows) {
       const taker = row.locked_by === null && row.run_at <= row.date_created ? this.takers.get(row.queue) : undefined;
@@ -114,10 +114,14 @@ export class JobQueue {
     for (const queue of announced) this.announce(queue, executor);
   }
 
-  /** Marks the rows a local taker has room for as claimed by it; returns its jobs (payloads as a claim reads them). */
-  private preclaim(rows: JobRow[]): Map<JobTaker, Job[]> | undefined {
+  /**
+   * Marks the rows a local taker has room for as claimed by it; returns its jobs. Each payload is the one
+   * given to `enqueue` (`rows[i]` is `jobs[i]`), not parsed back from the JSON just written.
+   */
+  private preclaim(rows: JobRow[], jobs: NewJob[]): Map<JobTaker, Job[]> | undefined {
     const out = new Map<JobTaker, Job[]>();
-    for (const row of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
       const taker = this.takers.get(row.queue);
       if (!taker || row.run_at > row.date_created) continue; // a job for later is found by polling when due
       const mine = out.get(taker);
@@ -125,7 +129,7 @@ export class JobQueue {
       row.locked_by = taker.workerId;
       row.locked_until = row.date_created + taker.leaseMs;
       row.attempts = 1;
-      const job: Job = { id: row.id, queue: row.queue, payload: JSON.parse(row.payload), attempts: 1, maxAttempts: row.max_attempts };
+      const job: Job = { id: row.id, queue: row.queue, payload: jobs[i]!.payload, attempts: 1, maxAttempts: row.max_attempts };
       if (mine) mine.push(job);
       else out.set(taker, [job]);
     }
