@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** The Node flags `switchboard` runs with: those on bin/switchboard.js's `#!/usr/bin/env -S node ...` line. */
+export const SERVER_NODE_FLAGS = readFileSync(join(ROOT, 'bin/switchboard.js'), 'utf8').split('\n')[0]!.split(' ').slice(3);
+
 export function machine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   let os = 'Linux';
@@ -92,7 +95,7 @@ export async function startSwitchboardProcess(args: string[], env: Record<string
   execSync('node scripts/ensure.mjs dist', { cwd: ROOT, stdio: 'inherit' });
   // BENCH_PROFILE=<dir> writes a CPU profile of each server process there (on a clean exit).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, join(ROOT, 'bin/switchboard.js'), 'start', ...args], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profile, join(ROOT, 'bin/switchboard.js'), 'start', ...args], {
     cwd: ROOT,
     env: { ...process.env, SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_SIP_PORT: '-1', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

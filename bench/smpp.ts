@@ -14,7 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestSmsc } from '../src/messaging/carriers/smpp/test-support/smsc.js';
 import { ensureKannel, startKannel } from './kannel.js';
-import { ROOT, flag, loadClient, machineCpuSeconds, percentile, processCpuSeconds, writeSection } from './lib.js';
+import { ROOT, SERVER_NODE_FLAGS, flag, loadClient, machineCpuSeconds, percentile, processCpuSeconds, writeSection } from './lib.js';
 
 const N = Number(flag('messages', '5000'));
 const CONCURRENCY = Number(flag('concurrency', '64'));
@@ -246,6 +246,7 @@ async function switchboardRun(): Promise<Result> {
   const child = spawn(
     process.execPath,
     [
+      ...SERVER_NODE_FLAGS,
       ...profile,
       join(ROOT, 'bin/switchboard.js'),
       'start',
