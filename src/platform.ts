@@ -53,10 +53,11 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
   const workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 
   // The lookups every message makes (account, numbers, opt-outs). On PostgreSQL other processes write too, so
-  // caching waits until their writes' notifications can arrive (store/cache/pg-listener.ts).
-  const lookups = new LookupCache();
+  // caching waits until their writes' notifications can arrive (store/cache/pg-listener.ts). Turned off
+  // (--lookup-cache false), every read goes to the database.
+  const lookups = new LookupCache({ live: config.lookupCache });
   const cacheListener =
-    dialect === 'postgres'
+    dialect === 'postgres' && config.lookupCache
       ? new CacheListener({ url: config.databaseUrl, cache: lookups, onWarning: (message) => o.log.warn({ component: 'lookup-cache' }, message) })
       : undefined;
   await cacheListener?.start();
@@ -71,6 +72,7 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
 
   const jobs = new JobQueue(new JobsRepository(db, dialect), clock);
   const metrics = new Metrics(() => jobs.depths(), o.workerIndex ?? 0);
+  metrics.trackLookupCache(lookups);
   const webhookLog = new WebhookLog(new WebhookLogRepository(db, dialect), events, clock);
   const webhooks = new WebhookDispatcher(
     webhookLog,

@@ -77,6 +77,18 @@ describe('logs and metrics', () => {
     assert.match(text, /^switchboard_http_request_duration_seconds_bucket\{/m);
   });
 
+  test('GET /metrics shows the lookup cache: reads answered from memory and the database, entries by region', async () => {
+    const text = await (await fetch(`${s.url}/metrics`)).text();
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+    // Every authenticated request above read its account: the first from the database, the rest from memory.
+    assert.ok(value('switchboard_lookup_cache_reads_total{result="miss"}') >= 1, text);
+    assert.ok(value('switchboard_lookup_cache_reads_total{result="hit"}') >= 3, text);
+    assert.ok(value('switchboard_lookup_cache_entries{region="accounts"}') >= 1);
+    assert.equal(value('switchboard_lookup_cache_caching'), 1);
+    assert.equal(value('switchboard_lookup_cache_suspensions_total'), 0);
+    assert.ok(value('switchboard_lookup_cache_invalidations_total') >= 1, 'creating the subaccount invalidated');
+  });
+
   test('one structured line per request, with route, status and account, and no secret anywhere', () => {
     const lines = logs.lines();
     const requests = lines.filter((l) => l.msg === 'request');
@@ -95,5 +107,20 @@ describe('logs and metrics', () => {
       'failed authentication is logged without an account',
     );
     for (const secret of secrets) assert.ok(!logs.text.includes(secret), 'a secret appears in the log');
+  });
+});
+
+describe('--lookup-cache false', () => {
+  test('every lookup goes to the database, and /metrics says the cache is off', async () => {
+    const s = await startTestServer({ lookupCache: false });
+    try {
+      for (let i = 0; i < 3; i++) await s.client.api.v2010.accounts(s.accountSid).fetch();
+      const text = await (await fetch(`${s.url}/metrics`)).text();
+      assert.match(text, /^switchboard_lookup_cache_caching 0$/m);
+      assert.match(text, /^switchboard_lookup_cache_reads_total\{result="hit"\} 0$/m);
+      assert.match(text, /^switchboard_lookup_cache_entries\{region="accounts"\} 0$/m);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -93,6 +93,7 @@ export interface Config {
   mediaRetention: string;
   recordingRetention: string;
   retentionIntervalMs: number;
+  lookupCache: boolean;
   workers: number;
 }
 
@@ -636,5 +637,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: 'int',
     default: 60_000,
     help: 'time between two rounds of the retention pruner, which removes expired records in batches of 500 (at least 1000)',
+  },
+  {
+    key: 'lookupCache',
+    flag: '--lookup-cache',
+    env: 'SWITCHBOARD_LOOKUP_CACHE',
+    type: 'bool',
+    default: true,
+    help: 'keep the account, number and opt-out rows every message reads in memory, invalidated on every write; false reads them from the database each time',
   },
 ];

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CarrierCounters } from '../messaging/carriers/types.js';
+import { type LookupCache, REGIONS } from '../store/cache/lookup-cache.js';
 
 /**
  * Prometheus metrics. One registry per server instance (tests run several in one process). Counters are
@@ -137,6 +138,59 @@ export class Metrics {
             ] as const)
               this.set({ carrier: c.name, kind }, n);
         }
+      },
+    });
+  }
+
+  /** The lookup cache (docs/architecture.md, "Lookup cache"), read when /metrics is scraped. */
+  trackLookupCache(cache: Pick<LookupCache, 'stats' | 'caching' | 'size'>): void {
+    const registers = [this.registry];
+    new Counter({
+      name: 'switchboard_lookup_cache_reads_total',
+      help: 'Reads of account, number and opt-out rows through the lookup cache, answered from memory (hit) or the database (miss)',
+      labelNames: ['result'] as const,
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ result: 'hit' }, cache.stats.hits);
+        this.inc({ result: 'miss' }, cache.stats.misses);
+      },
+    });
+    new Counter({
+      name: 'switchboard_lookup_cache_invalidations_total',
+      help: 'Cache entries dropped because their rows were written (here or, on PostgreSQL, by any process)',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(cache.stats.invalidations);
+      },
+    });
+    new Counter({
+      name: 'switchboard_lookup_cache_suspensions_total',
+      help: 'Times the cache stopped because invalidations from other processes could not arrive (PostgreSQL listener down)',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(cache.stats.suspensions);
+      },
+    });
+    new Gauge({
+      name: 'switchboard_lookup_cache_caching',
+      help: '1 while reads are cached; 0 while suspended or turned off (--lookup-cache false)',
+      registers,
+      // Over --workers: 1 only while every worker caches.
+      aggregator: 'min',
+      collect() {
+        this.set(cache.caching ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'switchboard_lookup_cache_entries',
+      help: 'Entries held, by region',
+      labelNames: ['region'] as const,
+      registers,
+      collect() {
+        for (const region of REGIONS) this.set({ region }, cache.size(region));
       },
     });
   }

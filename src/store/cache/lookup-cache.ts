@@ -7,7 +7,8 @@ export type RepositoryApi<T> = { [K in keyof T]: T[K] };
  * What is cached, one region each: account rows by SID, phone-number rows (or "nobody owns it") by number,
  * Messaging Service rows and their sender pools by SID, and opt-outs per (account, sender).
  */
-export type Region = 'accounts' | 'numbers' | 'services' | 'senders' | 'optOutSets' | 'optOuts';
+export const REGIONS = ['accounts', 'numbers', 'services', 'senders', 'optOutSets', 'optOuts'] as const;
+export type Region = (typeof REGIONS)[number];
 
 /**
  * Bounds, in entries; `senders` and `optOutSets` weigh an entry by the numbers or recipients it holds.
