@@ -53,9 +53,10 @@ export async function createPlatform(config: Config, o: PlatformOptions) {
   const workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 
   // The lookups every message makes (account, numbers, opt-outs). On PostgreSQL other processes write too, so
-  // caching waits until their writes' notifications can arrive (store/cache/pg-listener.ts). Turned off
-  // (--lookup-cache false), every read goes to the database.
-  const lookups = new LookupCache({ live: config.lookupCache });
+  // the cache starts suspended and the listener resumes it once their writes' notifications can arrive
+  // (store/cache/pg-listener.ts; a start is not counted as a suspension). `--lookup-cache false`: every
+  // read goes to the database.
+  const lookups = new LookupCache({ live: config.lookupCache && dialect !== 'postgres' });
   const cacheListener =
     dialect === 'postgres' && config.lookupCache
       ? new CacheListener({ url: config.databaseUrl, cache: lookups, onWarning: (message) => o.log.warn({ component: 'lookup-cache' }, message) })
