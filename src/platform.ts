@@ -45,7 +45,7 @@ export interface PlatformOptions {
  */
 export async function createPlatform(config: Config, o: PlatformOptions) {
   const { clock } = o;
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, { preparedStatements: config.pgPreparedStatements });
   await migrate(store);
   const { db, dialect } = store;
   const events = new EventBus();

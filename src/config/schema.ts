@@ -94,6 +94,7 @@ export interface Config {
   recordingRetention: string;
   retentionIntervalMs: number;
   lookupCache: boolean;
+  pgPreparedStatements: boolean;
   workers: number;
 }
 
@@ -645,5 +646,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: 'bool',
     default: true,
     help: 'keep the account, number and opt-out rows every message reads in memory, invalidated on every write; false reads them from the database each time',
+  },
+  {
+    key: 'pgPreparedStatements',
+    flag: '--pg-prepared-statements',
+    env: 'SWITCHBOARD_PG_PREPARED_STATEMENTS',
+    type: 'bool',
+    default: true,
+    help: 'PostgreSQL: run the frequent queries as named prepared statements, parsed and planned once per connection; false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21)',
   },
 ];

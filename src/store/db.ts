@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { startCheckpointer } from './checkpointer.js';
+import { preparedStatements } from './pg-prepared.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -22,7 +23,12 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-export function openStore(url: string): Store {
+export interface StoreOptions {
+  /** PostgreSQL: run the hot queries as named prepared statements (pg-prepared.ts). Default true. */
+  preparedStatements?: boolean;
+}
+
+export function openStore(url: string, o: StoreOptions = {}): Store {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection that breaks (PostgreSQL restarted, the database dropped) emits 'error' on the pool;
@@ -30,7 +36,7 @@ export function openStore(url: string): Store {
     pool.on('error', (err) => {
       process.emitWarning(`PostgreSQL connection lost: ${err.message}`);
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: o.preparedStatements === false ? pool : preparedStatements(pool) }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
