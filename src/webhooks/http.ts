@@ -145,11 +145,10 @@ export function httpRequest(
     else delete headers.Cookie;
 
     const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const connect = { lookup: outboundLookup, timeout: connectTimeoutMs };
     let dispatcher: Dispatcher = poolFor(connectTimeoutMs);
     if (fresh) {
       // A new connection that is closed after this request (pipelining 0: no keep-alive).
-      oneOff = new Client(target.origin, { pipelining: 0, connect });
+      oneOff = new Client(target.origin, { pipelining: 0, connect: { lookup: outboundLookup, timeout: connectTimeoutMs } });
       dispatcher = oneOff;
     }
 
@@ -254,7 +253,8 @@ export function httpRequest(
 /** The failures that are not a plain connection error: timeouts, the outbound policy, names that do not resolve. */
 function classify(err: Error, opts: HttpRequestOptions, connected: boolean): HttpFailure | undefined {
   const cause = (err as Error & { cause?: unknown }).cause;
-  if (err instanceof OutboundDenied || cause instanceof OutboundDenied) return new HttpFailure('connection', new OutboundDenied().message);
+  const denied = err instanceof OutboundDenied ? err : cause instanceof OutboundDenied ? cause : undefined;
+  if (denied) return new HttpFailure('connection', denied.message);
   switch ((err as NodeJS.ErrnoException).code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
       return new HttpFailure('timeout', `no connection within ${opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms`, 'connect');
