@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import twilio from 'twilio';
+import { CallsRepository } from '../src/store/repositories/calls.js';
 import { readWav, tone, toneShare, writeWav } from '../src/voice/media/index.js';
 import { hears, phoneCalls } from './support/virtual-phones.js';
 import { FakeApp } from './support/app.js';
@@ -132,6 +133,36 @@ describe('the browser Voice SDK', { skip }, () => {
     await evaluate(page, 'window.t.call.disconnect()');
     await eventually(async () => assert.equal((await s.client.calls(callSid).fetch()).status, 'completed'), 10_000);
     await page.close();
+  });
+
+  test('the CallSid the SDK learns from ringing is a call the API has, even when storing it is slow', async () => {
+    app.respond((r) => (r.path === '/voice' ? { body: '<Response><Pause length="10"/></Response>' } : undefined));
+    // The console's phone opens the call's page as soon as the SDK has its CallSid. Only PostgreSQL can show
+    // the fault: SQLite's one connection makes the API's read wait for the insert's transaction.
+    const insert = CallsRepository.prototype.insert;
+    CallsRepository.prototype.insert = async function (this: CallsRepository, ...args: Parameters<typeof insert>) {
+      await new Promise((r) => setTimeout(r, 1500));
+      return insert.apply(this, args);
+    };
+    try {
+      const page = await sdkPage(browser, { serverUrl: s.url, token: token('slowstore') });
+      await evaluate(page, `(async () => { const call = await window.t.device.connect({ params: { To: 'desk' } }); window.t.listen(call); })()`);
+      await eventually(
+        async () =>
+          assert.ok(
+            (await state(page)).events.some((e) => e.call === 'ringing'),
+            'ringing',
+          ),
+        20_000,
+      );
+      const sid = String(await evaluate(page, 'window.t.call.parameters.CallSid'));
+      assert.equal((await s.client.calls(sid).fetch()).from, 'client:slowstore');
+      await evaluate(page, 'window.t.call.disconnect()');
+      await eventually(async () => assert.equal((await s.client.calls(sid).fetch()).status, 'completed'), 10_000);
+      await page.close();
+    } finally {
+      CallsRepository.prototype.insert = insert;
+    }
   });
 
   test('the WebSocket drops during a call: the SDK reconnects with its token and the call carries on', async () => {

@@ -72,7 +72,14 @@ export function CallDetail(props: { session: Session; sid: string; embedded?: bo
   const [error, setError] = useState<string | null>(null);
 
   const loadCall = useCallback(
-    () => api<CallDetails>(`/2010-04-01/Accounts/${acct}/Calls/${sid}.json`).then(setCall, (e: Error) => setError(e.message)),
+    () =>
+      api<CallDetails>(`/2010-04-01/Accounts/${acct}/Calls/${sid}.json`).then(
+        (c) => {
+          setCall(c);
+          setError(null);
+        },
+        (e: Error) => setError(e.message),
+      ),
     [acct, sid],
   );
   const loadTimeline = useCallback(async () => {
@@ -115,10 +122,15 @@ export function CallDetail(props: { session: Session; sid: string; embedded?: bo
 
   // Also every 3 s: a leg's first status events can all pass before this page's live stream is open (the
   // phone opens the page as its call starts), and a leg then sends none until it ends.
+  // The phone's own call is read again until it loads: a failed first read must not leave its page on an error.
+  const retryCall = props.embedded === true && call === null;
   useEffect(() => {
-    const timer = setInterval(() => void loadLegs(), 3000);
+    const timer = setInterval(() => {
+      void loadLegs();
+      if (retryCall) void loadCall();
+    }, 3000);
     return () => clearInterval(timer);
-  }, [loadLegs]);
+  }, [loadLegs, loadCall, retryCall]);
 
   useLive((name, data) => {
     if (name === 'resync') {

@@ -17,7 +17,7 @@ import type { ClientGateway, DeviceLink } from './gateway.js';
 import type { VoiceGrant } from './grant.js';
 import { openClientLeg, type ClientLeg } from './leg.js';
 import { WebRtcMedia, type WebRtcOptions } from './media.js';
-import { WIRE, type ClientMessage } from './protocol.js';
+import { WIRE, type ClientMessage, type ServerMessage } from './protocol.js';
 
 export interface OutgoingDeps {
   gateway: () => ClientGateway;
@@ -42,6 +42,13 @@ type Target = { kind: 'app'; app: AppRow; url: string } | { kind: 'twiml'; xml: 
 const method = (m: string): 'GET' | 'POST' => (m.toUpperCase() === 'GET' ? 'GET' : 'POST');
 
 class OutgoingClientCall extends ClientCall {
+  /**
+   * The device learns the CallSid from `ringing`, and the console opens that call's page at once, so it is
+   * sent once the call's row exists (a page that fetched it sooner got a 404). Any other message first sends
+   * it too: the SDK matches `answer` and `hangup` by the CallSid it was told.
+   */
+  private rang = false;
+
   constructor(
     gateway: ClientGateway,
     sid: string,
@@ -53,7 +60,17 @@ class OutgoingClientCall extends ClientCall {
   ) {
     super(gateway, sid, alias, grant.accountSid, grant.identity, link);
     this.leg = leg;
-    this.send({ type: 'ringing', payload: { callsid: sid } });
+  }
+
+  ring(): void {
+    if (this.rang) return;
+    this.rang = true;
+    super.send({ type: 'ringing', payload: { callsid: this.sid } });
+  }
+
+  protected override send(msg: ServerMessage): void {
+    this.ring();
+    super.send(msg);
   }
 
   onMessage(msg: ClientMessage, from: DeviceLink): void {
@@ -156,8 +173,15 @@ export async function placeFromDevice(d: OutgoingDeps, link: DeviceLink, grant: 
             fallback: target.app.voice_fallback_url ? { url: target.app.voice_fallback_url, method: method(target.app.voice_fallback_method) } : null,
             params: { ...custom, ApplicationSid: target.app.sid },
           };
+    try {
+      await d.start(row, peer, first);
+    } catch (err) {
+      await call.hangup();
+      await leg.close();
+      throw err;
+    }
     started = true;
-    await d.start(row, peer, first);
+    call.ring();
   } finally {
     if (!started) d.limits?.release(sid);
   }
