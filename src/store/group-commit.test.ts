@@ -1,31 +1,19 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { migrate, openStore } from './db.js';
-import { GroupCommitter } from './group-commit.js';
+import { describe } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { migrate } from './db.js';
+import type { Database } from './schema.js';
+import { groupCommitContract } from './test-support/group-commit-contract.js';
 
-test('units in one tick commit together; a failing unit is rolled back alone', async () => {
-  const store = openStore(':memory:');
-  await migrate(store);
-  const group = new GroupCommitter(store.db);
-  const results = await Promise.allSettled([
-    group.run(async (trx) => {
-      await trx.insertInto('settings').values({ key: 'a', value: '1' }).execute();
-      return 'a';
-    }),
-    group.run(async (trx) => {
-      await trx.insertInto('settings').values({ key: 'b', value: '2' }).execute();
-      throw new Error('unit b fails after writing');
-    }),
-    group.run(async (trx) => {
-      await trx.insertInto('settings').values({ key: 'c', value: '3' }).execute();
-      return 'c';
-    }),
-  ]);
-  assert.deepEqual(
-    results.map((r) => r.status),
-    ['fulfilled', 'rejected', 'fulfilled'],
-  );
-  const keys = (await store.db.selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key);
-  assert.deepEqual(keys, ['a', 'c']);
-  await store.close();
+describe('group commit on SQLite', () => {
+  groupCommitContract(async () => {
+    const statements: string[] = [];
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: new SQLite(':memory:') }),
+      log: (e) => void (e.level === 'query' && statements.push(e.query.sql)),
+    });
+    const close = () => db.destroy();
+    await migrate({ db, dialect: 'sqlite', close });
+    return { db, statements, close };
+  });
 });
