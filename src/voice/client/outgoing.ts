@@ -63,7 +63,7 @@ class OutgoingClientCall extends ClientCall {
   }
 
   ring(): void {
-    if (this.rang) return;
+    if (this.rang || this.ended) return;
     this.rang = true;
     super.send({ type: 'ringing', payload: { callsid: this.sid } });
   }
