@@ -14,7 +14,7 @@ import type { Carrier, DeliveryReport, OutboundSms, SubmitResult } from './carri
 import type { MediaFetcher } from './media.js';
 import { MediaStage } from './media-stage.js';
 import type { MessageRouter } from './router.js';
-import { DeliveryReports, type ReportPartStore } from './reports.js';
+import { DeliveryReports, type ReportMove, type ReportPartStore } from './reports.js';
 import { LoopGuard } from './loop-guard.js';
 import type { MessagesService } from './service.js';
 import { SEND_QUEUE } from './queues.js';
@@ -22,7 +22,7 @@ import { SEND_QUEUE } from './queues.js';
 /** The message rows the pipeline claims and moves, with what its delivery reports read. */
 export type PipelineMessageStore = Pick<
   MessagesRepository,
-  'claimDue' | 'reserveSlot' | 'transition' | 'transitionMany' | 'transitionManyWithIds' | 'update' | 'find'
+  'claimDue' | 'reserveSlot' | 'transition' | 'transitionMany' | 'transitionEach' | 'transitionManyWithIds' | 'update' | 'find' | 'findMany'
 >;
 
 /** Each dependency narrowed to what the pipeline calls, so unit tests can hand it small fakes. */
@@ -107,6 +107,7 @@ export class SendPipeline {
       tx: d.tx,
       now: () => d.clock.now(),
       move: (m, from, changes, trx, callbacks) => this.move(m, from, changes, trx, callbacks),
+      moveEach: (moves, from, trx, callbacks) => this.moveEach(moves, from, trx, callbacks),
       enqueue: (callbacks, trx) => d.jobs.enqueue(callbacks, trx),
       onError: d.onError,
     });
@@ -449,6 +450,22 @@ export class SendPipeline {
     const ok = await this.d.messages.transition(m.sid, from, changes, trx);
     if (ok) this.moved(m, changes, callbacks);
     return ok;
+  }
+
+  /**
+   * `move` for several messages in one go (delivery reports). Only a message's first change can apply, as
+   * each is conditional on the same statuses; a later one for the same message would find it moved.
+   */
+  private async moveEach(moves: ReportMove[], from: readonly string[], trx: Executor, callbacks: NewJob[]): Promise<void> {
+    const first = new Map<string, ReportMove>();
+    for (const move of moves) if (!first.has(move.m.sid)) first.set(move.m.sid, move);
+    const items = [...first.values()];
+    const moved = await this.d.messages.transitionEach(
+      items.map((i) => ({ sid: i.m.sid, changes: i.changes })),
+      from,
+      trx,
+    );
+    for (const i of items) if (moved.has(i.m.sid)) this.moved(i.m, i.changes, callbacks);
   }
 
   /** What follows a status change that happened: its status callback (same transaction) when Twilio sends one, and the event. */

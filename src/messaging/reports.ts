@@ -16,20 +16,35 @@ import type { StatusUpdate, TwilioMessageStatus } from './carriers/smpp/status.j
 import type { DeliveryReport } from './carriers/types.js';
 
 /** The part rows reports match and aggregate. */
-export type ReportPartStore = Pick<MessagePartsRepository, 'find' | 'findWithMessage' | 'forMessage' | 'update' | 'lockMessage'>;
+export type ReportPartStore = Pick<MessagePartsRepository, 'find' | 'findManyWithMessage' | 'forMessage' | 'update' | 'lockMessage'>;
+
+/** A status change a report makes, applied with the rest of its batch (`moveEach`). */
+export interface ReportMove {
+  m: MessageRow;
+  changes: MessageChanges;
+}
 
 export interface ReportsDeps {
-  messages: Pick<MessagesRepository, 'find'>;
+  messages: Pick<MessagesRepository, 'find' | 'findMany'>;
   parts: ReportPartStore;
   tx: Transactor;
   now: () => number;
   /** The pipeline's conditional status change plus its status callback. */
   move: (m: MessageRow, from: readonly string[], changes: MessageChanges, trx: Executor, callbacks: NewJob[]) => Promise<boolean>;
+  /** `move` for a batch's single-part messages together (the first change per message counts). */
+  moveEach: (moves: ReportMove[], from: readonly string[], trx: Executor, callbacks: NewJob[]) => Promise<void>;
   enqueue: (callbacks: NewJob[], trx: Executor) => Promise<void>;
   /** A batch that could not be stored (it is retried): for the log. */
   onError: (err: unknown) => void;
   /** How long a report may wait for its message to be sent (default 2 minutes). */
   waitMs?: number;
+}
+
+/** What a batch's reports name, read before any of them is applied: one read per batch on PostgreSQL. */
+interface Known {
+  messages: Map<string, MessageRow>;
+  /** By carrier, then the carrier's id for the part. */
+  parts: Map<string, Map<string, { total: number; message: MessageRow }>>;
 }
 
 interface Pending {
@@ -137,11 +152,14 @@ export class DeliveryReports {
     const done: Pending[] = [];
     try {
       await this.d.tx.transaction(async (trx) => {
+        const known = await this.lookUp(batch, trx);
+        const moves: ReportMove[] = [];
         for (const p of batch) {
-          const outcome = await this.apply(p.report, now, trx, callbacks);
+          const outcome = await this.apply(p.report, now, trx, callbacks, known, moves);
           if (outcome === 'wait' && now - p.since < (this.d.waitMs ?? 120_000)) wait.push(p);
           else done.push(p);
         }
+        if (moves.length > 0) await this.d.moveEach(moves, ['sent'], trx, callbacks);
         await this.d.enqueue(callbacks, trx);
       });
     } catch (err) {
@@ -157,17 +175,32 @@ export class DeliveryReports {
     this.waiting.push(...wait);
   }
 
-  private async apply(report: DeliveryReport, now: number, trx: Executor, callbacks: NewJob[]): Promise<'applied' | 'wait'> {
+  private async lookUp(batch: Pending[], trx: Executor): Promise<Known> {
+    const sids = new Set<string>();
+    const ids = new Map<string, Set<string>>();
+    for (const { report } of batch) {
+      if (report.messageSid) sids.add(report.messageSid);
+      else if (report.carrierId) {
+        const set = ids.get(report.carrier) ?? new Set<string>();
+        ids.set(report.carrier, set.add(report.carrierId));
+      }
+    }
+    const known: Known = { messages: sids.size > 0 ? await this.d.messages.findMany([...sids], trx) : new Map(), parts: new Map() };
+    for (const [carrier, set] of ids) known.parts.set(carrier, await this.d.parts.findManyWithMessage(carrier, [...set], trx));
+    return known;
+  }
+
+  private async apply(report: DeliveryReport, now: number, trx: Executor, callbacks: NewJob[], known: Known, moves: ReportMove[]): Promise<'applied' | 'wait'> {
     if (report.messageSid) {
-      const m = await this.d.messages.find(report.messageSid, trx);
+      const m = known.messages.get(report.messageSid);
       if (!m) return 'applied';
       if (m.status === 'sending' || m.status === 'queued') return 'wait';
       if (report.status === 'sent') return 'applied';
-      await this.d.move(m, ['sent'], changes({ status: report.status, errorCode: report.errorCode ?? null }, now), trx, callbacks);
+      moves.push({ m, changes: changes({ status: report.status, errorCode: report.errorCode ?? null }, now) });
       return 'applied';
     }
     if (!report.carrierId) return 'applied';
-    const found = await this.d.parts.findWithMessage(report.carrier, report.carrierId, trx);
+    const found = known.parts.get(report.carrier)?.get(report.carrierId);
     if (!found) return 'wait';
     if (report.status === 'sent') return 'applied';
     const sid = found.message.sid;
@@ -188,7 +221,11 @@ export class DeliveryReports {
     // A single part's status is the message's own (kept on the message row, not repeated on the part).
     if (agg.status !== 'delivered' && agg.status !== 'undelivered' && agg.status !== 'failed') return 'applied';
     // The single-part row read with the part is current enough: the move is conditional on 'sent'.
-    const m = found.total === 1 ? found.message : await this.d.messages.find(sid, trx);
+    if (found.total === 1) {
+      moves.push({ m: found.message, changes: changes(agg, now) });
+      return 'applied';
+    }
+    const m = await this.d.messages.find(sid, trx);
     if (m) await this.d.move(m, ['sent'], changes(agg, now), trx, callbacks);
     return 'applied';
   }

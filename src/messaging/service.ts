@@ -15,7 +15,7 @@ import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { statusCallback } from './callbacks.js';
 import { MAGIC_FROM_VALID, checkMagicTo, senderKind, type SenderKind } from './addresses.js';
 import { MAX_BODY_LENGTH, countSegments, smartEncode } from './encoding/index.js';
-import { SEND_QUEUE } from './queues.js';
+import { CreateBatcher } from './create-batch.js';
 
 export interface CreateMessageInput {
   to?: string | undefined;
@@ -41,7 +41,7 @@ export interface MessagingLimits {
 }
 
 /** What creating, reading, canceling and deleting messages needs of their rows (the pipeline has its own slice). */
-export type MessageStore = Pick<MessagesRepository, 'insert' | 'reserveSlot' | 'find' | 'findOwned' | 'list' | 'transition' | 'update' | 'delete'>;
+export type MessageStore = Pick<MessagesRepository, 'insertMany' | 'reserveSlots' | 'find' | 'findOwned' | 'list' | 'transition' | 'update' | 'delete'>;
 export type MessageMediaStore = Pick<MediaRepository, 'list' | 'findMeta' | 'findContent' | 'delete'>;
 
 /** Each dependency narrowed to what the service calls, so unit tests can hand it small fakes. */
@@ -68,7 +68,12 @@ const SCHEDULE_MAX_MS = 35 * 24 * 3600_000;
 export const PENDING = ['scheduled', 'accepted', 'queued', 'sending'] as const;
 
 export class MessagesService {
-  constructor(private readonly deps: MessagesServiceDeps) {}
+  /** Creates arriving together are stored together (see create-batch.ts). */
+  private readonly creates: CreateBatcher;
+
+  constructor(private readonly deps: MessagesServiceDeps) {
+    this.creates = new CreateBatcher({ messages: deps.messages, group: deps.group, queue: deps.queue, maxBacklogMs: deps.limits.maxBacklogMs });
+  }
 
   /** Validates, then commits the message and its place in the sender's schedule in one transaction. */
   async create(accountSid: string, input: CreateMessageInput): Promise<MessageRow> {
@@ -162,21 +167,7 @@ export class MessagesService {
       date_updated: now,
       date_sent: null,
     };
-    await deps.group.run(async (trx) => {
-      if (status === 'queued') {
-        const slot = await deps.messages.reserveSlot(
-          row.from_number,
-          now,
-          this.costMs(row.from_number, numberType, row.num_segments),
-          deps.limits.maxBacklogMs,
-          trx,
-        );
-        if (slot === undefined) throw errors.queueFull();
-        row.run_at = slot;
-      }
-      await deps.messages.insert(row, trx);
-      deps.queue.announce(SEND_QUEUE, trx);
-    }, row.from_number);
+    await this.creates.write({ row, costMs: this.costMs(row.from_number, numberType, row.num_segments) });
     return row;
   }
 

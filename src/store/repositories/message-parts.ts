@@ -62,6 +62,37 @@ export class MessagePartsRepository {
     return { total, message };
   }
 
+  /**
+   * `findWithMessage` for a batch of receipts, by carrier id. PostgreSQL reads them in one statement per 500
+   * (one round trip instead of one per receipt); SQLite runs the compiled one-part read per id.
+   */
+  async findManyWithMessage(
+    carrier: string,
+    carrierIds: readonly string[],
+    ex: Executor = this.db,
+  ): Promise<Map<string, { total: number; message: MessagesTable }>> {
+    const found = new Map<string, { total: number; message: MessagesTable }>();
+    if (this.dialect !== 'postgres') {
+      for (const id of carrierIds) {
+        const hit = await this.findWithMessage(carrier, id, ex);
+        if (hit) found.set(id, hit);
+      }
+      return found;
+    }
+    for (let i = 0; i < carrierIds.length; i += 500) {
+      const rows = await ex
+        .selectFrom('message_parts')
+        .innerJoin('messages', 'messages.sid', 'message_parts.message_sid')
+        .selectAll('messages')
+        .select(['message_parts.total as part_total', 'message_parts.carrier_id as part_carrier_id'])
+        .where('message_parts.carrier', '=', carrier)
+        .where('message_parts.carrier_id', 'in', carrierIds.slice(i, i + 500))
+        .execute();
+      for (const { part_total: total, part_carrier_id: id, ...message } of rows) found.set(id, { total, message });
+    }
+    return found;
+  }
+
   async forMessage(messageSid: string, ex: Executor = this.db): Promise<MessagePartRow[]> {
     return ex.selectFrom('message_parts').selectAll().where('message_sid', '=', messageSid).orderBy('seq').execute();
   }

@@ -74,13 +74,17 @@ function defined<T extends object>(changes: T): Partial<T> {
 
 type MessageSlice =
   | 'insert'
+  | 'insertMany'
   | 'reserveSlot'
+  | 'reserveSlots'
   | 'claimDue'
   | 'transition'
   | 'transitionMany'
   | 'transitionManyWithIds'
+  | 'transitionEach'
   | 'update'
   | 'find'
+  | 'findMany'
   | 'findOwned'
   | 'list'
   | 'delete';
@@ -116,6 +120,16 @@ export class MemoryMessages implements Pick<MessagesRepository, MessageSlice>, R
   async insert(row: MessageRow): Promise<void> {
     if (this.rows.has(row.sid)) throw new Error(`duplicate message ${row.sid}`);
     this.rows.set(row.sid, { ...row });
+  }
+
+  async insertMany(rows: readonly MessageRow[]): Promise<void> {
+    for (const row of rows) await this.insert(row);
+  }
+
+  async reserveSlots(sender: string, now: number, costsMs: readonly number[], maxBacklogMs: number): Promise<(number | undefined)[]> {
+    const slots: (number | undefined)[] = [];
+    for (const cost of costsMs) slots.push(await this.reserveSlot(sender, now, cost, maxBacklogMs));
+    return slots;
   }
 
   async reserveSlot(sender: string, now: number, costMs: number, maxBacklogMs: number): Promise<number | undefined> {
@@ -162,6 +176,22 @@ export class MemoryMessages implements Pick<MessagesRepository, MessageSlice>, R
     return moved;
   }
 
+  async transitionEach(items: readonly { sid: string; changes: MessageChanges }[], from: readonly string[]): Promise<Set<string>> {
+    this.write(items.map((i) => i.sid));
+    const moved = new Set<string>();
+    for (const i of items) if (await this.transition(i.sid, from, i.changes)) moved.add(i.sid);
+    return moved;
+  }
+
+  async findMany(sids: readonly string[]): Promise<Map<string, MessageRow>> {
+    const found = new Map<string, MessageRow>();
+    for (const sid of sids) {
+      const row = this.rows.get(sid);
+      if (row) found.set(sid, { ...row });
+    }
+    return found;
+  }
+
   async update(sid: string, changes: MessageChanges): Promise<void> {
     this.write([sid]);
     const row = this.rows.get(sid);
@@ -187,7 +217,9 @@ export class MemoryMessages implements Pick<MessagesRepository, MessageSlice>, R
   }
 }
 
-export class MemoryParts implements Pick<MessagePartsRepository, 'insert' | 'find' | 'findWithMessage' | 'forMessage' | 'update' | 'lockMessage'>, Restorable {
+export class MemoryParts
+  implements Pick<MessagePartsRepository, 'insert' | 'find' | 'findWithMessage' | 'findManyWithMessage' | 'forMessage' | 'update' | 'lockMessage'>, Restorable
+{
   rows: MessagePartRow[] = [];
 
   constructor(private readonly messages: MemoryMessages) {}
@@ -214,6 +246,15 @@ export class MemoryParts implements Pick<MessagePartsRepository, 'insert' | 'fin
     const part = await this.find(carrier, carrierId);
     const message = part && (await this.messages.find(part.message_sid));
     return part && message ? { total: part.total, message } : undefined;
+  }
+
+  async findManyWithMessage(carrier: string, carrierIds: readonly string[]): Promise<Map<string, { total: number; message: MessageRow }>> {
+    const found = new Map<string, { total: number; message: MessageRow }>();
+    for (const id of carrierIds) {
+      const hit = await this.findWithMessage(carrier, id);
+      if (hit) found.set(id, hit);
+    }
+    return found;
   }
 
   async forMessage(messageSid: string): Promise<MessagePartRow[]> {
