@@ -11,6 +11,9 @@ import { INTERFACE_VERSION_34, Status, statusName } from './constants.js';
 import { SmppConnection, SmppRequestError } from './connection.js';
 import type { BindCommand, Pdu } from './pdu.js';
 
+/** A peer that floods before answering the bind gets "not bound" past this many. */
+const MAX_HELD_DURING_BIND = 1000;
+
 export type LinkState = 'idle' | 'connecting' | 'binding' | 'bound' | 'closed';
 
 export interface BindCredentials {
@@ -52,6 +55,12 @@ export class BoundLink {
   private enquiring = false;
   private readonly backoff: Backoff | null;
   private closedWaiters: Array<() => void> = [];
+  /**
+   * deliver_sm and data_sm read while `bind` had not yet resumed. TCP keeps order, so they came after the
+   * bind response, often in the same read (an SMSC with receipts waiting sends them at once, and a busy
+   * process reads both together): they are handled once the bind is, not refused as "not bound".
+   */
+  private heldDuringBind: Pdu[] = [];
 
   constructor(private readonly options: LinkOptions) {
     this.backoff = options.reconnect ? new Backoff(options.reconnect, options.random) : null;
@@ -157,6 +166,7 @@ export class BoundLink {
     this.backoff?.reset();
     this.setState('bound');
     this.startKeepalive(conn);
+    for (const pdu of this.heldDuringBind.splice(0)) this.options.onDeliver(pdu, conn);
   }
 
   private onRequest(pdu: Pdu, conn: SmppConnection): void {
@@ -172,6 +182,8 @@ export class BoundLink {
       case 'data_sm':
         if (this.current === 'bound') {
           this.options.onDeliver(pdu, conn);
+        } else if (this.current === 'binding' && conn === this.conn && this.heldDuringBind.length < MAX_HELD_DURING_BIND) {
+          this.heldDuringBind.push(pdu);
         } else {
           conn.send({ command: `${pdu.command}_resp`, status: Status.ESME_RINVBNDSTS, sequence: pdu.sequence, messageId: '', tlvs: [] });
         }
@@ -205,6 +217,8 @@ export class BoundLink {
   private onClose(conn: SmppConnection, reason: Error | null): void {
     if (this.conn !== conn) return;
     this.conn = null;
+    // Unanswered: the SMSC sends them again on the next bind.
+    this.heldDuringBind = [];
     if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
     this.keepaliveTimer = null;
     this.enquiring = false;

@@ -238,3 +238,15 @@ test('wrong password: bind refused, waitForBound false, retries with backoff', a
     await rig.close();
   }
 });
+
+test('a deliver_sm read together with the bind response is handled once bound, not refused as not bound', async () => {
+  const rig = await startRig({ faults: { moWithBindResp: { from: '+447700900111', to: '12345', shortMessage: Buffer.from('right after bind') } } });
+  try {
+    assert.ok(await until(() => rig.smsc.deliverResponses.length === 1));
+    assert.equal(rig.smsc.deliverResponses[0]!.status, Status.ESME_ROK);
+    assert.ok(await until(() => rig.messages.length === 1));
+    assert.equal(rig.messages[0]!.text, 'right after bind');
+  } finally {
+    await rig.close();
+  }
+});

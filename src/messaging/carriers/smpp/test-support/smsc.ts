@@ -43,6 +43,8 @@ export interface SmscFaults {
   /** After the Nth submit_sm, send a malformed PDU: an absurd command_length or an undecodable body. */
   malformedAfterSubmit?: number;
   malformedKind?: 'length' | 'body';
+  /** An MO deliver_sm written together with the bind response, in one write (one read at the ESME). */
+  moWithBindResp?: MoParams;
 }
 
 export interface TestSmscOptions {
@@ -145,14 +147,7 @@ export class TestSmsc {
   }
 
   sendMo(p: MoParams): Promise<Pdu | null> {
-    return this.sendDeliver({
-      sourceAddr: p.from,
-      destinationAddr: p.to,
-      dataCoding: p.dataCoding ?? 0,
-      esmClass: p.esmClass ?? 0,
-      shortMessage: p.shortMessage ?? Buffer.alloc(0),
-      tlvs: p.tlvs ?? [],
-    });
+    return this.sendDeliver(moFields(p));
   }
 
   private accept(socket: net.Socket): void {
@@ -186,8 +181,14 @@ export class TestSmsc {
         this.binds.push(pdu);
         const o = this.options;
         const ok = (o.systemId === undefined || o.systemId === pdu.systemId) && (o.password === undefined || o.password === pdu.password);
+        const mo = ok ? this.faults.moWithBindResp : undefined;
+        if (mo) conn.socket.cork();
         conn.send({ command: `${pdu.command}_resp`, status: ok ? 0 : Status.ESME_RINVPASWD, sequence: pdu.sequence, systemId: ok ? 'TESTSMSC' : '', tlvs: [] });
         if (ok) client.bind = pdu;
+        if (mo) {
+          void this.sendDeliver(moFields(mo));
+          process.nextTick(() => conn.socket.uncork());
+        }
         return;
       }
       case 'enquire_link':
@@ -288,4 +289,15 @@ export class TestSmsc {
     header.writeUInt32BE(0x7ffffff1, 12);
     conn.writeRaw(header);
   }
+}
+
+function moFields(p: MoParams): Partial<DeliverSmPdu> {
+  return {
+    sourceAddr: p.from,
+    destinationAddr: p.to,
+    dataCoding: p.dataCoding ?? 0,
+    esmClass: p.esmClass ?? 0,
+    shortMessage: p.shortMessage ?? Buffer.alloc(0),
+    tlvs: p.tlvs ?? [],
+  };
 }
