@@ -8,6 +8,13 @@ import type { Executor } from '../transactor.js';
 /** How far the clocks of two nodes may disagree for the DateSent bound above (generously). */
 const CLOCK_SLACK_MS = 3_600_000;
 export type MessageRow = MessagesTable;
+
+/**
+ * A slot's start as run_at (whole milliseconds, rounded up). Starts are read back as an end less costs, exact
+ * but for the double's rounding (under a microsecond at today's epoch milliseconds), which must not push a
+ * whole millisecond up to the next.
+ */
+const wholeMs = (start: number): number => Math.ceil(start - 0.001);
 export type VirtualPhoneMessageRow = VirtualPhoneMessagesTable;
 export type MessageChanges = Partial<Omit<MessageRow, 'sid' | 'account_sid' | 'date_created'>>;
 
@@ -102,9 +109,7 @@ export class MessagesRepository {
   async reserveSlot(sender: string, now: number, costMs: number, maxBacklogMs: number, ex: Executor): Promise<number | undefined> {
     // One statement for a known sender with room (a round trip on PostgreSQL instead of a locked read and a write).
     const taken = (await this.takeSlot(ex, now, costMs, maxBacklogMs, sender))[0];
-    // The start is the new end less the cost, exact but for the double's rounding (under a microsecond at
-    // today's epoch milliseconds), which must not push a whole millisecond up to the next.
-    if (taken) return Math.ceil(taken.next_free_at - costMs - 0.001);
+    if (taken) return wholeMs(taken.next_free_at - costMs);
     // Nothing taken: a sender without a row yet, or a backlog too long. This path tells which.
     let current = (await this.slotOf(ex, sender))[0];
     if (!current) {
@@ -137,7 +142,7 @@ export class MessagesRepository {
     if (taken) {
       let at = taken.next_free_at - total;
       return costsMs.map((cost) => {
-        const slot = Math.ceil(at - 0.001);
+        const slot = wholeMs(at);
         at += cost;
         return slot;
       });
