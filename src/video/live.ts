@@ -35,7 +35,7 @@ export interface LiveRoom {
 
 export interface LiveOptions {
   rooms: RoomsService;
-  pool: SfuPool;
+  pool: Pick<SfuPool, 'join' | 'send' | 'closeRoom'>;
   clock: Clock;
   /** This node's name in video_rooms.media_node. */
   nodeId: string;
@@ -241,6 +241,12 @@ export class LiveRooms {
     if (msg.t === 'stats') return;
     const p = this.participants.get(msg.participant);
     if (!p || p.gone) return;
+    // In the room's order: a subscription the SFU reports while the publisher's tracks are still being
+    // stored would find no track and be lost; an unsubscribe could overtake its subscribe's insert.
+    return this.serial(p.room, () => (p.gone ? Promise.resolve() : this.onParticipantEvent(p, msg)));
+  }
+
+  private async onParticipantEvent(p: LiveParticipant, msg: Exclude<FromWorker, { t: 'log' | 'recording-done' | 'stats' }>): Promise<void> {
     switch (msg.t) {
       case 'publish-answer':
         return this.published(p, msg.sdp, msg.codecs);
