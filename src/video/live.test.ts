@@ -59,3 +59,38 @@ test('a subscription the SFU reports while the publisher tracks are still being 
   await live.onWorker({ t: 'unsubscribed', participant: bob.row.sid, trackSid: publish.tracks[0]!.sid });
   assert.equal((await rooms.listSubscriptions(bob.row, { pageSize: 50 })).items.length, 1);
 });
+
+test('a participant removed by the reconnect window or a failed media connection is named in the log', async (t) => {
+  const store = openStore(':memory:');
+  await migrate(store);
+  const dir = mkdtempSync(join(tmpdir(), 'live-'));
+  const live = (logged: string[]) =>
+    new LiveRooms({
+      rooms: new RoomsService({ repo: new VideoRepository(store.db), clock: systemClock, origin: () => 'http://127.0.0.1', enqueue: async () => undefined }),
+      pool: { join: () => undefined, send: () => undefined, closeRoom: () => undefined },
+      clock: systemClock,
+      nodeId: 'n1',
+      reconnectMs: 20,
+      recordingsDir: dir,
+      log: (_level, msg) => void logged.push(msg),
+    });
+  const logged: string[] = [];
+  const rooms = live(logged);
+  t.after(async () => {
+    await rooms.close();
+    rmSync(dir, { recursive: true, force: true });
+    await store.close();
+  });
+  const socket = { send: (_m: ServerMessage) => undefined, close: () => undefined };
+  const grant = (identity: string) => ({ accountSid: ACCOUNT, keySid: 'SK1', identity, room: 'r', expiresAt: 0 });
+  const carol = await rooms.connect(grant('carol'), undefined, socket);
+  const dave = await rooms.connect(grant('dave'), undefined, socket);
+  rooms.socketLost(carol, socket);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await rooms.onWorker({ t: 'media-state', participant: dave.row.sid, state: 'failed' });
+  assert.deepEqual(logged, [
+    `participant ${carol.row.sid} (carol) removed: its signalling stayed away for the 20 ms reconnect window`,
+    `participant ${dave.row.sid} (dave) removed: its media connection failed`,
+  ]);
+  assert.ok(carol.gone && dave.gone);
+});

@@ -190,6 +190,8 @@ export class LiveRooms {
     void this.o.rooms.setParticipantStatus(p.row, 'reconnecting').catch(() => undefined);
     this.broadcast(p.room, p, { type: 'participant-reconnecting', participantSid: p.row.sid });
     p.reconnectTimer = setTimeout(() => {
+      // Said in the log, since the participant's own view ends with its socket.
+      this.o.log('warn', `participant ${p.row.sid} (${p.row.identity}) removed: its signalling stayed away for the ${this.o.reconnectMs} ms reconnect window`);
       void this.leave(p);
     }, this.o.reconnectMs);
     p.reconnectTimer.unref();
@@ -263,7 +265,10 @@ export class LiveRooms {
       case 'unsubscribed':
         return this.o.rooms.unsubscribe(p.row.sid, msg.trackSid);
       case 'media-state':
-        if (msg.state === 'failed') await this.remove(p, errors.mediaConnectionFailed());
+        if (msg.state === 'failed') {
+          this.o.log('warn', `participant ${p.row.sid} (${p.row.identity}) removed: its media connection failed`);
+          await this.remove(p, errors.mediaConnectionFailed());
+        }
         return;
     }
   }
