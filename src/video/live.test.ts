@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { systemClock } from '../core/clock.js';
 import { migrate, openStore } from '../store/db.js';
 import { type TrackRow, VideoRepository } from '../store/repositories/video.js';
@@ -21,21 +21,38 @@ class SlowTracks extends VideoRepository {
   }
 }
 
-test('a subscription the SFU reports while the publisher tracks are still being stored is kept', async (t) => {
+const socket = { send: (_m: ServerMessage) => undefined, close: () => undefined };
+const grant = (identity: string) => ({ accountSid: ACCOUNT, keySid: 'SK1', identity, room: 'r', expiresAt: 0 });
+
+/** Live rooms over an in-memory SQLite store, with the worker messages they send and the lines they log. */
+async function rig(t: TestContext, o: { slowTracks?: boolean; reconnectMs?: number } = {}) {
   const store = openStore(':memory:');
   await migrate(store);
   const dir = mkdtempSync(join(tmpdir(), 'live-'));
+  const repo = o.slowTracks ? new SlowTracks(store.db) : new VideoRepository(store.db);
+  const rooms = new RoomsService({ repo, clock: systemClock, origin: () => 'http://127.0.0.1', enqueue: async () => undefined });
+  const sent: ToWorker[] = [];
+  const logged: string[] = [];
+  const pool = { join: () => undefined, send: (m: ToWorker) => void sent.push(m), closeRoom: () => undefined };
+  const live = new LiveRooms({
+    rooms,
+    pool,
+    clock: systemClock,
+    nodeId: 'n1',
+    reconnectMs: o.reconnectMs ?? 1000,
+    recordingsDir: dir,
+    log: (_level, msg) => void logged.push(msg),
+  });
   t.after(async () => {
+    await live.close();
     rmSync(dir, { recursive: true, force: true });
     await store.close();
   });
-  const repo = new SlowTracks(store.db);
-  const rooms = new RoomsService({ repo, clock: systemClock, origin: () => 'http://127.0.0.1', enqueue: async () => undefined });
-  const sent: ToWorker[] = [];
-  const pool = { join: () => undefined, send: (m: ToWorker) => void sent.push(m), closeRoom: () => undefined };
-  const live = new LiveRooms({ rooms, pool, clock: systemClock, nodeId: 'n1', reconnectMs: 1000, recordingsDir: dir, log: () => undefined });
-  const socket = { send: (_m: ServerMessage) => undefined, close: () => undefined };
-  const grant = (identity: string) => ({ accountSid: ACCOUNT, keySid: 'SK1', identity, room: 'r', expiresAt: 0 });
+  return { rooms, live, sent, logged };
+}
+
+test('a subscription the SFU reports while the publisher tracks are still being stored is kept', async (t) => {
+  const { rooms, live, sent } = await rig(t, { slowTracks: true });
   const alice = await live.connect(grant('alice'), undefined, socket);
   const bob = await live.connect(grant('bob'), undefined, socket);
 
@@ -61,33 +78,12 @@ test('a subscription the SFU reports while the publisher tracks are still being 
 });
 
 test('a participant removed by the reconnect window or a failed media connection is named in the log', async (t) => {
-  const store = openStore(':memory:');
-  await migrate(store);
-  const dir = mkdtempSync(join(tmpdir(), 'live-'));
-  const live = (logged: string[]) =>
-    new LiveRooms({
-      rooms: new RoomsService({ repo: new VideoRepository(store.db), clock: systemClock, origin: () => 'http://127.0.0.1', enqueue: async () => undefined }),
-      pool: { join: () => undefined, send: () => undefined, closeRoom: () => undefined },
-      clock: systemClock,
-      nodeId: 'n1',
-      reconnectMs: 20,
-      recordingsDir: dir,
-      log: (_level, msg) => void logged.push(msg),
-    });
-  const logged: string[] = [];
-  const rooms = live(logged);
-  t.after(async () => {
-    await rooms.close();
-    rmSync(dir, { recursive: true, force: true });
-    await store.close();
-  });
-  const socket = { send: (_m: ServerMessage) => undefined, close: () => undefined };
-  const grant = (identity: string) => ({ accountSid: ACCOUNT, keySid: 'SK1', identity, room: 'r', expiresAt: 0 });
-  const carol = await rooms.connect(grant('carol'), undefined, socket);
-  const dave = await rooms.connect(grant('dave'), undefined, socket);
-  rooms.socketLost(carol, socket);
+  const { live, logged } = await rig(t, { reconnectMs: 20 });
+  const carol = await live.connect(grant('carol'), undefined, socket);
+  const dave = await live.connect(grant('dave'), undefined, socket);
+  live.socketLost(carol, socket);
   await new Promise((resolve) => setTimeout(resolve, 200));
-  await rooms.onWorker({ t: 'media-state', participant: dave.row.sid, state: 'failed' });
+  await live.onWorker({ t: 'media-state', participant: dave.row.sid, state: 'failed' });
   assert.deepEqual(logged, [
     `participant ${carol.row.sid} (carol) removed: its signalling stayed away for the 20 ms reconnect window`,
     `participant ${dave.row.sid} (dave) removed: its media connection failed`,

@@ -8,6 +8,8 @@ import type { Executor } from '../transactor.js';
 /** How far the clocks of two nodes may disagree for the DateSent bound above (generously). */
 const CLOCK_SLACK_MS = 3_600_000;
 export type MessageRow = MessagesTable;
+export type VirtualPhoneMessageRow = VirtualPhoneMessagesTable;
+export type MessageChanges = Partial<Omit<MessageRow, 'sid' | 'account_sid' | 'date_created'>>;
 
 /**
  * A slot's start as run_at (whole milliseconds, rounded up). Starts are read back as an end less costs, exact
@@ -15,8 +17,6 @@ export type MessageRow = MessagesTable;
  * whole millisecond up to the next.
  */
 const wholeMs = (start: number): number => Math.ceil(start - 0.001);
-export type VirtualPhoneMessageRow = VirtualPhoneMessagesTable;
-export type MessageChanges = Partial<Omit<MessageRow, 'sid' | 'account_sid' | 'date_created'>>;
 
 export interface MessageFilter {
   to?: string | undefined;
